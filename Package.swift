@@ -1,0 +1,55 @@
+// swift-tools-version: 6.1
+// Headroom: capacity planning and overload simulation for LLM inference services.
+// One target per concern; see README.md ("Layout") and DESIGN notes there.
+import PackageDescription
+
+/// Release builds specialise the generic engine across modules.
+let optimised: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Headroom",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "headroom", targets: ["headroom"]),
+        .library(name: "SimulationCore", targets: ["SimulationCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // OpenBLAS through its CBLAS header; only Forecasting imports it.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+
+        // The domain-free discrete-event engine.
+        .target(
+            name: "SimulationCore",
+            dependencies: [.product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: optimised
+        ),
+        .testTarget(name: "SimulationCoreTests", dependencies: ["SimulationCore"]),
+
+        // Rendering of results: terminal tables, JSON, CSV.
+        .target(name: "Report", swiftSettings: optimised),
+        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+
+        // The command-line tool: one file per subcommand.
+        .executableTarget(
+            name: "headroom",
+            dependencies: [
+                "SimulationCore",
+                "Report",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: optimised
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,61 @@
+/// Compact, locale-independent number formatting for tables.
+public enum NumberFormatting {
+    /// An integer with thousands separators: `1234567` → `1,234,567`.
+    public static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
+    /// A value with `digits` significant digits, without exponent for
+    /// ordinary magnitudes.
+    public static func significant(_ value: Double, digits: Int = 4) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+        if value == 0 { return "0" }
+        let magnitude = Int((abs(value)).log10Floor)
+        let decimals = max(0, digits - 1 - magnitude)
+        return fixed(value, decimals: min(decimals, 9))
+    }
+
+    /// A value with a fixed number of decimals (round half away from zero).
+    public static func fixed(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return significant(value) }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        let whole = Int(scaled / scale)
+        let frac = Int(scaled - Double(whole) * scale)
+        var s = String(whole)
+        if decimals > 0 {
+            let f = String(frac)
+            s += "." + String(repeating: "0", count: decimals - f.count) + f
+        }
+        return (value < 0 && scaled > 0 ? "-" : "") + s
+    }
+
+    /// A duration in seconds with a readable unit: `0.00042` → `420µs`.
+    public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return significant(seconds) }
+        let a = abs(seconds)
+        if a == 0 { return "0s" }
+        if a < 1e-3 { return significant(seconds * 1e6, digits: 3) + "µs" }
+        if a < 1 { return significant(seconds * 1e3, digits: 3) + "ms" }
+        if a < 120 { return significant(seconds, digits: 3) + "s" }
+        if a < 7200 { return significant(seconds / 60, digits: 3) + "m" }
+        return significant(seconds / 3600, digits: 3) + "h"
+    }
+}
+
+extension Double {
+    var log10Floor: Double {
+        var v = self
+        var e = 0.0
+        while v >= 10 { v /= 10; e += 1 }
+        while v < 1 { v *= 10; e -= 1 }
+        return e
+    }
+}

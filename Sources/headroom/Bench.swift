@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `headroom bench`: speed measurements of the engine and the models.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the speed of Headroom's engine and models.",
+        subcommands: [BenchEngine.self]
+    )
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Report
+import SimulationCore
+
+/// `headroom bench engine`: M/M/c through the event engine, timed, with the
+/// Erlang C mean wait beside the simulated one.
+struct BenchEngine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "Time the event engine on an M/M/c queue against Erlang C."
+    )
+
+    @Option(help: "Measured customers.")
+    var customers = 1_000_000
+    @Option(help: "Warm-up customers, excluded from statistics.")
+    var warmup = 10_000
+    @Option(help: "Servers (c).")
+    var servers = 8
+    @Option(help: "Utilisation ρ = λ/(cμ), in (0, 1).")
+    var utilization = 0.9
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+    @OptionGroup var output: OutputFormatOptions
+
+    func validate() throws {
+        guard customers > 0 else { throw ValidationError("--customers must be > 0 (got \(customers))") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be >= 0 (got \(warmup))") }
+        guard servers > 0 else { throw ValidationError("--servers must be > 0 (got \(servers))") }
+        guard utilization > 0 && utilization < 1 else {
+            throw ValidationError("--utilization must lie in (0, 1) for a stable queue (got \(utilization))")
+        }
+    }
+
+    /// The benchmark's result, printed as a table or JSON.
+    struct Result: Encodable {
+        var customers: Int
+        var servers: Int
+        var utilization: Double
+        var events: Int
+        var cpuSeconds: Double
+        var eventsPerCpuSecond: Double
+        var meanWait: Double
+        var meanWaitCiHalfWidth: Double
+        var erlangCMeanWait: Double
+        var peakRssBytes: Int
+    }
+
+    func run() throws {
+        let mu = 1.0
+        let lambda = utilization * Double(servers) * mu
+        let station = QueueingStation(servers: servers, interarrival: .exponential(mean: 1 / lambda),
+                                      service: .exponential(mean: 1 / mu), seed: seed,
+                                      warmupCustomers: warmup, measuredCustomers: customers)
+        var sim = Simulation(model: station)
+        sim.schedule(.arrival, at: 0)
+        let start = CPUClock.processSeconds()
+        sim.run(until: .infinity)
+        let cpu = CPUClock.processSeconds() - start
+        let ci = sim.model.waitBatches.confidenceInterval(level: 0.95)
+        let result = Result(
+            customers: customers, servers: servers, utilization: utilization,
+            events: sim.eventCount, cpuSeconds: cpu, eventsPerCpuSecond: Double(sim.eventCount) / cpu,
+            meanWait: sim.model.waits.mean, meanWaitCiHalfWidth: ci.halfWidth,
+            erlangCMeanWait: QueueingTheory.mmcMeanWait(arrivalRate: lambda, serviceRate: mu, servers: servers),
+            peakRssBytes: CPUClock.peakResidentBytes())
+        switch output.format {
+        case .json:
+            print(try JSONOutput.encode(result))
+        case .table, .csv:
+            var t = TextTable(header: ["metric", "value"])
+            t.append(["model", "M/M/\(servers), ρ = \(utilization), μ = 1/s"])
+            t.append(["customers", NumberFormatting.grouped(customers)])
+            t.append(["events", NumberFormatting.grouped(result.events)])
+            t.append(["cpu seconds", NumberFormatting.fixed(cpu, decimals: 3)])
+            t.append(["events per cpu-second", NumberFormatting.grouped(Int(result.eventsPerCpuSecond))])
+            t.append(["simulated mean wait", NumberFormatting.significant(result.meanWait, digits: 4)
+                        + " s ± " + NumberFormatting.significant(ci.halfWidth, digits: 2) + " (95%)"])
+            t.append(["Erlang C mean wait", NumberFormatting.significant(result.erlangCMeanWait, digits: 4) + " s"])
+            t.append(["peak RSS", NumberFormatting.fixed(Double(result.peakRssBytes) / 1_048_576, decimals: 1) + " MiB"])
+            print(t.render())
+        }
+    }
+}

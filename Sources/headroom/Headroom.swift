@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+
+/// The `headroom` command: capacity planning and overload simulation for LLM
+/// inference services. Each subcommand lives in its own file.
+@main
+struct Headroom: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "headroom",
+        abstract: "Simulate, forecast and plan capacity for LLM inference services.",
+        subcommands: [Bench.self]
+    )
+
+    /// Runs the command; user mistakes print one line on stderr and exit
+    /// non-zero, never a backtrace.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }  // --help, --version
+            let message = self.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+            let firstLine = message.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data(("headroom: " + firstLine + "\n").utf8))
+            Foundation.exit(code == .validationFailure ? 64 : max(code.rawValue, 1))
+        }
+    }
+}
