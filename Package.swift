@@ -36,8 +36,28 @@ let package = Package(
         ),
         .testTarget(name: "SimulationCoreTests", dependencies: ["SimulationCore"]),
 
+        // What arrives: arrival processes, request sizes, tenants, trace readers.
+        .target(name: "Workload", dependencies: ["SimulationCore"], swiftSettings: optimised),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload"]),
+
+        // The LLM service as a simulation model.
+        .target(
+            name: "ServingModel",
+            dependencies: ["SimulationCore", "Workload", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: optimised
+        ),
+        .testTarget(name: "ServingModelTests", dependencies: ["ServingModel"]),
+
+        // Scenario files: schema, units, validation with precise errors.
+        .target(
+            name: "Scenario",
+            dependencies: ["ServingModel", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: optimised
+        ),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
+
         // Rendering of results: terminal tables, JSON, CSV.
-        .target(name: "Report", swiftSettings: optimised),
+        .target(name: "Report", dependencies: ["ServingModel", "SimulationCore"], swiftSettings: optimised),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
 
         // The command-line tool: one file per subcommand.
@@ -45,6 +65,9 @@ let package = Package(
             name: "headroom",
             dependencies: [
                 "SimulationCore",
+                "Workload",
+                "ServingModel",
+                "Scenario",
                 "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

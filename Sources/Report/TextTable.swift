@@ -12,9 +12,13 @@ public struct TextTable: Sendable {
     /// Body rows; each has as many cells as the header.
     public private(set) var rows: [[String]] = []
 
+    /// Whether all-numeric columns are right-aligned.
+    public var alignNumbers: Bool
+
     /// A table with the given column titles.
-    public init(header: [String]) {
+    public init(header: [String], alignNumbers: Bool = true) {
         self.header = header
+        self.alignNumbers = alignNumbers
     }
 
     /// Adds a row (missing cells are blank, extra cells dropped).
@@ -31,7 +35,7 @@ public struct TextTable: Sendable {
             for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
         }
         let numeric = header.indices.map { i in
-            !rows.isEmpty && rows.allSatisfy { TextTable.looksNumeric($0[i]) }
+            alignNumbers && !rows.isEmpty && rows.allSatisfy { TextTable.looksNumeric($0[i]) }
         }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, cell in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Scenario
 
 /// The `headroom` command: capacity planning and overload simulation for LLM
 /// inference services. Each subcommand lives in its own file.
@@ -8,7 +9,7 @@ struct Headroom: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "headroom",
         abstract: "Simulate, forecast and plan capacity for LLM inference services.",
-        subcommands: [Bench.self]
+        subcommands: [Simulate.self, Replay.self, Validate.self, Bench.self]
     )
 
     /// Runs the command; user mistakes print one line on stderr and exit
@@ -20,6 +21,11 @@ struct Headroom: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }  // --help, --version
+            if let scenario = error as? ScenarioError {
+                // Every problem of the file, one per line.
+                FileHandle.standardError.write(Data((scenario.issues.map { "headroom: \($0)" }.joined(separator: "\n") + "\n").utf8))
+                Foundation.exit(65)
+            }
             let message = self.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
             let firstLine = message.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "\(error)"
             FileHandle.standardError.write(Data(("headroom: " + firstLine + "\n").utf8))

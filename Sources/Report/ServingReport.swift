@@ -1,0 +1,47 @@
+import ServingModel
+import SimulationCore
+
+/// Renders serving results: a terminal summary and the per-interval CSV.
+public enum ServingReport {
+    /// A summary a person can read in ten seconds.
+    public static func table(_ r: ServingResult) -> String {
+        var head = TextTable(header: ["run", r.scenario], alignNumbers: false)
+        head.append(["simulated", NumberFormatting.duration(r.simulatedSeconds) + " (measured " + NumberFormatting.duration(r.measuredSeconds) + ")"])
+        head.append(["events", NumberFormatting.grouped(r.events) + " in " + NumberFormatting.fixed(r.wallSeconds, decimals: 2) + " s wall"])
+        head.append(["requests", "\(NumberFormatting.grouped(r.requests.offered)) offered, \(NumberFormatting.grouped(r.requests.completed)) completed, \(NumberFormatting.grouped(r.requests.rejected)) rejected, \(NumberFormatting.grouped(r.requests.timedOut)) timed out, \(NumberFormatting.grouped(r.requests.unfinished)) unfinished"])
+        head.append(["throughput", NumberFormatting.significant(r.throughput.requestsPerSecond) + " req/s, " + NumberFormatting.significant(r.throughput.outputTokensPerSecond) + " output tok/s"])
+        head.append(["goodput", NumberFormatting.significant(r.goodputRequestsPerSecond) + " req/s (" + NumberFormatting.fixed(100 * r.sloAttainment, decimals: 2) + "% of completions meet the SLO)"])
+        head.append(["utilization", NumberFormatting.fixed(100 * r.utilization, decimals: 1) + "% busy, KV cache " + NumberFormatting.fixed(100 * r.kvCacheUtilization, decimals: 1) + "%, " + NumberFormatting.grouped(r.preemptions) + " preemptions"])
+        let qci = r.confidence.queueWaitMean, eci = r.confidence.e2eMean
+        head.append(["95% CI of means", "queue wait " + NumberFormatting.duration(qci.mean) + " ± " + NumberFormatting.duration(qci.halfWidth)
+                        + ", end-to-end " + NumberFormatting.duration(eci.mean) + " ± " + NumberFormatting.duration(eci.halfWidth)])
+        var lat = TextTable(header: ["latency", "mean", "p50", "p90", "p99", "p99.9"])
+        for (name, s) in [("queue wait", r.latencySeconds.queueWait), ("TTFT", r.latencySeconds.ttft),
+                          ("TPOT", r.latencySeconds.tpot), ("end-to-end", r.latencySeconds.e2e)] {
+            lat.append([name] + [s.mean, s.p50, s.p90, s.p99, s.p999].map(NumberFormatting.duration))
+        }
+        return head.render() + "\n\n" + lat.render()
+    }
+
+    /// The time series as CSV, one row per interval.
+    public static func timeSeriesCSV(_ m: ServingMetrics, duration: Double) -> String {
+        let s = m.series
+        let bins = Int((duration / s.interval).rounded(.up))
+        var out = "t_start,t_end,offered,completed,rejected,timed_out,output_tokens,mean_ttft,mean_e2e,slo_met,waiting,running,busy_replicas,kv_use\n"
+        for b in 0..<bins {
+            let done = s.completed.value(inBin: b)
+            func mean(_ c: TimeBinnedCounter) -> String { done > 0 ? NumberFormatting.significant(c.value(inBin: b) / done, digits: 6) : "" }
+            func gauge(_ xs: [Double]) -> String { b < xs.count ? NumberFormatting.significant(xs[b], digits: 6) : "" }
+            let cells: [String] = [
+                NumberFormatting.significant(Double(b) * s.interval, digits: 9),
+                NumberFormatting.significant(min(Double(b + 1) * s.interval, duration), digits: 9),
+                String(Int(s.offered.value(inBin: b))), String(Int(done)),
+                String(Int(s.rejected.value(inBin: b))), String(Int(s.timedOut.value(inBin: b))),
+                String(Int(s.outputTokens.value(inBin: b))), mean(s.ttftSum), mean(s.e2eSum),
+                String(Int(s.good.value(inBin: b))), gauge(s.waiting), gauge(s.running), gauge(s.busy), gauge(s.kvUse),
+            ]
+            out += cells.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+}

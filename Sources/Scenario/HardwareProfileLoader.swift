@@ -1,0 +1,103 @@
+import Foundation
+import ServingModel
+import Yams
+
+/// Reads hardware profiles (`models/hardware/NAME.yaml`, format
+/// `headroom-hardware/1`) into ``HardwareProfile`` values, with precise
+/// errors for missing coefficients and negative times.
+public enum HardwareProfileLoader {
+    /// The format tag profiles carry.
+    public static let format = "headroom-hardware/1"
+
+    /// Loads a profile file; `quantization` (e.g. `int8`) applies its
+    /// documented time and KV-capacity factors.
+    public static func load(path: String, quantization: String? = nil) throws -> HardwareProfile {
+        let reader = NodeReader(file: path)
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ScenarioError(issues: [ScenarioIssue(file: path, line: nil, key: "", message: "cannot read the profile (\(error.localizedDescription))")])
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ScenarioError(issues: [ScenarioIssue(file: path, line: nil, key: "", message: "not valid YAML: \(error)")])
+        }
+        guard let root, let f = reader.mapping(root, "") else {
+            throw ScenarioError(issues: reader.issues.isEmpty ? [ScenarioIssue(file: path, line: nil, key: "", message: "the profile is empty")] : reader.issues)
+        }
+        let profile = parse(f, reader: reader, path: path, quantization: quantization)
+        if !reader.issues.isEmpty { throw ScenarioError(issues: reader.issues) }
+        return profile!
+    }
+
+    static func parse(_ f: Fields, reader: NodeReader, path: String, quantization: String?) -> HardwareProfile? {
+        if let fmt = f.string("format"), fmt != format {
+            reader.fail(f.node("format"), "format", "expected '\(format)', got '\(fmt)'")
+        }
+        let name = f.string("name") ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let gpu = f.string("gpu") ?? "unknown"
+        let model = f.string("model") ?? "unknown"
+        _ = f.string("source")
+        let tp = f.int("tensor_parallel", 1...1024, required: true)
+        let pp = f.int("pipeline_parallel", 1...1024, required: true)
+        let gpus = f.int("gpus_per_replica", 1...4096, required: true)
+        let price = f.number("price_per_gpu_hour", min: 0, required: true)
+        let kvTokens = f.int("kv_cache_tokens", 1...Int.max, required: true)
+        let block = f.int("kv_block_size", 1...4096, required: true)
+        let maxLen = f.int("max_model_len", 1...Int.max, required: true)
+        var iteration: IterationTimeModel?
+        if let node = f.required("iteration", "a mapping of iteration-time coefficients"),
+           let it = reader.mapping(node, f.child("iteration")) {
+            func coefficient(_ key: String) -> Double? {
+                it.number(key, min: 0, required: true)
+            }
+            let fixed = coefficient("fixed"), floor = coefficient("linear_floor"), perToken = coefficient("per_token")
+            let perKV = coefficient("per_kv_token"), pairs = coefficient("per_prefill_pair"), comm = coefficient("per_token_comm")
+            it.finish()
+            if let fixed, let floor, let perToken, let perKV, let pairs, let comm {
+                if fixed + floor <= 0 {
+                    reader.fail(node, f.child("iteration"), "fixed + linear_floor must be > 0 (an iteration cannot take no time)")
+                }
+                iteration = IterationTimeModel(fixed: fixed, linearFloor: floor, perToken: perToken, perKVToken: perKV,
+                                               perPrefillPair: pairs, perTokenComm: comm, pipelineStages: pp ?? 1)
+            }
+        }
+        if let fitNode = f.node("fit"), let fit = reader.mapping(fitNode, f.child("fit")) {
+            _ = fit.int("rows", 0...Int.max)
+            _ = fit.number("mape", min: 0)
+            _ = fit.number("max_ape", min: 0)
+            _ = fit.number("p95_ape", min: 0)
+            fit.finish()
+        }
+        var timeFactor = 1.0, kvFactor = 1.0
+        var variants: [String: (Double, Double)] = [:]
+        if let qNode = f.node("quantization"), let q = reader.mapping(qNode, f.child("quantization")) {
+            for key in ["int8", "fp8", "int4"] {
+                if let vNode = q.node(key), let v = reader.mapping(vNode, q.child(key)) {
+                    let t = v.number("time_factor", min: 0, allowEqual: false, required: true)
+                    let k = v.number("kv_capacity_factor", min: 0, allowEqual: false, required: true)
+                    v.finish()
+                    if let t, let k { variants[key] = (t, k) }
+                }
+            }
+            q.finish()
+        }
+        f.finish()
+        if let quantization {
+            guard let v = variants[quantization] else {
+                reader.fail(nil, "quantization", "the profile has no '\(quantization)' variant (it has: \(variants.keys.sorted().joined(separator: ", ")))")
+                return nil
+            }
+            (timeFactor, kvFactor) = v
+        }
+        guard let tp, let pp, let gpus, let price, let kvTokens, let block, let maxLen, var iteration else { return nil }
+        iteration.speedFactor = timeFactor
+        return HardwareProfile(name: name, gpu: gpu, model: model, tensorParallel: tp, pipelineParallel: pp,
+                               gpusPerReplica: gpus, pricePerGPUHour: price,
+                               kvCacheTokens: Int(Double(kvTokens) * kvFactor), kvBlockSize: block,
+                               maxModelLength: maxLen, iteration: iteration)
+    }
+}

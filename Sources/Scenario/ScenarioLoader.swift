@@ -1,0 +1,421 @@
+import Foundation
+import ServingModel
+import SimulationCore
+import Workload
+import Yams
+
+/// Reads a scenario file (YAML or JSON) into a validated
+/// ``ServingConfiguration``. Every problem in the file is reported at once,
+/// each with its line, key path, bad value and what was expected. Relative
+/// paths inside a scenario resolve against the scenario file's folder.
+///
+/// ```yaml
+/// name: mmc-check
+/// seed: 7
+/// duration: 2h
+/// warmup: 10m
+/// workload:
+///   arrivals: {process: poisson, rate: 720/s}
+/// replicas:
+///   count: 8
+///   batching: {policy: none}
+///   service: {distribution: exponential, mean: 10ms}
+/// ```
+public enum ScenarioLoader {
+    /// Loads and validates the scenario at `path`.
+    public static func load(path: String) throws -> ServingConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ScenarioError(issues: [ScenarioIssue(file: path, line: nil, key: "", message: "cannot read the scenario (\(error.localizedDescription))")])
+        }
+        return try parse(text: text, file: path)
+    }
+
+    /// Parses scenario text; `file` names it in errors and anchors relative paths.
+    public static func parse(text: String, file: String) throws -> ServingConfiguration {
+        let reader = NodeReader(file: file)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ScenarioError(issues: [ScenarioIssue(file: file, line: nil, key: "", message: "not valid YAML/JSON: \(error)")])
+        }
+        guard let root, let f = reader.mapping(root, "") else {
+            throw ScenarioError(issues: reader.issues.isEmpty ? [ScenarioIssue(file: file, line: nil, key: "", message: "the scenario is empty")] : reader.issues)
+        }
+        let base = URL(fileURLWithPath: file).deletingLastPathComponent()
+        let config = ScenarioParser(reader: reader, base: base).parse(f)
+        if !reader.issues.isEmpty { throw ScenarioError(issues: reader.issues) }
+        return config!
+    }
+}
+
+/// The scenario grammar, one method per section.
+struct ScenarioParser {
+    let reader: NodeReader
+    let base: URL
+
+    func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : base.appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    func parse(_ f: Fields) -> ServingConfiguration? {
+        let name = f.string("name") ?? URL(fileURLWithPath: reader.file).deletingPathExtension().lastPathComponent
+        let seed = f.value("seed", "an integer >= 0") { UInt64($0) } ?? 1
+        let duration = f.duration("duration", min: 0, allowEqual: false, required: true)
+        let warmup = f.duration("warmup") ?? 0
+        if let duration, warmup >= duration {
+            reader.fail(f.node("warmup"), "warmup", "must be shorter than duration (\(warmup)s >= \(duration)s)")
+        }
+        var arrivals: ServingConfiguration.Arrivals?
+        var sizes: RequestSizes?
+        var tenants = TenantMix.single
+        if let node = f.required("workload", "a mapping with arrivals (and sizes)"), let w = reader.mapping(node, "workload") {
+            arrivals = parseArrivals(w)
+            if let s = w.node("sizes") {
+                sizes = parseSizes(s, "workload.sizes")
+            } else if case .trace = arrivals {
+                sizes = RequestSizes(.fixed(RequestSize(prompt: 1, output: 1)))
+            } else {
+                sizes = RequestSizes(.fixed(RequestSize(prompt: 1, output: 1)))
+            }
+            if let t = w.node("tenants") { tenants = parseTenants(t, "workload.tenants") ?? tenants }
+            w.finish()
+        }
+        var replicas: ReplicaConfiguration?
+        if let node = f.required("replicas", "a mapping with count and batching"), let r = reader.mapping(node, "replicas") {
+            replicas = parseReplicas(r)
+        }
+        var slo: SLOTargets?
+        if let node = f.node("slo"), let s = reader.mapping(node, "slo") {
+            slo = SLOTargets(ttft: s.duration("ttft", min: 0, allowEqual: false), tpot: s.duration("tpot", min: 0, allowEqual: false),
+                             e2e: s.duration("e2e", min: 0, allowEqual: false))
+            s.finish()
+        }
+        var interval = 10.0
+        if let node = f.node("output"), let o = reader.mapping(node, "output") {
+            interval = o.duration("interval", min: 0, allowEqual: false) ?? interval
+            o.finish()
+        }
+        f.finish()
+        guard let duration, let arrivals, let sizes, let replicas else { return nil }
+        if case .continuous = replicas.batching, replicas.hardware == nil {
+            reader.fail(f.node("replicas"), "replicas.hardware", "continuous batching needs a hardware profile (e.g. hardware: models/hardware/a100-llama2-7b.yaml)")
+        }
+        return ServingConfiguration(name: name, seed: seed, duration: duration, warmup: warmup, arrivals: arrivals,
+                                    sizes: sizes, tenants: tenants, replicas: replicas, slo: slo, timeSeriesInterval: interval)
+    }
+
+    // MARK: workload
+
+    func parseArrivals(_ w: Fields) -> ServingConfiguration.Arrivals? {
+        if let clients = w.node("clients") {
+            guard let list = reader.sequence(clients, "workload.clients") else { return nil }
+            let ps = list.enumerated().compactMap { i, n -> ArrivalProcess? in
+                guard let c = reader.mapping(n, "workload.clients[\(i)]") else { return nil }
+                defer { c.finish() }
+                guard let a = c.required("arrivals", "an arrival process") else { return nil }
+                guard case .processes(let p)? = parseProcess(a, "workload.clients[\(i)].arrivals") else { return nil }
+                return p.first
+            }
+            return ps.count == list.count ? .processes(ps) : nil
+        }
+        guard let node = w.required("arrivals", "an arrival process such as {process: poisson, rate: 720/s}") else { return nil }
+        return parseProcess(node, "workload.arrivals")
+    }
+
+    func parseProcess(_ node: Node, _ path: String) -> ServingConfiguration.Arrivals? {
+        guard let a = reader.mapping(node, path) else { return nil }
+        defer { a.finish() }
+        let kinds = ["poisson", "renewal", "curve", "onoff", "mmpp", "servegen", "trace"]
+        guard let kind = a.value("process", "one of \(kinds.joined(separator: ", "))", { kinds.contains($0) ? $0 : nil }) else {
+            if !a.has("process") { reader.fail(node, a.child("process"), "missing; expected one of \(kinds.joined(separator: ", "))") }
+            return nil
+        }
+        let scale = a.value("scale", "a multiplier such as 3x", Units.multiplier) ?? 1
+        if scale <= 0 { reader.fail(a.node("scale"), a.child("scale"), "expected a multiplier > 0, got \(scale)") }
+        var process: ArrivalProcess?
+        switch kind {
+        case "poisson":
+            if let rate = a.requiredValue("rate", "a rate such as 720/s or 3200/min", Units.rate) {
+                if rate <= 0 { reader.fail(a.node("rate"), a.child("rate"), "expected a rate > 0, got \(rate)/s") } else { process = .poisson(rate: rate) }
+            }
+        case "renewal":
+            if let d = a.required("interarrival", "a distribution of inter-arrival times").flatMap({ parseDistribution($0, a.child("interarrival"), time: true) }) {
+                process = .renewal(interarrival: d)
+            }
+        case "curve":
+            let period = a.duration("period", min: 0, allowEqual: false)
+            if let history = a.string("history") {
+                do {
+                    let loaded = try RateCurve.fromHistory(path: resolve(history))
+                    var curve = loaded.curve
+                    curve.period = period
+                    process = .rateCurve(curve)
+                } catch {
+                    reader.fail(a.node("history"), a.child("history"), "\(error)")
+                }
+            } else if let pointsNode = a.required("points", "a list of [start, rate] pairs, or history: FILE.csv"),
+                      let points = reader.sequence(pointsNode, a.child("points")) {
+                var starts: [Double] = [], rates: [Double] = []
+                for (i, p) in points.enumerated() {
+                    let pp = "\(a.child("points"))[\(i)]"
+                    guard let pair = reader.sequence(p, pp), pair.count == 2 else {
+                        reader.fail(p, pp, "expected a pair [start, rate] such as [1h, 300/s]")
+                        continue
+                    }
+                    if let s = reader.value(pair[0], pp, "a duration", Units.duration),
+                       let r = reader.value(pair[1], pp, "a rate such as 300/s", Units.rate) {
+                        starts.append(s)
+                        rates.append(r)
+                    }
+                }
+                if starts.count == points.count {
+                    do { process = .rateCurve(try RateCurve(starts: starts, rates: rates, period: period)) } catch let e as WorkloadError {
+                        reader.fail(pointsNode, a.child("points"), e.message)
+                    } catch {}
+                }
+            }
+        case "onoff", "mmpp":
+            if let statesNode = a.required("states", "a list of {rate, mean_holding}"), let states = reader.sequence(statesNode, a.child("states")) {
+                var out: [ArrivalProcess.ModulatedState] = []
+                for (i, sNode) in states.enumerated() {
+                    guard let s = reader.mapping(sNode, "\(a.child("states"))[\(i)]") else { continue }
+                    let rate = s.requiredValue("rate", "a rate such as 100/s", Units.rate)
+                    let hold = s.duration("mean_holding", min: 0, allowEqual: false, required: true)
+                    s.finish()
+                    if let rate, let hold {
+                        if rate < 0 { reader.fail(sNode, s.child("rate"), "expected a rate >= 0") } else { out.append(.init(rate: rate, meanHolding: hold)) }
+                    }
+                }
+                if states.count < 2 { reader.fail(statesNode, a.child("states"), "expected at least 2 states") }
+                if out.count == states.count && out.count >= 2 { process = .modulated(out) }
+            }
+        case "servegen":
+            if let file = a.string("clients") {
+                do {
+                    let clients = try ServeGenClients.load(path: resolve(file))
+                    let limit = a.int("max_clients", 1...Int.max)
+                    let chosen = limit.map { Array(clients.prefix($0)) } ?? clients
+                    return .processes(chosen.map { ArrivalProcess.windowed($0).scaled(by: scale) })
+                } catch {
+                    reader.fail(a.node("clients"), a.child("clients"), "\(error)")
+                }
+            } else {
+                reader.fail(node, a.child("clients"), "missing; expected a ServeGen client_windows CSV (.csv or .csv.gz)")
+            }
+            _ = a.int("max_clients", 1...Int.max)
+            return nil
+        case "trace":
+            guard let file = a.string("trace") else {
+                reader.fail(node, a.child("trace"), "missing; expected a trace file (Azure CSV, Mooncake JSONL, or timestamp,prompt_tokens,output_tokens CSV)")
+                return nil
+            }
+            let path = resolve(file)
+            var format: TraceFormat?
+            if let f = a.value("format", "azure, mooncake or csv", { TraceFormat(rawValue: $0) }) {
+                format = f
+            } else if !FileManager.default.fileExists(atPath: path) {
+                reader.fail(a.node("trace"), a.child("trace"), "file not found: \(path)")
+            } else {
+                format = try? TraceFormat.detect(path: path)
+            }
+            let timeScale = a.value("time_scale", "a multiplier > 0", Units.multiplier) ?? 1
+            let maxTotal = a.int("max_total_tokens", 2...Int.max)
+            guard let format else { return nil }
+            guard timeScale > 0 else {
+                reader.fail(a.node("time_scale"), a.child("time_scale"), "expected a multiplier > 0")
+                return nil
+            }
+            return .trace(TraceReplay(path: path, format: format, timeScale: timeScale, rateScale: scale, maxTotalTokens: maxTotal))
+        default:
+            break
+        }
+        return process.map { .processes([$0.scaled(by: scale)]) }
+    }
+
+    func parseSizes(_ node: Node, _ path: String) -> RequestSizes? {
+        guard let s = reader.mapping(node, path) else { return nil }
+        defer { s.finish() }
+        let cap = s.int("max_total_tokens", 2...Int.max)
+        if let file = s.string("trace") {
+            let p = resolve(file)
+            let format = s.value("format", "azure, mooncake or csv") { TraceFormat(rawValue: $0) }
+            do {
+                return try RequestSizes.fromTrace(path: p, format: format ?? TraceFormat.detect(path: p), maxTotalTokens: cap)
+            } catch {
+                reader.fail(s.node("trace"), s.child("trace"), "\(error)")
+                return nil
+            }
+        }
+        _ = s.node("format")
+        guard let pNode = s.required("prompt", "a token count or a distribution"),
+              let oNode = s.required("output", "a token count or a distribution") else { return nil }
+        if case .scalar = pNode, case .scalar = oNode {
+            guard let p = reader.value(pNode, s.child("prompt"), "a token count >= 1", { Int($0).flatMap { $0 >= 1 ? $0 : nil } }),
+                  let o = reader.value(oNode, s.child("output"), "a token count >= 1", { Int($0).flatMap { $0 >= 1 ? $0 : nil } }) else { return nil }
+            return RequestSizes(.fixed(RequestSize(prompt: p, output: o)), maxTotalTokens: cap)
+        }
+        guard let p = parseDistribution(pNode, s.child("prompt"), time: false),
+              let o = parseDistribution(oNode, s.child("output"), time: false) else { return nil }
+        return RequestSizes(.distributions(prompt: p, output: o), maxTotalTokens: cap)
+    }
+
+    func parseTenants(_ node: Node, _ path: String) -> TenantMix? {
+        guard let list = reader.sequence(node, path), !list.isEmpty else {
+            reader.fail(node, path, "expected a non-empty list of {name, share, priority}")
+            return nil
+        }
+        var tenants: [TenantMix.Tenant] = []
+        for (i, n) in list.enumerated() {
+            guard let t = reader.mapping(n, "\(path)[\(i)]") else { continue }
+            let name = t.string("name") ?? "tenant-\(i)"
+            let share = t.value("share", "a share > 0 such as 20% or 0.2", Units.fraction)
+            let priority = t.int("priority", 0...1000) ?? 0
+            t.finish()
+            if let share {
+                if share <= 0 { reader.fail(n, t.child("share"), "expected a share > 0") } else {
+                    tenants.append(.init(name: name, share: share, priority: priority))
+                }
+            } else if !t.has("share") {
+                reader.fail(n, t.child("share"), "missing; expected a share such as 20%")
+            }
+        }
+        return tenants.count == list.count ? TenantMix(tenants) : nil
+    }
+
+    // MARK: distributions
+
+    /// A distribution such as `{distribution: exponential, mean: 10ms}`;
+    /// values are durations when `time`, plain numbers (tokens) otherwise.
+    func parseDistribution(_ node: Node, _ path: String, time: Bool) -> Distribution? {
+        guard let d = reader.mapping(node, path) else { return nil }
+        defer { d.finish() }
+        let kinds = ["deterministic", "uniform", "exponential", "normal", "lognormal", "gamma", "weibull", "pareto", "empirical", "mixture"]
+        guard let kind = d.value("distribution", "one of \(kinds.joined(separator: ", "))", { kinds.contains($0) ? $0 : nil }) else {
+            if !d.has("distribution") { reader.fail(node, d.child("distribution"), "missing; expected one of \(kinds.joined(separator: ", "))") }
+            return nil
+        }
+        let parse: (String) -> Double? = time ? { Units.duration($0) } : { (text: String) -> Double? in
+            guard let x = Double(text), x.isFinite else { return nil }
+            return x
+        }
+        let what = time ? "a duration such as 10ms" : "a number"
+        func v(_ key: String, required: Bool = true) -> Double? {
+            required ? d.requiredValue(key, what, parse) : d.value(key, what, parse)
+        }
+        func plain(_ key: String) -> Double? { d.number(key, min: 0, allowEqual: false, required: true) }
+        var dist: Distribution?
+        switch kind {
+        case "deterministic": dist = v("value").map { .deterministic($0) }
+        case "uniform": if let lo = v("low"), let hi = v("high") { dist = .uniform(low: lo, high: hi) }
+        case "exponential": dist = v("mean").map { .exponential(mean: $0) }
+        case "normal": if let m = v("mean"), let sd = v("sd") { dist = .normal(mean: m, sd: sd) }
+        case "lognormal":
+            if d.has("median") {
+                if let med = v("median"), let p99 = v("p99") { dist = .lognormal(median: med, p99: p99) }
+            } else if let m = v("mean"), let sd = v("sd") {
+                dist = .lognormal(mean: m, sd: sd)
+            }
+        case "gamma", "weibull":
+            if let k = plain("shape") {
+                if d.has("mean") {
+                    if let m = v("mean") {
+                        dist = kind == "gamma" ? .gamma(shape: k, scale: m / k)
+                            : .weibull(shape: k, scale: m / Distribution.weibull(shape: k, scale: 1).mean)
+                    }
+                } else if let s = v("scale") {
+                    dist = kind == "gamma" ? .gamma(shape: k, scale: s) : .weibull(shape: k, scale: s)
+                }
+            }
+        case "pareto":
+            if let k = plain("shape"), let s = v("scale") { dist = .pareto(scale: s, shape: k) }
+        case "empirical":
+            if let sNode = d.required("samples", "a list of values"), let list = reader.sequence(sNode, d.child("samples")) {
+                let xs = list.compactMap { reader.value($0, d.child("samples"), what, parse) }
+                if xs.count == list.count { dist = .empirical(EmpiricalDistribution(samples: xs)) }
+            }
+        case "mixture":
+            if let cNode = d.required("components", "a list of {weight, distribution, ...}"), let list = reader.sequence(cNode, d.child("components")) {
+                var cs: [Distribution.Component] = []
+                for (i, n) in list.enumerated() {
+                    let cp = "\(d.child("components"))[\(i)]"
+                    guard case .mapping(var m) = n else { reader.fail(n, cp, "expected a mapping"); continue }
+                    let weightNode = m["weight"]
+                    m["weight"] = nil
+                    let w = weightNode.flatMap { reader.value($0, cp + ".weight", "a weight > 0", { Double($0).flatMap { $0 > 0 ? $0 : nil } }) }
+                    if weightNode == nil { reader.fail(n, cp + ".weight", "missing; expected a weight > 0") }
+                    if let member = parseDistribution(.mapping(m), cp, time: time), let w { cs.append(.init(weight: w, distribution: member)) }
+                }
+                if cs.count == list.count { dist = .mixture(cs) }
+            }
+        default: break
+        }
+        if let problem = dist?.parameterProblem {
+            reader.fail(node, path, problem)
+            return nil
+        }
+        return dist
+    }
+
+    // MARK: replicas
+
+    func parseReplicas(_ r: Fields) -> ReplicaConfiguration? {
+        defer { r.finish() }
+        let count = r.int("count", 1...100_000, required: true)
+        var batching: BatchingPolicy?
+        if let node = r.required("batching", "a mapping such as {policy: none}"), let b = reader.mapping(node, "replicas.batching") {
+            batching = parseBatching(b)
+        }
+        let service = r.node("service").flatMap { parseDistribution($0, "replicas.service", time: true) }
+        var hardware: HardwareProfile?
+        let quantization = r.value("quantization", "int8 or fp8") { ["int8", "fp8", "int4"].contains($0) ? $0 : nil }
+        if let file = r.string("hardware") {
+            do {
+                hardware = try HardwareProfileLoader.load(path: resolve(file), quantization: quantization)
+            } catch let e as ScenarioError {
+                for issue in e.issues { reader.fail(r.node("hardware"), "replicas.hardware", issue.description) }
+            } catch {
+                reader.fail(r.node("hardware"), "replicas.hardware", "\(error)")
+            }
+        }
+        let dispatch = r.value("dispatch", "shared_queue or round_robin") { ReplicaConfiguration.Dispatch(rawValue: $0) }
+        let maxQueue = r.int("max_queue", 0...Int.max)
+        let timeout = r.duration("queue_timeout", min: 0, allowEqual: false)
+        guard let count, let batching else { return nil }
+        if case .none = batching, service == nil, hardware == nil {
+            reader.fail(r.node, "replicas.service", "missing; policy none needs a service-time distribution (or a hardware profile)")
+        }
+        if case .dynamic = batching, service == nil, hardware == nil {
+            reader.fail(r.node, "replicas.service", "missing; dynamic batching needs a batch service time (or a hardware profile)")
+        }
+        let defaultDispatch: ReplicaConfiguration.Dispatch = { if case .none = batching { return .sharedQueue } else { return .roundRobin } }()
+        return ReplicaConfiguration(count: count, batching: batching, service: service, hardware: hardware,
+                                    dispatch: dispatch ?? defaultDispatch, maxQueue: maxQueue, queueTimeout: timeout)
+    }
+
+    func parseBatching(_ b: Fields) -> BatchingPolicy? {
+        defer { b.finish() }
+        guard let policy = b.value("policy", "none, dynamic or continuous", { ["none", "dynamic", "continuous"].contains($0) ? $0 : nil }) else {
+            if !b.has("policy") { reader.fail(b.node, b.child("policy"), "missing; expected none, dynamic or continuous") }
+            return nil
+        }
+        switch policy {
+        case "dynamic":
+            let d = DynamicBatching()
+            return .dynamic(DynamicBatching(maxBatchSize: b.int("max_batch_size", 1...1_000_000) ?? d.maxBatchSize,
+                                            maxQueueDelay: b.duration("max_queue_delay") ?? d.maxQueueDelay,
+                                            perRequestCost: b.number("per_request_cost", min: 0) ?? d.perRequestCost))
+        case "continuous":
+            let c = ContinuousBatching()
+            return .continuous(ContinuousBatching(maxNumSeqs: b.int("max_num_seqs", 1...1_000_000) ?? c.maxNumSeqs,
+                                                  maxNumBatchedTokens: b.int("max_num_batched_tokens", 1...10_000_000) ?? c.maxNumBatchedTokens,
+                                                  chunkedPrefill: b.bool("chunked_prefill") ?? c.chunkedPrefill,
+                                                  watermark: b.number("watermark", min: 0) ?? c.watermark))
+        default:
+            return BatchingPolicy.none
+        }
+    }
+}

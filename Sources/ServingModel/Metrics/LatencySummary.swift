@@ -1,0 +1,30 @@
+import SimulationCore
+
+/// Mean and tail percentiles of one latency, in seconds.
+public struct LatencySummary: Sendable, Equatable, Codable {
+    /// Number of observations.
+    public var count: Int
+    /// Mean.
+    public var mean: Double
+    /// Median.
+    public var p50: Double
+    /// 90th percentile.
+    public var p90: Double
+    /// 99th percentile.
+    public var p99: Double
+    /// 99.9th percentile.
+    public var p999: Double
+    /// Largest observation.
+    public var max: Double
+
+    /// Reads a histogram (percentiles within its 0.2% relative error).
+    public init(_ h: LogHistogram) {
+        count = Int(h.count)
+        mean = h.mean
+        p50 = h.percentile(0.5)
+        p90 = h.percentile(0.9)
+        p99 = h.percentile(0.99)
+        p999 = h.percentile(0.999)
+        max = h.count > 0 ? h.max : 0
+    }
+}

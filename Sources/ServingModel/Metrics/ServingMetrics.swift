@@ -1,0 +1,90 @@
+import SimulationCore
+
+/// What a serving run records: per-request latencies of measured requests,
+/// outcome counters, utilisation integrals, and per-interval time series.
+/// Memory is fixed (histograms) plus one small record per time bin.
+public struct ServingMetrics: Sendable {
+    /// Queue wait: arrival to first scheduled.
+    public var queueWait = LogHistogram()
+    /// Time to first token: arrival to first output token.
+    public var ttft = LogHistogram()
+    /// Time per output token after the first: (e2e − ttft)/(output − 1).
+    public var tpot = LogHistogram()
+    /// End-to-end latency: arrival to last token.
+    public var e2e = LogHistogram()
+    /// Measured arrivals.
+    public var offered = 0
+    /// Measured completions.
+    public var completed = 0
+    /// Measured rejections (full queue, or a request that can never fit).
+    public var rejected = 0
+    /// Measured queue timeouts.
+    public var timedOut = 0
+    /// Output tokens of measured completions.
+    public var outputTokens = 0
+    /// Measured completions meeting the SLO targets.
+    public var goodCompletions = 0
+    /// Preemptions (KV cache exhausted) during the measured window.
+    public var preemptions = 0
+    /// Number of busy replicas over time (utilisation numerator).
+    public var busyReplicas = TimeWeightedAverage(start: 0)
+    /// KV blocks in use over time, all replicas.
+    public var kvBlocksInUse = TimeWeightedAverage(start: 0)
+    /// Per-interval series.
+    public var series: TimeSeries
+    /// Batch means of queue waits over the measured window.
+    public var queueWaitBatches: TimeBatchMeans
+    /// Batch means of end-to-end latency over the measured window.
+    public var e2eBatches: TimeBatchMeans
+
+    /// Empty metrics with time bins of `interval` seconds, measuring
+    /// `[warmup, duration)`.
+    public init(interval: Double, warmup: Double, duration: Double) {
+        series = TimeSeries(interval: interval)
+        queueWaitBatches = TimeBatchMeans(start: warmup, end: duration)
+        e2eBatches = TimeBatchMeans(start: warmup, end: duration)
+    }
+}
+
+/// Per-interval counts and gauges for notebooks (`--timeseries FILE.csv`).
+public struct TimeSeries: Sendable {
+    /// Bin width (s).
+    public let interval: Double
+    /// Arrivals per bin (all, measured or not).
+    public var offered: TimeBinnedCounter
+    /// Completions per bin.
+    public var completed: TimeBinnedCounter
+    /// Rejections per bin.
+    public var rejected: TimeBinnedCounter
+    /// Queue timeouts per bin.
+    public var timedOut: TimeBinnedCounter
+    /// Output tokens completed per bin.
+    public var outputTokens: TimeBinnedCounter
+    /// Sum of TTFT of completions per bin (for the bin mean).
+    public var ttftSum: TimeBinnedCounter
+    /// Sum of e2e latency of completions per bin.
+    public var e2eSum: TimeBinnedCounter
+    /// Completions meeting the SLO per bin.
+    public var good: TimeBinnedCounter
+    /// Requests waiting at each bin's end.
+    public var waiting: [Double] = []
+    /// Requests running at each bin's end.
+    public var running: [Double] = []
+    /// Fraction of KV blocks in use at each bin's end.
+    public var kvUse: [Double] = []
+    /// Busy replicas at each bin's end.
+    public var busy: [Double] = []
+
+    /// Empty series.
+    public init(interval: Double) {
+        self.interval = interval
+        offered = TimeBinnedCounter(width: interval)
+        completed = TimeBinnedCounter(width: interval)
+        rejected = TimeBinnedCounter(width: interval)
+        timedOut = TimeBinnedCounter(width: interval)
+        outputTokens = TimeBinnedCounter(width: interval)
+        ttftSum = TimeBinnedCounter(width: interval)
+        e2eSum = TimeBinnedCounter(width: interval)
+        good = TimeBinnedCounter(width: interval)
+    }
+}

@@ -1,0 +1,71 @@
+import SimulationCore
+
+/// How a replica groups requests.
+public enum BatchingPolicy: Sendable, Equatable {
+    /// One request at a time; its service time comes from the replica's
+    /// service distribution (or the hardware profile). How M/M/c and M/G/c
+    /// models are expressed.
+    case none
+    /// Request-level batching as in Triton's dynamic batcher.
+    case dynamic(DynamicBatching)
+    /// Iteration-level (continuous) batching as in vLLM.
+    case continuous(ContinuousBatching)
+
+    /// The policy's name as scenarios spell it.
+    public var name: String {
+        switch self {
+        case .none: return "none"
+        case .dynamic: return "dynamic"
+        case .continuous: return "continuous"
+        }
+    }
+}
+
+/// Triton-style dynamic batching: a batch starts when `maxBatchSize`
+/// requests wait, or when the oldest has waited `maxQueueDelay`. The batch
+/// runs as one unit (prefill, then decode to the longest output, padded);
+/// every member completes when the batch does.
+public struct DynamicBatching: Sendable, Equatable {
+    /// Largest batch (Triton `max_batch_size`).
+    public var maxBatchSize: Int
+    /// Longest a request is held for a fuller batch (Triton
+    /// `max_queue_delay_microseconds`), in seconds.
+    public var maxQueueDelay: Double
+    /// Without a hardware profile: each extra member adds this fraction of
+    /// a single request's service time (0 = perfect batching).
+    public var perRequestCost: Double
+
+    /// Dynamic batching settings (the seeds' example: 32 and 10 ms).
+    public init(maxBatchSize: Int = 32, maxQueueDelay: Double = 0.010, perRequestCost: Double = 0) {
+        self.maxBatchSize = maxBatchSize
+        self.maxQueueDelay = maxQueueDelay
+        self.perRequestCost = perRequestCost
+    }
+}
+
+/// vLLM-style continuous batching: every iteration the scheduler fills a
+/// token budget with one decode token per running sequence and prefill work
+/// for new (or partially prefilled) requests, admitting first-come
+/// first-served while sequences, tokens and KV blocks allow; when KV blocks
+/// run out mid-decode the most recently admitted sequence is preempted and
+/// recomputed later.
+public struct ContinuousBatching: Sendable, Equatable {
+    /// Most sequences in a batch (vLLM `max_num_seqs`).
+    public var maxNumSeqs: Int
+    /// Token budget per iteration (vLLM `max_num_batched_tokens`).
+    public var maxNumBatchedTokens: Int
+    /// Chunked prefill (Sarathi-style): prefills are cut to fit the budget
+    /// beside running decodes. Off: prefill-only iterations for new
+    /// requests (vLLM V0 / Vidur's vLLM scheduler), decodes otherwise.
+    public var chunkedPrefill: Bool
+    /// Fraction of KV blocks kept free when admitting (vLLM watermark).
+    public var watermark: Double
+
+    /// Continuous batching settings; defaults are vLLM's for GPUs under 70 GiB.
+    public init(maxNumSeqs: Int = 256, maxNumBatchedTokens: Int = 2048, chunkedPrefill: Bool = true, watermark: Double = 0.01) {
+        self.maxNumSeqs = maxNumSeqs
+        self.maxNumBatchedTokens = maxNumBatchedTokens
+        self.chunkedPrefill = chunkedPrefill
+        self.watermark = watermark
+    }
+}

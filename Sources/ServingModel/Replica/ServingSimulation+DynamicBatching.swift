@@ -1,0 +1,61 @@
+import SimulationCore
+
+/// Policy `dynamic`: Triton-style request-level batches.
+extension ServingSimulation {
+    mutating func startBatchIfReady(replica r: Int, policy: DynamicBatching, scheduler: inout Scheduler<Event>) {
+        let now = scheduler.now
+        guard let oldest = peekWaiting(replica: r) else { return }
+        let waitedEnough = now - requests[oldest].arrival >= policy.maxQueueDelay - 1e-12
+        guard replicas[r].liveWaiting >= policy.maxBatchSize || waitedEnough else {
+            let fire = requests[oldest].arrival + policy.maxQueueDelay
+            if replicas[r].timerAt > fire {
+                replicas[r].timerAt = fire
+                scheduler.schedule(.batchTimer(replica: Int32(r)), at: fire)
+            }
+            return
+        }
+        var batch: [Int32] = []
+        batch.reserveCapacity(policy.maxBatchSize)
+        while batch.count < policy.maxBatchSize, let id = popWaiting(replica: r) {
+            markScheduled(id, now: now)
+            batch.append(id)
+        }
+        replicas[r].running = batch
+        setBusy(r, true, now: now)
+        let duration: Double
+        if let service = configuration.replicas.service {
+            duration = service.sample(&serviceStream) * (1 + policy.perRequestCost * Double(batch.count - 1))
+        } else {
+            // Padded static batch: one prefill over all prompts, then decode
+            // steps of the whole batch until the longest output is done.
+            let model = configuration.replicas.hardware!.iteration
+            var tokens = 0, pairs = 0.0, context = 0, longest = 0
+            for id in batch {
+                let p = Int(requests[id].prompt)
+                tokens += p
+                context += p
+                pairs += IterationTimeModel.prefillPairs(chunk: p, prior: 0)
+                longest = max(longest, Int(requests[id].output))
+            }
+            let prefill = model.iterationTime(tokens: tokens, kvTokens: 0, prefillPairs: pairs)
+            var decode = 0.0
+            if longest > 1 {
+                for step in 1..<longest {
+                    decode += model.iterationTime(tokens: batch.count, kvTokens: context + step * batch.count, prefillPairs: 0)
+                }
+            }
+            for id in batch { requests.slots[Int(id)].firstToken = now + prefill }
+            duration = prefill + decode
+        }
+        scheduler.schedule(.batchDone(replica: Int32(r)), after: duration)
+    }
+
+    mutating func finishBatch(replica r: Int, scheduler: inout Scheduler<Event>) {
+        let now = scheduler.now
+        for id in replicas[r].running { complete(id, now: now) }
+        replicas[r].running.removeAll(keepingCapacity: true)
+        setBusy(r, false, now: now)
+        refill(replica: r, scheduler: &scheduler)
+        kick(replica: r, scheduler: &scheduler)
+    }
+}

@@ -1,0 +1,89 @@
+/// Where a request is in its life.
+public enum RequestPhase: UInt8, Sendable {
+    /// Waiting in a queue (gateway or replica).
+    case waiting
+    /// Admitted to a replica's batch (prefilling or decoding).
+    case running
+    /// Finished or dropped; the slot is free.
+    case done
+}
+
+/// One request in flight. A small value kept in a slab: no class instance,
+/// no reference counting on the hot path.
+public struct Request: Sendable {
+    /// Arrival time (s).
+    public var arrival: Double
+    /// Prompt tokens to prefill (grows by generated tokens on a recompute).
+    public var prompt: Int32
+    /// Output tokens to generate.
+    public var output: Int32
+    /// Prompt tokens prefilled so far.
+    public var prefilled: Int32 = 0
+    /// Output tokens generated so far.
+    public var generated: Int32 = 0
+    /// KV blocks held.
+    public var blocks: Int32 = 0
+    /// Replica assigned (-1: none yet).
+    public var replica: Int32 = -1
+    /// Tenant index.
+    public var tenant: Int16
+    /// Whether it arrived inside the measurement window.
+    public var measured: Bool
+    /// Phase.
+    public var phase: RequestPhase = .waiting
+    /// Time it was first scheduled (s, -1 before).
+    public var firstScheduled: Double = -1
+    /// Time its first token was produced (s, -1 before).
+    public var firstToken: Double = -1
+    /// Reuse counter of the slot, to recognise stale timers.
+    public var generation: UInt32 = 0
+
+    /// A fresh request.
+    public init(arrival: Double, prompt: Int32, output: Int32, tenant: Int16, measured: Bool) {
+        self.arrival = arrival
+        self.prompt = prompt
+        self.output = output
+        self.tenant = tenant
+        self.measured = measured
+    }
+}
+
+/// A slab of requests indexed by `Int32` ids, with a free list, so memory is
+/// bounded by the requests in flight, not by the requests simulated.
+public struct RequestTable: Sendable {
+    /// The slots; index with an id from ``insert(_:)``.
+    public var slots: ContiguousArray<Request> = []
+    private var free: [Int32] = []
+    /// Requests currently held.
+    public private(set) var live = 0
+
+    /// An empty table.
+    public init() {}
+
+    /// Stores a request; returns its id.
+    public mutating func insert(_ request: Request) -> Int32 {
+        live += 1
+        if let id = free.popLast() {
+            let generation = slots[Int(id)].generation &+ 1
+            slots[Int(id)] = request
+            slots[Int(id)].generation = generation
+            return id
+        }
+        slots.append(request)
+        return Int32(slots.count - 1)
+    }
+
+    /// Frees a request's slot.
+    public mutating func remove(_ id: Int32) {
+        slots[Int(id)].phase = .done
+        free.append(id)
+        live -= 1
+    }
+
+    /// Access by id.
+    @inlinable
+    public subscript(id: Int32) -> Request {
+        get { slots[Int(id)] }
+        set { slots[Int(id)] = newValue }
+    }
+}

@@ -1,0 +1,143 @@
+import SimulationCore
+import Workload
+
+/// Everything a serving simulation needs, validated and with units resolved
+/// (seconds, requests per second). The Scenario module builds it from a file.
+public struct ServingConfiguration: Sendable {
+    /// Scenario name, for reports.
+    public var name: String
+    /// Root seed; every component derives its own named stream.
+    public var seed: UInt64
+    /// Simulated time; arrivals stop here (s).
+    public var duration: Double
+    /// Requests arriving before this time are not measured (s).
+    public var warmup: Double
+    /// Where requests come from.
+    public var arrivals: Arrivals
+    /// Request sizes (ignored for trace replay, which carries its own).
+    public var sizes: RequestSizes
+    /// Tenants sharing the traffic.
+    public var tenants: TenantMix
+    /// The replicas and how requests reach them.
+    public var replicas: ReplicaConfiguration
+    /// Latency targets for goodput (nil: every completion counts).
+    public var slo: SLOTargets?
+    /// Width of time-series bins (s).
+    public var timeSeriesInterval: Double
+
+    /// Arrival sources.
+    public enum Arrivals: Sendable {
+        /// Independent sources (one per client), each with its own stream.
+        case processes([ArrivalProcess])
+        /// Replay of a trace file.
+        case trace(TraceReplay)
+    }
+
+    /// A configuration.
+    public init(name: String, seed: UInt64, duration: Double, warmup: Double, arrivals: Arrivals,
+                sizes: RequestSizes, tenants: TenantMix = .single, replicas: ReplicaConfiguration,
+                slo: SLOTargets? = nil, timeSeriesInterval: Double = 10) {
+        self.name = name
+        self.seed = seed
+        self.duration = duration
+        self.warmup = warmup
+        self.arrivals = arrivals
+        self.sizes = sizes
+        self.tenants = tenants
+        self.replicas = replicas
+        self.slo = slo
+        self.timeSeriesInterval = timeSeriesInterval
+    }
+}
+
+/// Replay of a recorded trace.
+public struct TraceReplay: Sendable, Equatable {
+    /// The trace file.
+    public var path: String
+    /// Its format.
+    public var format: TraceFormat
+    /// Multiplies every timestamp (2 = the trace plays at half speed).
+    public var timeScale: Double
+    /// Multiplies the request rate on the same timeline: below 1 each
+    /// request is kept with that probability; above 1 each request is sent
+    /// ⌊x⌋ times plus once more with probability x − ⌊x⌋, copies at the
+    /// same instant.
+    public var rateScale: Double
+    /// Cap on prompt + output tokens (prompt trimmed first).
+    public var maxTotalTokens: Int?
+
+    /// A replay.
+    public init(path: String, format: TraceFormat, timeScale: Double = 1, rateScale: Double = 1, maxTotalTokens: Int? = nil) {
+        self.path = path
+        self.format = format
+        self.timeScale = timeScale
+        self.rateScale = rateScale
+        self.maxTotalTokens = maxTotalTokens
+    }
+}
+
+/// How the replicas are built and reached.
+public struct ReplicaConfiguration: Sendable {
+    /// Number of replicas.
+    public var count: Int
+    /// Batching policy of every replica.
+    public var batching: BatchingPolicy
+    /// Service time of one request (policy none) or one batch of one
+    /// (dynamic), when no hardware profile gives it.
+    public var service: Distribution?
+    /// Hardware profile: iteration times, KV capacity, price.
+    public var hardware: HardwareProfile?
+    /// How arriving requests reach a replica.
+    public var dispatch: Dispatch
+    /// Most requests waiting per queue (replica queue, or the shared queue);
+    /// an arrival beyond it is rejected (503). nil: unbounded.
+    public var maxQueue: Int?
+    /// Longest a request may wait before being scheduled; then it times out.
+    public var queueTimeout: Double?
+
+    /// How requests are assigned to replicas.
+    public enum Dispatch: String, Sendable {
+        /// A gateway queue; a request goes to the first replica with room
+        /// (policy none: an idle replica — exactly M/M/c with exponential
+        /// service).
+        case sharedQueue = "shared_queue"
+        /// Each request straight to the next replica in turn.
+        case roundRobin = "round_robin"
+    }
+
+    /// A replica configuration.
+    public init(count: Int, batching: BatchingPolicy, service: Distribution? = nil, hardware: HardwareProfile? = nil,
+                dispatch: Dispatch = .sharedQueue, maxQueue: Int? = nil, queueTimeout: Double? = nil) {
+        self.count = count
+        self.batching = batching
+        self.service = service
+        self.hardware = hardware
+        self.dispatch = dispatch
+        self.maxQueue = maxQueue
+        self.queueTimeout = queueTimeout
+    }
+}
+
+/// Per-request latency targets; a completion meeting all of them counts
+/// toward goodput (DistServe's definition).
+public struct SLOTargets: Sendable, Equatable {
+    /// Time to first token target (s).
+    public var ttft: Double?
+    /// Time per output token target (s).
+    public var tpot: Double?
+    /// End-to-end target (s).
+    public var e2e: Double?
+
+    /// Targets.
+    public init(ttft: Double? = nil, tpot: Double? = nil, e2e: Double? = nil) {
+        self.ttft = ttft
+        self.tpot = tpot
+        self.e2e = e2e
+    }
+
+    /// Whether a completion with these latencies meets every target.
+    @inlinable
+    public func met(ttft t: Double, tpot p: Double, e2e e: Double) -> Bool {
+        (ttft.map { t <= $0 } ?? true) && (tpot.map { p <= $0 } ?? true) && (e2e.map { e <= $0 } ?? true)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import SimulationCore
+import Workload
+
+/// Runs a serving simulation from a configuration and summarises it.
+///
+/// ```swift
+/// let run = try ServingRun(configuration: config)
+/// let result = try run.execute()
+/// ```
+public struct ServingRun {
+    /// The configuration.
+    public let configuration: ServingConfiguration
+
+    /// Checks a configuration can be simulated (a trace is read once in
+    /// full, in constant memory, so a bad row fails before the run starts).
+    public init(configuration: ServingConfiguration) throws {
+        self.configuration = configuration
+        if case .trace(let replay) = configuration.arrivals {
+            let reader = try TraceReader(path: replay.path, format: replay.format)
+            var rows = 0
+            while try reader.next() != nil { rows += 1 }
+            if rows == 0 { throw WorkloadError(replay.path, "the trace has no requests") }
+        }
+        let needsProfile: Bool
+        switch configuration.replicas.batching {
+        case .continuous: needsProfile = true
+        case .none, .dynamic: needsProfile = configuration.replicas.service == nil
+        }
+        if needsProfile && configuration.replicas.hardware == nil {
+            throw ServingModelError(key: "replicas", "policy '\(configuration.replicas.batching.name)' needs replicas.hardware (or replicas.service for none/dynamic)")
+        }
+    }
+
+    /// Simulates, reporting progress (0...1) every 1% of simulated time.
+    public func execute(progress: ((Double) -> Void)? = nil) throws -> (result: ServingResult, metrics: ServingMetrics) {
+        let wallStart = Date()
+        var sim = Simulation(model: try ServingSimulation(configuration: configuration))
+        sim.model.start(&sim.scheduler)
+        let end = configuration.duration
+        if let progress {
+            for step in 1...100 {
+                sim.run(until: end * Double(step) / 100)
+                progress(Double(step) / 100)
+            }
+        } else {
+            sim.run(until: end)
+        }
+        if let error = sim.model.traceError { throw error }
+        let wall = Date().timeIntervalSince(wallStart)
+        return (summarise(sim.model, events: sim.eventCount, wall: wall, now: sim.now), sim.model.metrics)
+    }
+
+    func interval(_ b: TimeBatchMeans) -> ServingResult.Interval {
+        let ci = b.confidenceInterval(level: 0.95)
+        return .init(mean: ci.mean, halfWidth: ci.halfWidth, level: 0.95)
+    }
+
+    func summarise(_ model: ServingSimulation, events: Int, wall: Double, now: Double) -> ServingResult {
+        let m = model.metrics
+        let measured = max(configuration.duration - configuration.warmup, 1e-9)
+        let unfinished = m.offered - m.completed - m.rejected - m.timedOut
+        return ServingResult(
+            scenario: configuration.name, seed: configuration.seed,
+            simulatedSeconds: configuration.duration, measuredSeconds: measured,
+            wallSeconds: wall, events: events,
+            requests: .init(offered: m.offered, completed: m.completed, rejected: m.rejected,
+                            timedOut: m.timedOut, unfinished: unfinished),
+            latencySeconds: .init(queueWait: LatencySummary(m.queueWait), ttft: LatencySummary(m.ttft),
+                                  tpot: LatencySummary(m.tpot), e2e: LatencySummary(m.e2e)),
+            throughput: .init(requestsPerSecond: Double(m.completed) / measured,
+                              outputTokensPerSecond: Double(m.outputTokens) / measured),
+            goodputRequestsPerSecond: Double(m.goodCompletions) / measured,
+            sloAttainment: m.completed > 0 ? Double(m.goodCompletions) / Double(m.completed) : 0,
+            utilization: m.busyReplicas.average(at: now) / Double(configuration.replicas.count),
+            kvCacheUtilization: model.totalBlocks > 0 && configuration.replicas.hardware != nil
+                ? m.kvBlocksInUse.average(at: now) / Double(model.totalBlocks) : 0,
+            preemptions: m.preemptions,
+            confidence: .init(queueWaitMean: interval(m.queueWaitBatches), e2eMean: interval(m.e2eBatches)))
+    }
+}

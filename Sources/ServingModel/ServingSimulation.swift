@@ -1,0 +1,356 @@
+import DequeModule
+import Foundation
+import SimulationCore
+import Workload
+
+/// The LLM service as a simulation model: arrival sources, a dispatcher,
+/// replicas with one of three batching policies, and the metrics users judge.
+///
+/// Events carry only integer ids; requests live in a ``RequestTable`` slab.
+public struct ServingSimulation: SimulationModel {
+    /// The model's events.
+    public enum Event: Sendable {
+        /// The next arrival of source `source`.
+        case arrival(source: Int32)
+        /// The next record(s) of the replayed trace.
+        case traceArrival
+        /// A replica (policy none) finishes its request.
+        case serviceDone(replica: Int32)
+        /// A replica (dynamic) finishes its batch.
+        case batchDone(replica: Int32)
+        /// A replica's (dynamic) batching delay expires.
+        case batchTimer(replica: Int32)
+        /// A replica (continuous) finishes an iteration.
+        case iterationDone(replica: Int32)
+        /// A waiting request's queue timeout.
+        case queueTimeout(request: Int32, generation: UInt32)
+        /// End of the warm-up: utilisation integrals restart.
+        case warmupEnd
+        /// Time-series sampling tick.
+        case sample
+    }
+
+    /// The configuration simulated.
+    public let configuration: ServingConfiguration
+    /// Recorded metrics.
+    public internal(set) var metrics: ServingMetrics
+    /// Requests in flight.
+    public internal(set) var requests = RequestTable()
+
+    var replicas: [ReplicaState]
+    var sharedQueue = Deque<Int32>()
+    var liveShared = 0
+    var nextReplica = 0
+    var generators: [ArrivalGenerator]
+    var sizeStream: RandomStream
+    var tenantStream: RandomStream
+    var serviceStream: RandomStream
+    var replayStream: RandomStream
+    var trace: TraceReader?
+    var pendingRecord: TraceRecord?
+    /// First error met while replaying the trace (the run stops arrivals).
+    public internal(set) var traceError: Error?
+    var busyCount = 0
+    var blocksInUse = 0
+    let totalBlocks: Int
+    let blockSize: Int
+
+    /// A model at time 0. Call ``start(_:)`` to schedule the first events.
+    public init(configuration c: ServingConfiguration) throws {
+        configuration = c
+        metrics = ServingMetrics(interval: c.timeSeriesInterval, warmup: c.warmup, duration: c.duration)
+        let root = RandomStream(seed: c.seed)
+        sizeStream = root.stream("sizes")
+        tenantStream = root.stream("tenants")
+        serviceStream = root.stream("service")
+        replayStream = root.stream("replay")
+        blockSize = c.replicas.hardware?.kvBlockSize ?? 16
+        let blocks = c.replicas.hardware.map { $0.kvCacheTokens / $0.kvBlockSize } ?? Int(Int32.max / 4)
+        totalBlocks = blocks * c.replicas.count
+        replicas = Array(repeating: ReplicaState(totalBlocks: blocks), count: c.replicas.count)
+        switch c.arrivals {
+        case .processes(let ps):
+            generators = ps.enumerated().map { i, p in
+                ArrivalGenerator(process: p, stream: root.stream("arrivals/client-\(i)"))
+            }
+        case .trace(let replay):
+            generators = []
+            trace = try TraceReader(path: replay.path, format: replay.format)
+        }
+    }
+
+    /// Schedules the first arrivals, the warm-up end and the sampling ticks.
+    public mutating func start(_ scheduler: inout Scheduler<Event>) {
+        for i in generators.indices {
+            let t = generators[i].next(after: 0)
+            if t < configuration.duration { scheduler.schedule(.arrival(source: Int32(i)), at: t) }
+        }
+        if trace != nil { readNextRecord(&scheduler) }
+        if configuration.warmup > 0 { scheduler.schedule(.warmupEnd, at: configuration.warmup) }
+        scheduler.schedule(.sample, at: configuration.timeSeriesInterval)
+    }
+
+    public mutating func handle(_ event: Event, scheduler: inout Scheduler<Event>) {
+        switch event {
+        case .arrival(let source):
+            let s = Int(source)
+            let size = configuration.sizes.sample(&sizeStream)
+            admit(size: size, scheduler: &scheduler)
+            let next = generators[s].next(after: scheduler.now)
+            if next < configuration.duration { scheduler.schedule(.arrival(source: source), at: next) }
+        case .traceArrival:
+            if let record = pendingRecord {
+                let replay = traceReplay!
+                let size = RequestSizes(.fixed(RequestSize(prompt: max(1, record.promptTokens), output: max(1, record.outputTokens))),
+                                        maxTotalTokens: replay.maxTotalTokens).sample(&sizeStream)
+                var copies = Int(replay.rateScale.rounded(.down))
+                if replayStream.nextUniform() < replay.rateScale - Double(copies) { copies += 1 }
+                for _ in 0..<copies { admit(size: size, scheduler: &scheduler) }
+            }
+            readNextRecord(&scheduler)
+        case .serviceDone(let r):
+            finishService(replica: Int(r), scheduler: &scheduler)
+        case .batchDone(let r):
+            finishBatch(replica: Int(r), scheduler: &scheduler)
+        case .batchTimer(let r):
+            replicas[Int(r)].timerAt = .infinity
+            kick(replica: Int(r), scheduler: &scheduler)
+        case .iterationDone(let r):
+            finishIteration(replica: Int(r), scheduler: &scheduler)
+        case .queueTimeout(let id, let generation):
+            expire(id, generation: generation, now: scheduler.now)
+        case .warmupEnd:
+            metrics.busyReplicas.reset(at: scheduler.now)
+            metrics.kvBlocksInUse.reset(at: scheduler.now)
+        case .sample:
+            recordSample()
+            let next = scheduler.now + configuration.timeSeriesInterval
+            if next <= configuration.duration { scheduler.schedule(.sample, at: next) }
+        }
+    }
+
+    var traceReplay: TraceReplay? {
+        if case .trace(let r) = configuration.arrivals { return r }
+        return nil
+    }
+
+    mutating func readNextRecord(_ scheduler: inout Scheduler<Event>) {
+        guard let reader = trace, let replay = traceReplay else { return }
+        do {
+            if let record = try reader.next() {
+                let t = record.time * replay.timeScale
+                if t < configuration.duration {
+                    pendingRecord = record
+                    scheduler.schedule(.traceArrival, at: t)
+                    return
+                }
+            }
+        } catch {
+            traceError = error
+        }
+        pendingRecord = nil
+        trace = nil
+    }
+
+    // MARK: Arrival and dispatch
+
+    mutating func admit(size: RequestSize, scheduler: inout Scheduler<Event>) {
+        let now = scheduler.now
+        let measured = now >= configuration.warmup
+        let tenant = Int16(configuration.tenants.sample(&tenantStream))
+        let id = requests.insert(Request(arrival: now, prompt: Int32(size.prompt), output: Int32(size.output),
+                                         tenant: tenant, measured: measured))
+        metrics.series.offered.add(at: now)
+        if measured { metrics.offered += 1 }
+        if !fits(id) {
+            reject(id, now: now)
+            return
+        }
+        switch configuration.replicas.dispatch {
+        case .sharedQueue:
+            if let r = replicaWithRoom() {
+                enqueue(id, replica: r, scheduler: &scheduler)
+            } else if let cap = configuration.replicas.maxQueue, liveShared >= cap {
+                reject(id, now: now)
+            } else {
+                sharedQueue.append(id)
+                liveShared += 1
+                armTimeout(id, scheduler: &scheduler)
+            }
+        case .roundRobin:
+            let r = nextReplica
+            nextReplica = (nextReplica + 1) % replicas.count
+            if let cap = configuration.replicas.maxQueue, replicas[r].liveWaiting >= cap {
+                reject(id, now: now)
+            } else {
+                enqueue(id, replica: r, scheduler: &scheduler)
+            }
+        }
+    }
+
+    /// Whether a request can ever be served (its KV need fits one replica,
+    /// and without chunked prefill its prompt fits the token budget).
+    func fits(_ id: Int32) -> Bool {
+        let req = requests[id]
+        guard case .continuous(let cb) = configuration.replicas.batching else { return true }
+        let need = (Int(req.prompt) + Int(req.output) + blockSize - 1) / blockSize
+        if need > replicas[0].totalBlocks { return false }
+        if !cb.chunkedPrefill && Int(req.prompt) > cb.maxNumBatchedTokens { return false }
+        return true
+    }
+
+    func roomLimit() -> Int {
+        switch configuration.replicas.batching {
+        case .none: return 1
+        case .dynamic(let d): return d.maxBatchSize
+        case .continuous(let c): return c.maxNumSeqs
+        }
+    }
+
+    /// The first replica (round-robin order) with room, for the shared queue.
+    mutating func replicaWithRoom() -> Int? {
+        let limit = roomLimit()
+        let n = replicas.count
+        for k in 0..<n {
+            let r = (nextReplica + k) % n
+            if replicas[r].inSystem < limit {
+                nextReplica = (r + 1) % n
+                return r
+            }
+        }
+        return nil
+    }
+
+    mutating func enqueue(_ id: Int32, replica r: Int, scheduler: inout Scheduler<Event>) {
+        requests[id].replica = Int32(r)
+        replicas[r].waiting.append(id)
+        replicas[r].liveWaiting += 1
+        if configuration.replicas.dispatch == .roundRobin { armTimeout(id, scheduler: &scheduler) }
+        kick(replica: r, scheduler: &scheduler)
+    }
+
+    mutating func armTimeout(_ id: Int32, scheduler: inout Scheduler<Event>) {
+        if let t = configuration.replicas.queueTimeout {
+            scheduler.schedule(.queueTimeout(request: id, generation: requests[id].generation), after: t)
+        }
+    }
+
+    /// A replica freed room: pull from the shared queue.
+    mutating func refill(replica r: Int, scheduler: inout Scheduler<Event>) {
+        guard configuration.replicas.dispatch == .sharedQueue else { return }
+        let limit = roomLimit()
+        while replicas[r].inSystem < limit, let id = sharedQueue.popFirst() {
+            if requests[id].phase == .done { requests.remove(id); continue }  // abandoned
+            liveShared -= 1
+            enqueue(id, replica: r, scheduler: &scheduler)
+        }
+    }
+
+    /// Pops the next live request of a replica's queue.
+    mutating func popWaiting(replica r: Int) -> Int32? {
+        while let id = replicas[r].waiting.popFirst() {
+            if requests[id].phase == .done { requests.remove(id); continue }
+            replicas[r].liveWaiting -= 1
+            return id
+        }
+        return nil
+    }
+
+    /// The next live request of a replica's queue, left in place.
+    mutating func peekWaiting(replica r: Int) -> Int32? {
+        while let id = replicas[r].waiting.first {
+            if requests[id].phase == .done {
+                replicas[r].waiting.removeFirst()
+                requests.remove(id)
+                continue
+            }
+            return id
+        }
+        return nil
+    }
+
+    mutating func expire(_ id: Int32, generation: UInt32, now: Double) {
+        let req = requests[id]
+        guard req.generation == generation, req.phase == .waiting, req.firstScheduled < 0 else { return }
+        // Left in its queue as a tombstone; freed when popped.
+        requests.slots[Int(id)].phase = .done
+        if req.replica >= 0 { replicas[Int(req.replica)].liveWaiting -= 1 } else { liveShared -= 1 }
+        metrics.series.timedOut.add(at: now)
+        if req.measured { metrics.timedOut += 1 }
+    }
+
+    mutating func reject(_ id: Int32, now: Double) {
+        metrics.series.rejected.add(at: now)
+        if requests[id].measured { metrics.rejected += 1 }
+        requests.remove(id)
+    }
+
+    /// Starts work on an idle replica, by policy.
+    mutating func kick(replica r: Int, scheduler: inout Scheduler<Event>) {
+        guard !replicas[r].busy else { return }
+        switch configuration.replicas.batching {
+        case .none: startService(replica: r, scheduler: &scheduler)
+        case .dynamic(let d): startBatchIfReady(replica: r, policy: d, scheduler: &scheduler)
+        case .continuous(let c): startIteration(replica: r, policy: c, scheduler: &scheduler)
+        }
+    }
+
+    mutating func setBusy(_ r: Int, _ busy: Bool, now: Double) {
+        guard replicas[r].busy != busy else { return }
+        replicas[r].busy = busy
+        busyCount += busy ? 1 : -1
+        metrics.busyReplicas.update(to: Double(busyCount), at: now)
+    }
+
+    /// Marks a request scheduled (queue wait ends).
+    mutating func markScheduled(_ id: Int32, now: Double) {
+        if requests[id].firstScheduled < 0 {
+            requests.slots[Int(id)].firstScheduled = now
+            requests.slots[Int(id)].phase = .running
+        }
+    }
+
+    /// Records a completion and frees the request.
+    mutating func complete(_ id: Int32, now: Double) {
+        let req = requests[id]
+        let e2e = now - req.arrival
+        let ttft = req.firstToken >= 0 ? req.firstToken - req.arrival : e2e
+        let tpot = req.output > 1 ? (e2e - ttft) / Double(req.output - 1) : 0
+        let good = configuration.slo?.met(ttft: ttft, tpot: tpot, e2e: e2e) ?? true
+        metrics.series.completed.add(at: now)
+        metrics.series.outputTokens.add(Double(req.output), at: now)
+        metrics.series.ttftSum.add(ttft, at: now)
+        metrics.series.e2eSum.add(e2e, at: now)
+        if good { metrics.series.good.add(at: now) }
+        if req.measured {
+            metrics.completed += 1
+            metrics.outputTokens += Int(req.output)
+            metrics.queueWait.record(req.firstScheduled - req.arrival)
+            metrics.queueWaitBatches.record(req.firstScheduled - req.arrival, at: req.arrival)
+            metrics.e2eBatches.record(e2e, at: req.arrival)
+            metrics.ttft.record(ttft)
+            metrics.e2e.record(e2e)
+            if req.output > 1 { metrics.tpot.record(tpot) }
+            if good { metrics.goodCompletions += 1 }
+        }
+        requests.remove(id)
+    }
+
+    mutating func recordSample() {
+        var waiting = liveShared, running = 0
+        for r in replicas {
+            waiting += r.liveWaiting
+            running += r.running.count
+        }
+        metrics.series.waiting.append(Double(waiting))
+        metrics.series.running.append(Double(running))
+        metrics.series.kvUse.append(totalBlocks > 0 ? Double(blocksInUse) / Double(totalBlocks) : 0)
+        metrics.series.busy.append(Double(busyCount))
+    }
+
+    mutating func changeBlocks(_ delta: Int, replica r: Int, now: Double) {
+        replicas[r].freeBlocks -= delta
+        blocksInUse += delta
+        metrics.kvBlocksInUse.update(to: Double(blocksInUse), at: now)
+    }
+}

@@ -1,0 +1,87 @@
+import SimulationCore
+
+/// Prompt and output token counts of one request.
+public struct RequestSize: Sendable, Equatable {
+    /// Prompt (input) tokens, >= 1.
+    public var prompt: Int
+    /// Output tokens to generate, >= 1.
+    public var output: Int
+    /// A size.
+    public init(prompt: Int, output: Int) {
+        self.prompt = prompt
+        self.output = output
+    }
+}
+
+/// How large requests are: fixed, drawn from fitted distributions, or drawn
+/// jointly (prompt and output together, keeping their correlation) from the
+/// rows of a real trace. An optional cap on prompt + output trims the prompt
+/// first, as Vidur's trace length generator does, so capped traces compare
+/// side by side with it.
+public struct RequestSizes: Sendable, Equatable {
+    /// Where sizes come from.
+    public enum Source: Sendable, Equatable {
+        /// Every request the same.
+        case fixed(RequestSize)
+        /// Independent draws, rounded to whole tokens (at least 1).
+        case distributions(prompt: Distribution, output: Distribution)
+        /// Rows of a trace, drawn uniformly at random with replacement.
+        case empirical([RequestSize])
+    }
+
+    /// The source.
+    public var source: Source
+    /// Cap on prompt + output tokens (nil: none).
+    public var maxTotalTokens: Int?
+
+    /// Sizes from a source, optionally capped.
+    public init(_ source: Source, maxTotalTokens: Int? = nil) {
+        self.source = source
+        self.maxTotalTokens = maxTotalTokens
+    }
+
+    /// Sizes drawn from the rows of a trace file.
+    public static func fromTrace(path: String, format: TraceFormat, maxTotalTokens: Int? = nil) throws -> RequestSizes {
+        let reader = try TraceReader(path: path, format: format)
+        var rows: [RequestSize] = []
+        while let r = try reader.next() {
+            rows.append(RequestSize(prompt: max(1, r.promptTokens), output: max(1, r.outputTokens)))
+        }
+        guard !rows.isEmpty else { throw WorkloadError(path, "the trace has no requests") }
+        return RequestSizes(.empirical(rows), maxTotalTokens: maxTotalTokens)
+    }
+
+    /// Draws one size.
+    @inlinable
+    public func sample(_ rng: inout RandomStream) -> RequestSize {
+        var size: RequestSize
+        switch source {
+        case .fixed(let s): size = s
+        case .distributions(let p, let o):
+            size = RequestSize(prompt: max(1, Int(p.sample(&rng).rounded())), output: max(1, Int(o.sample(&rng).rounded())))
+        case .empirical(let rows): size = rows[rng.nextInt(below: rows.count)]
+        }
+        return cap(size)
+    }
+
+    /// Applies the cap: the prompt shrinks first, then the output.
+    @inlinable
+    public func cap(_ size: RequestSize) -> RequestSize {
+        guard let maxTotal = maxTotalTokens, size.prompt + size.output > maxTotal else { return size }
+        let output = min(size.output, maxTotal - 1)
+        return RequestSize(prompt: max(1, maxTotal - output), output: output)
+    }
+
+    /// Mean prompt and output tokens (exact for fixed and empirical; from
+    /// the distributions' means otherwise), after the cap for empirical.
+    public var meanSize: (prompt: Double, output: Double) {
+        switch source {
+        case .fixed(let s): let c = cap(s); return (Double(c.prompt), Double(c.output))
+        case .distributions(let p, let o): return (p.mean, o.mean)
+        case .empirical(let rows):
+            var p = 0.0, o = 0.0
+            for r in rows { let c = cap(r); p += Double(c.prompt); o += Double(c.output) }
+            return (p / Double(rows.count), o / Double(rows.count))
+        }
+    }
+}

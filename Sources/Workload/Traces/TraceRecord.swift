@@ -1,0 +1,39 @@
+/// One request of a trace: when it arrived and how large it was.
+public struct TraceRecord: Sendable, Equatable {
+    /// Arrival time in seconds from the trace's first request.
+    public var time: Double
+    /// Prompt (input) tokens.
+    public var promptTokens: Int
+    /// Output (generated) tokens.
+    public var outputTokens: Int
+    /// Ids of reusable 512-token prefix blocks (Mooncake), empty otherwise.
+    public var prefixBlocks: [Int]
+
+    /// A record.
+    public init(time: Double, promptTokens: Int, outputTokens: Int, prefixBlocks: [Int] = []) {
+        self.time = time
+        self.promptTokens = promptTokens
+        self.outputTokens = outputTokens
+        self.prefixBlocks = prefixBlocks
+    }
+}
+
+/// The trace formats Headroom reads.
+public enum TraceFormat: String, Sendable, CaseIterable {
+    /// Azure LLM inference CSV: `TIMESTAMP,ContextTokens,GeneratedTokens`.
+    case azure
+    /// Mooncake JSONL: `timestamp` (ms), `input_length`, `output_length`, `hash_ids`.
+    case mooncake
+    /// Generic CSV: `timestamp,prompt_tokens,output_tokens` (seconds).
+    case csv
+
+    /// Guesses the format from the file name, then from the first line.
+    public static func detect(path: String) throws -> TraceFormat {
+        if path.hasSuffix(".jsonl") || path.hasSuffix(".json") { return .mooncake }
+        let reader = try LineReader(path: path)
+        guard let header = reader.next() else { throw WorkloadError(path, "the trace is empty") }
+        if header.hasPrefix("TIMESTAMP") || header.contains("ContextTokens") { return .azure }
+        if header.hasPrefix("{") { return .mooncake }
+        return .csv
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Scenario
+import ServingModel
+import Workload
+
+/// `headroom replay`: drive a scenario's service with a recorded trace.
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replay a request trace against the service of a scenario."
+    )
+
+    @Argument(help: "The trace (Azure CSV, Mooncake JSONL, or timestamp,prompt_tokens,output_tokens CSV).")
+    var trace: String
+    @Option(help: "The scenario whose replicas, batching and SLO to use.")
+    var scenario: String
+    @Option(name: .customLong("trace-format"), help: "azure, mooncake or csv (default: detected).")
+    var traceFormat: String?
+    @Option(name: .customLong("rate-scale"), help: "Multiply the request rate on the same timeline (e.g. 2x).")
+    var rateScale: String = "1"
+    @Option(name: .customLong("time-scale"), help: "Multiply every timestamp (2 = half speed).")
+    var timeScale: String = "1"
+    @Option(name: .customLong("max-total-tokens"), help: "Cap prompt + output tokens (prompt trimmed first).")
+    var maxTotalTokens: Int?
+    @Option(help: "Override the simulated duration (default: the trace's span, or the scenario's duration if shorter).")
+    var duration: String?
+    @Option(help: "Override the scenario's seed.")
+    var seed: UInt64?
+    @OptionGroup var output: OutputFormatOptions
+    @Option(help: "Write the per-interval time series to this CSV file.")
+    var timeseries: String?
+
+    func validate() throws {
+        if let traceFormat, TraceFormat(rawValue: traceFormat) == nil {
+            throw ValidationError("--trace-format: expected azure, mooncake or csv, got '\(traceFormat)'")
+        }
+        guard let r = Units.multiplier(rateScale), r > 0 else { throw ValidationError("--rate-scale: expected a multiplier > 0 such as 2x, got '\(rateScale)'") }
+        guard let t = Units.multiplier(timeScale), t > 0 else { throw ValidationError("--time-scale: expected a multiplier > 0, got '\(timeScale)'") }
+        if let maxTotalTokens, maxTotalTokens < 2 { throw ValidationError("--max-total-tokens must be >= 2 (got \(maxTotalTokens))") }
+        if let duration, (Units.duration(duration) ?? 0) <= 0 { throw ValidationError("--duration: expected a duration > 0, got '\(duration)'") }
+    }
+
+    func run() throws {
+        var config = try ScenarioLoader.load(path: scenario)
+        let format = try traceFormat.flatMap(TraceFormat.init(rawValue:)) ?? TraceFormat.detect(path: trace)
+        let replay = TraceReplay(path: trace, format: format, timeScale: Units.multiplier(timeScale)!,
+                                 rateScale: Units.multiplier(rateScale)!, maxTotalTokens: maxTotalTokens)
+        config.arrivals = .trace(replay)
+        if let seed { config.seed = seed }
+        if let duration {
+            config.duration = Units.duration(duration)!
+        } else {
+            // The trace's span (one streaming pass), plus time to drain.
+            let reader = try TraceReader(path: trace, format: format)
+            var last = 0.0
+            while let r = try reader.next() { last = r.time }
+            config.duration = last * replay.timeScale + 1
+        }
+        if config.warmup >= config.duration { config.warmup = 0 }
+        let outcome = try ServingCommandSupport.run(config)
+        try ServingCommandSupport.emit(outcome, config: config, format: output.format, timeseries: timeseries)
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Report
+import Scenario
+import ServingModel
+
+/// Shared steps of the commands that run a serving simulation.
+enum ServingCommandSupport {
+    /// Runs a configuration, with a progress bar on stderr when it is a terminal.
+    static func run(_ config: ServingConfiguration) throws -> (result: ServingResult, metrics: ServingMetrics) {
+        let run = try ServingRun(configuration: config)
+        guard isatty(STDERR_FILENO) != 0 else { return try run.execute() }
+        let outcome = try run.execute { fraction in
+            let width = 30
+            let filled = Int(fraction * Double(width))
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            FileHandle.standardError.write(Data("\r[\(bar)] \(Int(fraction * 100))%".utf8))
+        }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        return outcome
+    }
+
+    /// Prints a result in the chosen format and writes the time series.
+    static func emit(_ outcome: (result: ServingResult, metrics: ServingMetrics), config: ServingConfiguration,
+                     format: OutputFormat, timeseries: String?) throws {
+        // Write the file first: a failure leaves neither file nor summary.
+        if let timeseries {
+            try AtomicFile.write(ServingReport.timeSeriesCSV(outcome.metrics, duration: config.duration), to: timeseries)
+        }
+        switch format {
+        case .json: print(try JSONOutput.encode(outcome.result))
+        case .table: print(ServingReport.table(outcome.result))
+        case .csv: print(ServingReport.timeSeriesCSV(outcome.metrics, duration: config.duration), terminator: "")
+        }
+    }
+}

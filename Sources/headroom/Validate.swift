@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import Scenario
+
+/// `headroom validate`: check a scenario and report every problem at once.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a scenario file and report every problem in it at once."
+    )
+
+    @Argument(help: "The scenario file.")
+    var scenario: String
+
+    func run() throws {
+        do {
+            let config = try ScenarioLoader.load(path: scenario)
+            print("\(scenario): ok (\(config.name): \(config.replicas.count) replicas, policy \(config.replicas.batching.name), \(config.duration) s)")
+        } catch let error as ScenarioError {
+            for issue in error.issues { FileHandle.standardError.write(Data("\(issue)\n".utf8)) }
+            FileHandle.standardError.write(Data("\(scenario): \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s")\n".utf8))
+            throw ExitCode(65)
+        }
+    }
+}
