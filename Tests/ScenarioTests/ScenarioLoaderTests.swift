@@ -1,0 +1,128 @@
+import Foundation
+import ServingModel
+import Testing
+@testable import Scenario
+
+@Suite struct UnitsTests {
+    @Test func durationsRatesPercentagesAndMultipliers() {
+        #expect(Units.duration("250ms") == 0.25)
+        #expect(Units.duration("1.5s") == 1.5)
+        #expect(Units.duration("10m") == 600)
+        #expect(Units.duration("2h") == 7200)
+        #expect(Units.duration("7d") == 604_800)
+        #expect(abs(Units.duration("40us")! - 40e-6) < 1e-15)
+        #expect(Units.duration("3") == 3)
+        #expect(Units.duration("fast") == nil)
+        #expect(Units.rate("120/s") == 120)
+        #expect(Units.rate("3200/min")! == 3200.0 / 60)
+        #expect(Units.rate("36/h") == 0.01)
+        #expect(Units.rate("5/fortnight") == nil)
+        #expect(Units.fraction("0.1%") == 0.001)
+        #expect(Units.multiplier("3x") == 3)
+        #expect(Units.multiplier("x") == nil)
+    }
+}
+
+@Suite struct ScenarioLoaderTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func write(_ text: String, name: String = "s.yaml") throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hr-scn-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func theIssueExampleLoadsExactlyAsWritten() throws {
+        let c = try ScenarioLoader.load(path: Self.root.appendingPathComponent("examples/mmc-check.yaml").path)
+        #expect(c.name == "mmc-check")
+        #expect(c.seed == 7)
+        #expect(c.duration == 7200)
+        #expect(c.warmup == 600)
+        #expect(c.replicas.count == 8)
+        #expect(c.replicas.batching == .none)
+        #expect(c.replicas.service == .exponential(mean: 0.010))
+        #expect(c.replicas.dispatch == .sharedQueue)
+        guard case .processes(let ps) = c.arrivals else { Issue.record("expected processes"); return }
+        #expect(ps == [.poisson(rate: 720)])
+    }
+
+    @Test func everyBundledExampleValidates() throws {
+        let dir = Self.root.appendingPathComponent("examples")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }
+        #expect(files.count >= 7)
+        for f in files {
+            #expect(throws: Never.self, "\(f)") { _ = try ScenarioLoader.load(path: dir.appendingPathComponent(f).path) }
+        }
+    }
+
+    @Test func jsonScenariosWorkToo() throws {
+        let path = try Self.write("""
+        {"name": "j", "duration": "1h", "workload": {"arrivals": {"process": "poisson", "rate": "10/s"}},
+         "replicas": {"count": 2, "batching": {"policy": "none"}, "service": {"distribution": "deterministic", "value": "5ms"}}}
+        """, name: "s.json")
+        let c = try ScenarioLoader.load(path: path)
+        #expect(c.replicas.service == .deterministic(0.005))
+    }
+
+    @Test func everyProblemIsReportedWithLineAndKeyPath() throws {
+        let path = try Self.write("""
+        name: bad
+        duration: soon
+        warmup: 10m
+        workload:
+          arrivals: {process: poisson, rate: -5/s}
+        replicas:
+          count: 0
+          batching: {policy: continuous, max_num_seqs: many}
+          colour: blue
+        """)
+        do {
+            _ = try ScenarioLoader.load(path: path)
+            Issue.record("expected errors")
+        } catch let e as ScenarioError {
+            let text = e.issues.map(\.description)
+            #expect(e.issues.count >= 5, "\(text)")
+            #expect(text.contains { $0.contains(":2: duration:") && $0.contains("'soon'") })
+            #expect(text.contains { $0.contains(":5: workload.arrivals.rate:") && $0.contains("> 0") })
+            #expect(text.contains { $0.contains(":7: replicas.count:") && $0.contains("from 1") })
+            #expect(text.contains { $0.contains("replicas.batching.max_num_seqs") && $0.contains("'many'") })
+            #expect(text.contains { $0.contains(":9: replicas.colour: unknown key") })
+        }
+    }
+
+    @Test func relativePathsResolveAgainstTheScenarioFolder() throws {
+        let path = try Self.write("""
+        duration: 1m
+        workload:
+          arrivals: {process: trace, trace: missing-trace.csv}
+        replicas: {count: 1, batching: {policy: none}, service: {distribution: exponential, mean: 1ms}}
+        """)
+        do {
+            _ = try ScenarioLoader.load(path: path)
+            Issue.record("expected an error")
+        } catch let e as ScenarioError {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            #expect(e.issues.first?.message.contains(folder + "/missing-trace.csv") == true, "\(e)")
+        }
+    }
+
+    @Test func profilesWithMissingOrNegativeCoefficientsAreRefused() throws {
+        let good = try String(contentsOfFile: Self.root.appendingPathComponent("models/hardware/a100-llama2-7b.yaml").path, encoding: .utf8)
+        let missing = try Self.write(good.replacingOccurrences(of: "  per_kv_token:", with: "  per_kv_tokens:"))
+        do {
+            _ = try HardwareProfileLoader.load(path: missing)
+            Issue.record("expected an error")
+        } catch let e as ScenarioError {
+            let text = e.issues.map(\.description).joined(separator: "\n")
+            #expect(text.contains("iteration.per_kv_token: missing"), "\(text)")
+            #expect(text.contains("iteration.per_kv_tokens: unknown key"), "\(text)")
+        }
+        let negative = try Self.write(good.replacingOccurrences(of: "  fixed: 0.00248445", with: "  fixed: -0.002"))
+        #expect(throws: ScenarioError.self) { try HardwareProfileLoader.load(path: negative) }
+        let p = try HardwareProfileLoader.load(path: Self.root.appendingPathComponent("models/hardware/a100-llama2-7b.yaml").path, quantization: "int8")
+        #expect(p.iteration.speedFactor == 0.70)
+        #expect(p.kvCacheTokens == Int(120_912 * 1.106))
+    }
+}

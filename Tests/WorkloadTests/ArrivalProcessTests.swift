@@ -1,0 +1,121 @@
+import Foundation
+import SimulationCore
+import Testing
+@testable import Workload
+
+/// Each arrival process must reproduce its intended rate curve and
+/// dispersion. Counts per window are compared with their theoretical mean
+/// within a 99.9% normal bound (z = 3.29) of their theoretical spread.
+@Suite struct ArrivalProcessTests {
+    static let z = 3.29
+
+    /// Counts of arrivals in consecutive windows of `width` up to `end`.
+    static func counts(_ process: ArrivalProcess, width: Double, end: Double, seed: UInt64 = 1) -> [Double] {
+        var g = ArrivalGenerator(process: process, stream: RandomStream(seed: seed).stream("a"))
+        var out = [Double](repeating: 0, count: Int(end / width))
+        var t = g.next(after: 0)
+        while t < end {
+            out[Int(t / width)] += 1
+            t = g.next(after: t)
+        }
+        return out
+    }
+
+    static func meanAndVariance(_ xs: [Double]) -> (Double, Double) {
+        var w = Welford()
+        xs.forEach { w.record($0) }
+        return (w.mean, w.variance)
+    }
+
+    @Test func poissonCountsHaveMeanAndVarianceEqualToRateTimesWindow() {
+        let xs = Self.counts(.poisson(rate: 50), width: 1, end: 20_000)
+        let (m, v) = Self.meanAndVariance(xs)
+        let n = Double(xs.count)
+        #expect(abs(m - 50) <= Self.z * (50 / n).squareRoot())
+        // Var of the sample variance of Poisson counts ≈ (μ4 − σ⁴)/n = (λ + 2λ²)/n.
+        #expect(abs(v - 50) <= Self.z * ((50 + 2 * 2500) / n).squareRoot())
+    }
+
+    @Test func rateCurveCountsFollowTheCurve() throws {
+        let curve = try RateCurve(starts: [0, 100, 200], rates: [10, 40, 0], period: 300)
+        let xs = Self.counts(.rateCurve(curve), width: 100, end: 300 * 200)
+        for segment in 0..<3 {
+            let seg = stride(from: segment, to: xs.count, by: 3).map { xs[$0] }
+            let (m, _) = Self.meanAndVariance(seg)
+            let expected = [1000.0, 4000, 0][segment]
+            #expect(abs(m - expected) <= Self.z * (expected / Double(seg.count)).squareRoot() + 1e-9, "segment \(segment): \(m)")
+        }
+        #expect(curve.expectedCount(from: 50, to: 150) == 10 * 50 + 40 * 50)
+    }
+
+    @Test func onOffBurstsAreOverdispersedWithTheRightMeanRate() {
+        let p = ArrivalProcess.modulated([.init(rate: 100, meanHolding: 5), .init(rate: 0, meanHolding: 15)])
+        #expect(p.meanRate == 25)
+        let xs = Self.counts(p, width: 10, end: 200_000)
+        let (m, v) = Self.meanAndVariance(xs)
+        // Mean over 20,000 windows of a process with correlation time ~4 s:
+        // the windows are nearly independent at 10 s, so the bound uses the
+        // observed variance.
+        #expect(abs(m - 250) <= Self.z * (v / Double(xs.count)).squareRoot() * 2)
+        #expect(v / m > 10, "index of dispersion \(v / m) should far exceed Poisson's 1")
+    }
+
+    @Test func windowedClientsHitTheirRateAndCoefficientOfVariation() {
+        // Gamma shape 0.25 gives inter-arrival CV = 2.
+        let w = ClientWindows(width: 600, rates: [2, 5], families: [.gamma(shape: 0.25), .weibull(shape: 0.5)])
+        var g = ArrivalGenerator(process: .windowed(w), stream: RandomStream(seed: 4))
+        var gaps = Welford()
+        var t = g.next(after: 0), count = [0, 0]
+        while t < 1200 {
+            count[Int(t / 600)] += 1
+            let next = g.next(after: t)
+            if next < 600 { gaps.record(next - t) }
+            t = next
+        }
+        #expect(g.next(after: 1200) == .infinity)
+        // Counts of a renewal process: Var ≈ λT·CV², so sd ≈ √(λT)·CV.
+        #expect(abs(Double(count[0]) - 1200) <= Self.z * (1200.0).squareRoot() * 2)
+        #expect(abs(Double(count[1]) - 3000) <= Self.z * (3000.0).squareRoot() * 2.3)
+        #expect(abs(gaps.mean - 0.5) < 0.1)
+        #expect(gaps.standardDeviation / gaps.mean > 1.5)
+    }
+
+    @Test func rateCurveFromAServeGenHistory() throws {
+        let path = TestData.shared("data/traces/servegen_m-large_per_10min.csv")
+        let (curve, missing) = try RateCurve.fromHistory(path: path)
+        #expect(curve.starts.count == 2016)
+        #expect(missing == 0)
+        #expect(abs(curve.rates[0] - 212.78) < 1e-9)
+        #expect(abs(curve.peakRate - 583.0) < 1)
+    }
+
+    @Test func historyErrorsNameFileLineAndColumn() throws {
+        let path = try TestData.write("timestamp_s,requests\n0,10\n600,abc\n")
+        #expect(throws: WorkloadError.self) { try RateCurve.fromHistory(path: path) }
+        do {
+            _ = try RateCurve.fromHistory(path: path)
+        } catch let e as WorkloadError {
+            #expect(e.description.contains(":3"))
+            #expect(e.description.contains("'requests'"))
+            #expect(e.description.contains("abc"))
+        }
+    }
+}
+
+/// Paths of bundled data and temporary files for tests.
+enum TestData {
+    /// The repository root (two levels above this file's folder).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A file under `../shared/`.
+    static func shared(_ relative: String) -> String {
+        root.deletingLastPathComponent().appendingPathComponent("shared").appendingPathComponent(relative).path
+    }
+
+    /// Writes `text` to a fresh temporary file and returns its path.
+    static func write(_ text: String, suffix: String = ".csv") throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-test-\(UUID().uuidString)\(suffix)").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
