@@ -413,7 +413,9 @@ struct ScenarioParser {
             return .continuous(ContinuousBatching(maxNumSeqs: b.int("max_num_seqs", 1...1_000_000) ?? c.maxNumSeqs,
                                                   maxNumBatchedTokens: b.int("max_num_batched_tokens", 1...10_000_000) ?? c.maxNumBatchedTokens,
                                                   chunkedPrefill: b.bool("chunked_prefill") ?? c.chunkedPrefill,
-                                                  watermark: b.number("watermark", min: 0) ?? c.watermark))
+                                                  watermark: b.number("watermark", min: 0) ?? c.watermark,
+                                                  fidelity: b.value("fidelity", "iteration or multistep") { ContinuousBatching.Fidelity(rawValue: $0) } ?? c.fidelity,
+                                                  paddedPrefill: b.value("prefill_budget", "summed or padded") { ["summed": false, "padded": true][$0] } ?? c.paddedPrefill))
         default:
             return BatchingPolicy.none
         }

@@ -31,6 +31,8 @@ public struct Request: Sendable {
     public var measured: Bool
     /// Phase.
     public var phase: RequestPhase = .waiting
+    /// Whether it is a member of a micro-batch in flight.
+    public var inFlight = false
     /// Time it was first scheduled (s, -1 before).
     public var firstScheduled: Double = -1
     /// Time its first token was produced (s, -1 before).

@@ -24,6 +24,13 @@ public struct ServingConfiguration: Sendable {
     public var slo: SLOTargets?
     /// Width of time-series bins (s).
     public var timeSeriesInterval: Double
+    /// Stop arrivals after this many requests (nil: no limit).
+    public var requestLimit: Int?
+    /// After arrivals stop, keep simulating until every request is done.
+    public var drain = false
+    /// Keep one record per measured completion (memory grows with requests;
+    /// for `--requests FILE.csv` and tests).
+    public var recordRequests = false
 
     /// Arrival sources.
     public enum Arrivals: Sendable {

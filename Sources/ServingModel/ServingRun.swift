@@ -38,7 +38,11 @@ public struct ServingRun {
         var sim = Simulation(model: try ServingSimulation(configuration: configuration))
         sim.model.start(&sim.scheduler)
         let end = configuration.duration
-        if let progress {
+        if configuration.drain {
+            // Arrivals stop at the duration (or the request limit); run until
+            // the last request is done.
+            sim.run(while: { _ in true })
+        } else if let progress {
             for step in 1...100 {
                 sim.run(until: end * Double(step) / 100)
                 progress(Double(step) / 100)
@@ -58,11 +62,13 @@ public struct ServingRun {
 
     func summarise(_ model: ServingSimulation, events: Int, wall: Double, now: Double) -> ServingResult {
         let m = model.metrics
-        let measured = max(configuration.duration - configuration.warmup, 1e-9)
+        // Draining runs measure up to the last completion; others to the end.
+        let end = configuration.drain ? m.lastCompletion : configuration.duration
+        let measured = max(end - configuration.warmup, 1e-9)
         let unfinished = m.offered - m.completed - m.rejected - m.timedOut
         return ServingResult(
             scenario: configuration.name, seed: configuration.seed,
-            simulatedSeconds: configuration.duration, measuredSeconds: measured,
+            simulatedSeconds: end, measuredSeconds: measured,
             wallSeconds: wall, events: events,
             requests: .init(offered: m.offered, completed: m.completed, rejected: m.rejected,
                             timedOut: m.timedOut, unfinished: unfinished),

@@ -20,8 +20,11 @@ public struct ServingSimulation: SimulationModel {
         case batchDone(replica: Int32)
         /// A replica's (dynamic) batching delay expires.
         case batchTimer(replica: Int32)
-        /// A replica (continuous) finishes an iteration.
-        case iterationDone(replica: Int32)
+        /// A replica (continuous) finishes the micro-batch in `slot`; stale
+        /// when `epoch` no longer matches the slot's.
+        case iterationDone(replica: Int32, slot: Int16, epoch: UInt16)
+        /// A replica's (continuous) first pipeline stage frees up.
+        case stageFree(replica: Int32)
         /// A waiting request's queue timeout.
         case queueTimeout(request: Int32, generation: UInt32)
         /// End of the warm-up: utilisation integrals restart.
@@ -50,6 +53,7 @@ public struct ServingSimulation: SimulationModel {
     var pendingRecord: TraceRecord?
     /// First error met while replaying the trace (the run stops arrivals).
     public internal(set) var traceError: Error?
+    var arrivalsSoFar = 0
     var busyCount = 0
     var blocksInUse = 0
     let totalBlocks: Int
@@ -67,7 +71,8 @@ public struct ServingSimulation: SimulationModel {
         blockSize = c.replicas.hardware?.kvBlockSize ?? 16
         let blocks = c.replicas.hardware.map { $0.kvCacheTokens / $0.kvBlockSize } ?? Int(Int32.max / 4)
         totalBlocks = blocks * c.replicas.count
-        replicas = Array(repeating: ReplicaState(totalBlocks: blocks), count: c.replicas.count)
+        let stages = c.replicas.hardware?.pipelineParallel ?? 1
+        replicas = Array(repeating: ReplicaState(totalBlocks: blocks, stages: stages), count: c.replicas.count)
         switch c.arrivals {
         case .processes(let ps):
             generators = ps.enumerated().map { i, p in
@@ -97,7 +102,7 @@ public struct ServingSimulation: SimulationModel {
             let size = configuration.sizes.sample(&sizeStream)
             admit(size: size, scheduler: &scheduler)
             let next = generators[s].next(after: scheduler.now)
-            if next < configuration.duration { scheduler.schedule(.arrival(source: source), at: next) }
+            if next < configuration.duration && !limitReached { scheduler.schedule(.arrival(source: source), at: next) }
         case .traceArrival:
             if let record = pendingRecord {
                 let replay = traceReplay!
@@ -115,19 +120,26 @@ public struct ServingSimulation: SimulationModel {
         case .batchTimer(let r):
             replicas[Int(r)].timerAt = .infinity
             kick(replica: Int(r), scheduler: &scheduler)
-        case .iterationDone(let r):
-            finishIteration(replica: Int(r), scheduler: &scheduler)
+        case .iterationDone(let r, let slot, let epoch):
+            finishIteration(replica: Int(r), slot: Int(slot), epoch: epoch, scheduler: &scheduler)
+        case .stageFree(let r):
+            replicas[Int(r)].wakePending = false
+            kick(replica: Int(r), scheduler: &scheduler)
         case .queueTimeout(let id, let generation):
-            expire(id, generation: generation, now: scheduler.now)
+            expire(id, generation: generation, scheduler: &scheduler)
         case .warmupEnd:
             metrics.busyReplicas.reset(at: scheduler.now)
             metrics.kvBlocksInUse.reset(at: scheduler.now)
         case .sample:
             recordSample()
             let next = scheduler.now + configuration.timeSeriesInterval
-            if next <= configuration.duration { scheduler.schedule(.sample, at: next) }
+            let exhausted = limitReached && requests.live == 0
+            if next <= configuration.duration && !exhausted { scheduler.schedule(.sample, at: next) }
         }
     }
+
+    /// Whether the request limit stops further arrivals.
+    var limitReached: Bool { configuration.requestLimit.map { arrivalsSoFar >= $0 } ?? false }
 
     var traceReplay: TraceReplay? {
         if case .trace(let r) = configuration.arrivals { return r }
@@ -135,7 +147,7 @@ public struct ServingSimulation: SimulationModel {
     }
 
     mutating func readNextRecord(_ scheduler: inout Scheduler<Event>) {
-        guard let reader = trace, let replay = traceReplay else { return }
+        guard let reader = trace, let replay = traceReplay, !limitReached else { return }
         do {
             if let record = try reader.next() {
                 let t = record.time * replay.timeScale
@@ -156,6 +168,8 @@ public struct ServingSimulation: SimulationModel {
 
     mutating func admit(size: RequestSize, scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
+        if limitReached { return }
+        arrivalsSoFar += 1
         let measured = now >= configuration.warmup
         let tenant = Int16(configuration.tenants.sample(&tenantStream))
         let id = requests.insert(Request(arrival: now, prompt: Int32(size.prompt), output: Int32(size.output),
@@ -269,12 +283,18 @@ public struct ServingSimulation: SimulationModel {
         return nil
     }
 
-    mutating func expire(_ id: Int32, generation: UInt32, now: Double) {
+    mutating func expire(_ id: Int32, generation: UInt32, scheduler: inout Scheduler<Event>) {
+        let now = scheduler.now
         let req = requests[id]
         guard req.generation == generation, req.phase == .waiting, req.firstScheduled < 0 else { return }
         // Left in its queue as a tombstone; freed when popped.
         requests.slots[Int(id)].phase = .done
         if req.replica >= 0 { replicas[Int(req.replica)].liveWaiting -= 1 } else { liveShared -= 1 }
+        if req.replica >= 0, case .continuous = configuration.replicas.batching {
+            // The queue's head may have changed: a decode run must not skip
+            // an admission the iteration-by-iteration schedule would make.
+            truncateDecodeRun(replica: Int(req.replica), scheduler: &scheduler)
+        }
         metrics.series.timedOut.add(at: now)
         if req.measured { metrics.timedOut += 1 }
     }
@@ -287,11 +307,18 @@ public struct ServingSimulation: SimulationModel {
 
     /// Starts work on an idle replica, by policy.
     mutating func kick(replica r: Int, scheduler: inout Scheduler<Event>) {
-        guard !replicas[r].busy else { return }
         switch configuration.replicas.batching {
-        case .none: startService(replica: r, scheduler: &scheduler)
-        case .dynamic(let d): startBatchIfReady(replica: r, policy: d, scheduler: &scheduler)
-        case .continuous(let c): startIteration(replica: r, policy: c, scheduler: &scheduler)
+        case .none: if !replicas[r].busy { startService(replica: r, scheduler: &scheduler) }
+        case .dynamic(let d): if !replicas[r].busy { startBatchIfReady(replica: r, policy: d, scheduler: &scheduler) }
+        case .continuous(let c):
+            if replicas[r].inFlight == 0 {
+                startIteration(replica: r, policy: c, scheduler: &scheduler)
+            } else {
+                // New work ends a multi-step decode run at its current
+                // iteration, or fills a free pipeline stage.
+                truncateDecodeRun(replica: r, scheduler: &scheduler)
+                startIteration(replica: r, policy: c, scheduler: &scheduler)
+            }
         }
     }
 
@@ -318,6 +345,7 @@ public struct ServingSimulation: SimulationModel {
         let tpot = req.output > 1 ? (e2e - ttft) / Double(req.output - 1) : 0
         let good = configuration.slo?.met(ttft: ttft, tpot: tpot, e2e: e2e) ?? true
         metrics.series.completed.add(at: now)
+        metrics.lastCompletion = now
         metrics.series.outputTokens.add(Double(req.output), at: now)
         metrics.series.ttftSum.add(ttft, at: now)
         metrics.series.e2eSum.add(e2e, at: now)
@@ -332,6 +360,11 @@ public struct ServingSimulation: SimulationModel {
             metrics.e2e.record(e2e)
             if req.output > 1 { metrics.tpot.record(tpot) }
             if good { metrics.goodCompletions += 1 }
+            if configuration.recordRequests {
+                metrics.completions.append(CompletedRequest(
+                    arrival: req.arrival, prompt: Int(req.prompt), output: Int(req.output), replica: Int(req.replica),
+                    queueWait: req.firstScheduled - req.arrival, ttft: ttft, e2e: e2e))
+            }
         }
         requests.remove(id)
     }

@@ -99,3 +99,41 @@ import Workload
         return path
     }
 }
+
+/// Multi-step decode advance must give the same schedule as simulating
+/// every iteration: same completions, same per-request latencies (up to
+/// floating-point summation order).
+@Suite struct MultiStepFidelityTests {
+    static func run(_ fidelity: ContinuousBatching.Fidelity, chunked: Bool, kvTokens: Int) throws -> (ServingResult, [CompletedRequest]) {
+        var profile = BatchingTests.profile
+        profile.kvCacheTokens = kvTokens
+        profile.iteration.perKVToken = 2e-7
+        profile.iteration.perPrefillPair = 1e-9
+        var c = ServingConfiguration(
+            name: "f", seed: 5, duration: 120, warmup: 0, arrivals: .processes([.poisson(rate: 6)]),
+            sizes: RequestSizes(.distributions(prompt: .lognormal(median: 400, p99: 3000), output: .lognormal(median: 150, p99: 900)),
+                                maxTotalTokens: 4096),
+            replicas: ReplicaConfiguration(count: 2, batching: .continuous(ContinuousBatching(
+                maxNumSeqs: 32, maxNumBatchedTokens: 2048, chunkedPrefill: chunked, fidelity: fidelity)),
+                hardware: profile, dispatch: .roundRobin, queueTimeout: 20))
+        c.recordRequests = true
+        let out = try ServingRun(configuration: c).execute()
+        return (out.result, out.metrics.completions)
+    }
+
+    @Test(arguments: [(true, 40_000), (false, 40_000), (true, 6_000)])
+    func multiStepMatchesIterationByIteration(chunked: Bool, kvTokens: Int) throws {
+        let (exact, a) = try Self.run(.iteration, chunked: chunked, kvTokens: kvTokens)
+        let (fast, b) = try Self.run(.multistep, chunked: chunked, kvTokens: kvTokens)
+        #expect(a.count > 300)
+        #expect(a.count == b.count)
+        #expect(fast.events < exact.events / 2, "multi-step should save events: \(fast.events) vs \(exact.events)")
+        #expect(exact.preemptions == fast.preemptions)
+        var worst = 0.0
+        for (x, y) in zip(a, b) {
+            #expect(x.arrival == y.arrival && x.replica == y.replica && x.output == y.output)
+            worst = max(worst, abs(x.e2e - y.e2e), abs(x.ttft - y.ttft), abs(x.queueWait - y.queueWait))
+        }
+        #expect(worst < 1e-6, "largest per-request difference \(worst) s")
+    }
+}

@@ -24,6 +24,8 @@ public struct ServingMetrics: Sendable {
     public var outputTokens = 0
     /// Measured completions meeting the SLO targets.
     public var goodCompletions = 0
+    /// Time of the last completion (s).
+    public var lastCompletion = 0.0
     /// Preemptions (KV cache exhausted) during the measured window.
     public var preemptions = 0
     /// Number of busy replicas over time (utilisation numerator).
@@ -32,6 +34,9 @@ public struct ServingMetrics: Sendable {
     public var kvBlocksInUse = TimeWeightedAverage(start: 0)
     /// Per-interval series.
     public var series: TimeSeries
+    /// Measured completions in completion order, when
+    /// ``ServingConfiguration/recordRequests`` is set.
+    public var completions: [CompletedRequest] = []
     /// Batch means of queue waits over the measured window.
     public var queueWaitBatches: TimeBatchMeans
     /// Batch means of end-to-end latency over the measured window.
@@ -87,4 +92,22 @@ public struct TimeSeries: Sendable {
         e2eSum = TimeBinnedCounter(width: interval)
         good = TimeBinnedCounter(width: interval)
     }
+}
+
+/// One measured completion.
+public struct CompletedRequest: Sendable, Equatable {
+    /// Arrival time (s).
+    public var arrival: Double
+    /// Prompt tokens.
+    public var prompt: Int
+    /// Output tokens.
+    public var output: Int
+    /// Replica that served it.
+    public var replica: Int
+    /// Queue wait (s).
+    public var queueWait: Double
+    /// Time to first token (s).
+    public var ttft: Double
+    /// End-to-end latency (s).
+    public var e2e: Double
 }

@@ -48,7 +48,9 @@ public struct DynamicBatching: Sendable, Equatable {
 /// for new (or partially prefilled) requests, admitting first-come
 /// first-served while sequences, tokens and KV blocks allow; when KV blocks
 /// run out mid-decode the most recently admitted sequence is preempted and
-/// recomputed later.
+/// recomputed later. With pipeline parallelism each of the replica's
+/// micro-batches (one per stage in flight) holds at most
+/// `maxNumSeqs / stages` sequences, as in Vidur.
 public struct ContinuousBatching: Sendable, Equatable {
     /// Most sequences in a batch (vLLM `max_num_seqs`).
     public var maxNumSeqs: Int
@@ -60,12 +62,33 @@ public struct ContinuousBatching: Sendable, Equatable {
     public var chunkedPrefill: Bool
     /// Fraction of KV blocks kept free when admitting (vLLM watermark).
     public var watermark: Double
+    /// How iterations are simulated.
+    public var fidelity: Fidelity
+    /// Without chunked prefill, count a prefill batch's tokens as its size
+    /// times its longest prompt (Vidur's vLLM scheduler) instead of their sum
+    /// (vLLM's).
+    public var paddedPrefill: Bool
+
+    /// Simulation fidelity of continuous batching.
+    public enum Fidelity: String, Sendable {
+        /// One event per iteration.
+        case iteration
+        /// Runs of decode-only iterations whose batch cannot change (no
+        /// completion, no new KV block beyond those free, no new work at the
+        /// replica) advance in one event; new work cuts a run at the end of
+        /// its current iteration, so the schedule is the same as
+        /// `iteration`'s (single-stage replicas; pipelines use `iteration`).
+        case multistep
+    }
 
     /// Continuous batching settings; defaults are vLLM's for GPUs under 70 GiB.
-    public init(maxNumSeqs: Int = 256, maxNumBatchedTokens: Int = 2048, chunkedPrefill: Bool = true, watermark: Double = 0.01) {
+    public init(maxNumSeqs: Int = 256, maxNumBatchedTokens: Int = 2048, chunkedPrefill: Bool = true,
+                watermark: Double = 0.01, fidelity: Fidelity = .multistep, paddedPrefill: Bool = false) {
         self.maxNumSeqs = maxNumSeqs
         self.maxNumBatchedTokens = maxNumBatchedTokens
         self.chunkedPrefill = chunkedPrefill
         self.watermark = watermark
+        self.fidelity = fidelity
+        self.paddedPrefill = paddedPrefill
     }
 }

@@ -84,13 +84,19 @@ public struct IterationTimeModel: Sendable, Equatable {
         self.speedFactor = speedFactor
     }
 
-    /// Seconds of one iteration over a batch of the given shape.
+    /// Seconds one pipeline stage spends on a batch of the given shape.
+    @inlinable
+    public func stageTime(tokens t: Int, kvTokens k: Int, prefillPairs a: Double) -> Double {
+        let tokens = Double(t)
+        return (fixed + max(linearFloor, perToken * tokens) + perKVToken * Double(k)
+            + perPrefillPair * a + perTokenComm * tokens) * speedFactor
+    }
+
+    /// Seconds for a batch to cross every pipeline stage (its latency when
+    /// the pipeline is otherwise empty).
     @inlinable
     public func iterationTime(tokens t: Int, kvTokens k: Int, prefillPairs a: Double) -> Double {
-        let tokens = Double(t)
-        let stage = fixed + max(linearFloor, perToken * tokens) + perKVToken * Double(k)
-            + perPrefillPair * a + perTokenComm * tokens
-        return stage * Double(pipelineStages) * speedFactor
+        stageTime(tokens: t, kvTokens: k, prefillPairs: a) * Double(pipelineStages)
     }
 
     /// Attention pairs of a prefill chunk of `chunk` tokens after `prior`

@@ -10,10 +10,14 @@ struct ReplicaState: Sendable {
     /// Admitted requests: the one in service (none), the batch (dynamic),
     /// or the running sequences in admission order (continuous).
     var running: [Int32] = []
-    /// Members of the iteration in flight (continuous).
-    var batch: [Int32] = []
-    /// Prefill tokens each batch member processes (0 = one decode token).
-    var chunks: [Int32] = []
+    /// Micro-batches, one slot per pipeline stage (continuous).
+    var slots: [MicroBatch]
+    /// When each pipeline stage is next free (continuous).
+    var stageFree: [Double]
+    /// Micro-batches in flight (continuous).
+    var inFlight = 0
+    /// Whether a `.stageFree` wake-up is pending (continuous, pipelines).
+    var wakePending = false
     /// Whether work is in flight.
     var busy = false
     /// When the dynamic batcher's delay timer fires (`.infinity`: none set).
@@ -23,11 +27,58 @@ struct ReplicaState: Sendable {
     /// Total KV blocks.
     let totalBlocks: Int
 
-    init(totalBlocks: Int) {
+    init(totalBlocks: Int, stages: Int) {
         self.totalBlocks = totalBlocks
         self.freeBlocks = totalBlocks
+        self.slots = Array(repeating: MicroBatch(), count: stages)
+        self.stageFree = Array(repeating: 0, count: stages)
     }
 
     /// Requests the replica holds (waiting or admitted).
     var inSystem: Int { liveWaiting + running.count }
+}
+
+/// One batch in flight through a replica's pipeline.
+struct MicroBatch: Sendable {
+    /// Member requests.
+    var members: [Int32] = []
+    /// Prefill tokens each member processes (0 = one decode token).
+    var chunks: [Int32] = []
+    /// Whether the slot holds a batch in flight.
+    var active = false
+    /// Bumped when a pending completion event is superseded.
+    var epoch: UInt16 = 0
+    /// A run of identical-shape decode iterations advanced in one event.
+    var run: DecodeRun?
+}
+
+/// Several decode iterations of an unchanging batch, advanced in one event.
+/// Iteration `s` (0-based) takes `alpha + beta·s` seconds because each step
+/// adds one KV token per sequence, so `k` iterations take
+/// `k·alpha + beta·k(k−1)/2`.
+struct DecodeRun: Sendable {
+    /// When the first iteration started.
+    var start: Double
+    /// Iterations in the run.
+    var steps: Int
+    /// Time of the first iteration.
+    var alpha: Double
+    /// Increase of the iteration time per step.
+    var beta: Double
+
+    /// Time taken by the first `k` iterations.
+    func elapsed(_ k: Int) -> Double {
+        let kk = Double(k)
+        return kk * alpha + beta * kk * (kk - 1) / 2
+    }
+
+    /// Iterations completed by time `t` (at most `steps`).
+    func completed(by t: Double) -> Int {
+        var lo = 0, hi = steps
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if start + elapsed(mid) <= t { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
 }

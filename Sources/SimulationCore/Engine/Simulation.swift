@@ -93,13 +93,13 @@ public struct Simulation<Model: SimulationModel> {
     }
 
     /// Fires events until the next one lies after `end` (or none is left),
-    /// then sets the clock to `end`. Events at exactly `end` fire.
+    /// then sets the clock to `end` (when finite). Events at exactly `end` fire.
     @inlinable
     public mutating func run(until end: SimulationTime) {
         while let t = scheduler._queue.peekTime, t <= end {
             step()
         }
-        if scheduler._now < end { scheduler._now = end }
+        if scheduler._now < end && end.isFinite { scheduler._now = end }
     }
 
     /// Fires events while `condition` holds and the calendar is not empty.
