@@ -40,12 +40,25 @@ let package = Package(
         .target(name: "Report", swiftSettings: optimised),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
 
+        // What arrives: load series (history CSV) and, later, request streams.
+        .target(name: "Workload", dependencies: ["SimulationCore"], swiftSettings: optimised),
+
+        // Load forecasting: LSTM on OpenBLAS, baselines, selection, evaluation.
+        .target(
+            name: "Forecasting",
+            dependencies: ["COpenBLAS", "Workload", "SimulationCore"],
+            swiftSettings: optimised
+        ),
+        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Workload", "SimulationCore"]),
+
         // The command-line tool: one file per subcommand.
         .executableTarget(
             name: "headroom",
             dependencies: [
                 "SimulationCore",
                 "Report",
+                "Workload",
+                "Forecasting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimised

@@ -1,0 +1,256 @@
+import SimulationCore
+
+/// A one-layer LSTM with a direct linear head on its last hidden state:
+/// `inputSize` features per step in, `outputSize` values out (horizon steps ×
+/// quantiles).
+///
+/// All parameters live in one flat Float32 array so that Adam, gradient
+/// clipping and model files treat them as one vector. Layout, each block row
+/// major: `Wx` (inputSize × 4H), `Wh` (H × 4H), `b` (4H), `Wy` (H × outputSize),
+/// `by` (outputSize); the four gate blocks of a 4H row are input, forget,
+/// cell candidate, output.
+///
+/// ```swift
+/// var rng = RandomStream(seed: 1)
+/// let net = LSTMNetwork(inputSize: 10, hiddenSize: 64, outputSize: 24, rng: &rng)
+/// let work = LSTMWorkspace(network: net, steps: 168, batch: 64)
+/// ```
+public struct LSTMNetwork: Sendable, Equatable {
+    /// Features per time step.
+    public let inputSize: Int
+    /// Hidden units (a multiple of 8).
+    public let hiddenSize: Int
+    /// Outputs of the head.
+    public let outputSize: Int
+    /// All parameters (see the type's notes for the layout).
+    public var parameters: [Float]
+
+    /// A network with PyTorch's default initialisation (uniform ±1/√H) and a
+    /// forget-gate bias of 1.
+    public init(inputSize: Int, hiddenSize: Int, outputSize: Int, rng: inout RandomStream) {
+        precondition(hiddenSize > 0 && hiddenSize % 8 == 0, "LSTMNetwork: hidden size must be a positive multiple of 8")
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.outputSize = outputSize
+        let count = LSTMNetwork.parameterCount(inputSize: inputSize, hiddenSize: hiddenSize, outputSize: outputSize)
+        let bound = 1 / Double(hiddenSize).squareRoot()
+        var p = [Float](repeating: 0, count: count)
+        for i in p.indices { p[i] = Float((rng.nextUniform() * 2 - 1) * bound) }
+        parameters = p
+        for j in 0..<hiddenSize { parameters[biasOffset + hiddenSize + j] += 1 }
+    }
+
+    /// A network with the given parameters (as stored in a model file).
+    public init(inputSize: Int, hiddenSize: Int, outputSize: Int, parameters: [Float]) {
+        precondition(parameters.count == LSTMNetwork.parameterCount(inputSize: inputSize, hiddenSize: hiddenSize,
+                                                                    outputSize: outputSize))
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.outputSize = outputSize
+        self.parameters = parameters
+    }
+
+    /// Number of parameters of a network of this shape.
+    public static func parameterCount(inputSize: Int, hiddenSize: Int, outputSize: Int) -> Int {
+        let g = 4 * hiddenSize
+        return inputSize * g + hiddenSize * g + g + hiddenSize * outputSize + outputSize
+    }
+
+    var gateWidth: Int { 4 * hiddenSize }
+    var inputWeightOffset: Int { 0 }
+    var recurrentWeightOffset: Int { inputSize * gateWidth }
+    var biasOffset: Int { recurrentWeightOffset + hiddenSize * gateWidth }
+    var headWeightOffset: Int { biasOffset + gateWidth }
+    var headBiasOffset: Int { headWeightOffset + hiddenSize * outputSize }
+}
+
+/// Buffers for one forward and backward pass of an ``LSTMNetwork`` over a
+/// batch of sequences, allocated once and reused for every batch.
+///
+/// Inputs are time major: row `t * batch + b` of the `(steps · batch) ×
+/// inputSize` input holds step `t` of sequence `b`. The input projection of
+/// all steps is one GEMM; each step adds `h(t-1) · Wh` with one GEMM over all
+/// four gates; backward through time mirrors it, and the weight gradients
+/// `Wx` and `Wh` are each one GEMM over all steps.
+///
+/// - Complexity: O(steps · batch · H · (inputSize + H)) per pass.
+public final class LSTMWorkspace {
+    /// Largest number of steps a pass may use.
+    public let maxSteps: Int
+    /// Largest batch a pass may use.
+    public let maxBatch: Int
+    let inputSize: Int, hidden: Int, outputs: Int
+    /// Time-major inputs, `maxSteps · maxBatch × inputSize`.
+    public let input: UnsafeMutablePointer<Float>
+    /// Head outputs of the last forward pass, `batch × outputSize`.
+    public let output: UnsafeMutablePointer<Float>
+    /// Loss gradient with respect to `output`, filled by the caller before `backward`.
+    public let outputGradient: UnsafeMutablePointer<Float>
+    /// Parameter gradients of the last backward pass (same layout as the parameters).
+    public let gradient: UnsafeMutablePointer<Float>
+    let gates: UnsafeMutablePointer<Float>       // activated gates per step, steps·batch × 4H
+    let gateGrad: UnsafeMutablePointer<Float>    // pre-activation gradients, steps·batch × 4H
+    let cells: UnsafeMutablePointer<Float>       // c(t), steps·batch × H
+    let cellTanh: UnsafeMutablePointer<Float>    // tanh(c(t))
+    let hiddens: UnsafeMutablePointer<Float>     // h(t)
+    let dh: UnsafeMutablePointer<Float>, dc: UnsafeMutablePointer<Float>
+    let zeros: UnsafeMutablePointer<Float>
+    let parameterCount: Int
+    private(set) var lastSteps = 0, lastBatch = 0
+
+    /// Buffers for `network`'s shape, up to `steps` steps and `batch` sequences.
+    public init(network: LSTMNetwork, steps: Int, batch: Int) {
+        maxSteps = steps
+        maxBatch = batch
+        inputSize = network.inputSize
+        hidden = network.hiddenSize
+        outputs = network.outputSize
+        parameterCount = network.parameters.count
+        func buffer(_ n: Int) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1))
+            p.initialize(repeating: 0, count: max(n, 1))
+            return p
+        }
+        let rows = steps * batch
+        input = buffer(rows * inputSize)
+        output = buffer(batch * outputs)
+        outputGradient = buffer(batch * outputs)
+        gradient = buffer(parameterCount)
+        gates = buffer(rows * 4 * hidden)
+        gateGrad = buffer(rows * 4 * hidden)
+        cells = buffer(rows * hidden)
+        cellTanh = buffer(rows * hidden)
+        hiddens = buffer(rows * hidden)
+        dh = buffer(batch * hidden)
+        dc = buffer(batch * hidden)
+        zeros = buffer(batch * hidden)
+    }
+
+    deinit {
+        for p in [input, output, outputGradient, gradient, gates, gateGrad, cells, cellTanh, hiddens, dh, dc, zeros] {
+            p.deallocate()
+        }
+    }
+
+    /// Runs the network over `steps` steps of `batch` sequences already in
+    /// `input`; the head's outputs land in `output`.
+    public func forward(_ network: LSTMNetwork, steps: Int, batch: Int) {
+        precondition(steps >= 1 && steps <= maxSteps && batch >= 1 && batch <= maxBatch, "LSTMWorkspace: shape too large")
+        lastSteps = steps
+        lastBatch = batch
+        let h = hidden, g = 4 * hidden, rows = steps * batch
+        network.parameters.withUnsafeBufferPointer { pb in
+            let p = pb.baseAddress!
+            let wx = p + network.inputWeightOffset, wh = p + network.recurrentWeightOffset
+            let bias = p + network.biasOffset, wy = p + network.headWeightOffset, by = p + network.headBiasOffset
+            // Input projection of every step at once.
+            Matrix.gemm(m: rows, n: g, k: inputSize, a: input, lda: inputSize, b: wx, ldb: g, beta: 0, c: gates, ldc: g)
+            for t in 0..<steps {
+                let a = gates + t * batch * g
+                if t > 0 {
+                    Matrix.gemm(m: batch, n: g, k: h, a: hiddens + (t - 1) * batch * h, lda: h, b: wh, ldb: g,
+                                beta: 1, c: a, ldc: g)
+                }
+                let cPrev = t > 0 ? UnsafePointer(cells + (t - 1) * batch * h) : UnsafePointer(zeros)
+                for s in 0..<batch {
+                    let row = a + s * g
+                    let cp = cPrev + s * h
+                    let cOut = cells + (t * batch + s) * h
+                    let tcOut = cellTanh + (t * batch + s) * h
+                    let hOut = hiddens + (t * batch + s) * h
+                    var j = 0
+                    while j < h {
+                        let i = FastMath.sigmoid(FastMath.load(row + j) + FastMath.load(bias + j))
+                        let f = FastMath.sigmoid(FastMath.load(row + h + j) + FastMath.load(bias + h + j))
+                        let c̃ = FastMath.tanh(FastMath.load(row + 2 * h + j) + FastMath.load(bias + 2 * h + j))
+                        let o = FastMath.sigmoid(FastMath.load(row + 3 * h + j) + FastMath.load(bias + 3 * h + j))
+                        let c = f * FastMath.load(cp + j) + i * c̃
+                        let tc = FastMath.tanh(c)
+                        FastMath.store(i, row + j)
+                        FastMath.store(f, row + h + j)
+                        FastMath.store(c̃, row + 2 * h + j)
+                        FastMath.store(o, row + 3 * h + j)
+                        FastMath.store(c, cOut + j)
+                        FastMath.store(tc, tcOut + j)
+                        FastMath.store(o * tc, hOut + j)
+                        j += 8
+                    }
+                }
+            }
+            // Direct head on the last hidden state.
+            let last = hiddens + (steps - 1) * batch * h
+            for s in 0..<batch { (output + s * outputs).update(from: by, count: outputs) }
+            Matrix.gemm(m: batch, n: outputs, k: h, a: last, lda: h, b: wy, ldb: outputs, beta: 1, c: output, ldc: outputs)
+        }
+    }
+
+    /// Back-propagates `outputGradient` through the last forward pass and
+    /// writes the parameter gradients (overwriting) into `gradient`.
+    public func backward(_ network: LSTMNetwork) {
+        let steps = lastSteps, batch = lastBatch
+        precondition(steps > 0, "LSTMWorkspace: backward before forward")
+        let h = hidden, g = 4 * hidden, rows = steps * batch
+        gradient.update(repeating: 0, count: parameterCount)
+        network.parameters.withUnsafeBufferPointer { pb in
+            let p = pb.baseAddress!
+            let wh = p + network.recurrentWeightOffset, wy = p + network.headWeightOffset
+            let last = hiddens + (steps - 1) * batch * h
+            // Head: dWy = hᵀ·dY, dby = Σ dY, dh = dY·Wyᵀ.
+            Matrix.gemm(transposeA: true, m: h, n: outputs, k: batch, a: last, lda: h, b: outputGradient, ldb: outputs,
+                        beta: 0, c: gradient + network.headWeightOffset, ldc: outputs)
+            let dby = gradient + network.headBiasOffset
+            for s in 0..<batch {
+                let row = outputGradient + s * outputs
+                for k in 0..<outputs { dby[k] += row[k] }
+            }
+            Matrix.gemm(transposeB: true, m: batch, n: h, k: outputs, a: outputGradient, lda: outputs, b: wy, ldb: outputs,
+                        beta: 0, c: dh, ldc: h)
+            dc.update(repeating: 0, count: batch * h)
+            let one = SIMD8<Float>(repeating: 1)
+            for t in stride(from: steps - 1, through: 0, by: -1) {
+                let acts = gates + t * batch * g
+                let dA = gateGrad + t * batch * g
+                let cPrev = t > 0 ? UnsafePointer(cells + (t - 1) * batch * h) : UnsafePointer(zeros)
+                for s in 0..<batch {
+                    let row = acts + s * g, drow = dA + s * g
+                    let tc = cellTanh + (t * batch + s) * h
+                    let cp = cPrev + s * h
+                    let dhs = dh + s * h, dcs = dc + s * h
+                    var j = 0
+                    while j < h {
+                        let i = FastMath.load(row + j), f = FastMath.load(row + h + j)
+                        let c̃ = FastMath.load(row + 2 * h + j), o = FastMath.load(row + 3 * h + j)
+                        let tcv = FastMath.load(tc + j)
+                        let dhv = FastMath.load(dhs + j)
+                        let dcv = FastMath.load(dcs + j) + dhv * o * (one - tcv * tcv)
+                        FastMath.store(dcv * c̃ * i * (one - i), drow + j)
+                        FastMath.store(dcv * FastMath.load(cp + j) * f * (one - f), drow + h + j)
+                        FastMath.store(dcv * i * (one - c̃ * c̃), drow + 2 * h + j)
+                        FastMath.store(dhv * tcv * o * (one - o), drow + 3 * h + j)
+                        FastMath.store(dcv * f, dcs + j)
+                        j += 8
+                    }
+                }
+                if t > 0 {
+                    Matrix.gemm(transposeB: true, m: batch, n: h, k: g, a: dA, lda: g, b: wh, ldb: g, beta: 0, c: dh, ldc: h)
+                }
+            }
+            // Weight gradients over all steps at once.
+            Matrix.gemm(transposeA: true, m: inputSize, n: g, k: rows, a: input, lda: inputSize, b: gateGrad, ldb: g,
+                        beta: 0, c: gradient + network.inputWeightOffset, ldc: g)
+            if steps > 1 {
+                Matrix.gemm(transposeA: true, m: h, n: g, k: rows - batch, a: hiddens, lda: h, b: gateGrad + batch * g,
+                            ldb: g, beta: 0, c: gradient + network.recurrentWeightOffset, ldc: g)
+            }
+            let db = gradient + network.biasOffset
+            for r in 0..<rows {
+                let row = gateGrad + r * g
+                var j = 0
+                while j < g {
+                    FastMath.store(FastMath.load(db + j) + FastMath.load(row + j), db + j)
+                    j += 8
+                }
+            }
+        }
+    }
+}

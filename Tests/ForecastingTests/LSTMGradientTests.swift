@@ -1,0 +1,73 @@
+import Foundation
+import SimulationCore
+import Testing
+@testable import Forecasting
+
+/// Backward through time against central finite differences, on a network
+/// small enough to check every parameter.
+@Suite struct LSTMGradientTests {
+    /// Loss = Σ weight·output, so ∂loss/∂output = weight and the check sees only the network's backward pass.
+    func loss(_ net: LSTMNetwork, _ work: LSTMWorkspace, steps: Int, batch: Int, weights: [Float]) -> Double {
+        work.forward(net, steps: steps, batch: batch)
+        var total = 0.0
+        for k in weights.indices { total += Double(weights[k]) * Double(work.output[k]) }
+        return total
+    }
+
+    @Test func backwardMatchesFiniteDifferences() {
+        var rng = RandomStream(seed: 42)
+        let steps = 5, batch = 3
+        var net = LSTMNetwork(inputSize: 4, hiddenSize: 8, outputSize: 6, rng: &rng)
+        for k in net.parameters.indices { net.parameters[k] *= 3 }  // leave the near-linear regime
+        let work = LSTMWorkspace(network: net, steps: steps, batch: batch)
+        for k in 0..<(steps * batch * 4) { work.input[k] = Float(rng.nextUniform() * 2 - 1) }
+        let weights = (0..<(batch * 6)).map { _ in Float(rng.nextUniform() * 2 - 1) }
+        _ = loss(net, work, steps: steps, batch: batch, weights: weights)
+        for k in weights.indices { work.outputGradient[k] = weights[k] }
+        work.backward(net)
+        let analytic = (0..<net.parameters.count).map { Double(work.gradient[$0]) }
+        let eps: Float = 1e-2
+        var worst = 0.0
+        for k in net.parameters.indices {
+            let saved = net.parameters[k]
+            net.parameters[k] = saved + eps
+            let up = loss(net, work, steps: steps, batch: batch, weights: weights)
+            net.parameters[k] = saved - eps
+            let down = loss(net, work, steps: steps, batch: batch, weights: weights)
+            net.parameters[k] = saved
+            let numeric = (up - down) / Double(2 * eps)
+            let error = abs(numeric - analytic[k]) / max(1, abs(numeric) + abs(analytic[k]))
+            worst = max(worst, error)
+        }
+        #expect(worst < 2e-3, "largest relative gradient error \(worst)")
+    }
+
+    @Test func pinballGradientIsTheQuantileSign() {
+        let outputs: [Float] = [1, 1, 3, 3]       // batch 1, horizon 2, quantiles 0.5 and 0.9
+        let targets: [Float] = [2, 2]
+        var gradient = [Float](repeating: 0, count: 4)
+        let loss = outputs.withUnsafeBufferPointer { o in
+            targets.withUnsafeBufferPointer { t in
+                gradient.withUnsafeMutableBufferPointer { g in
+                    PinballLoss.evaluate(outputs: o.baseAddress!, targets: t.baseAddress!, batch: 1, horizon: 2,
+                                         quantiles: [0.5, 0.9], gradient: g.baseAddress!)
+                }
+            }
+        }
+        // Under-forecast by 1 at τ=0.5 and 0.9: 0.5 + 0.9; over by 1: 0.5 + 0.1.
+        #expect(abs(loss - (0.5 + 0.9 + 0.5 + 0.1) / 4) < 1e-6)
+        let expected: [Float] = [-0.125, -0.225, 0.125, 0.025]
+        #expect(zip(gradient, expected).allSatisfy { abs($0 - $1) < 1e-7 })
+    }
+
+    @Test func fastTanhIsAccurate() {
+        var worst: Float = 0
+        for i in -2000...2000 {
+            let x = Float(i) / 100
+            worst = max(worst, abs(FastMath.tanh(x) - Float(Foundation.tanh(Double(x)))))
+            worst = max(worst, abs(FastMath.sigmoid(x) - Float(1 / (1 + Foundation.exp(-Double(x))))))
+        }
+        #expect(worst < 1e-6)
+    }
+}
+
