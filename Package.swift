@@ -44,10 +44,13 @@ let package = Package(
         .target(name: "Workload", dependencies: ["SimulationCore"], swiftSettings: optimised),
 
         // Load forecasting: LSTM on OpenBLAS, baselines, selection, evaluation.
+        // Release builds use AVX2/FMA for the LSTM's gate loops (x86-64 only).
         .target(
             name: "Forecasting",
             dependencies: ["COpenBLAS", "Workload", "SimulationCore"],
-            swiftSettings: optimised
+            swiftSettings: optimised + [
+                .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"], .when(platforms: [.linux], configuration: .release)),
+            ]
         ),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Workload", "SimulationCore"]),
 

@@ -95,6 +95,7 @@ public final class LSTMWorkspace {
     let hiddens: UnsafeMutablePointer<Float>     // h(t)
     let dh: UnsafeMutablePointer<Float>, dc: UnsafeMutablePointer<Float>
     let zeros: UnsafeMutablePointer<Float>
+    let recurrentTransposed: UnsafeMutablePointer<Float>  // Whᵀ, 4H × H, so dh = dG·Whᵀ is a plain GEMM
     let parameterCount: Int
     private(set) var lastSteps = 0, lastBatch = 0
 
@@ -124,10 +125,12 @@ public final class LSTMWorkspace {
         dh = buffer(batch * hidden)
         dc = buffer(batch * hidden)
         zeros = buffer(batch * hidden)
+        recurrentTransposed = buffer(4 * hidden * hidden)
     }
 
     deinit {
-        for p in [input, output, outputGradient, gradient, gates, gateGrad, cells, cellTanh, hiddens, dh, dc, zeros] {
+        for p in [input, output, outputGradient, gradient, gates, gateGrad, cells, cellTanh, hiddens, dh, dc, zeros,
+                  recurrentTransposed] {
             p.deallocate()
         }
     }
@@ -158,23 +161,15 @@ public final class LSTMWorkspace {
                     let cOut = cells + (t * batch + s) * h
                     let tcOut = cellTanh + (t * batch + s) * h
                     let hOut = hiddens + (t * batch + s) * h
-                    var j = 0
-                    while j < h {
-                        let i = FastMath.sigmoid(FastMath.load(row + j) + FastMath.load(bias + j))
-                        let f = FastMath.sigmoid(FastMath.load(row + h + j) + FastMath.load(bias + h + j))
-                        let c̃ = FastMath.tanh(FastMath.load(row + 2 * h + j) + FastMath.load(bias + 2 * h + j))
-                        let o = FastMath.sigmoid(FastMath.load(row + 3 * h + j) + FastMath.load(bias + 3 * h + j))
-                        let c = f * FastMath.load(cp + j) + i * c̃
-                        let tc = FastMath.tanh(c)
-                        FastMath.store(i, row + j)
-                        FastMath.store(f, row + h + j)
-                        FastMath.store(c̃, row + 2 * h + j)
-                        FastMath.store(o, row + 3 * h + j)
-                        FastMath.store(c, cOut + j)
-                        FastMath.store(tc, tcOut + j)
-                        FastMath.store(o * tc, hOut + j)
-                        j += 8
+                    FastMath.sigmoid(row, plus: bias, into: row, count: 2 * h)
+                    FastMath.tanh(row + 2 * h, plus: bias + 2 * h, into: row + 2 * h, count: h)
+                    FastMath.sigmoid(row + 3 * h, plus: bias + 3 * h, into: row + 3 * h, count: h)
+                    for j in 0..<h {
+                        let c = row[h + j] * cp[j] + row[j] * row[2 * h + j]
+                        cOut[j] = c
+                        tcOut[j] = FastMath.tanh(c)
                     }
+                    for j in 0..<h { hOut[j] = row[3 * h + j] * tcOut[j] }
                 }
             }
             // Direct head on the last hidden state.
@@ -206,6 +201,9 @@ public final class LSTMWorkspace {
             Matrix.gemm(transposeB: true, m: batch, n: h, k: outputs, a: outputGradient, lda: outputs, b: wy, ldb: outputs,
                         beta: 0, c: dh, ldc: h)
             dc.update(repeating: 0, count: batch * h)
+            for r in 0..<h {
+                for c in 0..<g { recurrentTransposed[c * h + r] = wh[r * g + c] }
+            }
             let one = SIMD8<Float>(repeating: 1)
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let acts = gates + t * batch * g
@@ -232,7 +230,7 @@ public final class LSTMWorkspace {
                     }
                 }
                 if t > 0 {
-                    Matrix.gemm(transposeB: true, m: batch, n: h, k: g, a: dA, lda: g, b: wh, ldb: g, beta: 0, c: dh, ldc: h)
+                    Matrix.gemm(m: batch, n: h, k: g, a: dA, lda: g, b: recurrentTransposed, ldb: h, beta: 0, c: dh, ldc: h)
                 }
             }
             // Weight gradients over all steps at once.
