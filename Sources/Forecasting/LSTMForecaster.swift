@@ -94,7 +94,7 @@ public struct LSTMForecaster: Sendable, Equatable {
         var adam = Adam(parameterCount: net.parameters.count, learningRate: Float(settings.learningRate), clipNorm: 5)
         var order = training
         var best = net.parameters, bestLoss = Double.infinity, bestEpoch = 0, sinceBest = 0, epochs = 0
-        let start = CPUClockShim.wallSeconds()
+        let start = Clock.seconds()
 
         func load(_ windows: ArraySlice<(Int, Int)>) {
             for (slot, (k, end)) in windows.enumerated() {
@@ -150,7 +150,7 @@ public struct LSTMForecaster: Sendable, Equatable {
             }
         }
         net.parameters = best
-        let seconds = CPUClockShim.wallSeconds() - start
+        let seconds = Clock.seconds() - start
         let model = LSTMForecaster(settings: settings, exogenousNames: first.exogenousNames, network: net)
         return (model, Summary(epochs: epochs, bestEpoch: bestEpoch, validationLoss: bestLoss,
                                trainingWindows: training.count, validationWindows: validation.count,
@@ -211,14 +211,5 @@ public struct LSTMForecaster: Sendable, Equatable {
             from += batch
         }
         return result
-    }
-}
-
-/// Wall clock for training summaries (the CLI has its own clocks).
-enum CPUClockShim {
-    static func wallSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }

@@ -8,7 +8,7 @@ struct Headroom: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "headroom",
         abstract: "Simulate, forecast and plan capacity for LLM inference services.",
-        subcommands: [Bench.self]
+        subcommands: [Bench.self, Forecast.self]
     )
 
     /// Runs the command; user mistakes print one line on stderr and exit

@@ -1,0 +1,214 @@
+import Foundation
+import Workload
+
+/// How ``ForecasterModel/train(histories:options:log:)`` trains, validates and selects.
+public struct ForecasterOptions: Sendable, Equatable {
+    /// Longest horizon, in intervals.
+    public var horizon: Int
+    /// Season length in intervals; `nil` = one day of intervals.
+    public var season: Int?
+    /// Origin step of the validation windows; `nil` = hourly (see ``RollingOrigin/defaultStep(perDay:)``).
+    public var step: Int?
+    /// Validation intervals at the end of each history; `nil` = the protocol's default holdout.
+    public var validationHoldout: Int?
+    /// Quantile levels (must include 0.5).
+    public var levels: [Double] = [0.5, 0.9, 0.99]
+    /// Train the LSTM as a candidate.
+    public var useLSTM = true
+    /// LSTM hidden units.
+    public var hiddenSize = 64
+    /// LSTM input window; `nil` = ``LSTMSettings/defaultWindow(season:)``.
+    public var window: Int?
+    /// LSTM epoch limit.
+    public var maxEpochs = 150
+    /// Count scaling of the LSTM.
+    public var scaling: LSTMSettings.Scaling = .logWindowMean
+    /// How many of the best methods the `Ensemble` candidate averages.
+    public var ensembleSize = 3
+    /// Seed of the LSTM's initialisation and shuffling.
+    public var seed: UInt64 = 0
+
+    /// Options for a horizon, other fields at their defaults.
+    public init(horizon: Int) {
+        self.horizon = horizon
+    }
+}
+
+/// What training did besides producing the model, for reports.
+public struct ForecasterTrainingReport: Sendable {
+    /// Wall seconds of the whole train-validate-select run.
+    public var seconds: Double
+    /// Wall seconds of the LSTM's validation run and final run.
+    public var lstmSeconds: Double
+    /// Methods left out and why (e.g. not enough history for a weekly lag).
+    public var skipped: [String]
+}
+
+extension ForecasterModel {
+    /// Trains every candidate on the histories, scores them on each
+    /// history's last `validationHoldout` intervals (rolling origins, never
+    /// later data), calibrates their quantiles on those windows, selects the
+    /// lowest validation MASE, then retrains the LSTM on the full histories.
+    ///
+    /// Several histories make a global LSTM; baselines are fitted per history.
+    ///
+    /// - Throws: ``ForecastingError`` for too short histories, mismatched
+    ///   intervals or exogenous columns, or invalid options.
+    public static func train(histories: [LoadSeries], options: ForecasterOptions,
+                             log: ((String) -> Void)? = nil) throws -> (ForecasterModel, ForecasterTrainingReport) {
+        let start = Clock.seconds()
+        guard let first = histories.first else {
+            throw ForecastingError.invalidSetting(name: "histories", value: "none", expected: "at least one history")
+        }
+        for h in histories {
+            if abs(h.interval - first.interval) > 1e-9 {
+                throw ForecastingError.intervalMismatch(series: h.name, interval: h.interval, expected: first.interval)
+            }
+            if h.exogenousNames != first.exogenousNames {
+                throw ForecastingError.exogenousMismatch(series: h.name, expected: first.exogenousNames, got: h.exogenousNames)
+            }
+        }
+        let horizon = options.horizon
+        let perDay = first.intervalsPerDay
+        let season = options.season ?? perDay
+        let step = options.step ?? RollingOrigin.defaultStep(perDay: perDay)
+        guard horizon >= 1 else {
+            throw ForecastingError.invalidSetting(name: "horizon", value: "\(horizon)", expected: "an integer >= 1")
+        }
+        guard season >= 2 else {
+            throw ForecastingError.invalidSetting(name: "season", value: "\(season)", expected: "an integer >= 2")
+        }
+        guard step >= 1 else { throw ForecastingError.invalidSetting(name: "step", value: "\(step)", expected: "an integer >= 1") }
+        guard options.levels.contains(0.5), options.levels == options.levels.sorted(),
+              options.levels.allSatisfy({ $0 > 0 && $0 < 1 }) else {
+            throw ForecastingError.invalidSetting(name: "quantiles", value: options.levels.map { "\($0)" }.joined(separator: ","),
+                                                  expected: "ascending levels in (0, 1) including 0.5")
+        }
+
+        // The validation split of every history.
+        var cuts: [Int] = [], origins: [[Int]] = [], scales: [Double] = []
+        for h in histories {
+            let holdout = options.validationHoldout ?? RollingOrigin.defaultHoldout(count: h.count, perDay: perDay)
+            let cut = h.count - holdout
+            let needed = 2 * season + 1
+            let os = cut >= needed ? RollingOrigin.origins(missing: h.missing, start: cut, horizon: horizon, step: step) : []
+            guard !os.isEmpty else {
+                throw ForecastingError.tooFewPoints(
+                    series: h.name, count: h.count, needed: needed + holdout + horizon - (holdout >= horizon ? holdout : 0),
+                    purpose: "training with a \(holdout)-interval validation part, season \(season) and horizon \(horizon)")
+            }
+            cuts.append(cut)
+            origins.append(os)
+            scales.append(ForecastMetrics.seasonalScale(h.imputed(season: season), season: season, end: cut))
+        }
+
+        // Candidates.
+        let week = 7 * perDay
+        var candidates: [ForecastMethod] = [.seasonalNaive(lag: 1), .seasonalNaive(lag: season)]
+        if week != season { candidates.append(.seasonalNaive(lag: week)) }
+        candidates += [.holtWinters(.additive), .holtWinters(.multiplicative)]
+        var skipped: [String] = []
+        var settings = LSTMSettings(window: options.window ?? LSTMSettings.defaultWindow(season: season), horizon: horizon)
+        settings.hiddenSize = options.hiddenSize
+        settings.quantiles = options.levels
+        settings.maxEpochs = options.maxEpochs
+        settings.scaling = options.scaling
+        settings.seed = options.seed
+        try settings.validate()
+
+        var model = ForecasterModel(
+            format: formatName, version: currentVersion, intervalSeconds: first.interval, season: season, horizon: horizon,
+            levels: options.levels, exogenousNames: first.exogenousNames, methods: [], selected: "", lstm: nil,
+            trainedOn: zip(histories, cuts).map { HistoryRecord(name: $0.name, intervals: $0.count, missing: $0.missingCount,
+                                                                validationIntervals: $0.count - $1) })
+        var lstmSeconds = 0.0
+        if options.useLSTM {
+            do {
+                let (lstm, summary) = try LSTMForecaster.train(series: zip(histories, cuts).map { $0.prefix($1) },
+                                                               season: season, settings: settings)
+                lstmSeconds += summary.seconds
+                log?("LSTM (validation run): \(summary.epochs) epochs, best \(summary.bestEpoch), "
+                     + "\(summary.trainingWindows) windows, \(String(format: "%.2f", summary.seconds)) s")
+                model.lstm = LSTMRecord(settings: settings, inputSize: lstm.network.inputSize,
+                                        parameters: lstm.network.parameters, summary: summary)
+                candidates.append(.lstm)
+            } catch let error as ForecastingError {
+                skipped.append("LSTM: \(error.description)")
+            }
+        }
+
+        // Validation forecasts of every candidate (uncalibrated).
+        struct Validation { var actual: [[Double]] = [], base: [QuantileForecast] = [], mase: [Double] = [] }
+        var results: [ForecastMethod: Validation] = [:]
+        for method in candidates {
+            let needed = model.historyNeeded(method)
+            guard cuts.allSatisfy({ $0 >= needed }) else {
+                skipped.append("\(method.name): needs \(needed) intervals before the first validation origin")
+                continue
+            }
+            var v = Validation()
+            for (k, h) in histories.enumerated() {
+                let f = model.baseForecasts(method, history: h, origins: origins[k]).forecasts
+                let actual = origins[k].map { Array(h.values[$0..<($0 + horizon)]) }
+                v.mase.append(ForecastMetrics(actual: actual, point: f.map(\.point), p90: f.map(\.point), scale: scales[k]).mase)
+                v.actual += actual
+                v.base += f
+            }
+            results[method] = v
+        }
+        var ranked = candidates.filter { results[$0] != nil }.sorted { mean(results[$0]!.mase) < mean(results[$1]!.mase) }
+        if ranked.count >= 2 && options.ensembleSize >= 2 {
+            let members = Array(ranked.prefix(options.ensembleSize))
+            let ensemble = ForecastMethod.ensemble(members: members.map(\.name))
+            var v = Validation()
+            var offset = 0
+            for (k, h) in histories.enumerated() {
+                let count = origins[k].count
+                var points: [[Double]] = []
+                for w in offset..<(offset + count) {
+                    var p = [Double](repeating: 0, count: horizon)
+                    for m in members { for s in 0..<horizon { p[s] += results[m]!.base[w].point[s] / Double(members.count) } }
+                    points.append(p)
+                    v.base.append(QuantileForecast(point: p, levels: options.levels, values: options.levels.map { _ in p }))
+                }
+                let actual = Array(results[members[0]]!.actual[offset..<(offset + count)])
+                v.actual += actual
+                v.mase.append(ForecastMetrics(actual: actual, point: points, p90: points, scale: scales[k]).mase)
+                _ = h
+                offset += count
+            }
+            results[ensemble] = v
+            ranked.append(ensemble)
+        }
+
+        // Calibrate, score, and select.
+        for method in candidates + ranked.filter({ if case .ensemble = $0 { return true } else { return false } }) {
+            guard let v = results[method] else { continue }
+            let calibration = QuantileCalibration.fit(levels: options.levels, actual: v.actual, base: v.base.map(\.values))
+            let calibrated = v.base.map { calibration.apply(base: $0.values) }
+            let p90 = calibrated.map { $0[options.levels.firstIndex { abs($0 - 0.9) < 1e-9 } ?? ($0.count - 1)] }
+            var metrics = ForecastMetrics(actual: v.actual, point: v.base.map(\.point), p90: p90, scale: 1)
+            metrics.mase = mean(v.mase)
+            model.methods.append(MethodRecord(name: method.name, method: method, validationMase: mean(v.mase),
+                                              validation: metrics, calibration: calibration))
+        }
+        model.selected = model.methods.min { $0.validationMase < $1.validationMase }!.name
+        log?("selected \(model.selected) (validation MASE "
+             + String(format: "%.3f", model.method(named: model.selected)!.validationMase) + ")")
+
+        // The LSTM used for forecasting learns from the full histories.
+        if let record = model.lstm {
+            let (lstm, summary) = try LSTMForecaster.train(series: histories, season: season, settings: record.settings)
+            lstmSeconds += summary.seconds
+            log?("LSTM (final run): \(summary.epochs) epochs, best \(summary.bestEpoch), "
+                 + "\(summary.trainingWindows) windows, \(String(format: "%.2f", summary.seconds)) s")
+            model.lstm = LSTMRecord(settings: record.settings, inputSize: lstm.network.inputSize,
+                                    parameters: lstm.network.parameters, summary: summary)
+        }
+        return (model, ForecasterTrainingReport(seconds: Clock.seconds() - start, lstmSeconds: lstmSeconds, skipped: skipped))
+    }
+}
+
+func mean(_ values: [Double]) -> Double {
+    values.isEmpty ? .infinity : values.reduce(0, +) / Double(values.count)
+}
