@@ -5,8 +5,9 @@ import Workload
 ///
 /// Each step has `1 + 9 + E` features: the scaled count (see
 /// ``LSTMSettings/Scaling``), sin and cos of 2π·hour/24, a one-hot day of week
-/// (7), and the `E` exogenous columns as given. Counts are scaled by the mean
-/// of the input window, so the same weights serve series of any size.
+/// (7), and the `E` exogenous columns as given. Counts are scaled by a level
+/// of the input window (its mean or its last value), so the same weights
+/// serve series of any size.
 struct FeatureEncoder {
     static let calendarWidth = 9
     let scaling: LSTMSettings.Scaling
@@ -25,6 +26,11 @@ struct FeatureEncoder {
 
         func windowMean(end: Int, window: Int) -> Double {
             (prefix[end] - prefix[end - window]) / Double(window)
+        }
+
+        /// The level counts are scaled by: the window mean, or the last value for `.logLast`.
+        func reference(end: Int, window: Int, scaling: LSTMSettings.Scaling) -> Double {
+            scaling == .logLast ? values[end - 1] : windowMean(end: end, window: window)
         }
     }
 
@@ -50,7 +56,7 @@ struct FeatureEncoder {
     @inline(__always)
     func scale(_ y: Double, logY: Float, mean: Double) -> Float {
         switch scaling {
-        case .logWindowMean: return logY - Float(log1p(max(mean, 0)))
+        case .logWindowMean, .logLast: return logY - Float(log1p(max(mean, 0)))
         case .windowMean: return Float(y / (mean + 1))
         }
     }
@@ -59,21 +65,23 @@ struct FeatureEncoder {
     @inline(__always)
     func unscale(_ z: Float, mean: Double) -> Double {
         switch scaling {
-        case .logWindowMean: return max(0, expm1(Double(z) + log1p(max(mean, 0))))
+        case .logWindowMean, .logLast: return max(0, expm1(Double(z) + log1p(max(mean, 0))))
         case .windowMean: return max(0, Double(z) * (mean + 1))
         }
     }
 
     /// Writes window `end - window ..< end` of `p` as row `slot` of a time-major
-    /// batch of `batch` sequences into `input`, and returns the window mean.
+    /// batch of `batch` sequences into `input` (rows `stride` floats apart),
+    /// and returns the reference level.
     @inline(__always)
-    func fill(_ p: Prepared, end: Int, window: Int, slot: Int, batch: Int, input: UnsafeMutablePointer<Float>) -> Double {
-        let mean = p.windowMean(end: end, window: window)
-        let f = width, cw = p.contextWidth
+    func fill(_ p: Prepared, end: Int, window: Int, slot: Int, batch: Int, input: UnsafeMutablePointer<Float>,
+              stride: Int) -> Double {
+        let mean = p.reference(end: end, window: window, scaling: scaling)
+        let cw = p.contextWidth
         p.context.withUnsafeBufferPointer { ctx in
             for t in 0..<window {
                 let s = end - window + t
-                let row = input + (t * batch + slot) * f
+                let row = input + (t * batch + slot) * stride
                 row[0] = scale(p.values[s], logY: p.logValues[s], mean: mean)
                 (row + 1).update(from: ctx.baseAddress! + s * cw, count: cw)
             }

@@ -53,6 +53,8 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
         public var missing: Int
         /// Intervals held out for validation.
         public var validationIntervals: Int
+        /// `true` for a history that only added LSTM training windows.
+        public var auxiliary: Bool
     }
 
     /// Always ``formatName``.

@@ -51,16 +51,19 @@ extension ForecasterModel {
     /// lowest validation MASE, then retrains the LSTM on the full histories.
     ///
     /// Several histories make a global LSTM; baselines are fitted per history.
+    /// `auxiliary` histories only add LSTM training windows (they are not
+    /// scored); for the validation run they are cut at the earliest
+    /// validation start, so no run sees data from after its validation part.
     ///
     /// - Throws: ``ForecastingError`` for too short histories, mismatched
     ///   intervals or exogenous columns, or invalid options.
-    public static func train(histories: [LoadSeries], options: ForecasterOptions,
+    public static func train(histories: [LoadSeries], auxiliary: [LoadSeries] = [], options: ForecasterOptions,
                              log: ((String) -> Void)? = nil) throws -> (ForecasterModel, ForecasterTrainingReport) {
         let start = Clock.seconds()
         guard let first = histories.first else {
             throw ForecastingError.invalidSetting(name: "histories", value: "none", expected: "at least one history")
         }
-        for h in histories {
+        for h in histories + auxiliary {
             if abs(h.interval - first.interval) > 1e-9 {
                 throw ForecastingError.intervalMismatch(series: h.name, interval: h.interval, expected: first.interval)
             }
@@ -120,12 +123,16 @@ extension ForecasterModel {
             format: formatName, version: currentVersion, intervalSeconds: first.interval, season: season, horizon: horizon,
             levels: options.levels, exogenousNames: first.exogenousNames, methods: [], selected: "", lstm: nil,
             trainedOn: zip(histories, cuts).map { HistoryRecord(name: $0.name, intervals: $0.count, missing: $0.missingCount,
-                                                                validationIntervals: $0.count - $1) })
+                                                                validationIntervals: $0.count - $1, auxiliary: false) }
+                + auxiliary.map { HistoryRecord(name: $0.name, intervals: $0.count, missing: $0.missingCount,
+                                                validationIntervals: 0, auxiliary: true) })
+        let validationStart = zip(histories, cuts).map { $0.timestamp($1) }.min()!
+        let auxiliaryBeforeValidation = auxiliary.map { a in a.prefix(a.timestamps.firstIndex { $0 >= validationStart } ?? a.count) }
         var lstmSeconds = 0.0
         if options.useLSTM {
             do {
-                let (lstm, summary) = try LSTMForecaster.train(series: zip(histories, cuts).map { $0.prefix($1) },
-                                                               season: season, settings: settings)
+                let (lstm, summary) = try LSTMForecaster.train(
+                    series: zip(histories, cuts).map { $0.prefix($1) } + auxiliaryBeforeValidation, season: season, settings: settings)
                 lstmSeconds += summary.seconds
                 log?("LSTM (validation run): \(summary.epochs) epochs, best \(summary.bestEpoch), "
                      + "\(summary.trainingWindows) windows, \(String(format: "%.2f", summary.seconds)) s")
@@ -198,7 +205,7 @@ extension ForecasterModel {
 
         // The LSTM used for forecasting learns from the full histories.
         if let record = model.lstm {
-            let (lstm, summary) = try LSTMForecaster.train(series: histories, season: season, settings: record.settings)
+            let (lstm, summary) = try LSTMForecaster.train(series: histories + auxiliary, season: season, settings: record.settings)
             lstmSeconds += summary.seconds
             log?("LSTM (final run): \(summary.epochs) epochs, best \(summary.bestEpoch), "
                  + "\(summary.trainingWindows) windows, \(String(format: "%.2f", summary.seconds)) s")

@@ -99,7 +99,7 @@ public struct LSTMForecaster: Sendable, Equatable {
         func load(_ windows: ArraySlice<(Int, Int)>) {
             for (slot, (k, end)) in windows.enumerated() {
                 let mean = encoder.fill(prepared[k], end: end, window: settings.window, slot: slot,
-                                        batch: windows.count, input: work.input)
+                                        batch: windows.count, input: work.input, stride: work.inputStride)
                 for h in 0..<settings.horizon {
                     let t = end + h
                     targets[slot * settings.horizon + h] = encoder.scale(prepared[k].values[t],
@@ -193,7 +193,8 @@ public struct LSTMForecaster: Sendable, Equatable {
             var means: [Double] = []
             for (slot, o) in slice.enumerated() {
                 precondition(o >= w && o <= series.count, "LSTMForecaster: origin \(o) outside \(w)...\(series.count)")
-                means.append(encoder.fill(p, end: o, window: w, slot: slot, batch: slice.count, input: work.input))
+                means.append(encoder.fill(p, end: o, window: w, slot: slot, batch: slice.count, input: work.input,
+                                         stride: work.inputStride))
             }
             work.forward(network, steps: w, batch: slice.count)
             for slot in 0..<slice.count {

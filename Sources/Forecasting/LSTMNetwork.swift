@@ -67,11 +67,13 @@ public struct LSTMNetwork: Sendable, Equatable {
 /// Buffers for one forward and backward pass of an ``LSTMNetwork`` over a
 /// batch of sequences, allocated once and reused for every batch.
 ///
-/// Inputs are time major: row `t * batch + b` of the `(steps · batch) ×
-/// inputSize` input holds step `t` of sequence `b`. The input projection of
+/// Inputs are time major: row `t * batch + b` holds step `t` of sequence
+/// `b`, at `input + (t * batch + b) * inputStride`. Each row is
+/// `[x(t) | h(t-1)]`: the caller writes the `inputSize` features, the forward
+/// pass writes the previous hidden state beside them. The input projection of
 /// all steps is one GEMM; each step adds `h(t-1) · Wh` with one GEMM over all
-/// four gates; backward through time mirrors it, and the weight gradients
-/// `Wx` and `Wh` are each one GEMM over all steps.
+/// four gates; backward through time mirrors it, and the gradient of
+/// `[Wx; Wh]` (adjacent in the parameters) is one GEMM over all steps.
 ///
 /// - Complexity: O(steps · batch · H · (inputSize + H)) per pass.
 public final class LSTMWorkspace {
@@ -80,8 +82,10 @@ public final class LSTMWorkspace {
     /// Largest batch a pass may use.
     public let maxBatch: Int
     let inputSize: Int, hidden: Int, outputs: Int
-    /// Time-major inputs, `maxSteps · maxBatch × inputSize`.
+    /// Time-major rows `[x(t) | h(t-1)]`, `maxSteps · maxBatch × inputStride`.
     public let input: UnsafeMutablePointer<Float>
+    /// Floats per input row: `inputSize + hiddenSize`.
+    public let inputStride: Int
     /// Head outputs of the last forward pass, `batch × outputSize`.
     public let output: UnsafeMutablePointer<Float>
     /// Loss gradient with respect to `output`, filled by the caller before `backward`.
@@ -92,7 +96,7 @@ public final class LSTMWorkspace {
     let gateGrad: UnsafeMutablePointer<Float>    // pre-activation gradients, steps·batch × 4H
     let cells: UnsafeMutablePointer<Float>       // c(t), steps·batch × H
     let cellTanh: UnsafeMutablePointer<Float>    // tanh(c(t))
-    let hiddens: UnsafeMutablePointer<Float>     // h(t)
+    let lastHidden: UnsafeMutablePointer<Float>  // h of the last step, batch × H
     let dh: UnsafeMutablePointer<Float>, dc: UnsafeMutablePointer<Float>
     let zeros: UnsafeMutablePointer<Float>
     let recurrentTransposed: UnsafeMutablePointer<Float>  // Whᵀ, 4H × H, so dh = dG·Whᵀ is a plain GEMM
@@ -113,7 +117,8 @@ public final class LSTMWorkspace {
             return p
         }
         let rows = steps * batch
-        input = buffer(rows * inputSize)
+        inputStride = inputSize + hidden
+        input = buffer(rows * inputStride)
         output = buffer(batch * outputs)
         outputGradient = buffer(batch * outputs)
         gradient = buffer(parameterCount)
@@ -121,7 +126,7 @@ public final class LSTMWorkspace {
         gateGrad = buffer(rows * 4 * hidden)
         cells = buffer(rows * hidden)
         cellTanh = buffer(rows * hidden)
-        hiddens = buffer(rows * hidden)
+        lastHidden = buffer(batch * hidden)
         dh = buffer(batch * hidden)
         dc = buffer(batch * hidden)
         zeros = buffer(batch * hidden)
@@ -129,14 +134,14 @@ public final class LSTMWorkspace {
     }
 
     deinit {
-        for p in [input, output, outputGradient, gradient, gates, gateGrad, cells, cellTanh, hiddens, dh, dc, zeros,
+        for p in [input, output, outputGradient, gradient, gates, gateGrad, cells, cellTanh, lastHidden, dh, dc, zeros,
                   recurrentTransposed] {
             p.deallocate()
         }
     }
 
-    /// Runs the network over `steps` steps of `batch` sequences already in
-    /// `input`; the head's outputs land in `output`.
+    /// Runs the network over `steps` steps of `batch` sequences whose
+    /// features are already in `input`; the head's outputs land in `output`.
     public func forward(_ network: LSTMNetwork, steps: Int, batch: Int) {
         precondition(steps >= 1 && steps <= maxSteps && batch >= 1 && batch <= maxBatch, "LSTMWorkspace: shape too large")
         lastSteps = steps
@@ -147,11 +152,13 @@ public final class LSTMWorkspace {
             let wx = p + network.inputWeightOffset, wh = p + network.recurrentWeightOffset
             let bias = p + network.biasOffset, wy = p + network.headWeightOffset, by = p + network.headBiasOffset
             // Input projection of every step at once.
-            Matrix.gemm(m: rows, n: g, k: inputSize, a: input, lda: inputSize, b: wx, ldb: g, beta: 0, c: gates, ldc: g)
+            let z = inputStride
+            for s in 0..<batch { (input + s * z + inputSize).update(repeating: 0, count: h) }  // h(-1) = 0
+            Matrix.gemm(m: rows, n: g, k: inputSize, a: input, lda: z, b: wx, ldb: g, beta: 0, c: gates, ldc: g)
             for t in 0..<steps {
                 let a = gates + t * batch * g
                 if t > 0 {
-                    Matrix.gemm(m: batch, n: g, k: h, a: hiddens + (t - 1) * batch * h, lda: h, b: wh, ldb: g,
+                    Matrix.gemm(m: batch, n: g, k: h, a: input + t * batch * z + inputSize, lda: z, b: wh, ldb: g,
                                 beta: 1, c: a, ldc: g)
                 }
                 let cPrev = t > 0 ? UnsafePointer(cells + (t - 1) * batch * h) : UnsafePointer(zeros)
@@ -160,7 +167,7 @@ public final class LSTMWorkspace {
                     let cp = cPrev + s * h
                     let cOut = cells + (t * batch + s) * h
                     let tcOut = cellTanh + (t * batch + s) * h
-                    let hOut = hiddens + (t * batch + s) * h
+                    let hOut = t + 1 < steps ? input + ((t + 1) * batch + s) * z + inputSize : lastHidden + s * h
                     FastMath.sigmoid(row, plus: bias, into: row, count: 2 * h)
                     FastMath.tanh(row + 2 * h, plus: bias + 2 * h, into: row + 2 * h, count: h)
                     FastMath.sigmoid(row + 3 * h, plus: bias + 3 * h, into: row + 3 * h, count: h)
@@ -173,7 +180,7 @@ public final class LSTMWorkspace {
                 }
             }
             // Direct head on the last hidden state.
-            let last = hiddens + (steps - 1) * batch * h
+            let last = UnsafePointer(lastHidden)
             for s in 0..<batch { (output + s * outputs).update(from: by, count: outputs) }
             Matrix.gemm(m: batch, n: outputs, k: h, a: last, lda: h, b: wy, ldb: outputs, beta: 1, c: output, ldc: outputs)
         }
@@ -189,7 +196,7 @@ public final class LSTMWorkspace {
         network.parameters.withUnsafeBufferPointer { pb in
             let p = pb.baseAddress!
             let wh = p + network.recurrentWeightOffset, wy = p + network.headWeightOffset
-            let last = hiddens + (steps - 1) * batch * h
+            let last = UnsafePointer(lastHidden)
             // Head: dWy = hᵀ·dY, dby = Σ dY, dh = dY·Wyᵀ.
             Matrix.gemm(transposeA: true, m: h, n: outputs, k: batch, a: last, lda: h, b: outputGradient, ldb: outputs,
                         beta: 0, c: gradient + network.headWeightOffset, ldc: outputs)
@@ -233,13 +240,9 @@ public final class LSTMWorkspace {
                     Matrix.gemm(m: batch, n: h, k: g, a: dA, lda: g, b: recurrentTransposed, ldb: h, beta: 0, c: dh, ldc: h)
                 }
             }
-            // Weight gradients over all steps at once.
-            Matrix.gemm(transposeA: true, m: inputSize, n: g, k: rows, a: input, lda: inputSize, b: gateGrad, ldb: g,
+            // Gradient of [Wx; Wh] over all steps at once: [x | h(t-1)]ᵀ · dG.
+            Matrix.gemm(transposeA: true, m: inputStride, n: g, k: rows, a: input, lda: inputStride, b: gateGrad, ldb: g,
                         beta: 0, c: gradient + network.inputWeightOffset, ldc: g)
-            if steps > 1 {
-                Matrix.gemm(transposeA: true, m: h, n: g, k: rows - batch, a: hiddens, lda: h, b: gateGrad + batch * g,
-                            ldb: g, beta: 0, c: gradient + network.recurrentWeightOffset, ldc: g)
-            }
             let db = gradient + network.biasOffset
             for r in 0..<rows {
                 let row = gateGrad + r * g

@@ -8,6 +8,8 @@ public struct LSTMSettings: Codable, Sendable, Equatable {
         case logWindowMean = "log-window-mean"
         /// `y / mean of the input window`.
         case windowMean = "window-mean"
+        /// `log(1 + y) − log(1 + last value of the input window)`: an output of 0 is the naive forecast.
+        case logLast = "log-last"
     }
 
     /// Input window in intervals.

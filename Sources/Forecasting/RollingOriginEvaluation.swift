@@ -58,12 +58,14 @@ public struct RollingOriginEvaluation: Sendable {
     /// Per-origin forecasts `[method][origin]`, for exact comparisons.
     public var forecasts: [String: [QuantileForecast]]
 
-    /// Runs the protocol; `options.horizon` is the horizon.
+    /// Runs the protocol; `options.horizon` is the horizon. `auxiliary`
+    /// histories add LSTM training windows (a global model); they are cut
+    /// before the test part's first timestamp.
     ///
     /// - Throws: ``ForecastingError`` when the history is too short for the
     ///   split, or training fails.
-    public static func run(_ history: LoadSeries, holdout: Int, step: Int, options: ForecasterOptions,
-                           log: ((String) -> Void)? = nil) throws -> RollingOriginEvaluation {
+    public static func run(_ history: LoadSeries, auxiliary: [LoadSeries] = [], holdout: Int, step: Int,
+                           options: ForecasterOptions, log: ((String) -> Void)? = nil) throws -> RollingOriginEvaluation {
         let horizon = options.horizon
         guard holdout >= horizon else {
             throw ForecastingError.invalidSetting(name: "holdout", value: "\(holdout)", expected: "an integer >= the horizon (\(horizon))")
@@ -83,7 +85,10 @@ public struct RollingOriginEvaluation: Sendable {
         var trainingOptions = options
         trainingOptions.season = season
         if trainingOptions.step == nil { trainingOptions.step = step }
-        let (model, report) = try ForecasterModel.train(histories: [history.prefix(t0)], options: trainingOptions, log: log)
+        let testStart = history.timestamp(t0)
+        let cutAuxiliary = auxiliary.map { a in a.prefix(a.timestamps.firstIndex { $0 >= testStart } ?? a.count) }
+        let (model, report) = try ForecasterModel.train(histories: [history.prefix(t0)], auxiliary: cutAuxiliary,
+                                                        options: trainingOptions, log: log)
         let scale = ForecastMetrics.seasonalScale(history.imputed(season: season), season: season, end: t0)
         let actual = origins.map { Array(history.values[$0..<($0 + horizon)]) }
         var methods: [MethodResult] = []

@@ -99,7 +99,7 @@ struct BenchForecast: ParsableCommand {
                 for (slot, w) in slice.enumerated() {
                     for t in 0..<steps {
                         let src = (w * steps + t) * features
-                        let dst = (t * slice.count + slot) * features
+                        let dst = (t * slice.count + slot) * work.inputStride
                         for f in 0..<features { work.input[dst + f] = data[src + f] }
                     }
                 }

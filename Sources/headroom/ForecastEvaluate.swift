@@ -19,6 +19,8 @@ struct ForecastEvaluate: ParsableCommand {
     var holdout: Int?
     @Option(help: "Origin step in intervals (default: hourly).")
     var step: Int?
+    @Option(name: .customLong("also"), help: "An extra history for the global LSTM's training (repeatable); cut before the test part.")
+    var auxiliaryPaths: [String] = []
     @Option(help: "Also write per-origin forecasts (method,origin,h,y,yhat,p90) to this CSV.")
     var forecastsOut: String?
     @OptionGroup var forecast: ForecastOptions
@@ -60,7 +62,8 @@ struct ForecastEvaluate: ParsableCommand {
         let options = try forecast.options(defaultHorizon: perDay)
         let holdout = self.holdout ?? RollingOrigin.defaultHoldout(count: series.count, perDay: perDay)
         let step = self.step ?? RollingOrigin.defaultStep(perDay: perDay)
-        let e = try RollingOriginEvaluation.run(series, holdout: holdout, step: step, options: options) { line in
+        let auxiliary = try auxiliaryPaths.map { try history.read($0) }
+        let e = try RollingOriginEvaluation.run(series, auxiliary: auxiliary, holdout: holdout, step: step, options: options) { line in
             FileHandle.standardError.write(Data(("headroom: " + line + "\n").utf8))
         }
         if let forecastsOut {

@@ -15,6 +15,8 @@ struct ForecastTrain: ParsableCommand {
 
     @Argument(help: "History CSV files (all on the same interval).")
     var histories: [String]
+    @Option(name: .customLong("also"), help: "An extra history that only adds LSTM training windows (repeatable).")
+    var auxiliaryPaths: [String] = []
     @Option(help: "Model file to write (JSON).")
     var out: String
     @OptionGroup var forecast: ForecastOptions
@@ -46,7 +48,8 @@ struct ForecastTrain: ParsableCommand {
         let series = try histories.map { try history.read($0) }
         let perDay = series[0].intervalsPerDay
         let options = try forecast.options(defaultHorizon: perDay)
-        let (model, report) = try ForecasterModel.train(histories: series, options: options) { line in
+        let auxiliary = try auxiliaryPaths.map { try history.read($0) }
+        let (model, report) = try ForecasterModel.train(histories: series, auxiliary: auxiliary, options: options) { line in
             FileHandle.standardError.write(Data(("headroom: " + line + "\n").utf8))
         }
         try model.save(path: out)
@@ -97,6 +100,8 @@ struct ForecastOptions: ParsableArguments {
     var epochs = 150
     @Option(help: "Seed of the LSTM's initialisation and shuffling.")
     var seed: UInt64 = 0
+    @Option(help: "LSTM count scaling: log-window-mean, log-last or window-mean.")
+    var scaling: LSTMSettings.Scaling = .logWindowMean
     @Flag(help: "Leave the LSTM out (baselines only).")
     var noLstm = false
 
@@ -115,6 +120,9 @@ struct ForecastOptions: ParsableArguments {
         o.maxEpochs = epochs
         o.seed = seed
         o.useLSTM = !noLstm
+        o.scaling = scaling
         return o
     }
 }
+
+extension LSTMSettings.Scaling: ExpressibleByArgument {}

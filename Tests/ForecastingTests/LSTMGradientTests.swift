@@ -20,7 +20,9 @@ import Testing
         var net = LSTMNetwork(inputSize: 4, hiddenSize: 8, outputSize: 6, rng: &rng)
         for k in net.parameters.indices { net.parameters[k] *= 3 }  // leave the near-linear regime
         let work = LSTMWorkspace(network: net, steps: steps, batch: batch)
-        for k in 0..<(steps * batch * 4) { work.input[k] = Float(rng.nextUniform() * 2 - 1) }
+        for r in 0..<(steps * batch) {
+            for k in 0..<4 { work.input[r * work.inputStride + k] = Float(rng.nextUniform() * 2 - 1) }
+        }
         let weights = (0..<(batch * 6)).map { _ in Float(rng.nextUniform() * 2 - 1) }
         _ = loss(net, work, steps: steps, batch: batch, weights: weights)
         for k in weights.indices { work.outputGradient[k] = weights[k] }
