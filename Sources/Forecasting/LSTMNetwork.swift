@@ -171,12 +171,16 @@ public final class LSTMWorkspace {
                     FastMath.sigmoid(row, plus: bias, into: row, count: 2 * h)
                     FastMath.tanh(row + 2 * h, plus: bias + 2 * h, into: row + 2 * h, count: h)
                     FastMath.sigmoid(row + 3 * h, plus: bias + 3 * h, into: row + 3 * h, count: h)
-                    for j in 0..<h {
-                        let c = row[h + j] * cp[j] + row[j] * row[2 * h + j]
-                        cOut[j] = c
-                        tcOut[j] = FastMath.tanh(c)
+                    var j = 0
+                    while j < h {
+                        let c = FastMath.load(row + h + j) * FastMath.load(cp + j)
+                            + FastMath.load(row + j) * FastMath.load(row + 2 * h + j)
+                        let tc = FastMath.tanh(c)
+                        FastMath.store(c, cOut + j)
+                        FastMath.store(tc, tcOut + j)
+                        FastMath.store(FastMath.load(row + 3 * h + j) * tc, hOut + j)
+                        j += 8
                     }
-                    for j in 0..<h { hOut[j] = row[3 * h + j] * tcOut[j] }
                 }
             }
             // Direct head on the last hidden state.
