@@ -2,7 +2,7 @@
 ///
 /// Names are stable and appear in reports and model files:
 /// `SeasonalNaive<lag>`, `HoltWintersAdditive`, `HoltWintersMultiplicative`,
-/// `LSTM`, `Ensemble`.
+/// `LSTM`, `Ensemble<k>` (the mean of the k best methods on validation).
 public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     /// Repeat the value `lag` intervals earlier.
     case seasonalNaive(lag: Int)
@@ -20,7 +20,7 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
         case .holtWinters(.additive): return "HoltWintersAdditive"
         case .holtWinters(.multiplicative): return "HoltWintersMultiplicative"
         case .lstm: return "LSTM"
-        case .ensemble: return "Ensemble"
+        case let .ensemble(members): return "Ensemble\(members.count)"
         }
     }
 }

@@ -34,9 +34,14 @@ extension ForecasterModel {
         if let lstm = model.lstm {
             let expected = LSTMNetwork.parameterCount(inputSize: lstm.inputSize, hiddenSize: lstm.settings.hiddenSize,
                                                       outputSize: lstm.settings.horizon * lstm.settings.quantiles.count)
-            guard lstm.parameters.count == expected, lstm.settings.hiddenSize % 8 == 0 else {
-                throw ForecastingError.invalidModelFile(file: path, reason: "lstm.parameters has \(lstm.parameters.count) values, "
-                                                        + "its shape needs \(expected)")
+            for (k, member) in lstm.parameters.enumerated() {
+                guard member.count == expected, lstm.settings.hiddenSize % 8 == 0 else {
+                    throw ForecastingError.invalidModelFile(file: path, reason: "lstm.parameters[\(k)] has \(member.count) values, "
+                                                            + "its shape needs \(expected)")
+                }
+            }
+            guard !lstm.parameters.isEmpty else {
+                throw ForecastingError.invalidModelFile(file: path, reason: "lstm.parameters holds no network")
             }
         }
         guard model.method(named: model.selected) != nil else {

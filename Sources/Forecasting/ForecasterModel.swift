@@ -37,8 +37,8 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
         public var settings: LSTMSettings
         /// Features per step.
         public var inputSize: Int
-        /// Flat parameters (layout in ``LSTMNetwork``).
-        public var parameters: [Float]
+        /// Flat parameters of each member network (layout in ``LSTMNetwork``).
+        public var parameters: [[Float]]
         /// The final training run.
         public var summary: LSTMForecaster.Summary
     }
@@ -89,9 +89,10 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
     public var lstmForecaster: LSTMForecaster? {
         lstm.map {
             LSTMForecaster(settings: $0.settings, exogenousNames: exogenousNames,
-                           network: LSTMNetwork(inputSize: $0.inputSize, hiddenSize: $0.settings.hiddenSize,
-                                                outputSize: $0.settings.horizon * $0.settings.quantiles.count,
-                                                parameters: $0.parameters))
+                           networks: $0.parameters.map { [settings = $0.settings, inputSize = $0.inputSize] p in
+                               LSTMNetwork(inputSize: inputSize, hiddenSize: settings.hiddenSize,
+                                           outputSize: settings.horizon * settings.quantiles.count, parameters: p)
+                           })
         }
     }
 

@@ -22,8 +22,10 @@ public struct ForecasterOptions: Sendable, Equatable {
     /// LSTM epoch limit.
     public var maxEpochs = 150
     /// Count scaling of the LSTM.
-    public var scaling: LSTMSettings.Scaling = .logWindowMean
-    /// How many of the best methods the `Ensemble` candidate averages.
+    public var scaling: LSTMSettings.Scaling = .logLast
+    /// LSTM member networks (seeds) averaged.
+    public var members = 5
+    /// Ensembles `Ensemble2 … EnsembleK` average the 2 … K methods with the best validation MASE.
     public var ensembleSize = 3
     /// Seed of the LSTM's initialisation and shuffling.
     public var seed: UInt64 = 0
@@ -117,6 +119,7 @@ extension ForecasterModel {
         settings.maxEpochs = options.maxEpochs
         settings.scaling = options.scaling
         settings.seed = options.seed
+        settings.members = options.members
         try settings.validate()
 
         var model = ForecasterModel(
@@ -134,10 +137,10 @@ extension ForecasterModel {
                 let (lstm, summary) = try LSTMForecaster.train(
                     series: zip(histories, cuts).map { $0.prefix($1) } + auxiliaryBeforeValidation, season: season, settings: settings)
                 lstmSeconds += summary.seconds
-                log?("LSTM (validation run): \(summary.epochs) epochs, best \(summary.bestEpoch), "
+                log?("LSTM (validation run): epochs \(summary.epochs), best \(summary.bestEpochs), "
                      + "\(summary.trainingWindows) windows, \(String(format: "%.2f", summary.seconds)) s")
-                model.lstm = LSTMRecord(settings: settings, inputSize: lstm.network.inputSize,
-                                        parameters: lstm.network.parameters, summary: summary)
+                model.lstm = LSTMRecord(settings: settings, inputSize: lstm.networks[0].inputSize,
+                                        parameters: lstm.networks.map(\.parameters), summary: summary)
                 candidates.append(.lstm)
             } catch let error as ForecastingError {
                 skipped.append("LSTM: \(error.description)")
@@ -163,33 +166,35 @@ extension ForecasterModel {
             }
             results[method] = v
         }
-        var ranked = candidates.filter { results[$0] != nil }.sorted { mean(results[$0]!.mase) < mean(results[$1]!.mase) }
-        if ranked.count >= 2 && options.ensembleSize >= 2 {
-            let members = Array(ranked.prefix(options.ensembleSize))
-            let ensemble = ForecastMethod.ensemble(members: members.map(\.name))
-            var v = Validation()
-            var offset = 0
-            for (k, h) in histories.enumerated() {
-                let count = origins[k].count
-                var points: [[Double]] = []
-                for w in offset..<(offset + count) {
-                    var p = [Double](repeating: 0, count: horizon)
-                    for m in members { for s in 0..<horizon { p[s] += results[m]!.base[w].point[s] / Double(members.count) } }
-                    points.append(p)
-                    v.base.append(QuantileForecast(point: p, levels: options.levels, values: options.levels.map { _ in p }))
+        let ranked = candidates.filter { results[$0] != nil }.sorted { mean(results[$0]!.mase) < mean(results[$1]!.mase) }
+        var ensembles: [ForecastMethod] = []
+        if options.ensembleSize >= 2 {
+            for size in 2...max(2, min(options.ensembleSize, ranked.count)) where size <= ranked.count {
+                let members = Array(ranked.prefix(size))
+                let ensemble = ForecastMethod.ensemble(members: members.map(\.name))
+                var v = Validation()
+                var offset = 0
+                for k in histories.indices {
+                    let count = origins[k].count
+                    var points: [[Double]] = []
+                    for w in offset..<(offset + count) {
+                        var p = [Double](repeating: 0, count: horizon)
+                        for m in members { for s in 0..<horizon { p[s] += results[m]!.base[w].point[s] / Double(size) } }
+                        points.append(p)
+                        v.base.append(QuantileForecast(point: p, levels: options.levels, values: options.levels.map { _ in p }))
+                    }
+                    let actual = Array(results[members[0]]!.actual[offset..<(offset + count)])
+                    v.actual += actual
+                    v.mase.append(ForecastMetrics(actual: actual, point: points, p90: points, scale: scales[k]).mase)
+                    offset += count
                 }
-                let actual = Array(results[members[0]]!.actual[offset..<(offset + count)])
-                v.actual += actual
-                v.mase.append(ForecastMetrics(actual: actual, point: points, p90: points, scale: scales[k]).mase)
-                _ = h
-                offset += count
+                results[ensemble] = v
+                ensembles.append(ensemble)
             }
-            results[ensemble] = v
-            ranked.append(ensemble)
         }
 
         // Calibrate, score, and select.
-        for method in candidates + ranked.filter({ if case .ensemble = $0 { return true } else { return false } }) {
+        for method in candidates + ensembles {
             guard let v = results[method] else { continue }
             let calibration = QuantileCalibration.fit(levels: options.levels, actual: v.actual, base: v.base.map(\.values))
             let calibrated = v.base.map { calibration.apply(base: $0.values) }
@@ -207,10 +212,10 @@ extension ForecasterModel {
         if let record = model.lstm {
             let (lstm, summary) = try LSTMForecaster.train(series: histories + auxiliary, season: season, settings: record.settings)
             lstmSeconds += summary.seconds
-            log?("LSTM (final run): \(summary.epochs) epochs, best \(summary.bestEpoch), "
+            log?("LSTM (final run): epochs \(summary.epochs), best \(summary.bestEpochs), "
                  + "\(summary.trainingWindows) windows, \(String(format: "%.2f", summary.seconds)) s")
-            model.lstm = LSTMRecord(settings: record.settings, inputSize: lstm.network.inputSize,
-                                    parameters: lstm.network.parameters, summary: summary)
+            model.lstm = LSTMRecord(settings: record.settings, inputSize: lstm.networks[0].inputSize,
+                                    parameters: lstm.networks.map(\.parameters), summary: summary)
         }
         return (model, ForecasterTrainingReport(seconds: Clock.seconds() - start, lstmSeconds: lstmSeconds, skipped: skipped))
     }

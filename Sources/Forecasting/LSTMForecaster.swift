@@ -3,9 +3,11 @@ import SimulationCore
 import Workload
 
 /// A trained LSTM forecaster: settings, the exogenous columns it expects,
-/// and the network's weights. One model may be trained on several series
-/// (a global model): inputs are scaled per window, so it does not depend on
-/// any one series' size.
+/// and the weights of its member networks. Members differ only in their
+/// seed (initialisation and shuffling); their scaled outputs are averaged,
+/// which removes much of a small-data network's variance. One model may be
+/// trained on several series (a global model): inputs are scaled per
+/// window, so it does not depend on any one series' size.
 ///
 /// ```swift
 /// let (model, summary) = try LSTMForecaster.train(series: [history], season: 24,
@@ -15,17 +17,17 @@ import Workload
 public struct LSTMForecaster: Sendable, Equatable {
     /// What training did, for reports.
     public struct Summary: Codable, Sendable, Equatable {
-        /// Epochs run (including the patience tail).
-        public var epochs: Int
-        /// Epoch whose weights were kept (1-based).
-        public var bestEpoch: Int
-        /// Validation pinball loss of the kept weights.
+        /// Epochs run per member (including the patience tail).
+        public var epochs: [Int]
+        /// Epoch whose weights were kept, per member (1-based).
+        public var bestEpochs: [Int]
+        /// Mean validation pinball loss of the members' kept weights.
         public var validationLoss: Double
         /// Training windows.
         public var trainingWindows: Int
         /// Validation windows.
         public var validationWindows: Int
-        /// Mean wall seconds per epoch.
+        /// Mean wall seconds per epoch (one member).
         public var secondsPerEpoch: Double
         /// Total wall seconds.
         public var seconds: Double
@@ -35,21 +37,23 @@ public struct LSTMForecaster: Sendable, Equatable {
     public let settings: LSTMSettings
     /// Exogenous columns, in the order the network reads them.
     public let exogenousNames: [String]
-    /// The trained network.
-    public let network: LSTMNetwork
+    /// The trained member networks.
+    public let networks: [LSTMNetwork]
 
     /// A forecaster from its parts (as read from a model file).
-    public init(settings: LSTMSettings, exogenousNames: [String], network: LSTMNetwork) {
+    public init(settings: LSTMSettings, exogenousNames: [String], networks: [LSTMNetwork]) {
+        precondition(!networks.isEmpty, "LSTMForecaster: no network")
         self.settings = settings
         self.exogenousNames = exogenousNames
-        self.network = network
+        self.networks = networks
     }
 
     var encoder: FeatureEncoder { FeatureEncoder(scaling: settings.scaling, exogenousCount: exogenousNames.count) }
 
-    /// Trains on every window of every series whose targets hold no missing
-    /// interval; the latest `validationFraction` of each series' windows
-    /// decide early stopping, and the best weights are kept.
+    /// Trains `settings.members` networks on every window of every series
+    /// whose targets hold no missing interval; the latest
+    /// `validationFraction` of each series' windows decide early stopping,
+    /// and each member keeps its best weights.
     ///
     /// - Parameters:
     ///   - season: season length used to impute missing inputs.
@@ -83,6 +87,25 @@ public struct LSTMForecaster: Sendable, Equatable {
                 purpose: "an LSTM with a \(settings.window)-interval window and \(settings.horizon)-interval horizon")
         }
         let root = RandomStream(seed: settings.seed)
+        let start = Clock.seconds()
+        var networks: [LSTMNetwork] = [], epochs: [Int] = [], bestEpochs: [Int] = [], losses: [Double] = []
+        for member in 0..<settings.members {
+            let (net, ran, bestEpoch, loss) = trainMember(root.stream(member), prepared: prepared, encoder: encoder,
+                                                          training: training, validation: validation, settings: settings,
+                                                          epochLog: epochLog)
+            networks.append(net); epochs.append(ran); bestEpochs.append(bestEpoch); losses.append(loss)
+        }
+        let seconds = Clock.seconds() - start
+        let model = LSTMForecaster(settings: settings, exogenousNames: first.exogenousNames, networks: networks)
+        return (model, Summary(epochs: epochs, bestEpochs: bestEpochs, validationLoss: losses.reduce(0, +) / Double(losses.count),
+                               trainingWindows: training.count, validationWindows: validation.count,
+                               secondsPerEpoch: seconds / Double(epochs.reduce(0, +)), seconds: seconds))
+    }
+
+    /// One member: Adam with early stopping; returns its best weights, epochs run, best epoch and loss.
+    static func trainMember(_ root: RandomStream, prepared: [FeatureEncoder.Prepared], encoder: FeatureEncoder,
+                            training: [(Int, Int)], validation: [(Int, Int)], settings: LSTMSettings,
+                            epochLog: ((Int, Double, Double) -> Void)?) -> (LSTMNetwork, Int, Int, Double) {
         var initRNG = root.stream("lstm/init")
         var shuffleRNG = root.stream("lstm/shuffle")
         let quantiles = settings.quantiles.map(Float.init)
@@ -94,7 +117,6 @@ public struct LSTMForecaster: Sendable, Equatable {
         var adam = Adam(parameterCount: net.parameters.count, learningRate: Float(settings.learningRate), clipNorm: 5)
         var order = training
         var best = net.parameters, bestLoss = Double.infinity, bestEpoch = 0, sinceBest = 0, epochs = 0
-        let start = Clock.seconds()
 
         func load(_ windows: ArraySlice<(Int, Int)>) {
             for (slot, (k, end)) in windows.enumerated() {
@@ -150,11 +172,7 @@ public struct LSTMForecaster: Sendable, Equatable {
             }
         }
         net.parameters = best
-        let seconds = Clock.seconds() - start
-        let model = LSTMForecaster(settings: settings, exogenousNames: first.exogenousNames, network: net)
-        return (model, Summary(epochs: epochs, bestEpoch: bestEpoch, validationLoss: bestLoss,
-                               trainingWindows: training.count, validationWindows: validation.count,
-                               secondsPerEpoch: seconds / Double(epochs), seconds: seconds))
+        return (net, epochs, bestEpoch, bestLoss)
     }
 
     /// Window ends `e` (targets `e ..< e + horizon`) with a full input window and no missing target.
@@ -176,7 +194,8 @@ public struct LSTMForecaster: Sendable, Equatable {
 
     /// Quantile forecasts `[origin][quantile][step]` of `settings.horizon`
     /// steps from each origin (forecasting `origin ..< origin + horizon` from
-    /// the values before it), monotone across quantiles and clipped at 0.
+    /// the values before it): the members' mean scaled output, unscaled,
+    /// monotone across quantiles and clipped at 0.
     ///
     /// - Precondition: `window <= origin <= series.count` for every origin.
     public func forecast(_ series: LoadSeries, season: Int, origins: [Int]) -> [[[Double]]] {
@@ -185,7 +204,9 @@ public struct LSTMForecaster: Sendable, Equatable {
         let p = encoder.prepare(series, season: season)
         let w = settings.window, hz = settings.horizon, q = settings.quantiles.count
         let batch = min(64, max(1, origins.count))
-        let work = LSTMWorkspace(network: network, steps: w, batch: batch)
+        let work = LSTMWorkspace(network: networks[0], steps: w, batch: batch)
+        let width = hz * q
+        var sum = [Float](repeating: 0, count: batch * width)
         var result: [[[Double]]] = []
         var from = 0
         while from < origins.count {
@@ -196,13 +217,17 @@ public struct LSTMForecaster: Sendable, Equatable {
                 means.append(encoder.fill(p, end: o, window: w, slot: slot, batch: slice.count, input: work.input,
                                          stride: work.inputStride))
             }
-            work.forward(network, steps: w, batch: slice.count)
+            for k in sum.indices { sum[k] = 0 }
+            for network in networks {
+                work.forward(network, steps: w, batch: slice.count)
+                for k in 0..<(slice.count * width) { sum[k] += work.output[k] / Float(networks.count) }
+            }
             for slot in 0..<slice.count {
                 var out = Array(repeating: [Double](repeating: 0, count: hz), count: q)
                 for h in 0..<hz {
                     var floor = 0.0
                     for k in 0..<q {
-                        let v = encoder.unscale(work.output[slot * hz * q + h * q + k], mean: means[slot])
+                        let v = encoder.unscale(sum[slot * width + h * q + k], mean: means[slot])
                         floor = max(floor, v)
                         out[k][h] = floor
                     }

@@ -30,10 +30,12 @@ public struct LSTMSettings: Codable, Sendable, Equatable {
     public var patience = 10
     /// Share of each series' windows (the latest) held out for early stopping.
     public var validationFraction = 0.1
+    /// Networks trained with different seeds whose outputs are averaged.
+    public var members = 5
     /// Seed for initialisation and shuffling.
     public var seed: UInt64 = 0
     /// Count scaling.
-    public var scaling: Scaling = .logWindowMean
+    public var scaling: Scaling = .logLast
 
     /// Settings for a window and horizon, other fields at their defaults.
     public init(window: Int, horizon: Int) {
@@ -41,9 +43,9 @@ public struct LSTMSettings: Codable, Sendable, Equatable {
         self.horizon = horizon
     }
 
-    /// The default input window for a season length `m`: two seasons, at most 168 intervals.
+    /// The default input window for a season length `m`: one season, at least 8 and at most 168 intervals.
     public static func defaultWindow(season: Int) -> Int {
-        max(8, min(2 * season, 168))
+        max(8, min(season, 168))
     }
 
     /// Checks ranges; throws ``ForecastingError/invalidSetting(name:value:expected:)``.
@@ -59,6 +61,7 @@ public struct LSTMSettings: Codable, Sendable, Equatable {
         try check(batchSize >= 1, "batch", batchSize, "an integer >= 1")
         try check(learningRate > 0, "learning rate", learningRate, "a number > 0")
         try check(maxEpochs >= 1, "epochs", maxEpochs, "an integer >= 1")
+        try check(members >= 1, "members", members, "an integer >= 1")
         try check(patience >= 1, "patience", patience, "an integer >= 1")
         try check(validationFraction > 0 && validationFraction < 1, "validation fraction", validationFraction, "a number in (0, 1)")
     }

@@ -94,14 +94,16 @@ struct ForecastOptions: ParsableArguments {
     var quantiles = "0.5,0.9,0.99"
     @Option(help: "LSTM hidden units (a multiple of 8).")
     var hidden = 64
-    @Option(help: "LSTM input window in intervals (default: two seasons, at most 168).")
+    @Option(help: "LSTM input window in intervals (default: one season, 8 to 168).")
     var window: Int?
     @Option(help: "LSTM epoch limit.")
     var epochs = 150
     @Option(help: "Seed of the LSTM's initialisation and shuffling.")
     var seed: UInt64 = 0
-    @Option(help: "LSTM count scaling: log-window-mean, log-last or window-mean.")
-    var scaling: LSTMSettings.Scaling = .logWindowMean
+    @Option(help: "LSTM count scaling: log-last, log-window-mean or window-mean.")
+    var scaling: LSTMSettings.Scaling = .logLast
+    @Option(help: "LSTM member networks (seeds) whose outputs are averaged.")
+    var members = 5
     @Flag(help: "Leave the LSTM out (baselines only).")
     var noLstm = false
 
@@ -121,6 +123,7 @@ struct ForecastOptions: ParsableArguments {
         o.seed = seed
         o.useLSTM = !noLstm
         o.scaling = scaling
+        o.members = members
         return o
     }
 }
