@@ -1,13 +1,15 @@
 /// A forecasting method the forecaster can train, validate and select.
 ///
 /// Names are stable and appear in reports and model files:
-/// `SeasonalNaive<lag>`, `HoltWintersAdditive`, `HoltWintersMultiplicative`,
+/// `SeasonalNaive<lag>`, `HoltWintersAdditive`, `HoltWintersMultiplicative`, `DampedHolt`,
 /// `LSTM`, `Ensemble<k>` (the mean of the k best methods on validation).
 public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     /// Repeat the value `lag` intervals earlier.
     case seasonalNaive(lag: Int)
     /// Damped Holt-Winters, refitted at every origin.
     case holtWinters(HoltWinters.Seasonality)
+    /// Non-seasonal damped Holt on the latest three seasons, refitted at every origin.
+    case dampedHolt
     /// The LSTM with quantile outputs (trained once).
     case lstm
     /// Mean of the point forecasts of the named methods.
@@ -19,6 +21,7 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
         case let .seasonalNaive(lag): return "SeasonalNaive\(lag)"
         case .holtWinters(.additive): return "HoltWintersAdditive"
         case .holtWinters(.multiplicative): return "HoltWintersMultiplicative"
+        case .dampedHolt: return "DampedHolt"
         case .lstm: return "LSTM"
         case let .ensemble(members): return "Ensemble\(members.count)"
         }

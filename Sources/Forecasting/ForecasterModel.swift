@@ -101,6 +101,7 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
         switch method {
         case let .seasonalNaive(lag): return lag
         case .holtWinters: return 2 * season + 1
+        case .dampedHolt: return DampedHolt.minimumHistory
         case .lstm: return lstm?.settings.window ?? Int.max
         case let .ensemble(members):
             return members.compactMap { self.method(named: $0).map { historyNeeded($0.method) } }.max() ?? 0
@@ -176,6 +177,12 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
                 predict += Clock.seconds() - t1
             }
             return (out, fit, predict)
+        case .dampedHolt:
+            let holt = DampedHolt(maxHistory: 3 * season)
+            let start = Clock.seconds()
+            let out = origins.map { spread(holt.forecast(y[..<$0], horizon: horizon)) }
+            fit = Clock.seconds() - start
+            return (out, fit, 0)
         case .lstm:
             guard let net = lstmForecaster else { return (origins.map { _ in spread([]) }, 0, 0) }
             let start = Clock.seconds()

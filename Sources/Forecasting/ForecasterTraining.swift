@@ -99,7 +99,7 @@ extension ForecasterModel {
             let os = cut >= needed ? RollingOrigin.origins(missing: h.missing, start: cut, horizon: horizon, step: step) : []
             guard !os.isEmpty else {
                 throw ForecastingError.tooFewPoints(
-                    series: h.name, count: h.count, needed: needed + holdout + horizon - (holdout >= horizon ? holdout : 0),
+                    series: h.name, count: h.count, needed: needed + max(holdout, horizon),
                     purpose: "training with a \(holdout)-interval validation part, season \(season) and horizon \(horizon)")
             }
             cuts.append(cut)
@@ -111,7 +111,7 @@ extension ForecasterModel {
         let week = 7 * perDay
         var candidates: [ForecastMethod] = [.seasonalNaive(lag: 1), .seasonalNaive(lag: season)]
         if week != season { candidates.append(.seasonalNaive(lag: week)) }
-        candidates += [.holtWinters(.additive), .holtWinters(.multiplicative)]
+        candidates += [.holtWinters(.additive), .holtWinters(.multiplicative), .dampedHolt]
         var skipped: [String] = []
         var settings = LSTMSettings(window: options.window ?? LSTMSettings.defaultWindow(season: season), horizon: horizon)
         settings.hiddenSize = options.hiddenSize

@@ -28,6 +28,19 @@ import Testing
         #expect(hwError < naiveError / 2)
     }
 
+    @Test func dampedHoltContinuesLevelsAndTrends() {
+        let flat = Array(repeating: 42.0, count: 30)
+        for v in DampedHolt(maxHistory: 24).forecast(flat[...], horizon: 4) { #expect(abs(v - 42) < 1e-9) }
+        let line = (0..<40).map { 10 + 3 * Double($0) }
+        let f = DampedHolt(maxHistory: 40).forecast(line[...], horizon: 3)
+        // A damped trend (φ <= 0.98) undershoots a straight line a little, never by much.
+        for h in 0..<3 {
+            let truth = 10 + 3 * Double(40 + h)
+            #expect(f[h] <= truth + 1e-9)
+            #expect(truth - f[h] < 0.2 * Double(h + 1))
+        }
+    }
+
     @Test func calibrationCentresQuantilesOnValidationErrors() {
         // Base forecast 99 (so base + 1 = 100); actuals spread 50...149 + 1.
         let actual = (0..<101).map { [Double(49 + $0)] }

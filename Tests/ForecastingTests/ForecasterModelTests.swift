@@ -71,6 +71,25 @@ import Testing
         #expect(message == "horizon 48 is longer than model LSTM supports (at most 24 intervals)")
     }
 
+    @Test func exogenousColumnsFeedTheLSTMAndMustMatch() throws {
+        var s = series(days: 30, seed: 5)
+        s.exogenousNames = ["holiday"]
+        s.exogenous = [(0..<s.count).map { $0 % 28 < 4 ? 1 : 0 }]
+        var settings = LSTMSettings(window: 8, horizon: 2)
+        settings.hiddenSize = 8
+        settings.maxEpochs = 2
+        settings.members = 1
+        let (lstm, _) = try LSTMForecaster.train(series: [s], season: 4, settings: settings)
+        #expect(lstm.networks[0].inputSize == 11)          // count, 9 calendar, 1 exogenous
+        var options = tinyOptions()
+        options.useLSTM = false
+        let (model, _) = try ForecasterModel.train(histories: [s], options: options)
+        let plain = series(days: 30, seed: 5)
+        #expect(throws: ForecastingError.exogenousMismatch(series: "toy", expected: ["holiday"], got: [])) {
+            try model.forecast(plain, horizon: 2)
+        }
+    }
+
     @Test func aModelFileOfAnotherVersionIsRejected() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fc-v-\(getpid()).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
