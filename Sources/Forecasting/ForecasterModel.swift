@@ -118,7 +118,7 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
             throw ForecastingError.invalidSetting(name: "horizon", value: "\(horizon)", expected: "an integer >= 1")
         }
         guard horizon <= self.horizon else {
-            throw ForecastingError.horizonTooLong(requested: horizon, supported: self.horizon, model: selected)
+            throw ForecastingError.horizonTooLong(requested: horizon, supported: self.horizon)
         }
         let name = methodName ?? selected
         guard let record = method(named: name) else {

@@ -6,7 +6,7 @@ public enum ForecastingError: Error, Equatable, LocalizedError, CustomStringConv
     /// A history is too short for what was asked.
     case tooFewPoints(series: String, count: Int, needed: Int, purpose: String)
     /// A horizon beyond what the model was trained for.
-    case horizonTooLong(requested: Int, supported: Int, model: String)
+    case horizonTooLong(requested: Int, supported: Int)
     /// A setting outside its valid range.
     case invalidSetting(name: String, value: String, expected: String)
     /// A model file that cannot be read or does not match this version.
@@ -20,8 +20,9 @@ public enum ForecastingError: Error, Equatable, LocalizedError, CustomStringConv
         switch self {
         case let .tooFewPoints(series, count, needed, purpose):
             return "\(series): \(count) usable intervals, but \(purpose) needs at least \(needed)"
-        case let .horizonTooLong(requested, supported, model):
-            return "horizon \(requested) is longer than model \(model) supports (at most \(supported) intervals)"
+        case let .horizonTooLong(requested, supported):
+            return "horizon \(requested) is longer than the model supports (at most \(supported) intervals; "
+                + "train with --horizon \(requested) for more)"
         case let .invalidSetting(name, value, expected):
             return "\(name): expected \(expected), got '\(value)'"
         case let .invalidModelFile(file, reason):

@@ -40,7 +40,7 @@ struct ForecastTrain: ParsableCommand {
             var name: String
             var validationMase: Double
             var validationSmape: Double
-            var validationQuantileCoverageP90: Double
+            var validationPeakCoveredP90: Double
         }
     }
 
@@ -56,22 +56,22 @@ struct ForecastTrain: ParsableCommand {
         let result = Result(
             model: out, selected: model.selected, horizon: model.horizon, season: model.season,
             methods: model.methods.map { .init(name: $0.name, validationMase: $0.validationMase, validationSmape: $0.validation.smape,
-                                               validationQuantileCoverageP90: $0.validation.quantileCoverageP90) },
+                                               validationPeakCoveredP90: $0.validation.peakCoveredP90) },
             skipped: report.skipped, seconds: report.seconds)
         switch output.format {
         case .json:
             print(try JSONOutput.encode(result))
         case .table, .csv:
-            var t = TextTable(header: ["method", "validation MASE", "validation sMAPE %", "p90 coverage %", ""])
+            var t = TextTable(header: ["method", "validation MASE", "validation sMAPE %", "p90 peak covered %", ""])
             for m in result.methods {
                 t.append([m.name, NumberFormatting.fixed(m.validationMase, decimals: 3), NumberFormatting.fixed(m.validationSmape, decimals: 1),
-                          NumberFormatting.fixed(100 * m.validationQuantileCoverageP90, decimals: 0),
+                          NumberFormatting.fixed(100 * m.validationPeakCoveredP90, decimals: 0),
                           m.name == model.selected ? "selected" : ""])
             }
             if output.format == .csv {
-                print("method,validation_mase,validation_smape,validation_quantile_coverage_p90,selected")
+                print("method,validation_mase,validation_smape,validation_peak_covered_p90,selected")
                 for m in result.methods {
-                    print("\(m.name),\(m.validationMase),\(m.validationSmape),\(m.validationQuantileCoverageP90),\(m.name == model.selected)")
+                    print("\(m.name),\(m.validationMase),\(m.validationSmape),\(m.validationPeakCoveredP90),\(m.name == model.selected)")
                 }
             } else {
                 print(t.render())

@@ -60,15 +60,15 @@ import Testing
         var options = tinyOptions()
         options.useLSTM = false
         let (model, _) = try ForecasterModel.train(histories: [s], options: options)
-        #expect(throws: ForecastingError.horizonTooLong(requested: 3, supported: 2, model: model.selected)) {
+        #expect(throws: ForecastingError.horizonTooLong(requested: 3, supported: 2)) {
             try model.forecast(s, horizon: 3)
         }
         #expect(throws: ForecastingError.self) { try model.forecast(s.prefix(2), horizon: 2, method: "HoltWintersAdditive") }
         #expect(throws: ForecastingError.self) {
             try ForecasterModel.train(histories: [s.prefix(6)], options: options)
         }
-        let message = ForecastingError.horizonTooLong(requested: 48, supported: 24, model: "LSTM").description
-        #expect(message == "horizon 48 is longer than model LSTM supports (at most 24 intervals)")
+        let message = ForecastingError.horizonTooLong(requested: 48, supported: 24).description
+        #expect(message == "horizon 48 is longer than the model supports (at most 24 intervals; train with --horizon 48 for more)")
     }
 
     @Test func exogenousColumnsFeedTheLSTMAndMustMatch() throws {
