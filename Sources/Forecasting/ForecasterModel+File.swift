@@ -44,6 +44,16 @@ extension ForecasterModel {
                 throw ForecastingError.invalidModelFile(file: path, reason: "lstm.parameters holds no network")
             }
         }
+        for record in model.methods {
+            switch record.method {
+            case .lstm where model.lstm == nil:
+                throw ForecastingError.invalidModelFile(file: path, reason: "method LSTM is listed but the file has no lstm weights")
+            case let .ensemble(members) where members.contains(where: { model.method(named: $0) == nil }):
+                throw ForecastingError.invalidModelFile(file: path, reason: "\(record.name) averages a method the file does not list")
+            default:
+                break
+            }
+        }
         guard model.method(named: model.selected) != nil else {
             throw ForecastingError.invalidModelFile(file: path, reason: "selected method '\(model.selected)' is not among methods")
         }

@@ -16,6 +16,7 @@ public enum ForecastingError: Error, Equatable, LocalizedError, CustomStringConv
     /// The series are not all on the same interval.
     case intervalMismatch(series: String, interval: Double, expected: Double)
 
+    /// The message the CLI prints: `file:line: column 'x': expected ..., got '...'` and the like.
     public var description: String {
         switch self {
         case let .tooFewPoints(series, count, needed, purpose):
@@ -35,5 +36,6 @@ public enum ForecastingError: Error, Equatable, LocalizedError, CustomStringConv
         }
     }
 
+    /// Same as ``description``, for `localizedDescription`.
     public var errorDescription: String? { description }
 }

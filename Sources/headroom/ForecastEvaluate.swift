@@ -24,7 +24,7 @@ struct ForecastEvaluate: ParsableCommand {
     @Option(help: "Also write per-origin forecasts (method,origin,h,y,yhat,p90) to this CSV.")
     var forecastsOut: String?
     @OptionGroup var forecast: ForecastOptions
-    @OptionGroup var history: HistoryOptions
+    @OptionGroup var history: ForecastHistoryOptions
     @OptionGroup var output: OutputFormatOptions
 
     /// The JSON the issue specifies, plus the protocol's context.

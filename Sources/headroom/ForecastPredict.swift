@@ -24,7 +24,7 @@ struct ForecastPredict: ParsableCommand {
     var method: String?
     @Option(help: "Also write the forecast (CSV) to this file.")
     var out: String?
-    @OptionGroup var history: HistoryOptions
+    @OptionGroup var history: ForecastHistoryOptions
     @OptionGroup var output: OutputFormatOptions
 
     func validate() throws {

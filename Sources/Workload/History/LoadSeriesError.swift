@@ -20,6 +20,7 @@ public enum LoadSeriesError: Error, Equatable, LocalizedError, CustomStringConve
     /// The output file could not be written.
     case unwritable(file: String, reason: String)
 
+    /// The message the CLI prints: `file:line: column 'x': expected ..., got '...'` and the like.
     public var description: String {
         switch self {
         case let .unreadable(file, reason):
@@ -41,5 +42,6 @@ public enum LoadSeriesError: Error, Equatable, LocalizedError, CustomStringConve
         }
     }
 
+    /// Same as ``description``, for `localizedDescription`.
     public var errorDescription: String? { description }
 }

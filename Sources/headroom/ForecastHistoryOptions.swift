@@ -3,7 +3,7 @@ import Foundation
 import Workload
 
 /// How `forecast` commands read history CSVs.
-struct HistoryOptions: ParsableArguments {
+struct ForecastHistoryOptions: ParsableArguments {
     @Option(help: "Timestamp column (default: timestamp, timestamp_s, time, ts or date).")
     var timestampColumn: String?
     @Option(help: "Count column (default: requests, count, value or y).")
@@ -16,7 +16,7 @@ struct HistoryOptions: ParsableArguments {
     var zeroIsMissing = false
 
     func validate() throws {
-        if let interval, HistoryOptions.seconds(interval) == nil {
+        if let interval, ForecastHistoryOptions.seconds(interval) == nil {
             throw ValidationError("--interval: expected a duration such as 600s, 10m or 1h, got '\(interval)'")
         }
     }
@@ -27,7 +27,7 @@ struct HistoryOptions: ParsableArguments {
         o.timestampColumn = timestampColumn
         o.countColumn = countColumn
         o.exogenousColumns = exogenous.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
-        o.interval = interval.flatMap(HistoryOptions.seconds)
+        o.interval = interval.flatMap(ForecastHistoryOptions.seconds)
         o.zeroIsMissing = zeroIsMissing
         return o
     }
