@@ -21,6 +21,8 @@ public struct ForecasterOptions: Sendable, Equatable {
     public var window: Int?
     /// LSTM epoch limit.
     public var maxEpochs = 150
+    /// LSTM Adam step size.
+    public var learningRate = 1e-3
     /// Count scaling of the LSTM.
     public var scaling: LSTMSettings.Scaling = .logLast
     /// LSTM member networks (seeds) averaged.
@@ -117,6 +119,7 @@ extension ForecasterModel {
         settings.hiddenSize = options.hiddenSize
         settings.quantiles = options.levels
         settings.maxEpochs = options.maxEpochs
+        settings.learningRate = options.learningRate
         settings.scaling = options.scaling
         settings.seed = options.seed
         settings.members = options.members

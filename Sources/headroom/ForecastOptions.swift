@@ -17,6 +17,8 @@ struct ForecastOptions: ParsableArguments {
     var window: Int?
     @Option(help: "LSTM epoch limit.")
     var epochs = 150
+    @Option(help: "LSTM Adam learning rate.")
+    var learningRate = 1e-3
     @Option(help: "Seed of the LSTM's initialisation and shuffling.")
     var seed: UInt64 = 0
     @Option(help: "LSTM count scaling: log-last, log-window-mean or window-mean.")
@@ -39,6 +41,7 @@ struct ForecastOptions: ParsableArguments {
         o.hiddenSize = hidden
         o.window = window
         o.maxEpochs = epochs
+        o.learningRate = learningRate
         o.seed = seed
         o.useLSTM = !noLstm
         o.scaling = scaling
