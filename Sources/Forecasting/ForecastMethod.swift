@@ -1,7 +1,7 @@
 /// A forecasting method the forecaster can train, validate and select.
 ///
 /// Names are stable and appear in reports and model files:
-/// `SeasonalNaive<lag>`, `HoltWintersAdditive`, `HoltWintersMultiplicative`, `DampedHolt`,
+/// `SeasonalNaive<lag>`, `HoltWintersAdditive`, `HoltWintersMultiplicative`, `DampedHolt`, `SeasonalRegression`,
 /// `LSTM`, `Ensemble<k>` (the mean of the k best methods on validation).
 public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     /// Repeat the value `lag` intervals earlier.
@@ -10,6 +10,8 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     case holtWinters(HoltWinters.Seasonality)
     /// Non-seasonal damped Holt on the latest three seasons, refitted at every origin.
     case dampedHolt
+    /// Log-scale trend plus daily and weekly Fourier terms on the whole history, refitted at every origin.
+    case seasonalRegression
     /// The LSTM with quantile outputs (trained once).
     case lstm
     /// Mean of the point forecasts of the named methods.
@@ -22,6 +24,7 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
         case .holtWinters(.additive): return "HoltWintersAdditive"
         case .holtWinters(.multiplicative): return "HoltWintersMultiplicative"
         case .dampedHolt: return "DampedHolt"
+        case .seasonalRegression: return "SeasonalRegression"
         case .lstm: return "LSTM"
         case let .ensemble(members): return "Ensemble\(members.count)"
         }

@@ -102,6 +102,7 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
         case let .seasonalNaive(lag): return lag
         case .holtWinters: return 2 * season + 1
         case .dampedHolt: return DampedHolt.minimumHistory
+        case .seasonalRegression: return 2 * season + 1
         case .lstm: return lstm?.settings.window ?? Int.max
         case let .ensemble(members):
             return members.compactMap { self.method(named: $0).map { historyNeeded($0.method) } }.max() ?? 0
@@ -181,6 +182,13 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
             let holt = DampedHolt(maxHistory: 3 * season)
             let start = Clock.seconds()
             let out = origins.map { spread(holt.forecast(y[..<$0], horizon: horizon)) }
+            fit = Clock.seconds() - start
+            return (out, fit, 0)
+        case .seasonalRegression:
+            let perDay = max(1, Int((86_400 / intervalSeconds).rounded()))
+            let regression = SeasonalRegression(day: season, week: 7 * perDay)
+            let start = Clock.seconds()
+            let out = origins.map { spread(regression.forecast(y[..<$0], missing: history.missing[..<$0], horizon: horizon)) }
             fit = Clock.seconds() - start
             return (out, fit, 0)
         case .lstm:

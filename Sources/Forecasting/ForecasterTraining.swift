@@ -113,7 +113,7 @@ extension ForecasterModel {
         let week = 7 * perDay
         var candidates: [ForecastMethod] = [.seasonalNaive(lag: 1), .seasonalNaive(lag: season)]
         if week != season { candidates.append(.seasonalNaive(lag: week)) }
-        candidates += [.holtWinters(.additive), .holtWinters(.multiplicative), .dampedHolt]
+        candidates += [.holtWinters(.additive), .holtWinters(.multiplicative), .dampedHolt, .seasonalRegression]
         var skipped: [String] = []
         var settings = LSTMSettings(window: options.window ?? LSTMSettings.defaultWindow(season: season), horizon: horizon)
         settings.hiddenSize = options.hiddenSize

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Forecasting
 
@@ -39,6 +40,26 @@ import Testing
             #expect(f[h] <= truth + 1e-9)
             #expect(truth - f[h] < 0.2 * Double(h + 1))
         }
+    }
+
+    @Test func seasonalRegressionRecoversTrendAndSeasons() {
+        // log(1 + y) is exactly a trend plus one daily and one weekly harmonic: the fit extrapolates it.
+        let day = 6, week = 42
+        func truth(_ t: Int) -> Double {
+            let trend: Double = 5 + 0.01 * Double(t)
+            let daily: Double = 0.3 * sin(2 * Double.pi * Double(t % day) / Double(day))
+            let weekly: Double = 0.2 * cos(2 * Double.pi * Double(t % week) / Double(week))
+            return expm1(trend + daily + weekly)
+        }
+        var regression = SeasonalRegression(day: day, week: week)
+        regression.ridge = 1e-9
+        let y = (0..<126).map(truth)
+        var missing = Array(repeating: false, count: 126)
+        missing[50] = true                    // a missing interval is skipped, whatever its value
+        var corrupted = y
+        corrupted[50] = 1e9
+        let f = regression.forecast(corrupted[...], missing: missing[...], horizon: 6)
+        for h in 0..<6 { #expect(abs(f[h] - truth(126 + h)) / truth(126 + h) < 1e-6, "step \(h)") }
     }
 
     @Test func calibrationCentresQuantilesOnValidationErrors() {
