@@ -52,21 +52,21 @@ struct FeatureEncoder {
                         missing: series.missing, context: context, contextWidth: cw)
     }
 
-    /// The scaled value of count `y` for a window whose mean is `mean`.
+    /// The scaled value of count `y` (with `logY = log(1 + y)`) for a window whose reference level is `level`.
     @inline(__always)
-    func scale(_ y: Double, logY: Float, mean: Double) -> Float {
+    func scale(_ y: Double, logY: Float, level: Double) -> Float {
         switch scaling {
-        case .logWindowMean, .logLast: return logY - Float(log1p(max(mean, 0)))
-        case .windowMean: return Float(y / (mean + 1))
+        case .logWindowMean, .logLast: return logY - Float(log1p(max(level, 0)))
+        case .windowMean: return Float(y / (level + 1))
         }
     }
 
-    /// The count for a network output `z` of a window whose mean is `mean`, clipped at 0.
+    /// The count for a network output `z` of a window whose reference level is `level`, clipped at 0.
     @inline(__always)
-    func unscale(_ z: Float, mean: Double) -> Double {
+    func unscale(_ z: Float, level: Double) -> Double {
         switch scaling {
-        case .logWindowMean, .logLast: return max(0, expm1(Double(z) + log1p(max(mean, 0))))
-        case .windowMean: return max(0, Double(z) * (mean + 1))
+        case .logWindowMean, .logLast: return max(0, expm1(Double(z) + log1p(max(level, 0))))
+        case .windowMean: return max(0, Double(z) * (level + 1))
         }
     }
 
@@ -76,16 +76,16 @@ struct FeatureEncoder {
     @inline(__always)
     func fill(_ p: Prepared, end: Int, window: Int, slot: Int, batch: Int, input: UnsafeMutablePointer<Float>,
               stride: Int) -> Double {
-        let mean = p.reference(end: end, window: window, scaling: scaling)
+        let level = p.reference(end: end, window: window, scaling: scaling)
         let cw = p.contextWidth
         p.context.withUnsafeBufferPointer { ctx in
             for t in 0..<window {
                 let s = end - window + t
                 let row = input + (t * batch + slot) * stride
-                row[0] = scale(p.values[s], logY: p.logValues[s], mean: mean)
+                row[0] = scale(p.values[s], logY: p.logValues[s], level: level)
                 (row + 1).update(from: ctx.baseAddress! + s * cw, count: cw)
             }
         }
-        return mean
+        return level
     }
 }

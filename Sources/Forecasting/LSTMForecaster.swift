@@ -120,12 +120,12 @@ public struct LSTMForecaster: Sendable, Equatable {
 
         func load(_ windows: ArraySlice<(Int, Int)>) {
             for (slot, (k, end)) in windows.enumerated() {
-                let mean = encoder.fill(prepared[k], end: end, window: settings.window, slot: slot,
+                let level = encoder.fill(prepared[k], end: end, window: settings.window, slot: slot,
                                         batch: windows.count, input: work.input, stride: work.inputStride)
                 for h in 0..<settings.horizon {
                     let t = end + h
                     targets[slot * settings.horizon + h] = encoder.scale(prepared[k].values[t],
-                                                                         logY: prepared[k].logValues[t], mean: mean)
+                                                                         logY: prepared[k].logValues[t], level: level)
                 }
             }
         }
@@ -211,10 +211,10 @@ public struct LSTMForecaster: Sendable, Equatable {
         var from = 0
         while from < origins.count {
             let slice = origins[from..<min(from + batch, origins.count)]
-            var means: [Double] = []
+            var levels: [Double] = []
             for (slot, o) in slice.enumerated() {
                 precondition(o >= w && o <= series.count, "LSTMForecaster: origin \(o) outside \(w)...\(series.count)")
-                means.append(encoder.fill(p, end: o, window: w, slot: slot, batch: slice.count, input: work.input,
+                levels.append(encoder.fill(p, end: o, window: w, slot: slot, batch: slice.count, input: work.input,
                                          stride: work.inputStride))
             }
             for k in sum.indices { sum[k] = 0 }
@@ -227,7 +227,7 @@ public struct LSTMForecaster: Sendable, Equatable {
                 for h in 0..<hz {
                     var floor = 0.0
                     for k in 0..<q {
-                        let v = encoder.unscale(sum[slot * width + h * q + k], mean: means[slot])
+                        let v = encoder.unscale(sum[slot * width + h * q + k], level: levels[slot])
                         floor = max(floor, v)
                         out[k][h] = floor
                     }

@@ -1,6 +1,7 @@
-/// How the LSTM forecaster is shaped and trained. Defaults follow the
-/// benchmark's reference LSTM (Adam 1e-3, batch 64, 150 epochs, patience 10,
-/// last 10 % of windows for validation).
+/// How the LSTM forecaster is shaped and trained. The optimiser defaults
+/// follow the benchmark's reference LSTM (Adam 1e-3, batch 64, 150 epochs,
+/// patience 10, last 10 % of windows for validation); scaling, window and
+/// seed members are Headroom's own defaults.
 public struct LSTMSettings: Codable, Sendable, Equatable {
     /// How counts are scaled before they enter the network.
     public enum Scaling: String, Codable, Sendable, CaseIterable {
