@@ -19,8 +19,8 @@ extension ForecasterModel {
     ///
     /// Several histories make a global LSTM; baselines are fitted per history.
     /// `auxiliary` histories only add LSTM training windows (they are not
-    /// scored); for the validation run they are cut at the earliest
-    /// validation start, so no run sees data from after its validation part.
+    /// scored); for the validation run only their intervals that end by the
+    /// earliest validation start are used, so no run sees what follows.
     ///
     /// - Throws: ``ForecastingError`` for too short histories, mismatched
     ///   intervals or exogenous columns, or invalid options.
@@ -96,7 +96,7 @@ extension ForecasterModel {
                 + auxiliary.map { HistoryRecord(name: $0.name, intervals: $0.count, missing: $0.missingCount,
                                                 validationIntervals: 0, auxiliary: true) })
         let validationStart = zip(histories, cuts).map { $0.timestamp($1) }.min()!
-        let auxiliaryBeforeValidation = auxiliary.map { a in a.prefix(a.timestamps.firstIndex { $0 >= validationStart } ?? a.count) }
+        let auxiliaryBeforeValidation = auxiliary.map { $0.ending(atOrBefore: validationStart) }
         var lstmSeconds = 0.0
         if options.useLSTM {
             do {

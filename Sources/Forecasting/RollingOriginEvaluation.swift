@@ -59,8 +59,8 @@ public struct RollingOriginEvaluation: Sendable {
     public var forecasts: [String: [QuantileForecast]]
 
     /// Runs the protocol; `options.horizon` is the horizon. `auxiliary`
-    /// histories add LSTM training windows (a global model); they are cut
-    /// before the test part's first timestamp.
+    /// histories add LSTM training windows (a global model); only their
+    /// intervals that end by the start of the test part are used.
     ///
     /// - Throws: ``ForecastingError`` when the history is too short for the
     ///   split, or training fails.
@@ -86,7 +86,7 @@ public struct RollingOriginEvaluation: Sendable {
         trainingOptions.season = season
         if trainingOptions.step == nil { trainingOptions.step = step }
         let testStart = history.timestamp(t0)
-        let cutAuxiliary = auxiliary.map { a in a.prefix(a.timestamps.firstIndex { $0 >= testStart } ?? a.count) }
+        let cutAuxiliary = auxiliary.map { $0.ending(atOrBefore: testStart) }
         let (model, report) = try ForecasterModel.train(histories: [history.prefix(t0)], auxiliary: cutAuxiliary,
                                                         options: trainingOptions, log: log)
         let scale = ForecastMetrics.seasonalScale(history.imputed(season: season), season: season, end: t0)

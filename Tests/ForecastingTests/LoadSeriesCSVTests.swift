@@ -67,6 +67,13 @@ import Testing
         #expect(back == s)
     }
 
+    @Test func endingKeepsOnlyFullyObservedIntervals() {
+        let s = LoadSeries(name: "e", timestamps: [0, 600, 1200, 1800], interval: 600, values: [1, 2, 3, 4])
+        #expect(s.ending(atOrBefore: 1200).count == 2)     // [0, 600) and [600, 1200)
+        #expect(s.ending(atOrBefore: 1199).count == 1)
+        #expect(s.ending(atOrBefore: 9999).count == 4)
+    }
+
     @Test func imputesOneSeasonBack() {
         let s = LoadSeries(name: "i", timestamps: [0, 1, 2, 3, 4], interval: 1, values: [5, 6, 0, 0, 9],
                            missing: [false, false, true, true, false])

@@ -56,6 +56,12 @@ public struct LoadSeries: Sendable, Equatable {
                    exogenousNames: exogenousNames, exogenous: exogenous.map { Array($0.prefix(n)) })
     }
 
+    /// The intervals that end at or before `time` (seconds since 1970): what
+    /// had been fully observed by then.
+    public func ending(atOrBefore time: Double) -> LoadSeries {
+        prefix(timestamps.firstIndex { $0 + interval > time + 1e-9 } ?? count)
+    }
+
     /// Counts with each missing interval replaced by the (imputed) value one
     /// season earlier, or the previous value when there is none; used for
     /// model inputs and fitting only, never for scoring.
