@@ -58,7 +58,8 @@ extension ForecasterModel {
         // The validation split of every history.
         var cuts: [Int] = [], origins: [[Int]] = [], scales: [Double] = []
         for h in histories {
-            let holdout = options.validationHoldout ?? RollingOrigin.defaultHoldout(count: h.count, perDay: perDay)
+            let holdout = options.validationHoldout
+                ?? RollingOrigin.defaultValidationHoldout(count: h.count, perDay: perDay, horizon: horizon)
             let cut = h.count - holdout
             let needed = 2 * season + 1
             let os = cut >= needed ? RollingOrigin.origins(missing: h.missing, start: cut, horizon: horizon, step: step) : []

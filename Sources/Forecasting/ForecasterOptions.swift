@@ -6,7 +6,7 @@ public struct ForecasterOptions: Sendable, Equatable {
     public var season: Int?
     /// Origin step of the validation windows; `nil` = hourly (see ``RollingOrigin/defaultStep(perDay:)``).
     public var step: Int?
-    /// Validation intervals at the end of each history; `nil` = the protocol's default holdout.
+    /// Validation intervals at the end of each history; `nil` = ``RollingOrigin/defaultValidationHoldout(count:perDay:horizon:)``.
     public var validationHoldout: Int?
     /// Quantile levels (must include 0.5).
     public var levels: [Double] = [0.5, 0.9, 0.99]

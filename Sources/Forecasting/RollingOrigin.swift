@@ -17,6 +17,15 @@ public enum RollingOrigin {
         return Int((0.2 * Double(count) / Double(day)).rounded(.up)) * day
     }
 
+    /// The validation holdout `train` uses: the protocol's default, or, when
+    /// that would take half the history or more (histories of a day or two),
+    /// the last 20 % of the intervals (at least one horizon).
+    public static func defaultValidationHoldout(count: Int, perDay: Int, horizon: Int) -> Int {
+        let rule = defaultHoldout(count: count, perDay: perDay)
+        if 2 * rule < count { return rule }
+        return max(horizon, Int((0.2 * Double(count)).rounded(.up)))
+    }
+
     /// The default origin step: hourly origins (every interval when an interval is an hour or longer).
     public static func defaultStep(perDay: Int) -> Int {
         max(1, perDay / 24)

@@ -26,6 +26,8 @@ import Testing
         #expect(RollingOrigin.defaultHoldout(count: 336, perDay: 24) == 72)
         #expect(RollingOrigin.defaultHoldout(count: 2016, perDay: 144) == 432)
         #expect(RollingOrigin.defaultHoldout(count: 35 * 24, perDay: 24) == 168)
+        #expect(RollingOrigin.defaultValidationHoldout(count: 264, perDay: 24, horizon: 24) == 72)
+        #expect(RollingOrigin.defaultValidationHoldout(count: 108, perDay: 144, horizon: 2) == 22)
     }
 
     /// y = t on a 6-hour grid (4 intervals a day): seasonal naive errors are known in closed form.
