@@ -60,6 +60,17 @@ let package = Package(
         .target(name: "Report", dependencies: ["ServingModel", "SimulationCore"], swiftSettings: optimised),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
 
+        // Load forecasting: LSTM on OpenBLAS, baselines, selection, evaluation.
+        // Release builds use AVX2/FMA for the LSTM's gate loops (x86-64 only).
+        .target(
+            name: "Forecasting",
+            dependencies: ["COpenBLAS", "Workload", "SimulationCore"],
+            swiftSettings: optimised + [
+                .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"], .when(platforms: [.linux], configuration: .release)),
+            ]
+        ),
+        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Workload", "SimulationCore"]),
+
         // The command-line tool: one file per subcommand.
         .executableTarget(
             name: "headroom",
@@ -69,6 +80,7 @@ let package = Package(
                 "ServingModel",
                 "Scenario",
                 "Report",
+                "Forecasting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimised

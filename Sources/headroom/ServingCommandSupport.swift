@@ -1,6 +1,7 @@
 import Foundation
 import Report
 import Scenario
+import Workload
 import ServingModel
 
 /// Shared steps of the commands that run a serving simulation.

@@ -91,13 +91,13 @@ import Testing
 
     @Test func historyErrorsNameFileLineAndColumn() throws {
         let path = try TestData.write("timestamp_s,requests\n0,10\n600,abc\n")
-        #expect(throws: WorkloadError.self) { try RateCurve.fromHistory(path: path) }
         do {
             _ = try RateCurve.fromHistory(path: path)
-        } catch let e as WorkloadError {
-            #expect(e.description.contains(":3"))
-            #expect(e.description.contains("'requests'"))
-            #expect(e.description.contains("abc"))
+            Issue.record("expected an error")
+        } catch let e as LoadSeriesError {
+            #expect(e.description.contains(path + ":3"), "\(e)")
+            #expect(e.description.contains("'requests'"), "\(e)")
+            #expect(e.description.contains("abc"), "\(e)")
         }
     }
 }

@@ -1,0 +1,69 @@
+/// Accuracy of forecasts pooled over windows, as the forecasting benchmark
+/// (protocol v1) defines them.
+///
+/// - `mae`: mean |y − f| over all origins × steps.
+/// - `smape`: mean of 200·|y − f| / (|y| + |f|) in percent (0 when both are 0).
+/// - `mase`: `mae` / the in-sample seasonal scale (mean |y(t) − y(t − m)| before the test part).
+/// - `peakRatioMean`, `peakRatioMin`: of max f / max y per window.
+/// - `peakCovered`: share of windows (0...1) whose point forecast's peak reaches the actual peak.
+/// - `peakCoveredP90`: the same for the p90 forecast.
+/// - `quantileCoverageP90`: share of points (0...1) with y <= p90.
+public struct ForecastMetrics: Codable, Sendable, Equatable {
+    /// Mean absolute error.
+    public var mae: Double
+    /// Symmetric MAPE, percent.
+    public var smape: Double
+    /// Mean absolute scaled error.
+    public var mase: Double
+    /// Mean peak ratio.
+    public var peakRatioMean: Double
+    /// Smallest peak ratio.
+    public var peakRatioMin: Double
+    /// Share of windows whose point-forecast peak covers the actual peak.
+    public var peakCovered: Double
+    /// Share of windows whose p90 peak covers the actual peak.
+    public var peakCoveredP90: Double
+    /// Share of points at or below the p90 forecast.
+    public var quantileCoverageP90: Double
+    /// Windows scored.
+    public var windows: Int
+
+    /// Metrics of windows `actual[w]` against `point[w]` and `p90[w]`, with MASE scale `scale`.
+    public init(actual: [[Double]], point: [[Double]], p90: [[Double]], scale: Double) {
+        var absSum = 0.0, smapeSum = 0.0, points = 0, covered90 = 0
+        var ratios: [Double] = [], peaks = 0, peaks90 = 0
+        for w in actual.indices {
+            for h in actual[w].indices {
+                let y = actual[w][h], f = point[w][h]
+                absSum += abs(y - f)
+                let denominator = abs(y) + abs(f)
+                smapeSum += denominator == 0 ? 0 : 200 * abs(y - f) / denominator
+                if y <= p90[w][h] { covered90 += 1 }
+                points += 1
+            }
+            let peak = actual[w].max() ?? 0
+            let ratio = peak > 0 ? (point[w].max() ?? 0) / peak : 1
+            ratios.append(ratio)
+            if (point[w].max() ?? 0) >= peak { peaks += 1 }
+            if (p90[w].max() ?? 0) >= peak { peaks90 += 1 }
+        }
+        let n = Double(max(points, 1)), windows = Double(max(actual.count, 1))
+        mae = absSum / n
+        smape = smapeSum / n
+        mase = scale > 0 ? mae / scale : .infinity
+        peakRatioMean = ratios.reduce(0, +) / windows
+        peakRatioMin = ratios.min() ?? 0
+        peakCovered = Double(peaks) / windows
+        peakCoveredP90 = Double(peaks90) / windows
+        quantileCoverageP90 = Double(covered90) / n
+        self.windows = actual.count
+    }
+
+    /// The MASE scale: mean |y(t) − y(t − m)| for `t` in `m ..< end`, on imputed values.
+    public static func seasonalScale(_ values: [Double], season m: Int, end: Int) -> Double {
+        guard end > m else { return 0 }
+        var total = 0.0
+        for t in m..<end { total += abs(values[t] - values[t - m]) }
+        return total / Double(end - m)
+    }
+}

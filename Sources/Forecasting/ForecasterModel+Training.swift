@@ -1,0 +1,194 @@
+import Foundation
+import Workload
+
+/// What training did besides producing the model, for reports.
+public struct ForecasterTrainingReport: Sendable {
+    /// Wall seconds of the whole train-validate-select run.
+    public var seconds: Double
+    /// Wall seconds of the LSTM's validation run and final run.
+    public var lstmSeconds: Double
+    /// Methods left out and why (e.g. not enough history for a weekly lag).
+    public var skipped: [String]
+}
+
+extension ForecasterModel {
+    /// Trains every candidate on the histories, scores them on each
+    /// history's last `validationHoldout` intervals (rolling origins, never
+    /// later data), calibrates their quantiles on those windows, selects the
+    /// lowest validation MASE, then retrains the LSTM on the full histories.
+    ///
+    /// Several histories make a global LSTM; baselines are fitted per history.
+    /// `auxiliary` histories only add LSTM training windows (they are not
+    /// scored); for the validation run only their intervals that end by the
+    /// earliest validation start are used, so no run sees what follows.
+    ///
+    /// - Throws: ``ForecastingError`` for too short histories, mismatched
+    ///   intervals or exogenous columns, or invalid options.
+    public static func train(histories: [LoadSeries], auxiliary: [LoadSeries] = [], options: ForecasterOptions,
+                             log: ((String) -> Void)? = nil) throws -> (ForecasterModel, ForecasterTrainingReport) {
+        let start = Clock.seconds()
+        guard let first = histories.first else {
+            throw ForecastingError.invalidSetting(name: "histories", value: "none", expected: "at least one history")
+        }
+        for h in histories + auxiliary {
+            if abs(h.interval - first.interval) > 1e-9 {
+                throw ForecastingError.intervalMismatch(series: h.name, interval: h.interval, expected: first.interval)
+            }
+            if h.exogenousNames != first.exogenousNames {
+                throw ForecastingError.exogenousMismatch(series: h.name, expected: first.exogenousNames, got: h.exogenousNames)
+            }
+        }
+        let horizon = options.horizon
+        let perDay = first.intervalsPerDay
+        let season = options.season ?? perDay
+        let step = options.step ?? RollingOrigin.defaultStep(perDay: perDay)
+        guard horizon >= 1 else {
+            throw ForecastingError.invalidSetting(name: "horizon", value: "\(horizon)", expected: "an integer >= 1")
+        }
+        guard season >= 2 else {
+            throw ForecastingError.invalidSetting(name: "season", value: "\(season)", expected: "an integer >= 2")
+        }
+        guard step >= 1 else { throw ForecastingError.invalidSetting(name: "step", value: "\(step)", expected: "an integer >= 1") }
+        guard options.levels.contains(0.5), options.levels == options.levels.sorted(),
+              options.levels.allSatisfy({ $0 > 0 && $0 < 1 }) else {
+            throw ForecastingError.invalidSetting(name: "quantiles", value: options.levels.map { "\($0)" }.joined(separator: ","),
+                                                  expected: "ascending levels in (0, 1) including 0.5")
+        }
+
+        // The validation split of every history.
+        var cuts: [Int] = [], origins: [[Int]] = [], scales: [Double] = []
+        for h in histories {
+            let holdout = options.validationHoldout
+                ?? RollingOrigin.defaultValidationHoldout(count: h.count, perDay: perDay, horizon: horizon)
+            let cut = h.count - holdout
+            let needed = 2 * season + 1
+            let os = cut >= needed ? RollingOrigin.origins(missing: h.missing, start: cut, horizon: horizon, step: step) : []
+            guard !os.isEmpty else {
+                throw ForecastingError.tooFewPoints(
+                    series: h.name, count: h.count, needed: needed + max(holdout, horizon),
+                    purpose: "training with a \(holdout)-interval validation part, season \(season) and horizon \(horizon)")
+            }
+            cuts.append(cut)
+            origins.append(os)
+            scales.append(ForecastMetrics.seasonalScale(h.imputed(season: season), season: season, end: cut))
+        }
+
+        // Candidates.
+        let week = 7 * perDay
+        var candidates: [ForecastMethod] = [.seasonalNaive(lag: 1), .seasonalNaive(lag: season)]
+        if week != season { candidates.append(.seasonalNaive(lag: week)) }
+        candidates += [.holtWinters(.additive), .holtWinters(.multiplicative), .dampedHolt, .seasonalRegression]
+        var skipped: [String] = []
+        var settings = LSTMSettings(window: options.window ?? LSTMSettings.defaultWindow(season: season), horizon: horizon)
+        settings.hiddenSize = options.hiddenSize
+        settings.quantiles = options.levels
+        settings.maxEpochs = options.maxEpochs
+        settings.learningRate = options.learningRate
+        settings.scaling = options.scaling
+        settings.seed = options.seed
+        settings.members = options.members
+        try settings.validate()
+
+        var model = ForecasterModel(
+            format: formatName, version: currentVersion, intervalSeconds: first.interval, season: season, horizon: horizon,
+            levels: options.levels, exogenousNames: first.exogenousNames, methods: [], selected: "", lstm: nil,
+            trainedOn: zip(histories, cuts).map { HistoryRecord(name: $0.name, intervals: $0.count, missing: $0.missingCount,
+                                                                validationIntervals: $0.count - $1, auxiliary: false) }
+                + auxiliary.map { HistoryRecord(name: $0.name, intervals: $0.count, missing: $0.missingCount,
+                                                validationIntervals: 0, auxiliary: true) })
+        let validationStart = zip(histories, cuts).map { $0.timestamp($1) }.min()!
+        let auxiliaryBeforeValidation = auxiliary.map { $0.ending(atOrBefore: validationStart) }
+        var lstmSeconds = 0.0
+        if options.useLSTM {
+            do {
+                let (lstm, summary) = try LSTMForecaster.train(
+                    series: zip(histories, cuts).map { $0.prefix($1) } + auxiliaryBeforeValidation, season: season, settings: settings)
+                lstmSeconds += summary.seconds
+                log?("LSTM (validation run): epochs \(summary.epochs), best \(summary.bestEpochs), "
+                     + "\(summary.trainingWindows) windows, \(String(format: "%.2f", summary.seconds)) s")
+                model.lstm = LSTMRecord(settings: settings, inputSize: lstm.networks[0].inputSize,
+                                        parameters: lstm.networks.map(\.parameters), summary: summary)
+                candidates.append(.lstm)
+            } catch let error as ForecastingError {
+                skipped.append("LSTM: \(error.description)")
+            }
+        }
+
+        // Validation forecasts of every candidate (uncalibrated).
+        struct Validation { var actual: [[Double]] = [], base: [QuantileForecast] = [], mase: [Double] = [] }
+        var results: [ForecastMethod: Validation] = [:]
+        for method in candidates {
+            let needed = model.historyNeeded(method)
+            guard cuts.allSatisfy({ $0 >= needed }) else {
+                skipped.append("\(method.name): needs \(needed) intervals before the first validation origin")
+                continue
+            }
+            var v = Validation()
+            for (k, h) in histories.enumerated() {
+                let f = model.baseForecasts(method, history: h, origins: origins[k]).forecasts
+                let actual = origins[k].map { Array(h.values[$0..<($0 + horizon)]) }
+                v.mase.append(ForecastMetrics(actual: actual, point: f.map(\.point), p90: f.map(\.point), scale: scales[k]).mase)
+                v.actual += actual
+                v.base += f
+            }
+            results[method] = v
+        }
+        let ranked = candidates.filter { results[$0] != nil }.sorted { mean(results[$0]!.mase) < mean(results[$1]!.mase) }
+        var ensembles: [ForecastMethod] = []
+        if options.ensembleSize >= 2 {
+            for size in 2...max(2, min(options.ensembleSize, ranked.count)) where size <= ranked.count {
+                let members = Array(ranked.prefix(size))
+                let ensemble = ForecastMethod.ensemble(members: members.map(\.name))
+                var v = Validation()
+                var offset = 0
+                for k in histories.indices {
+                    let count = origins[k].count
+                    var points: [[Double]] = []
+                    for w in offset..<(offset + count) {
+                        var p = [Double](repeating: 0, count: horizon)
+                        for m in members { for s in 0..<horizon { p[s] += results[m]!.base[w].point[s] / Double(size) } }
+                        points.append(p)
+                        v.base.append(QuantileForecast(point: p, levels: options.levels, values: options.levels.map { _ in p }))
+                    }
+                    let actual = Array(results[members[0]]!.actual[offset..<(offset + count)])
+                    v.actual += actual
+                    v.mase.append(ForecastMetrics(actual: actual, point: points, p90: points, scale: scales[k]).mase)
+                    offset += count
+                }
+                results[ensemble] = v
+                ensembles.append(ensemble)
+            }
+        }
+
+        // Calibrate, score, and select.
+        for method in candidates + ensembles {
+            guard let v = results[method] else { continue }
+            let calibration = QuantileCalibration.fit(levels: options.levels, actual: v.actual, base: v.base.map(\.values))
+            let calibrated = v.base.map { calibration.apply(base: $0.values) }
+            let p90 = calibrated.map { $0[options.levels.firstIndex { abs($0 - 0.9) < 1e-9 } ?? ($0.count - 1)] }
+            var metrics = ForecastMetrics(actual: v.actual, point: v.base.map(\.point), p90: p90, scale: 1)
+            metrics.mase = mean(v.mase)
+            model.methods.append(MethodRecord(name: method.name, method: method, validationMase: mean(v.mase),
+                                              validation: metrics, calibration: calibration))
+        }
+        model.selected = model.methods.min { $0.validationMase < $1.validationMase }!.name
+        log?("selected \(model.selected) (validation MASE "
+             + String(format: "%.3f", model.method(named: model.selected)!.validationMase) + ")")
+
+        // The LSTM used for forecasting learns from the full histories.
+        if let record = model.lstm {
+            let (lstm, summary) = try LSTMForecaster.train(series: histories + auxiliary, season: season, settings: record.settings)
+            lstmSeconds += summary.seconds
+            log?("LSTM (final run): epochs \(summary.epochs), best \(summary.bestEpochs), "
+                 + "\(summary.trainingWindows) windows, \(String(format: "%.2f", summary.seconds)) s")
+            model.lstm = LSTMRecord(settings: record.settings, inputSize: lstm.networks[0].inputSize,
+                                    parameters: lstm.networks.map(\.parameters), summary: summary)
+        }
+        return (model, ForecasterTrainingReport(seconds: Clock.seconds() - start, lstmSeconds: lstmSeconds, skipped: skipped))
+    }
+}
+
+/// The mean of `values`, or infinity when there are none (so an unscored method never wins).
+func mean(_ values: [Double]) -> Double {
+    values.isEmpty ? .infinity : values.reduce(0, +) / Double(values.count)
+}

@@ -1,0 +1,223 @@
+import Foundation
+import Workload
+
+/// A trained forecaster: every candidate method with its validation score
+/// and quantile calibration, the method selected on validation data, and
+/// the LSTM's weights. This is what `headroom forecast train` writes to
+/// `models/forecasters/*.json` and what `predict` and the planner load.
+///
+/// ```swift
+/// let model = try ForecasterModel.load(path: "models/forecasters/servegen-hourly.json")
+/// let f = try model.forecast(history, horizon: 24)    // the selected method
+/// f.quantile(0.9)
+/// ```
+public struct ForecasterModel: Codable, Sendable, Equatable {
+    /// Value of `format` in every model file.
+    public static let formatName = "headroom-forecaster"
+    /// The model file version this code reads and writes.
+    public static let currentVersion = 1
+
+    /// One candidate method and what validation said about it.
+    public struct MethodRecord: Codable, Sendable, Equatable {
+        /// Report name (see ``ForecastMethod/name``).
+        public var name: String
+        /// The method.
+        public var method: ForecastMethod
+        /// Mean of the per-history validation MASE (lower is better).
+        public var validationMase: Double
+        /// Validation metrics pooled over all histories' validation windows.
+        public var validation: ForecastMetrics
+        /// Quantile corrections learned on the validation windows.
+        public var calibration: QuantileCalibration
+    }
+
+    /// The LSTM's settings and weights.
+    public struct LSTMRecord: Codable, Sendable, Equatable {
+        /// Shape and training settings.
+        public var settings: LSTMSettings
+        /// Features per step.
+        public var inputSize: Int
+        /// Flat parameters of each member network (layout in ``LSTMNetwork``).
+        public var parameters: [[Float]]
+        /// The final training run.
+        public var summary: LSTMForecaster.Summary
+    }
+
+    /// A history the model was trained on.
+    public struct HistoryRecord: Codable, Sendable, Equatable {
+        /// The history's name.
+        public var name: String
+        /// Intervals.
+        public var intervals: Int
+        /// Missing intervals.
+        public var missing: Int
+        /// Intervals held out for validation.
+        public var validationIntervals: Int
+        /// `true` for a history that only added LSTM training windows.
+        public var auxiliary: Bool
+    }
+
+    /// Always ``formatName``.
+    public var format: String
+    /// Model file version (``currentVersion``).
+    public var version: Int
+    /// Interval of the histories, seconds.
+    public var intervalSeconds: Double
+    /// Season length in intervals (MASE scale, seasonal naive, Holt-Winters, imputation).
+    public var season: Int
+    /// Longest horizon the model forecasts, in intervals.
+    public var horizon: Int
+    /// Quantile levels produced.
+    public var levels: [Double]
+    /// Exogenous columns the model reads.
+    public var exogenousNames: [String]
+    /// Every candidate, in report order.
+    public var methods: [MethodRecord]
+    /// The method chosen on validation data (lowest validation MASE).
+    public var selected: String
+    /// The LSTM, when it was trained.
+    public var lstm: LSTMRecord?
+    /// The training histories.
+    public var trainedOn: [HistoryRecord]
+
+    /// The record of the method called `name`.
+    public func method(named name: String) -> MethodRecord? {
+        methods.first { $0.name == name }
+    }
+
+    /// The LSTM forecaster rebuilt from its record.
+    public var lstmForecaster: LSTMForecaster? {
+        lstm.map {
+            LSTMForecaster(settings: $0.settings, exogenousNames: exogenousNames,
+                           networks: $0.parameters.map { [settings = $0.settings, inputSize = $0.inputSize] p in
+                               LSTMNetwork(inputSize: inputSize, hiddenSize: settings.hiddenSize,
+                                           outputSize: settings.horizon * settings.quantiles.count, parameters: p)
+                           })
+        }
+    }
+
+    /// The fewest intervals before an origin that `method` needs.
+    func historyNeeded(_ method: ForecastMethod) -> Int {
+        switch method {
+        case let .seasonalNaive(lag): return lag
+        case .holtWinters: return 2 * season + 1
+        case .dampedHolt: return DampedHolt.minimumHistory
+        case .seasonalRegression: return 2 * season + 1
+        case .lstm: return lstm?.settings.window ?? Int.max
+        case let .ensemble(members):
+            return members.compactMap { self.method(named: $0).map { historyNeeded($0.method) } }.max() ?? 0
+        }
+    }
+
+    /// Forecasts of the next `horizon` intervals after the end of `history`
+    /// by `methodName` (default: the selected method).
+    ///
+    /// - Throws: ``ForecastingError`` when the horizon exceeds the model's,
+    ///   the history is too short, or its exogenous columns differ.
+    public func forecast(_ history: LoadSeries, horizon: Int, method methodName: String? = nil) throws -> QuantileForecast {
+        guard horizon >= 1 else {
+            throw ForecastingError.invalidSetting(name: "horizon", value: "\(horizon)", expected: "an integer >= 1")
+        }
+        guard horizon <= self.horizon else {
+            throw ForecastingError.horizonTooLong(requested: horizon, supported: self.horizon)
+        }
+        let name = methodName ?? selected
+        guard let record = method(named: name) else {
+            throw ForecastingError.invalidSetting(name: "method", value: name,
+                                                  expected: "one of " + methods.map(\.name).joined(separator: ", "))
+        }
+        guard history.exogenousNames == exogenousNames else {
+            throw ForecastingError.exogenousMismatch(series: history.name, expected: exogenousNames, got: history.exogenousNames)
+        }
+        let needed = historyNeeded(record.method)
+        guard history.count >= needed else {
+            throw ForecastingError.tooFewPoints(series: history.name, count: history.count, needed: needed,
+                                                purpose: "forecasting with \(name)")
+        }
+        var f = forecasts(record, history: history, origins: [history.count]).forecasts[0]
+        f.point = Array(f.point.prefix(horizon))
+        f.values = f.values.map { Array($0.prefix(horizon)) }
+        return f
+    }
+
+    /// Forecasts of `horizon` steps by one method from each origin (values
+    /// before the origin only), with the seconds spent fitting and predicting.
+    func forecasts(_ record: MethodRecord, history: LoadSeries, origins: [Int])
+        -> (forecasts: [QuantileForecast], fitSeconds: Double, predictSeconds: Double) {
+        let base = baseForecasts(record.method, history: history, origins: origins)
+        let out = base.forecasts.map { b in
+            QuantileForecast(point: b.point, levels: levels, values: record.calibration.apply(base: b.values))
+        }
+        return (out, base.fitSeconds, base.predictSeconds)
+    }
+
+    /// Uncalibrated forecasts: the point forecast, and per level the method's
+    /// own quantile output (LSTM) or the point forecast (others).
+    func baseForecasts(_ method: ForecastMethod, history: LoadSeries, origins: [Int])
+        -> (forecasts: [QuantileForecast], fitSeconds: Double, predictSeconds: Double) {
+        let y = history.imputed(season: season)
+        var fit = 0.0, predict = 0.0
+        func spread(_ point: [Double]) -> QuantileForecast {
+            QuantileForecast(point: point, levels: levels, values: levels.map { _ in point })
+        }
+        switch method {
+        case let .seasonalNaive(lag):
+            let start = Clock.seconds()
+            let out = origins.map { spread(SeasonalNaive(lag: lag).forecast(y[..<$0], horizon: horizon)) }
+            predict = Clock.seconds() - start
+            return (out, 0, predict)
+        case let .holtWinters(seasonality):
+            let hw = HoltWinters(season: season, seasonality: seasonality)
+            var out: [QuantileForecast] = []
+            for o in origins {
+                let t0 = Clock.seconds()
+                let fitted = hw.fitted(y[..<o])
+                let t1 = Clock.seconds()
+                out.append(spread(fitted.forecast(horizon: horizon)))
+                fit += t1 - t0
+                predict += Clock.seconds() - t1
+            }
+            return (out, fit, predict)
+        case .dampedHolt:
+            let holt = DampedHolt(maxHistory: 3 * season)
+            let start = Clock.seconds()
+            let out = origins.map { spread(holt.forecast(y[..<$0], horizon: horizon)) }
+            fit = Clock.seconds() - start
+            return (out, fit, 0)
+        case .seasonalRegression:
+            let perDay = max(1, Int((86_400 / intervalSeconds).rounded()))
+            let regression = SeasonalRegression(day: season, week: 7 * perDay)
+            let start = Clock.seconds()
+            let out = origins.map { spread(regression.forecast(y[..<$0], missing: history.missing[..<$0], horizon: horizon)) }
+            fit = Clock.seconds() - start
+            return (out, fit, 0)
+        case .lstm:
+            guard let net = lstmForecaster else { return (origins.map { _ in spread([]) }, 0, 0) }
+            let start = Clock.seconds()
+            let raw = net.forecast(history, season: season, origins: origins)
+            predict = Clock.seconds() - start
+            let out = raw.map { q in
+                QuantileForecast(point: q[levels.firstIndex(of: 0.5) ?? 0], levels: levels, values: q)
+            }
+            return (out, 0, predict)
+        case let .ensemble(members):
+            let parts = members.compactMap { name in self.method(named: name) }
+                .map { baseForecasts($0.method, history: history, origins: origins) }
+            let out = origins.indices.map { i -> QuantileForecast in
+                var point = [Double](repeating: 0, count: horizon)
+                for p in parts { for h in 0..<horizon { point[h] += p.forecasts[i].point[h] / Double(parts.count) } }
+                return spread(point)
+            }
+            return (out, parts.reduce(0) { $0 + $1.fitSeconds }, parts.reduce(0) { $0 + $1.predictSeconds })
+        }
+    }
+}
+
+/// Monotonic wall clock for the timings in reports.
+enum Clock {
+    static func seconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+}

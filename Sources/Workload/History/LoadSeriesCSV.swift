@@ -1,0 +1,316 @@
+import Foundation
+
+/// Reads and writes history CSVs: a timestamp column, a count column per
+/// interval, and optional exogenous columns.
+///
+/// **Timestamps** are ISO-8601 (`2024-01-01T13:00:00Z`, `2024-01-01 13:00`,
+/// an optional `±HH:MM` offset; no offset means UTC) or seconds. Seconds of
+/// 10⁹ or more are Unix time; smaller values are relative and are placed on
+/// the calendar with `0` = Monday 2024-01-01 00:00 UTC (ServeGen's convention:
+/// hour of day is real, day of week is relative).
+///
+/// **Interval**: given, or inferred as the median gap between rows. A gap of
+/// k intervals inserts k − 1 missing intervals.
+///
+/// **Missing intervals**: an empty count cell, a `zero_windows` cell > 0
+/// (ServeGen hourly files), or, with `zeroIsMissing`, a count of exactly 0.
+///
+/// ```swift
+/// var options = LoadSeriesCSV.Options()
+/// options.exogenousColumns = ["holiday"]
+/// let series = try LoadSeriesCSV.read(path: "history.csv", options: options)
+/// ```
+public enum LoadSeriesCSV {
+    /// How to read a history file.
+    public struct Options: Sendable, Equatable {
+        /// Timestamp column; `nil` picks the first of `timestamp`, `timestamp_s`, `time`, `ts`, `date`.
+        public var timestampColumn: String?
+        /// Count column; `nil` picks the first of `requests`, `count`, `value`, `y`.
+        public var countColumn: String?
+        /// Columns to carry as exogenous inputs (empty cells read as 0).
+        public var exogenousColumns: [String] = []
+        /// Interval in seconds; `nil` infers it.
+        public var interval: Double?
+        /// Treat a count of exactly 0 as a missing interval.
+        public var zeroIsMissing = false
+
+        /// Default options.
+        public init() {}
+    }
+
+    /// Seconds from 1970-01-01 to Monday 2024-01-01 00:00 UTC, where relative timestamps start.
+    public static let relativeEpoch = 1_704_067_200.0
+
+    static let timestampNames = ["timestamp", "timestamp_s", "time", "ts", "date"]
+    static let countNames = ["requests", "count", "value", "y"]
+
+    /// Reads the file at `path`.
+    public static func read(path: String, options: Options = Options()) throws -> LoadSeries {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LoadSeriesError.unreadable(file: path, reason: "no such file or not readable")
+        }
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return try parse(text: String(decoding: data, as: UTF8.self), file: path, name: name, options: options)
+    }
+
+    /// Parses CSV text; `file` is used in error messages only.
+    public static func parse(text: String, file: String, name: String? = nil,
+                             options: Options = Options()) throws -> LoadSeries {
+        var lines: [(number: Int, cells: [String])] = []
+        var lineNumber = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var line = Substring(raw)
+            if line.last == "\r" { line = line.dropLast() }
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            lines.append((lineNumber, splitCells(line)))
+        }
+        guard let header = lines.first, lines.count >= 2 else { throw LoadSeriesError.empty(file: file) }
+        let columns = header.cells.map { $0.lowercased() }
+        func column(_ wanted: String?, defaults: [String], role: String) throws -> Int {
+            if let wanted {
+                guard let i = columns.firstIndex(of: wanted.lowercased()) else {
+                    throw LoadSeriesError.missingColumn(file: file, column: wanted, available: header.cells)
+                }
+                return i
+            }
+            for d in defaults { if let i = columns.firstIndex(of: d) { return i } }
+            throw LoadSeriesError.missingColumn(file: file, column: defaults.joined(separator: "|"), available: header.cells)
+        }
+        let tCol = try column(options.timestampColumn, defaults: timestampNames, role: "timestamp")
+        let yCol = try column(options.countColumn, defaults: countNames, role: "count")
+        let zeroWindowsCol = columns.firstIndex(of: "zero_windows")
+        let exoCols = try options.exogenousColumns.map { try column($0, defaults: [], role: "exogenous") }
+
+        var times: [Double] = [], values: [Double] = [], missing: [Bool] = [], lineOf: [Int] = []
+        var exo = Array(repeating: [Double](), count: exoCols.count)
+        let needed = ([tCol, yCol] + exoCols + (zeroWindowsCol.map { [$0] } ?? [])).max()! + 1
+        for (number, cells) in lines.dropFirst() {
+            guard cells.count >= needed else {
+                throw LoadSeriesError.shortLine(file: file, line: number, cells: cells.count, expected: header.cells.count)
+            }
+            let tText = cells[tCol]
+            guard let t = parseTimestamp(tText) else {
+                throw LoadSeriesError.invalidCell(file: file, line: number, column: header.cells[tCol], value: tText,
+                                                  expected: "an ISO-8601 time or seconds")
+            }
+            let yText = cells[yCol]
+            var isMissing = false
+            var y = 0.0
+            if yText.isEmpty {
+                isMissing = true
+            } else if let v = Double(yText), v.isFinite, v >= 0 {
+                y = v
+                if options.zeroIsMissing && v == 0 { isMissing = true }
+            } else {
+                throw LoadSeriesError.invalidCell(file: file, line: number, column: header.cells[yCol], value: yText,
+                                                  expected: Double(yText) == nil ? "a number" : "a finite number >= 0")
+            }
+            if let z = zeroWindowsCol, !cells[z].isEmpty {
+                guard let zw = Double(cells[z]) else {
+                    throw LoadSeriesError.invalidCell(file: file, line: number, column: header.cells[z], value: cells[z],
+                                                      expected: "a number")
+                }
+                if zw > 0 { isMissing = true }
+            }
+            for (k, c) in exoCols.enumerated() {
+                let text = cells[c]
+                if text.isEmpty { exo[k].append(0); continue }
+                guard let v = Double(text), v.isFinite else {
+                    throw LoadSeriesError.invalidCell(file: file, line: number, column: header.cells[c], value: text,
+                                                      expected: "a number")
+                }
+                exo[k].append(v)
+            }
+            times.append(t); values.append(y); missing.append(isMissing); lineOf.append(number)
+        }
+        return try regularise(file: file, name: name ?? file, times: times, values: values, missing: missing,
+                              exogenousNames: exoCols.map { header.cells[$0] }, exogenous: exo,
+                              lineOf: lineOf, timeTexts: lines.dropFirst().map { $0.cells[tCol] },
+                              interval: options.interval)
+    }
+
+    /// Puts rows on a regular grid, inserting missing intervals for gaps.
+    static func regularise(file: String, name: String, times: [Double], values: [Double], missing: [Bool],
+                           exogenousNames: [String], exogenous: [[Double]], lineOf: [Int], timeTexts: [String],
+                           interval given: Double?) throws -> LoadSeries {
+        var gaps: [Double] = []
+        for i in 1..<max(1, times.count) {
+            let d = times[i] - times[i - 1]
+            guard d > 0 else {
+                throw LoadSeriesError.irregularTimestamp(file: file, line: lineOf[i], value: timeTexts[i],
+                                                         expected: "a time after the previous row's")
+            }
+            gaps.append(d)
+        }
+        let interval: Double
+        if let given {
+            interval = given
+        } else if gaps.isEmpty {
+            throw LoadSeriesError.tooFewPoints(file: file, count: times.count, needed: 2, purpose: "inferring the interval")
+        } else {
+            interval = gaps.sorted()[gaps.count / 2]
+        }
+        var ts: [Double] = [], ys: [Double] = [], ms: [Bool] = []
+        var ex = Array(repeating: [Double](), count: exogenous.count)
+        for i in times.indices {
+            if i > 0 {
+                let steps = (times[i] - times[i - 1]) / interval
+                let k = Int(steps.rounded())
+                guard k >= 1, abs(steps - Double(k)) < 1e-6 * max(1, steps) else {
+                    throw LoadSeriesError.irregularTimestamp(
+                        file: file, line: lineOf[i], value: timeTexts[i],
+                        expected: "a whole number of \(formatSeconds(interval)) intervals after the previous row")
+                }
+                for j in 1..<k {
+                    ts.append(times[i - 1] + Double(j) * interval); ys.append(0); ms.append(true)
+                    for c in ex.indices { ex[c].append(0) }
+                }
+            }
+            ts.append(times[i]); ys.append(values[i]); ms.append(missing[i])
+            for c in ex.indices { ex[c].append(exogenous[c][i]) }
+        }
+        return LoadSeries(name: name, timestamps: ts, interval: interval, values: ys, missing: ms,
+                          exogenousNames: exogenousNames, exogenous: ex)
+    }
+
+    /// Writes `series` as CSV (`timestamp,requests[,exogenous...]`, ISO-8601
+    /// UTC times, missing counts as empty cells) to a temporary file renamed
+    /// into place.
+    public static func write(_ series: LoadSeries, to path: String) throws {
+        try AtomicFile.write(render(series), to: path)
+    }
+
+    /// The CSV text `write` produces.
+    public static func render(_ series: LoadSeries) -> String {
+        var out = (["timestamp", "requests"] + series.exogenousNames).joined(separator: ",") + "\n"
+        for t in 0..<series.count {
+            var cells = [formatISO8601(series.timestamps[t]), series.missing[t] ? "" : formatNumber(series.values[t])]
+            for column in series.exogenous { cells.append(formatNumber(column[t])) }
+            out += cells.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// Splits one CSV line into trimmed cells; double quotes around a cell are removed.
+    static func splitCells(_ line: Substring) -> [String] {
+        var cells: [String] = []
+        var current = ""
+        var quoted = false
+        for ch in line {
+            if ch == "\"" { quoted.toggle(); continue }
+            if ch == "," && !quoted {
+                cells.append(current.trimmingCharacters(in: .whitespaces)); current = ""
+            } else {
+                current.append(ch)
+            }
+        }
+        cells.append(current.trimmingCharacters(in: .whitespaces))
+        return cells
+    }
+
+    /// Seconds since 1970 for an ISO-8601 time or a number of seconds (see the type's notes).
+    public static func parseTimestamp(_ text: String) -> Double? {
+        if let s = Double(text) {
+            guard s.isFinite else { return nil }
+            return s >= 1e9 ? s : s + relativeEpoch
+        }
+        return parseISO8601(text)
+    }
+
+    /// Parses `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z|±HH[:]MM]`; no offset means UTC.
+    static func parseISO8601(_ text: String) -> Double? {
+        let u = Array(text.utf8)
+        var i = 0
+        func number(_ digits: Int) -> Int? {
+            guard i + digits <= u.count else { return nil }
+            var v = 0
+            for k in 0..<digits {
+                let c = u[i + k]
+                guard c >= 48 && c <= 57 else { return nil }
+                v = v * 10 + Int(c - 48)
+            }
+            i += digits
+            return v
+        }
+        func expect(_ c: UInt8) -> Bool {
+            guard i < u.count, u[i] == c else { return false }
+            i += 1
+            return true
+        }
+        guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2),
+              (1...12).contains(month), (1...31).contains(day) else { return nil }
+        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        if i < u.count && (u[i] == 84 || u[i] == 32) {
+            i += 1
+            guard let hour = number(2), expect(58), let minute = number(2), hour < 24, minute < 60 else { return nil }
+            seconds += Double(hour * 3600 + minute * 60)
+            if expect(58) {
+                guard let sec = number(2), sec < 61 else { return nil }
+                seconds += Double(sec)
+                if expect(46) {
+                    var scale = 0.1
+                    var any = false
+                    while i < u.count, u[i] >= 48, u[i] <= 57 {
+                        seconds += Double(u[i] - 48) * scale; scale /= 10; i += 1; any = true
+                    }
+                    guard any else { return nil }
+                }
+            }
+        }
+        if i < u.count {
+            if u[i] == 90 {  // Z
+                i += 1
+            } else if u[i] == 43 || u[i] == 45 {  // + or -
+                let sign = u[i] == 43 ? 1.0 : -1.0
+                i += 1
+                guard let oh = number(2) else { return nil }
+                _ = expect(58)
+                guard let om = number(2) else { return nil }
+                seconds -= sign * Double(oh * 3600 + om * 60)
+            }
+        }
+        return i == u.count ? seconds : nil
+    }
+
+    /// An ISO-8601 UTC time (`2024-01-01T13:00:00Z`) for seconds since 1970.
+    public static func formatISO8601(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.down))
+        let days = Int((Double(whole) / 86_400).rounded(.down))
+        let rest = whole - days * 86_400
+        let (y, m, d) = civilFromDays(days)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(y)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))Z"
+    }
+
+    static func formatNumber(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+    }
+
+    static func formatSeconds(_ s: Double) -> String {
+        s == s.rounded() ? "\(Int(s))-s" : "\(s)-s"
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The date of a day count since 1970-01-01.
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp + (mp < 10 ? 3 : -9)
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}

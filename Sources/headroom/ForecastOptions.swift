@@ -1,0 +1,53 @@
+import ArgumentParser
+import Forecasting
+
+/// Training settings shared by `forecast train` and `forecast evaluate`.
+struct ForecastOptions: ParsableArguments {
+    @Option(help: "Horizon in intervals (default: one day of intervals for train).")
+    var horizon: Int?
+    @Option(help: "Season length in intervals (default: one day of intervals).")
+    var season: Int?
+    @Option(name: .customLong("validation-step"), help: "Origin step of the validation windows (default: hourly).")
+    var validationStep: Int?
+    @Option(help: "Comma-separated quantile levels, including 0.5.")
+    var quantiles = "0.5,0.9,0.99"
+    @Option(help: "LSTM hidden units (a multiple of 8).")
+    var hidden = 64
+    @Option(help: "LSTM input window in intervals (default: one season, 8 to 168).")
+    var window: Int?
+    @Option(help: "LSTM epoch limit.")
+    var epochs = 150
+    @Option(help: "LSTM Adam learning rate.")
+    var learningRate = 1e-3
+    @Option(help: "Seed of the LSTM's initialisation and shuffling.")
+    var seed: UInt64 = 0
+    @Option(help: "LSTM count scaling: log-last, log-window-mean or window-mean.")
+    var scaling: LSTMSettings.Scaling = .logLast
+    @Option(help: "LSTM member networks (seeds) whose outputs are averaged.")
+    var members = 5
+    @Flag(help: "Leave the LSTM out (baselines only).")
+    var noLstm = false
+
+    /// The library options these flags describe.
+    func options(defaultHorizon: Int) throws -> ForecasterOptions {
+        var o = ForecasterOptions(horizon: horizon ?? defaultHorizon)
+        o.season = season
+        o.step = validationStep
+        let levels = quantiles.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !levels.isEmpty, levels.allSatisfy({ $0 != nil }) else {
+            throw ForecastingError.invalidSetting(name: "--quantiles", value: quantiles, expected: "comma-separated numbers in (0, 1)")
+        }
+        o.levels = levels.map { $0! }
+        o.hiddenSize = hidden
+        o.window = window
+        o.maxEpochs = epochs
+        o.learningRate = learningRate
+        o.seed = seed
+        o.useLSTM = !noLstm
+        o.scaling = scaling
+        o.members = members
+        return o
+    }
+}
+
+extension LSTMSettings.Scaling: ExpressibleByArgument {}

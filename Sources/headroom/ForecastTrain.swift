@@ -1,0 +1,84 @@
+import ArgumentParser
+import Forecasting
+import Foundation
+import Report
+import Workload
+
+/// `headroom forecast train HISTORY... --out MODEL`: trains every method on
+/// the histories (a global LSTM when there are several), selects one on
+/// validation data and writes the model file.
+struct ForecastTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a forecaster on one or more history CSVs and write the model file."
+    )
+
+    @Argument(help: "History CSV files (all on the same interval).")
+    var histories: [String]
+    @Option(name: .customLong("also"), help: "An extra history that only adds LSTM training windows (repeatable).")
+    var auxiliaryPaths: [String] = []
+    @Option(help: "Model file to write (JSON).")
+    var out: String
+    @OptionGroup var forecast: ForecastOptions
+    @OptionGroup var history: ForecastHistoryOptions
+    @OptionGroup var output: OutputFormatOptions
+
+    func validate() throws {
+        guard !histories.isEmpty else { throw ValidationError("give at least one history CSV") }
+    }
+
+    /// What training reports.
+    struct Result: Encodable {
+        var model: String
+        var selected: String
+        var horizon: Int
+        var season: Int
+        var methods: [Method]
+        var skipped: [String]
+        var seconds: Double
+        var lstmSeconds: Double
+        struct Method: Encodable {
+            var name: String
+            var validationMase: Double
+            var validationSmape: Double
+            var validationPeakCoveredP90: Double
+        }
+    }
+
+    func run() throws {
+        let series = try histories.map { try history.read($0) }
+        let perDay = series[0].intervalsPerDay
+        let options = try forecast.options(defaultHorizon: perDay)
+        let auxiliary = try auxiliaryPaths.map { try history.read($0) }
+        let (model, report) = try ForecasterModel.train(histories: series, auxiliary: auxiliary, options: options) { line in
+            FileHandle.standardError.write(Data(("headroom: " + line + "\n").utf8))
+        }
+        try model.save(path: out)
+        let result = Result(
+            model: out, selected: model.selected, horizon: model.horizon, season: model.season,
+            methods: model.methods.map { .init(name: $0.name, validationMase: $0.validationMase, validationSmape: $0.validation.smape,
+                                               validationPeakCoveredP90: $0.validation.peakCoveredP90) },
+            skipped: report.skipped, seconds: report.seconds, lstmSeconds: report.lstmSeconds)
+        switch output.format {
+        case .json:
+            print(try JSONOutput.encode(result))
+        case .table, .csv:
+            var t = TextTable(header: ["method", "validation MASE", "validation sMAPE %", "p90 peak covered %", ""])
+            for m in result.methods {
+                t.append([m.name, NumberFormatting.fixed(m.validationMase, decimals: 3), NumberFormatting.fixed(m.validationSmape, decimals: 1),
+                          NumberFormatting.fixed(100 * m.validationPeakCoveredP90, decimals: 0),
+                          m.name == model.selected ? "selected" : ""])
+            }
+            if output.format == .csv {
+                print("method,validation_mase,validation_smape,validation_peak_covered_p90,selected")
+                for m in result.methods {
+                    print("\(m.name),\(m.validationMase),\(m.validationSmape),\(m.validationPeakCoveredP90),\(m.name == model.selected)")
+                }
+            } else {
+                print(t.render())
+                for s in report.skipped { print("skipped " + s) }
+                print("wrote \(out) (\(NumberFormatting.fixed(report.seconds, decimals: 1)) s)")
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Testing
+@testable import Forecasting
+@testable import Workload
+
+@Suite struct EvaluationTests {
+    @Test func metricsMatchHandComputation() {
+        let m = ForecastMetrics(actual: [[1, 2], [3, 4]], point: [[2, 2], [3, 2]], p90: [[2, 3], [4, 4]], scale: 2)
+        #expect(m.mae == 0.75)
+        #expect(abs(m.smape - (200.0 / 3 + 200.0 * 2 / 6) / 4) < 1e-12)
+        #expect(m.mase == 0.375)
+        #expect(m.peakRatioMean == 0.875)
+        #expect(m.peakRatioMin == 0.75)
+        #expect(m.peakCovered == 0.5)
+        #expect(m.peakCoveredP90 == 1)
+        #expect(m.quantileCoverageP90 == 1)
+    }
+
+    @Test func originsSkipWindowsWithMissingIntervals() {
+        var missing = Array(repeating: false, count: 12)
+        missing[7] = true
+        #expect(RollingOrigin.origins(missing: missing, start: 4, horizon: 2, step: 1) == [4, 5, 8, 9, 10])
+        #expect(RollingOrigin.origins(missing: missing, start: 4, horizon: 2, step: 3) == [4, 10])
+    }
+
+    @Test func defaultHoldoutFollowsTheProtocol() {
+        #expect(RollingOrigin.defaultHoldout(count: 336, perDay: 24) == 72)
+        #expect(RollingOrigin.defaultHoldout(count: 2016, perDay: 144) == 432)
+        #expect(RollingOrigin.defaultHoldout(count: 35 * 24, perDay: 24) == 168)
+        #expect(RollingOrigin.defaultValidationHoldout(count: 264, perDay: 24, horizon: 24) == 72)
+        #expect(RollingOrigin.defaultValidationHoldout(count: 108, perDay: 144, horizon: 2) == 22)
+    }
+
+    /// y = t on a 6-hour grid (4 intervals a day): seasonal naive errors are known in closed form.
+    @Test func evaluationOfALinearSeriesMatchesHandComputedMetrics() throws {
+        let n = 20
+        let series = LoadSeries(name: "linear", timestamps: (0..<n).map { 1_704_067_200 + Double($0) * 21_600 }, interval: 21_600,
+                                values: (0..<n).map(Double.init))
+        var options = ForecasterOptions(horizon: 2)
+        options.useLSTM = false
+        let e = try RollingOriginEvaluation.run(series, holdout: 4, step: 1, options: options)
+        #expect(e.t0 == 16)
+        #expect(e.origins == [16, 17, 18])
+        #expect(e.season == 4)
+        #expect(e.maseScale == 4)                              // |y(t) − y(t − 4)| = 4
+        let sn4 = e.methods.first { $0.name == "SeasonalNaive4" }!.metrics
+        #expect(sn4.mae == 4)
+        #expect(sn4.mase == 1)
+        let sn1 = e.methods.first { $0.name == "SeasonalNaive1" }!.metrics
+        #expect(sn1.mae == 1.5)                                // errors 1 and 2 at every origin
+        #expect(sn1.mase == 0.375)
+        var smape = 0.0
+        for o in [16.0, 17, 18] {
+            let first: Double = 200 / (2 * o - 1)      // actual o, forecast o − 1
+            let second: Double = 400 / (2 * o)         // actual o + 1, forecast o − 1
+            smape += (first + second) / 6
+        }
+        #expect(abs(sn1.smape - smape) < 1e-12)
+        #expect(sn1.peakRatioMean < 1)
+        #expect(sn1.peakCovered == 0)
+        #expect(!e.methods.contains { $0.name == "SeasonalNaive28" })   // a week needs more history than exists
+        #expect(e.methods.contains { $0.name == e.selected })
+    }
+}

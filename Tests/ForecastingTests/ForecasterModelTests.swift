@@ -1,0 +1,101 @@
+import Foundation
+import SimulationCore
+import Testing
+@testable import Forecasting
+@testable import Workload
+
+@Suite struct ForecasterModelTests {
+    /// A small daily-seasonal series on a 6-hour grid with noise.
+    func series(days: Int, seed: UInt64) -> LoadSeries {
+        var rng = RandomStream(seed: seed)
+        let pattern: [Double] = [40, 90, 120, 70]
+        let n = days * 4
+        return LoadSeries(name: "toy", timestamps: (0..<n).map { 1_704_067_200 + Double($0) * 21_600 }, interval: 21_600,
+                          values: (0..<n).map { pattern[$0 % 4] * (0.9 + 0.2 * rng.nextUniform()) })
+    }
+
+    func tinyOptions() -> ForecasterOptions {
+        var o = ForecasterOptions(horizon: 2)
+        o.hiddenSize = 8
+        o.window = 8
+        o.maxEpochs = 4
+        o.seed = 3
+        o.members = 2
+        return o
+    }
+
+    @Test func trainingIsDeterministicForASeed() throws {
+        let s = series(days: 40, seed: 1)
+        var settings = LSTMSettings(window: 8, horizon: 2)
+        settings.hiddenSize = 8
+        settings.maxEpochs = 3
+        settings.seed = 9
+        settings.members = 2
+        let a = try LSTMForecaster.train(series: [s], season: 4, settings: settings).0
+        let b = try LSTMForecaster.train(series: [s], season: 4, settings: settings).0
+        #expect(a.networks.map(\.parameters) == b.networks.map(\.parameters))
+        settings.seed = 10
+        let c = try LSTMForecaster.train(series: [s], season: 4, settings: settings).0
+        #expect(a.networks.map(\.parameters) != c.networks.map(\.parameters))
+    }
+
+    @Test func modelFileRoundTripsAndPredicts() throws {
+        let s = series(days: 40, seed: 2)
+        let (model, _) = try ForecasterModel.train(histories: [s], options: tinyOptions())
+        #expect(model.methods.map(\.name).contains("LSTM"))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fc-\(getpid()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try model.save(path: path)
+        let loaded = try ForecasterModel.load(path: path)
+        #expect(loaded == model)
+        let f = try loaded.forecast(s, horizon: 2)
+        #expect(f.point.count == 2 && f.values.count == 3)
+        for h in 0..<2 { #expect(f.values[0][h] <= f.values[1][h] && f.values[1][h] <= f.values[2][h]) }
+        let lstm = try loaded.forecast(s, horizon: 1, method: "LSTM")
+        #expect(lstm.point.count == 1)
+    }
+
+    @Test func badRequestsGetPreciseErrors() throws {
+        let s = series(days: 40, seed: 4)
+        var options = tinyOptions()
+        options.useLSTM = false
+        let (model, _) = try ForecasterModel.train(histories: [s], options: options)
+        #expect(throws: ForecastingError.horizonTooLong(requested: 3, supported: 2)) {
+            try model.forecast(s, horizon: 3)
+        }
+        #expect(throws: ForecastingError.self) { try model.forecast(s.prefix(2), horizon: 2, method: "HoltWintersAdditive") }
+        #expect(throws: ForecastingError.self) {
+            try ForecasterModel.train(histories: [s.prefix(6)], options: options)
+        }
+        let message = ForecastingError.horizonTooLong(requested: 48, supported: 24).description
+        #expect(message == "horizon 48 is longer than the model supports (at most 24 intervals; train with --horizon 48 for more)")
+    }
+
+    @Test func exogenousColumnsFeedTheLSTMAndMustMatch() throws {
+        var s = series(days: 30, seed: 5)
+        s.exogenousNames = ["holiday"]
+        s.exogenous = [(0..<s.count).map { $0 % 28 < 4 ? 1 : 0 }]
+        var settings = LSTMSettings(window: 8, horizon: 2)
+        settings.hiddenSize = 8
+        settings.maxEpochs = 2
+        settings.members = 1
+        let (lstm, _) = try LSTMForecaster.train(series: [s], season: 4, settings: settings)
+        #expect(lstm.networks[0].inputSize == 11)          // count, 9 calendar, 1 exogenous
+        var options = tinyOptions()
+        options.useLSTM = false
+        let (model, _) = try ForecasterModel.train(histories: [s], options: options)
+        let plain = series(days: 30, seed: 5)
+        #expect(throws: ForecastingError.exogenousMismatch(series: "toy", expected: ["holiday"], got: [])) {
+            try model.forecast(plain, horizon: 2)
+        }
+    }
+
+    @Test func aModelFileOfAnotherVersionIsRejected() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fc-v-\(getpid()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(#"{"format": "headroom-forecaster", "version": 99}"#.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: ForecastingError.invalidModelFile(file: path, reason: "version 99, this headroom reads version 1")) {
+            try ForecasterModel.load(path: path)
+        }
+    }
+}
