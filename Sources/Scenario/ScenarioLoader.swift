@@ -385,13 +385,13 @@ struct ScenarioParser {
         let maxQueue = r.int("max_queue", 0...Int.max)
         let timeout = r.duration("queue_timeout", min: 0, allowEqual: false)
         guard let count, let batching else { return nil }
-        if case .none = batching, service == nil, hardware == nil {
+        if case .unbatched = batching, service == nil, hardware == nil {
             reader.fail(r.node, "replicas.service", "missing; policy none needs a service-time distribution (or a hardware profile)")
         }
         if case .dynamic = batching, service == nil, hardware == nil {
             reader.fail(r.node, "replicas.service", "missing; dynamic batching needs a batch service time (or a hardware profile)")
         }
-        let defaultDispatch: ReplicaConfiguration.Dispatch = { if case .none = batching { return .sharedQueue } else { return .roundRobin } }()
+        let defaultDispatch: ReplicaConfiguration.Dispatch = { if case .unbatched = batching { return .sharedQueue } else { return .roundRobin } }()
         return ReplicaConfiguration(count: count, batching: batching, service: service, hardware: hardware,
                                     dispatch: dispatch ?? defaultDispatch, maxQueue: maxQueue, queueTimeout: timeout)
     }
@@ -417,7 +417,7 @@ struct ScenarioParser {
                                                   fidelity: b.value("fidelity", "iteration or multistep") { ContinuousBatching.Fidelity(rawValue: $0) } ?? c.fidelity,
                                                   paddedPrefill: b.value("prefill_budget", "summed or padded") { ["summed": false, "padded": true][$0] } ?? c.paddedPrefill))
         default:
-            return BatchingPolicy.none
+            return .unbatched
         }
     }
 }

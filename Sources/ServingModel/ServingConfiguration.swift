@@ -70,7 +70,7 @@ public struct TraceReplay: Sendable, Equatable {
     /// ⌊x⌋ times plus once more with probability x − ⌊x⌋, copies at the
     /// same instant.
     public var rateScale: Double
-    /// Cap on prompt + output tokens (prompt trimmed first).
+    /// Cap on prompt + output tokens (excess removed from both in proportion).
     public var maxTotalTokens: Int?
 
     /// A replay.

@@ -25,7 +25,7 @@ public struct ServingRun {
         let needsProfile: Bool
         switch configuration.replicas.batching {
         case .continuous: needsProfile = true
-        case .none, .dynamic: needsProfile = configuration.replicas.service == nil
+        case .unbatched, .dynamic: needsProfile = configuration.replicas.service == nil
         }
         if needsProfile && configuration.replicas.hardware == nil {
             throw ServingModelError(key: "replicas", "policy '\(configuration.replicas.batching.name)' needs replicas.hardware (or replicas.service for none/dynamic)")

@@ -215,7 +215,7 @@ public struct ServingSimulation: SimulationModel {
 
     func roomLimit() -> Int {
         switch configuration.replicas.batching {
-        case .none: return 1
+        case .unbatched: return 1
         case .dynamic(let d): return d.maxBatchSize
         case .continuous(let c): return c.maxNumSeqs
         }
@@ -308,7 +308,7 @@ public struct ServingSimulation: SimulationModel {
     /// Starts work on an idle replica, by policy.
     mutating func kick(replica r: Int, scheduler: inout Scheduler<Event>) {
         switch configuration.replicas.batching {
-        case .none: if !replicas[r].busy { startService(replica: r, scheduler: &scheduler) }
+        case .unbatched: if !replicas[r].busy { startService(replica: r, scheduler: &scheduler) }
         case .dynamic(let d): if !replicas[r].busy { startBatchIfReady(replica: r, policy: d, scheduler: &scheduler) }
         case .continuous(let c):
             if replicas[r].inFlight == 0 {

@@ -19,7 +19,7 @@ struct Replay: ParsableCommand {
     var rateScale: String = "1"
     @Option(name: .customLong("time-scale"), help: "Multiply every timestamp (2 = half speed).")
     var timeScale: String = "1"
-    @Option(name: .customLong("max-total-tokens"), help: "Cap prompt + output tokens (prompt trimmed first).")
+    @Option(name: .customLong("max-total-tokens"), help: "Cap prompt + output tokens (excess removed from both in proportion).")
     var maxTotalTokens: Int?
     @Option(help: "Override the simulated duration (default: the trace's span, or the scenario's duration if shorter).")
     var duration: String?

@@ -41,7 +41,7 @@ import Testing
         #expect(c.duration == 7200)
         #expect(c.warmup == 600)
         #expect(c.replicas.count == 8)
-        #expect(c.replicas.batching == .none)
+        #expect(c.replicas.batching == .unbatched)
         #expect(c.replicas.service == .exponential(mean: 0.010))
         #expect(c.replicas.dispatch == .sharedQueue)
         guard case .processes(let ps) = c.arrivals else { Issue.record("expected processes"); return }

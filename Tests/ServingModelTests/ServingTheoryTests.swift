@@ -11,7 +11,7 @@ import Workload
         ServingConfiguration(name: "t", seed: seed, duration: duration, warmup: 120,
                              arrivals: .processes([.poisson(rate: rate)]),
                              sizes: RequestSizes(.fixed(RequestSize(prompt: 1, output: 1))),
-                             replicas: ReplicaConfiguration(count: replicas, batching: .none, service: service))
+                             replicas: ReplicaConfiguration(count: replicas, batching: .unbatched, service: service))
     }
 
     static func run(_ c: ServingConfiguration) throws -> (ServingResult, ServingMetrics) {

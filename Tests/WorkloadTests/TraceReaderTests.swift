@@ -65,7 +65,10 @@ import Testing
             let s = sizes.sample(&rng)
             #expect(s.prompt + s.output <= 4096 && s.prompt >= 1 && s.output >= 1)
         }
-        #expect(sizes.cap(RequestSize(prompt: 5000, output: 100)) == RequestSize(prompt: 3996, output: 100))
-        #expect(sizes.cap(RequestSize(prompt: 10, output: 5000)) == RequestSize(prompt: 1, output: 4095))
+        // Excess 1,004 split 5000:100, each share rounded up: 985 and 20.
+        #expect(sizes.cap(RequestSize(prompt: 5000, output: 100)) == RequestSize(prompt: 4015, output: 80))
+        // Excess 914 split 10:5000: 2 and 913.
+        #expect(sizes.cap(RequestSize(prompt: 10, output: 5000)) == RequestSize(prompt: 8, output: 4087))
+        #expect(sizes.cap(RequestSize(prompt: 100, output: 100)) == RequestSize(prompt: 100, output: 100))
     }
 }

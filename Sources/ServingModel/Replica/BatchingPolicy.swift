@@ -2,10 +2,10 @@ import SimulationCore
 
 /// How a replica groups requests.
 public enum BatchingPolicy: Sendable, Equatable {
-    /// One request at a time; its service time comes from the replica's
+    /// One request at a time (scenario `policy: none`); its service time comes from the replica's
     /// service distribution (or the hardware profile). How M/M/c and M/G/c
     /// models are expressed.
-    case none
+    case unbatched
     /// Request-level batching as in Triton's dynamic batcher.
     case dynamic(DynamicBatching)
     /// Iteration-level (continuous) batching as in vLLM.
@@ -14,7 +14,7 @@ public enum BatchingPolicy: Sendable, Equatable {
     /// The policy's name as scenarios spell it.
     public var name: String {
         switch self {
-        case .none: return "none"
+        case .unbatched: return "none"
         case .dynamic: return "dynamic"
         case .continuous: return "continuous"
         }

@@ -15,9 +15,10 @@ public struct RequestSize: Sendable, Equatable {
 
 /// How large requests are: fixed, drawn from fitted distributions, or drawn
 /// jointly (prompt and output together, keeping their correlation) from the
-/// rows of a real trace. An optional cap on prompt + output trims the prompt
-/// first, as Vidur's trace length generator does, so capped traces compare
-/// side by side with it.
+/// rows of a real trace. An optional cap on prompt + output removes the
+/// excess from both in proportion (rounded up, at least 1 token left each),
+/// as Vidur's trace length generator does, so capped traces compare side by
+/// side with it.
 public struct RequestSizes: Sendable, Equatable {
     /// Where sizes come from.
     public enum Source: Sendable, Equatable {
@@ -64,12 +65,16 @@ public struct RequestSizes: Sendable, Equatable {
         return cap(size)
     }
 
-    /// Applies the cap: the prompt shrinks first, then the output.
+    /// Applies the cap: the excess comes off prompt and output in
+    /// proportion to their sizes, each share rounded up.
     @inlinable
     public func cap(_ size: RequestSize) -> RequestSize {
         guard let maxTotal = maxTotalTokens, size.prompt + size.output > maxTotal else { return size }
-        let output = min(size.output, maxTotal - 1)
-        return RequestSize(prompt: max(1, maxTotal - output), output: output)
+        let total = Double(size.prompt + size.output)
+        let excess = Double(size.prompt + size.output - maxTotal)
+        let prompt = size.prompt - Int((excess * Double(size.prompt) / total).rounded(.up))
+        let output = size.output - Int((excess * Double(size.output) / total).rounded(.up))
+        return RequestSize(prompt: max(1, prompt), output: max(1, output))
     }
 
     /// Mean prompt and output tokens (exact for fixed and empirical; from
