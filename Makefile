@@ -19,9 +19,15 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product headroom
 
-## The main job: the richest end-to-end run the tool has.
+## The main job (until the planner exists): a simulated day of ServeGen
+## m-large traffic on a 16-replica Llama-2-7B cluster, with its time series
+## written to out/, then tomorrow's hourly load forecast for m-large.
 run: build
-	$(BIN) bench engine
+	@mkdir -p out
+	$(BIN) simulate examples/servegen-day.yaml --timeseries out/servegen-day-timeseries.csv
+	@echo
+	$(BIN) forecast predict --model models/forecasters/servegen-hourly.json \
+		--history ../shared/data/traces/servegen_m-large_per_hour.csv --horizon 24
 
 test: deps
 	$(SWIFT) build --build-tests
@@ -29,6 +35,8 @@ test: deps
 
 bench: build
 	$(BIN) bench engine
+	$(BIN) bench serving
+	$(BIN) bench forecast
 
 clean:
 	rm -rf .build

@@ -21,6 +21,14 @@ public enum NumberFormatting {
         return fixed(value, decimals: min(decimals, 9))
     }
 
+    /// The shortest text that reads back as the same value, integral values
+    /// without a decimal point: for CSV files.
+    public static func compact(_ value: Double) -> String {
+        guard value.isFinite else { return significant(value) }
+        if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
+        return "\(value)"
+    }
+
     /// A value with a fixed number of decimals (round half away from zero).
     public static func fixed(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return significant(value) }

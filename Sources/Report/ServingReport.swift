@@ -30,11 +30,11 @@ public enum ServingReport {
         var out = "t_start,t_end,offered,completed,rejected,timed_out,output_tokens,mean_ttft,mean_e2e,slo_met,waiting,running,busy_replicas,kv_use\n"
         for b in 0..<bins {
             let done = s.completed.value(inBin: b)
-            func mean(_ c: TimeBinnedCounter) -> String { done > 0 ? NumberFormatting.significant(c.value(inBin: b) / done, digits: 6) : "" }
-            func gauge(_ xs: [Double]) -> String { b < xs.count ? NumberFormatting.significant(xs[b], digits: 6) : "" }
+            func mean(_ c: TimeBinnedCounter) -> String { done > 0 ? NumberFormatting.compact(c.value(inBin: b) / done) : "" }
+            func gauge(_ xs: [Double]) -> String { b < xs.count ? NumberFormatting.compact(xs[b]) : "" }
             let cells: [String] = [
-                NumberFormatting.significant(Double(b) * s.interval, digits: 9),
-                NumberFormatting.significant(min(Double(b + 1) * s.interval, duration), digits: 9),
+                NumberFormatting.compact(Double(b) * s.interval),
+                NumberFormatting.compact(min(Double(b + 1) * s.interval, duration)),
                 String(Int(s.offered.value(inBin: b))), String(Int(done)),
                 String(Int(s.rejected.value(inBin: b))), String(Int(s.timedOut.value(inBin: b))),
                 String(Int(s.outputTokens.value(inBin: b))), mean(s.ttftSum), mean(s.e2eSum),

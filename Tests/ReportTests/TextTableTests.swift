@@ -22,6 +22,8 @@ import Testing
         #expect(NumberFormatting.duration(0.00042) == "420µs")
         #expect(NumberFormatting.duration(0.25) == "250ms")
         #expect(NumberFormatting.duration(90) == "90.0s")
+        #expect(NumberFormatting.compact(600) == "600")
+        #expect(NumberFormatting.compact(0.1) == "0.1")
     }
 
     @Test func jsonKeysAreSnakeCaseAndSorted() throws {
