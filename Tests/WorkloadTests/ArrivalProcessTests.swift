@@ -119,3 +119,26 @@ enum TestData {
         return path
     }
 }
+
+@Suite struct ServeGenClientsTests {
+    @Test func loadsEveryClientAndKeepsTheAggregateRate() throws {
+        let clients = try ServeGenClients.load(path: TestData.shared("data/traces/servegen_deepseek-r1_client_windows.csv.gz"))
+        #expect(clients.count == 73)
+        #expect(clients.allSatisfy { $0.width == 600 })
+        // The derived per-10-min file sums rate_rps over clients: window 0.
+        let series = try LoadSeriesCSV.read(path: TestData.shared("data/traces/servegen_deepseek-r1_per_10min.csv"))
+        let window0 = clients.reduce(0.0) { $0 + ($1.rates.first ?? 0) }
+        #expect(abs(window0 * 600 - series.values[0]) < 1e-6 * series.values[0])
+    }
+
+    @Test func malformedRowsAreNamed() throws {
+        let path = try TestData.write("client_id,window_start_s,rate_rps,cv,iat_dist,iat_param1,iat_param2\n0,0,1.5,2,Weibull,0.5,1\n0,600,fast,2,Weibull,0.5,1\n")
+        do {
+            _ = try ServeGenClients.load(path: path)
+            Issue.record("expected an error")
+        } catch let e as WorkloadError {
+            #expect(e.location == path + ":3", "\(e)")
+            #expect(e.message.contains("rate_rps"), "\(e)")
+        }
+    }
+}
