@@ -71,6 +71,14 @@ let package = Package(
         ),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Workload", "SimulationCore"]),
 
+        // The capacity planner: SLA-driven replica search verified by simulation.
+        .target(
+            name: "CapacityPlanning",
+            dependencies: ["ServingModel", "Workload", "SimulationCore"],
+            swiftSettings: optimised
+        ),
+        .testTarget(name: "CapacityPlanningTests", dependencies: ["CapacityPlanning", "Scenario"]),
+
         // The command-line tool: one file per subcommand.
         .executableTarget(
             name: "headroom",
@@ -81,6 +89,7 @@ let package = Package(
                 "Scenario",
                 "Report",
                 "Forecasting",
+                "CapacityPlanning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimised

@@ -9,7 +9,7 @@ struct Headroom: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "headroom",
         abstract: "Simulate, forecast and plan capacity for LLM inference services.",
-        subcommands: [Simulate.self, Replay.self, Validate.self, Forecast.self, Bench.self]
+        subcommands: [Simulate.self, Replay.self, Validate.self, Forecast.self, Plan.self, Bench.self]
     )
 
     /// Runs the command; user mistakes print one line on stderr and exit
@@ -18,6 +18,8 @@ struct Headroom: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)  // the command already explained itself
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }  // --help, --version

@@ -1,0 +1,92 @@
+
+/// Service-level targets a run must meet; the Scenario module parses them
+/// from one readable string such as `p99_ttft<=2s,p99_tpot<=150ms,error_rate<=0.1%`.
+///
+/// Terms: `mean|p50|p90|p99|p999` of `queue_wait|ttft|tpot|e2e` with `<=` and
+/// a duration; `error_rate<=X%` (rejected + timed out, over offered);
+/// `availability>=X%` (completed over offered, requests still in flight at
+/// the end left out); `goodput>=X%` (completions meeting the scenario's
+/// per-request `slo`, over offered). `default` is the seeds' SLA:
+/// availability >= 99.95%, p99 e2e <= 500 ms, error rate <= 0.1%.
+public struct SLA: Sendable, Equatable, CustomStringConvertible {
+    /// One target.
+    public enum Target: Sendable, Equatable {
+        /// A latency statistic at most `seconds`.
+        case latency(statistic: Statistic, metric: Metric, seconds: Double)
+        /// Error rate at most this fraction.
+        case errorRate(Double)
+        /// Availability at least this fraction.
+        case availability(Double)
+        /// Goodput share at least this fraction.
+        case goodput(Double)
+    }
+
+    /// Which summary of a latency.
+    public enum Statistic: String, Sendable, CaseIterable {
+        case mean, p50, p90, p99, p999
+    }
+
+    /// Which latency.
+    public enum Metric: String, Sendable, CaseIterable {
+        case queueWait = "queue_wait", ttft, tpot, e2e
+    }
+
+    /// The targets, all of which must hold.
+    public var targets: [Target]
+
+    /// The seeds' default SLA.
+    public static let seedsDefault = SLA(targets: [.availability(0.9995), .latency(statistic: .p99, metric: .e2e, seconds: 0.5), .errorRate(0.001)])
+
+    /// Targets given directly.
+    public init(targets: [Target]) {
+        self.targets = targets
+    }
+
+    public var description: String {
+        targets.map { t in
+            switch t {
+            case .latency(let s, let m, let sec): return "\(s.rawValue)_\(m.rawValue)<=\(sec)s"
+            case .errorRate(let f): return "error_rate<=\(f * 100)%"
+            case .availability(let f): return "availability>=\(f * 100)%"
+            case .goodput(let f): return "goodput>=\(f * 100)%"
+            }
+        }.joined(separator: ",")
+    }
+
+    /// The value of a target's quantity in a run (seconds or a fraction).
+    public static func value(of target: Target, in r: ServingResult) -> Double {
+        switch target {
+        case .latency(let stat, let metric, _):
+            let l: LatencySummary
+            switch metric {
+            case .queueWait: l = r.latencySeconds.queueWait
+            case .ttft: l = r.latencySeconds.ttft
+            case .tpot: l = r.latencySeconds.tpot
+            case .e2e: l = r.latencySeconds.e2e
+            }
+            switch stat {
+            case .mean: return l.mean
+            case .p50: return l.p50
+            case .p90: return l.p90
+            case .p99: return l.p99
+            case .p999: return l.p999
+            }
+        case .errorRate:
+            return r.requests.offered > 0 ? Double(r.requests.rejected + r.requests.timedOut) / Double(r.requests.offered) : 0
+        case .availability:
+            let decided = r.requests.offered - r.requests.unfinished
+            return decided > 0 ? Double(r.requests.completed) / Double(decided) : 1
+        case .goodput:
+            return r.requests.offered > 0 ? r.goodputRequestsPerSecond * r.measuredSeconds / Double(r.requests.offered) : 1
+        }
+    }
+
+    /// Whether `value` meets the target.
+    public static func meets(_ target: Target, _ value: Double) -> Bool {
+        switch target {
+        case .latency(_, _, let limit): return value <= limit
+        case .errorRate(let limit): return value <= limit
+        case .availability(let floor), .goodput(let floor): return value >= floor
+        }
+    }
+}
