@@ -1,3 +1,4 @@
+import Foundation
 import ServingModel
 
 /// Writes a ``HardwareProfile`` as `headroom-hardware/1` YAML that
@@ -62,9 +63,9 @@ public enum HardwareProfileWriter {
         if let fit {
             lines.append("fit:")
             lines.append("  rows: \(fit.rows)")
-            lines.append("  mape: \(number(fit.mape))")
-            if let p95 = fit.p95APE { lines.append("  p95_ape: \(number(p95))") }
-            lines.append("  max_ape: \(number(fit.maxAPE))")
+            lines.append("  mape: \(fraction(fit.mape))")
+            if let p95 = fit.p95APE { lines.append("  p95_ape: \(fraction(p95))") }
+            lines.append("  max_ape: \(fraction(fit.maxAPE))")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -88,6 +89,11 @@ public enum HardwareProfileWriter {
             }
         }
         return out + "\""
+    }
+
+    /// An error fraction to 4 decimals (`0.0201` = 2.01%), as the bundled profiles state theirs.
+    static func fraction(_ value: Double) -> String {
+        String(format: "%.4f", value)
     }
 
     /// A finite number in its shortest round-tripping form (`0.0`, `2.5`, `6.695428e-05`).
