@@ -20,7 +20,7 @@ import Testing
             shapes.append((chunk, decodes, decodes * 900, IterationTimeModel.prefillPairs(chunk: chunk, prior: 512)))
         }
         return shapes.enumerated().map { i, s in
-            let t = model.iterationTime(tokens: s.prefill + s.decode, kvTokens: s.kv, prefillPairs: s.pairs)
+            let t = model.stageTime(tokens: s.prefill + s.decode, kvTokens: s.kv, prefillPairs: s.pairs)
             return IterationTimeFit.Sample(prefillTokens: s.prefill, decodeSequences: s.decode, kvTokens: s.kv,
                                            prefillPairs: s.pairs, seconds: t * noise(i))
         }

@@ -81,10 +81,8 @@ public struct IterationTimeFit: Sendable, Equatable {
 
         /// The errors of `model` (one stage, speed factor included) on `samples`.
         public init(model: IterationTimeModel, samples: [Sample]) {
-            var stage = model
-            stage.pipelineStages = 1
             let apes = samples.map { s in
-                abs(stage.iterationTime(tokens: s.tokens, kvTokens: s.kvTokens, prefillPairs: s.prefillPairs) - s.seconds) / s.seconds
+                abs(model.stageTime(tokens: s.tokens, kvTokens: s.kvTokens, prefillPairs: s.prefillPairs) - s.seconds) / s.seconds
             }.sorted()
             rows = apes.count
             mape = apes.isEmpty ? 0 : apes.reduce(0, +) / Double(apes.count)
