@@ -28,7 +28,7 @@ import Workload
 /// ```
 public struct ServingCalibration: Sendable {
     /// A latency that a deployment reports.
-    public enum Metric: String, Sendable, CaseIterable, Codable {
+    public enum Metric: String, Sendable, CaseIterable {
         /// Time to first token.
         case ttft
         /// Time per output token after the first.
@@ -36,7 +36,7 @@ public struct ServingCalibration: Sendable {
     }
 
     /// A percentile of a latency summary.
-    public enum Percentile: String, Sendable, CaseIterable, Codable {
+    public enum Percentile: String, Sendable, CaseIterable {
         /// Median.
         case p50
         /// 90th percentile.
@@ -58,7 +58,7 @@ public struct ServingCalibration: Sendable {
     }
 
     /// One measured percentile.
-    public struct Target: Sendable, Equatable, Codable {
+    public struct Target: Sendable, Equatable {
         /// The latency.
         public var metric: Metric
         /// Which percentile.
@@ -126,7 +126,7 @@ public struct ServingCalibration: Sendable {
     }
 
     /// A target beside its simulated value.
-    public struct Comparison: Sendable, Equatable, Codable {
+    public struct Comparison: Sendable, Equatable {
         /// The measured percentile.
         public var target: Target
         /// The simulated value (s); the run's duration when no request completed.
@@ -137,7 +137,7 @@ public struct ServingCalibration: Sendable {
     }
 
     /// One observation row after the fit.
-    public struct RowResult: Sendable, Equatable, Codable {
+    public struct RowResult: Sendable, Equatable {
         /// Offered request rate (requests per second).
         public var offeredRate: Double
         /// Each target beside its simulated value.

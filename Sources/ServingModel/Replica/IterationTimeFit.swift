@@ -59,7 +59,7 @@ public struct IterationTimeFit: Sendable, Equatable {
     }
 
     /// What an iteration does.
-    public enum Kind: String, Sendable, CaseIterable, Codable {
+    public enum Kind: String, Sendable, CaseIterable {
         /// Decode steps only.
         case decode
         /// Prefill chunks only.
