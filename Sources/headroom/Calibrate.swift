@@ -62,8 +62,8 @@ struct Calibrate: ParsableCommand {
         let baseProfile = try base.map { try HardwareProfileLoader.load(path: $0) }
         if let iterations {
             try fitIterations(iterations, base: baseProfile)
-        } else if let observed, let scenario, let baseProfile {
-            try fitObservations(observed, scenario: scenario, base: baseProfile)
+        } else if let observed, let scenario, let base, let baseProfile {
+            try fitObservations(observed, scenario: scenario, basePath: base, base: baseProfile)
         }
     }
 
@@ -175,7 +175,7 @@ struct Calibrate: ParsableCommand {
         }
     }
 
-    func fitObservations(_ path: String, scenario: String, base: HardwareProfile) throws {
+    func fitObservations(_ path: String, scenario: String, basePath: String, base: HardwareProfile) throws {
         let observations = try CalibrationCSV.observations(path: path)
         var config = try ScenarioLoader.load(path: scenario)
         if let duration, let d = Units.duration(duration) {
@@ -192,11 +192,11 @@ struct Calibrate: ParsableCommand {
                                           pipelineParallel: pp, iteration: iteration)
         let fit = try ServingCalibration.fit(configuration: config, base: startProfile, observations: observations, mode: searchMode)
         let text = HardwareProfileWriter.yaml(
-            fit.profile, source: "calibrated by headroom calibrate from \(path) with scenario \(scenario) on base \(self.base ?? "")",
+            fit.profile, source: "calibrated by headroom calibrate from \(path) with scenario \(scenario) on base \(basePath)",
             fit: .init(rows: observations.count, mape: fit.mape, maxAPE: fit.maxAPE))
         try AtomicFile.write(text, to: out)
         if fit.atBound {
-            FileHandle.standardError.write(Data("headroom: warning: a factor stopped at the edge of its search range; the observations may lie outside what scaling \(self.base ?? "the base") can reproduce\n".utf8))
+            FileHandle.standardError.write(Data("headroom: warning: a factor stopped at its bound (1/8 or 8): the observations lie outside what scaling \(basePath) can reproduce\n".utf8))
         }
         switch output.format {
         case .json:
@@ -213,7 +213,7 @@ struct Calibrate: ParsableCommand {
             let factors = searchMode == .single
                 ? "iteration time × \(NumberFormatting.significant(fit.factors.prefill, digits: 4))"
                 : "prefill side × \(NumberFormatting.significant(fit.factors.prefill, digits: 4)), decode side × \(NumberFormatting.significant(fit.factors.decode, digits: 4))"
-            print("\(out): \(fit.profile.name), \(factors) on \(self.base ?? "")")
+            print("\(out): \(fit.profile.name), \(factors) on \(basePath)")
             print("\(fit.evaluations) candidates × \(observations.count) rows simulated; MAPE \(NumberFormatting.fixed(100 * fit.mape, decimals: 1))%, max \(NumberFormatting.fixed(100 * fit.maxAPE, decimals: 1))%")
             print()
             var t = TextTable(header: ["offered_rps", "target", "observed", "simulated", "error"])

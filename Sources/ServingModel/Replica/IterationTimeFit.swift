@@ -187,7 +187,7 @@ public struct IterationTimeFit: Sendable, Equatable {
 /// The weighted design of one fit: rows scaled by 1/y (so the target is 1
 /// everywhere) and columns by their norms, for any knee.
 private struct WeightedProblem {
-    /// Per sample: 1/y, T/y, K/y, A/y, T.
+    /// Per sample: 1/y, T, K and A.
     let inverse: [Double], tokens: [Double], kv: [Double], pairs: [Double]
     let fitsCommunication: Bool
 
