@@ -214,7 +214,7 @@ struct Calibrate: ParsableCommand {
                 ? "iteration time × \(NumberFormatting.significant(fit.factors.prefill, digits: 4))"
                 : "prefill side × \(NumberFormatting.significant(fit.factors.prefill, digits: 4)), decode side × \(NumberFormatting.significant(fit.factors.decode, digits: 4))"
             print("\(out): \(fit.profile.name), \(factors) on \(basePath)")
-            print("\(fit.evaluations) candidates × \(observations.count) rows simulated; MAPE \(NumberFormatting.fixed(100 * fit.mape, decimals: 1))%, max \(NumberFormatting.fixed(100 * fit.maxAPE, decimals: 1))%")
+            print("\(fit.evaluations) candidates × \(observations.count) row\(observations.count == 1 ? "" : "s") simulated; MAPE \(NumberFormatting.fixed(100 * fit.mape, decimals: 1))%, max \(NumberFormatting.fixed(100 * fit.maxAPE, decimals: 1))%")
             print()
             var t = TextTable(header: ["offered_rps", "target", "observed", "simulated", "error"])
             for r in fit.rows {
