@@ -1,0 +1,310 @@
+import Foundation
+import Workload
+
+/// Scale factors on a hardware profile's iteration time that make simulated
+/// latency percentiles match those observed on a real deployment.
+///
+/// Each observation row gives an offered request rate and measured TTFT/TPOT
+/// percentiles. For candidate factors the scenario is simulated once per
+/// row, at that row's rate, with the scenario's fixed seed (common random
+/// numbers: every candidate sees the same arrivals and request sizes), and
+/// the loss is Σ ln(simulated/observed)² over every given percentile of
+/// every row. The search is deterministic:
+///
+/// - ``Mode/single``: one factor on the whole iteration time. From 1, steps
+///   of ×1.4 downhill until the loss rises, then golden-section search on
+///   the log-factor in that bracket, to 1%.
+/// - ``Mode/split``: that fit as the start, then coordinate search: the
+///   same line search on the prefill-side factor (perToken, perPrefillPair,
+///   perTokenComm), then on the decode-side factor (fixed, linearFloor,
+///   perKVToken); twice, with steps of ×1.25, then ×1.1.
+///
+/// Every factor stays within [1/8, 8].
+///
+/// ```swift
+/// let fit = try ServingCalibration.fit(configuration: scenario, base: profile,
+///                                      observations: rows, mode: .single)
+/// print(fit.factors, fit.mape)
+/// ```
+public struct ServingCalibration: Sendable {
+    /// A latency that a deployment reports.
+    public enum Metric: String, Sendable, CaseIterable {
+        /// Time to first token.
+        case ttft
+        /// Time per output token after the first.
+        case tpot
+    }
+
+    /// A percentile of a latency summary.
+    public enum Percentile: String, Sendable, CaseIterable {
+        /// Median.
+        case p50
+        /// 90th percentile.
+        case p90
+        /// 99th percentile.
+        case p99
+        /// 99.9th percentile.
+        case p999
+
+        /// This percentile of `summary`.
+        public func value(in summary: LatencySummary) -> Double {
+            switch self {
+            case .p50: return summary.p50
+            case .p90: return summary.p90
+            case .p99: return summary.p99
+            case .p999: return summary.p999
+            }
+        }
+    }
+
+    /// One measured percentile.
+    public struct Target: Sendable, Equatable {
+        /// The latency.
+        public var metric: Metric
+        /// Which percentile.
+        public var percentile: Percentile
+        /// Its measured value (s).
+        public var seconds: Double
+
+        /// A measured percentile.
+        public init(metric: Metric, percentile: Percentile, seconds: Double) {
+            self.metric = metric
+            self.percentile = percentile
+            self.seconds = seconds
+        }
+
+        /// The column name, e.g. `ttft_p50`.
+        public var name: String { "\(metric.rawValue)_\(percentile.rawValue)" }
+    }
+
+    /// Latencies measured on the deployment at one offered load.
+    public struct Observation: Sendable, Equatable {
+        /// Offered request rate (requests per second).
+        public var offeredRate: Double
+        /// The measured percentiles.
+        public var targets: [Target]
+
+        /// An observation row.
+        public init(offeredRate: Double, targets: [Target]) {
+            self.offeredRate = offeredRate
+            self.targets = targets
+        }
+    }
+
+    /// Which factors are searched.
+    public enum Mode: String, Sendable, CaseIterable, Codable {
+        /// One factor on the whole iteration time.
+        case single
+        /// A prefill-side and a decode-side factor.
+        case split
+    }
+
+    /// Multiplicative factors on the base profile's coefficients.
+    public struct Factors: Sendable, Hashable, Codable {
+        /// On perToken, perPrefillPair and perTokenComm (work per batched token).
+        public var prefill: Double
+        /// On fixed, linearFloor and perKVToken (per-iteration and decode work).
+        public var decode: Double
+
+        /// Factors.
+        public init(prefill: Double, decode: Double) {
+            self.prefill = prefill
+            self.decode = decode
+        }
+
+        /// `model` with its coefficients scaled.
+        public func apply(to model: IterationTimeModel) -> IterationTimeModel {
+            var m = model
+            m.fixed *= decode
+            m.linearFloor *= decode
+            m.perKVToken *= decode
+            m.perToken *= prefill
+            m.perPrefillPair *= prefill
+            m.perTokenComm *= prefill
+            return m
+        }
+    }
+
+    /// A target beside its simulated value.
+    public struct Comparison: Sendable, Equatable {
+        /// The measured percentile.
+        public var target: Target
+        /// The simulated value (s); the run's duration when no request completed.
+        public var simulated: Double
+
+        /// Relative error `simulated/observed − 1`.
+        public var relativeError: Double { simulated / target.seconds - 1 }
+    }
+
+    /// One observation row after the fit.
+    public struct RowResult: Sendable, Equatable {
+        /// Offered request rate (requests per second).
+        public var offeredRate: Double
+        /// Each target beside its simulated value.
+        public var comparisons: [Comparison]
+        /// Requests completed in the row's simulation (measured window).
+        public var completed: Int
+    }
+
+    /// The fitted factors (both equal in ``Mode/single``).
+    public var factors: Factors
+    /// The base profile with the factors applied.
+    public var profile: HardwareProfile
+    /// Every row at the fitted factors.
+    public var rows: [RowResult]
+    /// Candidate factor sets simulated (each one run per row).
+    public var evaluations: Int
+    /// Whether a fitted factor stopped at 1/8 or 8: the loss still falls
+    /// beyond, so the observations lie outside what scaling the base
+    /// profile within that range can reproduce.
+    public var atBound: Bool
+
+    /// Mean |simulated/observed − 1| over every target.
+    public var mape: Double {
+        let errors = rows.flatMap { $0.comparisons.map { abs($0.relativeError) } }
+        return errors.isEmpty ? 0 : errors.reduce(0, +) / Double(errors.count)
+    }
+
+    /// Largest |simulated/observed − 1| over every target.
+    public var maxAPE: Double {
+        rows.flatMap { $0.comparisons.map { abs($0.relativeError) } }.max() ?? 0
+    }
+
+    /// Fits factors on `base` so `configuration` (workload, batching,
+    /// replicas; its hardware is replaced by `base`) reproduces
+    /// `observations`.
+    ///
+    /// - Throws: ``ServingModelError`` when the configuration does not run
+    ///   on arrival processes (a trace replay fixes its own rate), when
+    ///   there is no observation, or any error of ``ServingRun``.
+    public static func fit(configuration: ServingConfiguration, base: HardwareProfile,
+                           observations: [Observation], mode: Mode) throws -> ServingCalibration {
+        guard !observations.isEmpty else { throw ServingModelError(key: "observations", "need at least one observation row") }
+        guard case .processes(let processes) = configuration.arrivals, !processes.isEmpty else {
+            throw ServingModelError(key: "workload.arrivals", "calibration sets the offered rate of each row, so the scenario needs arrival processes (poisson, renewal, curve, mmpp, servegen), not a trace replay")
+        }
+        let meanRate = processes.reduce(0) { $0 + $1.meanRate }
+        guard meanRate > 0 else { throw ServingModelError(key: "workload.arrivals", "the arrival processes have no mean rate") }
+        var search = Search(configuration: configuration, base: base, processes: processes, meanRate: meanRate,
+                            observations: observations)
+        let single = try search.minimise(from: 0, step: log(1.4)) { Factors(prefill: exp($0), decode: exp($0)) }
+        var best = Factors(prefill: exp(single.u), decode: exp(single.u))
+        var atBound = single.atBound
+        if mode == .split {
+            for step in [log(1.25), log(1.1)] {
+                let d0 = log(best.decode)
+                let p = try search.minimise(from: log(best.prefill), step: step) { Factors(prefill: exp($0), decode: exp(d0)) }
+                let d = try search.minimise(from: d0, step: step) { Factors(prefill: exp(p.u), decode: exp($0)) }
+                best = Factors(prefill: exp(p.u), decode: exp(d.u))
+                atBound = p.atBound || d.atBound
+            }
+        }
+        var profile = base
+        profile.iteration = best.apply(to: base.iteration)
+        let rows = try search.rows(best)
+        return ServingCalibration(factors: best, profile: profile, rows: rows, evaluations: search.cache.count, atBound: atBound)
+    }
+}
+
+/// The simulations behind a calibration, memoised by factors.
+private struct Search {
+    let configuration: ServingConfiguration
+    let base: HardwareProfile
+    let processes: [ArrivalProcess]
+    let meanRate: Double
+    let observations: [ServingCalibration.Observation]
+    /// Loss and rows of every factor set simulated so far.
+    var cache: [ServingCalibration.Factors: (loss: Double, rows: [ServingCalibration.RowResult])] = [:]
+
+    init(configuration: ServingConfiguration, base: HardwareProfile, processes: [ArrivalProcess], meanRate: Double,
+         observations: [ServingCalibration.Observation]) {
+        self.configuration = configuration
+        self.base = base
+        self.processes = processes
+        self.meanRate = meanRate
+        self.observations = observations
+    }
+
+    /// Every row simulated at `factors`.
+    mutating func rows(_ factors: ServingCalibration.Factors) throws -> [ServingCalibration.RowResult] {
+        try evaluate(factors).rows
+    }
+
+    /// Σ ln(simulated/observed)² at `factors`, and the rows.
+    mutating func evaluate(_ factors: ServingCalibration.Factors) throws -> (loss: Double, rows: [ServingCalibration.RowResult]) {
+        if let hit = cache[factors] { return hit }
+        var profile = base
+        profile.iteration = factors.apply(to: base.iteration)
+        var loss = 0.0
+        var rows: [ServingCalibration.RowResult] = []
+        for observation in observations {
+            var c = configuration
+            c.replicas.hardware = profile
+            c.arrivals = .processes(processes.map { $0.scaled(by: observation.offeredRate / meanRate) })
+            let (result, _) = try ServingRun(configuration: c).execute()
+            let comparisons = observation.targets.map { target -> ServingCalibration.Comparison in
+                let summary = target.metric == .ttft ? result.latencySeconds.ttft : result.latencySeconds.tpot
+                let simulated = summary.count > 0 ? target.percentile.value(in: summary) : c.duration
+                return ServingCalibration.Comparison(target: target, simulated: max(simulated, 1e-9))
+            }
+            loss += comparisons.reduce(0) { $0 + pow(log($1.simulated / $1.target.seconds), 2) }
+            rows.append(.init(offeredRate: observation.offeredRate, comparisons: comparisons, completed: result.requests.completed))
+        }
+        cache[factors] = (loss, rows)
+        return (loss, rows)
+    }
+
+    /// Factors are searched within [1/8, 8].
+    static let bound = log(8.0)
+    /// Golden-section search stops when the bracket is this narrow (1% in the factor).
+    static let tolerance = 0.01
+
+    /// The log-factor minimising the loss of `factors(u)`: from `u0`, steps
+    /// of `step` downhill until the loss rises or the bound is reached,
+    /// then golden-section search on the bracket around the lowest point
+    /// down to ``tolerance``; `atBound` when the result lies within the
+    /// tolerance of ±``bound``.
+    mutating func minimise(from u0: Double, step: Double,
+                           _ factors: (Double) -> ServingCalibration.Factors) throws -> (u: Double, atBound: Bool) {
+        let bound = Self.bound
+        func loss(_ u: Double) throws -> Double { try evaluate(factors(u)).loss }
+        var centre = (u: u0, loss: try loss(u0))
+        var a = max(u0 - step, -bound), b = min(u0 + step, bound)
+        let up = try loss(b)
+        let direction: Double
+        if up < centre.loss {
+            direction = 1
+        } else {
+            let down = try loss(a)
+            direction = down < centre.loss ? -1 : 0
+        }
+        if direction != 0 {
+            // Walk downhill; the bracket is the points either side of the lowest.
+            var previous = centre.u
+            var next = direction > 0 ? b : a
+            var nextLoss = try loss(next)
+            while nextLoss < centre.loss {
+                previous = centre.u
+                centre = (next, nextLoss)
+                if abs(next) >= bound { break }
+                next = min(max(next + direction * step, -bound), bound)
+                nextLoss = try loss(next)
+            }
+            (a, b) = (min(previous, next), max(previous, next))
+        }
+        let ratio = (sqrt(5.0) - 1) / 2
+        var c = b - ratio * (b - a), d = a + ratio * (b - a)
+        var fc = try loss(c), fd = try loss(d)
+        while b - a > Self.tolerance {
+            if fc < fd {
+                b = d; d = c; fd = fc
+                c = b - ratio * (b - a); fc = try loss(c)
+            } else {
+                a = c; c = d; fc = fd
+                d = a + ratio * (b - a); fd = try loss(d)
+            }
+        }
+        for (u, l) in [(c, fc), (d, fd)] where l < centre.loss { centre = (u, l) }
+        return (centre.u, bound - abs(centre.u) < Self.tolerance)
+    }
+}
