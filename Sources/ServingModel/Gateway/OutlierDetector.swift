@@ -1,21 +1,27 @@
 /// Envoy's passive outlier detection by consecutive 5xx
-/// (`outlier_detection.proto`, SEMANTICS.md §2 [src]).
+/// (`outlier_detection.proto`, SEMANTICS.md §2 [src]; the rules below were
+/// read in `source/common/upstream/outlier_detection_impl.cc` at HEAD [src]).
 ///
-/// A host is ejected as soon as it returns `consecutive_5xx` (5) errors in a
-/// row, unless that would eject more than `max_ejection_percent` (10%) of
-/// the hosts; one host can always be ejected. Every `interval` (10 s, sweeps
-/// at `start + k·interval`) the detector returns hosts whose ejection time
-/// `base_ejection_time (30 s) × times ejected`, capped at
-/// `max_ejection_time` (300 s), has passed. Details from Envoy's
-/// `detector_impl.cc` [mem: not in the corpus]: the ejection attempt happens
-/// when the counter reaches the threshold exactly; the counter restarts
-/// after an ejection; a host that is not ejected at a sweep has its ejection
-/// multiplier lowered by one; the percentage check is
-/// `100·(ejected + 1)/hosts ≤ max_ejection_percent`. Not modelled:
-/// enforcement percentages other than the default 100%, gateway-failure
-/// counting (enforcing 0% by default), success-rate and failure-percentage
-/// ejection.
+/// - A host's 5xx counter is incremented per 5xx and cleared by any other
+///   response; when it reaches `consecutive_5xx` (5) exactly, the host is
+///   ejected at once (the counter is then cleared, and cleared again when
+///   the host returns).
+/// - Ejection is allowed if `100·(ejected + 1)/hosts ≤ max_ejection_percent`
+///   (10%). With `alwaysEjectOneHost` a host may also be ejected when none
+///   is: SEMANTICS.md's "at least one host is always ejectable", which is
+///   what older Envoy did ("If no hosts have been ejected, Envoy will eject
+///   the host immediately", `outlier.rst`). At HEAD this is the
+///   `always_eject_one_host` option and it defaults to **false**.
+/// - Each ejection raises the host's back-off multiplier by one while
+///   `multiplier·base_ejection_time < max_ejection_time + base_ejection_time`.
+///   Every `interval` (10 s, sweeps at `start + k·interval`) a host returns
+///   if `min(base_ejection_time (30 s) × multiplier, max_ejection_time
+///   (300 s)) ≤ now − ejection time`; then a host that is in service and has
+///   been back for at least one interval has its multiplier lowered by one.
 ///
+/// Not modelled: `max_ejection_time_jitter` (default 0), enforcement
+/// percentages other than the default 100%, gateway-failure and
+/// local-origin counters, success-rate and failure-percentage ejection.
 /// Calls must come in time order; sweeps due by `now` run first.
 ///
 /// - Complexity: O(1) per response, O(hosts) per sweep.
@@ -30,24 +36,30 @@ public struct OutlierDetector: Sendable, Equatable {
     public let maxEjectionTime: Double
     /// Most hosts ejected at once, in percent (`max_ejection_percent`, 10).
     public let maxEjectionPercent: Double
+    /// Whether one host may be ejected whatever the percentage (see above).
+    public let alwaysEjectOneHost: Bool
     private var consecutive: [Int]
     private var ejectedAt: [Double?]
-    /// The ejection multiplier per host (times ejected in a row).
-    public private(set) var timesEjected: [Int]
+    private var returnedAt: [Double?]
+    /// The ejection back-off multiplier per host (Envoy `ejectTimeBackoff`).
+    public private(set) var multiplier: [Int]
     /// Time of the next sweep.
     public private(set) var nextSweep: Double
 
     /// A detector over `hosts` hosts with Envoy's defaults unless given.
     public init(hosts: Int, consecutive5xx: Int = 5, interval: Double = 10, baseEjectionTime: Double = 30,
-                maxEjectionTime: Double = 300, maxEjectionPercent: Double = 10, start: Double = 0) {
+                maxEjectionTime: Double = 300, maxEjectionPercent: Double = 10, alwaysEjectOneHost: Bool = true,
+                start: Double = 0) {
         self.consecutive5xx = consecutive5xx
         self.interval = interval
         self.baseEjectionTime = baseEjectionTime
         self.maxEjectionTime = maxEjectionTime
         self.maxEjectionPercent = maxEjectionPercent
+        self.alwaysEjectOneHost = alwaysEjectOneHost
         self.consecutive = Array(repeating: 0, count: hosts)
         self.ejectedAt = Array(repeating: nil, count: hosts)
-        self.timesEjected = Array(repeating: 0, count: hosts)
+        self.returnedAt = Array(repeating: nil, count: hosts)
+        self.multiplier = Array(repeating: 0, count: hosts)
         self.nextSweep = start + interval
     }
 
@@ -84,11 +96,12 @@ public struct OutlierDetector: Sendable, Equatable {
         }
         consecutive[host] += 1
         guard consecutive[host] == consecutive5xx, ejectedAt[host] == nil else { return false }
-        let ejected = ejectedCount
-        guard ejected == 0 || 100 * Double(ejected + 1) / Double(consecutive.count) <= maxEjectionPercent else { return false }
-        ejectedAt[host] = now
-        timesEjected[host] += 1
         consecutive[host] = 0
+        let ejected = ejectedCount
+        let withinPercent = 100 * Double(ejected + 1) / Double(ejectedAt.count) <= maxEjectionPercent
+        guard withinPercent || (alwaysEjectOneHost && ejected == 0) else { return false }
+        ejectedAt[host] = now
+        if Double(multiplier[host]) * baseEjectionTime < maxEjectionTime + baseEjectionTime { multiplier[host] += 1 }
         return true
     }
 
@@ -96,12 +109,15 @@ public struct OutlierDetector: Sendable, Equatable {
     public mutating func advance(now: Double) {
         while nextSweep <= now {
             for h in ejectedAt.indices {
-                if let at = ejectedAt[h] {
-                    let length = min(baseEjectionTime * Double(timesEjected[h]), maxEjectionTime)
-                    if nextSweep >= at + length { ejectedAt[h] = nil }
-                } else if timesEjected[h] > 0 {
-                    timesEjected[h] -= 1
+                guard let at = ejectedAt[h] else { continue }
+                if min(baseEjectionTime * Double(multiplier[h]), maxEjectionTime) <= nextSweep - at {
+                    ejectedAt[h] = nil
+                    returnedAt[h] = nextSweep
+                    consecutive[h] = 0
                 }
+            }
+            for h in ejectedAt.indices where ejectedAt[h] == nil && multiplier[h] > 0 {
+                if let back = returnedAt[h], nextSweep - back >= interval { multiplier[h] -= 1 }
             }
             nextSweep += interval
         }

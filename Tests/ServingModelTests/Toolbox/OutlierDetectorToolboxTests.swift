@@ -19,11 +19,11 @@ import Testing
         #expect(Self.ejected(&d, at: [3, 39.9, 40]) == [true, true, false])
         // Ejected again at once: 2 × 30 s, returned at the sweep at 110.
         for _ in 0..<5 { d.record(0, is5xx: true, now: 41) }
-        #expect(d.timesEjected[0] == 2)
+        #expect(d.multiplier[0] == 2)
         #expect(Self.ejected(&d, at: [109, 110]) == [true, false])
         // Healthy sweeps lower the multiplier again: 120 → 1, 130 → 0.
         _ = d.isEjected(0, now: 130)
-        #expect(d.timesEjected[0] == 0)
+        #expect(d.multiplier[0] == 0)
     }
 
     @Test func ejectionTimeIsCappedAtMaxEjectionTime() {
@@ -31,7 +31,8 @@ import Testing
         var t = 0.5
         for round in 1...4 {
             for _ in 0..<5 { d.record(0, is5xx: true, now: t) }
-            #expect(d.timesEjected[0] == round)
+            // The multiplier stops growing once 30·m ≥ 60 + 30.
+            #expect(d.multiplier[0] == min(round, 3))
             let length = min(30.0 * Double(round), 60)
             // Returned at the first sweep at or after the end.
             let sweep = ((t + length) / 10).rounded(.up) * 10
@@ -44,6 +45,13 @@ import Testing
         var small = OutlierDetector(hosts: 3)
         for h in 0..<2 { for _ in 0..<5 { small.record(h, is5xx: true, now: 1) } }
         #expect(small.ejectedCount == 1)   // 33% > 10%, yet one host may go
+        // Envoy at HEAD (always_eject_one_host: false) ejects none here.
+        var strict = OutlierDetector(hosts: 3, alwaysEjectOneHost: false)
+        for _ in 0..<5 { strict.record(0, is5xx: true, now: 1) }
+        #expect(strict.ejectedCount == 0)
+        var ten = OutlierDetector(hosts: 10, alwaysEjectOneHost: false)
+        for h in 0..<2 { for _ in 0..<5 { ten.record(h, is5xx: true, now: 1) } }
+        #expect(ten.ejectedCount == 1)     // 1 of 10 is exactly 10%
         var large = OutlierDetector(hosts: 20)
         for h in 0..<3 { for _ in 0..<5 { large.record(h, is5xx: true, now: 1) } }
         #expect(large.ejectedCount == 2)   // 10% of 20
