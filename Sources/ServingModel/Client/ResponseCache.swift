@@ -4,8 +4,9 @@
 /// entries, TTL caches of 300 s, shared caches with a 1 h TTL). It stores
 /// only which keys are cached: in the simulation a hit is a request that
 /// never reaches the service. An expired entry is a miss and is dropped
-/// when looked up; a hit refreshes recency but not the expiry (as Python's
-/// `cachetools.TTLCache` [mem]).
+/// when looked up, so an expired entry nobody asks for keeps its slot until
+/// it is the least recently used; a hit refreshes recency but not the
+/// expiry (as Python's `cachetools.TTLCache` [mem]).
 ///
 /// ```swift
 /// var cache = ResponseCache(capacity: 128, timeToLive: 300)
