@@ -98,6 +98,12 @@ public struct RetryPolicy: Sendable, Equatable {
     public static let openAISDK = RetryPolicy()
     /// The Anthropic Python SDK at HEAD (same Stainless logic and constants).
     public static let anthropicSDK = RetryPolicy(backoff: .anthropic)
+    /// An Envoy route with `retry_on: 5xx` and the default `num_retries: 1`
+    /// (SEMANTICS.md §1 [src]): any status ≥ 500, resets and connect
+    /// failures, the default back-off (25 ms base, 250 ms max); headers are
+    /// not consulted (`rate_limited_retry_back_off` is not configured).
+    public static let envoyRoute5xx = RetryPolicy(maxAttempts: 2, backoff: .envoyDefault, retryableStatuses: [],
+                                                  retryStatusesFrom: 500, honourShouldRetryHeader: false, retryAfter: .ignore)
     /// No retries.
     public static let noRetries = RetryPolicy(maxAttempts: 1, backoff: .none)
 

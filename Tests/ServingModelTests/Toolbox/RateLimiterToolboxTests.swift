@@ -56,6 +56,37 @@ import Testing
         #expect(admitted > 100 && rejected > 100)
     }
 
+    /// Envoy's interval bucket (one token per T) agrees with GCRA too when
+    /// every arrival falls on a fill tick, where both have seen the same
+    /// refills. Off the grid they differ either way: the bucket refills on
+    /// fixed ticks, GCRA relative to the last admission.
+    @Test func intervalBucketMatchesGCRAOnlyOnTheFillGrid() {
+        let interval = 0.25
+        var bucket = TokenBucket(maxTokens: 4, tokensPerFill: 1, fillInterval: interval)
+        var gcra = GCRA(rate: 1 / interval, burst: 4)
+        var rng = RandomStream(seed: 12).stream("grid")
+        var tick = 0
+        var rejected = 0
+        for _ in 0..<2000 {
+            tick += rng.nextInt(below: 3)
+            let t = Double(tick) * interval
+            for _ in 0..<(1 + rng.nextInt(below: 3)) {
+                let a = bucket.acquire(now: t)
+                let g = gcra.acquire(now: t)
+                #expect(a.isAdmitted == g.isAdmitted, "t=\(t)")
+                if !a.isAdmitted { rejected += 1 }
+            }
+        }
+        #expect(rejected > 100)
+        var b2 = TokenBucket(maxTokens: 1, tokensPerFill: 1, fillInterval: 1)
+        var g2 = GCRA(rate: 1, burst: 1)
+        let times = [0, 0.5, 1.5, 2.2]
+        let bucketSays = times.map { b2.acquire(now: $0).isAdmitted }
+        let gcraSays = times.map { g2.acquire(now: $0).isAdmitted }
+        #expect(bucketSays == [true, false, true, true])   // a token arrived at the tick t = 2
+        #expect(gcraSays == [true, false, true, false])    // TAT 2.5 after the admission at 1.5
+    }
+
     @Test func gcraRejectsUntilTheTheoreticalArrivalTimeLessTolerance() {
         var g = GCRA(rate: 10, burst: 5)
         for _ in 0..<5 { #expect(g.acquire(now: 0).isAdmitted) }

@@ -100,6 +100,18 @@ import Testing
         #expect(e?.key == "retry.max_attempts")
     }
 
+    @Test func envoyRoutePolicyRetriesOnce5xxOnlyWithItsOwnBackoff() {
+        let p = RetryPolicy.envoyRoute5xx
+        var rng = RandomStream(seed: 6)
+        guard case .retry(let d) = p.decide(.response(status: 503, retryAfter: 30), attempt: 1, previousDelay: 0, &rng) else {
+            Issue.record("503 is retried"); return
+        }
+        #expect(d < 0.025)                       // Retry-After is not consulted
+        #expect(p.decide(.response(status: 429), attempt: 1, previousDelay: 0, &rng) == .giveUp(.notRetryable))
+        #expect(p.decide(.response(status: 400, shouldRetry: true), attempt: 1, previousDelay: 0, &rng) == .giveUp(.notRetryable))
+        #expect(p.decide(.connectionError, attempt: 2, previousDelay: 0, &rng) == .giveUp(.attemptsExhausted))
+    }
+
     @Test func envoyRetryBudgetAllowsTwentyPercentButAtLeastThree() {
         var b = RetryBudget()
         let small = (0..<4).map { _ in b.tryStartRetry(activeRequests: 10) }
