@@ -29,7 +29,7 @@ public enum CircuitBreaker: Sendable, Equatable {
         }
     }
 
-    /// The state at `now` (an open breaker whose wait is over reads as open
+    /// The current state (an open breaker whose wait is over reads as open
     /// until a call asks for permission).
     public var state: CircuitState {
         switch self {

@@ -19,8 +19,8 @@
 /// approximate radix trees, the router tracks what it routed, not what the
 /// engines actually cached; every `eviction_interval` (60 s) a worker over
 /// `max_tree_size` blocks forgets its least recently used blocks down to
-/// that size. SGLang's fallback under a short match picks the worker with
-/// the smallest tree; here, as the brief and SEMANTICS.md state, it is the
+/// that size. SGLang's own fallback under a short match picks the worker
+/// with the smallest tree [mem]; here, as SEMANTICS.md states, it is the
 /// least-loaded worker.
 ///
 /// - Complexity: O(blocks of the request × workers) per route.
