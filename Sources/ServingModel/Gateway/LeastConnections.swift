@@ -3,8 +3,8 @@
 /// per unit of configured weight (`conns/weight`, compared as
 /// `conns_a·weight_b < conns_b·weight_a`) wins; when several tie, smooth
 /// weighted round robin among just those decides. Eligibility, failure
-/// accounting (`max_fails`, `fail_timeout`, effective weight) and backup
-/// servers follow ``SmoothWeightedRoundRobin``.
+/// accounting (`max_fails`, `fail_timeout`, effective weight, a lone server
+/// never failing) and backup servers follow ``SmoothWeightedRoundRobin``.
 ///
 /// - Complexity: O(peers) per pick.
 public struct LeastConnections: Sendable, Equatable {
@@ -32,7 +32,7 @@ public struct LeastConnections: Sendable, Equatable {
 
     /// Reports the end of a request to `peer`.
     public mutating func finished(_ peer: Int, failed: Bool, now: Double) {
-        peers[peer].markFinished(failed: failed, now: now)
+        peers[peer].markFinished(failed: failed && peers.count > 1, now: now)
     }
 
     private mutating func pick(now: Double, tried: Set<Int>, backup: Bool) -> Int? {

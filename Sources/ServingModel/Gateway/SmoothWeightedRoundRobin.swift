@@ -11,8 +11,11 @@
 /// last failure; a later success resets `fails`. Backup peers are used only
 /// when no primary is eligible [2nd: M. Dounin, nginx mailing list]. With no
 /// eligible peer at all ``pick(now:excluding:)`` returns `nil` (nginx answers
-/// 502 "no live upstreams"). Not modelled: nginx ignores `max_fails` when a
-/// group has a single server [mem].
+/// 502 "no live upstreams"). A group of a single server never counts its
+/// failures, so it is never considered unavailable (nginx's
+/// `peers->single` path, seen in copies of the nginx source [2nd]; whether a
+/// lone primary with backups counts as single is not modelled: here it
+/// does not).
 ///
 /// ```swift
 /// var lb = SmoothWeightedRoundRobin(peers: [.init(weight: 5), .init(weight: 1), .init(weight: 1)])
@@ -49,7 +52,7 @@ public struct SmoothWeightedRoundRobin: Sendable, Equatable {
     /// Reports the end of a request to `peer`; `failed` per the proxy's
     /// `proxy_next_upstream` conditions (error, timeout, chosen 5xx).
     public mutating func finished(_ peer: Int, failed: Bool, now: Double) {
-        peers[peer].markFinished(failed: failed, now: now)
+        peers[peer].markFinished(failed: failed && peers.count > 1, now: now)
     }
 
     /// One smooth-WRR round over the eligible peers of one tier (backups or

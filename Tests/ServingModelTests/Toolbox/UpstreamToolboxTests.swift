@@ -65,6 +65,18 @@ import Testing
         #expect(Self.picks(&lb, 4, now: 15).allSatisfy { $0 == 1 })
     }
 
+    @Test func aSingleServerGroupIsNeverMarkedFailed() {
+        var lb = SmoothWeightedRoundRobin(peers: [.init()])
+        for t in 0..<5 {
+            let p = lb.pick(now: Double(t))
+            #expect(p == 0)
+            lb.finished(0, failed: true, now: Double(t))
+        }
+        #expect(lb.peers[0].fails == 0)
+        var down = SmoothWeightedRoundRobin(peers: [.init(isDown: true)])
+        #expect(down.pick(now: 0) == nil)
+    }
+
     @Test func backupServersServeOnlyWhenEveryPrimaryIsDown() {
         var lb = SmoothWeightedRoundRobin(peers: [.init(weight: 1), .init(weight: 1), .init(weight: 1, isBackup: true)])
         #expect(!Self.picks(&lb, 10).contains(2))
