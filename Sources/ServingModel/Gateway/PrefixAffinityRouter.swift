@@ -13,18 +13,29 @@
 /// 2. Else, if the best match covers more than `cache_threshold` (0.5) of
 ///    the request's blocks, route to the best-matching worker (the least
 ///    loaded of those tied).
-/// 3. Else route to the least-loaded worker.
+/// 3. Else route by `shortMatchFallback`: the least-loaded worker (the
+///    default, as SEMANTICS.md states) or, as SGLang does ("routes to
+///    worker with most available cache space", router docs [2nd]), the
+///    worker remembering the fewest blocks.
 ///
 /// The chosen worker then records the request's blocks. Like SGLang's
 /// approximate radix trees, the router tracks what it routed, not what the
 /// engines actually cached; every `eviction_interval` (60 s) a worker over
 /// `max_tree_size` blocks forgets its least recently used blocks down to
-/// that size. SGLang's own fallback under a short match picks the worker
-/// with the smallest tree [mem]; here, as SEMANTICS.md states, it is the
-/// least-loaded worker.
+/// that size. Recent sgl-model-gateway releases default to
+/// `cache_threshold` 0.3, `balance_abs_threshold` 64 and
+/// `balance_rel_threshold` 1.5 [2nd]; the defaults here are SEMANTICS.md's.
 ///
 /// - Complexity: O(blocks of the request × workers) per route.
 public struct PrefixAffinityRouter: Sendable, Equatable {
+    /// Where a request goes when no worker matches enough of it.
+    public enum ShortMatchFallback: Sendable, Equatable {
+        /// The worker with the least load.
+        case leastLoaded
+        /// The worker remembering the fewest blocks (SGLang).
+        case smallestTree
+    }
+
     /// Fraction of the request's blocks a match must exceed (`cache_threshold`, 0.5).
     public let cacheThreshold: Double
     /// Absolute load gap that counts as imbalance (`balance_abs_threshold`, 32).
@@ -35,18 +46,22 @@ public struct PrefixAffinityRouter: Sendable, Equatable {
     public let evictionInterval: Double
     /// Most blocks remembered per worker (`max_tree_size`, 2^24).
     public let maxTreeSize: Int
+    /// Rule 3's choice.
+    public let shortMatchFallback: ShortMatchFallback
     /// Per worker: block id → last time it was routed there.
     public private(set) var blocks: [[Int: Double]]
     private var nextEviction: Double
 
     /// A router over `workers` workers with SGLang's defaults.
     public init(workers: Int, cacheThreshold: Double = 0.5, balanceAbsThreshold: Int = 32,
-                balanceRelThreshold: Double = 1.0001, evictionInterval: Double = 60, maxTreeSize: Int = 1 << 24) {
+                balanceRelThreshold: Double = 1.0001, evictionInterval: Double = 60, maxTreeSize: Int = 1 << 24,
+                shortMatchFallback: ShortMatchFallback = .leastLoaded) {
         self.cacheThreshold = cacheThreshold
         self.balanceAbsThreshold = balanceAbsThreshold
         self.balanceRelThreshold = balanceRelThreshold
         self.evictionInterval = evictionInterval
         self.maxTreeSize = maxTreeSize
+        self.shortMatchFallback = shortMatchFallback
         self.blocks = Array(repeating: [:], count: workers)
         self.nextEviction = evictionInterval
     }
@@ -79,11 +94,13 @@ public struct PrefixAffinityRouter: Sendable, Equatable {
         let minLoad = loads[least]
         let imbalanced = maxLoad - minLoad > balanceAbsThreshold && Double(maxLoad) > balanceRelThreshold * Double(minLoad)
         var chosen = least
-        if !imbalanced, !prompt.isEmpty {
+        if !imbalanced {
             let matches = blocks.indices.map { matchLength(prompt, worker: $0) }
             let best = matches.max() ?? 0
-            if Double(best) / Double(prompt.count) > cacheThreshold {
+            if !prompt.isEmpty, Double(best) / Double(prompt.count) > cacheThreshold {
                 chosen = Self.leastLoaded(loads, among: matches.indices.filter { matches[$0] == best })
+            } else if shortMatchFallback == .smallestTree {
+                chosen = blocks.indices.min { blocks[$0].count < blocks[$1].count } ?? least
             }
         }
         for b in prompt { blocks[chosen][b] = now }

@@ -88,6 +88,16 @@ import Testing
         #expect(r.route([1, 2, 3, 5], loads: [33, 2, 1], now: 4) == 0)
     }
 
+    @Test func sglangFallbackPicksTheSmallestTree() {
+        var r = PrefixAffinityRouter(workers: 3, shortMatchFallback: .smallestTree)
+        #expect(r.route([1, 2, 3], loads: [0, 0, 0], now: 0) == 0)
+        #expect(r.route([4, 5], loads: [0, 0, 0], now: 1) == 1)
+        // Worker 2 remembers nothing: it takes the next unmatched prompt even
+        // though it is the busiest within the balance thresholds.
+        #expect(r.route([6], loads: [0, 0, 9], now: 2) == 2)
+        #expect(r.route([1, 2, 3, 7], loads: [0, 0, 0], now: 3) == 0)
+    }
+
     @Test func prefixRouterForgetsLeastRecentBlocksAtTheEvictionSweep() {
         var r = PrefixAffinityRouter(workers: 2, evictionInterval: 60, maxTreeSize: 2)
         #expect(r.route([1], loads: [0, 1], now: 0) == 0)
