@@ -1,0 +1,117 @@
+/// Netflix Hystrix's circuit breaker (`HystrixCommandProperties.java`,
+/// `HystrixCircuitBreaker.java`; SEMANTICS.md §2 [src]).
+///
+/// Outcomes go into a rolling window of `metrics.rollingStats.timeInMilliseconds`
+/// (10 s) cut into `numBuckets` (10) buckets; the window holds the current
+/// bucket and the nine before it. While closed, the circuit opens when the
+/// window holds at least `requestVolumeThreshold` (20) requests **and** the
+/// error percentage, truncated to an integer as Hystrix does, is at least
+/// `errorThresholdPercentage` (50). Once `sleepWindowInMilliseconds` (5 s)
+/// has passed since opening (strictly after), one trial call is let through
+/// (half-open) and every other call is refused; the trial's success closes
+/// the circuit and clears the window, its failure reopens it from that
+/// moment. Hystrix evaluates a health snapshot taken every 500 ms
+/// (`metrics.healthSnapshot.intervalInMilliseconds` [mem]); here the rule
+/// is checked after every outcome. Timeouts, thread-pool and semaphore
+/// rejections are failures the caller reports as `failed: true`.
+public struct HystrixCircuitBreaker: Sendable, Equatable {
+    /// Requests the window must hold before the circuit can open (20).
+    public let requestVolumeThreshold: Int
+    /// Error percentage that opens the circuit (50).
+    public let errorThresholdPercentage: Int
+    /// Seconds the circuit stays open before the trial (5).
+    public let sleepWindow: Double
+    /// Length of the rolling window in seconds (10).
+    public let rollingWindow: Double
+    /// Buckets in the rolling window (10).
+    public let numBuckets: Int
+    /// The current state.
+    public private(set) var state: CircuitState = .closed
+    /// When the circuit last opened.
+    public private(set) var openedAt = -Double.infinity
+    private var bucketIDs: [Int]
+    private var totals: [Int]
+    private var errors: [Int]
+
+    /// A breaker with Hystrix's defaults unless given.
+    public init(requestVolumeThreshold: Int = 20, errorThresholdPercentage: Int = 50, sleepWindow: Double = 5,
+                rollingWindow: Double = 10, numBuckets: Int = 10) {
+        self.requestVolumeThreshold = requestVolumeThreshold
+        self.errorThresholdPercentage = errorThresholdPercentage
+        self.sleepWindow = sleepWindow
+        self.rollingWindow = rollingWindow
+        self.numBuckets = numBuckets
+        self.bucketIDs = Array(repeating: Int.min, count: max(numBuckets, 1))
+        self.totals = Array(repeating: 0, count: max(numBuckets, 1))
+        self.errors = Array(repeating: 0, count: max(numBuckets, 1))
+    }
+
+    /// Checks the parameters, naming the first bad one.
+    public func validate() throws(ServingModelError) {
+        try ServingModelError.check(requestVolumeThreshold >= 1, "circuit_breaker.request_volume_threshold", requestVolumeThreshold, "an integer >= 1")
+        try ServingModelError.check((0...100).contains(errorThresholdPercentage), "circuit_breaker.error_threshold_percentage",
+                                    errorThresholdPercentage, "a percentage in [0, 100]")
+        try ServingModelError.check(sleepWindow.isFinite && sleepWindow > 0, "circuit_breaker.sleep_window", sleepWindow, "a duration > 0")
+        try ServingModelError.check(rollingWindow.isFinite && rollingWindow > 0, "circuit_breaker.rolling_window", rollingWindow, "a duration > 0")
+        try ServingModelError.check(numBuckets >= 1, "circuit_breaker.num_buckets", numBuckets, "an integer >= 1")
+    }
+
+    /// Requests and errors in the window ending at `now`.
+    public func healthCounts(now: Double) -> (total: Int, errors: Int) {
+        let current = bucketID(now)
+        var total = 0
+        var errorCount = 0
+        for i in bucketIDs.indices where bucketIDs[i] > current - numBuckets && bucketIDs[i] <= current {
+            total += totals[i]
+            errorCount += errors[i]
+        }
+        return (total, errorCount)
+    }
+
+    /// Whether a call may go out at `now` (the trial call when half-opening).
+    public mutating func tryAcquirePermission(now: Double) -> Bool {
+        switch state {
+        case .closed:
+            return true
+        case .halfOpen:
+            return false
+        case .open:
+            guard now > openedAt + sleepWindow else { return false }
+            state = .halfOpen
+            return true
+        }
+    }
+
+    /// Records the outcome of a permitted call completing at `now`.
+    public mutating func record(failed: Bool, now: Double) {
+        if state == .halfOpen {
+            if failed {
+                state = .open
+                openedAt = now
+            } else {
+                state = .closed
+                for i in bucketIDs.indices { bucketIDs[i] = Int.min }
+            }
+            return
+        }
+        let id = bucketID(now)
+        let slot = ((id % numBuckets) + numBuckets) % numBuckets
+        if bucketIDs[slot] != id {
+            bucketIDs[slot] = id
+            totals[slot] = 0
+            errors[slot] = 0
+        }
+        totals[slot] += 1
+        if failed { errors[slot] += 1 }
+        guard state == .closed else { return }
+        let (total, errorCount) = healthCounts(now: now)
+        if total >= requestVolumeThreshold, errorCount * 100 / total >= errorThresholdPercentage {
+            state = .open
+            openedAt = now
+        }
+    }
+
+    private func bucketID(_ t: Double) -> Int {
+        Int((t / (rollingWindow / Double(numBuckets))).rounded(.down))
+    }
+}

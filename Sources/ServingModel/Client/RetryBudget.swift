@@ -1,0 +1,43 @@
+/// Envoy's retry budget (`circuit_breaker.proto` `RetryBudget`, SEMANTICS.md
+/// §1 [src]): a retry may start only while the retries in flight are fewer
+/// than `max(min_retry_concurrency, budget_percent × (active + pending
+/// requests))`, defaults 3 and 20%. With `budgetPercent = 0` it is Envoy's
+/// plain `max_retries` breaker (default 3 concurrent retries).
+public struct RetryBudget: Sendable, Equatable {
+    /// Share of active plus pending requests that may be retries, in percent (20).
+    public let budgetPercent: Double
+    /// Concurrent retries always allowed (`min_retry_concurrency`, 3).
+    public let minRetryConcurrency: Int
+    /// Retries now in flight.
+    public private(set) var activeRetries = 0
+
+    /// A budget with Envoy's defaults unless given.
+    public init(budgetPercent: Double = 20, minRetryConcurrency: Int = 3) {
+        self.budgetPercent = budgetPercent
+        self.minRetryConcurrency = minRetryConcurrency
+    }
+
+    /// Checks the parameters, naming the first bad one.
+    public func validate() throws(ServingModelError) {
+        try ServingModelError.check(budgetPercent >= 0 && budgetPercent <= 100, "retry_budget.budget_percent", budgetPercent, "a percentage in [0, 100]")
+        try ServingModelError.check(minRetryConcurrency >= 0, "retry_budget.min_retry_concurrency", minRetryConcurrency, "an integer >= 0")
+    }
+
+    /// Concurrent retries allowed with `activeRequests` active plus pending requests.
+    public func limit(activeRequests: Int) -> Double {
+        max(Double(minRetryConcurrency), budgetPercent / 100 * Double(activeRequests))
+    }
+
+    /// Starts a retry if the budget allows it; `false` means the retry is
+    /// refused (Envoy counts it as `upstream_rq_retry_overflow`).
+    public mutating func tryStartRetry(activeRequests: Int) -> Bool {
+        guard Double(activeRetries) < limit(activeRequests: activeRequests) else { return false }
+        activeRetries += 1
+        return true
+    }
+
+    /// Reports that a retry started by ``tryStartRetry(activeRequests:)`` ended.
+    public mutating func retryFinished() {
+        activeRetries -= 1
+    }
+}

@@ -1,0 +1,41 @@
+/// gRPC's client retry throttling, per server name (grpc/proposal
+/// `A6-client-retries.md`, SEMANTICS.md §1 [src]).
+///
+/// `token_count` starts at `maxTokens`; every failed attempt with a
+/// retryable status costs 1 (not below 0) and every success adds
+/// `tokenRatio` (not above `maxTokens`). Retries and hedges are blocked
+/// while `token_count ≤ maxTokens / 2`. The A6 example uses 10 and 0.1.
+public struct RetryThrottle: Sendable, Equatable {
+    /// Bucket size and initial count (`maxTokens`, 0 < x ≤ 1000).
+    public let maxTokens: Double
+    /// Tokens regained per success (`tokenRatio`, > 0).
+    public let tokenRatio: Double
+    /// The current `token_count`.
+    public private(set) var tokens: Double
+
+    /// A throttle at the A6 example's values unless given.
+    public init(maxTokens: Double = 10, tokenRatio: Double = 0.1) {
+        self.maxTokens = maxTokens
+        self.tokenRatio = tokenRatio
+        self.tokens = maxTokens
+    }
+
+    /// Checks the parameters, naming the first bad one.
+    public func validate() throws(ServingModelError) {
+        try ServingModelError.check(maxTokens > 0 && maxTokens <= 1000, "retry_throttling.max_tokens", maxTokens, "a number in (0, 1000]")
+        try ServingModelError.check(tokenRatio.isFinite && tokenRatio > 0, "retry_throttling.token_ratio", tokenRatio, "a number > 0")
+    }
+
+    /// Whether a retry or hedge may be sent now.
+    public var allowsRetry: Bool { tokens > maxTokens / 2 }
+
+    /// Records a failed attempt (a retryable status or error).
+    public mutating func recordFailure() {
+        tokens = max(0, tokens - 1)
+    }
+
+    /// Records a successful attempt.
+    public mutating func recordSuccess() {
+        tokens = min(maxTokens, tokens + tokenRatio)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import SimulationCore
+
+/// Request keys drawn from a Zipf law: key `i` in `0..<count` (rank i + 1)
+/// has probability `(i + 1)^−s / H(count, s)`, so a few prompts repeat often
+/// and most are rare, and cache hit rates emerge from the key stream.
+/// Sampling inverts the cumulative distribution by binary search.
+///
+/// - Complexity: O(count) to build, O(log count) per draw.
+public struct ZipfKeys: Sendable, Equatable {
+    /// Number of distinct keys.
+    public let count: Int
+    /// The exponent `s` (1 is the classic Zipf law).
+    public let exponent: Double
+    private let cumulative: [Double]
+
+    /// Keys `0..<count` with exponent `exponent`.
+    public init(count: Int, exponent: Double = 1) {
+        self.count = count
+        self.exponent = exponent
+        var sums: [Double] = []
+        sums.reserveCapacity(max(count, 0))
+        var total = 0.0
+        for i in 0..<max(count, 0) {
+            total += pow(Double(i + 1), -exponent)
+            sums.append(total)
+        }
+        self.cumulative = sums.map { $0 / total }
+    }
+
+    /// Checks the parameters, naming the first bad one.
+    public func validate() throws(ServingModelError) {
+        try ServingModelError.check(count >= 1, "zipf.keys", count, "an integer >= 1")
+        try ServingModelError.check(exponent.isFinite && exponent >= 0, "zipf.exponent", exponent, "a number >= 0")
+    }
+
+    /// The probability of key `i`.
+    public func probability(_ i: Int) -> Double {
+        cumulative[i] - (i == 0 ? 0 : cumulative[i - 1])
+    }
+
+    /// Draws one key.
+    public func sample(_ rng: inout RandomStream) -> Int {
+        let u = rng.nextUniform()
+        var lo = 0
+        var hi = count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulative[mid] > u { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+}
