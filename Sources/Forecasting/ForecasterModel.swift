@@ -104,7 +104,7 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
         case .dampedHolt: return DampedHolt.minimumHistory
         case .seasonalRegression: return 2 * season + 1
         case .lstm: return lstm?.settings.window ?? Int.max
-        case let .ensemble(members):
+        case let .ensemble(members), let .combination(members, _):
             return members.compactMap { self.method(named: $0).map { historyNeeded($0.method) } }.max() ?? 0
         }
     }
@@ -206,6 +206,15 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
             let out = origins.indices.map { i -> QuantileForecast in
                 var point = [Double](repeating: 0, count: horizon)
                 for p in parts { for h in 0..<horizon { point[h] += p.forecasts[i].point[h] / Double(parts.count) } }
+                return spread(point)
+            }
+            return (out, parts.reduce(0) { $0 + $1.fitSeconds }, parts.reduce(0) { $0 + $1.predictSeconds })
+        case let .combination(members, weights):
+            let parts = members.compactMap { name in self.method(named: name) }
+                .map { baseForecasts($0.method, history: history, origins: origins) }
+            let out = origins.indices.map { i -> QuantileForecast in
+                var point = [Double](repeating: 0, count: horizon)
+                for (p, w) in zip(parts, weights) { for h in 0..<horizon { point[h] += w * p.forecasts[i].point[h] } }
                 return spread(point)
             }
             return (out, parts.reduce(0) { $0 + $1.fitSeconds }, parts.reduce(0) { $0 + $1.predictSeconds })
