@@ -155,15 +155,18 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
     /// own quantile output (LSTM) or the point forecast (others).
     func baseForecasts(_ method: ForecastMethod, history: LoadSeries, origins: [Int])
         -> (forecasts: [QuantileForecast], fitSeconds: Double, predictSeconds: Double) {
-        let y = history.imputed(season: season)
+        let y = history.modelInputs(season: season)
+        let mask = history.inputMask
         var fit = 0.0, predict = 0.0
         func spread(_ point: [Double]) -> QuantileForecast {
             QuantileForecast(point: point, levels: levels, values: levels.map { _ in point })
         }
         switch method {
         case let .seasonalNaive(lag):
+            // The protocol's reference baselines: only missing intervals are imputed (edges are not masked).
             let start = Clock.seconds()
-            let out = origins.map { spread(SeasonalNaive(lag: lag).forecast(y[..<$0], horizon: horizon)) }
+            let raw = history.imputed(season: season)
+            let out = origins.map { spread(SeasonalNaive(lag: lag).forecast(raw[..<$0], horizon: horizon)) }
             predict = Clock.seconds() - start
             return (out, 0, predict)
         case let .holtWinters(seasonality):
@@ -188,7 +191,7 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
             let perDay = max(1, Int((86_400 / intervalSeconds).rounded()))
             let regression = SeasonalRegression(day: season, week: 7 * perDay)
             let start = Clock.seconds()
-            let out = origins.map { spread(regression.forecast(y[..<$0], missing: history.missing[..<$0], horizon: horizon)) }
+            let out = origins.map { spread(regression.forecast(y[..<$0], missing: mask[..<$0], horizon: horizon)) }
             fit = Clock.seconds() - start
             return (out, fit, 0)
         case .lstm:
