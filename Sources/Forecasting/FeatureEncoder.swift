@@ -35,7 +35,7 @@ struct FeatureEncoder {
     }
 
     func prepare(_ series: LoadSeries, season: Int) -> Prepared {
-        let y = series.imputed(season: season)
+        let y = series.modelInputs(season: season)
         var prefix = [Double](repeating: 0, count: y.count + 1)
         for t in y.indices { prefix[t + 1] = prefix[t] + y[t] }
         let cw = FeatureEncoder.calendarWidth + exogenousCount
@@ -49,7 +49,7 @@ struct FeatureEncoder {
             for e in 0..<exogenousCount { context[base + FeatureEncoder.calendarWidth + e] = Float(series.exogenous[e][t]) }
         }
         return Prepared(values: y, logValues: y.map { Float(log1p(max($0, 0))) }, prefix: prefix,
-                        missing: series.missing, context: context, contextWidth: cw)
+                        missing: series.inputMask, context: context, contextWidth: cw)
     }
 
     /// The scaled value of count `y` (with `logY = log(1 + y)`) for a window whose reference level is `level`.

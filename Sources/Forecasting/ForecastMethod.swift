@@ -2,7 +2,8 @@
 ///
 /// Names are stable and appear in reports and model files:
 /// `SeasonalNaive<lag>`, `HoltWintersAdditive`, `HoltWintersMultiplicative`, `DampedHolt`, `SeasonalRegression`,
-/// `LSTM`, `Ensemble<k>` (the mean of the k best methods on validation).
+/// `LSTM`, `Ensemble<k>` (the mean of the k best methods on validation), `Combination` (the fixed,
+/// documented combination of ``ForecastMethod/combinationRule(horizon:season:)``).
 public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     /// Repeat the value `lag` intervals earlier.
     case seasonalNaive(lag: Int)
@@ -16,6 +17,9 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     case lstm
     /// Mean of the point forecasts of the named methods.
     case ensemble(members: [String])
+    /// Weighted mean of the point forecasts of the named methods (weights sum to 1): the fixed
+    /// combination, its members set by ``ForecastMethod/combinationRule(horizon:season:)``.
+    case combination(members: [String], weights: [Double])
 
     /// The method's report name.
     public var name: String {
@@ -27,8 +31,35 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
         case .seasonalRegression: return "SeasonalRegression"
         case .lstm: return "LSTM"
         case let .ensemble(members): return "Ensemble\(members.count)"
+        case .combination: return "Combination"
         }
     }
+
+    /// The members of `Combination` and how they are weighted, by one rule for every series:
+    ///
+    /// - a horizon of at least a quarter of the season (a day ahead on hourly data) is a seasonal
+    ///   problem: the plain mean of SeasonalRegression and the LSTM. A few days of validation hold
+    ///   only a handful of independent day-ahead windows, too few to rank or weight methods by;
+    /// - a shorter horizon (minutes ahead on 10-minute data) is a level problem, and validation
+    ///   holds hundreds of independent windows: every model-based method (both Holt-Winters,
+    ///   DampedHolt, SeasonalRegression, LSTM) weighted by 1 / validation MASE².
+    ///
+    /// The rule was chosen on the pre-test parts of the four ServeGen series together (see
+    /// docs/BENCHMARKS-forecasting.md); members that were not trained are left out.
+    public static func combinationRule(horizon: Int, season: Int) -> (members: [String], inverseSquaredWeights: Bool) {
+        if 4 * horizon >= season { return (["SeasonalRegression", "LSTM"], false) }
+        return (["HoltWintersAdditive", "HoltWintersMultiplicative", "DampedHolt", "SeasonalRegression", "LSTM"], true)
+    }
+
+    /// Weights ∝ 1 / MASE² (equal when `inverseSquared` is false or a MASE is not finite and positive), summing to 1.
+    public static func combinationWeights(validationMase: [Double], inverseSquared: Bool) -> [Double] {
+        guard !validationMase.isEmpty else { return [] }
+        let usable = validationMase.allSatisfy { $0.isFinite && $0 > 0 }
+        let raw = inverseSquared && usable ? validationMase.map { 1 / ($0 * $0) } : validationMase.map { _ in 1.0 }
+        let total = raw.reduce(0, +)
+        return raw.map { $0 / total }
+    }
+
 }
 
 /// A forecast of `horizon` steps from one origin: the point forecast and

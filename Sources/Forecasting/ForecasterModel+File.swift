@@ -48,7 +48,8 @@ extension ForecasterModel {
             switch record.method {
             case .lstm where model.lstm == nil:
                 throw ForecastingError.invalidModelFile(file: path, reason: "method LSTM is listed but the file has no lstm weights")
-            case let .ensemble(members) where members.contains(where: { model.method(named: $0) == nil }):
+            case let .ensemble(members) where members.contains(where: { model.method(named: $0) == nil }),
+                 let .combination(members, _) where members.contains(where: { model.method(named: $0) == nil }):
                 throw ForecastingError.invalidModelFile(file: path, reason: "\(record.name) averages a method the file does not list")
             default:
                 break

@@ -14,8 +14,9 @@ public struct ForecasterTrainingReport: Sendable {
 extension ForecasterModel {
     /// Trains every candidate on the histories, scores them on each
     /// history's last `validationHoldout` intervals (rolling origins, never
-    /// later data), calibrates their quantiles on those windows, selects the
-    /// lowest validation MASE, then retrains the LSTM on the full histories.
+    /// later data), calibrates their quantiles on those windows, selects
+    /// `Combination` (with ``ForecasterOptions/Selection/validation``: the
+    /// lowest validation MASE), then retrains the LSTM on the full histories.
     ///
     /// Several histories make a global LSTM; baselines are fitted per history.
     /// `auxiliary` histories only add LSTM training windows (they are not
@@ -160,10 +161,40 @@ extension ForecasterModel {
             }
         }
 
+        // The fixed combination: its members come from a rule, not from validation ranks.
+        let rule = ForecastMethod.combinationRule(horizon: horizon, season: season)
+        let combined = rule.members.compactMap { name in candidates.first { $0.name == name && results[$0] != nil } }
+        if !combined.isEmpty {
+            let weights = ForecastMethod.combinationWeights(validationMase: combined.map { mean(results[$0]!.mase) },
+                                                            inverseSquared: rule.inverseSquaredWeights)
+            let combination = ForecastMethod.combination(members: combined.map(\.name), weights: weights)
+            var v = Validation()
+            var offset = 0
+            for k in histories.indices {
+                let count = origins[k].count
+                var points: [[Double]] = []
+                for w in offset..<(offset + count) {
+                    var p = [Double](repeating: 0, count: horizon)
+                    for (m, weight) in zip(combined, weights) { for s in 0..<horizon { p[s] += weight * results[m]!.base[w].point[s] } }
+                    points.append(p)
+                    v.base.append(QuantileForecast(point: p, levels: options.levels, values: options.levels.map { _ in p }))
+                }
+                let actual = Array(results[combined[0]]!.actual[offset..<(offset + count)])
+                v.actual += actual
+                v.mase.append(ForecastMetrics(actual: actual, point: points, p90: points, scale: scales[k]).mase)
+                offset += count
+            }
+            results[combination] = v
+            ensembles.append(combination)
+        }
+
         // Calibrate, score, and select.
         for method in candidates + ensembles {
             guard let v = results[method] else { continue }
-            let calibration = QuantileCalibration.fit(levels: options.levels, actual: v.actual, base: v.base.map(\.values))
+            // Windows that do not overlap: one per `horizon` intervals of origins, at most one per origin.
+            let independent = origins.reduce(0) { $0 + max(1, ($1.count * min(step, horizon) + horizon - 1) / horizon) }
+            let calibration = QuantileCalibration.fit(levels: options.levels, actual: v.actual, base: v.base.map(\.values),
+                                                      independentWindows: independent)
             let calibrated = v.base.map { calibration.apply(base: $0.values) }
             let p90 = calibrated.map { $0[options.levels.firstIndex { abs($0 - 0.9) < 1e-9 } ?? ($0.count - 1)] }
             var metrics = ForecastMetrics(actual: v.actual, point: v.base.map(\.point), p90: p90, scale: 1)
@@ -171,7 +202,11 @@ extension ForecasterModel {
             model.methods.append(MethodRecord(name: method.name, method: method, validationMase: mean(v.mase),
                                               validation: metrics, calibration: calibration))
         }
-        model.selected = model.methods.min { $0.validationMase < $1.validationMase }!.name
+        if options.selection == .combination, model.method(named: "Combination") != nil {
+            model.selected = "Combination"
+        } else {
+            model.selected = model.methods.min { $0.validationMase < $1.validationMase }!.name
+        }
         log?("selected \(model.selected) (validation MASE "
              + String(format: "%.3f", model.method(named: model.selected)!.validationMase) + ")")
 

@@ -104,7 +104,7 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
         case .dampedHolt: return DampedHolt.minimumHistory
         case .seasonalRegression: return 2 * season + 1
         case .lstm: return lstm?.settings.window ?? Int.max
-        case let .ensemble(members):
+        case let .ensemble(members), let .combination(members, _):
             return members.compactMap { self.method(named: $0).map { historyNeeded($0.method) } }.max() ?? 0
         }
     }
@@ -155,15 +155,18 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
     /// own quantile output (LSTM) or the point forecast (others).
     func baseForecasts(_ method: ForecastMethod, history: LoadSeries, origins: [Int])
         -> (forecasts: [QuantileForecast], fitSeconds: Double, predictSeconds: Double) {
-        let y = history.imputed(season: season)
+        let y = history.modelInputs(season: season)
+        let mask = history.inputMask
         var fit = 0.0, predict = 0.0
         func spread(_ point: [Double]) -> QuantileForecast {
             QuantileForecast(point: point, levels: levels, values: levels.map { _ in point })
         }
         switch method {
         case let .seasonalNaive(lag):
+            // The protocol's reference baselines: only missing intervals are imputed (edges are not masked).
             let start = Clock.seconds()
-            let out = origins.map { spread(SeasonalNaive(lag: lag).forecast(y[..<$0], horizon: horizon)) }
+            let raw = history.imputed(season: season)
+            let out = origins.map { spread(SeasonalNaive(lag: lag).forecast(raw[..<$0], horizon: horizon)) }
             predict = Clock.seconds() - start
             return (out, 0, predict)
         case let .holtWinters(seasonality):
@@ -188,7 +191,7 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
             let perDay = max(1, Int((86_400 / intervalSeconds).rounded()))
             let regression = SeasonalRegression(day: season, week: 7 * perDay)
             let start = Clock.seconds()
-            let out = origins.map { spread(regression.forecast(y[..<$0], missing: history.missing[..<$0], horizon: horizon)) }
+            let out = origins.map { spread(regression.forecast(y[..<$0], missing: mask[..<$0], horizon: horizon)) }
             fit = Clock.seconds() - start
             return (out, fit, 0)
         case .lstm:
@@ -206,6 +209,15 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
             let out = origins.indices.map { i -> QuantileForecast in
                 var point = [Double](repeating: 0, count: horizon)
                 for p in parts { for h in 0..<horizon { point[h] += p.forecasts[i].point[h] / Double(parts.count) } }
+                return spread(point)
+            }
+            return (out, parts.reduce(0) { $0 + $1.fitSeconds }, parts.reduce(0) { $0 + $1.predictSeconds })
+        case let .combination(members, weights):
+            let parts = members.compactMap { name in self.method(named: name) }
+                .map { baseForecasts($0.method, history: history, origins: origins) }
+            let out = origins.indices.map { i -> QuantileForecast in
+                var point = [Double](repeating: 0, count: horizon)
+                for (p, w) in zip(parts, weights) { for h in 0..<horizon { point[h] += w * p.forecasts[i].point[h] } }
                 return spread(point)
             }
             return (out, parts.reduce(0) { $0 + $1.fitSeconds }, parts.reduce(0) { $0 + $1.predictSeconds })

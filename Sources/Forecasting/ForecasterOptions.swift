@@ -26,8 +26,19 @@ public struct ForecasterOptions: Sendable, Equatable {
     public var members = 5
     /// Ensembles `Ensemble2 … EnsembleK` average the 2 … K methods with the best validation MASE.
     public var ensembleSize = 3
+    /// How `selected` is chosen.
+    public var selection: Selection = .combination
     /// Seed of the LSTM's initialisation and shuffling.
     public var seed: UInt64 = 0
+
+    /// How training picks the method `predict` uses.
+    public enum Selection: String, Sendable, Equatable, CaseIterable {
+        /// `Combination` (the fixed rule of ``ForecastMethod/combinationRule(horizon:season:)``)
+        /// when at least one of its members was trained, else the lowest validation MASE.
+        case combination
+        /// The lowest validation MASE among all methods and ensembles.
+        case validation
+    }
 
     /// Options for a horizon, other fields at their defaults.
     public init(horizon: Int) {

@@ -51,7 +51,7 @@ public struct RollingOriginEvaluation: Sendable {
     public var maseScale: Double
     /// Every method, in report order.
     public var methods: [MethodResult]
-    /// The method `predict` would use (lowest validation MASE).
+    /// The method `predict` would use (``ForecasterOptions/selection``).
     public var selected: String
     /// Seconds of the whole training, validation and selection run.
     public var selectionSeconds: Double
@@ -101,6 +101,7 @@ public struct RollingOriginEvaluation: Sendable {
             var train = fit
             if case .lstm = record.method { train = model.lstm?.summary.seconds ?? 0 }
             if case let .ensemble(members) = record.method, members.contains("LSTM") { train += model.lstm?.summary.seconds ?? 0 }
+            if case let .combination(members, _) = record.method, members.contains("LSTM") { train += model.lstm?.summary.seconds ?? 0 }
             methods.append(MethodResult(name: record.name, metrics: metrics, validationMase: record.validationMase,
                                         trainSeconds: train, predictSeconds: predict))
         }

@@ -25,6 +25,8 @@ struct ForecastOptions: ParsableArguments {
     var scaling: LSTMSettings.Scaling = .logLast
     @Option(help: "LSTM member networks (seeds) whose outputs are averaged.")
     var members = 5
+    @Option(help: "How the method predict uses is chosen: combination (the fixed rule) or validation (lowest validation MASE).")
+    var selection: ForecasterOptions.Selection = .combination
     @Flag(help: "Leave the LSTM out (baselines only).")
     var noLstm = false
 
@@ -46,8 +48,10 @@ struct ForecastOptions: ParsableArguments {
         o.useLSTM = !noLstm
         o.scaling = scaling
         o.members = members
+        o.selection = selection
         return o
     }
 }
 
 extension LSTMSettings.Scaling: ExpressibleByArgument {}
+extension ForecasterOptions.Selection: ExpressibleByArgument {}

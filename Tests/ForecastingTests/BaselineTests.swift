@@ -67,8 +67,42 @@ import Testing
         let actual = (0..<101).map { [Double(49 + $0)] }
         let base = actual.map { _ in [[99.0], [99.0]] }
         let c = QuantileCalibration.fit(levels: [0.5, 0.9], actual: actual, base: base)
+        #expect(abs(c.corrections[0][0] - log(100.0 / 100)) < 1e-12)   // median of 50...150 (y + 1)
+        #expect(abs(c.corrections[1][0] - log(140.0 / 100)) < 1e-12)   // 90th percentile
+        // One step per window: the peak correction only adds split conformal's finite-sample margin,
+        // the level ⌈0.9 · 102⌉ / 101 quantile of log((y + 1) / 140), between 141 and 142.
+        let peak = log(141.0 / 140) + (9_200.0 / 101 - 91) * log(142.0 / 141)
+        #expect(abs(c.peakCorrection - peak) < 1e-12)
         let q = c.apply(base: [[99], [99]])
-        #expect(abs(q[0][0] - 99) < 1e-9)          // median of 49...149
-        #expect(abs(q[1][0] - 139) < 1e-9)         // 90th percentile
+        #expect(abs(q[0][0] - 99) < 1e-9)
+        #expect(abs(q[1][0] - (140 * exp(peak) - 1)) < 1e-9)
+    }
+
+    /// Every step alone is covered by the p90 in 90 % of windows, but the window's peak much less often
+    /// (the misses fall on different steps): the peak correction lifts the p90 until the peaks are covered.
+    @Test func peakCorrectionMakesTheP90CoverWindowPeaks() {
+        // 30 windows of 3 steps, base 99; window w misses at step w % 3 when w < 9 (actual 200), else actual 90.
+        var actual: [[Double]] = []
+        for w in 0..<30 { actual.append((0..<3).map { s in w < 9 && w % 3 == s ? 199 : 89 }) }
+        let base = actual.map { _ in [[99.0, 99, 99], [99.0, 99, 99]] }
+        let c = QuantileCalibration.fit(levels: [0.5, 0.9], actual: actual, base: base)
+        let perStep = QuantileCalibration(levels: c.levels, corrections: c.corrections)
+        func peaksCovered(_ cal: QuantileCalibration) -> Int {
+            actual.indices.filter { w in (cal.apply(base: base[w])[1].max() ?? 0) >= (actual[w].max() ?? 0) }.count
+        }
+        #expect(peaksCovered(perStep) < 27)                 // each step is covered in 27 of 30 windows, peaks in only 21
+        #expect(c.peakCorrection > 0)
+        #expect(peaksCovered(c) >= 27)
+        #expect(c.apply(base: base[0])[0] == perStep.apply(base: base[0])[0])   // the median is left alone
+        // With 3 independent windows the level is 1: the largest shortfall, every validation peak covered.
+        let strict = QuantileCalibration.fit(levels: [0.5, 0.9], actual: actual, base: base, independentWindows: 3)
+        #expect(strict.peakCorrection >= c.peakCorrection)
+        #expect(peaksCovered(strict) == 30)
+    }
+
+    @Test func peakCorrectionDecodesAsZeroFromOlderFiles() throws {
+        let json = #"{"levels": [0.5, 0.9], "corrections": [[0.1], [0.2]]}"#
+        let c = try JSONDecoder().decode(QuantileCalibration.self, from: Data(json.utf8))
+        #expect(c.peakCorrection == 0 && c.corrections == [[0.1], [0.2]])
     }
 }

@@ -60,4 +60,40 @@ import Testing
         #expect(!e.methods.contains { $0.name == "SeasonalNaive28" })   // a week needs more history than exists
         #expect(e.methods.contains { $0.name == e.selected })
     }
+
+    @Test func theIntervalAfterAGapIsMaskedForModelsOnly() {
+        var missing = Array(repeating: false, count: 12)
+        missing[5] = true
+        missing[6] = true
+        let values: [Double] = [10, 11, 12, 13, 14, 0, 0, 1, 18, 19, 20, 21]
+        let s = LoadSeries(name: "gap", timestamps: (0..<12).map { Double($0) * 3_600 }, interval: 3_600,
+                           values: values, missing: missing)
+        #expect(s.inputMask == (0..<12).map { $0 == 5 || $0 == 6 || $0 == 7 })
+        let y = s.modelInputs(season: 4)
+        #expect(y[5] == 11 && y[6] == 12 && y[7] == 13)      // one season back, edge included
+        #expect(s.imputed(season: 4)[7] == 1)                // the protocol's imputation keeps the edge value
+        #expect(y[8] == 18)
+    }
+
+    /// A history that ends with a gap and a partial window after it: the model-based methods forecast
+    /// from the imputed level, the last-value baseline from the raw partial count.
+    @Test func aPartialWindowAfterAGapDoesNotSetTheLevel() throws {
+        let n = 48
+        var values = (0..<n).map { 1_000 + 100 * Double($0 % 4) }
+        var missing = Array(repeating: false, count: n)
+        missing[n - 3] = true
+        missing[n - 2] = true
+        values[n - 3] = 0
+        values[n - 2] = 0
+        values[n - 1] = 8                                    // the outage's partial edge
+        let s = LoadSeries(name: "edge", timestamps: (0..<n).map { 1_704_067_200 + Double($0) * 21_600 }, interval: 21_600,
+                           values: values, missing: missing)
+        var options = ForecasterOptions(horizon: 2)
+        options.useLSTM = false
+        let (model, _) = try ForecasterModel.train(histories: [s.prefix(40)], options: options)
+        let holt = try model.forecast(s, horizon: 2, method: "DampedHolt")
+        #expect(holt.point.allSatisfy { $0 > 800 })
+        let naive = try model.forecast(s, horizon: 2, method: "SeasonalNaive1")
+        #expect(naive.point == [8, 8])
+    }
 }

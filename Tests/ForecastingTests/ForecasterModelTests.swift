@@ -98,4 +98,58 @@ import Testing
             try ForecasterModel.load(path: path)
         }
     }
+
+    @Test func combinationRuleDependsOnHorizonAgainstSeason() {
+        let dayAhead = ForecastMethod.combinationRule(horizon: 24, season: 24)
+        #expect(dayAhead.members == ["SeasonalRegression", "LSTM"] && !dayAhead.inverseSquaredWeights)
+        #expect(ForecastMethod.combinationRule(horizon: 6, season: 24).members == dayAhead.members)
+        let short = ForecastMethod.combinationRule(horizon: 2, season: 144)
+        #expect(short.members == ["HoltWintersAdditive", "HoltWintersMultiplicative", "DampedHolt", "SeasonalRegression", "LSTM"])
+        #expect(short.inverseSquaredWeights)
+        #expect(ForecastMethod.combinationWeights(validationMase: [1, 2], inverseSquared: true) == [0.8, 0.2])
+        #expect(ForecastMethod.combinationWeights(validationMase: [1, 2], inverseSquared: false) == [0.5, 0.5])
+        #expect(ForecastMethod.combinationWeights(validationMase: [1, .infinity], inverseSquared: true) == [0.5, 0.5])
+    }
+
+    /// Day-ahead (horizon 2 of a 4-interval season): `Combination` is the mean of SeasonalRegression and
+    /// the LSTM, and it is selected whatever validation says, unless selection is by validation.
+    @Test func theCombinationIsSelectedAndAveragesItsMembers() throws {
+        let s = series(days: 40, seed: 6)
+        let (model, _) = try ForecasterModel.train(histories: [s], options: tinyOptions())
+        #expect(model.selected == "Combination")
+        let record = try #require(model.method(named: "Combination"))
+        #expect(record.method == .combination(members: ["SeasonalRegression", "LSTM"], weights: [0.5, 0.5]))
+        let c = try model.forecast(s, horizon: 2)
+        let r = try model.forecast(s, horizon: 2, method: "SeasonalRegression")
+        let l = try model.forecast(s, horizon: 2, method: "LSTM")
+        for h in 0..<2 { #expect(abs(c.point[h] - (r.point[h] + l.point[h]) / 2) < 1e-9 * max(1, c.point[h])) }
+        // Its validation MASE is that of its own validation forecasts, not a copy of a member's.
+        #expect(record.validationMase != model.method(named: "LSTM")!.validationMase)
+
+        var byValidation = tinyOptions()
+        byValidation.selection = .validation
+        let (other, _) = try ForecasterModel.train(histories: [s], options: byValidation)
+        let best = other.methods.min { $0.validationMase < $1.validationMase }!
+        #expect(other.selected == best.name)
+    }
+
+    /// A short horizon (1 of an 8-interval season): every model-based method, weighted by 1 / validation MASE².
+    @Test func shortHorizonCombinationWeightsByValidationError() throws {
+        let s = series(days: 40, seed: 7)
+        var options = tinyOptions()
+        options.horizon = 1
+        options.season = 8
+        options.useLSTM = false
+        let (model, _) = try ForecasterModel.train(histories: [s], options: options)
+        guard case let .combination(members, weights)? = model.method(named: "Combination")?.method else {
+            Issue.record("no Combination")
+            return
+        }
+        #expect(members == ["HoltWintersAdditive", "HoltWintersMultiplicative", "DampedHolt", "SeasonalRegression"])
+        let mase = members.map { model.method(named: $0)!.validationMase }
+        let expected = mase.map { 1 / ($0 * $0) }
+        let total = expected.reduce(0, +)
+        for (w, e) in zip(weights, expected) { #expect(abs(w - e / total) < 1e-12) }
+        #expect(model.selected == "Combination")
+    }
 }
