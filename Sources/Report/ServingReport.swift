@@ -8,10 +8,13 @@ public enum ServingReport {
         var head = TextTable(header: ["run", r.scenario], alignNumbers: false)
         head.append(["simulated", NumberFormatting.duration(r.simulatedSeconds) + " (measured " + NumberFormatting.duration(r.measuredSeconds) + ")"])
         head.append(["events", NumberFormatting.grouped(r.events) + " in " + NumberFormatting.fixed(r.wallSeconds, decimals: 2) + " s wall"])
-        head.append(["requests", "\(NumberFormatting.grouped(r.requests.offered)) offered, \(NumberFormatting.grouped(r.requests.completed)) completed, \(NumberFormatting.grouped(r.requests.rejected)) rejected, \(NumberFormatting.grouped(r.requests.timedOut)) timed out, \(NumberFormatting.grouped(r.requests.unfinished)) unfinished"])
+        head.append(["requests", "\(NumberFormatting.grouped(r.requests.offered)) offered, \(NumberFormatting.grouped(r.requests.completed)) completed, \(NumberFormatting.grouped(r.requests.rejected)) rejected, \(NumberFormatting.grouped(r.requests.timedOut)) timed out, \(NumberFormatting.grouped(r.requests.failed)) failed, \(NumberFormatting.grouped(r.requests.unfinished)) unfinished"])
         head.append(["throughput", NumberFormatting.significant(r.throughput.requestsPerSecond) + " req/s, " + NumberFormatting.significant(r.throughput.outputTokensPerSecond) + " output tok/s"])
         head.append(["goodput", NumberFormatting.significant(r.goodputRequestsPerSecond) + " req/s (" + NumberFormatting.fixed(100 * r.sloAttainment, decimals: 2) + "% of completions meet the SLO)"])
         head.append(["utilization", NumberFormatting.fixed(100 * r.utilization, decimals: 1) + "% busy, KV cache " + NumberFormatting.fixed(100 * r.kvCacheUtilization, decimals: 1) + "%, " + NumberFormatting.grouped(r.preemptions) + " preemptions"])
+        head.append(["replicas", "mean " + NumberFormatting.significant(r.cluster.meanReplicas, digits: 3) + ", peak "
+                        + NumberFormatting.significant(r.cluster.peakReplicas, digits: 3) + ", "
+                        + NumberFormatting.significant(r.cluster.gpuHours, digits: 4) + " GPU-hours"])
         let qci = r.confidence.queueWaitMean, eci = r.confidence.e2eMean
         head.append(["95% CI of means", "queue wait " + NumberFormatting.duration(qci.mean) + " ± " + NumberFormatting.duration(qci.halfWidth)
                         + ", end-to-end " + NumberFormatting.duration(eci.mean) + " ± " + NumberFormatting.duration(eci.halfWidth)])
@@ -27,7 +30,7 @@ public enum ServingReport {
     public static func timeSeriesCSV(_ m: ServingMetrics, duration: Double) -> String {
         let s = m.series
         let bins = Int((duration / s.interval).rounded(.up))
-        var out = "t_start,t_end,offered,completed,rejected,timed_out,output_tokens,mean_ttft,mean_e2e,slo_met,waiting,running,busy_replicas,kv_use\n"
+        var out = "t_start,t_end,offered,completed,rejected,timed_out,failed,output_tokens,mean_ttft,mean_e2e,slo_met,waiting,running,busy_replicas,kv_use,ready,starting,desired\n"
         for b in 0..<bins {
             let done = s.completed.value(inBin: b)
             func mean(_ c: TimeBinnedCounter) -> String { done > 0 ? NumberFormatting.compact(c.value(inBin: b) / done) : "" }
@@ -36,9 +39,10 @@ public enum ServingReport {
                 NumberFormatting.compact(Double(b) * s.interval),
                 NumberFormatting.compact(min(Double(b + 1) * s.interval, duration)),
                 String(Int(s.offered.value(inBin: b))), String(Int(done)),
-                String(Int(s.rejected.value(inBin: b))), String(Int(s.timedOut.value(inBin: b))),
+                String(Int(s.rejected.value(inBin: b))), String(Int(s.timedOut.value(inBin: b))), String(Int(s.failed.value(inBin: b))),
                 String(Int(s.outputTokens.value(inBin: b))), mean(s.ttftSum), mean(s.e2eSum),
                 String(Int(s.good.value(inBin: b))), gauge(s.waiting), gauge(s.running), gauge(s.busy), gauge(s.kvUse),
+                gauge(s.ready), gauge(s.starting), gauge(s.desired),
             ]
             out += cells.joined(separator: ",") + "\n"
         }

@@ -88,6 +88,10 @@ struct ScenarioParser {
         if let node = f.required("replicas", "a mapping with count and batching"), let r = reader.mapping(node, "replicas") {
             replicas = parseReplicas(r)
         }
+        var dynamics: ClusterDynamics?
+        if let node = f.node("cluster"), let c = reader.mapping(node, "cluster") {
+            dynamics = parseCluster(c, initial: replicas?.count)
+        }
         var slo: SLOTargets?
         if let node = f.node("slo"), let s = reader.mapping(node, "slo") {
             slo = SLOTargets(ttft: s.duration("ttft", min: 0, allowEqual: false), tpot: s.duration("tpot", min: 0, allowEqual: false),
@@ -100,7 +104,8 @@ struct ScenarioParser {
             o.finish()
         }
         f.finish()
-        guard let duration, let arrivals, let sizes, let replicas else { return nil }
+        guard let duration, let arrivals, let sizes, var replicas else { return nil }
+        replicas.dynamics = dynamics
         if case .continuous = replicas.batching, replicas.hardware == nil {
             reader.fail(f.node("replicas"), "replicas.hardware", "continuous batching needs a hardware profile (e.g. hardware: models/hardware/a100-llama2-7b.yaml)")
         }
@@ -394,6 +399,108 @@ struct ScenarioParser {
         let defaultDispatch: ReplicaConfiguration.Dispatch = { if case .unbatched = batching { return .sharedQueue } else { return .roundRobin } }()
         return ReplicaConfiguration(count: count, batching: batching, service: service, hardware: hardware,
                                     dispatch: dispatch ?? defaultDispatch, maxQueue: maxQueue, queueTimeout: timeout)
+    }
+
+    /// `cluster:` — bounds, cold start, autoscaler or schedule, faults.
+    func parseCluster(_ c: Fields, initial: Int?) -> ClusterDynamics? {
+        defer { c.finish() }
+        let minReplicas = c.int("min_replicas", 0...100_000) ?? 0
+        let maxReplicas = c.int("max_replicas", 1...100_000) ?? max(initial ?? 1, minReplicas)
+        if let initial, initial > maxReplicas || initial < minReplicas {
+            reader.fail(c.node, "replicas.count", "\(initial) lies outside cluster.min_replicas…max_replicas (\(minReplicas)…\(maxReplicas))")
+        }
+        if minReplicas > maxReplicas {
+            reader.fail(c.node("min_replicas"), "cluster.min_replicas", "must not exceed max_replicas (\(maxReplicas))")
+        }
+        var coldStart = Distribution.deterministic(0)
+        if let node = c.node("cold_start") {
+            if case .scalar = node {
+                coldStart = reader.value(node, "cluster.cold_start", "a duration such as 90s", Units.duration).map { .deterministic($0) } ?? coldStart
+            } else {
+                coldStart = parseDistribution(node, "cluster.cold_start", time: true) ?? coldStart
+            }
+        }
+        var scaler: ClusterDynamics.Scaler?
+        if let node = c.node("autoscaler"), let a = reader.mapping(node, "cluster.autoscaler") {
+            scaler = parseScaler(a, min: minReplicas, max: maxReplicas)
+        }
+        var faults: Faults?
+        if let node = c.node("faults"), let f = reader.mapping(node, "cluster.faults") {
+            faults = parseFaults(f, maxReplicas: maxReplicas)
+        }
+        return ClusterDynamics(minReplicas: minReplicas, maxReplicas: maxReplicas, coldStart: coldStart, scaler: scaler, faults: faults)
+    }
+
+    func parseScaler(_ a: Fields, min: Int, max: Int) -> ClusterDynamics.Scaler? {
+        defer { a.finish() }
+        guard let kind = a.value("kind", "hpa or schedule", { ["hpa", "schedule"].contains($0) ? $0 : nil }) else {
+            if !a.has("kind") { reader.fail(a.node, a.child("kind"), "missing; expected hpa or schedule") }
+            return nil
+        }
+        if kind == "schedule" {
+            let lead = a.duration("lead") ?? 0
+            guard let stepsNode = a.required("steps", "a list of [start, replicas] pairs"),
+                  let steps = reader.sequence(stepsNode, a.child("steps")), !steps.isEmpty else { return nil }
+            var starts: [Double] = [], counts: [Int] = []
+            for (i, n) in steps.enumerated() {
+                let p = "\(a.child("steps"))[\(i)]"
+                guard let pair = reader.sequence(n, p), pair.count == 2,
+                      let t = reader.value(pair[0], p, "a duration", Units.duration),
+                      let k = reader.value(pair[1], p, "a replica count", { Int($0) }) else {
+                    reader.fail(n, p, "expected [start, replicas] such as [6h, 8]")
+                    continue
+                }
+                if k < min || k > max { reader.fail(n, p, "\(k) replicas lies outside min_replicas…max_replicas (\(min)…\(max))") }
+                if let last = starts.last, t <= last { reader.fail(n, p, "step starts must increase") }
+                starts.append(t)
+                counts.append(k)
+            }
+            return .schedule(ReplicaSchedule(starts: starts, counts: counts, lead: lead))
+        }
+        let metric = a.value("metric", "utilization, in_flight, queue_depth or kv_cache") { ScalingMetric(rawValue: $0) } ?? .utilization
+        let fractional = metric == .utilization || metric == .kvCache
+        guard let target = a.requiredValue("target", fractional ? "a fraction such as 70%" : "a number per replica such as 8", Units.fraction),
+              target > 0 else {
+            if a.has("target") { reader.fail(a.node("target"), a.child("target"), "expected a target > 0") }
+            return nil
+        }
+        var h = HorizontalPodAutoscaler.Settings(minReplicas: Swift.max(min, 1), maxReplicas: max, target: target)
+        h.tolerance = a.value("tolerance", "a fraction such as 10%", Units.fraction) ?? h.tolerance
+        h.syncPeriod = a.duration("sync_period", min: 0, allowEqual: false) ?? h.syncPeriod
+        h.scaleDownStabilization = a.duration("scale_down_stabilization") ?? h.scaleDownStabilization
+        h.scaleUpStabilization = a.duration("scale_up_stabilization") ?? h.scaleUpStabilization
+        h.scaleUpPercent = (a.value("scale_up_percent", "a percentage such as 100%", Units.fraction).map { $0 * 100 }) ?? h.scaleUpPercent
+        h.scaleUpPods = a.int("scale_up_pods", 0...100_000) ?? h.scaleUpPods
+        h.scaleDownPercent = (a.value("scale_down_percent", "a percentage such as 100%", Units.fraction).map { $0 * 100 }) ?? h.scaleDownPercent
+        h.policyPeriod = a.duration("policy_period", min: 0, allowEqual: false) ?? h.policyPeriod
+        let scrape = MetricScrape(interval: a.duration("scrape_interval", min: 0, allowEqual: false) ?? 15,
+                                  lag: a.duration("metric_lag") ?? 0)
+        return .hpa(h, metric: metric, scrape: scrape)
+    }
+
+    func parseFaults(_ f: Fields, maxReplicas: Int) -> Faults? {
+        defer { f.finish() }
+        let mtbf = f.duration("mtbf", min: 0, allowEqual: false)
+        var mttr = Distribution.deterministic(300)
+        if let node = f.node("mttr") {
+            if case .scalar = node {
+                mttr = reader.value(node, "cluster.faults.mttr", "a duration such as 5m", Units.duration).map { .deterministic($0) } ?? mttr
+            } else {
+                mttr = parseDistribution(node, "cluster.faults.mttr", time: true) ?? mttr
+            }
+        }
+        var scheduled: [ScheduledFault] = []
+        if let node = f.node("scheduled"), let list = reader.sequence(node, "cluster.faults.scheduled") {
+            for (i, n) in list.enumerated() {
+                guard let e = reader.mapping(n, "cluster.faults.scheduled[\(i)]") else { continue }
+                let at = e.duration("at", required: true)
+                let replica = e.int("replica", 0...(maxReplicas - 1), required: true)
+                let down = e.duration("down_for", min: 0, allowEqual: false, required: true)
+                e.finish()
+                if let at, let replica, let down { scheduled.append(ScheduledFault(at: at, replica: replica, downFor: down)) }
+            }
+        }
+        return Faults(mtbf: mtbf, mttr: mttr, scheduled: scheduled)
     }
 
     func parseBatching(_ b: Fields) -> BatchingPolicy? {

@@ -101,6 +101,8 @@ public struct ReplicaConfiguration: Sendable {
     public var maxQueue: Int?
     /// Longest a request may wait before being scheduled; then it times out.
     public var queueTimeout: Double?
+    /// Autoscaling, cold starts and faults (nil: a fixed cluster of `count`).
+    public var dynamics: ClusterDynamics?
 
     /// How requests are assigned to replicas.
     public enum Dispatch: String, Sendable {

@@ -23,12 +23,25 @@ public struct ServingResult: Sendable, Encodable {
     public var goodputRequestsPerSecond: Double
     /// Share of completions meeting every SLO target.
     public var sloAttainment: Double
-    /// Mean fraction of replicas busy.
+    /// Busy replica-time over provisioned replica-time.
     public var utilization: Double
     /// Mean fraction of KV-cache blocks in use (continuous batching).
     public var kvCacheUtilization: Double
     /// Preemptions (KV cache exhausted) in the measured window.
     public var preemptions: Int
+    /// Replica counts and GPU time.
+    public var cluster: Cluster
+
+    /// What the cluster provisioned.
+    public struct Cluster: Sendable, Encodable {
+        /// Mean replicas provisioned (starting, ready, draining or failed).
+        public var meanReplicas: Double
+        /// Most replicas provisioned at once.
+        public var peakReplicas: Double
+        /// GPU-hours of the measured window (provisioned replicas × GPUs per replica).
+        public var gpuHours: Double
+    }
+
     /// 95% confidence intervals of the mean latencies (30 time batches).
     public var confidence: Confidence
 
@@ -60,6 +73,8 @@ public struct ServingResult: Sendable, Encodable {
         public var rejected: Int
         /// Gave up waiting (queue timeout).
         public var timedOut: Int
+        /// Lost when their replica failed.
+        public var failed: Int
         /// Still in flight when the run ended.
         public var unfinished: Int
     }

@@ -65,23 +65,26 @@ public struct ServingRun {
         // Draining runs measure up to the last completion; others to the end.
         let end = configuration.drain ? m.lastCompletion : configuration.duration
         let measured = max(end - configuration.warmup, 1e-9)
-        let unfinished = m.offered - m.completed - m.rejected - m.timedOut
+        let unfinished = m.offered - m.completed - m.rejected - m.timedOut - m.failed
+        let gpus = Double(configuration.replicas.hardware?.gpusPerReplica ?? 1)
         return ServingResult(
             scenario: configuration.name, seed: configuration.seed,
             simulatedSeconds: end, measuredSeconds: measured,
             wallSeconds: wall, events: events,
             requests: .init(offered: m.offered, completed: m.completed, rejected: m.rejected,
-                            timedOut: m.timedOut, unfinished: unfinished),
+                            timedOut: m.timedOut, failed: m.failed, unfinished: unfinished),
             latencySeconds: .init(queueWait: LatencySummary(m.queueWait), ttft: LatencySummary(m.ttft),
                                   tpot: LatencySummary(m.tpot), e2e: LatencySummary(m.e2e)),
             throughput: .init(requestsPerSecond: Double(m.completed) / measured,
                               outputTokensPerSecond: Double(m.outputTokens) / measured),
             goodputRequestsPerSecond: Double(m.goodCompletions) / measured,
             sloAttainment: m.completed > 0 ? Double(m.goodCompletions) / Double(m.completed) : 0,
-            utilization: m.busyReplicas.average(at: now) / Double(configuration.replicas.count),
+            utilization: m.provisioned.integral(at: end) > 0 ? m.busyReplicas.integral(at: end) / m.provisioned.integral(at: end) : 0,
             kvCacheUtilization: model.totalBlocks > 0 && configuration.replicas.hardware != nil
                 ? m.kvBlocksInUse.average(at: now) / Double(model.totalBlocks) : 0,
             preemptions: m.preemptions,
+            cluster: .init(meanReplicas: m.provisioned.average(at: end), peakReplicas: m.provisioned.peak,
+                           gpuHours: m.provisioned.integral(at: end) * gpus / 3600),
             confidence: .init(queueWaitMean: interval(m.queueWaitBatches), e2eMean: interval(m.e2eBatches)))
     }
 }

@@ -15,9 +15,9 @@ public struct ServingSimulation: SimulationModel {
         /// The next record(s) of the replayed trace.
         case traceArrival
         /// A replica (policy none) finishes its request.
-        case serviceDone(replica: Int32)
+        case serviceDone(replica: Int32, incarnation: UInt32)
         /// A replica (dynamic) finishes its batch.
-        case batchDone(replica: Int32)
+        case batchDone(replica: Int32, incarnation: UInt32)
         /// A replica's (dynamic) batching delay expires.
         case batchTimer(replica: Int32)
         /// A replica (continuous) finishes the micro-batch in `slot`; stale
@@ -31,6 +31,18 @@ public struct ServingSimulation: SimulationModel {
         case warmupEnd
         /// Time-series sampling tick.
         case sample
+        /// A starting replica finishes its cold start.
+        case replicaReady(replica: Int32, incarnation: UInt32)
+        /// A replica crashes.
+        case replicaFail(replica: Int32, incarnation: UInt32, downFor: Double)
+        /// A failed replica restarts (then cold-starts).
+        case replicaRestart(replica: Int32, incarnation: UInt32)
+        /// The autoscaler samples its metric.
+        case scrape
+        /// The autoscaler decides.
+        case autoscalerSync
+        /// A replica schedule step (index into the schedule).
+        case scheduleStep(index: Int32)
     }
 
     /// The configuration simulated.
@@ -58,6 +70,8 @@ public struct ServingSimulation: SimulationModel {
     var blocksInUse = 0
     let totalBlocks: Int
     let blockSize: Int
+    /// Cluster dynamics state (autoscaler, samples, fault stream).
+    var cluster: ClusterState
 
     /// A model at time 0. Call ``start(_:)`` to schedule the first events.
     public init(configuration c: ServingConfiguration) throws {
@@ -72,7 +86,10 @@ public struct ServingSimulation: SimulationModel {
         let blocks = c.replicas.hardware.map { $0.kvCacheTokens / $0.kvBlockSize } ?? Int(Int32.max / 4)
         totalBlocks = blocks * c.replicas.count
         let stages = c.replicas.hardware?.pipelineParallel ?? 1
-        replicas = Array(repeating: ReplicaState(totalBlocks: blocks, stages: stages), count: c.replicas.count)
+        let slots = max(c.replicas.count, c.replicas.dynamics?.maxReplicas ?? 0)
+        replicas = Array(repeating: ReplicaState(totalBlocks: blocks, stages: stages), count: slots)
+        for r in c.replicas.count..<slots { replicas[r].status = .stopped }
+        cluster = ClusterState(configuration: c, stream: root.stream("cluster"))
         switch c.arrivals {
         case .processes(let ps):
             generators = ps.enumerated().map { i, p in
@@ -93,6 +110,7 @@ public struct ServingSimulation: SimulationModel {
         if trace != nil { readNextRecord(&scheduler) }
         if configuration.warmup > 0 { scheduler.schedule(.warmupEnd, at: configuration.warmup) }
         scheduler.schedule(.sample, at: configuration.timeSeriesInterval)
+        startCluster(&scheduler)
     }
 
     public mutating func handle(_ event: Event, scheduler: inout Scheduler<Event>) {
@@ -113,10 +131,10 @@ public struct ServingSimulation: SimulationModel {
                 for _ in 0..<copies { admit(size: size, scheduler: &scheduler) }
             }
             readNextRecord(&scheduler)
-        case .serviceDone(let r):
-            finishService(replica: Int(r), scheduler: &scheduler)
-        case .batchDone(let r):
-            finishBatch(replica: Int(r), scheduler: &scheduler)
+        case .serviceDone(let r, let life):
+            if replicas[Int(r)].incarnation == life { finishService(replica: Int(r), scheduler: &scheduler) }
+        case .batchDone(let r, let life):
+            if replicas[Int(r)].incarnation == life { finishBatch(replica: Int(r), scheduler: &scheduler) }
         case .batchTimer(let r):
             replicas[Int(r)].timerAt = .infinity
             kick(replica: Int(r), scheduler: &scheduler)
@@ -130,6 +148,19 @@ public struct ServingSimulation: SimulationModel {
         case .warmupEnd:
             metrics.busyReplicas.reset(at: scheduler.now)
             metrics.kvBlocksInUse.reset(at: scheduler.now)
+            metrics.provisioned.reset(at: scheduler.now)
+        case .replicaReady(let r, let life):
+            replicaReady(Int(r), incarnation: life, scheduler: &scheduler)
+        case .replicaFail(let r, let life, let downFor):
+            failReplica(Int(r), incarnation: life, downFor: downFor, scheduler: &scheduler)
+        case .replicaRestart(let r, let life):
+            restartReplica(Int(r), incarnation: life, scheduler: &scheduler)
+        case .scrape:
+            scrapeMetric(&scheduler)
+        case .autoscalerSync:
+            autoscale(&scheduler)
+        case .scheduleStep(let i):
+            followSchedule(step: Int(i), scheduler: &scheduler)
         case .sample:
             recordSample()
             let next = scheduler.now + configuration.timeSeriesInterval
@@ -192,8 +223,10 @@ public struct ServingSimulation: SimulationModel {
                 armTimeout(id, scheduler: &scheduler)
             }
         case .roundRobin:
-            let r = nextReplica
-            nextReplica = (nextReplica + 1) % replicas.count
+            guard let r = nextReady() else {
+                reject(id, now: now)  // no replica is ready: 503
+                return
+            }
             if let cap = configuration.replicas.maxQueue, replicas[r].liveWaiting >= cap {
                 reject(id, now: now)
             } else {
@@ -227,7 +260,20 @@ public struct ServingSimulation: SimulationModel {
         let n = replicas.count
         for k in 0..<n {
             let r = (nextReplica + k) % n
-            if replicas[r].inSystem < limit {
+            if replicas[r].status == .ready && replicas[r].inSystem < limit {
+                nextReplica = (r + 1) % n
+                return r
+            }
+        }
+        return nil
+    }
+
+    /// The next ready replica in round-robin order.
+    mutating func nextReady() -> Int? {
+        let n = replicas.count
+        for k in 0..<n {
+            let r = (nextReplica + k) % n
+            if replicas[r].status == .ready {
                 nextReplica = (r + 1) % n
                 return r
             }
@@ -251,7 +297,7 @@ public struct ServingSimulation: SimulationModel {
 
     /// A replica freed room: pull from the shared queue.
     mutating func refill(replica r: Int, scheduler: inout Scheduler<Event>) {
-        guard configuration.replicas.dispatch == .sharedQueue else { return }
+        guard configuration.replicas.dispatch == .sharedQueue, replicas[r].status == .ready else { return }
         let limit = roomLimit()
         while replicas[r].inSystem < limit, let id = sharedQueue.popFirst() {
             if requests[id].phase == .done { requests.remove(id); continue }  // abandoned
@@ -327,6 +373,7 @@ public struct ServingSimulation: SimulationModel {
         replicas[r].busy = busy
         busyCount += busy ? 1 : -1
         metrics.busyReplicas.update(to: Double(busyCount), at: now)
+        cluster.busy.update(to: Double(busyCount), at: now)
     }
 
     /// Marks a request scheduled (queue wait ends).
@@ -370,11 +417,16 @@ public struct ServingSimulation: SimulationModel {
     }
 
     mutating func recordSample() {
-        var waiting = liveShared, running = 0
+        var waiting = liveShared, running = 0, ready = 0, starting = 0
         for r in replicas {
             waiting += r.liveWaiting
             running += r.running.count
+            if r.status == .ready { ready += 1 }
+            if r.status == .starting { starting += 1 }
         }
+        metrics.series.ready.append(Double(ready))
+        metrics.series.starting.append(Double(starting))
+        metrics.series.desired.append(Double(cluster.desired))
         metrics.series.waiting.append(Double(waiting))
         metrics.series.running.append(Double(running))
         metrics.series.kvUse.append(totalBlocks > 0 ? Double(blocksInUse) / Double(totalBlocks) : 0)

@@ -20,6 +20,10 @@ public struct ServingMetrics: Sendable {
     public var rejected = 0
     /// Measured queue timeouts.
     public var timedOut = 0
+    /// Measured requests lost when their replica failed.
+    public var failed = 0
+    /// Replicas provisioned (starting, ready or draining) over time.
+    public var provisioned = TimeWeightedAverage(start: 0)
     /// Output tokens of measured completions.
     public var outputTokens = 0
     /// Measured completions meeting the SLO targets.
@@ -79,6 +83,14 @@ public struct TimeSeries: Sendable {
     public var kvUse: [Double] = []
     /// Busy replicas at each bin's end.
     public var busy: [Double] = []
+    /// Ready replicas at each bin's end.
+    public var ready: [Double] = []
+    /// Starting (cold) replicas at each bin's end.
+    public var starting: [Double] = []
+    /// Desired replicas (autoscaler or schedule) at each bin's end.
+    public var desired: [Double] = []
+    /// Requests lost to replica failures per bin.
+    public var failed: TimeBinnedCounter
 
     /// Empty series.
     public init(interval: Double) {
@@ -91,6 +103,7 @@ public struct TimeSeries: Sendable {
         ttftSum = TimeBinnedCounter(width: interval)
         e2eSum = TimeBinnedCounter(width: interval)
         good = TimeBinnedCounter(width: interval)
+        failed = TimeBinnedCounter(width: interval)
     }
 }
 

@@ -20,6 +20,10 @@ struct ReplicaState: Sendable {
     var wakePending = false
     /// Whether work is in flight.
     var busy = false
+    /// Lifecycle state.
+    var status = ReplicaStatus.ready
+    /// Bumped at every start and failure, so events of an earlier life are ignored.
+    var incarnation: UInt32 = 0
     /// When the dynamic batcher's delay timer fires (`.infinity`: none set).
     var timerAt = Double.infinity
     /// KV blocks free.
@@ -36,6 +40,20 @@ struct ReplicaState: Sendable {
 
     /// Requests the replica holds (waiting or admitted).
     var inSystem: Int { liveWaiting + running.count }
+}
+
+/// Where a replica is in its life.
+enum ReplicaStatus: UInt8, Sendable {
+    /// Not provisioned.
+    case stopped
+    /// Provisioned, loading (cold start): not routed to.
+    case starting
+    /// Serving.
+    case ready
+    /// Finishing its requests before stopping: not routed to.
+    case draining
+    /// Crashed; restarts after its repair time.
+    case failed
 }
 
 /// One batch in flight through a replica's pipeline.

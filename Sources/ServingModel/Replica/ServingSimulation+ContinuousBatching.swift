@@ -298,6 +298,7 @@ extension ServingSimulation {
             startIteration(replica: r, policy: c, scheduler: &scheduler)
         }
         if replicas[r].inFlight == 0 { setBusy(r, false, now: now) }
+        retireIfDrained(r, now: now)
     }
 }
 

@@ -47,7 +47,7 @@ extension ServingSimulation {
             for id in batch { requests.slots[Int(id)].firstToken = now + prefill }
             duration = prefill + decode
         }
-        scheduler.schedule(.batchDone(replica: Int32(r)), after: duration)
+        scheduler.schedule(.batchDone(replica: Int32(r), incarnation: replicas[r].incarnation), after: duration)
     }
 
     mutating func finishBatch(replica r: Int, scheduler: inout Scheduler<Event>) {
@@ -57,5 +57,6 @@ extension ServingSimulation {
         setBusy(r, false, now: now)
         refill(replica: r, scheduler: &scheduler)
         kick(replica: r, scheduler: &scheduler)
+        retireIfDrained(r, now: now)
     }
 }

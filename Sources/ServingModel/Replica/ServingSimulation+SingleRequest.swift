@@ -26,7 +26,7 @@ extension ServingSimulation {
             requests.slots[Int(id)].firstToken = now + prefill
             duration = prefill + decode
         }
-        scheduler.schedule(.serviceDone(replica: Int32(r)), after: duration)
+        scheduler.schedule(.serviceDone(replica: Int32(r), incarnation: replicas[r].incarnation), after: duration)
     }
 
     mutating func finishService(replica r: Int, scheduler: inout Scheduler<Event>) {
@@ -37,5 +37,6 @@ extension ServingSimulation {
         setBusy(r, false, now: now)
         refill(replica: r, scheduler: &scheduler)
         kick(replica: r, scheduler: &scheduler)
+        retireIfDrained(r, now: now)
     }
 }

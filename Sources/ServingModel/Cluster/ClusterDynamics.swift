@@ -1,0 +1,113 @@
+import SimulationCore
+
+/// How the cluster changes while it serves: replicas start (after a cold
+/// start) and stop under an autoscaler or a schedule, and fail and recover.
+public struct ClusterDynamics: Sendable {
+    /// Fewest replicas.
+    public var minReplicas: Int
+    /// Most replicas (the cluster's arrays are sized to it).
+    public var maxReplicas: Int
+    /// Time from a replica's start to ready: image pull, weight load,
+    /// engine warm-up (s).
+    public var coldStart: Distribution
+    /// What sets the desired replica count.
+    public var scaler: Scaler?
+    /// Replica failures.
+    public var faults: Faults?
+
+    /// What sets the desired count.
+    public enum Scaler: Sendable {
+        /// The Kubernetes HPA on one metric.
+        case hpa(HorizontalPodAutoscaler.Settings, metric: ScalingMetric, scrape: MetricScrape)
+        /// A replica schedule, started `lead` seconds ahead of each rise.
+        case schedule(ReplicaSchedule)
+    }
+
+    /// Dynamics with the given bounds and cold start.
+    public init(minReplicas: Int, maxReplicas: Int, coldStart: Distribution, scaler: Scaler? = nil, faults: Faults? = nil) {
+        self.minReplicas = minReplicas
+        self.maxReplicas = maxReplicas
+        self.coldStart = coldStart
+        self.scaler = scaler
+        self.faults = faults
+    }
+}
+
+/// A metric an autoscaler reads, averaged over ready replicas.
+public enum ScalingMetric: String, Sendable, CaseIterable {
+    /// Fraction of time busy (a CPU-utilisation analogue).
+    case utilization
+    /// Requests held (waiting or running) per replica.
+    case inFlight = "in_flight"
+    /// Requests waiting per replica.
+    case queueDepth = "queue_depth"
+    /// Fraction of KV-cache blocks in use.
+    case kvCache = "kv_cache"
+}
+
+/// How an autoscaler's metric is collected: sampled every `interval`, and
+/// seen `lag` seconds late (the seeds cite 8 s).
+public struct MetricScrape: Sendable, Equatable {
+    /// Seconds between samples.
+    public var interval: Double
+    /// Age of the newest sample the autoscaler may use.
+    public var lag: Double
+
+    /// A scrape setting.
+    public init(interval: Double = 15, lag: Double = 0) {
+        self.interval = interval
+        self.lag = lag
+    }
+}
+
+/// Desired replicas over time: `counts[i]` from `starts[i]` on.
+public struct ReplicaSchedule: Sendable, Equatable {
+    /// Step times (s), increasing.
+    public var starts: [Double]
+    /// Desired replicas at each step.
+    public var counts: [Int]
+    /// Replicas for a rise are started this long before it (pre-launch buffer).
+    public var lead: Double
+
+    /// A schedule.
+    public init(starts: [Double], counts: [Int], lead: Double = 0) {
+        self.starts = starts
+        self.counts = counts
+        self.lead = lead
+    }
+}
+
+/// Replica failures: random (exponential time to failure per replica) and
+/// scheduled ones.
+public struct Faults: Sendable, Equatable {
+    /// Mean time between failures of one replica (nil: no random failures).
+    public var mtbf: Double?
+    /// Time to repair: down time before the replica restarts (then a cold start).
+    public var mttr: Distribution
+    /// Scheduled failures.
+    public var scheduled: [ScheduledFault]
+
+    /// A fault model.
+    public init(mtbf: Double? = nil, mttr: Distribution = .deterministic(300), scheduled: [ScheduledFault] = []) {
+        self.mtbf = mtbf
+        self.mttr = mttr
+        self.scheduled = scheduled
+    }
+}
+
+/// One planned failure.
+public struct ScheduledFault: Sendable, Equatable {
+    /// When (s).
+    public var at: Double
+    /// Which replica.
+    public var replica: Int
+    /// How long it stays down before restarting (s).
+    public var downFor: Double
+
+    /// A planned failure.
+    public init(at: Double, replica: Int, downFor: Double) {
+        self.at = at
+        self.replica = replica
+        self.downFor = downFor
+    }
+}

@@ -1,0 +1,93 @@
+import DequeModule
+
+/// The Kubernetes Horizontal Pod Autoscaler's decision rule
+/// (`pkg/controller/podautoscaler`, defaults from SEMANTICS.md §5):
+///
+/// - recommendation `ceil(ready × metric / target)`, unchanged while
+///   `|metric/target − 1| <= tolerance` (0.1);
+/// - scale-down stabilisation: the largest recommendation of the last
+///   `scaleDownStabilization` seconds (300 s); scale-up stabilisation 0 s;
+/// - rate limits per period (15 s): up by at most max(100%, 4 pods), down by
+///   at most 100% (the default policies, `selectPolicy: Max`);
+/// - clamped to `[minReplicas, maxReplicas]`.
+///
+/// Not-ready pods count as 0% on scale-up, which makes the recommendation
+/// `ceil(Σ metric of ready pods / target)` whether or not pods are starting.
+public struct HorizontalPodAutoscaler: Sendable {
+    /// The HPA's settings.
+    public struct Settings: Sendable, Equatable {
+        /// Fewest replicas.
+        public var minReplicas: Int
+        /// Most replicas.
+        public var maxReplicas: Int
+        /// Target value of the metric per ready replica.
+        public var target: Double
+        /// Dead band around the target (0.1 = ±10%).
+        public var tolerance: Double = 0.1
+        /// Seconds between decisions (`--horizontal-pod-autoscaler-sync-period`).
+        public var syncPeriod: Double = 15
+        /// Window of the scale-down stabilisation (s).
+        public var scaleDownStabilization: Double = 300
+        /// Window of the scale-up stabilisation (s).
+        public var scaleUpStabilization: Double = 0
+        /// Scale-up policy: percent of current replicas per period.
+        public var scaleUpPercent: Double = 100
+        /// Scale-up policy: pods per period.
+        public var scaleUpPods: Int = 4
+        /// Scale-down policy: percent of current replicas per period.
+        public var scaleDownPercent: Double = 100
+        /// Period of the rate-limit policies (s).
+        public var policyPeriod: Double = 15
+
+        /// Settings with Kubernetes' defaults for everything but the bounds and target.
+        public init(minReplicas: Int, maxReplicas: Int, target: Double) {
+            self.minReplicas = minReplicas
+            self.maxReplicas = maxReplicas
+            self.target = target
+        }
+    }
+
+    /// The settings.
+    public let settings: Settings
+    var recommendations = Deque<(time: Double, replicas: Int)>()
+    var changes = Deque<(time: Double, delta: Int)>()
+
+    /// An autoscaler with no history.
+    public init(settings: Settings) {
+        self.settings = settings
+    }
+
+    /// The desired replica count at `now`, given the current desired count,
+    /// the ready replicas, and the metric's average over ready replicas
+    /// (nil when no sample exists yet: no change).
+    public mutating func decide(now: Double, current: Int, ready: Int, metric: Double?) -> Int {
+        let s = settings
+        guard let metric, ready > 0 else { return min(max(current, s.minReplicas), s.maxReplicas) }
+        let ratio = metric / s.target
+        let raw = abs(ratio - 1) <= s.tolerance ? current : Int((Double(ready) * ratio - 1e-9).rounded(.up))
+        recommendations.append((now, raw))
+        let horizon = max(s.scaleDownStabilization, s.scaleUpStabilization)
+        while let first = recommendations.first, first.time < now - horizon { recommendations.removeFirst() }
+
+        // Stabilisation: scale up to the smallest recent recommendation,
+        // down to the largest.
+        var upFloor = Int.max, downCeiling = Int.min
+        for r in recommendations {
+            if r.time >= now - s.scaleUpStabilization { upFloor = min(upFloor, r.replicas) }
+            if r.time >= now - s.scaleDownStabilization { downCeiling = max(downCeiling, r.replicas) }
+        }
+        var desired = current
+        if upFloor > current { desired = upFloor }
+        if downCeiling < current { desired = downCeiling }
+
+        // Rate limits relative to the count at the start of the period.
+        while let first = changes.first, first.time <= now - s.policyPeriod { changes.removeFirst() }
+        let periodStart = current - changes.reduce(0) { $0 + $1.delta }
+        let upLimit = periodStart + max(Int((Double(periodStart) * s.scaleUpPercent / 100).rounded(.up)), s.scaleUpPods)
+        let downLimit = periodStart - Int((Double(periodStart) * s.scaleDownPercent / 100).rounded(.down))
+        desired = min(max(desired, downLimit), upLimit)
+        desired = min(max(desired, s.minReplicas), s.maxReplicas)
+        if desired != current { changes.append((now, desired - current)) }
+        return desired
+    }
+}

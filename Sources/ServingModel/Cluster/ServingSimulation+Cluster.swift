@@ -1,0 +1,249 @@
+import DequeModule
+import SimulationCore
+
+/// The running state of the cluster's dynamics.
+struct ClusterState: Sendable {
+    /// Desired replicas (the autoscaler's or schedule's last word).
+    var desired: Int
+    /// The HPA, when it scales the cluster.
+    var hpa: HorizontalPodAutoscaler?
+    /// Metric samples, oldest first, kept for the scrape lag.
+    var samples = Deque<(time: Double, value: Double)>()
+    /// Integrals at the previous scrape: (time, busy, ready).
+    var lastScrape = (time: 0.0, busy: 0.0, ready: 0.0)
+    /// Ready replicas over time (never reset).
+    var ready: TimeWeightedAverage
+    /// Busy replicas over time (never reset).
+    var busy = TimeWeightedAverage(start: 0)
+    /// Failures and cold starts draw from here.
+    var rng: RandomStream
+    /// Replicas ready now.
+    var readyCount: Int
+    /// Replicas starting, ready, draining or failed now.
+    var provisionedCount: Int
+
+    /// The scrape sentinel: a scheduled fault hits whichever life the replica is in.
+    static let anyIncarnation = UInt32.max
+
+    init(configuration c: ServingConfiguration, stream: RandomStream) {
+        desired = c.replicas.count
+        readyCount = c.replicas.count
+        provisionedCount = c.replicas.count
+        ready = TimeWeightedAverage(start: 0, value: Double(c.replicas.count))
+        rng = stream
+        if case .hpa(let settings, _, _)? = c.replicas.dynamics?.scaler {
+            hpa = HorizontalPodAutoscaler(settings: settings)
+        }
+    }
+}
+
+/// Replica lifecycle, autoscaling, schedules and faults.
+extension ServingSimulation {
+    var dynamics: ClusterDynamics? { configuration.replicas.dynamics }
+
+    /// Schedules the first scrape, sync, schedule steps and failures.
+    mutating func startCluster(_ scheduler: inout Scheduler<Event>) {
+        metrics.provisioned.update(to: Double(cluster.provisionedCount), at: 0)
+        guard let d = dynamics else { return }
+        switch d.scaler {
+        case .hpa(let settings, _, let scrape)?:
+            scheduler.schedule(.scrape, at: scrape.interval)
+            scheduler.schedule(.autoscalerSync, at: settings.syncPeriod)
+        case .schedule(let plan)?:
+            for i in plan.starts.indices {
+                let rising = i == 0 || plan.counts[i] > plan.counts[i - 1]
+                scheduler.schedule(.scheduleStep(index: Int32(i)), at: max(0, plan.starts[i] - (rising ? plan.lead : 0)))
+            }
+        case nil:
+            break
+        }
+        if let faults = d.faults {
+            for f in faults.scheduled where f.replica < replicas.count {
+                scheduler.schedule(.replicaFail(replica: Int32(f.replica), incarnation: ClusterState.anyIncarnation, downFor: f.downFor), at: f.at)
+            }
+            for r in replicas.indices where replicas[r].status == .ready { armRandomFailure(r, scheduler: &scheduler) }
+        }
+    }
+
+    mutating func armRandomFailure(_ r: Int, scheduler: inout Scheduler<Event>) {
+        guard let faults = dynamics?.faults, let mtbf = faults.mtbf else { return }
+        let after = Distribution.exponential(mean: mtbf).sample(&cluster.rng)
+        let down = faults.mttr.sample(&cluster.rng)
+        scheduler.schedule(.replicaFail(replica: Int32(r), incarnation: replicas[r].incarnation, downFor: down), after: after)
+    }
+
+    /// Moves a replica to `status`, keeping the counts and integrals.
+    mutating func setStatus(_ r: Int, _ status: ReplicaStatus, now: Double) {
+        let old = replicas[r].status
+        guard old != status else { return }
+        replicas[r].status = status
+        func provisioned(_ s: ReplicaStatus) -> Bool { s != .stopped }
+        cluster.readyCount += (status == .ready ? 1 : 0) - (old == .ready ? 1 : 0)
+        cluster.provisionedCount += (provisioned(status) ? 1 : 0) - (provisioned(old) ? 1 : 0)
+        cluster.ready.update(to: Double(cluster.readyCount), at: now)
+        metrics.provisioned.update(to: Double(cluster.provisionedCount), at: now)
+    }
+
+    /// Starts a stopped (or restarting) replica: ready after its cold start.
+    mutating func startReplica(_ r: Int, scheduler: inout Scheduler<Event>) {
+        replicas[r].incarnation &+= 1
+        setStatus(r, .starting, now: scheduler.now)
+        let cold = dynamics?.coldStart.sample(&cluster.rng) ?? 0
+        scheduler.schedule(.replicaReady(replica: Int32(r), incarnation: replicas[r].incarnation), after: cold)
+    }
+
+    mutating func replicaReady(_ r: Int, incarnation: UInt32, scheduler: inout Scheduler<Event>) {
+        guard replicas[r].incarnation == incarnation, replicas[r].status == .starting else { return }
+        setStatus(r, .ready, now: scheduler.now)
+        armRandomFailure(r, scheduler: &scheduler)
+        refill(replica: r, scheduler: &scheduler)
+    }
+
+    /// A crash: every request the replica holds is lost (the client sees
+    /// an error), and it restarts after `downFor`.
+    mutating func failReplica(_ r: Int, incarnation: UInt32, downFor: Double, scheduler: inout Scheduler<Event>) {
+        guard incarnation == ClusterState.anyIncarnation || incarnation == replicas[r].incarnation else { return }
+        let status = replicas[r].status
+        guard status == .ready || status == .draining || status == .starting else { return }
+        let now = scheduler.now
+        var lost = replicas[r].running
+        while let id = replicas[r].waiting.popFirst() {
+            if requests[id].phase == .done { requests.remove(id) } else { lost.append(id) }
+        }
+        for id in lost {
+            changeBlocks(-Int(requests[id].blocks), replica: r, now: now)
+            metrics.series.failed.add(at: now)
+            if requests[id].measured { metrics.failed += 1 }
+            requests.remove(id)
+        }
+        replicas[r].liveWaiting = 0
+        replicas[r].running.removeAll()
+        for s in replicas[r].slots.indices {
+            replicas[r].slots[s].active = false
+            replicas[r].slots[s].run = nil
+            replicas[r].slots[s].epoch &+= 1
+        }
+        replicas[r].inFlight = 0
+        replicas[r].wakePending = false
+        replicas[r].timerAt = .infinity
+        for s in replicas[r].stageFree.indices { replicas[r].stageFree[s] = now }
+        setBusy(r, false, now: now)
+        replicas[r].incarnation &+= 1
+        setStatus(r, .failed, now: now)
+        scheduler.schedule(.replicaRestart(replica: Int32(r), incarnation: replicas[r].incarnation), after: downFor)
+    }
+
+    mutating func restartReplica(_ r: Int, incarnation: UInt32, scheduler: inout Scheduler<Event>) {
+        guard replicas[r].incarnation == incarnation, replicas[r].status == .failed else { return }
+        startReplica(r, scheduler: &scheduler)
+    }
+
+    /// A draining replica with nothing left stops.
+    mutating func retireIfDrained(_ r: Int, now: Double) {
+        guard replicas[r].status == .draining, replicas[r].inSystem == 0, replicas[r].inFlight == 0, !replicas[r].busy else { return }
+        setStatus(r, .stopped, now: now)
+    }
+
+    /// Brings the provisioned replicas (failed ones included: they restart
+    /// by themselves) to `target`.
+    mutating func scale(to target: Int, scheduler: inout Scheduler<Event>) {
+        let now = scheduler.now
+        cluster.desired = target
+        var active = replicas.indices.filter { [.starting, .ready, .failed].contains(replicas[$0].status) }.count
+        // Up: take draining replicas back first, then start stopped ones.
+        for r in replicas.indices where active < target && replicas[r].status == .draining {
+            setStatus(r, .ready, now: now)
+            refill(replica: r, scheduler: &scheduler)
+            active += 1
+        }
+        for r in replicas.indices where active < target && replicas[r].status == .stopped {
+            startReplica(r, scheduler: &scheduler)
+            active += 1
+        }
+        guard active > target else { return }
+        // Down: cancel starting replicas (newest first), then drain the
+        // least loaded ready ones.
+        for r in replicas.indices.reversed() where active > target && replicas[r].status == .starting {
+            replicas[r].incarnation &+= 1
+            setStatus(r, .stopped, now: now)
+            active -= 1
+        }
+        let candidates = replicas.indices.filter { replicas[$0].status == .ready }
+            .sorted { (replicas[$0].inSystem, -$0) < (replicas[$1].inSystem, -$1) }
+        for r in candidates where active > target {
+            setStatus(r, .draining, now: now)
+            active -= 1
+            // Its queued (not yet admitted) requests go back to the gateway.
+            while let id = replicas[r].waiting.popFirst() {
+                if requests[id].phase == .done { requests.remove(id); continue }
+                replicas[r].liveWaiting -= 1
+                requests.slots[Int(id)].replica = -1
+                redispatch(id, scheduler: &scheduler)
+            }
+            retireIfDrained(r, now: now)
+        }
+    }
+
+    /// Sends a request that lost its replica to another one.
+    mutating func redispatch(_ id: Int32, scheduler: inout Scheduler<Event>) {
+        switch configuration.replicas.dispatch {
+        case .sharedQueue:
+            if let r = replicaWithRoom() {
+                enqueue(id, replica: r, scheduler: &scheduler)
+            } else {
+                sharedQueue.prepend(id)
+                liveShared += 1
+            }
+        case .roundRobin:
+            if let r = nextReady() { enqueue(id, replica: r, scheduler: &scheduler) } else { reject(id, now: scheduler.now) }
+        }
+    }
+
+    /// Samples the autoscaler's metric over ready replicas.
+    mutating func scrapeMetric(_ scheduler: inout Scheduler<Event>) {
+        guard case .hpa(_, let metric, let scrape)? = dynamics?.scaler else { return }
+        let now = scheduler.now
+        let busyNow = cluster.busy.integral(at: now), readyNow = cluster.ready.integral(at: now)
+        let ready = Double(cluster.readyCount)
+        var value: Double?
+        switch metric {
+        case .utilization:
+            let readyTime = readyNow - cluster.lastScrape.ready
+            if readyTime > 0 { value = min(1, (busyNow - cluster.lastScrape.busy) / readyTime) }
+        case .inFlight, .queueDepth:
+            if ready > 0 {
+                var held = Double(liveShared)
+                for r in replicas where r.status == .ready {
+                    held += Double(metric == .inFlight ? r.inSystem : r.liveWaiting)
+                }
+                value = held / ready
+            }
+        case .kvCache:
+            let perReplica = totalBlocks / max(1, replicas.count)
+            if ready > 0 && perReplica > 0 {
+                var used = 0
+                for r in replicas where r.status == .ready { used += r.totalBlocks - r.freeBlocks }
+                value = Double(used) / (ready * Double(perReplica))
+            }
+        }
+        cluster.lastScrape = (now, busyNow, readyNow)
+        if let value { cluster.samples.append((now, value)) }
+        while cluster.samples.count > 2, cluster.samples[1].time <= now - scrape.lag { cluster.samples.removeFirst() }
+        if now + scrape.interval <= configuration.duration { scheduler.schedule(.scrape, after: scrape.interval) }
+    }
+
+    /// One HPA decision on the newest sample old enough for the lag.
+    mutating func autoscale(_ scheduler: inout Scheduler<Event>) {
+        guard case .hpa(let settings, _, let scrape)? = dynamics?.scaler, cluster.hpa != nil else { return }
+        let now = scheduler.now
+        let visible = cluster.samples.last { $0.time <= now - scrape.lag + 1e-9 }?.value
+        let desired = cluster.hpa!.decide(now: now, current: cluster.desired, ready: cluster.readyCount, metric: visible)
+        if desired != cluster.desired { scale(to: desired, scheduler: &scheduler) }
+        if now + settings.syncPeriod <= configuration.duration { scheduler.schedule(.autoscalerSync, after: settings.syncPeriod) }
+    }
+
+    mutating func followSchedule(step i: Int, scheduler: inout Scheduler<Event>) {
+        guard case .schedule(let plan)? = dynamics?.scaler else { return }
+        scale(to: plan.counts[i], scheduler: &scheduler)
+    }
+}
