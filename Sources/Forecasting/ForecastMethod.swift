@@ -45,7 +45,7 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     ///   DampedHolt, SeasonalRegression, LSTM) weighted by 1 / validation MASE².
     ///
     /// The rule was chosen on the pre-test parts of the four ServeGen series together (see
-    /// docs/BENCHMARKS-forecasting.md); members that were not trained are left out.
+    /// BENCHMARKS.md, "Forecasting"); members that were not trained are left out.
     public static func combinationRule(horizon: Int, season: Int) -> (members: [String], inverseSquaredWeights: Bool) {
         if 4 * horizon >= season { return (["SeasonalRegression", "LSTM"], false) }
         return (["HoltWintersAdditive", "HoltWintersMultiplicative", "DampedHolt", "SeasonalRegression", "LSTM"], true)
