@@ -136,27 +136,32 @@ extension ForecasterModel {
         }
         let ranked = candidates.filter { results[$0] != nil }.sorted { mean(results[$0]!.mase) < mean(results[$1]!.mase) }
         var ensembles: [ForecastMethod] = []
+
+        /// The validation record of a weighted average of members' forecasts.
+        func averagedValidation(_ members: [ForecastMethod], weights: [Double]) -> Validation {
+            var v = Validation()
+            var offset = 0
+            for k in histories.indices {
+                let count = origins[k].count
+                var points: [[Double]] = []
+                for w in offset..<(offset + count) {
+                    var p = [Double](repeating: 0, count: horizon)
+                    for (m, weight) in zip(members, weights) { for s in 0..<horizon { p[s] += weight * results[m]!.base[w].point[s] } }
+                    points.append(p)
+                    v.base.append(QuantileForecast(point: p, levels: options.levels, values: options.levels.map { _ in p }))
+                }
+                let actual = Array(results[members[0]]!.actual[offset..<(offset + count)])
+                v.actual += actual
+                v.mase.append(ForecastMetrics(actual: actual, point: points, p90: points, scale: scales[k]).mase)
+                offset += count
+            }
+            return v
+        }
         if options.ensembleSize >= 2 {
             for size in 2...max(2, min(options.ensembleSize, ranked.count)) where size <= ranked.count {
                 let members = Array(ranked.prefix(size))
                 let ensemble = ForecastMethod.ensemble(members: members.map(\.name))
-                var v = Validation()
-                var offset = 0
-                for k in histories.indices {
-                    let count = origins[k].count
-                    var points: [[Double]] = []
-                    for w in offset..<(offset + count) {
-                        var p = [Double](repeating: 0, count: horizon)
-                        for m in members { for s in 0..<horizon { p[s] += results[m]!.base[w].point[s] / Double(size) } }
-                        points.append(p)
-                        v.base.append(QuantileForecast(point: p, levels: options.levels, values: options.levels.map { _ in p }))
-                    }
-                    let actual = Array(results[members[0]]!.actual[offset..<(offset + count)])
-                    v.actual += actual
-                    v.mase.append(ForecastMetrics(actual: actual, point: points, p90: points, scale: scales[k]).mase)
-                    offset += count
-                }
-                results[ensemble] = v
+                results[ensemble] = averagedValidation(members, weights: Array(repeating: 1 / Double(size), count: size))
                 ensembles.append(ensemble)
             }
         }
@@ -168,23 +173,7 @@ extension ForecasterModel {
             let weights = ForecastMethod.combinationWeights(validationMase: combined.map { mean(results[$0]!.mase) },
                                                             inverseSquared: rule.inverseSquaredWeights)
             let combination = ForecastMethod.combination(members: combined.map(\.name), weights: weights)
-            var v = Validation()
-            var offset = 0
-            for k in histories.indices {
-                let count = origins[k].count
-                var points: [[Double]] = []
-                for w in offset..<(offset + count) {
-                    var p = [Double](repeating: 0, count: horizon)
-                    for (m, weight) in zip(combined, weights) { for s in 0..<horizon { p[s] += weight * results[m]!.base[w].point[s] } }
-                    points.append(p)
-                    v.base.append(QuantileForecast(point: p, levels: options.levels, values: options.levels.map { _ in p }))
-                }
-                let actual = Array(results[combined[0]]!.actual[offset..<(offset + count)])
-                v.actual += actual
-                v.mase.append(ForecastMetrics(actual: actual, point: points, p90: points, scale: scales[k]).mase)
-                offset += count
-            }
-            results[combination] = v
+            results[combination] = averagedValidation(combined, weights: weights)
             ensembles.append(combination)
         }
 
