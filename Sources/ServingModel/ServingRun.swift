@@ -80,8 +80,8 @@ public struct ServingRun {
             goodputRequestsPerSecond: Double(m.goodCompletions) / measured,
             sloAttainment: m.completed > 0 ? Double(m.goodCompletions) / Double(m.completed) : 0,
             utilization: m.provisioned.integral(at: end) > 0 ? m.busyReplicas.integral(at: end) / m.provisioned.integral(at: end) : 0,
-            kvCacheUtilization: model.totalBlocks > 0 && configuration.replicas.hardware != nil
-                ? m.kvBlocksInUse.average(at: now) / Double(model.totalBlocks) : 0,
+            kvCacheUtilization: configuration.replicas.hardware != nil && m.provisioned.integral(at: end) > 0
+                ? m.kvBlocksInUse.integral(at: end) / (m.provisioned.integral(at: end) * Double(model.blocksPerReplica)) : 0,
             preemptions: m.preemptions,
             cluster: .init(meanReplicas: m.provisioned.average(at: end), peakReplicas: m.provisioned.peak,
                            gpuHours: m.provisioned.integral(at: end) * gpus / 3600),

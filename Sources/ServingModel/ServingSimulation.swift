@@ -68,7 +68,8 @@ public struct ServingSimulation: SimulationModel {
     var arrivalsSoFar = 0
     var busyCount = 0
     var blocksInUse = 0
-    let totalBlocks: Int
+    /// KV blocks of one replica.
+    let blocksPerReplica: Int
     let blockSize: Int
     /// Cluster dynamics state (autoscaler, samples, fault stream).
     var cluster: ClusterState
@@ -84,7 +85,7 @@ public struct ServingSimulation: SimulationModel {
         replayStream = root.stream("replay")
         blockSize = c.replicas.hardware?.kvBlockSize ?? 16
         let blocks = c.replicas.hardware.map { $0.kvCacheTokens / $0.kvBlockSize } ?? Int(Int32.max / 4)
-        totalBlocks = blocks * c.replicas.count
+        blocksPerReplica = blocks
         let stages = c.replicas.hardware?.pipelineParallel ?? 1
         let slots = max(c.replicas.count, c.replicas.dynamics?.maxReplicas ?? 0)
         replicas = Array(repeating: ReplicaState(totalBlocks: blocks, stages: stages), count: slots)
@@ -429,7 +430,7 @@ public struct ServingSimulation: SimulationModel {
         metrics.series.desired.append(Double(cluster.desired))
         metrics.series.waiting.append(Double(waiting))
         metrics.series.running.append(Double(running))
-        metrics.series.kvUse.append(totalBlocks > 0 ? Double(blocksInUse) / Double(totalBlocks) : 0)
+        metrics.series.kvUse.append(cluster.provisionedCount > 0 ? Double(blocksInUse) / Double(cluster.provisionedCount * blocksPerReplica) : 0)
         metrics.series.busy.append(Double(busyCount))
     }
 

@@ -219,11 +219,10 @@ extension ServingSimulation {
                 value = held / ready
             }
         case .kvCache:
-            let perReplica = totalBlocks / max(1, replicas.count)
-            if ready > 0 && perReplica > 0 {
+            if ready > 0 {
                 var used = 0
                 for r in replicas where r.status == .ready { used += r.totalBlocks - r.freeBlocks }
-                value = Double(used) / (ready * Double(perReplica))
+                value = Double(used) / (ready * Double(blocksPerReplica))
             }
         }
         cluster.lastScrape = (now, busyNow, readyNow)
