@@ -433,9 +433,27 @@ struct ScenarioParser {
 
     func parseScaler(_ a: Fields, min: Int, max: Int) -> ClusterDynamics.Scaler? {
         defer { a.finish() }
-        guard let kind = a.value("kind", "hpa or schedule", { ["hpa", "schedule"].contains($0) ? $0 : nil }) else {
-            if !a.has("kind") { reader.fail(a.node, a.child("kind"), "missing; expected hpa or schedule") }
+        guard let kind = a.value("kind", "hpa, kpa or schedule", { ["hpa", "kpa", "schedule"].contains($0) ? $0 : nil }) else {
+            if !a.has("kind") { reader.fail(a.node, a.child("kind"), "missing; expected hpa, kpa or schedule") }
             return nil
+        }
+        if kind == "kpa" {
+            var k = KnativePodAutoscaler.Settings(minReplicas: min, maxReplicas: max)
+            if let t = a.number("target", min: 0, allowEqual: false) { k.target = t }
+            if let u = a.value("target_utilization", "a fraction such as 70%", Units.fraction) {
+                k.target = (a.number("container_concurrency", min: 0, allowEqual: false) ?? 100) * u
+            } else {
+                _ = a.number("container_concurrency", min: 0, allowEqual: false)
+            }
+            k.stableWindow = a.duration("stable_window", min: 0, allowEqual: false) ?? k.stableWindow
+            k.panicWindowFraction = a.value("panic_window_percentage", "a percentage such as 10%", Units.fraction) ?? k.panicWindowFraction
+            k.panicThreshold = a.value("panic_threshold_percentage", "a percentage such as 200%", Units.fraction) ?? k.panicThreshold
+            k.maxScaleUpRate = a.number("max_scale_up_rate", min: 1) ?? k.maxScaleUpRate
+            k.maxScaleDownRate = a.number("max_scale_down_rate", min: 1) ?? k.maxScaleDownRate
+            k.tickInterval = a.duration("tick_interval", min: 0, allowEqual: false) ?? k.tickInterval
+            let scrape = MetricScrape(interval: a.duration("scrape_interval", min: 0, allowEqual: false) ?? 1,
+                                      lag: a.duration("metric_lag") ?? 0)
+            return .kpa(k, scrape: scrape)
         }
         if kind == "schedule" {
             let lead = a.duration("lead") ?? 0

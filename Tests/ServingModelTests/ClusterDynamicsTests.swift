@@ -130,3 +130,48 @@ import Workload
         #expect(desired.allSatisfy { $0 >= 2 && $0 <= 30 })
     }
 }
+
+/// The Knative KPA's windows, panic mode and rate limits.
+@Suite struct KnativePodAutoscalerTests {
+    /// Feeds one sample per second of `value` over `[from, to)`.
+    static func feed(_ k: inout KnativePodAutoscaler, _ value: Double, from: Int, to: Int) {
+        for t in from..<to { k.observe(now: Double(t), concurrency: value) }
+    }
+
+    @Test func steadyConcurrencyGivesTheStableCount() {
+        var k = KnativePodAutoscaler(settings: .init(minReplicas: 1, maxReplicas: 100))
+        Self.feed(&k, 140, from: 0, to: 60)
+        #expect(k.decide(now: 60, current: 2, ready: 2) == 2)
+        #expect(!k.panicking)
+    }
+
+    @Test func aBurstEntersPanicAndPanicNeverScalesDown() {
+        var k = KnativePodAutoscaler(settings: .init(minReplicas: 1, maxReplicas: 100))
+        Self.feed(&k, 140, from: 0, to: 54)
+        // The last 6 s at 420: panic window wants 6 pods, 3x the 2 ready.
+        Self.feed(&k, 420, from: 54, to: 60)
+        #expect(k.decide(now: 60, current: 2, ready: 2) == 6)
+        #expect(k.panicking)
+        // The burst ends: the panic window falls back, but panicking holds 6.
+        Self.feed(&k, 70, from: 60, to: 90)
+        #expect(k.decide(now: 90, current: 6, ready: 6) == 6)
+        #expect(k.panicking)
+        // A full stable window after the last trigger, panic ends and the
+        // stable average (70 per 70) takes over, limited to halving: 3.
+        Self.feed(&k, 70, from: 90, to: 121)
+        #expect(k.decide(now: 121, current: 6, ready: 6) == 3)
+        #expect(!k.panicking)
+    }
+
+    @Test func scaleDownIsLimitedToHalvingAndBoundsHold() {
+        var k = KnativePodAutoscaler(settings: .init(minReplicas: 1, maxReplicas: 8))
+        Self.feed(&k, 0.5, from: 0, to: 60)
+        #expect(k.decide(now: 60, current: 10, ready: 10) == 5)
+        var z = KnativePodAutoscaler(settings: .init(minReplicas: 0, maxReplicas: 8))
+        Self.feed(&z, 0, from: 0, to: 60)
+        #expect(z.decide(now: 60, current: 1, ready: 1) == 0)
+        var h = KnativePodAutoscaler(settings: .init(minReplicas: 1, maxReplicas: 8))
+        Self.feed(&h, 7000, from: 0, to: 60)
+        #expect(h.decide(now: 60, current: 1, ready: 1) == 8)
+    }
+}

@@ -19,6 +19,8 @@ public struct ClusterDynamics: Sendable {
     public enum Scaler: Sendable {
         /// The Kubernetes HPA on one metric.
         case hpa(HorizontalPodAutoscaler.Settings, metric: ScalingMetric, scrape: MetricScrape)
+        /// The Knative KPA on the concurrency held across replicas.
+        case kpa(KnativePodAutoscaler.Settings, scrape: MetricScrape)
         /// A replica schedule, started `lead` seconds ahead of each rise.
         case schedule(ReplicaSchedule)
     }

@@ -7,6 +7,8 @@ struct ClusterState: Sendable {
     var desired: Int
     /// The HPA, when it scales the cluster.
     var hpa: HorizontalPodAutoscaler?
+    /// The KPA, when it scales the cluster.
+    var kpa: KnativePodAutoscaler?
     /// Metric samples, oldest first, kept for the scrape lag.
     var samples = Deque<(time: Double, value: Double)>()
     /// Integrals at the previous scrape: (time, busy, ready).
@@ -31,8 +33,10 @@ struct ClusterState: Sendable {
         provisionedCount = c.replicas.count
         ready = TimeWeightedAverage(start: 0, value: Double(c.replicas.count))
         rng = stream
-        if case .hpa(let settings, _, _)? = c.replicas.dynamics?.scaler {
-            hpa = HorizontalPodAutoscaler(settings: settings)
+        switch c.replicas.dynamics?.scaler {
+        case .hpa(let settings, _, _)?: hpa = HorizontalPodAutoscaler(settings: settings)
+        case .kpa(let settings, _)?: kpa = KnativePodAutoscaler(settings: settings)
+        default: break
         }
     }
 }
@@ -49,6 +53,9 @@ extension ServingSimulation {
         case .hpa(let settings, _, let scrape)?:
             scheduler.schedule(.scrape, at: scrape.interval)
             scheduler.schedule(.autoscalerSync, at: settings.syncPeriod)
+        case .kpa(let settings, let scrape)?:
+            scheduler.schedule(.scrape, at: scrape.interval)
+            scheduler.schedule(.autoscalerSync, at: settings.tickInterval)
         case .schedule(let plan)?:
             for i in plan.starts.indices {
                 let rising = i == 0 || plan.counts[i] > plan.counts[i - 1]
@@ -199,10 +206,27 @@ extension ServingSimulation {
         }
     }
 
+    /// Requests held across ready replicas and the gateway queue.
+    var concurrencyHeld: Double {
+        var held = Double(liveShared)
+        for r in replicas where r.status == .ready { held += Double(r.inSystem) }
+        return held
+    }
+
     /// Samples the autoscaler's metric over ready replicas.
     mutating func scrapeMetric(_ scheduler: inout Scheduler<Event>) {
-        guard case .hpa(_, let metric, let scrape)? = dynamics?.scaler else { return }
         let now = scheduler.now
+        if case .kpa(_, let scrape)? = dynamics?.scaler {
+            // The KPA sees the concurrency `lag` seconds late.
+            cluster.samples.append((now, concurrencyHeld))
+            while let first = cluster.samples.first, first.time <= now - scrape.lag + 1e-9 {
+                cluster.samples.removeFirst()
+                cluster.kpa!.observe(now: first.time + scrape.lag, concurrency: first.value)
+            }
+            if now + scrape.interval <= configuration.duration { scheduler.schedule(.scrape, after: scrape.interval) }
+            return
+        }
+        guard case .hpa(_, let metric, let scrape)? = dynamics?.scaler else { return }
         let busyNow = cluster.busy.integral(at: now), readyNow = cluster.ready.integral(at: now)
         let ready = Double(cluster.readyCount)
         var value: Double?
@@ -210,13 +234,13 @@ extension ServingSimulation {
         case .utilization:
             let readyTime = readyNow - cluster.lastScrape.ready
             if readyTime > 0 { value = min(1, (busyNow - cluster.lastScrape.busy) / readyTime) }
-        case .inFlight, .queueDepth:
+        case .inFlight:
+            if ready > 0 { value = concurrencyHeld / ready }
+        case .queueDepth:
             if ready > 0 {
-                var held = Double(liveShared)
-                for r in replicas where r.status == .ready {
-                    held += Double(metric == .inFlight ? r.inSystem : r.liveWaiting)
-                }
-                value = held / ready
+                var waiting = Double(liveShared)
+                for r in replicas where r.status == .ready { waiting += Double(r.liveWaiting) }
+                value = waiting / ready
             }
         case .kvCache:
             if ready > 0 {
@@ -231,10 +255,17 @@ extension ServingSimulation {
         if now + scrape.interval <= configuration.duration { scheduler.schedule(.scrape, after: scrape.interval) }
     }
 
-    /// One HPA decision on the newest sample old enough for the lag.
+    /// One autoscaler decision (HPA: on the newest sample old enough for
+    /// the lag; KPA: on its windows of lagged samples).
     mutating func autoscale(_ scheduler: inout Scheduler<Event>) {
-        guard case .hpa(let settings, _, let scrape)? = dynamics?.scaler, cluster.hpa != nil else { return }
         let now = scheduler.now
+        if case .kpa(let settings, _)? = dynamics?.scaler {
+            let desired = cluster.kpa!.decide(now: now, current: cluster.desired, ready: cluster.readyCount)
+            if desired != cluster.desired { scale(to: desired, scheduler: &scheduler) }
+            if now + settings.tickInterval <= configuration.duration { scheduler.schedule(.autoscalerSync, after: settings.tickInterval) }
+            return
+        }
+        guard case .hpa(let settings, _, let scrape)? = dynamics?.scaler, cluster.hpa != nil else { return }
         let visible = cluster.samples.last { $0.time <= now - scrape.lag + 1e-9 }?.value
         let desired = cluster.hpa!.decide(now: now, current: cluster.desired, ready: cluster.readyCount, metric: visible)
         if desired != cluster.desired { scale(to: desired, scheduler: &scheduler) }
