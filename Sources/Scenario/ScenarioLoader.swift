@@ -428,7 +428,24 @@ struct ScenarioParser {
         if let node = c.node("faults"), let f = reader.mapping(node, "cluster.faults") {
             faults = parseFaults(f, maxReplicas: maxReplicas)
         }
-        return ClusterDynamics(minReplicas: minReplicas, maxReplicas: maxReplicas, coldStart: coldStart, scaler: scaler, faults: faults)
+        var d = ClusterDynamics(minReplicas: minReplicas, maxReplicas: maxReplicas, coldStart: coldStart, scaler: scaler, faults: faults)
+        d.zones = c.int("zones", 1...1000) ?? 1
+        if let node = c.node("warm_pool"), let w = reader.mapping(node, "cluster.warm_pool") {
+            let size = w.int("size", 0...100_000, required: true)
+            let start = w.duration("start", required: true)
+            w.finish()
+            if let size, let start { d.warmPool = WarmPool(size: size, warmStart: start) }
+        }
+        if let node = c.node("max_starts"), let m = reader.mapping(node, "cluster.max_starts") {
+            let count = m.int("count", 1...100_000, required: true)
+            let per = m.duration("per", min: 0, allowEqual: false, required: true)
+            m.finish()
+            if let count, let per { d.startLimit = (count, per) }
+        }
+        for z in faults?.zoneOutages ?? [] where z.zone >= d.zones {
+            reader.fail(c.node("faults"), "cluster.faults.zone_outages", "zone \(z.zone) does not exist (cluster.zones is \(d.zones); zones are 0-based)")
+        }
+        return d
     }
 
     func parseScaler(_ a: Fields, min: Int, max: Int) -> ClusterDynamics.Scaler? {
@@ -518,7 +535,33 @@ struct ScenarioParser {
                 if let at, let replica, let down { scheduled.append(ScheduledFault(at: at, replica: replica, downFor: down)) }
             }
         }
-        return Faults(mtbf: mtbf, mttr: mttr, scheduled: scheduled)
+        var slowdowns: [Slowdown] = []
+        if let node = f.node("slowdowns"), let list = reader.sequence(node, "cluster.faults.slowdowns") {
+            for (i, n) in list.enumerated() {
+                guard let e = reader.mapping(n, "cluster.faults.slowdowns[\(i)]") else { continue }
+                let at = e.duration("at", required: true)
+                let replica = e.int("replica", 0...(maxReplicas - 1), required: true)
+                let speed = e.requiredValue("speed", "a fraction of normal speed such as 50%", Units.fraction)
+                let duration = e.duration("duration", min: 0, allowEqual: false, required: true)
+                e.finish()
+                if let speed, !(speed > 0 && speed <= 1) { reader.fail(n, e.child("speed"), "expected a speed in (0%, 100%], got \(speed)") }
+                if let at, let replica, let speed, let duration, speed > 0 && speed <= 1 {
+                    slowdowns.append(Slowdown(at: at, replica: replica, speed: speed, duration: duration))
+                }
+            }
+        }
+        var outages: [ZoneOutage] = []
+        if let node = f.node("zone_outages"), let list = reader.sequence(node, "cluster.faults.zone_outages") {
+            for (i, n) in list.enumerated() {
+                guard let e = reader.mapping(n, "cluster.faults.zone_outages[\(i)]") else { continue }
+                let at = e.duration("at", required: true)
+                let zone = e.int("zone", 0...999, required: true)
+                let down = e.duration("down_for", min: 0, allowEqual: false, required: true)
+                e.finish()
+                if let at, let zone, let down { outages.append(ZoneOutage(at: at, zone: zone, downFor: down)) }
+            }
+        }
+        return Faults(mtbf: mtbf, mttr: mttr, scheduled: scheduled, slowdowns: slowdowns, zoneOutages: outages)
     }
 
     func parseBatching(_ b: Fields) -> BatchingPolicy? {

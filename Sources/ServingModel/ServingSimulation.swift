@@ -43,6 +43,12 @@ public struct ServingSimulation: SimulationModel {
         case autoscalerSync
         /// A replica schedule step (index into the schedule).
         case scheduleStep(index: Int32)
+        /// A replica's speed changes (1 = normal, 0.5 = half speed).
+        case setSpeed(replica: Int32, speed: Double)
+        /// Every replica of a zone fails for `downFor` seconds.
+        case zoneFail(zone: Int32, downFor: Double)
+        /// A warm-pool instance is back after its replacement's cold start.
+        case warmPoolRefill
     }
 
     /// The configuration simulated.
@@ -162,6 +168,17 @@ public struct ServingSimulation: SimulationModel {
             autoscale(&scheduler)
         case .scheduleStep(let i):
             followSchedule(step: Int(i), scheduler: &scheduler)
+        case .setSpeed(let r, let speed):
+            replicas[Int(r)].slowdown = 1 / speed
+        case .zoneFail(let zone, let downFor):
+            let zones = dynamics?.zones ?? 1
+            for r in replicas.indices where r % zones == Int(zone) {
+                failReplica(r, incarnation: ClusterState.anyIncarnation, downFor: downFor, scheduler: &scheduler)
+            }
+        case .warmPoolRefill:
+            cluster.warmAvailable += 1
+            cluster.provisionedCount += 1
+            metrics.provisioned.update(to: Double(cluster.provisionedCount), at: scheduler.now)
         case .sample:
             recordSample()
             let next = scheduler.now + configuration.timeSeriesInterval

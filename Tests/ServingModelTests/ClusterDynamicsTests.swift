@@ -175,3 +175,59 @@ import Workload
         #expect(h.decide(now: 60, current: 1, ready: 1) == 8)
     }
 }
+
+/// Slowdowns, zones, warm pools and GPU stock-outs.
+@Suite struct ClusterFaultTests {
+    static func config(replicas: Int, dynamics: ClusterDynamics, trace times: [Double]) throws -> ServingConfiguration {
+        var c = ClusterDynamicsTests.mmc(replicas: replicas, rate: 1, duration: 2000, dynamics: dynamics)
+        c.replicas.service = .deterministic(1)
+        c.replicas.dispatch = .roundRobin
+        c.arrivals = .trace(TraceReplay(path: try BatchingTests.traceFile(times: times), format: .csv))
+        c.recordRequests = true
+        return c
+    }
+
+    @Test func aSlowedReplicaTakesLongerOnlyWhileSlowed() throws {
+        // One replica, 1-s service; at half speed from t = 100 to 200 s.
+        let faults = Faults(slowdowns: [Slowdown(at: 100, replica: 0, speed: 0.5, duration: 100)])
+        let c = try Self.config(replicas: 1, dynamics: ClusterDynamics(minReplicas: 1, maxReplicas: 1, coldStart: .deterministic(0), faults: faults),
+                                trace: [0, 50, 150, 250])
+        let (_, m) = try ServingRun(configuration: c).execute()
+        #expect(m.completions.map(\.e2e) == [1, 1, 2, 1])
+    }
+
+    @Test func aZoneOutageFailsEveryReplicaOfTheZone() throws {
+        // 4 replicas in 2 zones (0, 2 in zone 0); zone 0 lost from 100 to 400 s.
+        var d = ClusterDynamics(minReplicas: 4, maxReplicas: 4, coldStart: .deterministic(0),
+                                faults: Faults(zoneOutages: [ZoneOutage(at: 100, zone: 0, downFor: 300)]))
+        d.zones = 2
+        var c = ClusterDynamicsTests.mmc(replicas: 4, rate: 1, duration: 600, dynamics: d)
+        c.timeSeriesInterval = 50
+        let (_, m) = try ServingRun(configuration: c).execute()
+        #expect(m.series.ready[0] == 4)       // t = 50
+        #expect(m.series.ready[2] == 2)       // t = 150
+        #expect(m.series.ready[8] == 4)       // t = 450
+    }
+
+    @Test func warmPoolsStartFastAndStockOutsDelayStarts() throws {
+        // Schedule 1 → 4 replicas at t = 100; cold start 60 s.
+        let plan = ReplicaSchedule(starts: [0, 100], counts: [1, 4])
+        var warm = ClusterDynamics(minReplicas: 1, maxReplicas: 4, coldStart: .deterministic(60), scaler: .schedule(plan))
+        warm.warmPool = WarmPool(size: 2, warmStart: 5)
+        var c = ClusterDynamicsTests.mmc(replicas: 1, rate: 0.1, duration: 400, dynamics: warm)
+        c.timeSeriesInterval = 10
+        let (_, w) = try ServingRun(configuration: c).execute()
+        // Samples at (k + 1) × 10 s; an event at a sample's instant that was
+        // scheduled earlier fires first. Two warm starts are ready at 105 s,
+        // the third after its 60-s cold start, at 160 s.
+        #expect(w.series.ready[9] == 1 && w.series.ready[10] == 3)
+        #expect(w.series.ready[14] == 3 && w.series.ready[15] == 4)
+        var limited = ClusterDynamics(minReplicas: 1, maxReplicas: 4, coldStart: .deterministic(60), scaler: .schedule(plan))
+        limited.startLimit = (count: 1, interval: 30)
+        c.replicas.dynamics = limited
+        let (_, s) = try ServingRun(configuration: c).execute()
+        // Starts at 100, 130 and 160 s: ready at 160, 190 and 220 s.
+        #expect(s.series.ready[15] == 2 && s.series.ready[18] == 3 && s.series.ready[21] == 4)
+        #expect(s.series.ready[14] == 1)
+    }
+}

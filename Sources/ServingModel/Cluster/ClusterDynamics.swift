@@ -14,6 +14,12 @@ public struct ClusterDynamics: Sendable {
     public var scaler: Scaler?
     /// Replica failures.
     public var faults: Faults?
+    /// Availability zones; replica r lives in zone r mod zones.
+    public var zones: Int = 1
+    /// Pre-provisioned instances that start in `warmStart` instead of a cold start.
+    public var warmPool: WarmPool?
+    /// GPU stock-out: at most `count` replica starts per `interval` seconds.
+    public var startLimit: (count: Int, interval: Double)?
 
     /// What sets the desired count.
     public enum Scaler: Sendable {
@@ -32,6 +38,22 @@ public struct ClusterDynamics: Sendable {
         self.coldStart = coldStart
         self.scaler = scaler
         self.faults = faults
+    }
+}
+
+/// Instances kept provisioned and warm: a start takes one and is ready after
+/// `warmStart`; the pool replaces it after a full cold start. The pool's
+/// instances count as provisioned (they hold GPUs).
+public struct WarmPool: Sendable, Equatable {
+    /// Instances kept warm.
+    public var size: Int
+    /// Start time from a warm instance (s).
+    public var warmStart: Double
+
+    /// A warm pool.
+    public init(size: Int, warmStart: Double) {
+        self.size = size
+        self.warmStart = warmStart
     }
 }
 
@@ -88,12 +110,19 @@ public struct Faults: Sendable, Equatable {
     public var mttr: Distribution
     /// Scheduled failures.
     public var scheduled: [ScheduledFault]
+    /// Scheduled slowdowns.
+    public var slowdowns: [Slowdown]
+    /// Scheduled losses of a whole zone.
+    public var zoneOutages: [ZoneOutage]
 
     /// A fault model.
-    public init(mtbf: Double? = nil, mttr: Distribution = .deterministic(300), scheduled: [ScheduledFault] = []) {
+    public init(mtbf: Double? = nil, mttr: Distribution = .deterministic(300), scheduled: [ScheduledFault] = [],
+                slowdowns: [Slowdown] = [], zoneOutages: [ZoneOutage] = []) {
         self.mtbf = mtbf
         self.mttr = mttr
         self.scheduled = scheduled
+        self.slowdowns = slowdowns
+        self.zoneOutages = zoneOutages
     }
 }
 
@@ -110,6 +139,44 @@ public struct ScheduledFault: Sendable, Equatable {
     public init(at: Double, replica: Int, downFor: Double) {
         self.at = at
         self.replica = replica
+        self.downFor = downFor
+    }
+}
+
+/// A replica running at a fraction of its speed for a while (thermal
+/// throttling, a noisy neighbour, a degraded link).
+public struct Slowdown: Sendable, Equatable {
+    /// When it starts (s).
+    public var at: Double
+    /// Which replica.
+    public var replica: Int
+    /// Speed as a fraction of normal (0.5 = every iteration takes twice as long).
+    public var speed: Double
+    /// How long it lasts (s).
+    public var duration: Double
+
+    /// A slowdown.
+    public init(at: Double, replica: Int, speed: Double, duration: Double) {
+        self.at = at
+        self.replica = replica
+        self.speed = speed
+        self.duration = duration
+    }
+}
+
+/// Every replica of a zone lost at once.
+public struct ZoneOutage: Sendable, Equatable {
+    /// When (s).
+    public var at: Double
+    /// Which zone (0-based).
+    public var zone: Int
+    /// Down time before its replicas restart (s).
+    public var downFor: Double
+
+    /// A zone outage.
+    public init(at: Double, zone: Int, downFor: Double) {
+        self.at = at
+        self.zone = zone
         self.downFor = downFor
     }
 }

@@ -21,8 +21,12 @@ struct ClusterState: Sendable {
     var rng: RandomStream
     /// Replicas ready now.
     var readyCount: Int
-    /// Replicas starting, ready, draining or failed now.
+    /// Replicas starting, ready, draining or failed now, plus warm-pool instances.
     var provisionedCount: Int
+    /// Warm-pool instances ready to be taken.
+    var warmAvailable: Int
+    /// Start times inside the stock-out window, oldest first.
+    var recentStarts = Deque<Double>()
 
     /// The scrape sentinel: a scheduled fault hits whichever life the replica is in.
     static let anyIncarnation = UInt32.max
@@ -30,7 +34,8 @@ struct ClusterState: Sendable {
     init(configuration c: ServingConfiguration, stream: RandomStream) {
         desired = c.replicas.count
         readyCount = c.replicas.count
-        provisionedCount = c.replicas.count
+        warmAvailable = c.replicas.dynamics?.warmPool?.size ?? 0
+        provisionedCount = c.replicas.count + warmAvailable
         ready = TimeWeightedAverage(start: 0, value: Double(c.replicas.count))
         rng = stream
         switch c.replicas.dynamics?.scaler {
@@ -65,6 +70,13 @@ extension ServingSimulation {
             break
         }
         if let faults = d.faults {
+            for s in faults.slowdowns where s.replica < replicas.count {
+                scheduler.schedule(.setSpeed(replica: Int32(s.replica), speed: s.speed), at: s.at)
+                scheduler.schedule(.setSpeed(replica: Int32(s.replica), speed: 1), at: s.at + s.duration)
+            }
+            for z in faults.zoneOutages {
+                scheduler.schedule(.zoneFail(zone: Int32(z.zone), downFor: z.downFor), at: z.at)
+            }
             for f in faults.scheduled where f.replica < replicas.count {
                 scheduler.schedule(.replicaFail(replica: Int32(f.replica), incarnation: ClusterState.anyIncarnation, downFor: f.downFor), at: f.at)
             }
@@ -91,12 +103,32 @@ extension ServingSimulation {
         metrics.provisioned.update(to: Double(cluster.provisionedCount), at: now)
     }
 
-    /// Starts a stopped (or restarting) replica: ready after its cold start.
+    /// Starts a stopped (or restarting) replica: ready after a warm start
+    /// when the warm pool has an instance, else after a cold start; a GPU
+    /// stock-out (start limit) delays the start itself.
     mutating func startReplica(_ r: Int, scheduler: inout Scheduler<Event>) {
+        let now = scheduler.now
         replicas[r].incarnation &+= 1
-        setStatus(r, .starting, now: scheduler.now)
+        setStatus(r, .starting, now: now)
+        var begin = now
+        if let limit = dynamics?.startLimit {
+            while let first = cluster.recentStarts.first, first <= now - limit.interval { cluster.recentStarts.removeFirst() }
+            if cluster.recentStarts.count >= limit.count {
+                // The earliest time a slot frees: the count-th most recent start plus the window.
+                begin = cluster.recentStarts[cluster.recentStarts.count - limit.count] + limit.interval
+            }
+            cluster.recentStarts.append(begin)
+        }
         let cold = dynamics?.coldStart.sample(&cluster.rng) ?? 0
-        scheduler.schedule(.replicaReady(replica: Int32(r), incarnation: replicas[r].incarnation), after: cold)
+        var delay = cold
+        if let pool = dynamics?.warmPool, cluster.warmAvailable > 0 {
+            cluster.warmAvailable -= 1
+            cluster.provisionedCount -= 1  // the instance moves from the pool to the replica
+            metrics.provisioned.update(to: Double(cluster.provisionedCount), at: now)
+            delay = pool.warmStart
+            scheduler.schedule(.warmPoolRefill, at: begin + cold)
+        }
+        scheduler.schedule(.replicaReady(replica: Int32(r), incarnation: replicas[r].incarnation), at: begin + delay)
     }
 
     mutating func replicaReady(_ r: Int, incarnation: UInt32, scheduler: inout Scheduler<Event>) {

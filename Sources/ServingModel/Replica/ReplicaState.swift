@@ -24,6 +24,8 @@ struct ReplicaState: Sendable {
     var status = ReplicaStatus.ready
     /// Bumped at every start and failure, so events of an earlier life are ignored.
     var incarnation: UInt32 = 0
+    /// Multiplier on every service, batch and iteration time (1 / speed).
+    var slowdown = 1.0
     /// When the dynamic batcher's delay timer fires (`.infinity`: none set).
     var timerAt = Double.infinity
     /// KV blocks free.

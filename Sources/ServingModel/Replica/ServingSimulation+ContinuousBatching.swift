@@ -70,7 +70,7 @@ extension ServingSimulation {
         for id in batch.members { requests.slots[Int(id)].inFlight = true }
         batch.active = true
         batch.epoch &+= 1
-        let stageTime = model.stageTime(tokens: tokens, kvTokens: kv, prefillPairs: pairs)
+        let stageTime = model.stageTime(tokens: tokens, kvTokens: kv, prefillPairs: pairs) * replicas[r].slowdown
         var end = now
         if stages == 1 {
             end = now + stageTime
@@ -131,7 +131,7 @@ extension ServingSimulation {
         }
         guard lo > 1 else { return nil }
         let model = configuration.replicas.hardware!.iteration
-        let beta = model.perKVToken * model.speedFactor * Double(batch.members.count)
+        let beta = model.perKVToken * model.speedFactor * replicas[r].slowdown * Double(batch.members.count)
         return DecodeRun(start: start, steps: lo, alpha: alpha, beta: beta)
     }
 

@@ -22,7 +22,7 @@ extension ServingSimulation {
         }
         replicas[r].running = batch
         setBusy(r, true, now: now)
-        let duration: Double
+        var duration: Double
         if let service = configuration.replicas.service {
             duration = service.sample(&serviceStream) * (1 + policy.perRequestCost * Double(batch.count - 1))
         } else {
@@ -44,9 +44,10 @@ extension ServingSimulation {
                     decode += model.iterationTime(tokens: batch.count, kvTokens: context + step * batch.count, prefillPairs: 0)
                 }
             }
-            for id in batch { requests.slots[Int(id)].firstToken = now + prefill }
+            for id in batch { requests.slots[Int(id)].firstToken = now + prefill * replicas[r].slowdown }
             duration = prefill + decode
         }
+        duration *= replicas[r].slowdown
         scheduler.schedule(.batchDone(replica: Int32(r), incarnation: replicas[r].incarnation), after: duration)
     }
 

@@ -9,7 +9,7 @@ extension ServingSimulation {
         replicas[r].running = [id]
         setBusy(r, true, now: now)
         let req = requests[id]
-        let duration: Double
+        var duration: Double
         if let service = configuration.replicas.service {
             duration = service.sample(&serviceStream)
         } else {
@@ -23,9 +23,10 @@ extension ServingSimulation {
                     decode += model.iterationTime(tokens: 1, kvTokens: Int(req.prompt) + step, prefillPairs: 0)
                 }
             }
-            requests.slots[Int(id)].firstToken = now + prefill
+            requests.slots[Int(id)].firstToken = now + prefill * replicas[r].slowdown
             duration = prefill + decode
         }
+        duration *= replicas[r].slowdown
         scheduler.schedule(.serviceDone(replica: Int32(r), incarnation: replicas[r].incarnation), after: duration)
     }
 
