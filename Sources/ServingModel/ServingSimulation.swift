@@ -53,6 +53,21 @@ public struct ServingSimulation: SimulationModel {
 
     /// The configuration simulated.
     public let configuration: ServingConfiguration
+    // Settings read on every event, copied out of `configuration` once so
+    // the hot path never copies the configuration's nested structs.
+    let dispatch: ReplicaConfiguration.Dispatch
+    let maxQueue: Int?
+    let queueTimeout: Double?
+    let batching: BatchingPolicy
+    let service: Distribution?
+    let iteration: IterationTimeModel?
+    let slo: SLOTargets?
+    let warmup: Double
+    let duration: Double
+    let recordRequests: Bool
+    let sizes: RequestSizes
+    let tenants: TenantMix
+    let requestLimit: Int?
     /// Recorded metrics.
     public internal(set) var metrics: ServingMetrics
     /// Requests in flight.
@@ -83,6 +98,19 @@ public struct ServingSimulation: SimulationModel {
     /// A model at time 0. Call ``start(_:)`` to schedule the first events.
     public init(configuration c: ServingConfiguration) throws {
         configuration = c
+        dispatch = c.replicas.dispatch
+        maxQueue = c.replicas.maxQueue
+        queueTimeout = c.replicas.queueTimeout
+        batching = c.replicas.batching
+        service = c.replicas.service
+        iteration = c.replicas.hardware?.iteration
+        slo = c.slo
+        warmup = c.warmup
+        duration = c.duration
+        recordRequests = c.recordRequests
+        sizes = c.sizes
+        tenants = c.tenants
+        requestLimit = c.requestLimit
         metrics = ServingMetrics(interval: c.timeSeriesInterval, warmup: c.warmup, duration: c.duration)
         let root = RandomStream(seed: c.seed)
         sizeStream = root.stream("sizes")
@@ -112,10 +140,10 @@ public struct ServingSimulation: SimulationModel {
     public mutating func start(_ scheduler: inout Scheduler<Event>) {
         for i in generators.indices {
             let t = generators[i].next(after: 0)
-            if t < configuration.duration { scheduler.schedule(.arrival(source: Int32(i)), at: t) }
+            if t < duration { scheduler.schedule(.arrival(source: Int32(i)), at: t) }
         }
         if trace != nil { readNextRecord(&scheduler) }
-        if configuration.warmup > 0 { scheduler.schedule(.warmupEnd, at: configuration.warmup) }
+        if warmup > 0 { scheduler.schedule(.warmupEnd, at: warmup) }
         scheduler.schedule(.sample, at: configuration.timeSeriesInterval)
         startCluster(&scheduler)
     }
@@ -124,10 +152,10 @@ public struct ServingSimulation: SimulationModel {
         switch event {
         case .arrival(let source):
             let s = Int(source)
-            let size = configuration.sizes.sample(&sizeStream)
+            let size = sizes.sample(&sizeStream)
             admit(size: size, scheduler: &scheduler)
             let next = generators[s].next(after: scheduler.now)
-            if next < configuration.duration && !limitReached { scheduler.schedule(.arrival(source: source), at: next) }
+            if next < duration && !limitReached { scheduler.schedule(.arrival(source: source), at: next) }
         case .traceArrival:
             if let record = pendingRecord {
                 let replay = traceReplay!
@@ -183,12 +211,12 @@ public struct ServingSimulation: SimulationModel {
             recordSample()
             let next = scheduler.now + configuration.timeSeriesInterval
             let exhausted = limitReached && requests.live == 0
-            if next <= configuration.duration && !exhausted { scheduler.schedule(.sample, at: next) }
+            if next <= duration && !exhausted { scheduler.schedule(.sample, at: next) }
         }
     }
 
     /// Whether the request limit stops further arrivals.
-    var limitReached: Bool { configuration.requestLimit.map { arrivalsSoFar >= $0 } ?? false }
+    var limitReached: Bool { requestLimit.map { arrivalsSoFar >= $0 } ?? false }
 
     var traceReplay: TraceReplay? {
         if case .trace(let r) = configuration.arrivals { return r }
@@ -200,7 +228,7 @@ public struct ServingSimulation: SimulationModel {
         do {
             if let record = try reader.next() {
                 let t = record.time * replay.timeScale
-                if t < configuration.duration {
+                if t < duration {
                     pendingRecord = record
                     scheduler.schedule(.traceArrival, at: t)
                     return
@@ -219,8 +247,8 @@ public struct ServingSimulation: SimulationModel {
         let now = scheduler.now
         if limitReached { return }
         arrivalsSoFar += 1
-        let measured = now >= configuration.warmup
-        let tenant = Int16(configuration.tenants.sample(&tenantStream))
+        let measured = now >= warmup
+        let tenant = Int16(tenants.sample(&tenantStream))
         let id = requests.insert(Request(arrival: now, prompt: Int32(size.prompt), output: Int32(size.output),
                                          tenant: tenant, measured: measured))
         metrics.series.offered.add(at: now)
@@ -229,11 +257,11 @@ public struct ServingSimulation: SimulationModel {
             reject(id, now: now)
             return
         }
-        switch configuration.replicas.dispatch {
+        switch dispatch {
         case .sharedQueue:
             if let r = replicaWithRoom() {
                 enqueue(id, replica: r, scheduler: &scheduler)
-            } else if let cap = configuration.replicas.maxQueue, liveShared >= cap {
+            } else if let cap = maxQueue, liveShared >= cap {
                 reject(id, now: now)
             } else {
                 sharedQueue.append(id)
@@ -245,7 +273,7 @@ public struct ServingSimulation: SimulationModel {
                 reject(id, now: now)  // no replica is ready: 503
                 return
             }
-            if let cap = configuration.replicas.maxQueue, replicas[r].liveWaiting >= cap {
+            if let cap = maxQueue, replicas[r].liveWaiting >= cap {
                 reject(id, now: now)
             } else {
                 enqueue(id, replica: r, scheduler: &scheduler)
@@ -257,7 +285,7 @@ public struct ServingSimulation: SimulationModel {
     /// and without chunked prefill its prompt fits the token budget).
     func fits(_ id: Int32) -> Bool {
         let req = requests[id]
-        guard case .continuous(let cb) = configuration.replicas.batching else { return true }
+        guard case .continuous(let cb) = batching else { return true }
         let need = (Int(req.prompt) + Int(req.output) + blockSize - 1) / blockSize
         if need > replicas[0].totalBlocks { return false }
         if !cb.chunkedPrefill && Int(req.prompt) > cb.maxNumBatchedTokens { return false }
@@ -265,7 +293,7 @@ public struct ServingSimulation: SimulationModel {
     }
 
     func roomLimit() -> Int {
-        switch configuration.replicas.batching {
+        switch batching {
         case .unbatched: return 1
         case .dynamic(let d): return d.maxBatchSize
         case .continuous(let c): return c.maxNumSeqs
@@ -276,14 +304,18 @@ public struct ServingSimulation: SimulationModel {
     mutating func replicaWithRoom() -> Int? {
         let limit = roomLimit()
         let n = replicas.count
-        for k in 0..<n {
-            let r = (nextReplica + k) % n
-            if replicas[r].status == .ready && replicas[r].inSystem < limit {
-                nextReplica = (r + 1) % n
-                return r
+        let start = nextReplica
+        // Read through a buffer: the replica structs are large, and this
+        // scan runs on every arrival and every completion.
+        let found: Int? = replicas.withUnsafeBufferPointer { buf in
+            for k in 0..<n {
+                let r = (start + k) % n
+                if buf[r].status == .ready && buf[r].liveWaiting + buf[r].running.count < limit { return r }
             }
+            return nil
         }
-        return nil
+        if let r = found { nextReplica = (r + 1) % n }
+        return found
     }
 
     /// The next ready replica in round-robin order.
@@ -303,19 +335,19 @@ public struct ServingSimulation: SimulationModel {
         requests[id].replica = Int32(r)
         replicas[r].waiting.append(id)
         replicas[r].liveWaiting += 1
-        if configuration.replicas.dispatch == .roundRobin { armTimeout(id, scheduler: &scheduler) }
+        if dispatch == .roundRobin { armTimeout(id, scheduler: &scheduler) }
         kick(replica: r, scheduler: &scheduler)
     }
 
     mutating func armTimeout(_ id: Int32, scheduler: inout Scheduler<Event>) {
-        if let t = configuration.replicas.queueTimeout {
+        if let t = queueTimeout {
             scheduler.schedule(.queueTimeout(request: id, generation: requests[id].generation), after: t)
         }
     }
 
     /// A replica freed room: pull from the shared queue.
     mutating func refill(replica r: Int, scheduler: inout Scheduler<Event>) {
-        guard configuration.replicas.dispatch == .sharedQueue, replicas[r].status == .ready else { return }
+        guard dispatch == .sharedQueue, replicas[r].status == .ready else { return }
         let limit = roomLimit()
         while replicas[r].inSystem < limit, let id = sharedQueue.popFirst() {
             if requests[id].phase == .done { requests.remove(id); continue }  // abandoned
@@ -354,7 +386,7 @@ public struct ServingSimulation: SimulationModel {
         // Left in its queue as a tombstone; freed when popped.
         requests.slots[Int(id)].phase = .done
         if req.replica >= 0 { replicas[Int(req.replica)].liveWaiting -= 1 } else { liveShared -= 1 }
-        if req.replica >= 0, case .continuous = configuration.replicas.batching {
+        if req.replica >= 0, case .continuous = batching {
             // The queue's head may have changed: a decode run must not skip
             // an admission the iteration-by-iteration schedule would make.
             truncateDecodeRun(replica: Int(req.replica), scheduler: &scheduler)
@@ -371,7 +403,7 @@ public struct ServingSimulation: SimulationModel {
 
     /// Starts work on an idle replica, by policy.
     mutating func kick(replica r: Int, scheduler: inout Scheduler<Event>) {
-        switch configuration.replicas.batching {
+        switch batching {
         case .unbatched: if !replicas[r].busy { startService(replica: r, scheduler: &scheduler) }
         case .dynamic(let d): if !replicas[r].busy { startBatchIfReady(replica: r, policy: d, scheduler: &scheduler) }
         case .continuous(let c):
@@ -408,7 +440,7 @@ public struct ServingSimulation: SimulationModel {
         let e2e = now - req.arrival
         let ttft = req.firstToken >= 0 ? req.firstToken - req.arrival : e2e
         let tpot = req.output > 1 ? (e2e - ttft) / Double(req.output - 1) : 0
-        let good = configuration.slo?.met(ttft: ttft, tpot: tpot, e2e: e2e) ?? true
+        let good = slo?.met(ttft: ttft, tpot: tpot, e2e: e2e) ?? true
         metrics.series.completed.add(at: now)
         metrics.lastCompletion = now
         metrics.series.outputTokens.add(Double(req.output), at: now)
@@ -425,7 +457,7 @@ public struct ServingSimulation: SimulationModel {
             metrics.e2e.record(e2e)
             if req.output > 1 { metrics.tpot.record(tpot) }
             if good { metrics.goodCompletions += 1 }
-            if configuration.recordRequests {
+            if recordRequests {
                 metrics.completions.append(CompletedRequest(
                     arrival: req.arrival, prompt: Int(req.prompt), output: Int(req.output), replica: Int(req.replica),
                     queueWait: req.firstScheduled - req.arrival, ttft: ttft, e2e: e2e))

@@ -54,9 +54,9 @@ struct BenchEngine: ParsableCommand {
                                       warmupCustomers: warmup, measuredCustomers: customers)
         var sim = Simulation(model: station)
         sim.schedule(.arrival, at: 0)
-        let start = CPUClock.processSeconds()
+        let start = CPUClock.threadSeconds()
         sim.run(until: .infinity)
-        let cpu = CPUClock.processSeconds() - start
+        let cpu = CPUClock.threadSeconds() - start
         let ci = sim.model.waitBatches.confidenceInterval(level: 0.95)
         let result = Result(
             customers: customers, servers: servers, utilization: utilization,

@@ -94,7 +94,7 @@ struct BenchForecast: ParsableCommand {
         var times: [Double] = [], cpuTimes: [Double] = []
         for _ in 0..<epochs {
             order.shuffle(using: &shuffleRNG)
-            let start = CPUClock.wallSeconds(), cpuStart = CPUClock.processSeconds()
+            let start = CPUClock.wallSeconds(), cpuStart = CPUClock.threadSeconds()
             var from = 0
             while from < windows {
                 let slice = order[from..<min(from + batch, windows)]
@@ -119,7 +119,7 @@ struct BenchForecast: ParsableCommand {
                 from += batch
             }
             times.append(CPUClock.wallSeconds() - start)
-            cpuTimes.append(CPUClock.processSeconds() - cpuStart)
+            cpuTimes.append(CPUClock.threadSeconds() - cpuStart)
         }
         let sorted = times.sorted()
         let median = sorted[sorted.count / 2]

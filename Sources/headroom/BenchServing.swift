@@ -108,9 +108,9 @@ struct BenchServing: ParsableCommand {
         }
         if suite == .mmc || suite == .all {
             let config = try ScenarioLoader.load(path: "examples/mmc-check.yaml")
-            let cpu = CPUClock.processSeconds()
+            let cpu = CPUClock.threadSeconds()
             let (r, _) = try ServingRun(configuration: config).execute()
-            let spent = CPUClock.processSeconds() - cpu
+            let spent = CPUClock.threadSeconds() - cpu
             out.mmc = MMcResult(requests: r.requests.offered, events: r.events, cpuSeconds: spent,
                                 eventsPerCpuSecond: Double(r.events) / spent, meanWait: r.latencySeconds.queueWait.mean,
                                 erlangCMeanWait: 0.008769162376828213)

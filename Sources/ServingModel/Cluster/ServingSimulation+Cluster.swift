@@ -225,7 +225,7 @@ extension ServingSimulation {
 
     /// Sends a request that lost its replica to another one.
     mutating func redispatch(_ id: Int32, scheduler: inout Scheduler<Event>) {
-        switch configuration.replicas.dispatch {
+        switch dispatch {
         case .sharedQueue:
             if let r = replicaWithRoom() {
                 enqueue(id, replica: r, scheduler: &scheduler)
@@ -255,7 +255,7 @@ extension ServingSimulation {
                 cluster.samples.removeFirst()
                 cluster.kpa!.observe(now: first.time + scrape.lag, concurrency: first.value)
             }
-            if now + scrape.interval <= configuration.duration { scheduler.schedule(.scrape, after: scrape.interval) }
+            if now + scrape.interval <= duration { scheduler.schedule(.scrape, after: scrape.interval) }
             return
         }
         guard case .hpa(_, let metric, let scrape)? = dynamics?.scaler else { return }
@@ -284,7 +284,7 @@ extension ServingSimulation {
         cluster.lastScrape = (now, busyNow, readyNow)
         if let value { cluster.samples.append((now, value)) }
         while cluster.samples.count > 2, cluster.samples[1].time <= now - scrape.lag { cluster.samples.removeFirst() }
-        if now + scrape.interval <= configuration.duration { scheduler.schedule(.scrape, after: scrape.interval) }
+        if now + scrape.interval <= duration { scheduler.schedule(.scrape, after: scrape.interval) }
     }
 
     /// One autoscaler decision (HPA: on the newest sample old enough for
@@ -294,14 +294,14 @@ extension ServingSimulation {
         if case .kpa(let settings, _)? = dynamics?.scaler {
             let desired = cluster.kpa!.decide(now: now, current: cluster.desired, ready: cluster.readyCount)
             if desired != cluster.desired { scale(to: desired, scheduler: &scheduler) }
-            if now + settings.tickInterval <= configuration.duration { scheduler.schedule(.autoscalerSync, after: settings.tickInterval) }
+            if now + settings.tickInterval <= duration { scheduler.schedule(.autoscalerSync, after: settings.tickInterval) }
             return
         }
         guard case .hpa(let settings, _, let scrape)? = dynamics?.scaler, cluster.hpa != nil else { return }
         let visible = cluster.samples.last { $0.time <= now - scrape.lag + 1e-9 }?.value
         let desired = cluster.hpa!.decide(now: now, current: cluster.desired, ready: cluster.readyCount, metric: visible)
         if desired != cluster.desired { scale(to: desired, scheduler: &scheduler) }
-        if now + settings.syncPeriod <= configuration.duration { scheduler.schedule(.autoscalerSync, after: settings.syncPeriod) }
+        if now + settings.syncPeriod <= duration { scheduler.schedule(.autoscalerSync, after: settings.syncPeriod) }
     }
 
     mutating func followSchedule(step i: Int, scheduler: inout Scheduler<Event>) {

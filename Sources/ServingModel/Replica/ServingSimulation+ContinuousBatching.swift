@@ -18,7 +18,7 @@ extension ServingSimulation {
             return
         }
         guard let slot = replicas[r].slots.firstIndex(where: { !$0.active }) else { return }
-        let model = configuration.replicas.hardware!.iteration
+        let model = iteration!
         var batch = MicroBatch()
         swap(&batch, &replicas[r].slots[slot])
         batch.members.removeAll(keepingCapacity: true)
@@ -130,7 +130,7 @@ extension ServingSimulation {
             if extraBlocks(mid) <= free { lo = mid } else { hi = mid - 1 }
         }
         guard lo > 1 else { return nil }
-        let model = configuration.replicas.hardware!.iteration
+        let model = iteration!
         let beta = model.perKVToken * model.speedFactor * replicas[r].slowdown * Double(batch.members.count)
         return DecodeRun(start: start, steps: lo, alpha: alpha, beta: beta)
     }
@@ -163,7 +163,7 @@ extension ServingSimulation {
     /// blocks run out.
     mutating func scheduleDecodes(replica r: Int, into batch: inout MicroBatch, tokens: inout Int, kv: inout Int,
                                   budget: inout Int, now: Double) {
-        let microCap = max(1, configuration.replicas.batching.continuous!.maxNumSeqs / replicas[r].slots.count)
+        let microCap = max(1, batching.continuous!.maxNumSeqs / replicas[r].slots.count)
         var i = 0
         while i < replicas[r].running.count, batch.members.count < microCap {
             let id = replicas[r].running[i]
@@ -203,7 +203,7 @@ extension ServingSimulation {
         requests.slots[Int(id)].phase = .waiting
         replicas[r].waiting.prepend(id)
         replicas[r].liveWaiting += 1
-        if now >= configuration.warmup { metrics.preemptions += 1 }
+        if now >= warmup { metrics.preemptions += 1 }
     }
 
     /// Admits waiting requests first-come first-served while sequences, the
@@ -294,7 +294,7 @@ extension ServingSimulation {
         }
         replicas[r].inFlight -= 1
         refill(replica: r, scheduler: &scheduler)
-        if let c = configuration.replicas.batching.continuous {
+        if let c = batching.continuous {
             startIteration(replica: r, policy: c, scheduler: &scheduler)
         }
         if replicas[r].inFlight == 0 { setBusy(r, false, now: now) }

@@ -23,12 +23,12 @@ extension ServingSimulation {
         replicas[r].running = batch
         setBusy(r, true, now: now)
         var duration: Double
-        if let service = configuration.replicas.service {
+        if let service = service {
             duration = service.sample(&serviceStream) * (1 + policy.perRequestCost * Double(batch.count - 1))
         } else {
             // Padded static batch: one prefill over all prompts, then decode
             // steps of the whole batch until the longest output is done.
-            let model = configuration.replicas.hardware!.iteration
+            let model = iteration!
             var tokens = 0, pairs = 0.0, context = 0, longest = 0
             for id in batch {
                 let p = Int(requests[id].prompt)

@@ -10,11 +10,11 @@ extension ServingSimulation {
         setBusy(r, true, now: now)
         let req = requests[id]
         var duration: Double
-        if let service = configuration.replicas.service {
+        if let service = service {
             duration = service.sample(&serviceStream)
         } else {
             // Only a hardware profile: prefill, then one decode per token.
-            let model = configuration.replicas.hardware!.iteration
+            let model = iteration!
             let prefill = model.iterationTime(tokens: Int(req.prompt), kvTokens: 0,
                                               prefillPairs: IterationTimeModel.prefillPairs(chunk: Int(req.prompt), prior: 0))
             var decode = 0.0

@@ -13,7 +13,8 @@ public struct TimeBinnedCounter: Sendable, Equatable {
     /// Time at which bin 0 starts.
     public let origin: SimulationTime
     /// Per-bin totals.
-    public private(set) var bins: [Double] = []
+    @inlinable public var bins: [Double] { _bins }
+    @usableFromInline var _bins: [Double] = []
 
     /// A counter with bins of `width` seconds starting at `origin`.
     public init(width: SimulationTime, origin: SimulationTime = 0) {
@@ -29,19 +30,21 @@ public struct TimeBinnedCounter: Sendable, Equatable {
     }
 
     /// Adds `amount` to the bin containing `time`.
+    @inlinable
     public mutating func add(_ amount: Double = 1, at time: SimulationTime) {
         let b = bin(at: time)
-        if b >= bins.count { grow(to: b + 1) }
-        bins[b] += amount
+        if b >= _bins.count { grow(to: b + 1) }
+        _bins[b] += amount
     }
 
     /// Ensures bins exist up to `count`, zero-filled.
+    @inlinable
     public mutating func grow(to count: Int) {
-        if count > bins.count { bins.append(contentsOf: repeatElement(0, count: count - bins.count)) }
+        if count > _bins.count { _bins.append(contentsOf: repeatElement(0, count: count - _bins.count)) }
     }
 
     /// The total in bin `index` (0 beyond the last touched bin).
     public func value(inBin index: Int) -> Double {
-        index < bins.count ? bins[index] : 0
+        index < _bins.count ? _bins[index] : 0
     }
 }
