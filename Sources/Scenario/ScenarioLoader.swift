@@ -74,13 +74,10 @@ struct ScenarioParser {
         var tenants = TenantMix.single
         if let node = f.required("workload", "a mapping with arrivals (and sizes)"), let w = reader.mapping(node, "workload") {
             arrivals = parseArrivals(w)
-            if let s = w.node("sizes") {
-                sizes = parseSizes(s, "workload.sizes")
-            } else if case .trace = arrivals {
-                sizes = RequestSizes(.fixed(RequestSize(prompt: 1, output: 1)))
-            } else {
-                sizes = RequestSizes(.fixed(RequestSize(prompt: 1, output: 1)))
-            }
+            // Without sizes every request is one token in, one out (queueing
+            // models; trace replay carries its own sizes).
+            sizes = w.node("sizes").map { parseSizes($0, "workload.sizes") }
+                ?? RequestSizes(.fixed(RequestSize(prompt: 1, output: 1)))
             if let t = w.node("tenants") { tenants = parseTenants(t, "workload.tenants") ?? tenants }
             w.finish()
         }

@@ -159,8 +159,8 @@ public struct ServingSimulation: SimulationModel {
         case .traceArrival:
             if let record = pendingRecord {
                 let replay = traceReplay!
-                let size = RequestSizes(.fixed(RequestSize(prompt: max(1, record.promptTokens), output: max(1, record.outputTokens))),
-                                        maxTotalTokens: replay.maxTotalTokens).sample(&sizeStream)
+                var size = RequestSize(prompt: max(1, record.promptTokens), output: max(1, record.outputTokens))
+                if let cap = replay.maxTotalTokens { size = size.capped(atMost: cap) }
                 var copies = Int(replay.rateScale.rounded(.down))
                 if replayStream.nextUniform() < replay.rateScale - Double(copies) { copies += 1 }
                 for _ in 0..<copies { admit(size: size, scheduler: &scheduler) }

@@ -21,13 +21,8 @@ struct Replay: ParsableCommand {
     var timeScale: String = "1"
     @Option(name: .customLong("max-total-tokens"), help: "Cap prompt + output tokens (excess removed from both in proportion).")
     var maxTotalTokens: Int?
-    @Option(help: "Override the simulated duration (default: the trace's span, or the scenario's duration if shorter).")
-    var duration: String?
-    @Option(help: "Override the scenario's seed.")
-    var seed: UInt64?
-    @OptionGroup var output: OutputFormatOptions
-    @Option(help: "Write the per-interval time series to this CSV file.")
-    var timeseries: String?
+    /// `--duration` defaults to the trace's span here.
+    @OptionGroup var options: ServingRunOptions
 
     func validate() throws {
         if let traceFormat, TraceFormat(rawValue: traceFormat) == nil {
@@ -36,7 +31,6 @@ struct Replay: ParsableCommand {
         guard let r = Units.multiplier(rateScale), r > 0 else { throw ValidationError("--rate-scale: expected a multiplier > 0 such as 2x, got '\(rateScale)'") }
         guard let t = Units.multiplier(timeScale), t > 0 else { throw ValidationError("--time-scale: expected a multiplier > 0, got '\(timeScale)'") }
         if let maxTotalTokens, maxTotalTokens < 2 { throw ValidationError("--max-total-tokens must be >= 2 (got \(maxTotalTokens))") }
-        if let duration, (Units.duration(duration) ?? 0) <= 0 { throw ValidationError("--duration: expected a duration > 0, got '\(duration)'") }
     }
 
     func run() throws {
@@ -45,9 +39,9 @@ struct Replay: ParsableCommand {
         let replay = TraceReplay(path: trace, format: format, timeScale: Units.multiplier(timeScale)!,
                                  rateScale: Units.multiplier(rateScale)!, maxTotalTokens: maxTotalTokens)
         config.arrivals = .trace(replay)
-        if let seed { config.seed = seed }
-        if let duration {
-            config.duration = Units.duration(duration)!
+        if let seed = options.seed { config.seed = seed }
+        if let d = options.durationSeconds {
+            config.duration = d
         } else {
             // The trace's span (one streaming pass), plus time to drain.
             let reader = try TraceReader(path: trace, format: format)
@@ -57,6 +51,6 @@ struct Replay: ParsableCommand {
         }
         if config.warmup >= config.duration { config.warmup = 0 }
         let outcome = try ServingCommandSupport.run(config)
-        try ServingCommandSupport.emit(outcome, config: config, format: output.format, timeseries: timeseries)
+        try ServingCommandSupport.emit(outcome, config: config, format: options.output.format, timeseries: options.timeseries)
     }
 }

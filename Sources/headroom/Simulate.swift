@@ -10,30 +10,18 @@ struct Simulate: ParsableCommand {
 
     @Argument(help: "The scenario file.")
     var scenario: String
-    @Option(help: "Override the scenario's seed.")
-    var seed: UInt64?
-    @Option(help: "Override the simulated duration (e.g. 30m, 2h).")
-    var duration: String?
-    @OptionGroup var output: OutputFormatOptions
-    @Option(help: "Write the per-interval time series to this CSV file.")
-    var timeseries: String?
-
-    func validate() throws {
-        if let duration, (Units.duration(duration) ?? 0) <= 0 {
-            throw ValidationError("--duration: expected a duration > 0 such as 30m or 2h, got '\(duration)'")
-        }
-    }
+    @OptionGroup var options: ServingRunOptions
 
     func run() throws {
         var config = try ScenarioLoader.load(path: scenario)
-        if let seed { config.seed = seed }
-        if let duration, let d = Units.duration(duration) {
+        if let seed = options.seed { config.seed = seed }
+        if let d = options.durationSeconds {
             guard d > config.warmup else {
-                throw ValidationError("--duration \(duration) must exceed the scenario's warm-up (\(config.warmup) s)")
+                throw ValidationError("--duration \(options.duration!) must exceed the scenario's warm-up (\(config.warmup) s)")
             }
             config.duration = d
         }
         let outcome = try ServingCommandSupport.run(config)
-        try ServingCommandSupport.emit(outcome, config: config, format: output.format, timeseries: timeseries)
+        try ServingCommandSupport.emit(outcome, config: config, format: options.output.format, timeseries: options.timeseries)
     }
 }

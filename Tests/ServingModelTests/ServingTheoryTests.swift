@@ -76,11 +76,19 @@ import Workload
     @Test func roundRobinSpreadsRequestsEvenly() throws {
         var c = Self.config(rate: 100, replicas: 4, service: .exponential(mean: 0.005), duration: 300)
         c.replicas.dispatch = .roundRobin
-        let (r, _) = try Self.run(c)
-        #expect(r.requests.completed > 0)
+        c.recordRequests = true
+        let out = try ServingRun(configuration: c).execute()
+        let r = out.result
+        var perReplica = [Int](repeating: 0, count: 4)
+        for done in out.metrics.completions { perReplica[done.replica] += 1 }
+        // Consecutive measured arrivals go to replicas 0, 1, 2, 3, 0, …: the
+        // shares differ by at most one, plus requests still in flight.
+        #expect(perReplica.max()! - perReplica.min()! <= 1 + r.requests.unfinished, "\(perReplica)")
+        #expect(perReplica.reduce(0, +) == r.requests.completed)
         // Each replica sees every 4th request (an Erlang-4 arrival stream), so
         // waits are shorter than M/M/1 at ρ = 0.125 would give.
         let mm1 = QueueingTheory.mmcMeanWait(arrivalRate: 25, serviceRate: 200, servers: 1)
         #expect(r.latencySeconds.queueWait.mean < mm1)
     }
+
 }

@@ -11,6 +11,19 @@ public struct RequestSize: Sendable, Equatable {
         self.prompt = prompt
         self.output = output
     }
+
+    /// The size with prompt + output cut to `maxTotal`: the excess comes
+    /// off both in proportion to their sizes, each share rounded up, at
+    /// least 1 token left each (Vidur's trace length generator).
+    @inlinable
+    public func capped(atMost maxTotal: Int) -> RequestSize {
+        guard prompt + output > maxTotal else { return self }
+        let total = Double(prompt + output)
+        let excess = Double(prompt + output - maxTotal)
+        let p = prompt - Int((excess * Double(prompt) / total).rounded(.up))
+        let o = output - Int((excess * Double(output) / total).rounded(.up))
+        return RequestSize(prompt: max(1, p), output: max(1, o))
+    }
 }
 
 /// How large requests are: fixed, drawn from fitted distributions, or drawn
@@ -65,16 +78,10 @@ public struct RequestSizes: Sendable, Equatable {
         return cap(size)
     }
 
-    /// Applies the cap: the excess comes off prompt and output in
-    /// proportion to their sizes, each share rounded up.
+    /// Applies the cap (see ``RequestSize/capped(atMost:)``).
     @inlinable
     public func cap(_ size: RequestSize) -> RequestSize {
-        guard let maxTotal = maxTotalTokens, size.prompt + size.output > maxTotal else { return size }
-        let total = Double(size.prompt + size.output)
-        let excess = Double(size.prompt + size.output - maxTotal)
-        let prompt = size.prompt - Int((excess * Double(size.prompt) / total).rounded(.up))
-        let output = size.output - Int((excess * Double(size.output) / total).rounded(.up))
-        return RequestSize(prompt: max(1, prompt), output: max(1, output))
+        maxTotalTokens.map { size.capped(atMost: $0) } ?? size
     }
 
     /// Mean prompt and output tokens (exact for fixed and empirical; from
