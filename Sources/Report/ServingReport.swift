@@ -23,14 +23,32 @@ public enum ServingReport {
                           ("TPOT", r.latencySeconds.tpot), ("end-to-end", r.latencySeconds.e2e)] {
             lat.append([name] + [s.mean, s.p50, s.p90, s.p99, s.p999].map(NumberFormatting.duration))
         }
-        return head.render() + "\n\n" + lat.render()
+        var text = head.render() + "\n\n" + lat.render()
+        if let c = r.clients {
+            func n(_ x: Int) -> String { NumberFormatting.grouped(x) }
+            func pct(_ x: Double) -> String { NumberFormatting.fixed(100 * x, decimals: 2) + "%" }
+            var users = TextTable(header: ["users", ""], alignNumbers: false)
+            users.append(["user requests", "\(n(c.userRequests)): \(n(c.served)) served, \(n(c.cacheHits)) from cache, \(n(c.fallbacks)) fallback, \(n(c.failed)) failed, \(n(c.abandoned)) abandoned"])
+            users.append(["availability", pct(c.availability) + " served within their deadline"])
+            users.append(["attempts", "\(n(c.attempts)) (\(n(c.retries)) retries, \(n(c.hedges)) hedges): amplification " + NumberFormatting.fixed(c.amplification, decimals: 3)])
+            users.append(["errors", "\(n(c.status429)) × 429, \(n(c.status503)) × 503, \(n(c.connectionErrors)) connection, \(n(c.attemptTimeouts)) timeouts, \(n(c.breakerRejections)) breaker-refused"])
+            users.append(["wasted", "\(n(c.wastedCompletions)) completions nobody waited for"])
+            let l = c.latencySeconds
+            users.append(["user latency", "mean \(NumberFormatting.duration(l.mean)), p50 \(NumberFormatting.duration(l.p50)), p99 \(NumberFormatting.duration(l.p99))"])
+            text += "\n\n" + users.render()
+        }
+        return text
     }
 
     /// The time series as CSV, one row per interval.
     public static func timeSeriesCSV(_ m: ServingMetrics, duration: Double) -> String {
         let s = m.series
         let bins = Int((duration / s.interval).rounded(.up))
-        var out = "t_start,t_end,offered,completed,rejected,timed_out,failed,output_tokens,mean_ttft,mean_e2e,slo_met,waiting,running,busy_replicas,kv_use,ready,starting,desired\n"
+        var out = "t_start,t_end,offered,completed,rejected,timed_out,failed,output_tokens,mean_ttft,mean_e2e,slo_met,waiting,running,busy_replicas,kv_use,ready,starting,desired"
+        if m.client != nil {
+            out += ",user_requests,attempts,retries,admitted,served,cache_hits,fallbacks,user_failed,abandoned,status_429,status_503,attempt_errors,amplification,availability,breaker_state,calls_in_flight"
+        }
+        out += "\n"
         for b in 0..<bins {
             let done = s.completed.value(inBin: b)
             func mean(_ c: TimeBinnedCounter) -> String { done > 0 ? NumberFormatting.compact(c.value(inBin: b) / done) : "" }
@@ -44,8 +62,27 @@ public enum ServingReport {
                 String(Int(s.good.value(inBin: b))), gauge(s.waiting), gauge(s.running), gauge(s.busy), gauge(s.kvUse),
                 gauge(s.ready), gauge(s.starting), gauge(s.desired),
             ]
-            out += cells.joined(separator: ",") + "\n"
+            out += cells.joined(separator: ",")
+            if let c = m.client { out += "," + clientCells(c.series, bin: b).joined(separator: ",") }
+            out += "\n"
         }
         return out
+    }
+
+    /// The client columns of one bin. Amplification is attempts over user
+    /// requests arriving in the bin; availability is served over user
+    /// requests that ended in the bin.
+    static func clientCells(_ c: ClientSeries, bin b: Int) -> [String] {
+        func count(_ x: TimeBinnedCounter) -> String { String(Int(x.value(inBin: b))) }
+        func gauge(_ xs: [Double]) -> String { b < xs.count ? NumberFormatting.compact(xs[b]) : "" }
+        let users = c.userRequests.value(inBin: b)
+        let served = c.served.value(inBin: b)
+        let ended = served + c.fallbacks.value(inBin: b) + c.failed.value(inBin: b) + c.abandoned.value(inBin: b)
+        return [count(c.userRequests), count(c.attempts), count(c.retries), count(c.admitted), count(c.served),
+                count(c.cacheHits), count(c.fallbacks), count(c.failed), count(c.abandoned), count(c.status429),
+                count(c.status503), count(c.attemptErrors),
+                users > 0 ? NumberFormatting.compact(c.attempts.value(inBin: b) / users) : "",
+                ended > 0 ? NumberFormatting.compact(served / ended) : "",
+                gauge(c.breakerState), gauge(c.callsInFlight)]
     }
 }

@@ -89,6 +89,12 @@ struct ScenarioParser {
         if let node = f.node("cluster"), let c = reader.mapping(node, "cluster") {
             dynamics = parseCluster(c, initial: replicas?.count)
         }
+        var client: ClientConfiguration?
+        if let node = f.node("client"), let c = reader.mapping(node, "client") { client = parseClient(c) }
+        var gateway: GatewayConfiguration?
+        if let node = f.node("gateway"), let g = reader.mapping(node, "gateway") {
+            gateway = parseGateway(g, slots: max(replicas?.count ?? 1, dynamics?.maxReplicas ?? 0))
+        }
         var slo: SLOTargets?
         if let node = f.node("slo"), let s = reader.mapping(node, "slo") {
             slo = SLOTargets(ttft: s.duration("ttft", min: 0, allowEqual: false), tpot: s.duration("tpot", min: 0, allowEqual: false),
@@ -106,8 +112,26 @@ struct ScenarioParser {
         if case .continuous = replicas.batching, replicas.hardware == nil {
             reader.fail(f.node("replicas"), "replicas.hardware", "continuous batching needs a hardware profile (e.g. hardware: models/hardware/a100-llama2-7b.yaml)")
         }
-        return ServingConfiguration(name: name, seed: seed, duration: duration, warmup: warmup, arrivals: arrivals,
-                                    sizes: sizes, tenants: tenants, replicas: replicas, slo: slo, timeSeriesInterval: interval)
+        var config = ServingConfiguration(name: name, seed: seed, duration: duration, warmup: warmup, arrivals: arrivals,
+                                          sizes: sizes, tenants: tenants, replicas: replicas, slo: slo, timeSeriesInterval: interval)
+        config.client = client
+        config.gateway = gateway
+        do {
+            try client?.validate()
+            if let gateway {
+                var prefixes = false
+                if case .trace(let t) = arrivals { prefixes = t.format == .mooncake }
+                try gateway.validate(replicaSlots: max(replicas.count, dynamics?.maxReplicas ?? 0),
+                                     sharedQueue: replicas.dispatch == .sharedQueue && gateway.balancer == nil,
+                                     traceHasPrefixes: prefixes)
+            }
+        } catch {
+            reader.fail(f.node(error.key.hasPrefix("gateway") ? "gateway" : "client"), error.key, error.message)
+        }
+        if case .closed? = client?.loop, case .trace = arrivals {
+            reader.fail(f.node("client"), "client.loop", "closed-loop users make their own arrivals; use a workload process, not a trace replay")
+        }
+        return config
     }
 
     // MARK: workload
@@ -558,7 +582,18 @@ struct ScenarioParser {
                 if let at, let zone, let down { outages.append(ZoneOutage(at: at, zone: zone, downFor: down)) }
             }
         }
-        return Faults(mtbf: mtbf, mttr: mttr, scheduled: scheduled, slowdowns: slowdowns, zoneOutages: outages)
+        var partitions: [Partition] = []
+        if let node = f.node("partitions"), let list = reader.sequence(node, "cluster.faults.partitions") {
+            for (i, n) in list.enumerated() {
+                guard let e = reader.mapping(n, "cluster.faults.partitions[\(i)]") else { continue }
+                let at = e.duration("at", required: true)
+                let replica = e.int("replica", 0...(maxReplicas - 1), required: true)
+                let duration = e.duration("duration", min: 0, allowEqual: false, required: true)
+                e.finish()
+                if let at, let replica, let duration { partitions.append(Partition(at: at, replica: replica, duration: duration)) }
+            }
+        }
+        return Faults(mtbf: mtbf, mttr: mttr, scheduled: scheduled, slowdowns: slowdowns, zoneOutages: outages, partitions: partitions)
     }
 
     func parseBatching(_ b: Fields) -> BatchingPolicy? {

@@ -39,6 +39,15 @@ public struct Request: Sendable {
     public var firstToken: Double = -1
     /// Reuse counter of the slot, to recognise stale timers.
     public var generation: UInt32 = 0
+    /// The user request this is an attempt of (-1: no client layer).
+    public var call: Int32 = -1
+    /// The call slot's generation when the attempt was sent.
+    public var callGeneration: UInt32 = 0
+    /// Whether the client stopped waiting for it (timed out, abandoned,
+    /// or a hedge already answered): its answer is wasted work.
+    public var orphan = false
+    /// Whether it is a retry (counts against a retry budget while in flight).
+    public var isRetry = false
 
     /// A fresh request.
     public init(arrival: Double, prompt: Int32, output: Int32, tenant: Int16, measured: Bool) {

@@ -28,6 +28,11 @@ public struct ServingConfiguration: Sendable {
     public var requestLimit: Int?
     /// After arrivals stop, keep simulating until every request is done.
     public var drain = false
+    /// Client behaviour: loop, deadlines, retries, breaker, cache, fallback
+    /// (nil: arrivals go straight to the gateway queue or replicas).
+    public var client: ClientConfiguration?
+    /// Gateway: rate limits, gates, priorities, balancer, health (nil: none).
+    public var gateway: GatewayConfiguration?
     /// Keep one record per measured completion (memory grows with requests;
     /// for `--requests FILE.csv` and tests).
     public var recordRequests = false

@@ -98,4 +98,73 @@ public struct ServingResult: Sendable, Encodable {
         /// Output tokens of completions per second.
         public var outputTokensPerSecond: Double
     }
+
+    /// What users saw, when a client layer or gateway is configured:
+    /// user requests (calls) against attempts, and how each ended.
+    public var clients: Clients?
+
+    /// User-request outcomes (measured window).
+    public struct Clients: Sendable, Encodable {
+        /// User requests.
+        public var userRequests: Int
+        /// Attempts sent (first tries, retries, hedges).
+        public var attempts: Int
+        /// Retries among the attempts.
+        public var retries: Int
+        /// Hedges among the attempts.
+        public var hedges: Int
+        /// Attempts per user request that was sent (cache hits excluded).
+        public var amplification: Double
+        /// User requests served by the service.
+        public var served: Int
+        /// User requests answered by the cache.
+        public var cacheHits: Int
+        /// Cache hits over user requests.
+        public var cacheHitRate: Double
+        /// User requests answered by a fallback.
+        public var fallbacks: Int
+        /// User requests that ended in an error.
+        public var failed: Int
+        /// User requests abandoned at their deadline or the user's patience.
+        public var abandoned: Int
+        /// Share of user requests served (service or cache) within their deadline.
+        public var availability: Double
+        /// Attempts answered 429.
+        public var status429: Int
+        /// Attempts answered 503.
+        public var status503: Int
+        /// Attempts lost to connection errors.
+        public var connectionErrors: Int
+        /// Attempts the client timed out.
+        public var attemptTimeouts: Int
+        /// Attempts refused by the open breaker.
+        public var breakerRejections: Int
+        /// Replica completions nobody was waiting for any more.
+        public var wastedCompletions: Int
+        /// User-perceived latency of served user requests, retries included.
+        public var latencySeconds: LatencySummary
+
+        /// The summary of `m`.
+        public init(_ m: ClientMetrics) {
+            userRequests = m.userRequests
+            attempts = m.attempts
+            retries = m.retries
+            hedges = m.hedges
+            amplification = m.amplification
+            served = m.served
+            cacheHits = m.cacheHits
+            cacheHitRate = m.userRequests > 0 ? Double(m.cacheHits) / Double(m.userRequests) : 0
+            fallbacks = m.fallbacks
+            failed = m.failed
+            abandoned = m.abandoned
+            availability = m.availability
+            status429 = m.status429
+            status503 = m.status503
+            connectionErrors = m.connectionErrors
+            attemptTimeouts = m.attemptTimeouts
+            breakerRejections = m.breakerRejections
+            wastedCompletions = m.wastedCompletions
+            latencySeconds = LatencySummary(m.latency)
+        }
+    }
 }

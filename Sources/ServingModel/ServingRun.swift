@@ -52,7 +52,9 @@ public struct ServingRun {
         }
         if let error = sim.model.traceError { throw error }
         let wall = Date().timeIntervalSince(wallStart)
-        return (summarise(sim.model, events: sim.eventCount, wall: wall, now: sim.now), sim.model.metrics)
+        var metrics = sim.model.metrics
+        if sim.model.layered { metrics.client = sim.model.clientMetrics }
+        return (summarise(sim.model, events: sim.eventCount, wall: wall, now: sim.now), metrics)
     }
 
     func interval(_ b: TimeBatchMeans) -> ServingResult.Interval {
@@ -85,6 +87,7 @@ public struct ServingRun {
             preemptions: m.preemptions,
             cluster: .init(meanReplicas: m.provisioned.average(at: end), peakReplicas: m.provisioned.peak,
                            gpuHours: m.provisioned.integral(at: end) * gpus / 3600),
-            confidence: .init(queueWaitMean: interval(m.queueWaitBatches), e2eMean: interval(m.e2eBatches)))
+            confidence: .init(queueWaitMean: interval(m.queueWaitBatches), e2eMean: interval(m.e2eBatches)),
+            clients: model.layered ? ServingResult.Clients(model.clientMetrics) : nil)
     }
 }

@@ -49,6 +49,32 @@ public struct ServingSimulation: SimulationModel {
         case zoneFail(zone: Int32, downFor: Double)
         /// A warm-pool instance is back after its replacement's cold start.
         case warmPoolRefill
+        /// A closed-loop user's think time is over: the next user request.
+        case userArrival(user: Int32)
+        /// A call's backoff is over: its next attempt.
+        case retry(call: Int32, generation: UInt32)
+        /// A call handed a concurrency permit sends its attempt.
+        case sendHeld(call: Int32, generation: UInt32)
+        /// A call's hedging delay is over: another attempt.
+        case hedge(call: Int32, generation: UInt32)
+        /// The client's per-try timeout of an attempt.
+        case attemptTimeout(request: Int32, generation: UInt32)
+        /// A call's deadline or its user's patience runs out.
+        case callDeadline(call: Int32, generation: UInt32)
+        /// A cache hit or fallback answer reaches the user.
+        case callAnswer(call: Int32, generation: UInt32, how: AnswerKind)
+        /// The gateway's active health probes.
+        case healthProbe
+        /// A gateway–replica partition starts (`cut`) or heals.
+        case partition(replica: Int32, cut: Bool)
+    }
+
+    /// Where an answer that is not the service's comes from.
+    public enum AnswerKind: UInt8, Sendable {
+        /// The client's response cache.
+        case cache
+        /// A fallback (marked response or smaller model).
+        case fallback
     }
 
     /// The configuration simulated.
@@ -68,6 +94,19 @@ public struct ServingSimulation: SimulationModel {
     let sizes: RequestSizes
     let tenants: TenantMix
     let requestLimit: Int?
+    /// Client behaviour (nil with no gateway: arrivals go straight in).
+    let client: ClientConfiguration?
+    /// The gateway's settings.
+    let gateway: GatewayConfiguration?
+    /// Whether arrivals pass through the client layer and gateway.
+    let layered: Bool
+    let apiKeyCount: Int
+    var clientState: ClientState
+    var gatewayState: GatewayState?
+    /// What users and the gateway saw (populated when ``layered``).
+    public internal(set) var clientMetrics: ClientMetrics
+    /// Prefix block ids of the trace record being admitted.
+    var pendingPrefix: [Int] = []
     /// Recorded metrics.
     public internal(set) var metrics: ServingMetrics
     /// Requests in flight.
@@ -75,6 +114,11 @@ public struct ServingSimulation: SimulationModel {
 
     var replicas: [ReplicaState]
     var sharedQueue = Deque<Int32>()
+    /// Gateway queues by priority rank (0 highest), when priorities are set.
+    var rankedQueues: [Deque<Int32>] = []
+    /// Each tenant's priority rank, and whether it is critical.
+    var tenantRank: [Int] = []
+    var tenantCritical: [Bool] = []
     var liveShared = 0
     var nextReplica = 0
     var generators: [ArrivalGenerator]
@@ -98,7 +142,7 @@ public struct ServingSimulation: SimulationModel {
     /// A model at time 0. Call ``start(_:)`` to schedule the first events.
     public init(configuration c: ServingConfiguration) throws {
         configuration = c
-        dispatch = c.replicas.dispatch
+        dispatch = c.gateway?.balancer != nil ? .roundRobin : c.replicas.dispatch
         maxQueue = c.replicas.maxQueue
         queueTimeout = c.replicas.queueTimeout
         batching = c.replicas.batching
@@ -125,6 +169,29 @@ public struct ServingSimulation: SimulationModel {
         replicas = Array(repeating: ReplicaState(totalBlocks: blocks, stages: stages), count: slots)
         for r in c.replicas.count..<slots { replicas[r].status = .stopped }
         cluster = ClusterState(configuration: c, stream: root.stream("cluster"))
+        layered = c.client != nil || c.gateway != nil
+        client = layered ? (c.client ?? ClientConfiguration()) : nil
+        gateway = c.gateway
+        apiKeyCount = c.gateway?.apiKeys ?? 1
+        try client?.validate()
+        if let g = c.gateway {
+            var prefixes = false
+            if case .trace(let t) = c.arrivals { prefixes = t.format == .mooncake }
+            try g.validate(replicaSlots: slots, sharedQueue: c.replicas.dispatch == .sharedQueue && g.balancer == nil,
+                           traceHasPrefixes: prefixes)
+        }
+        clientState = ClientState(configuration: client ?? ClientConfiguration(), stream: root.stream("client"))
+        gatewayState = c.gateway.map {
+            GatewayState(configuration: $0, tenants: c.tenants.tenants.count, slots: slots, initialReady: c.replicas.count,
+                         stream: root.stream("gateway"))
+        }
+        clientMetrics = ClientMetrics(interval: c.timeSeriesInterval)
+        if let p = c.gateway?.priorities {
+            let levels = Array(Set(c.tenants.tenants.map(\.priority))).sorted(by: >)
+            tenantRank = c.tenants.tenants.map { t in levels.firstIndex(of: t.priority)! }
+            tenantCritical = c.tenants.tenants.map { $0.priority >= p.criticalLevel }
+            rankedQueues = Array(repeating: Deque<Int32>(), count: levels.count)
+        }
         switch c.arrivals {
         case .processes(let ps):
             generators = ps.enumerated().map { i, p in
@@ -146,6 +213,12 @@ public struct ServingSimulation: SimulationModel {
         if warmup > 0 { scheduler.schedule(.warmupEnd, at: warmup) }
         scheduler.schedule(.sample, at: configuration.timeSeriesInterval)
         startCluster(&scheduler)
+        startClients(&scheduler)
+        if let h = gateway?.healthCheck { scheduler.schedule(.healthProbe, at: h.interval) }
+        for p in dynamics?.faults?.partitions ?? [] {
+            scheduler.schedule(.partition(replica: Int32(p.replica), cut: true), at: p.at)
+            scheduler.schedule(.partition(replica: Int32(p.replica), cut: false), at: p.at + p.duration)
+        }
     }
 
     public mutating func handle(_ event: Event, scheduler: inout Scheduler<Event>) {
@@ -163,6 +236,7 @@ public struct ServingSimulation: SimulationModel {
                 if let cap = replay.maxTotalTokens { size = size.capped(atMost: cap) }
                 var copies = Int(replay.rateScale.rounded(.down))
                 if replayStream.nextUniform() < replay.rateScale - Double(copies) { copies += 1 }
+                pendingPrefix = record.prefixBlocks
                 for _ in 0..<copies { admit(size: size, scheduler: &scheduler) }
             }
             readNextRecord(&scheduler)
@@ -207,6 +281,27 @@ public struct ServingSimulation: SimulationModel {
             cluster.warmAvailable += 1
             cluster.provisionedCount += 1
             metrics.provisioned.update(to: Double(cluster.provisionedCount), at: scheduler.now)
+        case .userArrival(let user):
+            if !limitReached {
+                arrivalsSoFar += 1
+                newCall(size: sizes.sample(&sizeStream), user: user, prefix: [], scheduler: &scheduler)
+            }
+        case .retry(let call, let generation):
+            retryDue(call, generation: generation, scheduler: &scheduler)
+        case .sendHeld(let call, let generation):
+            sendHeld(call, generation: generation, scheduler: &scheduler)
+        case .hedge(let call, let generation):
+            hedgeDue(call, generation: generation, scheduler: &scheduler)
+        case .attemptTimeout(let id, let generation):
+            attemptTimedOut(id, generation: generation, scheduler: &scheduler)
+        case .callDeadline(let call, let generation):
+            deadlinePassed(call, generation: generation, scheduler: &scheduler)
+        case .callAnswer(let call, let generation, let how):
+            callAnswered(call, generation: generation, how: how, scheduler: &scheduler)
+        case .healthProbe:
+            probeReplicas(&scheduler)
+        case .partition(let r, let cut):
+            setCutOff(Int(r), cut, scheduler: &scheduler)
         case .sample:
             recordSample()
             let next = scheduler.now + configuration.timeSeriesInterval
@@ -247,34 +342,45 @@ public struct ServingSimulation: SimulationModel {
         let now = scheduler.now
         if limitReached { return }
         arrivalsSoFar += 1
+        if layered {
+            newCall(size: size, user: -1, prefix: pendingPrefix, scheduler: &scheduler)
+            return
+        }
         let measured = now >= warmup
         let tenant = Int16(tenants.sample(&tenantStream))
         let id = requests.insert(Request(arrival: now, prompt: Int32(size.prompt), output: Int32(size.output),
                                          tenant: tenant, measured: measured))
+        dispatchArrival(id, scheduler: &scheduler)
+    }
+
+    /// Sends a new request to the gateway queue or a replica (the
+    /// replicas' own dispatch).
+    mutating func dispatchArrival(_ id: Int32, scheduler: inout Scheduler<Event>) {
+        let now = scheduler.now
         metrics.series.offered.add(at: now)
-        if measured { metrics.offered += 1 }
+        if requests[id].measured { metrics.offered += 1 }
         if !fits(id) {
-            reject(id, now: now)
+            reject(id, now: now, status: 413, scheduler: &scheduler)
             return
         }
         switch dispatch {
         case .sharedQueue:
-            if let r = replicaWithRoom() {
+            if mayStartNow(id), let r = replicaWithRoom() {
                 enqueue(id, replica: r, scheduler: &scheduler)
             } else if let cap = maxQueue, liveShared >= cap {
-                reject(id, now: now)
+                reject(id, now: now, scheduler: &scheduler)
             } else {
-                sharedQueue.append(id)
+                pushShared(id)
                 liveShared += 1
                 armTimeout(id, scheduler: &scheduler)
             }
         case .roundRobin:
             guard let r = nextReady() else {
-                reject(id, now: now)  // no replica is ready: 503
+                reject(id, now: now, scheduler: &scheduler)  // no replica is ready: 503
                 return
             }
             if let cap = maxQueue, replicas[r].liveWaiting >= cap {
-                reject(id, now: now)
+                reject(id, now: now, scheduler: &scheduler)
             } else {
                 enqueue(id, replica: r, scheduler: &scheduler)
             }
@@ -310,7 +416,7 @@ public struct ServingSimulation: SimulationModel {
         let found: Int? = replicas.withUnsafeBufferPointer { buf in
             for k in 0..<n {
                 let r = (start + k) % n
-                if buf[r].status == .ready && buf[r].liveWaiting + buf[r].running.count < limit { return r }
+                if buf[r].status == .ready && !buf[r].cutOff && buf[r].liveWaiting + buf[r].running.count < limit { return r }
             }
             return nil
         }
@@ -323,7 +429,7 @@ public struct ServingSimulation: SimulationModel {
         let n = replicas.count
         for k in 0..<n {
             let r = (nextReplica + k) % n
-            if replicas[r].status == .ready {
+            if replicas[r].status == .ready && !replicas[r].cutOff {
                 nextReplica = (r + 1) % n
                 return r
             }
@@ -347,13 +453,53 @@ public struct ServingSimulation: SimulationModel {
 
     /// A replica freed room: pull from the shared queue.
     mutating func refill(replica r: Int, scheduler: inout Scheduler<Event>) {
-        guard dispatch == .sharedQueue, replicas[r].status == .ready else { return }
+        guard dispatch == .sharedQueue, replicas[r].status == .ready, !replicas[r].cutOff else { return }
         let limit = roomLimit()
-        while replicas[r].inSystem < limit, let id = sharedQueue.popFirst() {
+        while replicas[r].inSystem < limit, let id = popShared() {
             if requests[id].phase == .done { requests.remove(id); continue }  // abandoned
             liveShared -= 1
             enqueue(id, replica: r, scheduler: &scheduler)
         }
+    }
+
+    /// Queues a request at the gateway (at the front: one sent back by a
+    /// failed replica), by priority rank when priorities are set.
+    mutating func pushShared(_ id: Int32, front: Bool = false) {
+        if rankedQueues.isEmpty {
+            if front { sharedQueue.prepend(id) } else { sharedQueue.append(id) }
+        } else {
+            let k = tenantRank[Int(requests[id].tenant)]
+            if front { rankedQueues[k].prepend(id) } else { rankedQueues[k].append(id) }
+        }
+    }
+
+    /// The next request of the gateway queue: the highest rank first; a
+    /// non-critical one only while the reserved capacity is untouched.
+    mutating func popShared() -> Int32? {
+        guard !rankedQueues.isEmpty else { return sharedQueue.popFirst() }
+        for k in rankedQueues.indices {
+            while let id = rankedQueues[k].first, requests[id].phase == .done {
+                rankedQueues[k].removeFirst()
+                requests.remove(id)
+            }
+            guard let id = rankedQueues[k].first else { continue }
+            if !mayStartNow(id) { return nil }
+            return rankedQueues[k].removeFirst()
+        }
+        return nil
+    }
+
+    /// Whether a request may take a batch slot now: always, unless it is
+    /// non-critical and the slots left are the critical tier's reserve.
+    func mayStartNow(_ id: Int32) -> Bool {
+        guard let p = gateway?.priorities, p.reserved > 0, !tenantCritical[Int(requests[id].tenant)] else { return true }
+        let limit = roomLimit()
+        var used = 0, capacity = 0
+        for r in replicas where r.status == .ready && !r.cutOff {
+            used += r.inSystem
+            capacity += limit
+        }
+        return Double(used) < (1 - p.reserved) * Double(capacity)
     }
 
     /// Pops the next live request of a replica's queue.
@@ -383,7 +529,16 @@ public struct ServingSimulation: SimulationModel {
         let now = scheduler.now
         let req = requests[id]
         guard req.generation == generation, req.phase == .waiting, req.firstScheduled < 0 else { return }
-        // Left in its queue as a tombstone; freed when popped.
+        metrics.series.timedOut.add(at: now)
+        if req.measured { metrics.timedOut += 1 }
+        if layered { attemptEnded(id, outcome: .response(status: 503), now: now, scheduler: &scheduler) }
+        withdraw(id, scheduler: &scheduler)
+    }
+
+    /// Takes a waiting request out of its queue: left there as a tombstone,
+    /// freed when popped.
+    mutating func withdraw(_ id: Int32, scheduler: inout Scheduler<Event>) {
+        let req = requests[id]
         requests.slots[Int(id)].phase = .done
         if req.replica >= 0 { replicas[Int(req.replica)].liveWaiting -= 1 } else { liveShared -= 1 }
         if req.replica >= 0, case .continuous = batching {
@@ -391,13 +546,18 @@ public struct ServingSimulation: SimulationModel {
             // an admission the iteration-by-iteration schedule would make.
             truncateDecodeRun(replica: Int(req.replica), scheduler: &scheduler)
         }
-        metrics.series.timedOut.add(at: now)
-        if req.measured { metrics.timedOut += 1 }
     }
 
-    mutating func reject(_ id: Int32, now: Double) {
+    /// Refuses a request (`status` to its client: 503 for a full queue or
+    /// no ready replica, 413 for one that can never fit, 502 for a connect
+    /// failure).
+    mutating func reject(_ id: Int32, now: Double, status: Int = 503, scheduler: inout Scheduler<Event>) {
         metrics.series.rejected.add(at: now)
         if requests[id].measured { metrics.rejected += 1 }
+        if layered {
+            let outcome: AttemptOutcome = status == 502 ? .connectionError : .response(status: status)
+            attemptEnded(id, outcome: outcome, now: now, scheduler: &scheduler)
+        }
         requests.remove(id)
     }
 
@@ -435,7 +595,7 @@ public struct ServingSimulation: SimulationModel {
     }
 
     /// Records a completion and frees the request.
-    mutating func complete(_ id: Int32, now: Double) {
+    mutating func complete(_ id: Int32, now: Double, scheduler: inout Scheduler<Event>) {
         let req = requests[id]
         let e2e = now - req.arrival
         let ttft = req.firstToken >= 0 ? req.firstToken - req.arrival : e2e
@@ -463,6 +623,11 @@ public struct ServingSimulation: SimulationModel {
                     queueWait: req.firstScheduled - req.arrival, ttft: ttft, e2e: e2e))
             }
         }
+        if layered {
+            // An answer from a replica cut off from the gateway is lost.
+            let lost = req.replica >= 0 && replicas[Int(req.replica)].cutOff
+            attemptEnded(id, outcome: lost ? .connectionError : .response(status: 200), now: now, scheduler: &scheduler)
+        }
         requests.remove(id)
     }
 
@@ -481,6 +646,16 @@ public struct ServingSimulation: SimulationModel {
         metrics.series.running.append(Double(running))
         metrics.series.kvUse.append(cluster.provisionedCount > 0 ? Double(blocksInUse) / Double(cluster.provisionedCount * blocksPerReplica) : 0)
         metrics.series.busy.append(Double(busyCount))
+        if layered {
+            let state: Double
+            switch clientState.breaker?.state {
+            case .open?: state = 1
+            case .halfOpen?: state = 0.5
+            default: state = 0
+            }
+            clientMetrics.series.breakerState.append(state)
+            clientMetrics.series.callsInFlight.append(Double(clientState.calls.live))
+        }
     }
 
     mutating func changeBlocks(_ delta: Int, replica r: Int, now: Double) {

@@ -114,15 +114,37 @@ public struct Faults: Sendable, Equatable {
     public var slowdowns: [Slowdown]
     /// Scheduled losses of a whole zone.
     public var zoneOutages: [ZoneOutage]
+    /// Scheduled gateway–replica partitions.
+    public var partitions: [Partition]
 
     /// A fault model.
     public init(mtbf: Double? = nil, mttr: Distribution = .deterministic(300), scheduled: [ScheduledFault] = [],
-                slowdowns: [Slowdown] = [], zoneOutages: [ZoneOutage] = []) {
+                slowdowns: [Slowdown] = [], zoneOutages: [ZoneOutage] = [], partitions: [Partition] = []) {
         self.mtbf = mtbf
         self.mttr = mttr
         self.scheduled = scheduled
         self.slowdowns = slowdowns
         self.zoneOutages = zoneOutages
+        self.partitions = partitions
+    }
+}
+
+/// A network partition between the gateway and one replica: the replica
+/// keeps running (and, with a shared queue, cannot pull work), but the
+/// gateway cannot reach it and its answers are lost.
+public struct Partition: Sendable, Equatable {
+    /// When it starts (s).
+    public var at: Double
+    /// Which replica.
+    public var replica: Int
+    /// How long it lasts (s).
+    public var duration: Double
+
+    /// A partition.
+    public init(at: Double, replica: Int, duration: Double) {
+        self.at = at
+        self.replica = replica
+        self.duration = duration
     }
 }
 

@@ -153,6 +153,7 @@ extension ServingSimulation {
             changeBlocks(-Int(requests[id].blocks), replica: r, now: now)
             metrics.series.failed.add(at: now)
             if requests[id].measured { metrics.failed += 1 }
+            if layered { attemptEnded(id, outcome: .connectionError, now: now, scheduler: &scheduler) }
             requests.remove(id)
         }
         replicas[r].liveWaiting = 0
@@ -230,11 +231,11 @@ extension ServingSimulation {
             if let r = replicaWithRoom() {
                 enqueue(id, replica: r, scheduler: &scheduler)
             } else {
-                sharedQueue.prepend(id)
+                pushShared(id, front: true)
                 liveShared += 1
             }
         case .roundRobin:
-            if let r = nextReady() { enqueue(id, replica: r, scheduler: &scheduler) } else { reject(id, now: scheduler.now) }
+            if let r = nextReady() { enqueue(id, replica: r, scheduler: &scheduler) } else { reject(id, now: scheduler.now, scheduler: &scheduler) }
         }
     }
 

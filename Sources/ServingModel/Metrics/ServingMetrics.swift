@@ -41,6 +41,8 @@ public struct ServingMetrics: Sendable {
     /// Measured completions in completion order, when
     /// ``ServingConfiguration/recordRequests`` is set.
     public var completions: [CompletedRequest] = []
+    /// User-request and gateway metrics (nil without a client layer or gateway).
+    public var client: ClientMetrics?
     /// Batch means of queue waits over the measured window.
     public var queueWaitBatches: TimeBatchMeans
     /// Batch means of end-to-end latency over the measured window.

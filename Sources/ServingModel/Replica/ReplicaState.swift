@@ -22,6 +22,8 @@ struct ReplicaState: Sendable {
     var busy = false
     /// Lifecycle state.
     var status = ReplicaStatus.ready
+    /// Cut off from the gateway by a partition.
+    var cutOff = false
     /// Bumped at every start and failure, so events of an earlier life are ignored.
     var incarnation: UInt32 = 0
     /// Multiplier on every service, batch and iteration time (1 / speed).

@@ -282,7 +282,7 @@ extension ServingSimulation {
             if req.generated >= req.output {
                 changeBlocks(-Int(req.blocks), replica: r, now: now)
                 requests.slots[Int(id)].blocks = 0
-                complete(id, now: now)
+                complete(id, now: now, scheduler: &scheduler)
                 finished = true
             }
         }

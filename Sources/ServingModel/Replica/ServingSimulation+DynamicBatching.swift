@@ -53,7 +53,7 @@ extension ServingSimulation {
 
     mutating func finishBatch(replica r: Int, scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
-        for id in replicas[r].running { complete(id, now: now) }
+        for id in replicas[r].running { complete(id, now: now, scheduler: &scheduler) }
         replicas[r].running.removeAll(keepingCapacity: true)
         setBusy(r, false, now: now)
         refill(replica: r, scheduler: &scheduler)

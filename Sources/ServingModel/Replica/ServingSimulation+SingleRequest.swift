@@ -34,7 +34,7 @@ extension ServingSimulation {
         let now = scheduler.now
         let id = replicas[r].running[0]
         replicas[r].running.removeAll(keepingCapacity: true)
-        complete(id, now: now)
+        complete(id, now: now, scheduler: &scheduler)
         setBusy(r, false, now: now)
         refill(replica: r, scheduler: &scheduler)
         kick(replica: r, scheduler: &scheduler)

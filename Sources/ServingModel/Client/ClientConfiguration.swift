@@ -1,0 +1,134 @@
+import SimulationCore
+
+/// How the callers of the service behave (SEMANTICS.md §1–2, DOMAIN.md
+/// "Client-side mechanisms"): open or closed loop, concurrency limit,
+/// deadlines, abandonment, retries with their throttles, hedging, a
+/// circuit breaker, a response cache and a fallback.
+///
+/// A *user request* (a call) is what a person or program asks for; each
+/// send of it to the gateway is an *attempt*. Availability counts user
+/// requests served within their deadline; amplification is attempts per
+/// user request.
+public struct ClientConfiguration: Sendable {
+    /// Where user requests come from.
+    public enum Loop: Sendable, Equatable {
+        /// The workload's arrival processes (users do not wait for answers).
+        case open
+        /// `users` users, each sending its next request `think` seconds
+        /// after the previous one ended (answered, failed or abandoned):
+        /// a synchronous client whose offered load falls as latency grows.
+        case closed(users: Int, think: Distribution)
+    }
+
+    /// What a user gets when every attempt failed or the breaker is open.
+    public enum Fallback: Sendable, Equatable {
+        /// A marked fallback response (a canned answer, a degraded page)
+        /// after `latency` seconds; counted as served by fallback, not as
+        /// available.
+        case response(latency: Double)
+        /// Route user requests to a smaller model once 503s (or timeouts)
+        /// have persisted for `after` seconds without a success; its
+        /// answers take `latency` and count as served by fallback.
+        case smallerModel(after: Double, latency: Distribution)
+    }
+
+    /// A response cache in front of the client.
+    public struct Cache: Sendable, Equatable {
+        /// The cache itself (LRU, with a TTL).
+        public var cache: ResponseCache
+        /// Popularity of request keys (Zipf); the hit rate emerges from it.
+        public var keys: ZipfKeys
+        /// Latency of a hit (s).
+        public var hitLatency: Double
+
+        /// A cache.
+        public init(cache: ResponseCache, keys: ZipfKeys, hitLatency: Double = 0.001) {
+            self.cache = cache
+            self.keys = keys
+            self.hitLatency = hitLatency
+        }
+    }
+
+    /// Open or closed loop.
+    public var loop: Loop = .open
+    /// Most attempts in flight at once over all users (a semaphore); a user
+    /// request beyond it waits, FIFO, client-side (nil: no limit).
+    public var concurrencyLimit: Int?
+    /// Per-attempt timeout (s): the client stops waiting for that attempt.
+    public var perTryTimeout: Double?
+    /// Overall deadline (s) of a user request, covering every attempt and
+    /// backoff (the SDK's `timeout`, Envoy's route timeout, gRPC's deadline).
+    public var overallTimeout: Double?
+    /// User patience: each user request is abandoned after a draw from this
+    /// distribution unless served first (nil: users wait for the deadline).
+    public var patience: Distribution?
+    /// Retry rules (default: no retries).
+    public var retry: RetryPolicy = .noRetries
+    /// gRPC retry throttling (blocks retries and hedges while low).
+    public var throttle: RetryThrottle?
+    /// Envoy retry budget (concurrent retries ≤ max(min, % of active)).
+    public var budget: RetryBudget?
+    /// Hedging: another attempt each `hedgeDelay` seconds while none has
+    /// answered, up to `retry.maxAttempts` in all (gRPC `hedgingDelay`).
+    public var hedgeDelay: Double?
+    /// Client-side circuit breaker.
+    public var breaker: CircuitBreaker?
+    /// Response cache.
+    public var cache: Cache?
+    /// Degradation when the service fails.
+    public var fallback: Fallback?
+    /// Whether an attempt the client gave up on (per-try timeout, deadline,
+    /// abandonment, a hedge that lost) is withdrawn from the server's queue.
+    /// By default it is not: an HTTP server learns of a closed connection
+    /// only when it writes the response, so the work is still done (and
+    /// wasted) — the engine of retry storms. A request already running is
+    /// never withdrawn.
+    public var cancelOnGiveUp = false
+
+    /// A client with no resilience settings: open loop, no deadline, no
+    /// retries.
+    public init() {}
+
+    /// Checks every setting, and combinations that make no sense (a retry
+    /// budget or throttle without retries, hedging without attempts to
+    /// hedge with, a per-try timeout beyond the deadline).
+    public func validate() throws(ServingModelError) {
+        if case .closed(let users, let think) = loop {
+            try ServingModelError.check(users >= 1, "client.users", users, "an integer >= 1")
+            try ServingModelError.check(think.parameterProblem == nil, "client.think", think.parameterProblem ?? "", "a valid distribution")
+        }
+        if let c = concurrencyLimit { try ServingModelError.check(c >= 1, "client.concurrency", c, "an integer >= 1") }
+        if let t = perTryTimeout { try ServingModelError.check(t > 0, "client.per_try_timeout", t, "a duration > 0") }
+        if let t = overallTimeout { try ServingModelError.check(t > 0, "client.timeout", t, "a duration > 0") }
+        if let t = perTryTimeout, let o = overallTimeout {
+            try ServingModelError.check(t <= o, "client.per_try_timeout", t, "at most client.timeout (\(o) s): the deadline covers every attempt")
+        }
+        try retry.validate()
+        let retries = retry.maxAttempts > 1
+        if let throttle {
+            try throttle.validate()
+            try ServingModelError.check(retries || hedgeDelay != nil, "client.retry_throttle", "set", "retries (retry.max_attempts > 1) or hedging to throttle")
+        }
+        if let budget {
+            try budget.validate()
+            try ServingModelError.check(retries, "client.retry_budget", "set", "retries to budget (retry.max_attempts > 1)")
+        }
+        if let h = hedgeDelay {
+            try ServingModelError.check(h > 0, "client.hedge_delay", h, "a duration > 0")
+            try ServingModelError.check(retries, "client.hedge_delay", h, "retry.max_attempts > 1 (hedges are extra attempts)")
+        }
+        try breaker?.validate()
+        if let cache {
+            try cache.cache.validate()
+            try cache.keys.validate()
+            try ServingModelError.check(cache.hitLatency >= 0, "client.cache.hit_latency", cache.hitLatency, "a duration >= 0")
+        }
+        switch fallback {
+        case .response(let l)?: try ServingModelError.check(l >= 0, "client.fallback.latency", l, "a duration >= 0")
+        case .smallerModel(let after, let l)?:
+            try ServingModelError.check(after >= 0, "client.fallback.after", after, "a duration >= 0")
+            try ServingModelError.check(l.parameterProblem == nil, "client.fallback.latency", l.parameterProblem ?? "", "a valid distribution")
+        case nil: break
+        }
+    }
+}

@@ -1,0 +1,213 @@
+/// What stands between the clients and the replicas (SEMANTICS.md §2–4,
+/// DOMAIN.md "Gateway and cluster mechanisms"): rate limits answering 429
+/// with `Retry-After`, a concurrency gate and priority shedding answering
+/// 503, a load balancer, active health checks and passive outlier
+/// ejection.
+public struct GatewayConfiguration: Sendable {
+    /// One rate limit: requests per minute and/or tokens per minute, per
+    /// scope, as LLM APIs state them. Whichever is exhausted first answers
+    /// 429; a rejected request consumes neither.
+    public struct RateLimit: Sendable, Equatable {
+        /// The limiter algorithm.
+        public enum Algorithm: String, Sendable, Equatable {
+            /// Envoy/Anthropic-style token bucket, continuously refilled.
+            case tokenBucket = "token_bucket"
+            /// The generic cell rate algorithm (equivalent to a token bucket
+            /// of the same depth).
+            case gcra
+            /// A sliding-window counter (previous window weighted by overlap).
+            case slidingWindow = "sliding_window"
+        }
+        /// Who shares one limiter.
+        public enum Scope: String, Sendable, Equatable {
+            /// One limiter for all traffic (a scenario has one model, so a
+            /// per-model limit is this).
+            case global
+            /// One per tenant (organisation).
+            case tenant
+            /// One per API key (see ``GatewayConfiguration/apiKeys``).
+            case apiKey = "api_key"
+        }
+        /// The algorithm.
+        public var algorithm: Algorithm
+        /// The scope.
+        public var scope: Scope
+        /// Requests per minute (nil: not limited).
+        public var requestsPerMinute: Double?
+        /// Tokens (prompt + `max_tokens`-reserved output) per minute (nil: not limited).
+        public var tokensPerMinute: Double?
+        /// Bucket depth as seconds of the rate (token bucket and GCRA;
+        /// OpenAI and Anthropic allow about a minute's worth; default 60 s).
+        public var burstSeconds: Double
+
+        /// A limit.
+        public init(algorithm: Algorithm = .tokenBucket, scope: Scope = .global, requestsPerMinute: Double? = nil,
+                    tokensPerMinute: Double? = nil, burstSeconds: Double = 60) {
+            self.algorithm = algorithm
+            self.scope = scope
+            self.requestsPerMinute = requestsPerMinute
+            self.tokensPerMinute = tokensPerMinute
+            self.burstSeconds = burstSeconds
+        }
+    }
+
+    /// Priority classes from the tenants' `priority` levels (higher first).
+    public struct Priorities: Sendable, Equatable {
+        /// Tenants at or above this level are critical: never shed, and the
+        /// only ones allowed into the reserved capacity.
+        public var criticalLevel: Int
+        /// Share of the replicas' batch slots kept for critical traffic
+        /// (DOMAIN.md: 20% for VIP tenants).
+        public var reserved: Double
+        /// Non-critical arrivals are shed (503) while the gateway queue
+        /// holds at least this many requests (nil: never shed by depth).
+        public var shedQueueDepth: Int?
+
+        /// Priority settings.
+        public init(criticalLevel: Int, reserved: Double = 0, shedQueueDepth: Int? = nil) {
+            self.criticalLevel = criticalLevel
+            self.reserved = reserved
+            self.shedQueueDepth = shedQueueDepth
+        }
+    }
+
+    /// How the gateway picks a replica for a request it pushes. Without a
+    /// balancer the replicas' `dispatch` decides (a shared gateway queue by
+    /// default).
+    public enum Balancer: Sendable, Equatable {
+        /// Plain round robin over the replicas the gateway believes healthy.
+        case roundRobin
+        /// Uniform random choice.
+        case random
+        /// nginx smooth weighted round robin with `max_fails`,
+        /// `fail_timeout` and backup servers, one peer per replica slot.
+        case weightedRoundRobin([UpstreamPeer])
+        /// nginx `least_conn`: least `conns/weight`, ties by smooth WRR.
+        case leastConnections([UpstreamPeer])
+        /// Envoy `least_request`: P2C over equal weights, otherwise WRR
+        /// with `w/(active+1)^bias`.
+        case leastRequest(weights: [Double], choiceCount: Int, activeRequestBias: Double)
+        /// Ring hash on the request's API key (a session key).
+        case consistentHash
+        /// SGLang-style cache-aware routing on the trace's prefix block
+        /// ids; a prefix a replica has already seen skips its prefill.
+        case prefixAffinity(cacheThreshold: Double, balanceAbsThreshold: Int, balanceRelThreshold: Double)
+        /// Smooth WRR over weights recomputed from observed error rate and
+        /// latency (`(1 − err)·(1 − min(1, lat/target))·base`).
+        case dynamicWeights(DynamicWeights)
+
+        /// The scenario name of the balancer.
+        public var name: String {
+            switch self {
+            case .roundRobin: return "round_robin"
+            case .random: return "random"
+            case .weightedRoundRobin: return "weighted_round_robin"
+            case .leastConnections: return "least_connections"
+            case .leastRequest: return "least_request"
+            case .consistentHash: return "consistent_hash"
+            case .prefixAffinity: return "prefix_affinity"
+            case .dynamicWeights: return "dynamic_weights"
+            }
+        }
+
+        /// Per-replica settings given, if the balancer has any.
+        var peerCount: Int? {
+            switch self {
+            case .weightedRoundRobin(let p), .leastConnections(let p): return p.count
+            case .leastRequest(let w, _, _): return w.count
+            case .dynamicWeights(let d): return d.baseWeights.count
+            default: return nil
+            }
+        }
+    }
+
+    /// Active health checks (Consul/Envoy style): each replica is probed
+    /// every `interval`; a probe fails when the replica is down or cut off
+    /// from the gateway; `unhealthyThreshold` failures in a row mark it
+    /// unhealthy (no new requests), `healthyThreshold` successes bring it
+    /// back. Without health checks the gateway knows every replica's state
+    /// at once.
+    public struct HealthCheck: Sendable, Equatable {
+        /// Probe period (s; DOMAIN.md: 10 s).
+        public var interval: Double
+        /// Consecutive failed probes that mark a replica unhealthy.
+        public var unhealthyThreshold: Int
+        /// Consecutive good probes that mark it healthy again.
+        public var healthyThreshold: Int
+
+        /// Health-check settings.
+        public init(interval: Double = 10, unhealthyThreshold: Int = 3, healthyThreshold: Int = 2) {
+            self.interval = interval
+            self.unhealthyThreshold = unhealthyThreshold
+            self.healthyThreshold = healthyThreshold
+        }
+    }
+
+    /// Rate limits, all applied (the first to refuse answers 429).
+    public var rateLimits: [RateLimit] = []
+    /// API keys the traffic is spread over, uniformly per user request
+    /// (for `api_key` limits and hashing).
+    public var apiKeys = 1
+    /// Envoy `max_requests`-style gate: most requests inside the cluster
+    /// (queued or running); beyond it 503 `x-envoy-overloaded` (nil: none).
+    public var maxRequests: Int?
+    /// Priority classes and shedding.
+    public var priorities: Priorities?
+    /// Load balancer (nil: the replicas' dispatch).
+    public var balancer: Balancer?
+    /// Active health checks (nil: the gateway sees replica state at once).
+    public var healthCheck: HealthCheck?
+    /// Envoy consecutive-5xx outlier ejection template (hosts = replica slots).
+    public var outlierDetection: OutlierDetector?
+
+    /// A gateway that only forwards.
+    public init() {}
+
+    /// Checks every setting against the replica slots it serves.
+    public func validate(replicaSlots: Int, sharedQueue: Bool, traceHasPrefixes: Bool) throws(ServingModelError) {
+        for (i, l) in rateLimits.enumerated() {
+            let key = "gateway.rate_limits[\(i)]"
+            try ServingModelError.check(l.requestsPerMinute != nil || l.tokensPerMinute != nil, key, "no limit",
+                                        "requests_per_minute and/or tokens_per_minute")
+            if let r = l.requestsPerMinute { try ServingModelError.check(r > 0, key + ".requests_per_minute", r, "a rate > 0") }
+            if let t = l.tokensPerMinute { try ServingModelError.check(t > 0, key + ".tokens_per_minute", t, "a rate > 0") }
+            try ServingModelError.check(l.burstSeconds > 0, key + ".burst", l.burstSeconds, "a duration > 0")
+        }
+        try ServingModelError.check(apiKeys >= 1, "gateway.api_keys", apiKeys, "an integer >= 1")
+        if let m = maxRequests { try ServingModelError.check(m >= 1, "gateway.max_requests", m, "an integer >= 1") }
+        if let p = priorities {
+            try ServingModelError.check(p.reserved >= 0 && p.reserved < 1, "gateway.priorities.reserved", p.reserved, "a fraction in [0, 1)")
+            if let d = p.shedQueueDepth { try ServingModelError.check(d >= 0, "gateway.priorities.shed_queue_depth", d, "an integer >= 0") }
+            try ServingModelError.check(sharedQueue && balancer == nil, "gateway.priorities", "set",
+                                        "replicas.dispatch: shared_queue and no gateway.balancer (priorities order the gateway queue)")
+        }
+        if let b = balancer {
+            if let n = b.peerCount {
+                try ServingModelError.check(n == replicaSlots, "gateway.balancer.weights", n,
+                                            "one entry per replica (\(replicaSlots), the cluster's maximum)")
+            }
+            switch b {
+            case .weightedRoundRobin(let peers), .leastConnections(let peers):
+                try SmoothWeightedRoundRobin(peers: peers).validate()
+            case .leastRequest(let w, let c, let bias):
+                try PowerOfTwoChoices(weights: w, choiceCount: c, activeRequestBias: bias).validate()
+            case .dynamicWeights(let d): try d.validate()
+            case .prefixAffinity(let threshold, let abs, let rel):
+                try ServingModelError.check(traceHasPrefixes, "gateway.balancer", b.name, "a Mooncake trace replay (prefix block ids)")
+                try PrefixAffinityRouter(workers: replicaSlots, cacheThreshold: threshold, balanceAbsThreshold: abs,
+                                         balanceRelThreshold: rel).validate()
+            case .roundRobin, .random, .consistentHash: break
+            }
+        }
+        if let h = healthCheck {
+            try ServingModelError.check(h.interval > 0, "gateway.health_check.interval", h.interval, "a duration > 0")
+            try ServingModelError.check(h.unhealthyThreshold >= 1, "gateway.health_check.unhealthy_threshold", h.unhealthyThreshold, "an integer >= 1")
+            try ServingModelError.check(h.healthyThreshold >= 1, "gateway.health_check.healthy_threshold", h.healthyThreshold, "an integer >= 1")
+        }
+        if let o = outlierDetection {
+            try o.validate()
+            try ServingModelError.check(!sharedQueue || balancer != nil, "gateway.outlier_detection", "set",
+                                        "replicas.dispatch: round_robin or a gateway.balancer (ejection removes a host from push routing)")
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import SimulationCore
+
+/// The gateway: rate limits (429 with `Retry-After`), the `max_requests`
+/// gate and priority shedding (503), load balancing with passive and active
+/// health, and gateway–replica partitions.
+extension ServingSimulation {
+    /// The answer of the gateway's limits and gates to an attempt, or nil
+    /// when it passes. Each limiter charges when it admits.
+    mutating func gatewayRefusal(_ call: Call, now: Double) -> AttemptOutcome? {
+        guard let g = gateway else { return nil }
+        if !g.rateLimits.isEmpty {
+            let tokens = Double(call.prompt) + Double(call.output)
+            for i in g.rateLimits.indices {
+                let k: Int
+                switch gatewayState!.scopes[i] {
+                case .global: k = 0
+                case .tenant: k = Int(call.tenant)
+                case .apiKey: k = Int(call.apiKey)
+                }
+                if gatewayState!.limiters[i][k].requests != nil,
+                   case .reject(let wait) = gatewayState!.limiters[i][k].requests!.acquire(1, now: now) {
+                    return .response(status: 429, retryAfter: wait)
+                }
+                if gatewayState!.limiters[i][k].tokens != nil,
+                   case .reject(let wait) = gatewayState!.limiters[i][k].tokens!.acquire(tokens, now: now) {
+                    return .response(status: 429, retryAfter: wait)
+                }
+            }
+        }
+        if let cap = g.maxRequests, gatewayState!.inside >= cap { return .response(status: 503) }
+        if let p = g.priorities, let depth = p.shedQueueDepth, tenants.tenants[Int(call.tenant)].priority < p.criticalLevel,
+           liveShared >= depth {
+            return .response(status: 503)
+        }
+        return nil
+    }
+
+    /// Sends an admitted attempt on: the gateway queue, or a replica chosen
+    /// by the balancer (with nginx's `proxy_next_upstream error` on connect
+    /// failures for the nginx balancers).
+    mutating func route(_ id: Int32, scheduler: inout Scheduler<Event>) {
+        let now = scheduler.now
+        guard dispatch == .roundRobin else {
+            dispatchArrival(id, scheduler: &scheduler)
+            return
+        }
+        var tried = Set<Int>()
+        while let r = pick(id, excluding: tried, now: now) {
+            if replicas[r].status == .ready && !replicas[r].cutOff {
+                requests.slots[Int(id)].replica = Int32(r)
+                if let cap = maxQueue, replicas[r].liveWaiting >= cap {
+                    reject(id, now: now, status: 503, scheduler: &scheduler)
+                } else {
+                    if let prefixRouted = prefixSkip(id, replica: r) { requests.slots[Int(id)].prefilled = prefixRouted }
+                    enqueue(id, replica: r, scheduler: &scheduler)
+                }
+                return
+            }
+            // The replica is down or cut off: a connect failure.
+            gatewayFinished(replica: r, outcome: .connectionError, latency: 0, now: now)
+            switch gateway?.balancer {
+            case .weightedRoundRobin?, .leastConnections?: tried.insert(r)
+            default:
+                reject(id, now: now, status: 502, scheduler: &scheduler)
+                return
+            }
+        }
+        reject(id, now: now, status: 503, scheduler: &scheduler)  // no live upstream
+    }
+
+    /// Whether the gateway would send new work to replica `r`.
+    mutating func eligible(_ r: Int, now: Double) -> Bool {
+        let believed = gateway?.healthCheck != nil ? gatewayState!.healthy[r] && replicas[r].status != .stopped
+            : replicas[r].status == .ready
+        guard believed else { return false }
+        if gatewayState?.outlier != nil, gatewayState!.outlier!.isEjected(r, now: now) { return false }
+        return true
+    }
+
+    /// The balancer's choice among eligible replicas, nil when none is.
+    mutating func pick(_ id: Int32, excluding tried: Set<Int>, now: Double) -> Int? {
+        let n = replicas.count
+        var excluded = tried
+        for r in 0..<n where !eligible(r, now: now) { excluded.insert(r) }
+        if excluded.count >= n { return nil }
+        switch gateway?.balancer {
+        case nil, .roundRobin?:
+            for k in 0..<n {
+                let r = (nextReplica + k) % n
+                if !excluded.contains(r) {
+                    nextReplica = (r + 1) % n
+                    return r
+                }
+            }
+            return nil
+        case .random?:
+            let choices = (0..<n).filter { !excluded.contains($0) }
+            return choices[gatewayState!.rng.nextInt(below: choices.count)]
+        case .weightedRoundRobin?:
+            return gatewayState!.swrr!.pick(now: now, excluding: excluded)
+        case .leastConnections?:
+            return gatewayState!.leastConn!.pick(now: now, excluding: excluded)
+        case .leastRequest?:
+            // Envoy samples among all hosts; a draw of an excluded host is
+            // undone and drawn again (Envoy's `host_selection_retry`).
+            for _ in 0..<32 {
+                var rng = gatewayState!.rng
+                let r = gatewayState!.p2c!.pick(&rng)
+                gatewayState!.rng = rng
+                if !excluded.contains(r) { return r }
+                gatewayState!.p2c!.finished(r)
+            }
+            return leastLoaded(excluding: excluded)
+        case .consistentHash?:
+            // Walk on from the key's owner to the next eligible host.
+            let key = UInt64(bitPattern: Int64(clientState.calls[requests[id].call].apiKey))
+            if let owner = gatewayState!.ring!.host(forKey: key), !excluded.contains(owner) { return owner }
+            var ring = gatewayState!.ring!
+            for r in excluded { ring.remove(host: r) }
+            return ring.host(forKey: key)
+        case .prefixAffinity?:
+            let loads = (0..<n).map { excluded.contains($0) ? Int(Int32.max) : replicas[$0].inSystem }
+            let prefix = clientState.calls[requests[id].call].prefix
+            let before = (0..<n).map { gatewayState!.prefix!.matchLength(prefix, worker: $0) }
+            let routed = gatewayState!.prefix!.route(prefix, loads: loads, now: now)
+            let r = excluded.contains(routed) ? leastLoaded(excluding: excluded) : routed
+            if let r { gatewayState!.prefixMatch = before[r] }
+            return r
+        case .dynamicWeights?:
+            let weights = gatewayState!.dynamic!.weights(now: now)
+            var total = 0.0
+            var best: Int?
+            for r in 0..<n where !excluded.contains(r) {
+                gatewayState!.dynamicCurrent[r] += weights[r]
+                total += weights[r]
+                if best == nil || gatewayState!.dynamicCurrent[r] > gatewayState!.dynamicCurrent[best!] { best = r }
+            }
+            guard let b = best, total > 0 else { return leastLoaded(excluding: excluded) }
+            gatewayState!.dynamicCurrent[b] -= total
+            return b
+        }
+    }
+
+    /// The eligible replica with the fewest requests (first on ties).
+    func leastLoaded(excluding excluded: Set<Int>) -> Int? {
+        var best: Int?
+        for r in replicas.indices where !excluded.contains(r) {
+            if best == nil || replicas[r].inSystem < replicas[best!].inSystem { best = r }
+        }
+        return best
+    }
+
+    /// Prefill tokens a prefix-affinity route saves: the prompt's leading
+    /// blocks the chosen replica has already seen (512 tokens each in
+    /// Mooncake's trace), at most the prompt less one token.
+    mutating func prefixSkip(_ id: Int32, replica r: Int) -> Int32? {
+        guard case .prefixAffinity? = gateway?.balancer else { return nil }
+        let prefix = clientState.calls[requests[id].call].prefix
+        guard !prefix.isEmpty else { return nil }
+        let matched = gatewayState!.prefixMatch
+        let skip = min(Int32(matched * 512), requests[id].prompt - 1)
+        return skip > 0 ? skip : nil
+    }
+
+    /// Balancer bookkeeping when an attempt on replica `r` ends.
+    mutating func gatewayFinished(replica r: Int, outcome: AttemptOutcome, latency: Double, now: Double) {
+        guard gatewayState != nil else { return }
+        let failed: Bool
+        switch outcome {
+        case .response(let status, _, _): failed = status >= 500
+        case .timeout, .connectionError: failed = true
+        }
+        switch gateway?.balancer {
+        case .weightedRoundRobin?: gatewayState!.swrr!.finished(r, failed: failed, now: now)
+        case .leastConnections?: gatewayState!.leastConn!.finished(r, failed: failed, now: now)
+        case .leastRequest?: gatewayState!.p2c!.finished(r)
+        case .dynamicWeights?: gatewayState!.dynamic!.record(r, latency: latency, failed: failed, now: now)
+        default: break
+        }
+        gatewayState!.outlier?.record(r, is5xx: failed, now: now)
+    }
+
+    /// An active health probe round: every replica is probed; a probe fails
+    /// when the replica is not ready or is cut off from the gateway.
+    mutating func probeReplicas(_ scheduler: inout Scheduler<Event>) {
+        guard let h = gateway?.healthCheck else { return }
+        for r in replicas.indices {
+            let ok = replicas[r].status == .ready && !replicas[r].cutOff
+            var streak = gatewayState!.probeStreak[r]
+            streak = ok ? max(streak, 0) + 1 : min(streak, 0) - 1
+            gatewayState!.probeStreak[r] = streak
+            if ok && streak >= h.healthyThreshold { gatewayState!.healthy[r] = true }
+            if !ok && -streak >= h.unhealthyThreshold { gatewayState!.healthy[r] = false }
+        }
+        let next = scheduler.now + h.interval
+        if next <= duration || requests.live > 0 { scheduler.schedule(.healthProbe, at: next) }
+    }
+
+    /// A gateway–replica partition starts or ends. While cut off, the
+    /// gateway cannot reach the replica (connect failures) and answers of
+    /// work already there are lost (connection errors).
+    mutating func setCutOff(_ r: Int, _ cut: Bool, scheduler: inout Scheduler<Event>) {
+        replicas[r].cutOff = cut
+        if !cut, dispatch == .sharedQueue { refill(replica: r, scheduler: &scheduler) }
+    }
+}

@@ -1,0 +1,107 @@
+import SimulationCore
+
+/// What users and the gateway see when a client layer or gateway is
+/// configured: user requests against attempts, how each ended, and the
+/// dynamics per interval (offered vs admitted vs served, 429/503/timeouts,
+/// retries and amplification, breaker state, cache hits, availability).
+public struct ClientMetrics: Sendable {
+    /// Measured user requests.
+    public var userRequests = 0
+    /// Attempts sent for measured user requests (first tries, retries, hedges).
+    public var attempts = 0
+    /// Retries among them.
+    public var retries = 0
+    /// Hedges among them.
+    public var hedges = 0
+    /// User requests answered by the service before their deadline.
+    public var served = 0
+    /// User requests answered from the cache.
+    public var cacheHits = 0
+    /// User requests answered by a fallback (marked response or smaller model).
+    public var fallbacks = 0
+    /// User requests that ended in an error (retries exhausted or refused).
+    public var failed = 0
+    /// User requests whose deadline or patience ran out.
+    public var abandoned = 0
+    /// Attempts answered 429 by a rate limit.
+    public var status429 = 0
+    /// Attempts answered 503 (queue full, queue timeout, overload gate, shed,
+    /// or no healthy replica).
+    public var status503 = 0
+    /// Attempts lost to a connection error (replica crash, partition).
+    public var connectionErrors = 0
+    /// Attempts the client stopped waiting for (per-try timeout).
+    public var attemptTimeouts = 0
+    /// Attempts refused by an open circuit breaker.
+    public var breakerRejections = 0
+    /// Attempts completed by a replica after the client gave up on them.
+    public var wastedCompletions = 0
+    /// User-perceived latency of served user requests (s), retries included.
+    public var latency = LogHistogram()
+    /// Per-interval series.
+    public var series: ClientSeries
+
+    /// Empty metrics with bins of `interval` seconds.
+    public init(interval: Double) {
+        series = ClientSeries(interval: interval)
+    }
+
+    /// Share of user requests served by the service within their deadline
+    /// (cache hits count as served; fallbacks do not).
+    public var availability: Double {
+        userRequests > 0 ? Double(served + cacheHits) / Double(userRequests) : 1
+    }
+
+    /// Attempts per user request that reached the client's send path.
+    public var amplification: Double {
+        let sent = userRequests - cacheHits
+        return sent > 0 ? Double(attempts) / Double(sent) : 0
+    }
+}
+
+/// Per-interval client and gateway counts (`--timeseries` columns).
+public struct ClientSeries: Sendable {
+    /// User requests per bin.
+    public var userRequests: TimeBinnedCounter
+    /// Attempts sent per bin.
+    public var attempts: TimeBinnedCounter
+    /// Retries sent per bin.
+    public var retries: TimeBinnedCounter
+    /// Attempts admitted past the gateway (rate limits, gates, shedding) per bin.
+    public var admitted: TimeBinnedCounter
+    /// User requests served per bin (by the service or the cache).
+    public var served: TimeBinnedCounter
+    /// Cache hits per bin.
+    public var cacheHits: TimeBinnedCounter
+    /// Fallback answers per bin.
+    public var fallbacks: TimeBinnedCounter
+    /// User requests failed per bin.
+    public var failed: TimeBinnedCounter
+    /// User requests abandoned per bin.
+    public var abandoned: TimeBinnedCounter
+    /// 429 answers per bin.
+    public var status429: TimeBinnedCounter
+    /// 503 answers per bin.
+    public var status503: TimeBinnedCounter
+    /// Per-try timeouts and connection errors per bin.
+    public var attemptErrors: TimeBinnedCounter
+    /// Breaker state at each bin's end: 0 closed, 0.5 half-open, 1 open.
+    public var breakerState: [Double] = []
+    /// Calls in flight at each bin's end.
+    public var callsInFlight: [Double] = []
+
+    init(interval: Double) {
+        userRequests = TimeBinnedCounter(width: interval)
+        attempts = TimeBinnedCounter(width: interval)
+        retries = TimeBinnedCounter(width: interval)
+        admitted = TimeBinnedCounter(width: interval)
+        served = TimeBinnedCounter(width: interval)
+        cacheHits = TimeBinnedCounter(width: interval)
+        fallbacks = TimeBinnedCounter(width: interval)
+        failed = TimeBinnedCounter(width: interval)
+        abandoned = TimeBinnedCounter(width: interval)
+        status429 = TimeBinnedCounter(width: interval)
+        status503 = TimeBinnedCounter(width: interval)
+        attemptErrors = TimeBinnedCounter(width: interval)
+    }
+}
