@@ -54,7 +54,7 @@ let package = Package(
             dependencies: ["ServingModel", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimised
         ),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ServingModel", "SimulationCore"]),
 
         // Rendering of results: terminal tables, JSON, CSV.
         .target(name: "Report", dependencies: ["ServingModel", "SimulationCore"], swiftSettings: optimised),

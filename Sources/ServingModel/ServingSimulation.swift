@@ -205,7 +205,9 @@ public struct ServingSimulation: SimulationModel {
 
     /// Schedules the first arrivals, the warm-up end and the sampling ticks.
     public mutating func start(_ scheduler: inout Scheduler<Event>) {
-        for i in generators.indices {
+        // A closed loop makes its own arrivals; the workload gives sizes.
+        let openLoop: Bool = { if case .closed? = client?.loop { return false } else { return true } }()
+        for i in generators.indices where openLoop {
             let t = generators[i].next(after: 0)
             if t < duration { scheduler.schedule(.arrival(source: Int32(i)), at: t) }
         }

@@ -1,0 +1,315 @@
+import Foundation
+import Scenario
+import ServingModel
+import SimulationCore
+import Testing
+
+/// The client layer and gateway wired into whole runs, from scenario text.
+@Suite struct ClientGatewayTests {
+    static func run(_ yaml: String) throws -> (result: ServingResult, metrics: ServingMetrics) {
+        let config = try ScenarioLoader.parse(text: yaml, file: "/tmp/client-gateway-test.yaml")
+        return try ServingRun(configuration: config).execute()
+    }
+
+    /// Availability per 10-s bin of `m` from `from` seconds on.
+    static func availability(_ m: ServingMetrics, from: Double, to: Double) -> Double {
+        let c = m.client!.series
+        var served = 0.0, ended = 0.0
+        for b in Int(from / 10)..<Int(to / 10) {
+            served += c.served.value(inBin: b)
+            ended += c.served.value(inBin: b) + c.failed.value(inBin: b) + c.abandoned.value(inBin: b) + c.fallbacks.value(inBin: b)
+        }
+        return served / ended
+    }
+
+    static func stormScenario(_ client: String) -> String {
+        """
+        name: storm
+        seed: 11
+        duration: 12m
+        workload:
+          arrivals: {process: curve, points: [[0, 60/s], [5m, 120/s], [6m, 60/s]]}
+        replicas:
+          count: 8
+          batching: {policy: none}
+          service: {distribution: exponential, mean: 100ms}
+          max_queue: 200
+        client:
+          per_try_timeout: 1s
+          timeout: 10s
+        \(client)
+        """
+    }
+
+    /// The retry storm of examples/retry-storm: a one-minute burst to 150%
+    /// of capacity. With immediate retries and no budget the service stays
+    /// collapsed at 75% user load for the rest of the run (metastable);
+    /// with full jitter and a retry budget it recovers within a minute.
+    @Test func aRetryStormStaysCollapsedWithoutBudgetAndRecoversWithJitterAndBudget() throws {
+        let immediate = try Self.run(Self.stormScenario("""
+          retry: {max_attempts: 5, backoff: {kind: none}, retry_on: [429, 503]}
+        """))
+        let budgeted = try Self.run(Self.stormScenario("""
+          retry: {max_attempts: 5, backoff: {kind: full_jitter, base: 500ms, cap: 8s}, retry_on: [429, 503]}
+          retry_budget: {budget_percent: 20%, min_retry_concurrency: 3}
+        """))
+        // Before the burst both serve everyone.
+        #expect(Self.availability(immediate.metrics, from: 60, to: 300) > 0.99)
+        #expect(Self.availability(budgeted.metrics, from: 60, to: 300) > 0.99)
+        // From two minutes after the burst to the end.
+        let late = Self.availability(immediate.metrics, from: 480, to: 720)
+        let recovered = Self.availability(budgeted.metrics, from: 480, to: 720)
+        #expect(late < 0.05, "immediate retries: availability \(late) after the burst")
+        #expect(recovered > 0.99, "jitter + budget: availability \(recovered) after the burst")
+        // Amplification: the storm multiplies attempts, the budget does not.
+        #expect(immediate.result.clients!.amplification > 3)
+        #expect(budgeted.result.clients!.amplification < 1.25)
+        #expect(immediate.result.clients!.wastedCompletions > 3 * budgeted.result.clients!.wastedCompletions)
+    }
+
+    /// A closed loop of N users with think time Z against M/M/c: the
+    /// interactive response-time law X = N/(R + Z) holds, with R the users'
+    /// measured mean latency; the tolerance is the 99.9% batch-means
+    /// interval of the mean latency, carried through the law.
+    @Test func closedLoopUsersObeyTheResponseTimeLaw() throws {
+        let (r, _) = try Self.run("""
+            name: closed
+            seed: 3
+            duration: 1h
+            warmup: 5m
+            workload: {arrivals: {process: poisson, rate: 1/s}}
+            replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}}
+            client: {loop: closed, users: 50, think: {distribution: exponential, mean: 1s}}
+            """)
+        let c = r.clients!
+        let x = Double(c.served) / r.measuredSeconds
+        let rMean = c.latencySeconds.mean
+        let predicted = 50 / (rMean + 1)
+        // Throughput counts are Poisson-like: 3.3 σ of the count, plus the
+        // boundary effect of at most 50 users in flight.
+        let tolerance = (3.3 * Double(c.served).squareRoot() + 50) / r.measuredSeconds
+        #expect(abs(x - predicted) < tolerance, "X \(x) vs N/(R+Z) \(predicted) ± \(tolerance)")
+        // The load is near capacity (40 req/s): queueing shows in R.
+        #expect(rMean > 0.1)
+    }
+
+    /// Token bucket and GCRA of the same rate and depth admit exactly the
+    /// same requests in a whole run; served traffic stays within the limit.
+    /// With the OpenAI SDK preset, 429s carry Retry-After and are retried
+    /// after it, so users are served later instead of failing.
+    @Test func tokenBucketAndGCRAAdmitTheSameRequests() throws {
+        func scenario(_ algorithm: String, retry: String) -> String {
+            """
+            name: limits
+            seed: 5
+            duration: 10m
+            workload: {arrivals: {process: poisson, rate: 3/s}}
+            replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 50ms}}
+            client: {retry: {preset: \(retry)}}
+            gateway:
+              rate_limits: [{algorithm: \(algorithm), scope: global, requests_per_minute: 120, burst: 5s}]
+            """
+        }
+        let bucket = try Self.run(scenario("token_bucket", retry: "none")).result.clients!
+        let gcra = try Self.run(scenario("gcra", retry: "none")).result.clients!
+        #expect(bucket.status429 > 100)
+        #expect(bucket.status429 == gcra.status429)
+        #expect(bucket.served == gcra.served)
+        // At most 120/min plus the 10-request burst get through.
+        #expect(Double(bucket.served) <= 120 * 10 + 10)
+        let sdk = try Self.run(scenario("token_bucket", retry: "openai")).result.clients!
+        #expect(sdk.retries > 0)
+        #expect(sdk.served > bucket.served)
+        #expect(Double(sdk.served) <= 120 * 10 + 10)
+    }
+
+    /// An LRU cache over Zipf keys: the hit rate matches Che's approximation
+    /// (characteristic time T with Σ(1 − e^(−p_i·T)) = C; hit rate
+    /// Σ p_i(1 − e^(−p_i·T))), accurate to about 1% for Zipf popularity;
+    /// tolerance 1 point plus 3.3 binomial σ.
+    @Test func cacheHitRateEmergesFromKeyPopularity() throws {
+        let (r, _) = try Self.run("""
+            name: cache
+            seed: 9
+            duration: 2h
+            warmup: 10m
+            workload: {arrivals: {process: poisson, rate: 20/s}}
+            replicas: {count: 8, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}}
+            client: {cache: {capacity: 500, keys: 10000, zipf: 0.9}}
+            """)
+        let keys = ZipfKeys(count: 10000, exponent: 0.9)
+        let p = (0..<10000).map { keys.probability($0) }
+        var lo = 1.0, hi = 1e9
+        for _ in 0..<200 {
+            let t = (lo + hi) / 2
+            if p.reduce(0, { $0 + 1 - exp(-$1 * t) }) < 500 { lo = t } else { hi = t }
+        }
+        let che = p.reduce(0) { $0 + $1 * (1 - exp(-$1 * lo)) }
+        let c = r.clients!
+        let n = Double(c.userRequests)
+        let tolerance = 0.01 + 3.3 * (che * (1 - che) / n).squareRoot()
+        #expect(abs(c.cacheHitRate - che) < tolerance, "hit rate \(c.cacheHitRate) vs Che \(che)")
+        #expect(c.attempts == c.userRequests - c.cacheHits)
+    }
+
+    /// One of four replicas is cut off from the gateway for two minutes
+    /// under round robin: without outlier ejection a quarter of the attempts
+    /// in that time fail; Envoy's consecutive-5xx ejection (5 errors) takes
+    /// it out within a few requests, so the errors drop by far.
+    @Test func outlierEjectionCutsTheErrorsOfAPartitionedReplica() throws {
+        func scenario(_ gateway: String) -> String {
+            """
+            name: partition
+            seed: 4
+            duration: 6m
+            workload: {arrivals: {process: poisson, rate: 20/s}}
+            replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}, dispatch: round_robin}
+            cluster:
+              faults:
+                partitions: [{at: 2m, replica: 1, duration: 2m}]
+            gateway: \(gateway)
+            """
+        }
+        let off = try Self.run(scenario("{}")).result.clients!
+        let on = try Self.run(scenario("{outlier_detection: {consecutive_5xx: 5, base_ejection_time: 30s, max_ejection_percent: 50%}}")).result.clients!
+        // Without ejection: every 4th attempt for 120 s at 20/s ≈ 600.
+        let expected = 20.0 * 120 / 4
+        let errorsOff = Double(off.connectionErrors)
+        #expect(abs(errorsOff - expected) < 3.3 * expected.squareRoot() + 10, "\(errorsOff) vs \(expected)")
+        // With ejection: 5 errors, then 30 s out; back for 5 more, 60 s out…
+        #expect(on.connectionErrors <= 30, "\(on.connectionErrors) errors with ejection")
+        #expect(on.availability > off.availability)
+    }
+
+    /// A crashed replica under active health checks (every 10 s, 3 failures)
+    /// keeps getting requests until the third failed probe: about
+    /// rate/N × 20–30 s of connection errors; without health checks (an
+    /// oracle gateway) none.
+    @Test func healthChecksDetectACrashAfterTheirThreshold() throws {
+        func scenario(_ gateway: String) -> String {
+            """
+            name: crash
+            seed: 8
+            duration: 5m
+            workload: {arrivals: {process: poisson, rate: 20/s}}
+            replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}, dispatch: round_robin}
+            cluster:
+              cold_start: 30s
+              faults:
+                scheduled: [{at: 65s, replica: 2, down_for: 10m}]
+            gateway: \(gateway)
+            """
+        }
+        let oracle = try Self.run(scenario("{}")).result.clients!
+        let probed = try Self.run(scenario("{health_check: {interval: 10s, unhealthy_threshold: 3}}")).result.clients!
+        // The crash at 65 s; probes at 70, 80, 90 s: unhealthy from 90 s.
+        // Requests sent to it meanwhile: 20/4 per second for 25 s ≈ 125,
+        // plus those in its queue at the crash.
+        let errors = Double(probed.connectionErrors)
+        #expect(abs(errors - 125) < 3.3 * 125.0.squareRoot() + 5, "\(errors) connection errors")
+        #expect(oracle.connectionErrors <= 5)
+    }
+
+    /// Hystrix (20 requests, 50%, 5 s) in front of a service that answers
+    /// every request 503: the breaker opens and refuses most calls, which
+    /// then take the marked fallback.
+    @Test func hystrixOpensOnFailuresAndCallsFallBack() throws {
+        let (r, m) = try Self.run("""
+            name: breaker
+            seed: 2
+            duration: 2m
+            workload: {arrivals: {process: poisson, rate: 50/s}}
+            replicas: {count: 1, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}, max_queue: 0}
+            client:
+              breaker: {kind: hystrix, request_volume_threshold: 20, error_threshold: 50%, sleep_window: 5s}
+              fallback: {kind: response, latency: 5ms}
+            """)
+        let c = r.clients!
+        #expect(c.breakerRejections > c.userRequests * 8 / 10, "\(c.breakerRejections) of \(c.userRequests) refused")
+        #expect(c.fallbacks + c.served == c.userRequests - (c.failed + c.abandoned))
+        #expect(c.fallbacks > c.userRequests * 8 / 10)
+        #expect(m.client!.series.breakerState.contains(1))
+    }
+
+    /// Priority shedding: with the gateway queue deep, non-critical traffic
+    /// is refused with 503 while the critical tenant is served.
+    @Test func nonCriticalTrafficIsShedFirst() throws {
+        let (_, m) = try Self.run("""
+            name: shed
+            seed: 6
+            duration: 5m
+            workload:
+              arrivals: {process: poisson, rate: 60/s}
+              tenants: [{name: vip, share: 1, priority: 9}, {name: free, share: 2, priority: 1}]
+            replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}}
+            gateway: {priorities: {critical_level: 5, reserved: 20%, shed_queue_depth: 20}}
+            """)
+        // 150% of capacity: only the shed keeps the queue bounded.
+        let c = m.client!
+        #expect(c.status503 > 0)
+        #expect(m.e2e.percentile(99) < 5)
+        // The VIP share (1/3) is fully served: served ≥ a third of users.
+        #expect(Double(c.served) > Double(c.userRequests) / 3)
+    }
+
+    /// Hedging cuts the tail when service times are heavy-tailed.
+    @Test func hedgingCutsTheTailOfHeavyTailedService() throws {
+        func scenario(_ hedge: String) -> String {
+            """
+            name: hedge
+            seed: 12
+            duration: 20m
+            workload: {arrivals: {process: poisson, rate: 10/s}}
+            replicas: {count: 8, batching: {policy: none}, service: {distribution: lognormal, median: 100ms, p99: 3s}}
+            client: {retry: {max_attempts: 2}\(hedge)}
+            """
+        }
+        let plain = try Self.run(scenario("")).result.clients!
+        let hedged = try Self.run(scenario(", hedge_delay: 300ms")).result.clients!
+        #expect(hedged.hedges > 0)
+        #expect(hedged.latencySeconds.p99 < 0.6 * plain.latencySeconds.p99, "\(hedged.latencySeconds.p99) vs \(plain.latencySeconds.p99)")
+    }
+
+    @Test func sameSeedSameResult() throws {
+        let yaml = Self.stormScenario("""
+          retry: {max_attempts: 5, backoff: {kind: full_jitter, base: 500ms, cap: 8s}}
+          retry_budget: {budget_percent: 20%}
+        """)
+        let a = try Self.run(yaml).result.clients!
+        let b = try Self.run(yaml).result.clients!
+        #expect(a.attempts == b.attempts && a.served == b.served && a.latencySeconds.p99 == b.latencySeconds.p99)
+    }
+
+    /// Settings that make no sense together are refused with the key.
+    @Test func invalidCombinationsArePreciseErrors() {
+        func issues(_ extra: String) -> [String] {
+            let yaml = """
+                name: bad
+                duration: 1m
+                workload: {arrivals: {process: poisson, rate: 1/s}}
+                replicas: {count: 3, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}}
+                \(extra)
+                """
+            do {
+                _ = try ScenarioLoader.parse(text: yaml, file: "bad.yaml")
+                return []
+            } catch let e as ScenarioError {
+                return e.issues.map(\.description)
+            } catch {
+                return ["\(error)"]
+            }
+        }
+        let budget = issues("client: {retry_budget: {budget_percent: 20%}}")
+        #expect(budget.contains { $0.contains("client.retry_budget") && $0.contains("retries") }, "\(budget)")
+        let weights = issues("gateway: {balancer: {policy: weighted_round_robin, servers: [{weight: 3}, {weight: 2}]}}")
+        #expect(weights.contains { $0.contains("gateway.balancer.weights") && $0.contains("3") }, "\(weights)")
+        let hedge = issues("client: {hedge_delay: 1s}")
+        #expect(hedge.contains { $0.contains("client.hedge_delay") }, "\(hedge)")
+        let tries = issues("client: {per_try_timeout: 20s, timeout: 10s}")
+        #expect(tries.contains { $0.contains("client.per_try_timeout") }, "\(tries)")
+        let unknown = issues("client: {retries: 3}")
+        #expect(unknown.contains { $0.contains("client.retries") && $0.contains("unknown key") }, "\(unknown)")
+        let prefix = issues("gateway: {balancer: {policy: prefix_affinity}}")
+        #expect(prefix.contains { $0.contains("Mooncake") }, "\(prefix)")
+    }
+}
