@@ -89,9 +89,8 @@ struct BenchServing: ParsableCommand {
         let conv = traces.appendingPathComponent("AzureLLMInferenceTrace_conv.csv").path
         if suite == .vidur || suite == .all {
             let profile = try HardwareProfileLoader.load(path: "models/hardware/a100-llama2-70b-tp2-pp2.yaml")
-            let sizes = try RequestSizes.fromTrace(path: conv, format: .azure, maxTotalTokens: 4096)
-            out.vidur = try Self.vidur.map { try vidurRun($0, profile: profile, sizes: sizes, chunked: false) }
-            out.sarathi = try Self.vidur.filter { $0.requests == 1000 }.map { try vidurRun($0, profile: profile, sizes: sizes, chunked: true) }
+            out.vidur = try Self.vidur.map { try vidurRun($0, profile: profile, chunked: false) }
+            out.sarathi = try Self.vidur.filter { $0.requests == 1000 }.map { try vidurRun($0, profile: profile, chunked: true) }
         }
         if suite == .day || suite == .all {
             let profile = try HardwareProfileLoader.load(path: "models/hardware/a100-llama2-7b.yaml")
@@ -121,10 +120,16 @@ struct BenchServing: ParsableCommand {
         }
     }
 
-    func vidurRun(_ ref: VidurReference, profile: HardwareProfile, sizes: RequestSizes, chunked: Bool) throws -> VidurRow {
+    /// Vidur's own request stream (`tools/vidur_requests.py`): its clipped
+    /// Poisson intervals at QPS 1 and its shuffled, capped trace lengths;
+    /// a run at QPS q replays it with every timestamp divided by q.
+    static let vidurRequests = "models/hardware/vidur-conv-requests.csv"
+
+    func vidurRun(_ ref: VidurReference, profile: HardwareProfile, chunked: Bool) throws -> VidurRow {
         var config = ServingConfiguration(
-            name: "vidur-qps-\(ref.qps)", seed: 1, duration: 1e7, warmup: 0, arrivals: .processes([.poisson(rate: ref.qps)]),
-            sizes: sizes,
+            name: "vidur-qps-\(ref.qps)", seed: 1, duration: 1e7, warmup: 0,
+            arrivals: .trace(TraceReplay(path: Self.vidurRequests, format: .csv, timeScale: 1 / ref.qps)),
+            sizes: RequestSizes(.fixed(RequestSize(prompt: 1, output: 1))),  // unused: the trace carries the sizes
             replicas: ReplicaConfiguration(count: 1, batching: .continuous(ContinuousBatching(
                 maxNumSeqs: 128, maxNumBatchedTokens: chunked ? 512 : 4096, chunkedPrefill: chunked, watermark: 0.01,
                 paddedPrefill: true)),
