@@ -53,6 +53,8 @@ struct BenchServing: ParsableCommand {
         var chunkedPrefill: Bool
         var wallRatio: Double
         var eventsPerSecond: Double
+        /// CPU time of the simulating thread (wall time is inflated when the machine is shared).
+        var cpuSeconds: Double
     }
 
     struct DayResult: Encodable {
@@ -138,28 +140,30 @@ struct BenchServing: ParsableCommand {
         config.requestLimit = ref.requests
         config.drain = true
         let start = CPUClock.wallSeconds()
+        let cpu = CPUClock.threadSeconds()
         let (r, _) = try ServingRun(configuration: config).execute()
+        let spent = CPUClock.threadSeconds() - cpu
         let wall = CPUClock.wallSeconds() - start
         let l = r.latencySeconds
         let mine = VidurReference(requests: r.requests.completed, qps: ref.qps, ttftP50: l.ttft.p50, ttftP99: l.ttft.p99,
                                   tpotP50: l.tpot.p50, tpotP99: l.tpot.p99, e2eP50: l.e2e.p50, e2eP99: l.e2e.p99,
                                   throughput: r.throughput.requestsPerSecond, wallSeconds: wall)
         return VidurRow(vidur: ref, headroom: mine, chunkedPrefill: chunked, wallRatio: ref.wallSeconds / wall,
-                        eventsPerSecond: Double(r.events) / wall)
+                        eventsPerSecond: Double(r.events) / wall, cpuSeconds: spent)
     }
 
     func render(_ out: Output) -> String {
         var parts: [String] = []
         func f(_ x: Double) -> String { NumberFormatting.significant(x, digits: 3) }
         func rows(_ rs: [VidurRow], title: String) {
-            var t = TextTable(header: ["QPS", "requests", "TTFT p50", "TTFT p99", "TPOT p50", "TPOT p99", "E2E p50", "E2E p99", "req/s", "wall", "speed-up"])
+            var t = TextTable(header: ["QPS", "requests", "TTFT p50", "TTFT p99", "TPOT p50", "TPOT p99", "E2E p50", "E2E p99", "req/s", "wall", "CPU", "speed-up"])
             for r in rs {
                 let v = r.vidur, h = r.headroom
                 t.append([f(v.qps), NumberFormatting.grouped(v.requests),
                           "\(f(h.ttftP50)) (\(f(v.ttftP50)))", "\(f(h.ttftP99)) (\(f(v.ttftP99)))",
                           "\(f(h.tpotP50 * 1000))ms (\(f(v.tpotP50 * 1000)))", "\(f(h.tpotP99 * 1000))ms (\(f(v.tpotP99 * 1000)))",
                           "\(f(h.e2eP50)) (\(f(v.e2eP50)))", "\(f(h.e2eP99)) (\(f(v.e2eP99)))",
-                          "\(f(h.throughput)) (\(f(v.throughput)))", NumberFormatting.duration(h.wallSeconds), f(r.wallRatio) + "x"])
+                          "\(f(h.throughput)) (\(f(v.throughput)))", NumberFormatting.duration(h.wallSeconds), NumberFormatting.duration(r.cpuSeconds), f(r.wallRatio) + "x"])
             }
             parts.append(title + "\n" + t.render())
         }
