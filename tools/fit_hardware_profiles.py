@@ -17,9 +17,12 @@ What this script does, per profile (GPU x model x TP x PP):
                                                          *_mlp.csv.gz at this TP,
                                                          median column, tokens
                                                          rounded up to a multiple
-                                                         of 8 like Vidur)
-               + attn_decode  * (1 + 0.1 if >1 decode sequence)
-               + attn_prefill * (1 + 0.1 if >1 prefill in the batch)
+                                                         of 8 like Vidur, also
+                                                         below 8)
+               + attn_decode(b, ceil64(int(mean context))) * (1 + 0.1 if b > 1)
+               + attn_prefill(sum ceil64(prior), round(sqrt(sum chunk^2)))
+                                              * (1 + 0.1 if >1 prefill)
+                 (the 0.1 batching overheads for GQA models only, as in Vidur)
                + 2 * (all_reduce(tokens * n_embd * 2 bytes) + 0.02 ms)   if TP>1
      stage(ms) = block * layers / PP + send_recv(tokens * n_embd * 2 bytes)
                  on all but the last stage (we report the AVERAGE stage, i.e.
@@ -32,7 +35,9 @@ What this script does, per profile (GPU x model x TP x PP):
    `--cpu-overhead-ms` adds a constant per-iteration overhead if wanted.
 
    Attention: only one attention profile exists (Llama-2-70B shape, TP2,
-   A100). We fit a small parametric model to it, per layer (ms):
+   A100). For that shape the raw table is read (linear interpolation, held
+   constant beyond its edges, as Vidur's random forests behave).  For other
+   shapes we fit a small parametric model to it, per layer (ms):
        decode(b, kv_avg)   = d0 + d1*b + d2*b*kv_avg        (b*kv_avg = K)
        prefill(c, prior)   = p0 + p1*c + p2*c*(prior + c/2)
    and scale it to other shapes / GPUs:
@@ -75,7 +80,6 @@ import os
 import sys
 
 import numpy as np
-from scipy.interpolate import LinearNDInterpolator
 from scipy.optimize import nnls
 
 VIDUR_SOURCE = ("Vidur profiling data (microsoft/vidur @7d47513, MIT; Agrawal et al., "
@@ -108,6 +112,7 @@ ACTIVATION_TOKENS = 4096           # largest batch (tokens) profiled; sizes the 
 NCCL_LAUNCH_MS = 0.02              # Vidur nccl_cpu_launch_overhead_ms default
 DECODE_BATCH_OVERHEAD = 0.1        # Vidur attention_decode_batching_overhead_fraction
 PREFILL_BATCH_OVERHEAD = 0.1       # Vidur attention_prefill_batching_overhead_fraction
+KV_GRANULARITY = 64               # Vidur kv_cache_prediction_granularity default
 REF_ATTN = dict(q_per_gpu=64 // 2, kv_per_gpu=8 // 2, head_dim=128)  # the profiled attention shape
 
 PROFILES = [
@@ -127,6 +132,11 @@ TOKEN_OPS = ["input_layernorm", "attn_pre_proj", "attn_rope", "attn_post_proj",
 
 
 # ----------------------------------------------------------------------------- data
+
+def round_up(x, step):
+    """x rounded up to a multiple of step (Vidur's (x + step - 1) // step * step)."""
+    return (int(x) + step - 1) // step * step
+
 
 def read_csv_gz(path):
     with gzip.open(path, "rt", newline="") as fh:
@@ -149,8 +159,7 @@ class TokenOps:
         self.t = np.array([float(np.median(per_n[k])) for k in sorted(per_n)])
 
     def __call__(self, tokens):
-        tr = math.ceil(tokens / 8) * 8 if tokens > 8 else tokens  # Vidur rounds up to x8
-        tr = max(1, tr)
+        tr = round_up(tokens, 8)  # Vidur: batch._total_num_tokens_rounded
         if tr > self.n[-1]:  # linear extrapolation from the last two points
             slope = (self.t[-1] - self.t[-2]) / (self.n[-1] - self.n[-2])
             return float(self.t[-1] + slope * (tr - self.n[-1]))
@@ -205,11 +214,43 @@ class Attention:
         self.dec_ape = np.abs(Xd @ self.d - t) / t
         self.pre_ape = np.abs(Xp @ self.p - tp) / tp
         self.n_dec, self.n_pre = len(t), len(tp)
-        # Piecewise-linear interpolation of the raw table, used only to measure how
-        # much the parametric attention model changes the reconstructed stage times
-        # for the one shape that was actually profiled.
-        self.dec_table = LinearNDInterpolator(np.column_stack([b, kv]), t)
-        self.pre_table = LinearNDInterpolator(np.column_stack([c, prior]), tp)
+        # The raw table, as Vidur's random forests see it: medians per grid point,
+        # interpolated linearly between points and held constant beyond the edges
+        # (a tree ensemble cannot extrapolate).
+        grid = {}
+        for bb, k, tt in dec:
+            grid.setdefault(int(bb), {}).setdefault(int(k), []).append(tt)
+        self.dec_grid = {bb: (np.array(sorted(g), dtype=float), np.array([np.median(g[k]) for k in sorted(g)]))
+                         for bb, g in grid.items()}
+        self.dec_b = np.array(sorted(self.dec_grid), dtype=float)
+        grid = {}
+        for cc, k, tt in pre:
+            grid.setdefault(int(cc), {}).setdefault(int(k), []).append(tt)
+        self.pre_grid = {cc: (np.array(sorted(g), dtype=float), np.array([np.median(g[k]) for k in sorted(g)]))
+                         for cc, g in grid.items()}
+        self.pre_c = np.array(sorted(self.pre_grid), dtype=float)
+
+    @staticmethod
+    def _between(axis, x):
+        """Neighbouring grid values around x (clamped) and the weight of the upper one."""
+        x = min(max(x, axis[0]), axis[-1])
+        j = int(np.searchsorted(axis, x))
+        if axis[j] == x:
+            return axis[j], axis[j], 0.0
+        lo, hi = axis[j - 1], axis[j]
+        return lo, hi, (x - lo) / (hi - lo)
+
+    def decode_table(self, b, kv):
+        """Decode attention (ms per layer) of b sequences of kv cached tokens each."""
+        lo, hi, w = self._between(self.dec_b, float(b))
+        t = [float(np.interp(kv, *self.dec_grid[int(v)])) for v in (lo, hi)]
+        return t[0] + w * (t[1] - t[0])
+
+    def prefill_table(self, chunk, kv):
+        """Prefill attention (ms per layer) of a chunk after kv cached tokens."""
+        lo, hi, w = self._between(self.pre_c, float(chunk))
+        t = [float(np.interp(kv, *self.pre_grid[int(v)])) for v in (lo, hi)]
+        return t[0] + w * (t[1] - t[0])
 
     def scaled(self, kv_scale, q_scale):
         d = self.d.copy()
@@ -245,6 +286,15 @@ class StageModel:
         self.kv_scale = kv_scale / self.mem_ratio
         self.q_scale = q_scale / g["attn_compute_ratio"]
         self.d, self.p = att.scaled(self.kv_scale, self.q_scale)
+        # Vidur predicts attention from the profile of the model's own shape; only the
+        # Llama-2-70B shape at TP2 on A100 was published, elsewhere we scale.
+        self.attn_table = (prof["gpu"] == "a100" and m["q_heads"] // tp == REF_ATTN["q_per_gpu"]
+                           and m["kv_heads"] // tp == REF_ATTN["kv_per_gpu"]
+                           and m["head_dim"] == REF_ATTN["head_dim"])
+        # Vidur applies the attention batching overheads to GQA models only.
+        gqa = m["q_heads"] > m["kv_heads"]
+        self.decode_overhead = DECODE_BATCH_OVERHEAD if gqa else 0.0
+        self.prefill_overhead = PREFILL_BATCH_OVERHEAD if gqa else 0.0
         net = prof["gpu"]
         self.ar = None
         if tp > 1:
@@ -260,8 +310,7 @@ class StageModel:
         """Communication time of one average stage (ms) for T batched tokens."""
         if T <= 0:
             return 0.0
-        tr = math.ceil(T / 8) * 8 if T > 8 else T
-        size = tr * self.m["n_embd"] * 2
+        size = round_up(T, 8) * self.m["n_embd"] * 2
         t = 0.0
         if self.ar is not None:
             t += 2 * (self.ar(size) + NCCL_LAUNCH_MS) * self.layers_per_stage
@@ -269,31 +318,43 @@ class StageModel:
             t += self.sr(size) * (self.pp - 1) / self.pp
         return t
 
-    def stage_ms(self, decode_ctx, prefills, table=False):
+    def decode_attention_ms(self, decode_ctx, parametric=False):
+        """Decode attention per layer (ms), as Vidur predicts it: from the batch
+        size and the MEAN context, truncated to an integer and rounded UP to
+        kv_cache_prediction_granularity (64); x (1 + 0.1) when more than one
+        sequence decodes in a GQA model."""
+        b = len(decode_ctx)
+        kv = round_up(int(np.mean(decode_ctx)), KV_GRANULARITY)
+        if self.attn_table and not parametric:
+            att = self.attn_base.decode_table(b, kv)
+        else:
+            att = self.d[0] + self.d[1] * b + self.d[2] * b * kv
+        return att * (1 + self.decode_overhead * (b > 1))
+
+    def prefill_attention_ms(self, prefills, parametric=False):
+        """Prefill attention per layer (ms), as Vidur predicts it: each prior
+        context rounded UP to 64, the batch aggregated as (sum of prior contexts,
+        round(sqrt(sum of squared chunks))); x (1 + 0.1) for several prompts in a
+        GQA model."""
+        agg_prior = float(sum(round_up(p, KV_GRANULARITY) for p, _ in prefills))
+        agg_c = float(round(math.sqrt(sum(c * c for _, c in prefills))))
+        if self.attn_table and not parametric:
+            att = self.attn_base.prefill_table(agg_c, agg_prior)
+        else:
+            att = self.p[0] + self.p[1] * agg_c + self.p[2] * agg_c * (agg_prior + agg_c / 2)
+        return att * (1 + self.prefill_overhead * (len(prefills) > 1))
+
+    def stage_ms(self, decode_ctx, prefills, parametric=False):
         """decode_ctx: list of decode contexts; prefills: list of (prior, chunk).
 
-        table=True uses the raw attention table (only meaningful for the profiled
-        shape; returns None when the batch is outside the table's range)."""
-        b = len(decode_ctx)
-        T = sum(c for _, c in prefills) + b
+        parametric=True uses the parametric attention model even for the profiled
+        shape (to measure what it changes there)."""
+        T = sum(c for _, c in prefills) + len(decode_ctx)
         block = self.ops(T)
-        if b:
-            K = float(sum(decode_ctx))
-            if table:
-                att = float(self.attn_base.dec_table(b, K / b))
-            else:
-                att = self.d[0] + self.d[1] * b + self.d[2] * K
-            block += att * (1 + DECODE_BATCH_OVERHEAD * (b > 1))
+        if decode_ctx:
+            block += self.decode_attention_ms(decode_ctx, parametric)
         if prefills:
-            agg_prior = float(sum(p for p, _ in prefills))
-            agg_c = math.sqrt(sum(c * c for _, c in prefills))
-            if table:
-                att = float(self.attn_base.pre_table(max(agg_c, 64.0), agg_prior))
-            else:
-                att = self.p[0] + self.p[1] * agg_c + self.p[2] * agg_c * (agg_prior + agg_c / 2)
-            block += att * (1 + PREFILL_BATCH_OVERHEAD * (len(prefills) > 1))
-        if math.isnan(block):
-            return None
+            block += self.prefill_attention_ms(prefills, parametric)
         compute = block * self.layers_per_stage
         return compute + self.comm_ms(T) + self.cpu_overhead_ms
 
@@ -498,11 +559,10 @@ def main(argv=None):
         rows = np.array(rows, dtype=float)
         comm = np.array(comm)
         table_check = None
-        if prof["gpu"] == "a100" and prof["model"] == "Llama-2-70b-hf" and prof["tp"] == 2:
-            alt = [sm.stage_ms(dec, pre, table=True) for dec, pre in shapes]
-            idx = [j for j, v in enumerate(alt) if v is not None]
-            diff = np.array([abs(rows[j, 3] - alt[j] / 1e3) / (alt[j] / 1e3) for j in idx])
-            table_check = (len(idx), float(diff.mean()), float(diff.max()))
+        if sm.attn_table:
+            alt = np.array([sm.stage_ms(dec, pre, parametric=True) / 1e3 for dec, pre in shapes])
+            diff = np.abs(alt - rows[:, 3]) / rows[:, 3]
+            table_check = (len(alt), float(diff.mean()), float(diff.max()))
         coefs = fit_compact(rows, comm)
         pred = predict(coefs, rows[:, 0], rows[:, 1], rows[:, 2])
         ape = np.abs(pred - rows[:, 3]) / rows[:, 3]
@@ -555,10 +615,9 @@ def main(argv=None):
                       f"{mem['tokens']} |")
     report += [""] + attn_lines
     if attn_check:
-        report += [f"- {attn_check[0]}: reconstructed stage times with the parametric attention model differ "
-                   f"from those with the raw attention table (piecewise-linear) by {100 * attn_check[2]:.2f}% "
-                   f"on average, at most {100 * attn_check[3]:.1f}% ({attn_check[1]} grid rows inside the "
-                   f"table's range)", ""]
+        report += [f"- {attn_check[0]} (the profiled shape, reconstructed from the raw table): the parametric "
+                   f"attention model, used for every other shape, would change its {attn_check[1]} stage times "
+                   f"by {100 * attn_check[2]:.2f}% on average, at most {100 * attn_check[3]:.1f}%", ""]
     write_atomic(os.path.join(args.out, "fit_report.md"), "\n".join(report))
     return 0
 

@@ -53,6 +53,8 @@ struct BenchServing: ParsableCommand {
         var chunkedPrefill: Bool
         var wallRatio: Double
         var eventsPerSecond: Double
+        /// CPU time of the simulating thread (wall time is inflated when the machine is shared).
+        var cpuSeconds: Double
     }
 
     struct DayResult: Encodable {
@@ -89,9 +91,8 @@ struct BenchServing: ParsableCommand {
         let conv = traces.appendingPathComponent("AzureLLMInferenceTrace_conv.csv").path
         if suite == .vidur || suite == .all {
             let profile = try HardwareProfileLoader.load(path: "models/hardware/a100-llama2-70b-tp2-pp2.yaml")
-            let sizes = try RequestSizes.fromTrace(path: conv, format: .azure, maxTotalTokens: 4096)
-            out.vidur = try Self.vidur.map { try vidurRun($0, profile: profile, sizes: sizes, chunked: false) }
-            out.sarathi = try Self.vidur.filter { $0.requests == 1000 }.map { try vidurRun($0, profile: profile, sizes: sizes, chunked: true) }
+            out.vidur = try Self.vidur.map { try vidurRun($0, profile: profile, chunked: false) }
+            out.sarathi = try Self.vidur.filter { $0.requests == 1000 }.map { try vidurRun($0, profile: profile, chunked: true) }
         }
         if suite == .day || suite == .all {
             let profile = try HardwareProfileLoader.load(path: "models/hardware/a100-llama2-7b.yaml")
@@ -121,10 +122,16 @@ struct BenchServing: ParsableCommand {
         }
     }
 
-    func vidurRun(_ ref: VidurReference, profile: HardwareProfile, sizes: RequestSizes, chunked: Bool) throws -> VidurRow {
+    /// Vidur's own request stream (`tools/vidur_requests.py`): its clipped
+    /// Poisson intervals at QPS 1 and its shuffled, capped trace lengths;
+    /// a run at QPS q replays it with every timestamp divided by q.
+    static let vidurRequests = "models/hardware/vidur-conv-requests.csv"
+
+    func vidurRun(_ ref: VidurReference, profile: HardwareProfile, chunked: Bool) throws -> VidurRow {
         var config = ServingConfiguration(
-            name: "vidur-qps-\(ref.qps)", seed: 1, duration: 1e7, warmup: 0, arrivals: .processes([.poisson(rate: ref.qps)]),
-            sizes: sizes,
+            name: "vidur-qps-\(ref.qps)", seed: 1, duration: 1e7, warmup: 0,
+            arrivals: .trace(TraceReplay(path: Self.vidurRequests, format: .csv, timeScale: 1 / ref.qps)),
+            sizes: RequestSizes(.fixed(RequestSize(prompt: 1, output: 1))),  // unused: the trace carries the sizes
             replicas: ReplicaConfiguration(count: 1, batching: .continuous(ContinuousBatching(
                 maxNumSeqs: 128, maxNumBatchedTokens: chunked ? 512 : 4096, chunkedPrefill: chunked, watermark: 0.01,
                 paddedPrefill: true)),
@@ -133,28 +140,30 @@ struct BenchServing: ParsableCommand {
         config.requestLimit = ref.requests
         config.drain = true
         let start = CPUClock.wallSeconds()
+        let cpu = CPUClock.threadSeconds()
         let (r, _) = try ServingRun(configuration: config).execute()
+        let spent = CPUClock.threadSeconds() - cpu
         let wall = CPUClock.wallSeconds() - start
         let l = r.latencySeconds
         let mine = VidurReference(requests: r.requests.completed, qps: ref.qps, ttftP50: l.ttft.p50, ttftP99: l.ttft.p99,
                                   tpotP50: l.tpot.p50, tpotP99: l.tpot.p99, e2eP50: l.e2e.p50, e2eP99: l.e2e.p99,
                                   throughput: r.throughput.requestsPerSecond, wallSeconds: wall)
         return VidurRow(vidur: ref, headroom: mine, chunkedPrefill: chunked, wallRatio: ref.wallSeconds / wall,
-                        eventsPerSecond: Double(r.events) / wall)
+                        eventsPerSecond: Double(r.events) / wall, cpuSeconds: spent)
     }
 
     func render(_ out: Output) -> String {
         var parts: [String] = []
         func f(_ x: Double) -> String { NumberFormatting.significant(x, digits: 3) }
         func rows(_ rs: [VidurRow], title: String) {
-            var t = TextTable(header: ["QPS", "requests", "TTFT p50", "TTFT p99", "TPOT p50", "TPOT p99", "E2E p50", "E2E p99", "req/s", "wall", "speed-up"])
+            var t = TextTable(header: ["QPS", "requests", "TTFT p50", "TTFT p99", "TPOT p50", "TPOT p99", "E2E p50", "E2E p99", "req/s", "wall", "CPU", "speed-up"])
             for r in rs {
                 let v = r.vidur, h = r.headroom
                 t.append([f(v.qps), NumberFormatting.grouped(v.requests),
                           "\(f(h.ttftP50)) (\(f(v.ttftP50)))", "\(f(h.ttftP99)) (\(f(v.ttftP99)))",
                           "\(f(h.tpotP50 * 1000))ms (\(f(v.tpotP50 * 1000)))", "\(f(h.tpotP99 * 1000))ms (\(f(v.tpotP99 * 1000)))",
                           "\(f(h.e2eP50)) (\(f(v.e2eP50)))", "\(f(h.e2eP99)) (\(f(v.e2eP99)))",
-                          "\(f(h.throughput)) (\(f(v.throughput)))", NumberFormatting.duration(h.wallSeconds), f(r.wallRatio) + "x"])
+                          "\(f(h.throughput)) (\(f(v.throughput)))", NumberFormatting.duration(h.wallSeconds), NumberFormatting.duration(r.cpuSeconds), f(r.wallRatio) + "x"])
             }
             parts.append(title + "\n" + t.render())
         }

@@ -119,7 +119,9 @@ import Testing
             #expect(text.contains("iteration.per_kv_token: missing"), "\(text)")
             #expect(text.contains("iteration.per_kv_tokens: unknown key"), "\(text)")
         }
-        let negative = try Self.write(good.replacingOccurrences(of: "  fixed: 0.00248445", with: "  fixed: -0.002"))
+        let negativeText = good.replacingOccurrences(of: #"(?m)^  fixed: \S+"#, with: "  fixed: -0.002", options: .regularExpression)
+        #expect(negativeText != good)
+        let negative = try Self.write(negativeText)
         #expect(throws: ScenarioError.self) { try HardwareProfileLoader.load(path: negative) }
         let p = try HardwareProfileLoader.load(path: Self.root.appendingPathComponent("models/hardware/a100-llama2-7b.yaml").path, quantization: "int8")
         #expect(p.iteration.speedFactor == 0.70)
