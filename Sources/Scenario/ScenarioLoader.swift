@@ -529,6 +529,16 @@ struct ScenarioParser {
         h.scaleUpPods = a.int("scale_up_pods", 0...100_000) ?? h.scaleUpPods
         h.scaleDownPercent = (a.value("scale_down_percent", "a percentage such as 100%", Units.fraction).map { $0 * 100 }) ?? h.scaleDownPercent
         h.policyPeriod = a.duration("policy_period", min: 0, allowEqual: false) ?? h.policyPeriod
+        if let node = a.node("metrics"), let list = reader.sequence(node, a.child("metrics")) {
+            for (i, n) in list.enumerated() {
+                guard let m = reader.mapping(n, a.child("metrics") + "[\(i)]") else { continue }
+                let extra = m.requiredValue("metric", "utilization, in_flight, queue_depth or kv_cache") { ScalingMetric(rawValue: $0) }
+                let t = m.requiredValue("target", "a target > 0 (a fraction such as 70%, or a number per replica)", Units.fraction)
+                m.finish()
+                if let t, t <= 0 { reader.fail(n, m.child("target"), "expected a target > 0, got \(t)") }
+                if let extra, let t, t > 0 { h.additionalMetrics.append(.init(metric: extra, target: t)) }
+            }
+        }
         let scrape = MetricScrape(interval: a.duration("scrape_interval", min: 0, allowEqual: false) ?? 15,
                                   lag: a.duration("metric_lag") ?? 0)
         return .hpa(h, metric: metric, scrape: scrape)

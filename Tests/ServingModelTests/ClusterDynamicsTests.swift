@@ -23,6 +23,22 @@ import Workload
         #expect(g.decide(now: 31, current: 8, ready: 8, metric: 1.4) == 16)
     }
 
+    @Test func withSeveralMetricsTheLargestRecommendationWins() {
+        var settings = HorizontalPodAutoscaler.Settings(minReplicas: 1, maxReplicas: 100, target: 0.7)
+        settings.additionalMetrics = [.init(metric: .queueDepth, target: 5)]
+        var h = HorizontalPodAutoscaler(settings: settings)
+        // Utilisation 0.84/0.7 = 1.2 → 12; queue 8/5 = 1.6 → 16: 16 wins.
+        #expect(h.decide(now: 15, current: 10, ready: 10, metric: 0.84, additional: [8]) == 16)
+        var g = HorizontalPodAutoscaler(settings: settings)
+        // Queue 15/5 = 3 → 30, but one period allows 10 + max(10, 4) = 20.
+        #expect(g.decide(now: 15, current: 10, ready: 10, metric: 0.84, additional: [15]) == 20)
+        var k = HorizontalPodAutoscaler(settings: settings)
+        // The queue metric is missing and utilisation says 5: hold at 10.
+        #expect(k.decide(now: 15, current: 10, ready: 10, metric: 0.35, additional: [nil]) == 10)
+        // Missing, but the other metric says scale up: up it goes.
+        #expect(k.decide(now: 30, current: 10, ready: 10, metric: 0.91, additional: [nil]) == 13)
+    }
+
     @Test func withinTheToleranceNothingChanges() {
         var h = Self.hpa()
         #expect(h.decide(now: 15, current: 10, ready: 10, metric: 0.7 * 1.09) == 10)

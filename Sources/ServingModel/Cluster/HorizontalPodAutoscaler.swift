@@ -13,6 +13,10 @@ import DequeModule
 ///
 /// Not-ready pods count as 0% on scale-up, which makes the recommendation
 /// `ceil(Σ metric of ready pods / target)` whether or not pods are starting.
+///
+/// With several metrics each gives its own recommendation and the largest
+/// wins; when a metric has no sample and the others would scale down, the
+/// count is held (Kubernetes does not scale down on partial information).
 public struct HorizontalPodAutoscaler: Sendable {
     /// The HPA's settings.
     public struct Settings: Sendable, Equatable {
@@ -38,11 +42,27 @@ public struct HorizontalPodAutoscaler: Sendable {
         public var scaleDownPercent: Double = 100
         /// Period of the rate-limit policies (s).
         public var policyPeriod: Double = 15
+        /// Further metrics beside the first, each with its own target.
+        public var additionalMetrics: [MetricTarget] = []
 
         /// Settings with Kubernetes' defaults for everything but the bounds and target.
         public init(minReplicas: Int, maxReplicas: Int, target: Double) {
             self.minReplicas = minReplicas
             self.maxReplicas = maxReplicas
+            self.target = target
+        }
+    }
+
+    /// One more metric for the HPA, with its target per ready replica.
+    public struct MetricTarget: Sendable, Equatable {
+        /// The metric.
+        public var metric: ScalingMetric
+        /// Its target.
+        public var target: Double
+
+        /// A metric and its target.
+        public init(metric: ScalingMetric, target: Double) {
+            self.metric = metric
             self.target = target
         }
     }
@@ -60,11 +80,20 @@ public struct HorizontalPodAutoscaler: Sendable {
     /// The desired replica count at `now`, given the current desired count,
     /// the ready replicas, and the metric's average over ready replicas
     /// (nil when no sample exists yet: no change).
-    public mutating func decide(now: Double, current: Int, ready: Int, metric: Double?) -> Int {
+    public mutating func decide(now: Double, current: Int, ready: Int, metric: Double?, additional: [Double?] = []) -> Int {
         let s = settings
-        guard let metric, ready > 0 else { return min(max(current, s.minReplicas), s.maxReplicas) }
-        let ratio = metric / s.target
-        let raw = abs(ratio - 1) <= s.tolerance ? current : Int((Double(ready) * ratio - 1e-9).rounded(.up))
+        func proposal(_ value: Double, _ target: Double) -> Int {
+            let ratio = value / target
+            return abs(ratio - 1) <= s.tolerance ? current : Int((Double(ready) * ratio - 1e-9).rounded(.up))
+        }
+        var proposals: [Int] = []
+        var missing = false
+        if let metric { proposals.append(proposal(metric, s.target)) } else { missing = true }
+        for (i, m) in s.additionalMetrics.enumerated() {
+            if i < additional.count, let v = additional[i] { proposals.append(proposal(v, m.target)) } else { missing = true }
+        }
+        guard var raw = proposals.max(), ready > 0 else { return min(max(current, s.minReplicas), s.maxReplicas) }
+        if missing && raw < current { raw = current }
         recommendations.append((now, raw))
         let horizon = max(s.scaleDownStabilization, s.scaleUpStabilization)
         while let first = recommendations.first, first.time < now - horizon { recommendations.removeFirst() }

@@ -11,6 +11,8 @@ struct ClusterState: Sendable {
     var kpa: KnativePodAutoscaler?
     /// Metric samples, oldest first, kept for the scrape lag.
     var samples = Deque<(time: Double, value: Double)>()
+    /// The HPA's further metrics per scrape (nil where none could be taken).
+    var extraSamples = Deque<(time: Double, values: [Double?])>()
     /// Integrals at the previous scrape: (time, busy, ready).
     var lastScrape = (time: 0.0, busy: 0.0, ready: 0.0)
     /// Ready replicas over time (never reset).
@@ -259,33 +261,40 @@ extension ServingSimulation {
             if now + scrape.interval <= duration { scheduler.schedule(.scrape, after: scrape.interval) }
             return
         }
-        guard case .hpa(_, let metric, let scrape)? = dynamics?.scaler else { return }
+        guard case .hpa(let settings, let metric, let scrape)? = dynamics?.scaler else { return }
         let busyNow = cluster.busy.integral(at: now), readyNow = cluster.ready.integral(at: now)
-        let ready = Double(cluster.readyCount)
-        var value: Double?
-        switch metric {
-        case .utilization:
-            let readyTime = readyNow - cluster.lastScrape.ready
-            if readyTime > 0 { value = min(1, (busyNow - cluster.lastScrape.busy) / readyTime) }
-        case .inFlight:
-            if ready > 0 { value = concurrencyHeld / ready }
-        case .queueDepth:
-            if ready > 0 {
-                var waiting = Double(liveShared)
-                for r in replicas where r.status == .ready { waiting += Double(r.liveWaiting) }
-                value = waiting / ready
-            }
-        case .kvCache:
-            if ready > 0 {
-                var used = 0
-                for r in replicas where r.status == .ready { used += r.totalBlocks - r.freeBlocks }
-                value = Double(used) / (ready * Double(blocksPerReplica))
-            }
-        }
+        let value = metricValue(metric, busyNow: busyNow, readyNow: readyNow)
+        let extra = settings.additionalMetrics.map { metricValue($0.metric, busyNow: busyNow, readyNow: readyNow) }
         cluster.lastScrape = (now, busyNow, readyNow)
         if let value { cluster.samples.append((now, value)) }
         while cluster.samples.count > 2, cluster.samples[1].time <= now - scrape.lag { cluster.samples.removeFirst() }
+        if !extra.isEmpty {
+            cluster.extraSamples.append((now, extra))
+            while cluster.extraSamples.count > 2, cluster.extraSamples[1].time <= now - scrape.lag { cluster.extraSamples.removeFirst() }
+        }
         if now + scrape.interval <= duration { scheduler.schedule(.scrape, after: scrape.interval) }
+    }
+
+    /// One HPA metric's average over ready replicas now (nil without any).
+    func metricValue(_ metric: ScalingMetric, busyNow: Double, readyNow: Double) -> Double? {
+        let ready = Double(cluster.readyCount)
+        switch metric {
+        case .utilization:
+            let readyTime = readyNow - cluster.lastScrape.ready
+            return readyTime > 0 ? min(1, (busyNow - cluster.lastScrape.busy) / readyTime) : nil
+        case .inFlight:
+            return ready > 0 ? concurrencyHeld / ready : nil
+        case .queueDepth:
+            guard ready > 0 else { return nil }
+            var waiting = Double(liveShared)
+            for r in replicas where r.status == .ready { waiting += Double(r.liveWaiting) }
+            return waiting / ready
+        case .kvCache:
+            guard ready > 0 else { return nil }
+            var used = 0
+            for r in replicas where r.status == .ready { used += r.totalBlocks - r.freeBlocks }
+            return Double(used) / (ready * Double(blocksPerReplica))
+        }
     }
 
     /// One autoscaler decision (HPA: on the newest sample old enough for
@@ -300,7 +309,9 @@ extension ServingSimulation {
         }
         guard case .hpa(let settings, _, let scrape)? = dynamics?.scaler, cluster.hpa != nil else { return }
         let visible = cluster.samples.last { $0.time <= now - scrape.lag + 1e-9 }?.value
-        let desired = cluster.hpa!.decide(now: now, current: cluster.desired, ready: cluster.readyCount, metric: visible)
+        let extra = cluster.extraSamples.last { $0.time <= now - scrape.lag + 1e-9 }?.values ?? []
+        let desired = cluster.hpa!.decide(now: now, current: cluster.desired, ready: cluster.readyCount, metric: visible,
+                                          additional: extra)
         if desired != cluster.desired { scale(to: desired, scheduler: &scheduler) }
         if now + settings.syncPeriod <= duration { scheduler.schedule(.autoscalerSync, after: settings.syncPeriod) }
     }
