@@ -469,6 +469,18 @@ struct ScenarioParser {
         return d
     }
 
+    /// What an HPA target looks like for `metric`.
+    static func targetExpected(_ metric: ScalingMetric) -> String {
+        if metric.isLatency { return "a duration such as 1200ms" }
+        return metric == .utilization || metric == .kvCache ? "a fraction such as 70%" : "a number per replica such as 8"
+    }
+
+    /// Reads an HPA target for `metric`.
+    static func targetParser(_ metric: ScalingMetric) -> (String) -> Double? {
+        if metric.isLatency { return { Units.duration($0) } }
+        return { Units.fraction($0) }
+    }
+
     func parseScaler(_ a: Fields, min: Int, max: Int) -> ClusterDynamics.Scaler? {
         defer { a.finish() }
         guard let kind = a.value("kind", "hpa, kpa or schedule", { ["hpa", "kpa", "schedule"].contains($0) ? $0 : nil }) else {
@@ -513,9 +525,9 @@ struct ScenarioParser {
             }
             return .schedule(ReplicaSchedule(starts: starts, counts: counts, lead: lead))
         }
-        let metric = a.value("metric", "utilization, in_flight, queue_depth or kv_cache") { ScalingMetric(rawValue: $0) } ?? .utilization
-        let fractional = metric == .utilization || metric == .kvCache
-        guard let target = a.requiredValue("target", fractional ? "a fraction such as 70%" : "a number per replica such as 8", Units.fraction),
+        let names = ScalingMetric.allCases.map(\.rawValue).joined(separator: ", ")
+        let metric = a.value("metric", "one of \(names)") { ScalingMetric(rawValue: $0) } ?? .utilization
+        guard let target = a.requiredValue("target", Self.targetExpected(metric), Self.targetParser(metric)),
               target > 0 else {
             if a.has("target") { reader.fail(a.node("target"), a.child("target"), "expected a target > 0") }
             return nil
@@ -532,8 +544,8 @@ struct ScenarioParser {
         if let node = a.node("metrics"), let list = reader.sequence(node, a.child("metrics")) {
             for (i, n) in list.enumerated() {
                 guard let m = reader.mapping(n, a.child("metrics") + "[\(i)]") else { continue }
-                let extra = m.requiredValue("metric", "utilization, in_flight, queue_depth or kv_cache") { ScalingMetric(rawValue: $0) }
-                let t = m.requiredValue("target", "a target > 0 (a fraction such as 70%, or a number per replica)", Units.fraction)
+                let extra = m.requiredValue("metric", "one of \(names)") { ScalingMetric(rawValue: $0) }
+                let t = extra.flatMap { e in m.requiredValue("target", Self.targetExpected(e), Self.targetParser(e)) }
                 m.finish()
                 if let t, t <= 0 { reader.fail(n, m.child("target"), "expected a target > 0, got \(t)") }
                 if let extra, let t, t > 0 { h.additionalMetrics.append(.init(metric: extra, target: t)) }

@@ -607,6 +607,7 @@ public struct ServingSimulation: SimulationModel {
         metrics.lastCompletion = now
         metrics.series.outputTokens.add(Double(req.output), at: now)
         metrics.series.ttftSum.add(ttft, at: now)
+        if cluster.watchesTTFT { cluster.ttftWindow.record(ttft) }
         metrics.series.e2eSum.add(e2e, at: now)
         if good { metrics.series.good.add(at: now) }
         if req.measured {

@@ -184,7 +184,8 @@ import Testing
     /// A crashed replica under active health checks (every 10 s, 3 failures)
     /// keeps getting requests until the third failed probe: about
     /// rate/N × 20–30 s of connection errors; without health checks (an
-    /// oracle gateway) none.
+    /// oracle gateway) none; with Envoy outlier ejection on as well, about
+    /// five.
     @Test func healthChecksDetectACrashAfterTheirThreshold() throws {
         func scenario(_ gateway: String) -> String {
             """
@@ -202,6 +203,13 @@ import Testing
         }
         let oracle = try Self.run(scenario("{}")).result.clients!
         let probed = try Self.run(scenario("{health_check: {interval: 10s, unhealthy_threshold: 3}}")).result.clients!
+        let ejecting = try Self.run(scenario(
+            "{health_check: {interval: 10s, unhealthy_threshold: 3}, outlier_detection: {consecutive_5xx: 5, max_ejection_percent: 25%}}"
+        )).result.clients!
+        // Outlier ejection takes the dead replica out after 5 errors, long
+        // before the third failed probe.
+        #expect(ejecting.connectionErrors <= 15, "\(ejecting.connectionErrors) connection errors with ejection")
+        #expect(ejecting.availability > probed.availability)
         // The crash at 65 s; probes at 70, 80, 90 s: unhealthy from 90 s.
         // Requests sent to it meanwhile: 20/4 per second for 25 s ≈ 125,
         // plus those in its queue at the crash.
@@ -247,9 +255,38 @@ import Testing
         // 150% of capacity: only the shed keeps the queue bounded.
         let c = m.client!
         #expect(c.status503 > 0)
-        #expect(m.e2e.percentile(99) < 5)
+        #expect(m.e2e.percentile(0.99) < 5)
         // The VIP share (1/3) is fully served: served ≥ a third of users.
         #expect(Double(c.served) > Double(c.userRequests) / 3)
+    }
+
+    /// An HPA on the p90 TTFT (target 500 ms, seen 8 s late) scales a
+    /// 2-replica cluster up when a load step pushes the TTFT past it, and
+    /// the TTFT comes back under the target once the replicas are ready.
+    @Test func anHPAOnTTFTScalesUpWhenLatencyRises() throws {
+        let (r, m) = try Self.run("""
+            name: ttft-hpa
+            seed: 21
+            duration: 20m
+            workload: {arrivals: {process: curve, points: [[0, 10/s], [5m, 40/s]]}}
+            replicas: {count: 2, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}}
+            cluster:
+              min_replicas: 2
+              max_replicas: 12
+              cold_start: 30s
+              autoscaler: {kind: hpa, metric: ttft_p90, target: 500ms, metric_lag: 8s, scrape_interval: 15s,
+                           metrics: [{metric: utilization, target: 70%}]}
+            """)
+        // 40 req/s of 100-ms work needs at least 4 busy replicas; 70% → 6.
+        #expect(r.cluster.peakReplicas >= 6)
+        let ready = m.series.ready
+        #expect(ready[..<30].allSatisfy { $0 <= 2 }, "no scaling before the step")
+        // The last five minutes: mean TTFT per interval under the target.
+        let bins = m.series.completed.bins.count
+        for b in (bins - 30)..<(bins - 1) {
+            let done = m.series.completed.value(inBin: b)
+            #expect(done > 0 && m.series.ttftSum.value(inBin: b) / done < 0.5, "bin \(b)")
+        }
     }
 
     /// Hedging cuts the tail when service times are heavy-tailed.

@@ -67,6 +67,16 @@ public enum ScalingMetric: String, Sendable, CaseIterable {
     case queueDepth = "queue_depth"
     /// Fraction of KV-cache blocks in use.
     case kvCache = "kv_cache"
+    /// Median time to first token of the requests completed since the
+    /// previous scrape (s; an external latency metric).
+    case ttftP50 = "ttft_p50"
+    /// 90th percentile of the same.
+    case ttftP90 = "ttft_p90"
+    /// 99th percentile of the same.
+    case ttftP99 = "ttft_p99"
+
+    /// Whether the metric is a latency (its target a duration).
+    public var isLatency: Bool { self == .ttftP50 || self == .ttftP90 || self == .ttftP99 }
 }
 
 /// How an autoscaler's metric is collected: sampled every `interval`, and

@@ -13,6 +13,10 @@ struct ClusterState: Sendable {
     var samples = Deque<(time: Double, value: Double)>()
     /// The HPA's further metrics per scrape (nil where none could be taken).
     var extraSamples = Deque<(time: Double, values: [Double?])>()
+    /// TTFTs of completions since the previous scrape (latency metrics).
+    var ttftWindow = LogHistogram()
+    /// Whether the HPA uses a TTFT metric (completions feed the window).
+    var watchesTTFT = false
     /// Integrals at the previous scrape: (time, busy, ready).
     var lastScrape = (time: 0.0, busy: 0.0, ready: 0.0)
     /// Ready replicas over time (never reset).
@@ -41,7 +45,9 @@ struct ClusterState: Sendable {
         ready = TimeWeightedAverage(start: 0, value: Double(c.replicas.count))
         rng = stream
         switch c.replicas.dynamics?.scaler {
-        case .hpa(let settings, _, _)?: hpa = HorizontalPodAutoscaler(settings: settings)
+        case .hpa(let settings, let metric, _)?:
+            hpa = HorizontalPodAutoscaler(settings: settings)
+            watchesTTFT = metric.isLatency || settings.additionalMetrics.contains { $0.metric.isLatency }
         case .kpa(let settings, _)?: kpa = KnativePodAutoscaler(settings: settings)
         default: break
         }
@@ -266,6 +272,7 @@ extension ServingSimulation {
         let value = metricValue(metric, busyNow: busyNow, readyNow: readyNow)
         let extra = settings.additionalMetrics.map { metricValue($0.metric, busyNow: busyNow, readyNow: readyNow) }
         cluster.lastScrape = (now, busyNow, readyNow)
+        cluster.ttftWindow = LogHistogram()
         if let value { cluster.samples.append((now, value)) }
         while cluster.samples.count > 2, cluster.samples[1].time <= now - scrape.lag { cluster.samples.removeFirst() }
         if !extra.isEmpty {
@@ -294,6 +301,9 @@ extension ServingSimulation {
             var used = 0
             for r in replicas where r.status == .ready { used += r.totalBlocks - r.freeBlocks }
             return Double(used) / (ready * Double(blocksPerReplica))
+        case .ttftP50, .ttftP90, .ttftP99:
+            guard cluster.ttftWindow.count > 0 else { return nil }
+            return cluster.ttftWindow.percentile(metric == .ttftP50 ? 0.5 : metric == .ttftP90 ? 0.9 : 0.99)
         }
     }
 
