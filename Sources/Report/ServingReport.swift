@@ -44,7 +44,7 @@ public enum ServingReport {
     public static func timeSeriesCSV(_ m: ServingMetrics, duration: Double) -> String {
         let s = m.series
         let bins = Int((duration / s.interval).rounded(.up))
-        var out = "t_start,t_end,offered,completed,rejected,timed_out,failed,output_tokens,mean_ttft,mean_e2e,slo_met,waiting,running,busy_replicas,kv_use,ready,starting,desired"
+        var out = "t_start,t_end,offered,completed,rejected,timed_out,failed,output_tokens,mean_ttft,mean_e2e,slo_met,waiting,running,busy_replicas,kv_use,ready,starting,desired,failed_replicas,gpu_hours"
         if m.client != nil {
             out += ",user_requests,attempts,retries,admitted,served,cache_hits,fallbacks,user_failed,abandoned,status_429,status_503,attempt_errors,amplification,availability,breaker_state,calls_in_flight"
         }
@@ -60,7 +60,7 @@ public enum ServingReport {
                 String(Int(s.rejected.value(inBin: b))), String(Int(s.timedOut.value(inBin: b))), String(Int(s.failed.value(inBin: b))),
                 String(Int(s.outputTokens.value(inBin: b))), mean(s.ttftSum), mean(s.e2eSum),
                 String(Int(s.good.value(inBin: b))), gauge(s.waiting), gauge(s.running), gauge(s.busy), gauge(s.kvUse),
-                gauge(s.ready), gauge(s.starting), gauge(s.desired),
+                gauge(s.ready), gauge(s.starting), gauge(s.desired), gauge(s.failedReplicas), gauge(s.gpuHours),
             ]
             out += cells.joined(separator: ",")
             if let c = m.client { out += "," + clientCells(c.series, bin: b).joined(separator: ",") }

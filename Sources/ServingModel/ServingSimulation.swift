@@ -94,6 +94,7 @@ public struct ServingSimulation: SimulationModel {
     let sizes: RequestSizes
     let tenants: TenantMix
     let requestLimit: Int?
+    let gpusPerReplica: Double
     /// Client behaviour (nil with no gateway: arrivals go straight in).
     let client: ClientConfiguration?
     /// The gateway's settings.
@@ -155,6 +156,7 @@ public struct ServingSimulation: SimulationModel {
         sizes = c.sizes
         tenants = c.tenants
         requestLimit = c.requestLimit
+        gpusPerReplica = Double(c.replicas.hardware?.gpusPerReplica ?? 1)
         metrics = ServingMetrics(interval: c.timeSeriesInterval, warmup: c.warmup, duration: c.duration)
         let root = RandomStream(seed: c.seed)
         sizeStream = root.stream("sizes")
@@ -282,7 +284,7 @@ public struct ServingSimulation: SimulationModel {
         case .warmPoolRefill:
             cluster.warmAvailable += 1
             cluster.provisionedCount += 1
-            metrics.provisioned.update(to: Double(cluster.provisionedCount), at: scheduler.now)
+            updateProvisioned(Double(cluster.provisionedCount), at: scheduler.now)
         case .userArrival(let user):
             if !limitReached {
                 arrivalsSoFar += 1
@@ -305,7 +307,7 @@ public struct ServingSimulation: SimulationModel {
         case .partition(let r, let cut):
             setCutOff(Int(r), cut, scheduler: &scheduler)
         case .sample:
-            recordSample()
+            recordSample(now: scheduler.now)
             let next = scheduler.now + configuration.timeSeriesInterval
             let exhausted = limitReached && requests.live == 0
             if next <= duration && !exhausted { scheduler.schedule(.sample, at: next) }
@@ -634,14 +636,17 @@ public struct ServingSimulation: SimulationModel {
         requests.remove(id)
     }
 
-    mutating func recordSample() {
-        var waiting = liveShared, running = 0, ready = 0, starting = 0
+    mutating func recordSample(now: Double) {
+        var waiting = liveShared, running = 0, ready = 0, starting = 0, failed = 0
         for r in replicas {
             waiting += r.liveWaiting
             running += r.running.count
             if r.status == .ready { ready += 1 }
             if r.status == .starting { starting += 1 }
+            if r.status == .failed { failed += 1 }
         }
+        metrics.series.failedReplicas.append(Double(failed))
+        metrics.series.gpuHours.append(cluster.provisioned.integral(at: now) * gpusPerReplica / 3600)
         metrics.series.ready.append(Double(ready))
         metrics.series.starting.append(Double(starting))
         metrics.series.desired.append(Double(cluster.desired))

@@ -13,6 +13,8 @@ struct ClusterState: Sendable {
     var samples = Deque<(time: Double, value: Double)>()
     /// The HPA's further metrics per scrape (nil where none could be taken).
     var extraSamples = Deque<(time: Double, values: [Double?])>()
+    /// Provisioned replicas over time (never reset, for GPU-hours so far).
+    var provisioned: TimeWeightedAverage
     /// TTFTs of completions since the previous scrape (latency metrics).
     var ttftWindow = LogHistogram()
     /// Whether the HPA uses a TTFT metric (completions feed the window).
@@ -42,6 +44,7 @@ struct ClusterState: Sendable {
         readyCount = c.replicas.count
         warmAvailable = c.replicas.dynamics?.warmPool?.size ?? 0
         provisionedCount = c.replicas.count + warmAvailable
+        provisioned = TimeWeightedAverage(start: 0, value: Double(provisionedCount))
         ready = TimeWeightedAverage(start: 0, value: Double(c.replicas.count))
         rng = stream
         switch c.replicas.dynamics?.scaler {
@@ -58,9 +61,16 @@ struct ClusterState: Sendable {
 extension ServingSimulation {
     var dynamics: ClusterDynamics? { configuration.replicas.dynamics }
 
+    /// Records the provisioned count in the run's metrics and the
+    /// never-reset GPU-hour integral.
+    mutating func updateProvisioned(_ count: Double, at now: Double) {
+        metrics.provisioned.update(to: count, at: now)
+        cluster.provisioned.update(to: count, at: now)
+    }
+
     /// Schedules the first scrape, sync, schedule steps and failures.
     mutating func startCluster(_ scheduler: inout Scheduler<Event>) {
-        metrics.provisioned.update(to: Double(cluster.provisionedCount), at: 0)
+        updateProvisioned(Double(cluster.provisionedCount), at: 0)
         guard let d = dynamics else { return }
         switch d.scaler {
         case .hpa(let settings, _, let scrape)?:
@@ -108,7 +118,7 @@ extension ServingSimulation {
         cluster.readyCount += (status == .ready ? 1 : 0) - (old == .ready ? 1 : 0)
         cluster.provisionedCount += (provisioned(status) ? 1 : 0) - (provisioned(old) ? 1 : 0)
         cluster.ready.update(to: Double(cluster.readyCount), at: now)
-        metrics.provisioned.update(to: Double(cluster.provisionedCount), at: now)
+        updateProvisioned(Double(cluster.provisionedCount), at: now)
     }
 
     /// Starts a stopped (or restarting) replica: ready after a warm start
@@ -132,7 +142,7 @@ extension ServingSimulation {
         if let pool = dynamics?.warmPool, cluster.warmAvailable > 0 {
             cluster.warmAvailable -= 1
             cluster.provisionedCount -= 1  // the instance moves from the pool to the replica
-            metrics.provisioned.update(to: Double(cluster.provisionedCount), at: now)
+            updateProvisioned(Double(cluster.provisionedCount), at: now)
             delay = pool.warmStart
             scheduler.schedule(.warmPoolRefill, at: begin + cold)
         }

@@ -93,6 +93,10 @@ public struct TimeSeries: Sendable {
     public var desired: [Double] = []
     /// Requests lost to replica failures per bin.
     public var failed: TimeBinnedCounter
+    /// Failed (crashed, not yet restarted) replicas at each bin's end.
+    public var failedReplicas: [Double] = []
+    /// GPU-hours provisioned since the start, at each bin's end.
+    public var gpuHours: [Double] = []
 
     /// Empty series.
     public init(interval: Double) {
