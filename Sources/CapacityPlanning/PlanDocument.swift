@@ -24,6 +24,11 @@ public struct PlanDocument: Sendable, Encodable, Equatable {
         public var replicas: Int
         /// GPUs (replicas × GPUs per replica).
         public var gpus: Int
+        /// A static size.
+        public init(replicas: Int, gpus: Int) {
+            self.replicas = replicas
+            self.gpus = gpus
+        }
     }
 
     /// One schedule step.
@@ -64,6 +69,12 @@ public struct PlanDocument: Sendable, Encodable, Equatable {
         public var attainment: [String: Double]
         /// The interval that came closest to (or furthest past) a limit.
         public var worstInterval: Worst?
+        /// A verification summary.
+        public init(slaMet: Bool, attainment: [String: Double], worstInterval: Worst?) {
+            self.slaMet = slaMet
+            self.attainment = attainment
+            self.worstInterval = worstInterval
+        }
     }
 
     /// The worst interval of any plan.
@@ -96,6 +107,16 @@ public struct PlanDocument: Sendable, Encodable, Equatable {
         public var staticCost: Double
         /// The schedule, money.
         public var scheduleCost: Double
+        /// A cost summary.
+        public init(staticGpuHours: Double, scheduleGpuHours: Double, autoscaledGpuHours: Double, currency: String,
+                    staticCost: Double, scheduleCost: Double) {
+            self.staticGpuHours = staticGpuHours
+            self.scheduleGpuHours = scheduleGpuHours
+            self.autoscaledGpuHours = autoscaledGpuHours
+            self.currency = currency
+            self.staticCost = staticCost
+            self.scheduleCost = scheduleCost
+        }
     }
 
     /// The document of a horizon plan starting at `origin` (s since 1970).

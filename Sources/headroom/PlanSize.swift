@@ -1,5 +1,6 @@
 import ArgumentParser
 import CapacityPlanning
+import Forecasting
 import Foundation
 import Report
 import Scenario
@@ -18,8 +19,20 @@ struct PlanSize: ParsableCommand {
     var scenario: String
     @Option(name: .customLong("peak-rate"), help: "Peak arrival rate to plan for, e.g. 240/s or 3200/min.")
     var peakRate: String?
-    @Option(help: "A history CSV of counts per interval; its peak rate is planned for.")
+    @Option(help: "A history CSV of counts per interval: plans a horizon (its last --horizon intervals, or the --forecast after it).")
     var history: String?
+    @Option(help: "Forecaster model (models/forecasters/*.json) applied to --history; the plan covers the forecast.")
+    var forecast: String?
+    @Option(help: "Forecast quantile planned for (a level the model produces).")
+    var quantile: Double = 0.9
+    @Option(help: "Forecasting method instead of the model's selected one.")
+    var method: String?
+    @Option(help: "Intervals to plan (default: the model's horizon with --forecast, else one day of the history).")
+    var horizon: Int?
+    @Option(name: .customLong("load-scale"), help: "Factor from the history's counts to the simulated cluster's (e.g. 0.05).")
+    var loadScale: Double = 1
+    @Option(name: .customLong("output"), help: "Directory for plan.json, schedule.csv, timeseries.csv and report.html.")
+    var outputDirectory: String?
     @Option(help: "Factor applied to the load (the seeds' rule: 3x).")
     var headroom: String = "3x"
     @Option(help: "Targets, e.g. \"p99_ttft<=2s,p99_tpot<=150ms,error_rate<=0.1%\", or \"default\".")
@@ -45,6 +58,10 @@ struct PlanSize: ParsableCommand {
         guard confidence > 0.5 && confidence < 1 else { throw ValidationError("--confidence must lie in (0.5, 1), got \(confidence)") }
         guard replications >= 2 else { throw ValidationError("--replications must be >= 2, got \(replications)") }
         if let duration, (Units.duration(duration) ?? 0) <= 0 { throw ValidationError("--duration: expected a duration > 0, got '\(duration)'") }
+        if forecast != nil && history == nil { throw ValidationError("--forecast needs --history (the series the model forecasts from)") }
+        if let horizon, horizon < 1 { throw ValidationError("--horizon: expected at least 1 interval, got \(horizon)") }
+        guard loadScale > 0, loadScale.isFinite else { throw ValidationError("--load-scale: expected a factor > 0, got \(loadScale)") }
+        if outputDirectory != nil && history == nil { throw ValidationError("--output needs --history: the files describe a horizon") }
     }
 
     /// What `--format json` prints.
@@ -78,16 +95,9 @@ struct PlanSize: ParsableCommand {
         var config = try ScenarioLoader.load(path: scenario)
         if let duration { config.duration = Units.duration(duration)!; config.warmup = min(config.warmup, config.duration / 5) }
         let targets = try SLA(parsing: sla)
-        let peak: Double
-        if let peakRate {
-            peak = Units.rate(peakRate)!
-        } else {
-            let series = try LoadSeriesCSV.read(path: history!)
-            let known = zip(series.values, series.missing).filter { !$0.1 }.map(\.0)
-            guard let top = known.max() else { throw PlanningError("--history", "\(history!) has no observed interval") }
-            peak = top / series.interval
-        }
         let factor = Units.multiplier(headroom)!
+        guard let peakRate else { return try planHorizon(config, targets: targets, headroom: factor) }
+        let peak = Units.rate(peakRate)!
         let planner = try StaticPlanner(base: config, designRate: peak * factor, sla: targets,
                                         confidence: confidence, replications: replications)
         let plan = try planner.plan()
@@ -102,10 +112,51 @@ struct PlanSize: ParsableCommand {
                                                                  staticCostPerDay: Double(gpus) * 24 * $0) } },
             evaluations: plan.evaluations)
         switch output.format {
-        case .json: print(try JSONOutput.encode(out))
+        case .json:
+            let doc = PlanDocument(designRate: out.designRate, static: out.static.map { .init(replicas: $0.replicas, gpus: $0.gpus) },
+                                   verification: .init(slaMet: out.verification.slaMet, attainment: ["static": out.verification.slaMet ? 1 : 0],
+                                                       worstInterval: nil),
+                                   cost: out.cost.map { .init(staticGpuHours: $0.staticGpuHoursPerDay, scheduleGpuHours: $0.staticGpuHoursPerDay,
+                                                              autoscaledGpuHours: $0.staticGpuHoursPerDay, currency: $0.currency,
+                                                              staticCost: $0.staticCostPerDay, scheduleCost: $0.staticCostPerDay) })
+            print(try JSONOutput.encode(doc))
         case .table, .csv: print(render(out))
         }
         if plan.replicas == nil { throw ExitCode(3) }
+    }
+
+    /// Plans the horizon of a history or its forecast: static, schedule and
+    /// HPA, each verified over the horizon.
+    func planHorizon(_ config: ServingConfiguration, targets: SLA, headroom factor: Double) throws {
+        let series = try LoadSeriesCSV.read(path: history!)
+        let perSecond = loadScale / series.interval
+        let load: PlanLoad
+        if let forecast {
+            let model = try ForecasterModel.load(path: forecast)
+            let f = try LoadForecast(model: model, history: series, horizon: horizon ?? model.horizon, level: quantile, method: method)
+            load = PlanLoad(interval: series.interval, origin: f.origin,
+                            source: "forecast \(f.method) p\(PlanSummary.f(quantile * 100)) of \((history! as NSString).lastPathComponent) × \(PlanSummary.f(loadScale))",
+                            expected: f.point.map { $0 * perSecond }, planned: f.planned.map { $0 * perSecond },
+                            band: (f.bandLow.map { $0 * perSecond }, f.bandHigh.map { $0 * perSecond }), headroom: factor)
+        } else {
+            let n = min(horizon ?? series.intervalsPerDay, series.count)
+            let values = series.imputed(season: series.intervalsPerDay).suffix(n).map { max(0, $0) * perSecond }
+            load = PlanLoad(interval: series.interval, origin: series.timestamp(series.count - n),
+                            source: "the last \(n) intervals of \((history! as NSString).lastPathComponent) × \(PlanSummary.f(loadScale))",
+                            expected: values, planned: values, headroom: factor)
+        }
+        let planner = try HorizonPlanner(base: config, sla: targets, interval: series.interval, confidence: confidence, replications: replications)
+        let result = try planner.plan(rates: load.designRates)
+        let gpus = config.replicas.hardware?.gpusPerReplica ?? 1
+        let doc = PlanDocument(result, sla: targets, origin: load.origin, gpusPerReplica: gpus, pricePerGPUHour: config.replicas.hardware?.pricePerGPUHour)
+        if let outputDirectory {
+            try PlanFiles.write(to: outputDirectory, document: doc, result: result, load: load, sla: targets, scenario: config.name)
+        }
+        switch output.format {
+        case .json: print(try JSONOutput.encode(doc))
+        case .table, .csv: print(PlanSummary.horizon(doc, result: result, load: load, sla: targets, scenario: config.name, output: outputDirectory))
+        }
+        if !doc.verification.slaMet { throw ExitCode(3) }
     }
 
     func render(_ o: Output) -> String {
