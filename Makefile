@@ -19,15 +19,17 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product headroom
 
-## The main job (until the planner exists): a simulated day of ServeGen
-## m-large traffic on a 16-replica Llama-2-7B cluster, with its time series
-## written to out/, then tomorrow's hourly load forecast for m-large.
+## The main job: plan tomorrow's Llama-2-7B cluster for the ServeGen m-large
+## service (its hourly history scaled by 0.05, about 10 req/s on average)
+## with the seeds' default SLA and 3x headroom: static, schedule and HPA
+## plans, each verified by simulating the day; summary on stdout, the
+## report and its data in out/plan-m-large/.
 run: build
 	@mkdir -p out
-	$(BIN) simulate examples/servegen-day.yaml --timeseries out/servegen-day-timeseries.csv
-	@echo
-	$(BIN) forecast predict --model models/forecasters/servegen-hourly.json \
-		--history ../shared/data/traces/servegen_m-large_per_hour.csv --horizon 24
+	$(BIN) plan --scenario examples/servegen-plan.yaml \
+		--history ../shared/data/traces/servegen_m-large_per_hour.csv \
+		--forecast models/forecasters/servegen-hourly.json --quantile 0.5 \
+		--load-scale 0.05 --headroom 3x --sla default --output out/plan-m-large
 
 test: deps
 	$(SWIFT) build --build-tests

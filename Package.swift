@@ -74,7 +74,7 @@ let package = Package(
         // The capacity planner: SLA-driven replica search verified by simulation.
         .target(
             name: "CapacityPlanning",
-            dependencies: ["ServingModel", "Workload", "SimulationCore"],
+            dependencies: ["ServingModel", "Workload", "SimulationCore", "Forecasting", "Report"],
             swiftSettings: optimised
         ),
         .testTarget(name: "CapacityPlanningTests", dependencies: ["CapacityPlanning", "Scenario"]),

@@ -199,12 +199,22 @@ public struct StaticPlanner: Sendable {
 
     /// Simulates `replicas` with every seed and judges each target.
     public func evaluate(replicas: Int) throws -> Evaluation {
+        judge(try replicationResults(replicas: replicas), replicas: replicas)
+    }
+
+    /// The runs of `replicas` at the design rate, one per seed (the same
+    /// seeds for every candidate: common random numbers), in parallel.
+    public func replicationResults(replicas: Int) throws -> [ServingResult] {
         let config = scaled(to: designRate, replicas: replicas)
-        let results = try Replications.run(count: replications) { i in
+        return try Replications.run(count: replications) { i in
             var c = config
             c.seed = base.seed &+ UInt64(i)
             return try ServingRun(configuration: c).execute().result
         }
+    }
+
+    /// Each target's mean and one-sided bound over `results`.
+    public func judge(_ results: [ServingResult], replicas: Int) -> Evaluation {
         let t = Quantiles.studentT(confidence, degreesOfFreedom: Double(replications - 1))
         var values: [TargetValue] = []
         for target in sla.targets {

@@ -15,7 +15,7 @@ import Workload
             .errorRate(0.001), .availability(0.9995), .goodput(0.9),
         ])
         #expect(try SLA(parsing: "default") == .seedsDefault)
-        #expect(SLA.seedsDefault.targets.contains(.latency(statistic: .p99, metric: .e2e, seconds: 0.5)))
+        #expect(SLA.seedsDefault.targets.contains(.latency(statistic: .p99, metric: .ttft, seconds: 0.5)))
     }
 
     @Test(arguments: ["p98_ttft<=2s", "p99_ttft<=fast", "error_rate>=1%", "availability>=150%", "ttft", ""])

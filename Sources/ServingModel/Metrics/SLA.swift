@@ -7,7 +7,11 @@
 /// `availability>=X%` (completed over offered, requests still in flight at
 /// the end left out); `goodput>=X%` (completions meeting the scenario's
 /// per-request `slo`, over offered). `default` is the seeds' SLA:
-/// availability >= 99.95%, p99 e2e <= 500 ms, error rate <= 0.1%.
+/// availability >= 99.95%, p99 latency <= 500 ms, error rate <= 0.1%, with
+/// the latency read as time to first token: a streamed LLM answer takes
+/// seconds to finish, so a 500 ms bound on its end-to-end latency could
+/// never hold, while the first token is what a user waits for (for
+/// unbatched one-shot services TTFT equals the end-to-end latency).
 public struct SLA: Sendable, Equatable, CustomStringConvertible {
     /// One target.
     public enum Target: Sendable, Equatable {
@@ -35,7 +39,7 @@ public struct SLA: Sendable, Equatable, CustomStringConvertible {
     public var targets: [Target]
 
     /// The seeds' default SLA.
-    public static let seedsDefault = SLA(targets: [.availability(0.9995), .latency(statistic: .p99, metric: .e2e, seconds: 0.5), .errorRate(0.001)])
+    public static let seedsDefault = SLA(targets: [.availability(0.9995), .latency(statistic: .p99, metric: .ttft, seconds: 0.5), .errorRate(0.001)])
 
     /// Targets given directly.
     public init(targets: [Target]) {

@@ -1,0 +1,123 @@
+import Forecasting
+import Foundation
+import ServingModel
+import Workload
+
+/// Plans a schedule from the first days of a history and replays the days
+/// after them against it.
+///
+/// The schedule is planned from the forecast (at a quantile, times the
+/// headroom) of the test days given only the training days, verified and
+/// corrected on that forecast as `headroom plan` does, then simulated with
+/// the test days' actual load. The oracle follows the same rule with
+/// perfect knowledge: per interval, the fewest replicas of the same
+/// capacity curve for the actual load times the headroom, no pre-launch.
+public struct Backtest: Sendable {
+    /// One test interval.
+    public struct Row: Sendable, Encodable, Equatable {
+        /// Start (s since 1970).
+        public var start: Double
+        /// Actual load × scale (requests/s), as replayed.
+        public var actualRate: Double
+        /// Forecast quantile × scale × headroom (requests/s).
+        public var plannedRate: Double
+        /// Largest replica count the schedule holds in the interval.
+        public var replicas: Int
+        /// The oracle's replicas.
+        public var oracleReplicas: Int
+        /// Whether every target held in the replay.
+        public var slaMet: Bool
+    }
+
+    /// The outcome.
+    public struct Result: Sendable, Encodable {
+        /// Per test interval.
+        public var rows: [Row]
+        /// Intervals where every target held in the replay.
+        public var intervalsMet: Int
+        /// GPU-hours of the schedule.
+        public var scheduleGpuHours: Double
+        /// GPU-hours of the oracle.
+        public var oracleGpuHours: Double
+        /// Schedule ÷ oracle.
+        public var gpuHoursRatio: Double
+        /// Correction rounds the plan needed on its forecast.
+        public var corrections: Int
+        /// The capacity curve.
+        public var curve: CapacityCurve
+        /// Forecast method and level.
+        public var method: String
+        /// See ``method``.
+        public var quantile: Double
+        /// The schedule.
+        public var schedule: [ScheduleEntry]
+        /// The replay's per-interval outcomes.
+        public var replay: HorizonVerification
+    }
+
+    /// The scenario.
+    public var base: ServingConfiguration
+    /// The targets.
+    public var sla: SLA
+    /// Factor on the load (forecast and actual alike).
+    public var headroom: Double
+    /// Factor from the history's counts to the simulated cluster's.
+    public var scale: Double
+    /// Capacity-curve confidence and replications.
+    public var confidence: Double
+    /// See ``confidence``.
+    public var replications: Int
+
+    /// A back-test.
+    public init(base: ServingConfiguration, sla: SLA, headroom: Double, scale: Double, confidence: Double = 0.95, replications: Int = 4) throws {
+        guard headroom > 0, headroom.isFinite else { throw PlanningError("--headroom", "expected a multiplier > 0 such as 3x, got \(headroom)") }
+        guard scale > 0, scale.isFinite else { throw PlanningError("--load-scale", "expected a factor > 0, got \(scale)") }
+        self.base = base
+        self.sla = sla
+        self.headroom = headroom
+        self.scale = scale
+        self.confidence = confidence
+        self.replications = replications
+    }
+
+    /// Runs the back-test on `series`: train on the first `trainDays`, replay the next `testDays`.
+    public func run(series: LoadSeries, model: ForecasterModel, trainDays: Int, testDays: Int, quantile: Double,
+                    method: String? = nil) throws -> Result {
+        let perDay = series.intervalsPerDay
+        guard trainDays >= 1, testDays >= 1 else {
+            throw PlanningError("--train-days", "expected at least 1 training and 1 test day, got \(trainDays) and \(testDays)")
+        }
+        guard series.count >= (trainDays + testDays) * perDay else {
+            throw PlanningError("history", "\(series.name) has \(series.count) intervals; \(trainDays) + \(testDays) days need \((trainDays + testDays) * perDay)")
+        }
+        let train = series.prefix(trainDays * perDay)
+        let n = testDays * perDay
+        let forecast = try LoadForecast(model: model, history: train, horizon: n, level: quantile, method: method)
+        let factor = scale * headroom / series.interval
+        let actualCounts = series.imputed(season: perDay)[train.count..<(train.count + n)]
+        let actual = actualCounts.map { max(0, $0) * scale / series.interval }
+        let planned = forecast.planned.map { $0 * factor }
+        let planner = try HorizonPlanner(base: base, sla: sla, interval: series.interval, confidence: confidence,
+                                         replications: replications, plans: [.schedule])
+        let curve = try CapacityCurve.measure(base: base, sla: sla, covering: max(planned.max()!, actual.max()! * headroom),
+                                              confidence: confidence, replications: replications)
+        let plan = try planner.plan(rates: planned, curve: curve)
+        let schedule = plan.schedule!
+        let verifier = try HorizonVerifier(base: base, sla: sla, interval: series.interval)
+        let replay = try verifier.verify(.schedule(schedule.plan), rates: actual)
+        let gpus = base.replicas.hardware?.gpusPerReplica ?? 1
+        let oracle = actual.map { curve.replicas(for: $0 * headroom) }
+        var rows: [Row] = []
+        for i in 0..<n {
+            let s = Double(i) * series.interval, e = s + series.interval
+            let held = schedule.plan.filter { $0.start < e && $0.end > s }.map(\.replicas).max() ?? 0
+            rows.append(Row(start: forecast.origin + s, actualRate: actual[i], plannedRate: planned[i], replicas: held,
+                            oracleReplicas: oracle[i], slaMet: replay.intervals[i].slaMet))
+        }
+        let scheduleHours = ScheduleBuilder.gpuHours(schedule.plan, gpusPerReplica: gpus)
+        let oracleHours = oracle.reduce(0) { $0 + Double($1) } * Double(gpus) * series.interval / 3600
+        return Result(rows: rows, intervalsMet: rows.filter(\.slaMet).count, scheduleGpuHours: scheduleHours,
+                      oracleGpuHours: oracleHours, gpuHoursRatio: scheduleHours / oracleHours, corrections: schedule.corrections,
+                      curve: curve, method: forecast.method, quantile: quantile, schedule: schedule.plan, replay: replay)
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import ServingModel
+import SimulationCore
+
+/// Plans a horizon of per-interval loads three ways — a static size for the
+/// peak, a schedule per interval, and Kubernetes HPA settings — from one
+/// capacity curve, verifies each by simulating the whole horizon with the
+/// plan in force, and corrects a plan that misses the SLA in some interval
+/// before it is reported.
+public struct HorizonPlanner: Sendable {
+    /// The scenario: replicas, batching, sizes, cold start (`cluster.cold_start`).
+    public var base: ServingConfiguration
+    /// The targets.
+    public var sla: SLA
+    /// Interval width (s).
+    public var interval: Double
+    /// One-sided confidence of the capacity curve's judgements.
+    public var confidence: Double
+    /// Replications per capacity-curve candidate.
+    public var replications: Int
+    /// Rounds of correction before a plan is reported as failing.
+    public var maxCorrections: Int
+    /// Which plans to build and verify.
+    public var plans: Set<Kind>
+
+    /// The three plans.
+    public enum Kind: String, Sendable, CaseIterable {
+        case `static`, schedule, autoscaler
+    }
+
+    /// A planner.
+    public init(base: ServingConfiguration, sla: SLA, interval: Double, confidence: Double = 0.95, replications: Int = 4,
+                maxCorrections: Int = 4, plans: Set<Kind> = Set(Kind.allCases)) throws {
+        guard confidence > 0.5 && confidence < 1 else { throw PlanningError("--confidence", "expected a level in (0.5, 1), got \(confidence)") }
+        guard replications >= 2 else { throw PlanningError("--replications", "expected at least 2, got \(replications)") }
+        guard interval > 0 else { throw PlanningError("--interval", "expected a duration > 0, got \(interval) s") }
+        self.base = base
+        self.sla = sla
+        self.interval = interval
+        self.confidence = confidence
+        self.replications = replications
+        self.maxCorrections = maxCorrections
+        self.plans = plans
+    }
+
+    /// A verified plan of one kind.
+    public struct Verified<P: Sendable & Equatable>: Sendable {
+        /// The plan as finally verified (after any corrections).
+        public var plan: P
+        /// Its simulation over the horizon.
+        public var verification: HorizonVerification
+        /// Correction rounds it took (0: the first plan held).
+        public var corrections: Int
+    }
+
+    /// Everything planned.
+    public struct Result: Sendable {
+        /// The design load per interval (requests/s).
+        public var rates: [Double]
+        /// Interval width (s).
+        public var interval: Double
+        /// The capacity curve every plan was sized from.
+        public var curve: CapacityCurve
+        /// Seconds replicas are launched ahead of each rise.
+        public var lead: Double
+        /// Replicas each interval needs by the curve alone.
+        public var needs: [Int]
+        /// Static size, verified.
+        public var staticPlan: Verified<Int>?
+        /// Schedule, verified.
+        public var schedule: Verified<[ScheduleEntry]>?
+        /// HPA settings, verified.
+        public var autoscaler: Verified<HorizontalPodAutoscaler.Settings>?
+    }
+
+    /// The cold-start time by which rises are brought forward: the p99 of
+    /// the scenario's cold-start distribution (4,096 draws from a fixed stream).
+    public func preLaunchLead() -> Double {
+        guard let d = base.replicas.dynamics?.coldStart else { return 0 }
+        var rng = RandomStream(seed: 0x9e37).stream("cold-start-lead")
+        let xs = (0..<4096).map { _ in d.sample(&rng) }.sorted()
+        return xs[Int((0.99 * Double(xs.count)).rounded(.up)) - 1]
+    }
+
+    /// Plans and verifies against `rates` (requests/s per interval, headroom included).
+    public func plan(rates: [Double], curve given: CapacityCurve? = nil) throws -> Result {
+        guard !rates.isEmpty else { throw PlanningError("load", "the horizon has no interval") }
+        if let bad = rates.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
+            throw PlanningError("load", "interval \(bad) has rate \(rates[bad]); expected a finite rate >= 0")
+        }
+        let curve = try given ?? CapacityCurve.measure(base: base, sla: sla, covering: rates.max()!, confidence: confidence,
+                                                       replications: replications)
+        let needs = rates.map { curve.replicas(for: $0) }
+        let lead = preLaunchLead()
+        let verifier = try HorizonVerifier(base: base, sla: sla, interval: interval)
+        let kinds = Kind.allCases.filter { plans.contains($0) }
+        let limit = maxCorrections
+        let outcomes = try Replications.run(count: kinds.count) { i -> Outcome in
+            switch kinds[i] {
+            case .static:
+                return .fixed(try Self.correct(start: needs.max()!, limit: limit, verify: { try verifier.verify(.fixed($0), rates: rates) },
+                                               bump: { n, _ in n + max(1, n / 10) }))
+            case .schedule:
+                let first = try Self.correct(start: needs, limit: limit, verify: { n in
+                    try verifier.verify(.schedule(try ScheduleBuilder.schedule(needs: n, rates: rates, interval: interval, lead: lead)), rates: rates)
+                }, bump: { n, v in
+                    var n = n
+                    for j in v.failing { n[j] += max(1, n[j] / 10) }
+                    return n
+                })
+                let entries = try ScheduleBuilder.schedule(needs: first.plan, rates: rates, interval: interval, lead: lead)
+                return .schedule(.init(plan: entries, verification: first.verification, corrections: first.corrections))
+            case .autoscaler:
+                let peak = needs.max()!
+                var settings = HorizontalPodAutoscaler.Settings(minReplicas: needs.min()!, maxReplicas: peak + max(1, peak / 4),
+                                                                target: 0.7 * curve.inFlightPerReplica(replicas: peak))
+                settings.tolerance = 0.1
+                return .hpa(try Self.correct(start: settings, limit: limit, verify: {
+                    try verifier.verify(.hpa($0, initial: needs[0]), rates: rates)
+                }, bump: { s, _ in
+                    var s = s
+                    s.target *= 0.8
+                    s.minReplicas += max(1, s.minReplicas / 10)
+                    s.maxReplicas = max(s.maxReplicas, s.minReplicas) + max(1, s.maxReplicas / 10)
+                    return s
+                }))
+            }
+        }
+        var result = Result(rates: rates, interval: interval, curve: curve, lead: lead, needs: needs)
+        for o in outcomes {
+            switch o {
+            case .fixed(let v): result.staticPlan = v
+            case .schedule(let v): result.schedule = v
+            case .hpa(let v): result.autoscaler = v
+            }
+        }
+        return result
+    }
+
+    /// One plan's verified outcome, whichever its kind.
+    enum Outcome: Sendable {
+        case fixed(Verified<Int>)
+        case schedule(Verified<[ScheduleEntry]>)
+        case hpa(Verified<HorizontalPodAutoscaler.Settings>)
+    }
+
+    /// Verifies `start`; while some interval fails, bumps the plan and
+    /// verifies again, at most `limit` times. The last verification is kept
+    /// as it is, met or not.
+    static func correct<P: Sendable & Equatable>(start: P, limit: Int, verify: (P) throws -> HorizonVerification,
+                                                 bump: (P, HorizonVerification) -> P) throws -> Verified<P> {
+        var plan = start
+        var v = try verify(plan)
+        var rounds = 0
+        while !v.slaMet && rounds < limit {
+            plan = bump(plan, v)
+            v = try verify(plan)
+            rounds += 1
+        }
+        return Verified(plan: plan, verification: v, corrections: rounds)
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import ServingModel
+import Workload
+
+/// Simulates a plan over a whole horizon with time-varying arrivals (a
+/// non-homogeneous Poisson process, piecewise constant per interval) and
+/// the plan in force, and judges every interval against the SLA.
+///
+/// Requests are assigned to the interval they arrive in. Per interval:
+/// latency statistics over its requests' latencies (nearest rank); error
+/// rate = (rejected + timed out) / offered; availability = 1 − (rejected +
+/// timed out + lost to failures) / offered; goodput = completions meeting
+/// the scenario's `slo` / offered. One replication per plan: an interval
+/// holds thousands of requests at the loads planned here.
+public struct HorizonVerifier: Sendable {
+    /// The scenario: replicas, batching, sizes, cold start, `slo`.
+    public var base: ServingConfiguration
+    /// The targets every interval must meet.
+    public var sla: SLA
+    /// Interval width (s).
+    public var interval: Double
+
+    /// A verifier.
+    public init(base: ServingConfiguration, sla: SLA, interval: Double) throws {
+        guard interval > 0, interval.isFinite else { throw PlanningError("--interval", "expected a duration > 0, got \(interval) s") }
+        self.base = base
+        self.sla = sla
+        self.interval = interval
+    }
+
+    /// Bins per interval in the replica time series (about 10 minutes each).
+    var binsPerInterval: Int { max(1, Int((interval / 600).rounded())) }
+
+    /// The configuration that runs `plan` against `rates` (requests/s per interval).
+    func configuration(_ plan: Provisioning, rates: [Double], seed: UInt64) throws -> ServingConfiguration {
+        var c = base
+        c.seed = seed
+        c.duration = Double(rates.count) * interval
+        c.warmup = 0
+        c.drain = false
+        c.recordRequests = true
+        c.timeSeriesInterval = interval / Double(binsPerInterval)
+        c.arrivals = .processes([.rateCurve(try RateCurve(starts: rates.indices.map { Double($0) * interval }, rates: rates))])
+        let coldStart = base.replicas.dynamics?.coldStart ?? .deterministic(0)
+        switch plan {
+        case .fixed(let n):
+            c.replicas.count = n
+            c.replicas.dynamics = nil
+        case .schedule(let entries):
+            let top = entries.map(\.replicas).max() ?? 1
+            c.replicas.count = entries.first?.replicas ?? 1
+            c.replicas.dynamics = ClusterDynamics(minReplicas: 1, maxReplicas: top, coldStart: coldStart,
+                                                  scaler: .schedule(ReplicaSchedule(starts: entries.map(\.start), counts: entries.map(\.replicas))))
+        case .hpa(let settings, let initial):
+            c.replicas.count = min(max(initial, settings.minReplicas), settings.maxReplicas)
+            c.replicas.dynamics = ClusterDynamics(minReplicas: settings.minReplicas, maxReplicas: settings.maxReplicas, coldStart: coldStart,
+                                                  scaler: .hpa(settings, metric: .inFlight, scrape: MetricScrape(interval: 15, lag: 8)))
+        }
+        return c
+    }
+
+    /// Simulates `plan` against `rates` and judges each interval.
+    public func verify(_ plan: Provisioning, rates: [Double], seed: UInt64? = nil) throws -> HorizonVerification {
+        guard !rates.isEmpty else { throw PlanningError("load", "the horizon has no interval") }
+        let config = try configuration(plan, rates: rates, seed: seed ?? base.seed)
+        let (result, metrics) = try ServingRun(configuration: config).execute()
+        return judge(metrics, rates: rates, gpuHours: result.cluster.gpuHours)
+    }
+
+    /// Per-interval outcomes from a run's records and series.
+    func judge(_ m: ServingMetrics, rates: [Double], gpuHours: Double) -> HorizonVerification {
+        let n = rates.count, k = binsPerInterval
+        var e2e = Array(repeating: [Double](), count: n)
+        var ttft = e2e, wait = e2e, tpot = e2e
+        var good = Array(repeating: 0, count: n)
+        for r in m.completions {
+            let i = min(n - 1, max(0, Int((r.arrival / interval).rounded(.down))))
+            e2e[i].append(r.e2e)
+            ttft[i].append(r.ttft)
+            wait[i].append(r.queueWait)
+            let perToken = r.output > 1 ? (r.e2e - r.ttft) / Double(r.output - 1) : 0
+            if r.output > 1 { tpot[i].append(perToken) }
+            if base.slo?.met(ttft: r.ttft, tpot: perToken, e2e: r.e2e) ?? true { good[i] += 1 }
+        }
+        let s = m.series
+        func sum(_ c: (Int) -> Double, _ i: Int) -> Double {
+            (i * k..<(i + 1) * k).reduce(0) { $0 + c($1) }
+        }
+        func mean(_ a: [Double], _ i: Int) -> Double {
+            let r = (i * k)..<min((i + 1) * k, a.count)
+            return r.isEmpty ? 0 : r.reduce(0) { $0 + a[$1] } / Double(r.count)
+        }
+        var outcomes: [IntervalOutcome] = []
+        for i in 0..<n {
+            e2e[i].sort(); ttft[i].sort(); wait[i].sort(); tpot[i].sort()
+            let offered = sum(s.offered.value(inBin:), i)
+            let errors = sum(s.rejected.value(inBin:), i) + sum(s.timedOut.value(inBin:), i)
+            let lost = sum(s.failed.value(inBin:), i)
+            var values: [Double] = []
+            var met: [Bool] = []
+            for t in sla.targets {
+                let v: Double
+                switch t {
+                case .latency(let stat, let metric, _):
+                    let xs: [Double]
+                    switch metric {
+                    case .e2e: xs = e2e[i]
+                    case .ttft: xs = ttft[i]
+                    case .queueWait: xs = wait[i]
+                    case .tpot: xs = tpot[i]
+                    }
+                    v = Self.statistic(stat, sorted: xs)
+                case .errorRate: v = offered > 0 ? errors / offered : 0
+                case .availability: v = offered > 0 ? 1 - (errors + lost) / offered : 1
+                case .goodput: v = offered > 0 ? Double(good[i]) / offered : 1
+                }
+                values.append(v)
+                met.append(SLA.meets(t, v))
+            }
+            let ready = mean(s.ready, i), starting = mean(s.starting, i)
+            outcomes.append(IntervalOutcome(
+                start: Double(i) * interval, end: Double(i + 1) * interval, rate: rates[i], offered: Int(offered),
+                readyReplicas: ready, provisionedReplicas: ready + starting,
+                e2e: [0.5, 0.9, 0.99].map { Self.quantile($0, sorted: e2e[i]) },
+                ttft: [0.5, 0.9, 0.99].map { Self.quantile($0, sorted: ttft[i]) },
+                values: values, met: met))
+        }
+        let samples = s.ready.indices.map { b in
+            HorizonVerification.ReplicaSample(time: Double(b + 1) * s.interval, ready: s.ready[b],
+                                              starting: b < s.starting.count ? s.starting[b] : 0,
+                                              desired: b < s.desired.count ? s.desired[b] : s.ready[b])
+        }
+        return HorizonVerification(targets: sla.targets.map { SLA(targets: [$0]).description }, intervals: outcomes,
+                                   simulatedGPUHours: gpuHours, replicaSeries: samples)
+    }
+
+    /// Nearest-rank quantile of sorted values (0 when empty).
+    static func quantile(_ p: Double, sorted xs: [Double]) -> Double {
+        guard !xs.isEmpty else { return 0 }
+        return xs[min(xs.count - 1, max(0, Int((p * Double(xs.count)).rounded(.up)) - 1))]
+    }
+
+    /// A latency statistic of sorted values.
+    static func statistic(_ s: SLA.Statistic, sorted xs: [Double]) -> Double {
+        switch s {
+        case .mean: return xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count)
+        case .p50: return quantile(0.5, sorted: xs)
+        case .p90: return quantile(0.9, sorted: xs)
+        case .p99: return quantile(0.99, sorted: xs)
+        case .p999: return quantile(0.999, sorted: xs)
+        }
+    }
+
+    /// How far a value is from its limit: above 1 misses (value ÷ limit for
+    /// upper limits, shortfall ÷ allowance for lower ones).
+    static func severity(_ t: SLA.Target, _ v: Double) -> Double {
+        switch t {
+        case .latency(_, _, let limit): return v / limit
+        case .errorRate(let limit): return limit > 0 ? v / limit : (v > 0 ? .infinity : 0)
+        case .availability(let floor), .goodput(let floor):
+            return floor < 1 ? (1 - v) / (1 - floor) : (v < 1 ? .infinity : 0)
+        }
+    }
+}

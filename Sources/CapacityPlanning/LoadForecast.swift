@@ -1,0 +1,68 @@
+import Forecasting
+import Workload
+
+/// Per-interval load of a planning horizon taken from a forecaster: the
+/// point forecast, the quantile planned for, and the model's widest band.
+///
+/// Horizons longer than the model's are forecast in blocks: after each
+/// block its point forecast is appended to the history as if observed and
+/// the next block is forecast from there (recursive multi-step), so a
+/// 72-hour plan from a 24-step model uses only the history given.
+public struct LoadForecast: Sendable, Equatable {
+    /// Interval width (s).
+    public var interval: Double
+    /// Start of the first forecast interval (s since 1970).
+    public var origin: Double
+    /// Point forecast (requests per interval).
+    public var point: [Double]
+    /// The quantile planned for (requests per interval).
+    public var planned: [Double]
+    /// Lowest and highest quantile levels the model produces, per interval.
+    public var bandLow: [Double]
+    /// See ``bandLow``.
+    public var bandHigh: [Double]
+    /// The quantile level planned for.
+    public var level: Double
+    /// The forecasting method used.
+    public var method: String
+
+    /// Forecasts `horizon` intervals after `history` with `model`.
+    ///
+    /// - Throws: ``PlanningError`` for a level the model does not produce, an
+    ///   interval that differs from the model's, or a recursive horizon with
+    ///   exogenous columns (their future values are unknown).
+    public init(model: ForecasterModel, history: LoadSeries, horizon: Int, level: Double, method: String? = nil) throws {
+        guard horizon >= 1 else { throw PlanningError("--horizon", "expected at least 1 interval, got \(horizon)") }
+        guard model.levels.contains(where: { abs($0 - level) < 1e-9 }) else {
+            throw PlanningError("--quantile", "the model produces levels \(model.levels.map { "\($0)" }.joined(separator: ", ")); got \(level)")
+        }
+        guard abs(model.intervalSeconds - history.interval) < 1e-6 else {
+            throw PlanningError("--history", "\(history.name) has \(Int(history.interval)) s intervals; the model was trained on \(Int(model.intervalSeconds)) s")
+        }
+        guard horizon <= model.horizon || history.exogenousNames.isEmpty else {
+            throw PlanningError("--horizon", "\(horizon) exceeds the model's \(model.horizon) and the history has exogenous columns, whose future is unknown")
+        }
+        var series = history
+        var point: [Double] = [], planned: [Double] = [], low: [Double] = [], high: [Double] = []
+        let lo = model.levels.min()!, hi = model.levels.max()!
+        while point.count < horizon {
+            let steps = min(model.horizon, horizon - point.count)
+            let f = try model.forecast(series, horizon: steps, method: method)
+            point += f.point
+            planned += f.quantile(level)!
+            low += f.quantile(lo)!
+            high += f.quantile(hi)!
+            let next = (0..<steps).map { series.timestamp(series.count + $0) }
+            series = LoadSeries(name: series.name, timestamps: series.timestamps + next, interval: series.interval,
+                                values: series.values + f.point, missing: series.missing + Array(repeating: false, count: steps))
+        }
+        self.interval = history.interval
+        self.origin = history.timestamp(history.count)
+        self.point = point.map { max(0, $0) }
+        self.planned = planned.map { max(0, $0) }
+        self.bandLow = low.map { max(0, $0) }
+        self.bandHigh = high.map { max(0, $0) }
+        self.level = level
+        self.method = method ?? model.selected
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Report
+import ServingModel
+import Workload
+
+/// Writes a plan's files into a directory: `plan.json` (the
+/// ``PlanDocument``), `schedule.csv`, `timeseries.csv` (one row per
+/// interval: load, replicas and latency percentiles of each plan) and a
+/// self-contained `report.html` with inline SVG charts. Each file is
+/// written atomically (a temporary file renamed into place), so a reader
+/// never sees a half-written file and an interrupted run leaves the old one.
+public enum PlanFiles {
+    /// The files written, in order.
+    public static let names = ["plan.json", "schedule.csv", "timeseries.csv", "report.html"]
+
+    /// Writes every file into `directory` (created if missing).
+    ///
+    /// - Throws: ``PlanningError`` naming `--output` when the directory
+    ///   cannot be created or is a file.
+    public static func write(to directory: String, document: PlanDocument, result: HorizonPlanner.Result, load: PlanLoad,
+                             sla: SLA, scenario: String) throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), !isDir.boolValue {
+            throw PlanningError("--output", "\(directory) is a file; expected a directory (it is created if missing)")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw PlanningError("--output", "cannot create directory \(directory): \(error.localizedDescription)")
+        }
+        let texts = [try JSONOutput.encode(document) + "\n", scheduleCSV(document), timeSeriesCSV(result, load: load),
+                     html(document, result: result, load: load, sla: sla, scenario: scenario)]
+        for (name, text) in zip(names, texts) {
+            try AtomicFile.write(text, to: (directory as NSString).appendingPathComponent(name))
+        }
+    }
+
+    static func num(_ x: Double) -> String { String(format: "%.6g", x) }
+
+    /// `start,end,replicas,expected_rate`, one row per schedule step.
+    public static func scheduleCSV(_ d: PlanDocument) -> String {
+        "start,end,replicas,expected_rate\n" + d.schedule.map { "\($0.start),\($0.end),\($0.replicas),\(num($0.expectedRate))\n" }.joined()
+    }
+
+    /// One row per interval: the load, each plan's replicas, its latency
+    /// percentiles and whether it met the SLA.
+    public static func timeSeriesCSV(_ r: HorizonPlanner.Result, load: PlanLoad) -> String {
+        let plans: [(String, HorizonVerification)] = [("static", r.staticPlan?.verification), ("schedule", r.schedule?.verification),
+                                                      ("autoscaler", r.autoscaler?.verification)].compactMap { n, v in v.map { (n, $0) } }
+        var header = ["start", "end", "expected_rate", "planned_rate", "band_low", "band_high", "design_rate", "needed_replicas"]
+        for (n, _) in plans {
+            header += ["\(n)_replicas", "\(n)_ttft_p50", "\(n)_ttft_p99", "\(n)_e2e_p50", "\(n)_e2e_p90", "\(n)_e2e_p99", "\(n)_sla_met"]
+        }
+        var text = header.joined(separator: ",") + "\n"
+        for i in r.rates.indices {
+            let s = load.origin + Double(i) * load.interval
+            var row = [LoadSeriesCSV.formatISO8601(s), LoadSeriesCSV.formatISO8601(s + load.interval), num(load.expected[i]), num(load.planned[i]),
+                       load.band.map { num($0.low[i]) } ?? "", load.band.map { num($0.high[i]) } ?? "", num(r.rates[i]), String(r.needs[i])]
+            for (_, v) in plans {
+                let o = v.intervals[i]
+                row += [num(o.provisionedReplicas), num(o.ttft[0]), num(o.ttft[2]), num(o.e2e[0]), num(o.e2e[1]), num(o.e2e[2]), o.slaMet ? "1" : "0"]
+            }
+            text += row.joined(separator: ",") + "\n"
+        }
+        return text
+    }
+
+    /// The self-contained report.
+    public static func html(_ d: PlanDocument, result r: HorizonPlanner.Result, load: PlanLoad, sla: SLA, scenario: String) -> String {
+        func f(_ x: Double) -> String { NumberFormatting.significant(x, digits: 4) }
+        var page = HTMLReport(title: "Capacity plan: \(scenario)")
+        page.paragraph("Load: \(load.source); headroom \(f(load.headroom))x; design peak \(f(d.designRate)) req/s; SLA \(sla.description). "
+                       + (d.verification.slaMet ? "Every plan met every target in every interval when simulated."
+                                                : "NOT every plan met the SLA in every interval: see the attainment below."))
+        var rows: [[String]] = []
+        if let s = d.static { rows.append(["static", "\(s.replicas) replicas (\(s.gpus) GPUs)", f((d.verification.attainment["static"] ?? 0) * 100) + "%", d.cost.map { f($0.staticGpuHours) } ?? ""]) }
+        if !d.schedule.isEmpty {
+            rows.append(["schedule", "\(d.schedule.map(\.replicas).min()!)–\(d.schedule.map(\.replicas).max()!) replicas, \(d.schedule.count) steps",
+                         f((d.verification.attainment["schedule"] ?? 0) * 100) + "%", d.cost.map { f($0.scheduleGpuHours) } ?? ""])
+        }
+        if let a = d.autoscaler {
+            rows.append(["autoscaler", "HPA \(a.minReplicas)–\(a.maxReplicas), \(a.metric) target \(f(a.target))",
+                         f((d.verification.attainment["autoscaler"] ?? 0) * 100) + "%", d.cost.map { f($0.autoscaledGpuHours) } ?? ""])
+        }
+        page.table(header: ["plan", "settings", "intervals meeting the SLA", "GPU-hours"], rows: rows)
+        let hours = r.rates.indices.map { Double($0) * load.interval / 3600 }
+        var loadSeries: [SVGChart.Series] = []
+        if let b = load.band { loadSeries.append(.init(band: "forecast band", color: "#4a90d9", lower: b.low, upper: b.high)) }
+        loadSeries.append(.init(name: "expected", color: "#222", values: load.expected))
+        loadSeries.append(.init(name: "planned", color: "#4a90d9", values: load.planned))
+        loadSeries.append(.init(name: "design (× headroom)", color: "#e67e22", values: r.rates))
+        page.heading("Load and forecast")
+        page.chart(SVGChart(title: "Arrival rate", xLabel: "hours from \(LoadSeriesCSV.formatISO8601(load.origin))", yLabel: "req/s",
+                            x: hours, series: loadSeries))
+        let colors = ["static": "#999", "schedule": "#2a9d8f", "autoscaler": "#e76f51"]
+        let plans: [(String, HorizonVerification)] = [("static", r.staticPlan?.verification), ("schedule", r.schedule?.verification),
+                                                      ("autoscaler", r.autoscaler?.verification)].compactMap { n, v in v.map { (n, $0) } }
+        page.heading("Replicas over time")
+        let binHours = plans.first.map { $0.1.replicaSeries.map { $0.time / 3600 } } ?? []
+        page.chart(SVGChart(title: "Provisioned replicas (ready + starting)", xLabel: "hours", yLabel: "replicas", x: [0] + binHours,
+                            series: plans.map { n, v in
+                                .init(name: n, color: colors[n]!, values: [v.replicaSeries.first.map { $0.ready + $0.starting } ?? 0]
+                                        + v.replicaSeries.map { $0.ready + $0.starting }, step: true)
+                            } + [.init(name: "needed (curve)", color: "#222", values: stepValues(r.needs, at: [0] + binHours, interval: load.interval), step: true)]))
+        page.heading("Latency percentiles over time")
+        let limit: (Double, String)? = sla.targets.compactMap { t -> (Double, String)? in
+            if case .latency(_, _, let s) = t { return (s, SLA(targets: [t]).description) }
+            return nil
+        }.first
+        for (n, v) in plans {
+            page.chart(SVGChart(title: "\(n): TTFT and e2e percentiles per interval", xLabel: "hours", yLabel: "seconds", x: hours,
+                                series: [.init(name: "TTFT p50", color: "#8ecae6", values: v.intervals.map { $0.ttft[0] }),
+                                         .init(name: "TTFT p99", color: "#219ebc", values: v.intervals.map { $0.ttft[2] }),
+                                         .init(name: "e2e p99", color: "#fb8500", values: v.intervals.map { $0.e2e[2] })],
+                                reference: limit.map { (value: $0.0, label: $0.1) }))
+        }
+        page.heading("SLA attainment per interval")
+        page.chart(SVGChart(title: "Intervals meeting every target (1 = met), offset per plan", xLabel: "hours", yLabel: "met",
+                            x: hours, series: plans.enumerated().map { k, p in
+                                .init(name: p.0, color: colors[p.0]!, values: p.1.intervals.map { ($0.slaMet ? 1 : 0) + 0.03 * Double(k) }, step: true)
+                            }))
+        page.table(header: ["plan", "intervals", "met", "worst target", "worst value"], rows: plans.map { n, v in
+            let w = v.worstInterval(sla: sla)
+            return [n, String(v.intervals.count), String(v.intervals.filter(\.slaMet).count),
+                    w.map { v.targets[$0.target] } ?? "", w.map { f(v.intervals[$0.index].values[$0.target]) } ?? ""]
+        })
+        return page.render()
+    }
+
+    /// Per-interval needs sampled at times given in hours (step semantics).
+    static func stepValues(_ needs: [Int], at hours: [Double], interval: Double) -> [Double] {
+        hours.map { h in Double(needs[min(needs.count - 1, max(0, Int((h * 3600 / interval).rounded(.down))))]) }
+    }
+}

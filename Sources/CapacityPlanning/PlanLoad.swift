@@ -1,0 +1,38 @@
+/// The load a horizon is planned for, per interval, in requests per second
+/// of the simulated cluster (history counts × scale ÷ interval).
+public struct PlanLoad: Sendable, Equatable {
+    /// Interval width (s).
+    public var interval: Double
+    /// Start of the first interval (s since 1970).
+    public var origin: Double
+    /// Where it came from (`forecast …` or `history …`), for reports.
+    public var source: String
+    /// Expected load (the point forecast, or the history itself).
+    public var expected: [Double]
+    /// The load planned for before headroom (a forecast quantile, or the history).
+    public var planned: [Double]
+    /// The forecaster's band (lowest and highest levels), when forecast.
+    public var band: (low: [Double], high: [Double])?
+    /// Factor applied to `planned` for the design load.
+    public var headroom: Double
+
+    /// A load.
+    public init(interval: Double, origin: Double, source: String, expected: [Double], planned: [Double],
+                band: (low: [Double], high: [Double])? = nil, headroom: Double) {
+        self.interval = interval
+        self.origin = origin
+        self.source = source
+        self.expected = expected
+        self.planned = planned
+        self.band = band
+        self.headroom = headroom
+    }
+
+    /// The design load per interval: planned × headroom.
+    public var designRates: [Double] { planned.map { $0 * headroom } }
+
+    public static func == (a: PlanLoad, b: PlanLoad) -> Bool {
+        a.interval == b.interval && a.origin == b.origin && a.source == b.source && a.expected == b.expected
+            && a.planned == b.planned && a.band?.low == b.band?.low && a.band?.high == b.band?.high && a.headroom == b.headroom
+    }
+}

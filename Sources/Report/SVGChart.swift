@@ -1,0 +1,128 @@
+import Foundation
+
+/// A self-contained SVG line chart: lines, step lines and shaded bands over
+/// a shared x axis, with axes, ticks and a legend; no scripts, no fonts
+/// beyond the viewer's default.
+public struct SVGChart: Sendable {
+    /// One plotted series.
+    public struct Series: Sendable {
+        /// Legend label.
+        public var name: String
+        /// CSS colour.
+        public var color: String
+        /// y values (aligned with the chart's x values).
+        public var values: [Double]
+        /// Lower edge for a band (nil: a line).
+        public var lower: [Double]?
+        /// Draw as steps (value holds until the next x).
+        public var step: Bool
+
+        /// A line or step line.
+        public init(name: String, color: String, values: [Double], step: Bool = false) {
+            self.name = name
+            self.color = color
+            self.values = values
+            self.step = step
+        }
+
+        /// A shaded band between `lower` and `upper`.
+        public init(band name: String, color: String, lower: [Double], upper: [Double]) {
+            self.name = name
+            self.color = color
+            self.values = upper
+            self.lower = lower
+            self.step = false
+        }
+    }
+
+    /// Chart title.
+    public var title: String
+    /// y-axis label.
+    public var yLabel: String
+    /// x values (hours from the start, say).
+    public var x: [Double]
+    /// x-axis label.
+    public var xLabel: String
+    /// The series, drawn in order (bands first reads best).
+    public var series: [Series]
+    /// A horizontal reference line (e.g. an SLA limit), with its label.
+    public var reference: (value: Double, label: String)?
+
+    /// A chart.
+    public init(title: String, xLabel: String, yLabel: String, x: [Double], series: [Series], reference: (value: Double, label: String)? = nil) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.x = x
+        self.series = series
+        self.reference = reference
+    }
+
+    static func n(_ v: Double) -> String { String(format: "%.1f", v) }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// "Nice" tick values covering `lo...hi`.
+    static func ticks(_ lo: Double, _ hi: Double, count: Int = 5) -> [Double] {
+        let span = max(hi - lo, 1e-12)
+        let raw = span / Double(count)
+        let mag = pow(10, (log10(raw)).rounded(.down))
+        let step = [1.0, 2, 2.5, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
+        var t = (lo / step).rounded(.up) * step, out: [Double] = []
+        while t <= hi + step * 1e-9 { out.append(t); t += step }
+        return out
+    }
+
+    /// The SVG element (width 800, height 260).
+    public func render() -> String {
+        let w = 800.0, h = 260.0, left = 62.0, right = 16.0, top = 28.0, bottom = 40.0
+        let xs = x.isEmpty ? [0, 1] : x
+        let x0 = xs.first!, x1 = max(xs.last!, x0 + 1e-9)
+        var all = series.flatMap { $0.values + ($0.lower ?? []) }.filter(\.isFinite)
+        if let r = reference { all.append(r.value) }
+        let y0 = min(0, all.min() ?? 0), y1 = max((all.max() ?? 1) * 1.05, y0 + 1e-9)
+        func px(_ v: Double) -> Double { left + (v - x0) / (x1 - x0) * (w - left - right) }
+        func py(_ v: Double) -> Double { top + (1 - (v - y0) / (y1 - y0)) * (h - top - bottom) }
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" font-family=\"sans-serif\" font-size=\"11\">\n"
+        s += "<text x=\"\(Self.n(left))\" y=\"16\" font-size=\"13\" font-weight=\"bold\">\(Self.escape(title))</text>\n"
+        for t in Self.ticks(y0, y1) {
+            s += "<line x1=\"\(Self.n(left))\" x2=\"\(Self.n(w - right))\" y1=\"\(Self.n(py(t)))\" y2=\"\(Self.n(py(t)))\" stroke=\"#ddd\"/>"
+            s += "<text x=\"\(Self.n(left - 4))\" y=\"\(Self.n(py(t) + 4))\" text-anchor=\"end\">\(String(format: "%g", t))</text>\n"
+        }
+        for t in Self.ticks(x0, x1, count: 8) {
+            s += "<text x=\"\(Self.n(px(t)))\" y=\"\(Self.n(h - bottom + 14))\" text-anchor=\"middle\">\(String(format: "%g", t))</text>"
+        }
+        s += "\n<text x=\"\(Self.n((left + w - right) / 2))\" y=\"\(Self.n(h - 6))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>"
+        s += "<text transform=\"translate(14,\(Self.n((top + h - bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yLabel))</text>\n"
+        s += "<rect x=\"\(Self.n(left))\" y=\"\(Self.n(top))\" width=\"\(Self.n(w - left - right))\" height=\"\(Self.n(h - top - bottom))\" fill=\"none\" stroke=\"#888\"/>\n"
+        for line in series {
+            let m = min(xs.count, line.values.count)
+            guard m > 0 else { continue }
+            if let lower = line.lower {
+                let up = (0..<m).map { "\(Self.n(px(xs[$0]))),\(Self.n(py(line.values[$0])))" }
+                let down = (0..<min(m, lower.count)).reversed().map { "\(Self.n(px(xs[$0]))),\(Self.n(py(lower[$0])))" }
+                s += "<polygon points=\"\((up + down).joined(separator: " "))\" fill=\"\(line.color)\" fill-opacity=\"0.25\" stroke=\"none\"/>\n"
+            } else {
+                var pts: [String] = []
+                for i in 0..<m {
+                    if line.step && i > 0 { pts.append("\(Self.n(px(xs[i]))),\(Self.n(py(line.values[i - 1])))") }
+                    pts.append("\(Self.n(px(xs[i]))),\(Self.n(py(line.values[i])))")
+                }
+                s += "<polyline points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"1.6\"/>\n"
+            }
+        }
+        if let r = reference {
+            s += "<line x1=\"\(Self.n(left))\" x2=\"\(Self.n(w - right))\" y1=\"\(Self.n(py(r.value)))\" y2=\"\(Self.n(py(r.value)))\" stroke=\"#c00\" stroke-dasharray=\"5,4\"/>"
+            s += "<text x=\"\(Self.n(w - right - 4))\" y=\"\(Self.n(py(r.value) - 4))\" text-anchor=\"end\" fill=\"#c00\">\(Self.escape(r.label))</text>\n"
+        }
+        var lx = left + 260
+        for line in series {
+            s += "<rect x=\"\(Self.n(lx))\" y=\"8\" width=\"12\" height=\"8\" fill=\"\(line.color)\" fill-opacity=\"\(line.lower == nil ? 1 : 0.35)\"/>"
+            s += "<text x=\"\(Self.n(lx + 16))\" y=\"16\">\(Self.escape(line.name))</text>"
+            lx += 22 + Double(line.name.count) * 6.2
+        }
+        return s + "\n</svg>"
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import CapacityPlanning
+import Forecasting
+import Foundation
+import Report
+import Scenario
+import ServingModel
+import Workload
+
+/// `headroom plan backtest HISTORY`: plan a schedule from the first days of
+/// a history, replay the days after them against it, and compare with the
+/// oracle.
+struct PlanBacktest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Plan from the first days of a history and replay the last days against the schedule."
+    )
+
+    @Argument(help: "History CSV (e.g. ../shared/data/traces/servegen_m-large_per_hour.csv).")
+    var history: String
+    @Option(help: "The scenario whose replicas, batching, sizes and cold start are planned.")
+    var scenario: String
+    @Option(help: "Forecaster model file (models/forecasters/*.json).")
+    var forecast: String
+    @Option(help: "Forecast quantile planned for (a level the model produces).")
+    var quantile: Double = 0.5
+    @Option(help: "Forecasting method (default SeasonalRegression, fitted on the training days only).")
+    var method: String = "SeasonalRegression"
+    @Option(name: .customLong("train-days"), help: "Days planned from.")
+    var trainDays: Int = 11
+    @Option(name: .customLong("test-days"), help: "Days replayed after them.")
+    var testDays: Int = 3
+    @Option(name: .customLong("load-scale"), help: "Factor from the history's counts to the simulated cluster's (e.g. 0.05).")
+    var loadScale: Double = 1
+    @Option(help: "Factor applied to the forecast (the plan) and to the oracle's actual load.")
+    var headroom: String = "3x"
+    @Option(help: "Targets, or \"default\".")
+    var sla: String = "default"
+    @Option(help: "One-sided confidence of the capacity curve.")
+    var confidence: Double = 0.95
+    @Option(help: "Replications per capacity-curve candidate.")
+    var replications: Int = 4
+    @OptionGroup var output: OutputFormatOptions
+
+    func validate() throws {
+        guard Units.multiplier(headroom).map({ $0 > 0 }) == true else {
+            throw ValidationError("--headroom: expected a multiplier > 0 such as 3x, got '\(headroom)'")
+        }
+    }
+
+    func run() throws {
+        let start = Date()
+        let config = try ScenarioLoader.load(path: scenario)
+        let model = try ForecasterModel.load(path: forecast)
+        let series = try LoadSeriesCSV.read(path: history)
+        let test = try Backtest(base: config, sla: try SLA(parsing: sla), headroom: Units.multiplier(headroom)!, scale: loadScale,
+                                confidence: confidence, replications: replications)
+        let r = try test.run(series: series, model: model, trainDays: trainDays, testDays: testDays, quantile: quantile, method: method)
+        let seconds = Date().timeIntervalSince(start)
+        switch output.format {
+        case .json:
+            struct Out: Encodable {
+                var history: String
+                var hours: Int
+                var hoursMet: Int
+                var scheduleGpuHours: Double
+                var oracleGpuHours: Double
+                var gpuHoursRatio: Double
+                var corrections: Int
+                var method: String
+                var quantile: Double
+                var rows: [Backtest.Row]
+            }
+            print(try JSONOutput.encode(Out(history: history, hours: r.rows.count, hoursMet: r.intervalsMet,
+                                            scheduleGpuHours: r.scheduleGpuHours, oracleGpuHours: r.oracleGpuHours,
+                                            gpuHoursRatio: r.gpuHoursRatio, corrections: r.corrections, method: r.method,
+                                            quantile: r.quantile, rows: r.rows)))
+        case .table, .csv:
+            print(PlanSummary.backtest(r, history: history, trainDays: trainDays, testDays: testDays, seconds: seconds))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import CapacityPlanning
+import Foundation
+import Report
+import ServingModel
+import Workload
+
+/// Terminal summaries of plans and back-tests.
+enum PlanSummary {
+    static func f(_ x: Double) -> String { NumberFormatting.significant(x, digits: 4) }
+
+    /// The back-test's verdict and per-day table.
+    static func backtest(_ r: Backtest.Result, history: String, trainDays: Int, testDays: Int, seconds: Double) -> String {
+        let hours = r.rows.count
+        let share = Double(r.intervalsMet) / Double(max(hours, 1))
+        var head = TextTable(header: ["back-test", (history as NSString).lastPathComponent], alignNumbers: false)
+        head.append(["split", "plan from days 1–\(trainDays), replay days \(trainDays + 1)–\(trainDays + testDays)"])
+        head.append(["forecast", "\(r.method), p\(f(r.quantile * 100))"])
+        head.append(["SLA held", "\(r.intervalsMet)/\(hours) intervals (\(f(share * 100))%; bar 95%) \(share >= 0.95 ? "PASS" : "FAIL")"])
+        head.append(["GPU-hours", "schedule \(f(r.scheduleGpuHours)), oracle \(f(r.oracleGpuHours)): \(f(r.gpuHoursRatio))x (bar 1.25x) \(r.gpuHoursRatio <= 1.25 ? "PASS" : "FAIL")"])
+        head.append(["corrections", "\(r.corrections) round(s) on the forecast"])
+        head.append(["time", "\(f(seconds)) s"])
+        var t = TextTable(header: ["day", "hours met", "actual req/s (mean)", "planned req/s (mean)", "replica-h", "oracle replica-h"])
+        let perDay = max(1, r.rows.count / max(testDays, 1))
+        for d in 0..<testDays {
+            let rows = r.rows[(d * perDay)..<min(r.rows.count, (d + 1) * perDay)]
+            guard let first = rows.first else { continue }
+            t.append([String(LoadSeriesCSV.formatISO8601(first.start).prefix(10)), "\(rows.filter(\.slaMet).count)/\(rows.count)",
+                      f(rows.reduce(0) { $0 + $1.actualRate } / Double(rows.count)),
+                      f(rows.reduce(0) { $0 + $1.plannedRate } / Double(rows.count)),
+                      String(rows.reduce(0) { $0 + $1.replicas }), String(rows.reduce(0) { $0 + $1.oracleReplicas })])
+        }
+        return head.render() + "\n\n" + t.render()
+    }
+}
+
+extension PlanSummary {
+    /// The ten-second summary of a horizon plan.
+    static func horizon(_ d: PlanDocument, result r: HorizonPlanner.Result, load: PlanLoad, sla: SLA, scenario: String, output: String?) -> String {
+        let hours = Double(r.rates.count) * r.interval / 3600
+        func att(_ k: String) -> String {
+            guard let a = d.verification.attainment[k] else { return "" }
+            return a >= 1 ? "SLA met in every interval" : "SLA met in \(f(a * 100))% of intervals — FAILED verification"
+        }
+        var head = TextTable(header: ["plan", scenario], alignNumbers: false)
+        head.append(["load", load.source])
+        head.append(["horizon", "\(r.rates.count) intervals of \(NumberFormatting.duration(r.interval)) from \(LoadSeriesCSV.formatISO8601(load.origin))"])
+        head.append(["design load", "peak \(f(d.designRate)) req/s (planned × \(f(load.headroom)) headroom)"])
+        head.append(["SLA", sla.description])
+        head.append(["capacity", r.curve.points.map { "\($0.replicas)→\(f($0.maxRate))/s" }.joined(separator: ", ") + " (simulated)"])
+        head.append(["verdict", d.verification.slaMet ? "every plan verified by simulating the horizon" : "NOT every plan holds the SLA: see below"])
+        var t = TextTable(header: ["plan", "replicas", "verification", "GPU-hours", "cost", "saving vs static"])
+        let c = d.cost
+        let price = c.map { $0.staticGpuHours > 0 ? $0.staticCost / $0.staticGpuHours : 0 }
+        func money(_ h: Double?) -> String { guard let h, let c, let price else { return "" }; return "\(c.currency) \(f(h * price))" }
+        func saving(_ h: Double?) -> String {
+            guard let h, let c, c.staticGpuHours > 0 else { return "" }
+            return "\(f((1 - h / c.staticGpuHours) * 100))%"
+        }
+        if let s = d.static, let v = r.staticPlan {
+            t.append(["static", "\(s.replicas) (\(s.gpus) GPUs)" + (v.corrections > 0 ? ", +\(v.corrections) corrections" : ""), att("static"),
+                      c.map { f($0.staticGpuHours) } ?? "", money(c?.staticGpuHours), "—"])
+        }
+        if let v = r.schedule {
+            let counts = v.plan.map(\.replicas)
+            t.append(["schedule", "\(counts.min()!)–\(counts.max()!), \(v.plan.count) steps, rises \(NumberFormatting.duration(r.lead)) early"
+                        + (v.corrections > 0 ? ", \(v.corrections) correction rounds" : ""),
+                      att("schedule"), c.map { f($0.scheduleGpuHours) } ?? "", money(c?.scheduleGpuHours), saving(c?.scheduleGpuHours)])
+        }
+        if let a = d.autoscaler, let v = r.autoscaler {
+            t.append(["autoscaler", "HPA \(a.minReplicas)–\(a.maxReplicas), in-flight target \(f(a.target))"
+                        + (v.corrections > 0 ? ", \(v.corrections) correction rounds" : ""),
+                      att("autoscaler"), c.map { f($0.autoscaledGpuHours) } ?? "", money(c?.autoscaledGpuHours), saving(c?.autoscaledGpuHours)])
+        }
+        var text = head.render() + "\n\n" + t.render()
+        if let w = d.verification.worstInterval {
+            text += "\n\nclosest call: \(w.plan), \(w.start)–\(w.end.suffix(9)): \(w.target) = \(f(w.value))\(w.met ? " (held)" : " (MISSED)")"
+        }
+        text += "\nover \(f(hours)) h" + (output.map { "; files in \($0)/ (report.html opens offline)" } ?? "")
+        return text
+    }
+}

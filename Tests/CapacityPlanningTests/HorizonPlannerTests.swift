@@ -1,0 +1,180 @@
+import Foundation
+import Report
+import Scenario
+import ServingModel
+import SimulationCore
+import Testing
+import Workload
+@testable import CapacityPlanning
+
+@Suite struct ScheduleBuilderTests {
+    @Test func risesStartOneColdStartEarlyAndFallsWaitForTheIntervalEnd() throws {
+        let e = try ScheduleBuilder.schedule(needs: [2, 5, 5, 3], rates: [10, 25, 25, 15], interval: 3600, lead: 180)
+        #expect(e == [
+            ScheduleEntry(start: 0, end: 3420, replicas: 2, expectedRate: 10),
+            ScheduleEntry(start: 3420, end: 3600, replicas: 5, expectedRate: 10),
+            // Split at the interval boundary: each entry names its interval's rate.
+            ScheduleEntry(start: 3600, end: 7200, replicas: 5, expectedRate: 25),
+            ScheduleEntry(start: 7200, end: 10_800, replicas: 5, expectedRate: 25),
+            ScheduleEntry(start: 10_800, end: 14_400, replicas: 3, expectedRate: 15),
+        ])
+    }
+
+    @Test func aLeadLongerThanAnIntervalReachesFurtherBack() throws {
+        let e = try ScheduleBuilder.schedule(needs: [1, 1, 4], rates: [1, 1, 4], interval: 600, lead: 900)
+        // The rise at 1200 s starts at 300 s, inside interval 0.
+        #expect(e.map(\.start) == [0, 300, 600, 1200])
+        #expect(e.map(\.replicas) == [1, 4, 4, 4])
+    }
+
+    @Test func gpuHoursAreReplicaSecondsTimesGPUs() throws {
+        let e = try ScheduleBuilder.schedule(needs: [2, 4], rates: [1, 2], interval: 3600, lead: 0)
+        #expect(ScheduleBuilder.gpuHours(e, gpusPerReplica: 4) == (2 + 4) * 4)
+    }
+
+    @Test func badSchedulesAreNamed() {
+        #expect(throws: PlanningError.self) { try ScheduleBuilder.schedule(needs: [1, 2], rates: [1], interval: 60, lead: 0) }
+        #expect(throws: PlanningError.self) { try ScheduleBuilder.schedule(needs: [0], rates: [1], interval: 60, lead: 0) }
+        #expect(throws: PlanningError.self) { try ScheduleBuilder.schedule(needs: [1], rates: [1], interval: 60, lead: -1) }
+    }
+}
+
+@Suite struct CapacityCurveTests {
+    @Test func replicasForARateAreTheFewestWhoseInterpolatedCapacityCoversIt() throws {
+        let c = try CapacityCurve(points: [.init(replicas: 1, maxRate: 2, inFlightPerReplica: 1),
+                                           .init(replicas: 4, maxRate: 12, inFlightPerReplica: 1)])
+        // Per replica: 2/s at 1, 3/s at 4, linear between: 2 → 2.333·2, 3 → 2.667·3 = 8.
+        #expect(c.replicas(for: 8) == 3)
+        #expect(c.replicas(for: 8.01) == 4)
+        #expect(c.replicas(for: 0) == 1)
+        // Beyond the last point the per-replica rate is held: 30/s needs 10.
+        #expect(c.replicas(for: 30) == 10)
+    }
+
+    @Test func pointsMustIncrease() {
+        #expect(throws: PlanningError.self) {
+            try CapacityCurve(points: [.init(replicas: 2, maxRate: 2, inFlightPerReplica: 1), .init(replicas: 2, maxRate: 3, inFlightPerReplica: 1)])
+        }
+    }
+
+    @Test func anUnreachableTargetIsAPreciseErrorNotAnEndlessSearch() throws {
+        var base = StaticPlannerTests.mmc(rate: 1, mu: 20)
+        base.replicas.service = .deterministic(0.05)
+        base.duration = 60
+        base.warmup = 5
+        let error = #expect(throws: PlanningError.self) {
+            try CapacityCurve.measure(base: base, sla: try SLA(parsing: "p99_e2e<=10ms"), covering: 50, replications: 2)
+        }
+        #expect(error?.key == "--sla")
+        #expect(error?.message.contains("unreachable") == true)
+    }
+}
+
+@Suite struct HorizonPlannerTests {
+    /// M/D/c replicas: 50 ms of deterministic service each.
+    static func base() -> ServingConfiguration {
+        var b = StaticPlannerTests.mmc(rate: 1, mu: 20)
+        b.replicas.service = .deterministic(0.05)
+        b.duration = 300
+        b.warmup = 30
+        b.replicas.dynamics = ClusterDynamics(minReplicas: 1, maxReplicas: 1, coldStart: .deterministic(120))
+        return b
+    }
+
+    static let sla = SLA(targets: [.latency(statistic: .p99, metric: .queueWait, seconds: 0.05)])
+
+    @Test func aPlanThatFailsVerificationIsBumpedUntilItHolds() throws {
+        // Interval 1 carries 155/s: 8 replicas are at ρ = 0.97 and miss
+        // the 50 ms p99 wait; the hand-made "curve" claims they suffice.
+        let rates = [40.0, 155, 40]
+        let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 21, inFlightPerReplica: 1)])
+        #expect(curve.replicas(for: 155) == 8)
+        let planner = try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 600, plans: [.schedule])
+        let r = try planner.plan(rates: rates, curve: curve)
+        let s = try #require(r.schedule)
+        #expect(s.corrections >= 1)
+        #expect(s.verification.slaMet)
+        let peak = s.plan.filter { $0.start < 1200 && $0.end > 600 }.map(\.replicas).max()!
+        #expect(peak > 8)
+    }
+
+    @Test func aPlanThatCannotBeCorrectedIsReportedAsFailing() throws {
+        let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 100, inFlightPerReplica: 1)])
+        let planner = try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 600, maxCorrections: 0, plans: [.static])
+        let r = try planner.plan(rates: [150], curve: curve)
+        let v = try #require(r.staticPlan)
+        #expect(!v.verification.slaMet)
+        let doc = PlanDocument(r, sla: Self.sla, origin: 0, gpusPerReplica: 1, pricePerGPUHour: 2)
+        #expect(doc.verification.slaMet == false)
+        #expect(doc.verification.attainment["static"] == 0)
+        #expect(doc.verification.worstInterval?.met == false)
+    }
+
+    @Test func costArithmetic() throws {
+        let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 15, inFlightPerReplica: 1)])
+        let planner = try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 600, plans: [.static, .schedule])
+        let r = try planner.plan(rates: [20, 60], curve: curve)
+        let doc = PlanDocument(r, sla: Self.sla, origin: 0, gpusPerReplica: 2, pricePerGPUHour: 3)
+        let c = try #require(doc.cost)
+        let staticReplicas = try #require(doc.static).replicas
+        // Two 10-minute intervals: a third of an hour.
+        #expect(abs(c.staticGpuHours - Double(staticReplicas) * 2 / 3) < 1e-9)
+        #expect(abs(c.staticCost - c.staticGpuHours * 3) < 1e-9)
+        let expected = r.schedule!.plan.reduce(0.0) { $0 + Double($1.replicas) * ($1.end - $1.start) } * 2 / 3600
+        #expect(abs(c.scheduleGpuHours - expected) < 1e-9)
+        #expect(abs(c.scheduleCost - expected * 3) < 1e-9)
+        #expect(c.scheduleGpuHours < c.staticGpuHours)
+        #expect(c.currency == "USD")
+    }
+
+    @Test func jsonHasExactlyTheIssuesKeys() throws {
+        let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 15, inFlightPerReplica: 2)])
+        let planner = try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 600)
+        let r = try planner.plan(rates: [20, 40], curve: curve)
+        let doc = PlanDocument(r, sla: Self.sla, origin: 1_704_067_200, gpusPerReplica: 1, pricePerGPUHour: 2)
+        let json = try JSONSerialization.jsonObject(with: Data(try JSONOutput.encode(doc).utf8)) as! [String: Any]
+        #expect(Set(json.keys) == ["design_rate", "static", "schedule", "autoscaler", "verification", "cost"])
+        #expect(Set((json["static"] as! [String: Any]).keys) == ["replicas", "gpus"])
+        let entry = (json["schedule"] as! [[String: Any]])[0]
+        #expect(Set(entry.keys) == ["start", "end", "replicas", "expected_rate"])
+        #expect(entry["start"] as? String == "2024-01-01T00:00:00Z")
+        #expect(Set((json["verification"] as! [String: Any]).keys) == ["sla_met", "attainment", "worst_interval"])
+        #expect(Set((json["cost"] as! [String: Any]).keys)
+                == ["static_gpu_hours", "schedule_gpu_hours", "autoscaled_gpu_hours", "currency", "static_cost", "schedule_cost"])
+        #expect(json["autoscaler"] is [String: Any])
+    }
+
+    @Test func outputFilesAreWrittenAtomicallyAndReplaceOldOnes() throws {
+        let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 15, inFlightPerReplica: 2)])
+        let planner = try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 600, plans: [.schedule])
+        let r = try planner.plan(rates: [20, 40], curve: curve)
+        let doc = PlanDocument(r, sla: Self.sla, origin: 0, gpusPerReplica: 1, pricePerGPUHour: nil)
+        let load = PlanLoad(interval: 600, origin: 0, source: "test", expected: [20, 40], planned: [20, 40], headroom: 1)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plan-files-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "stale".write(toFile: dir + "/plan.json", atomically: false, encoding: .utf8)
+        try PlanFiles.write(to: dir, document: doc, result: r, load: load, sla: Self.sla, scenario: "t")
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir)) == Set(PlanFiles.names))
+        #expect(try String(contentsOfFile: dir + "/plan.json", encoding: .utf8) == (try JSONOutput.encode(doc)) + "\n")
+        let html = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
+        #expect(html.contains("<svg"))
+        // No network: the only URL is the SVG namespace, which is never fetched.
+        #expect(!html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"))
+        #expect(try String(contentsOfFile: dir + "/schedule.csv", encoding: .utf8).hasPrefix("start,end,replicas,expected_rate\n"))
+        // A file where the directory should be is a precise error.
+        let file = dir + "/plan.json"
+        let error = #expect(throws: PlanningError.self) {
+            try PlanFiles.write(to: file, document: doc, result: r, load: load, sla: Self.sla, scenario: "t")
+        }
+        #expect(error?.key == "--output")
+    }
+
+    @Test func badLoadsAreRefused() throws {
+        let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 15, inFlightPerReplica: 2)])
+        let planner = try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 600)
+        #expect(throws: PlanningError.self) { try planner.plan(rates: [], curve: curve) }
+        #expect(throws: PlanningError.self) { try planner.plan(rates: [1, .nan], curve: curve) }
+        #expect(throws: PlanningError.self) { try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 0) }
+    }
+}
