@@ -38,6 +38,7 @@ test: deps
 bench: build
 	$(BIN) bench engine
 	$(BIN) bench serving
+	$(BIN) bench toolbox
 	$(BIN) bench forecast
 
 clean:
