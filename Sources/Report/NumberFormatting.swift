@@ -21,6 +21,15 @@ public enum NumberFormatting {
         return fixed(value, decimals: min(decimals, 9))
     }
 
+    /// `significant`, without trailing zeros: for prose (`3x`, `p50`, `0.05`).
+    public static func short(_ value: Double, digits: Int = 4) -> String {
+        var s = significant(value, digits: digits)
+        guard s.contains("."), value.isFinite else { return s }
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+
     /// The shortest text that reads back as the same value, integral values
     /// without a decimal point: for CSV files.
     public static func compact(_ value: Double) -> String {

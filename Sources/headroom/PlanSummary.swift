@@ -6,7 +6,7 @@ import Workload
 
 /// Terminal summaries of plans and back-tests.
 enum PlanSummary {
-    static func f(_ x: Double) -> String { NumberFormatting.significant(x, digits: 4) }
+    static func f(_ x: Double) -> String { NumberFormatting.short(x) }
 
     /// The back-test's verdict and per-day table.
     static func backtest(_ r: Backtest.Result, history: String, trainDays: Int, testDays: Int, seconds: Double) -> String {
