@@ -1,5 +1,6 @@
 import Foundation
 import ServingModel
+import SimulationCore
 import Workload
 
 /// Simulates a plan over a whole horizon with time-varying arrivals (a
@@ -7,7 +8,8 @@ import Workload
 /// the plan in force, and judges every interval against the SLA.
 ///
 /// Requests are assigned to the interval they arrive in. Per interval:
-/// latency statistics over its requests' latencies (nearest rank); error
+/// latency statistics from log histograms of its requests' latencies
+/// (within 0.2%, in constant memory); error
 /// rate = (rejected + timed out) / offered; availability = 1 − (rejected +
 /// timed out + lost to failures) / offered; goodput = completions meeting
 /// the scenario's `slo` / offered. One replication per plan: an interval
@@ -38,7 +40,7 @@ public struct HorizonVerifier: Sendable {
         c.duration = Double(rates.count) * interval
         c.warmup = 0
         c.drain = false
-        c.recordRequests = true
+        c.latencyByArrivalInterval = interval
         c.timeSeriesInterval = interval / Double(binsPerInterval)
         c.arrivals = .processes([.rateCurve(try RateCurve(starts: rates.indices.map { Double($0) * interval }, rates: rates))])
         let coldStart = base.replicas.dynamics?.coldStart ?? .deterministic(0)
@@ -70,18 +72,7 @@ public struct HorizonVerifier: Sendable {
     /// Per-interval outcomes from a run's records and series.
     func judge(_ m: ServingMetrics, rates: [Double], gpuHours: Double) -> HorizonVerification {
         let n = rates.count, k = binsPerInterval
-        var e2e = Array(repeating: [Double](), count: n)
-        var ttft = e2e, wait = e2e, tpot = e2e
-        var good = Array(repeating: 0, count: n)
-        for r in m.completions {
-            let i = min(n - 1, max(0, Int((r.arrival / interval).rounded(.down))))
-            e2e[i].append(r.e2e)
-            ttft[i].append(r.ttft)
-            wait[i].append(r.queueWait)
-            let perToken = r.output > 1 ? (r.e2e - r.ttft) / Double(r.output - 1) : 0
-            if r.output > 1 { tpot[i].append(perToken) }
-            if base.slo?.met(ttft: r.ttft, tpot: perToken, e2e: r.e2e) ?? true { good[i] += 1 }
-        }
+        let latency = (0..<n).map { $0 < m.byArrival.count ? m.byArrival[$0] : ArrivalIntervalLatency() }
         let s = m.series
         func sum(_ c: (Int) -> Double, _ i: Int) -> Double {
             (i * k..<(i + 1) * k).reduce(0) { $0 + c($1) }
@@ -92,7 +83,6 @@ public struct HorizonVerifier: Sendable {
         }
         var outcomes: [IntervalOutcome] = []
         for i in 0..<n {
-            e2e[i].sort(); ttft[i].sort(); wait[i].sort(); tpot[i].sort()
             let offered = sum(s.offered.value(inBin:), i)
             let errors = sum(s.rejected.value(inBin:), i) + sum(s.timedOut.value(inBin:), i)
             let lost = sum(s.failed.value(inBin:), i)
@@ -102,17 +92,15 @@ public struct HorizonVerifier: Sendable {
                 let v: Double
                 switch t {
                 case .latency(let stat, let metric, _):
-                    let xs: [Double]
                     switch metric {
-                    case .e2e: xs = e2e[i]
-                    case .ttft: xs = ttft[i]
-                    case .queueWait: xs = wait[i]
-                    case .tpot: xs = tpot[i]
+                    case .e2e: v = Self.statistic(stat, latency[i].e2e)
+                    case .ttft: v = Self.statistic(stat, latency[i].ttft)
+                    case .queueWait: v = Self.statistic(stat, latency[i].queueWait)
+                    case .tpot: v = Self.statistic(stat, latency[i].tpot)
                     }
-                    v = Self.statistic(stat, sorted: xs)
                 case .errorRate: v = offered > 0 ? errors / offered : 0
                 case .availability: v = offered > 0 ? 1 - (errors + lost) / offered : 1
-                case .goodput: v = offered > 0 ? Double(good[i]) / offered : 1
+                case .goodput: v = offered > 0 ? Double(latency[i].good) / offered : 1
                 }
                 values.append(v)
                 met.append(SLA.meets(t, v))
@@ -121,8 +109,8 @@ public struct HorizonVerifier: Sendable {
             outcomes.append(IntervalOutcome(
                 start: Double(i) * interval, end: Double(i + 1) * interval, rate: rates[i], offered: Int(offered),
                 readyReplicas: ready, provisionedReplicas: ready + starting,
-                e2e: [0.5, 0.9, 0.99].map { Self.quantile($0, sorted: e2e[i]) },
-                ttft: [0.5, 0.9, 0.99].map { Self.quantile($0, sorted: ttft[i]) },
+                e2e: [0.5, 0.9, 0.99].map { latency[i].e2e.percentile($0) },
+                ttft: [0.5, 0.9, 0.99].map { latency[i].ttft.percentile($0) },
                 values: values, met: met))
         }
         let samples = s.ready.indices.map { b in
@@ -134,20 +122,14 @@ public struct HorizonVerifier: Sendable {
                                    simulatedGPUHours: gpuHours, replicaSeries: samples)
     }
 
-    /// Nearest-rank quantile of sorted values (0 when empty).
-    static func quantile(_ p: Double, sorted xs: [Double]) -> Double {
-        guard !xs.isEmpty else { return 0 }
-        return xs[min(xs.count - 1, max(0, Int((p * Double(xs.count)).rounded(.up)) - 1))]
-    }
-
-    /// A latency statistic of sorted values.
-    static func statistic(_ s: SLA.Statistic, sorted xs: [Double]) -> Double {
+    /// A latency statistic of a histogram (0 when empty).
+    static func statistic(_ s: SLA.Statistic, _ h: LogHistogram) -> Double {
         switch s {
-        case .mean: return xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count)
-        case .p50: return quantile(0.5, sorted: xs)
-        case .p90: return quantile(0.9, sorted: xs)
-        case .p99: return quantile(0.99, sorted: xs)
-        case .p999: return quantile(0.999, sorted: xs)
+        case .mean: return h.mean
+        case .p50: return h.percentile(0.5)
+        case .p90: return h.percentile(0.9)
+        case .p99: return h.percentile(0.99)
+        case .p999: return h.percentile(0.999)
         }
     }
 

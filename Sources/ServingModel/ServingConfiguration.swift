@@ -33,6 +33,9 @@ public struct ServingConfiguration: Sendable {
     public var client: ClientConfiguration?
     /// Gateway: rate limits, gates, priorities, balancer, health (nil: none).
     public var gateway: GatewayConfiguration?
+    /// Keep latency histograms per interval of arrival of this width (s;
+    /// nil: none): per-interval SLA judgement in constant memory.
+    public var latencyByArrivalInterval: Double?
     /// Keep one record per measured completion (memory grows with requests;
     /// for `--requests FILE.csv` and tests).
     public var recordRequests = false

@@ -95,6 +95,7 @@ public struct ServingSimulation: SimulationModel {
     let tenants: TenantMix
     let requestLimit: Int?
     let gpusPerReplica: Double
+    let latencyBinWidth: Double?
     /// Client behaviour (nil with no gateway: arrivals go straight in).
     let client: ClientConfiguration?
     /// The gateway's settings.
@@ -157,6 +158,7 @@ public struct ServingSimulation: SimulationModel {
         tenants = c.tenants
         requestLimit = c.requestLimit
         gpusPerReplica = Double(c.replicas.hardware?.gpusPerReplica ?? 1)
+        latencyBinWidth = c.latencyByArrivalInterval
         metrics = ServingMetrics(interval: c.timeSeriesInterval, warmup: c.warmup, duration: c.duration)
         let root = RandomStream(seed: c.seed)
         sizeStream = root.stream("sizes")
@@ -610,6 +612,15 @@ public struct ServingSimulation: SimulationModel {
         metrics.series.outputTokens.add(Double(req.output), at: now)
         metrics.series.ttftSum.add(ttft, at: now)
         if cluster.watchesTTFT { cluster.ttftWindow.record(ttft) }
+        if let w = latencyBinWidth {
+            let bin = Int(req.arrival / w)
+            while metrics.byArrival.count <= bin { metrics.byArrival.append(ArrivalIntervalLatency()) }
+            metrics.byArrival[bin].queueWait.record(req.firstScheduled - req.arrival)
+            metrics.byArrival[bin].ttft.record(ttft)
+            metrics.byArrival[bin].e2e.record(e2e)
+            if req.output > 1 { metrics.byArrival[bin].tpot.record(tpot) }
+            if good { metrics.byArrival[bin].good += 1 }
+        }
         metrics.series.e2eSum.add(e2e, at: now)
         if good { metrics.series.good.add(at: now) }
         if req.measured {

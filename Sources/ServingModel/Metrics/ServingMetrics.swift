@@ -41,6 +41,9 @@ public struct ServingMetrics: Sendable {
     /// Measured completions in completion order, when
     /// ``ServingConfiguration/recordRequests`` is set.
     public var completions: [CompletedRequest] = []
+    /// Latencies of completions by the interval they arrived in, when
+    /// ``ServingConfiguration/latencyByArrivalInterval`` is set.
+    public var byArrival: [ArrivalIntervalLatency] = []
     /// User-request and gateway metrics (nil without a client layer or gateway).
     public var client: ClientMetrics?
     /// Batch means of queue waits over the measured window.
@@ -111,6 +114,23 @@ public struct TimeSeries: Sendable {
         good = TimeBinnedCounter(width: interval)
         failed = TimeBinnedCounter(width: interval)
     }
+}
+
+/// Latency histograms of the completions that arrived in one interval.
+public struct ArrivalIntervalLatency: Sendable {
+    /// Queue wait.
+    public var queueWait = LogHistogram()
+    /// Time to first token.
+    public var ttft = LogHistogram()
+    /// Time per output token (requests of more than one output token).
+    public var tpot = LogHistogram()
+    /// End to end.
+    public var e2e = LogHistogram()
+    /// Completions meeting the scenario's `slo`.
+    public var good = 0
+
+    /// Empty histograms.
+    public init() {}
 }
 
 /// One measured completion.
