@@ -78,6 +78,7 @@ extension ForecasterModel {
         let week = 7 * perDay
         var candidates: [ForecastMethod] = [.seasonalNaive(lag: 1), .seasonalNaive(lag: season)]
         if week != season { candidates.append(.seasonalNaive(lag: week)) }
+        candidates.append(.seasonalMean(seasons: ForecastMethod.seasonalMeanSeasons))
         candidates += [.holtWinters(.additive), .holtWinters(.multiplicative), .dampedHolt, .seasonalRegression]
         var skipped: [String] = []
         var settings = LSTMSettings(window: options.window ?? LSTMSettings.defaultWindow(season: season), horizon: horizon)
@@ -184,7 +185,14 @@ extension ForecasterModel {
             let independent = origins.reduce(0) { $0 + max(1, ($1.count * min(step, horizon) + horizon - 1) / horizon) }
             let calibration = QuantileCalibration.fit(levels: options.levels, actual: v.actual, base: v.base.map(\.values),
                                                       independentWindows: independent)
-            let calibrated = v.base.map { calibration.apply(base: $0.values) }
+            var calibrated = v.base.map { calibration.apply(base: $0.values) }
+            if case let .combination(members, _) = method, rule.coverMembers {
+                let memberCalibrated = members.compactMap { name -> [[[Double]]]? in
+                    guard let m = candidates.first(where: { $0.name == name }), let record = model.method(named: name) else { return nil }
+                    return results[m]!.base.map { record.calibration.apply(base: $0.values) }
+                }
+                calibrated = calibrated.indices.map { w in model.coverMembers(calibrated[w], members: memberCalibrated.map { $0[w] }) }
+            }
             let p90 = calibrated.map { $0[options.levels.firstIndex { abs($0 - 0.9) < 1e-9 } ?? ($0.count - 1)] }
             var metrics = ForecastMetrics(actual: v.actual, point: v.base.map(\.point), p90: p90, scale: 1)
             metrics.mase = mean(v.mase)

@@ -12,6 +12,7 @@ import Testing
         #expect(m.peakRatioMin == 0.75)
         #expect(m.peakCovered == 0.5)
         #expect(m.peakCoveredP90 == 1)
+        #expect(m.peakRatioP90Mean == 1.25)
         #expect(m.quantileCoverageP90 == 1)
     }
 
