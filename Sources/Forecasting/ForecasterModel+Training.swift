@@ -21,15 +21,21 @@ extension ForecasterModel {
     /// Several histories make a global LSTM; baselines are fitted per history.
     /// `auxiliary` histories only add LSTM training windows (they are not
     /// scored); for the validation run only their intervals that end by the
-    /// earliest validation start are used, so no run sees what follows.
+    /// earliest validation start are used, so no run sees what follows. An
+    /// auxiliary history on a finer interval that divides the histories'
+    /// (10-minute counts for an hourly model) adds its sums at every phase
+    /// (``Workload/LoadSeries/phaseAggregates(interval:)``).
     ///
     /// - Throws: ``ForecastingError`` for too short histories, mismatched
     ///   intervals or exogenous columns, or invalid options.
-    public static func train(histories: [LoadSeries], auxiliary: [LoadSeries] = [], options: ForecasterOptions,
+    public static func train(histories: [LoadSeries], auxiliary finerOrEqual: [LoadSeries] = [], options: ForecasterOptions,
                              log: ((String) -> Void)? = nil) throws -> (ForecasterModel, ForecasterTrainingReport) {
         let start = Clock.seconds()
         guard let first = histories.first else {
             throw ForecastingError.invalidSetting(name: "histories", value: "none", expected: "at least one history")
+        }
+        let auxiliary = finerOrEqual.flatMap { h -> [LoadSeries] in
+            abs(h.interval - first.interval) > 1e-9 ? h.phaseAggregates(interval: first.interval) ?? [h] : [h]
         }
         for h in histories + auxiliary {
             if abs(h.interval - first.interval) > 1e-9 {

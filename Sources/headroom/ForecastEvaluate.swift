@@ -19,7 +19,7 @@ struct ForecastEvaluate: ParsableCommand {
     var holdout: Int?
     @Option(help: "Origin step in intervals (default: hourly).")
     var step: Int?
-    @Option(name: .customLong("also"), help: "An extra history for the global LSTM's training (repeatable); cut before the test part.")
+    @Option(name: .customLong("also"), help: "An extra history for the global LSTM's training (repeatable); cut before the test part; on a finer interval that divides the history's, its sums at every phase.")
     var auxiliaryPaths: [String] = []
     @Option(help: "Also write per-origin forecasts (method,origin,h,y,yhat,p90) to this CSV.")
     var forecastsOut: String?

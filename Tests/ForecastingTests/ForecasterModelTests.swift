@@ -71,6 +71,24 @@ import Testing
         #expect(message == "horizon 48 is longer than the model supports (at most 24 intervals; train with --horizon 48 for more)")
     }
 
+    /// An auxiliary history on a finer interval adds its phase sums to the LSTM's training windows;
+    /// one whose interval does not divide the model's is rejected with the file named.
+    @Test func finerAuxiliaryHistoriesAddPhaseAggregates() throws {
+        let s = series(days: 40, seed: 8)
+        // The same load on a 3-hour grid: each 6-hour value split in two halves.
+        let fine = LoadSeries(name: "fine", timestamps: (0..<(2 * s.count)).map { s.timestamps[0] + Double($0) * 10_800 },
+                              interval: 10_800, values: (0..<(2 * s.count)).map { s.values[$0 / 2] / 2 })
+        let (model, _) = try ForecasterModel.train(histories: [s], auxiliary: [fine], options: tinyOptions())
+        let auxiliary = model.trainedOn.filter(\.auxiliary)
+        #expect(auxiliary.map(\.name) == ["fine@0/2", "fine@1/2"])
+        let (plain, _) = try ForecasterModel.train(histories: [s], options: tinyOptions())
+        #expect(model.lstm!.summary.trainingWindows > plain.lstm!.summary.trainingWindows)
+        let odd = LoadSeries(name: "odd.csv", timestamps: [0, 14_400, 28_800], interval: 14_400, values: [1, 2, 3])
+        #expect(throws: ForecastingError.intervalMismatch(series: "odd.csv", interval: 14_400, expected: 21_600)) {
+            try ForecasterModel.train(histories: [s], auxiliary: [odd], options: tinyOptions())
+        }
+    }
+
     @Test func exogenousColumnsFeedTheLSTMAndMustMatch() throws {
         var s = series(days: 30, seed: 5)
         s.exogenousNames = ["holiday"]
