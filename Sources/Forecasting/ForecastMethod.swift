@@ -1,12 +1,14 @@
 /// A forecasting method the forecaster can train, validate and select.
 ///
 /// Names are stable and appear in reports and model files:
-/// `SeasonalNaive<lag>`, `HoltWintersAdditive`, `HoltWintersMultiplicative`, `DampedHolt`, `SeasonalRegression`,
+/// `SeasonalNaive<lag>`, `SeasonalMean<seasons>`, `HoltWintersAdditive`, `HoltWintersMultiplicative`, `DampedHolt`, `SeasonalRegression`,
 /// `LSTM`, `Ensemble<k>` (the mean of the k best methods on validation), `Combination` (the fixed,
 /// documented combination of ``ForecastMethod/combinationRule(horizon:season:)``).
 public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     /// Repeat the value `lag` intervals earlier.
     case seasonalNaive(lag: Int)
+    /// Mean of the same phase over the last `seasons` seasons.
+    case seasonalMean(seasons: Int)
     /// Damped Holt-Winters, refitted at every origin.
     case holtWinters(HoltWinters.Seasonality)
     /// Non-seasonal damped Holt on the latest three seasons, refitted at every origin.
@@ -25,6 +27,7 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     public var name: String {
         switch self {
         case let .seasonalNaive(lag): return "SeasonalNaive\(lag)"
+        case let .seasonalMean(seasons): return "SeasonalMean\(seasons)"
         case .holtWinters(.additive): return "HoltWintersAdditive"
         case .holtWinters(.multiplicative): return "HoltWintersMultiplicative"
         case .dampedHolt: return "DampedHolt"
@@ -35,20 +38,29 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
         }
     }
 
-    /// The members of `Combination` and how they are weighted, by one rule for every series:
+    /// Seasons the `SeasonalMean` candidate averages (a week of days).
+    public static let seasonalMeanSeasons = 7
+
+    /// The members of `Combination`, how they are weighted, and how its upper quantiles are bounded,
+    /// by one rule for every series:
     ///
     /// - a horizon of at least a quarter of the season (a day ahead on hourly data) is a seasonal
-    ///   problem: the plain mean of SeasonalRegression and the LSTM. A few days of validation hold
-    ///   only a handful of independent day-ahead windows, too few to rank or weight methods by;
+    ///   problem: the plain mean of SeasonalRegression, the LSTM and the seasonal mean of the last
+    ///   ``seasonalMeanSeasons`` seasons. A few days of validation hold only a handful of independent
+    ///   day-ahead windows, too few to rank or weight methods by, and too few to calibrate the
+    ///   combination's p90 on alone: its upper quantiles are raised to at least each member's
+    ///   calibrated quantile (`coverMembers`);
     /// - a shorter horizon (minutes ahead on 10-minute data) is a level problem, and validation
     ///   holds hundreds of independent windows: every model-based method (both Holt-Winters,
-    ///   DampedHolt, SeasonalRegression, LSTM) weighted by 1 / validation MASE².
+    ///   DampedHolt, SeasonalRegression, LSTM) weighted by 1 / validation MASE², its quantiles
+    ///   calibrated on its own validation errors.
     ///
     /// The rule was chosen on the pre-test parts of the four ServeGen series together (see
     /// BENCHMARKS.md, "Forecasting"); members that were not trained are left out.
-    public static func combinationRule(horizon: Int, season: Int) -> (members: [String], inverseSquaredWeights: Bool) {
-        if 4 * horizon >= season { return (["SeasonalRegression", "LSTM"], false) }
-        return (["HoltWintersAdditive", "HoltWintersMultiplicative", "DampedHolt", "SeasonalRegression", "LSTM"], true)
+    public static func combinationRule(horizon: Int, season: Int)
+        -> (members: [String], inverseSquaredWeights: Bool, coverMembers: Bool) {
+        if 4 * horizon >= season { return (["SeasonalRegression", "LSTM", "SeasonalMean\(seasonalMeanSeasons)"], false, true) }
+        return (["HoltWintersAdditive", "HoltWintersMultiplicative", "DampedHolt", "SeasonalRegression", "LSTM"], true, false)
     }
 
     /// Weights ∝ 1 / MASE² (equal when `inverseSquared` is false or a MASE is not finite and positive), summing to 1.

@@ -7,6 +7,7 @@
 /// - `peakRatioMean`, `peakRatioMin`: of max f / max y per window.
 /// - `peakCovered`: share of windows (0...1) whose point forecast's peak reaches the actual peak.
 /// - `peakCoveredP90`: the same for the p90 forecast.
+/// - `peakRatioP90Mean`: mean of max p90 / max y per window (what covering the peak costs).
 /// - `quantileCoverageP90`: share of points (0...1) with y <= p90.
 public struct ForecastMetrics: Codable, Sendable, Equatable {
     /// Mean absolute error.
@@ -23,6 +24,8 @@ public struct ForecastMetrics: Codable, Sendable, Equatable {
     public var peakCovered: Double
     /// Share of windows whose p90 peak covers the actual peak.
     public var peakCoveredP90: Double
+    /// Mean ratio of the p90 forecast's peak to the actual peak.
+    public var peakRatioP90Mean: Double
     /// Share of points at or below the p90 forecast.
     public var quantileCoverageP90: Double
     /// Windows scored.
@@ -31,7 +34,7 @@ public struct ForecastMetrics: Codable, Sendable, Equatable {
     /// Metrics of windows `actual[w]` against `point[w]` and `p90[w]`, with MASE scale `scale`.
     public init(actual: [[Double]], point: [[Double]], p90: [[Double]], scale: Double) {
         var absSum = 0.0, smapeSum = 0.0, points = 0, covered90 = 0
-        var ratios: [Double] = [], peaks = 0, peaks90 = 0
+        var ratios: [Double] = [], ratios90: [Double] = [], peaks = 0, peaks90 = 0
         for w in actual.indices {
             for h in actual[w].indices {
                 let y = actual[w][h], f = point[w][h]
@@ -44,6 +47,7 @@ public struct ForecastMetrics: Codable, Sendable, Equatable {
             let peak = actual[w].max() ?? 0
             let ratio = peak > 0 ? (point[w].max() ?? 0) / peak : 1
             ratios.append(ratio)
+            ratios90.append(peak > 0 ? (p90[w].max() ?? 0) / peak : 1)
             if (point[w].max() ?? 0) >= peak { peaks += 1 }
             if (p90[w].max() ?? 0) >= peak { peaks90 += 1 }
         }
@@ -55,8 +59,28 @@ public struct ForecastMetrics: Codable, Sendable, Equatable {
         peakRatioMin = ratios.min() ?? 0
         peakCovered = Double(peaks) / windows
         peakCoveredP90 = Double(peaks90) / windows
+        peakRatioP90Mean = ratios90.reduce(0, +) / windows
         quantileCoverageP90 = Double(covered90) / n
         self.windows = actual.count
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case mae, smape, mase, peakRatioMean, peakRatioMin, peakCovered, peakCoveredP90, peakRatioP90Mean, quantileCoverageP90, windows
+    }
+
+    /// Decodes metrics; files written before `peakRatioP90Mean` existed read it as 0.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        mae = try c.decode(Double.self, forKey: .mae)
+        smape = try c.decode(Double.self, forKey: .smape)
+        mase = try c.decode(Double.self, forKey: .mase)
+        peakRatioMean = try c.decode(Double.self, forKey: .peakRatioMean)
+        peakRatioMin = try c.decode(Double.self, forKey: .peakRatioMin)
+        peakCovered = try c.decode(Double.self, forKey: .peakCovered)
+        peakCoveredP90 = try c.decode(Double.self, forKey: .peakCoveredP90)
+        peakRatioP90Mean = try c.decodeIfPresent(Double.self, forKey: .peakRatioP90Mean) ?? 0
+        quantileCoverageP90 = try c.decode(Double.self, forKey: .quantileCoverageP90)
+        windows = try c.decode(Int.self, forKey: .windows)
     }
 
     /// The MASE scale: mean |y(t) − y(t − m)| for `t` in `m ..< end`, on imputed values.

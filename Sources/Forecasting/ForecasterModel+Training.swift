@@ -21,15 +21,21 @@ extension ForecasterModel {
     /// Several histories make a global LSTM; baselines are fitted per history.
     /// `auxiliary` histories only add LSTM training windows (they are not
     /// scored); for the validation run only their intervals that end by the
-    /// earliest validation start are used, so no run sees what follows.
+    /// earliest validation start are used, so no run sees what follows. An
+    /// auxiliary history on a finer interval that divides the histories'
+    /// (10-minute counts for an hourly model) adds its sums at every phase
+    /// (``Workload/LoadSeries/phaseAggregates(interval:)``).
     ///
     /// - Throws: ``ForecastingError`` for too short histories, mismatched
     ///   intervals or exogenous columns, or invalid options.
-    public static func train(histories: [LoadSeries], auxiliary: [LoadSeries] = [], options: ForecasterOptions,
+    public static func train(histories: [LoadSeries], auxiliary finerOrEqual: [LoadSeries] = [], options: ForecasterOptions,
                              log: ((String) -> Void)? = nil) throws -> (ForecasterModel, ForecasterTrainingReport) {
         let start = Clock.seconds()
         guard let first = histories.first else {
             throw ForecastingError.invalidSetting(name: "histories", value: "none", expected: "at least one history")
+        }
+        let auxiliary = finerOrEqual.flatMap { h -> [LoadSeries] in
+            abs(h.interval - first.interval) > 1e-9 ? h.phaseAggregates(interval: first.interval) ?? [h] : [h]
         }
         for h in histories + auxiliary {
             if abs(h.interval - first.interval) > 1e-9 {
@@ -78,6 +84,7 @@ extension ForecasterModel {
         let week = 7 * perDay
         var candidates: [ForecastMethod] = [.seasonalNaive(lag: 1), .seasonalNaive(lag: season)]
         if week != season { candidates.append(.seasonalNaive(lag: week)) }
+        candidates.append(.seasonalMean(seasons: ForecastMethod.seasonalMeanSeasons))
         candidates += [.holtWinters(.additive), .holtWinters(.multiplicative), .dampedHolt, .seasonalRegression]
         var skipped: [String] = []
         var settings = LSTMSettings(window: options.window ?? LSTMSettings.defaultWindow(season: season), horizon: horizon)
@@ -184,7 +191,14 @@ extension ForecasterModel {
             let independent = origins.reduce(0) { $0 + max(1, ($1.count * min(step, horizon) + horizon - 1) / horizon) }
             let calibration = QuantileCalibration.fit(levels: options.levels, actual: v.actual, base: v.base.map(\.values),
                                                       independentWindows: independent)
-            let calibrated = v.base.map { calibration.apply(base: $0.values) }
+            var calibrated = v.base.map { calibration.apply(base: $0.values) }
+            if case let .combination(members, _) = method, rule.coverMembers {
+                let memberCalibrated = members.compactMap { name -> [[[Double]]]? in
+                    guard let m = candidates.first(where: { $0.name == name }), let record = model.method(named: name) else { return nil }
+                    return results[m]!.base.map { record.calibration.apply(base: $0.values) }
+                }
+                calibrated = calibrated.indices.map { w in model.coverMembers(calibrated[w], members: memberCalibrated.map { $0[w] }) }
+            }
             let p90 = calibrated.map { $0[options.levels.firstIndex { abs($0 - 0.9) < 1e-9 } ?? ($0.count - 1)] }
             var metrics = ForecastMetrics(actual: v.actual, point: v.base.map(\.point), p90: p90, scale: 1)
             metrics.mase = mean(v.mase)

@@ -100,6 +100,7 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
     func historyNeeded(_ method: ForecastMethod) -> Int {
         switch method {
         case let .seasonalNaive(lag): return lag
+        case .seasonalMean: return season
         case .holtWinters: return 2 * season + 1
         case .dampedHolt: return DampedHolt.minimumHistory
         case .seasonalRegression: return 2 * season + 1
@@ -142,13 +143,49 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
 
     /// Forecasts of `horizon` steps by one method from each origin (values
     /// before the origin only), with the seconds spent fitting and predicting.
+    ///
+    /// For a day-ahead horizon `Combination`'s upper quantiles also cover its members' (see
+    /// ``ForecastMethod/combinationRule(horizon:season:)`` and ``coverMembers(_:members:)``).
     func forecasts(_ record: MethodRecord, history: LoadSeries, origins: [Int])
         -> (forecasts: [QuantileForecast], fitSeconds: Double, predictSeconds: Double) {
+        if case let .combination(members, weights) = record.method {
+            let parts = members.compactMap { method(named: $0) }.map { forecasts($0, history: history, origins: origins) }
+            let cover = ForecastMethod.combinationRule(horizon: horizon, season: season).coverMembers
+            let out = origins.indices.map { i -> QuantileForecast in
+                let point = Self.weightedPoint(parts.map { $0.forecasts[i].point }, weights: weights, horizon: horizon)
+                let own = record.calibration.apply(base: levels.map { _ in point })
+                guard cover else { return QuantileForecast(point: point, levels: levels, values: own) }
+                return QuantileForecast(point: point, levels: levels,
+                                        values: coverMembers(own, members: parts.map { $0.forecasts[i].values }))
+            }
+            return (out, parts.reduce(0) { $0 + $1.fitSeconds }, parts.reduce(0) { $0 + $1.predictSeconds })
+        }
         let base = baseForecasts(record.method, history: history, origins: origins)
         let out = base.forecasts.map { b in
             QuantileForecast(point: b.point, levels: levels, values: record.calibration.apply(base: b.values))
         }
         return (out, base.fitSeconds, base.predictSeconds)
+    }
+
+    /// The combination's quantiles `own[k][h]` with every level above the median raised to at least
+    /// each member's calibrated quantile of that level (then kept ascending across levels): where
+    /// the members disagree, the upper bound covers each of their views, not only their average.
+    func coverMembers(_ own: [[Double]], members: [[[Double]]]) -> [[Double]] {
+        var out = own
+        for k in out.indices where levels[k] > 0.5 {
+            for h in out[k].indices {
+                for m in members { out[k][h] = max(out[k][h], m[k][h]) }
+                if k > 0 { out[k][h] = max(out[k][h], out[k - 1][h]) }
+            }
+        }
+        return out
+    }
+
+    /// `Σ weights[j] · points[j][h]` for each step.
+    static func weightedPoint(_ points: [[Double]], weights: [Double], horizon: Int) -> [Double] {
+        var point = [Double](repeating: 0, count: horizon)
+        for (p, w) in zip(points, weights) { for h in 0..<horizon { point[h] += w * p[h] } }
+        return point
     }
 
     /// Uncalibrated forecasts: the point forecast, and per level the method's
@@ -167,6 +204,12 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
             let start = Clock.seconds()
             let raw = history.imputed(season: season)
             let out = origins.map { spread(SeasonalNaive(lag: lag).forecast(raw[..<$0], horizon: horizon)) }
+            predict = Clock.seconds() - start
+            return (out, 0, predict)
+        case let .seasonalMean(seasons):
+            let start = Clock.seconds()
+            let mean = SeasonalMean(season: season, seasons: seasons)
+            let out = origins.map { spread(mean.forecast(y[..<$0], horizon: horizon)) }
             predict = Clock.seconds() - start
             return (out, 0, predict)
         case let .holtWinters(seasonality):
@@ -215,10 +258,8 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
         case let .combination(members, weights):
             let parts = members.compactMap { name in self.method(named: name) }
                 .map { baseForecasts($0.method, history: history, origins: origins) }
-            let out = origins.indices.map { i -> QuantileForecast in
-                var point = [Double](repeating: 0, count: horizon)
-                for (p, w) in zip(parts, weights) { for h in 0..<horizon { point[h] += w * p.forecasts[i].point[h] } }
-                return spread(point)
+            let out = origins.indices.map { i in
+                spread(Self.weightedPoint(parts.map { $0.forecasts[i].point }, weights: weights, horizon: horizon))
             }
             return (out, parts.reduce(0) { $0 + $1.fitSeconds }, parts.reduce(0) { $0 + $1.predictSeconds })
         }

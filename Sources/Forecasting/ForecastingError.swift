@@ -32,7 +32,8 @@ public enum ForecastingError: Error, Equatable, LocalizedError, CustomStringConv
             return "\(series): the model needs exogenous columns [\(expected.joined(separator: ", "))], "
                 + "the history has [\(got.joined(separator: ", "))]"
         case let .intervalMismatch(series, interval, expected):
-            return "\(series): interval \(interval) s differs from the other histories' \(expected) s"
+            return "\(series): interval \(interval) s differs from the other histories' \(expected) s "
+                + "(an --also history may instead be on a finer interval that divides it)"
         }
     }
 

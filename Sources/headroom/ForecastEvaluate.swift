@@ -19,7 +19,7 @@ struct ForecastEvaluate: ParsableCommand {
     var holdout: Int?
     @Option(help: "Origin step in intervals (default: hourly).")
     var step: Int?
-    @Option(name: .customLong("also"), help: "An extra history for the global LSTM's training (repeatable); cut before the test part.")
+    @Option(name: .customLong("also"), help: "An extra history for the global LSTM's training (repeatable); cut before the test part; on a finer interval that divides the history's, its sums at every phase.")
     var auxiliaryPaths: [String] = []
     @Option(help: "Also write per-origin forecasts (method,origin,h,y,yhat,p90) to this CSV.")
     var forecastsOut: String?
@@ -49,6 +49,7 @@ struct ForecastEvaluate: ParsableCommand {
             var peakRatioMin: Double
             var peakCovered: Double
             var peakCoveredP90: Double
+            var peakRatioP90Mean: Double
             var quantileCoverageP90: Double
             var validationMase: Double
             var trainSeconds: Double
@@ -85,7 +86,8 @@ struct ForecastEvaluate: ParsableCommand {
             methods: e.methods.map {
                 .init(name: $0.name, mae: $0.metrics.mae, smape: $0.metrics.smape, mase: $0.metrics.mase,
                       peakRatioMean: $0.metrics.peakRatioMean, peakRatioMin: $0.metrics.peakRatioMin, peakCovered: $0.metrics.peakCovered,
-                      peakCoveredP90: $0.metrics.peakCoveredP90, quantileCoverageP90: $0.metrics.quantileCoverageP90,
+                      peakCoveredP90: $0.metrics.peakCoveredP90, peakRatioP90Mean: $0.metrics.peakRatioP90Mean,
+                      quantileCoverageP90: $0.metrics.quantileCoverageP90,
                       validationMase: $0.validationMase, trainSeconds: $0.trainSeconds, predictSeconds: $0.predictSeconds)
             },
             selected: e.selected, selectionSeconds: e.selectionSeconds)
@@ -93,9 +95,9 @@ struct ForecastEvaluate: ParsableCommand {
         case .json:
             print(try JSONOutput.encode(result))
         case .csv:
-            print("method,mae,smape,mase,peak_ratio_mean,peak_covered,peak_covered_p90,quantile_coverage_p90,validation_mase,train_seconds,predict_seconds,selected")
+            print("method,mae,smape,mase,peak_ratio_mean,peak_covered,peak_covered_p90,peak_ratio_p90_mean,quantile_coverage_p90,validation_mase,train_seconds,predict_seconds,selected")
             for m in result.methods {
-                print([m.name, "\(m.mae)", "\(m.smape)", "\(m.mase)", "\(m.peakRatioMean)", "\(m.peakCovered)", "\(m.peakCoveredP90)",
+                print([m.name, "\(m.mae)", "\(m.smape)", "\(m.mase)", "\(m.peakRatioMean)", "\(m.peakCovered)", "\(m.peakCoveredP90)", "\(m.peakRatioP90Mean)",
                        "\(m.quantileCoverageP90)", "\(m.validationMase)", "\(m.trainSeconds)", "\(m.predictSeconds)",
                        "\(m.name == result.selected)"].joined(separator: ","))
             }
@@ -103,12 +105,13 @@ struct ForecastEvaluate: ParsableCommand {
             print("\(result.series): \(result.intervals) intervals, test from \(result.t0), \(result.origins) origins, "
                   + "horizon \(result.horizon), step \(result.step), season \(result.season), MASE scale "
                   + NumberFormatting.grouped(Int(result.maseScale.rounded())))
-            var t = TextTable(header: ["method", "MAE", "sMAPE %", "MASE", "peak ratio", "peak cov %", "p90 peak cov %",
+            var t = TextTable(header: ["method", "MAE", "sMAPE %", "MASE", "peak ratio", "peak cov %", "p90 peak cov %", "p90 peak ratio",
                                        "p90 cov %", "val MASE", "train s", "predict s", ""])
             for m in result.methods {
                 t.append([m.name, NumberFormatting.grouped(Int(m.mae.rounded())), NumberFormatting.fixed(m.smape, decimals: 1),
                           NumberFormatting.fixed(m.mase, decimals: 3), NumberFormatting.fixed(m.peakRatioMean, decimals: 3),
                           NumberFormatting.fixed(100 * m.peakCovered, decimals: 0), NumberFormatting.fixed(100 * m.peakCoveredP90, decimals: 0),
+                          NumberFormatting.fixed(m.peakRatioP90Mean, decimals: 2),
                           NumberFormatting.fixed(100 * m.quantileCoverageP90, decimals: 0), NumberFormatting.fixed(m.validationMase, decimals: 3),
                           NumberFormatting.fixed(m.trainSeconds, decimals: 2), NumberFormatting.fixed(m.predictSeconds, decimals: 4),
                           m.name == result.selected ? "selected" : ""])

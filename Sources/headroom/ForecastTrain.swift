@@ -15,7 +15,7 @@ struct ForecastTrain: ParsableCommand {
 
     @Argument(help: "History CSV files (all on the same interval).")
     var histories: [String]
-    @Option(name: .customLong("also"), help: "An extra history that only adds LSTM training windows (repeatable).")
+    @Option(name: .customLong("also"), help: "An extra history that only adds LSTM training windows (repeatable); on a finer interval that divides the model's, its sums at every phase.")
     var auxiliaryPaths: [String] = []
     @Option(help: "Model file to write (JSON).")
     var out: String

@@ -1,4 +1,5 @@
 import Foundation
+import SimulationCore
 import Testing
 @testable import Forecasting
 
@@ -7,6 +8,22 @@ import Testing
         let y: [Double] = [1, 2, 3, 4, 5, 6]
         #expect(SeasonalNaive(lag: 3).forecast(y[...], horizon: 5) == [4, 5, 6, 4, 5])
         #expect(SeasonalNaive(lag: 1).forecast(y[...], horizon: 3) == [6, 6, 6])
+    }
+
+    /// Each season is the pattern plus 3 × its index: the mean over the last k seasons at a phase is the
+    /// pattern plus 3 × the mean of those seasons' indices; lags that would lie in the future are skipped.
+    @Test func seasonalMeanAveragesTheSamePhaseOverPastSeasons() {
+        let pattern: [Double] = [10, 40, 25]
+        let y = (0..<12).map { pattern[$0 % 3] + 3 * Double($0 / 3) }   // seasons 0...3
+        let f = SeasonalMean(season: 3, seasons: 2).forecast(y[...], horizon: 4)
+        let expected: [Double] = [17.5, 47.5, 32.5, 19]   // pattern + 7.5 (seasons 2, 3); step 3: only season 3 lies in the past
+        #expect(f == expected)
+        // Fewer seasons than asked for: the mean of those there are (seasons 0...3).
+        let all: [Double] = [14.5]
+        #expect(SeasonalMean(season: 3, seasons: 7).forecast(y[...], horizon: 1) == all)
+        // A slice is read from its own start, not from index 0 (seasons 2, 3).
+        let tail: [Double] = [17.5]
+        #expect(SeasonalMean(season: 3, seasons: 7).forecast(y[6...], horizon: 1) == tail)
     }
 
     @Test func holtWintersReproducesAPeriodicSeries() {
@@ -98,6 +115,47 @@ import Testing
         let strict = QuantileCalibration.fit(levels: [0.5, 0.9], actual: actual, base: base, independentWindows: 3)
         #expect(strict.peakCorrection >= c.peakCorrection)
         #expect(peaksCovered(strict) == 30)
+    }
+
+    /// Split conformal on exchangeable data: with log-normal errors around a base forecast, corrections
+    /// fitted on 500 validation windows give fresh windows their nominal coverage. The coverage of a
+    /// fitted quantile is Beta-distributed around its level (sd √(τ(1−τ)/n) ≈ 0.013 at τ = 0.9, n = 500),
+    /// plus the test sample's own sd (≈ 0.004 over 5,000 points): the bounds are four of those sds.
+    @Test func conformalCalibrationReachesNominalCoverageOnSyntheticData() {
+        var rng = RandomStream(seed: 11)
+        func normal() -> Double { sqrt(-2 * log(rng.nextOpenUniform())) * cos(2 * Double.pi * rng.nextUniform()) }
+        let levels = [0.5, 0.9, 0.99]
+        func windows(_ count: Int, steps: Int) -> (actual: [[Double]], base: [[[Double]]]) {
+            var actual: [[Double]] = [], base: [[[Double]]] = []
+            for _ in 0..<count {
+                let b = (0..<steps).map { _ in 1_000 * (1 + rng.nextUniform()) }
+                actual.append(b.map { ($0 + 1) * exp(0.1 + 0.3 * normal()) - 1 })
+                base.append(levels.map { _ in b })
+            }
+            return (actual, base)
+        }
+        let fit = windows(500, steps: 1)
+        let c = QuantileCalibration.fit(levels: levels, actual: fit.actual, base: fit.base)
+        let test = windows(5_000, steps: 1)
+        for (k, level) in levels.enumerated() {
+            let covered = test.actual.indices.filter { w in test.actual[w][0] <= c.apply(base: test.base[w])[k][0] }.count
+            let share = Double(covered) / 5_000
+            let variance = level * (1 - level)
+            let sd: Double = (variance / 500).squareRoot() + (variance / 5_000).squareRoot()
+            let bound: Double = 4 * sd + 2.0 / 500
+            #expect(abs(share - level) < bound, "level \(level): coverage \(share)")
+        }
+        // Windows of 4 steps: the peak correction makes the p90 cover the window's peak at the nominal 90 %.
+        let fit4 = windows(500, steps: 4)
+        let c4 = QuantileCalibration.fit(levels: levels, actual: fit4.actual, base: fit4.base)
+        let test4 = windows(5_000, steps: 4)
+        let peaks = test4.actual.indices.filter { w in
+            (c4.apply(base: test4.base[w])[1].max() ?? 0) >= (test4.actual[w].max() ?? 0)
+        }.count
+        let share = Double(peaks) / 5_000
+        let sd: Double = (0.09 / 500).squareRoot() + (0.09 / 5_000).squareRoot()
+        let bound: Double = 4 * sd + 2.0 / 500
+        #expect(abs(share - 0.9) < bound, "peaks: \(share)")
     }
 
     @Test func peakCorrectionDecodesAsZeroFromOlderFiles() throws {

@@ -12,6 +12,7 @@ import Testing
         #expect(m.peakRatioMin == 0.75)
         #expect(m.peakCovered == 0.5)
         #expect(m.peakCoveredP90 == 1)
+        #expect(m.peakRatioP90Mean == 1.25)
         #expect(m.quantileCoverageP90 == 1)
     }
 
@@ -95,5 +96,28 @@ import Testing
         #expect(holt.point.allSatisfy { $0 > 800 })
         let naive = try model.forecast(s, horizon: 2, method: "SeasonalNaive1")
         #expect(naive.point == [8, 8])
+    }
+    /// Ten-minute counts summed to hours at each of the six phases: sums, timestamps, missing parts and
+    /// averaged exogenous columns; an interval that is not a whole multiple gives nil.
+    @Test func phaseAggregatesSumFinerIntervalsAtEveryPhase() throws {
+        let values = (0..<13).map { Double($0) }
+        var missing = Array(repeating: false, count: 13)
+        missing[7] = true
+        let s = LoadSeries(name: "f", timestamps: (0..<13).map { Double($0) * 600 }, interval: 600, values: values,
+                           missing: missing, exogenousNames: ["event"], exogenous: [(0..<13).map { $0 == 2 ? 6 : 0 }])
+        let hourly = try #require(s.phaseAggregates(interval: 3600))
+        #expect(hourly.count == 6)
+        #expect(hourly.map(\.count) == [2, 2, 1, 1, 1, 1])
+        #expect(hourly.allSatisfy { $0.interval == 3600 })
+        #expect(hourly[0].values == [15, 51] && hourly[0].timestamps == [0, 3600])       // 0+…+5, 6+…+11
+        #expect(hourly[0].missing == [false, true])                                      // interval 7 lies in the second hour
+        #expect(hourly[1].values == [21, 57] && hourly[1].timestamps == [600, 4200])
+        #expect(hourly[1].missing == [false, true])                                      // 1…6, then 7…12
+        #expect(hourly[2].values == [27] && hourly[2].missing == [true])                 // 2…7
+        #expect(hourly[3].missing == [true])                                             // 3…8
+        #expect(hourly[0].exogenous == [[1, 0]] && hourly[3].exogenous == [[0]])         // mean of the parts
+        #expect(hourly[2].name == "f@2/6")
+        #expect(s.phaseAggregates(interval: 900) == nil)
+        #expect(s.phaseAggregates(interval: 600) == nil)
     }
 }

@@ -71,6 +71,24 @@ import Testing
         #expect(message == "horizon 48 is longer than the model supports (at most 24 intervals; train with --horizon 48 for more)")
     }
 
+    /// An auxiliary history on a finer interval adds its phase sums to the LSTM's training windows;
+    /// one whose interval does not divide the model's is rejected with the file named.
+    @Test func finerAuxiliaryHistoriesAddPhaseAggregates() throws {
+        let s = series(days: 40, seed: 8)
+        // The same load on a 3-hour grid: each 6-hour value split in two halves.
+        let fine = LoadSeries(name: "fine", timestamps: (0..<(2 * s.count)).map { s.timestamps[0] + Double($0) * 10_800 },
+                              interval: 10_800, values: (0..<(2 * s.count)).map { s.values[$0 / 2] / 2 })
+        let (model, _) = try ForecasterModel.train(histories: [s], auxiliary: [fine], options: tinyOptions())
+        let auxiliary = model.trainedOn.filter(\.auxiliary)
+        #expect(auxiliary.map(\.name) == ["fine@0/2", "fine@1/2"])
+        let (plain, _) = try ForecasterModel.train(histories: [s], options: tinyOptions())
+        #expect(model.lstm!.summary.trainingWindows > plain.lstm!.summary.trainingWindows)
+        let odd = LoadSeries(name: "odd.csv", timestamps: [0, 14_400, 28_800], interval: 14_400, values: [1, 2, 3])
+        #expect(throws: ForecastingError.intervalMismatch(series: "odd.csv", interval: 14_400, expected: 21_600)) {
+            try ForecasterModel.train(histories: [s], auxiliary: [odd], options: tinyOptions())
+        }
+    }
+
     @Test func exogenousColumnsFeedTheLSTMAndMustMatch() throws {
         var s = series(days: 30, seed: 5)
         s.exogenousNames = ["holiday"]
@@ -101,28 +119,40 @@ import Testing
 
     @Test func combinationRuleDependsOnHorizonAgainstSeason() {
         let dayAhead = ForecastMethod.combinationRule(horizon: 24, season: 24)
-        #expect(dayAhead.members == ["SeasonalRegression", "LSTM"] && !dayAhead.inverseSquaredWeights)
+        #expect(dayAhead.members == ["SeasonalRegression", "LSTM", "SeasonalMean7"] && !dayAhead.inverseSquaredWeights)
+        #expect(dayAhead.coverMembers)
         #expect(ForecastMethod.combinationRule(horizon: 6, season: 24).members == dayAhead.members)
         let short = ForecastMethod.combinationRule(horizon: 2, season: 144)
         #expect(short.members == ["HoltWintersAdditive", "HoltWintersMultiplicative", "DampedHolt", "SeasonalRegression", "LSTM"])
-        #expect(short.inverseSquaredWeights)
+        #expect(short.inverseSquaredWeights && !short.coverMembers)
         #expect(ForecastMethod.combinationWeights(validationMase: [1, 2], inverseSquared: true) == [0.8, 0.2])
         #expect(ForecastMethod.combinationWeights(validationMase: [1, 2], inverseSquared: false) == [0.5, 0.5])
         #expect(ForecastMethod.combinationWeights(validationMase: [1, .infinity], inverseSquared: true) == [0.5, 0.5])
     }
 
-    /// Day-ahead (horizon 2 of a 4-interval season): `Combination` is the mean of SeasonalRegression and
-    /// the LSTM, and it is selected whatever validation says, unless selection is by validation.
+    /// Day-ahead (horizon 2 of a 4-interval season): `Combination` is the mean of SeasonalRegression,
+    /// the LSTM and SeasonalMean7, its upper quantiles at least each member's, and it is selected
+    /// whatever validation says, unless selection is by validation.
     @Test func theCombinationIsSelectedAndAveragesItsMembers() throws {
         let s = series(days: 40, seed: 6)
         let (model, _) = try ForecasterModel.train(histories: [s], options: tinyOptions())
         #expect(model.selected == "Combination")
         let record = try #require(model.method(named: "Combination"))
-        #expect(record.method == .combination(members: ["SeasonalRegression", "LSTM"], weights: [0.5, 0.5]))
+        let third: Double = 1.0 / 3
+        let expected = ForecastMethod.combination(members: ["SeasonalRegression", "LSTM", "SeasonalMean7"], weights: [third, third, third])
+        #expect(record.method == expected)
         let c = try model.forecast(s, horizon: 2)
-        let r = try model.forecast(s, horizon: 2, method: "SeasonalRegression")
-        let l = try model.forecast(s, horizon: 2, method: "LSTM")
-        for h in 0..<2 { #expect(abs(c.point[h] - (r.point[h] + l.point[h]) / 2) < 1e-9 * max(1, c.point[h])) }
+        let parts = try ["SeasonalRegression", "LSTM", "SeasonalMean7"].map { try model.forecast(s, horizon: 2, method: $0) }
+        for h in 0..<2 {
+            let mean = parts.map { $0.point[h] }.reduce(0, +) / 3
+            #expect(abs(c.point[h] - mean) < 1e-9 * max(1, c.point[h]))
+            for level in [0.9, 0.99] {
+                for p in parts { #expect(c.quantile(level)![h] >= p.quantile(level)![h]) }
+            }
+        }
+        // Without the members' bounds its p90 is its own calibration of the mean; with them it is at least that.
+        let own = record.calibration.apply(base: c.levels.map { _ in c.point })
+        for h in 0..<2 { #expect(c.quantile(0.9)![h] >= own[1][h]) }
         // Its validation MASE is that of its own validation forecasts, not a copy of a member's.
         #expect(record.validationMase != model.method(named: "LSTM")!.validationMase)
 
