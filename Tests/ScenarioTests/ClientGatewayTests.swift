@@ -170,7 +170,11 @@ import Testing
             gateway: \(gateway)
             """
         }
-        let off = try Self.run(scenario("{}")).result.clients!
+        let offRun = try Self.run(scenario("{}")).result
+        // Every attempt that reached the replicas' side is accounted for.
+        #expect(offRun.requests.offered > 0 && offRun.requests.unfinished >= 0)
+        #expect(offRun.requests.offered == offRun.clients!.attempts - offRun.clients!.status429)
+        let off = offRun.clients!
         let on = try Self.run(scenario("{outlier_detection: {consecutive_5xx: 5, base_ejection_time: 30s, max_ejection_percent: 50%}}")).result.clients!
         // Without ejection: every 4th attempt for 120 s at 20/s ≈ 600.
         let expected = 20.0 * 120 / 4

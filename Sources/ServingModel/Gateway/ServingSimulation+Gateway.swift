@@ -44,6 +44,12 @@ extension ServingSimulation {
             dispatchArrival(id, scheduler: &scheduler)
             return
         }
+        metrics.series.offered.add(at: now)
+        if requests[id].measured { metrics.offered += 1 }
+        if !fits(id) {
+            reject(id, now: now, status: 413, scheduler: &scheduler)
+            return
+        }
         var tried = Set<Int>()
         while let r = pick(id, excluding: tried, now: now) {
             if replicas[r].status == .ready && !replicas[r].cutOff {
