@@ -38,7 +38,7 @@ struct CaseStudies: ParsableCommand {
         case .table:
             var t = TextTable(header: ["study", "claimed", "Headroom", "agrees?"], alignNumbers: false)
             for r in rows { t.append([r.name, r.claimed, r.headroom, r.verdict]) }
-            print(t.render(), terminator: "")
+            print(t.render(), terminator: t.render().hasSuffix("\n") ? "" : "\n")
         case .markdown:
             print("| study | claimed | Headroom | agrees? |\n|---|---|---|---|")
             for r in rows { print("| \(r.name) | \(r.claimed) | \(r.headroom) | \(r.verdict) |") }
@@ -176,7 +176,8 @@ struct CaseStudies: ParsableCommand {
             } else {
                 claimed = s.claimed.text(format)
             }
-            headroom = baselineValue.map { "\(format($0)) → \(format(value))" } ?? format(value)
+            let shown = format(value)
+            headroom = baselineValue.map { "\(format($0)) → \(shown)" } ?? shown
             agrees = ok
             verdict = ok ? "yes" : "no: " + misses.joined(separator: "; ")
         }
@@ -238,6 +239,7 @@ struct CaseStudies: ParsableCommand {
                     let expected = "{value: 30%, tolerance: 5%}, {above: 85%} or {below: 30%}"
                     guard let m = n.mapping else { fail(n, "\(path).\(key)", "expected \(expected)"); return nil }
                     var v: [String: Double] = [:]
+                    let before = issues.count
                     for (k, x) in m {
                         let name = k.string ?? "?"
                         guard ["value", "tolerance", "above", "below"].contains(name) else { fail(k, "\(path).\(key).\(name)", "unknown key; expected \(expected)"); continue }
@@ -249,7 +251,9 @@ struct CaseStudies: ParsableCommand {
                     case let (value?, tolerance?, nil, nil) where tolerance >= 0: return .about(value, tolerance: tolerance)
                     case let (nil, nil, above?, nil): return .above(above)
                     case let (nil, nil, nil, below?): return .below(below)
-                    default: fail(n, "\(path).\(key)", "expected \(expected)"); return nil
+                    default:
+                        if issues.count == before { fail(n, "\(path).\(key)", "expected \(expected)") }
+                        return nil
                     }
                 }
                 let name = string("name"), text = string("claim")
