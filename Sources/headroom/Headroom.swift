@@ -9,7 +9,7 @@ struct Headroom: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "headroom",
         abstract: "Simulate, forecast and plan capacity for LLM inference services.",
-        subcommands: [Simulate.self, Replay.self, Validate.self, Calibrate.self, Forecast.self, Plan.self, Bench.self]
+        subcommands: [Simulate.self, Replay.self, Validate.self, Calibrate.self, Forecast.self, Plan.self, Bench.self, CaseStudies.self]
     )
 
     /// Runs the command; user mistakes print one line on stderr and exit
