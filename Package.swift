@@ -54,7 +54,7 @@ let package = Package(
             dependencies: ["ServingModel", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimised
         ),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ServingModel", "SimulationCore"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ServingModel", "SimulationCore", .product(name: "Yams", package: "Yams")]),
 
         // Rendering of results: terminal tables, JSON, CSV.
         .target(name: "Report", dependencies: ["ServingModel", "SimulationCore"], swiftSettings: optimised),
@@ -91,6 +91,7 @@ let package = Package(
                 "Forecasting",
                 "CapacityPlanning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: optimised
         ),

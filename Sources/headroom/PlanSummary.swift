@@ -54,7 +54,9 @@ extension PlanSummary {
         func money(_ h: Double?) -> String { guard let h, let c, let price else { return "" }; return "\(c.currency) \(f(h * price))" }
         func saving(_ h: Double?) -> String {
             guard let h, let c, c.staticGpuHours > 0 else { return "" }
-            return "\(f((1 - h / c.staticGpuHours) * 100))%"
+            let pct = (1 - h / c.staticGpuHours) * 100
+            let text = NumberFormatting.fixed(abs(pct), decimals: 1) + "%"
+            return pct >= 0 ? text : text + " more"
         }
         if let s = d.static, let v = r.staticPlan {
             t.append(["static", "\(s.replicas) (\(s.gpus) GPUs)" + (v.corrections > 0 ? ", +\(v.corrections) corrections" : ""), att("static"),
