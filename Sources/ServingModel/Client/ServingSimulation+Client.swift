@@ -89,7 +89,7 @@ extension ServingSimulation {
             if isRetry { clientMetrics.retries += 1 } else if call.attempts > 1 { clientMetrics.hedges += 1 }
         }
         if let refusal = gatewayRefusal(call, now: now) {
-            attemptAnswered(id, generation: call.generation, outcome: refusal, sentAt: now, isRetry: isRetry, scheduler: &scheduler)
+            attemptAnswered(id, outcome: refusal, sentAt: now, isRetry: isRetry, scheduler: &scheduler)
             return
         }
         clientMetrics.series.admitted.add(at: now)
@@ -129,7 +129,7 @@ extension ServingSimulation {
     }
 
     /// An attempt refused before reaching a replica (429, a 503 from a gate).
-    mutating func attemptAnswered(_ id: Int32, generation: UInt32, outcome: AttemptOutcome, sentAt: Double, isRetry: Bool,
+    mutating func attemptAnswered(_ id: Int32, outcome: AttemptOutcome, sentAt: Double, isRetry: Bool,
                                   scheduler: inout Scheduler<Event>) {
         clientState.attemptsInFlight -= 1
         if isRetry { clientState.budget?.retryFinished() }
@@ -157,8 +157,9 @@ extension ServingSimulation {
         if clientState.calls.isLive(req.call, req.callGeneration) { clientState.calls[req.call].inFlight -= 1 }
         releasePermit(scheduler: &scheduler)
         guard client!.cancelOnGiveUp, requests[id].phase == .waiting, requests[id].firstScheduled < 0 else { return }
-        let now = scheduler.now
-        attemptEnded(id, outcome: .connectionError, now: now, scheduler: &scheduler)
+        // nginx logs such a request as 499 (client closed request): not a
+        // failure of the replica.
+        attemptEnded(id, outcome: .response(status: 499), now: scheduler.now, scheduler: &scheduler)
         withdraw(id, scheduler: &scheduler)
     }
 
