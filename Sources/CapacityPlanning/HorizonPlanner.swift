@@ -111,11 +111,27 @@ public struct HorizonPlanner: Sendable {
                 let entries = try ScheduleBuilder.schedule(needs: first.plan, rates: rates, interval: interval, lead: lead)
                 return .schedule(.init(plan: entries, verification: first.verification, corrections: first.corrections))
             case .autoscaler:
+                // Targets of 90%, 80% and 70% of the in-flight count per
+                // replica at capacity: the cheapest that verifies wins; if
+                // none does, the 70% one is corrected.
                 let peak = needs.max()!
-                var settings = HorizontalPodAutoscaler.Settings(minReplicas: needs.min()!, maxReplicas: peak + max(1, peak / 4),
-                                                                target: 0.7 * curve.inFlightPerReplica(replicas: peak))
-                settings.tolerance = 0.1
-                return .hpa(try Self.correct(start: settings, limit: limit, verify: {
+                let atCapacity = curve.inFlightPerReplica(replicas: peak)
+                func settings(_ share: Double) -> HorizontalPodAutoscaler.Settings {
+                    var s = HorizontalPodAutoscaler.Settings(minReplicas: needs.min()!, maxReplicas: peak,
+                                                             target: share * atCapacity)
+                    s.tolerance = 0.1
+                    return s
+                }
+                var best: Verified<HorizontalPodAutoscaler.Settings>?
+                for share in Self.hpaTargetShares {
+                    let s = settings(share)
+                    let v = try verifier.verify(.hpa(s, initial: needs[0]), rates: rates)
+                    if v.slaMet, best.map({ v.simulatedGPUHours < $0.verification.simulatedGPUHours }) ?? true {
+                        best = Verified(plan: s, verification: v, corrections: 0)
+                    }
+                }
+                if let best { return .hpa(best) }
+                return .hpa(try Self.correct(start: settings(Self.hpaTargetShares.last!), limit: limit, verify: {
                     try verifier.verify(.hpa($0, initial: needs[0]), rates: rates)
                 }, bump: { s, _ in
                     var s = s
@@ -136,6 +152,10 @@ public struct HorizonPlanner: Sendable {
         }
         return result
     }
+
+    /// HPA targets tried, as shares of the in-flight count per replica at
+    /// the capacity point, highest (cheapest) first.
+    static let hpaTargetShares = [0.9, 0.8, 0.7]
 
     /// One plan's verified outcome, whichever its kind.
     enum Outcome: Sendable {
