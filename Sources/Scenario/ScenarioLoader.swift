@@ -118,6 +118,10 @@ struct ScenarioParser {
         config.gateway = gateway
         do {
             try client?.validate()
+        } catch {
+            reader.fail(f.node("client"), error.key, error.message)
+        }
+        do {
             if let gateway {
                 var prefixes = false
                 if case .trace(let t) = arrivals { prefixes = t.format == .mooncake }
@@ -126,7 +130,7 @@ struct ScenarioParser {
                                      traceHasPrefixes: prefixes)
             }
         } catch {
-            reader.fail(f.node(error.key.hasPrefix("gateway") ? "gateway" : "client"), error.key, error.message)
+            reader.fail(f.node("gateway"), error.key, error.message)
         }
         if case .closed? = client?.loop, case .trace = arrivals {
             reader.fail(f.node("client"), "client.loop", "closed-loop users make their own arrivals; use a workload process, not a trace replay")
