@@ -293,6 +293,35 @@ import Testing
         }
     }
 
+    /// Prefix affinity on Mooncake's block ids: a request routed to the
+    /// replica that already holds its leading blocks skips their prefill, so
+    /// the mean TTFT and e2e fall against round robin on the same replay.
+    @Test func prefixAffinitySkipsCachedPrefill() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let trace = root.appendingPathComponent("../shared/data/traces/mooncake_conversation_trace.jsonl").standardizedFileURL.path
+        let profile = root.appendingPathComponent("models/hardware/a100-llama2-7b.yaml").path
+        func scenario(_ policy: String) -> String {
+            """
+            name: prefix
+            seed: 1
+            duration: 10m
+            workload:
+              arrivals: {process: trace, trace: \(trace), max_total_tokens: 8192}
+            replicas:
+              count: 4
+              hardware: \(profile)
+              batching: {policy: continuous, max_num_seqs: 256, max_num_batched_tokens: 8192, chunked_prefill: true}
+            gateway: {balancer: {policy: \(policy)}}
+            """
+        }
+        let plain = try Self.run(scenario("round_robin")).result
+        let affinity = try Self.run(scenario("prefix_affinity")).result
+        #expect(affinity.requests.offered == plain.requests.offered)
+        #expect(affinity.latencySeconds.ttft.mean < 0.95 * plain.latencySeconds.ttft.mean,
+                "\(affinity.latencySeconds.ttft.mean) vs \(plain.latencySeconds.ttft.mean)")
+        #expect(affinity.confidence.e2eMean.mean < plain.confidence.e2eMean.mean)
+    }
+
     /// Hedging cuts the tail when service times are heavy-tailed.
     @Test func hedgingCutsTheTailOfHeavyTailedService() throws {
         func scenario(_ hedge: String) -> String {

@@ -59,7 +59,7 @@ extension ServingSimulation {
             for i in before..<batch.members.count {
                 let chunk = Int(batch.chunks[i])
                 tokens += chunk
-                pairs += IterationTimeModel.prefillPairs(chunk: chunk, prior: 0)
+                pairs += IterationTimeModel.prefillPairs(chunk: chunk, prior: Int(requests[batch.members[i]].prefilled))
             }
         }
         guard !batch.members.isEmpty else {
@@ -217,13 +217,16 @@ extension ServingSimulation {
               let id = peekWaiting(replica: r) {
             let req = requests[id]
             let target = Int(prefillTarget(req))
+            // Tokens still to prefill: a prefix-cache hit (prefix affinity)
+            // arrives partly prefilled.
+            let remaining = target - Int(req.prefilled)
             if wholePrompts {
                 if policy.paddedPrefill {
                     // Vidur counts a prefill batch as its size × its longest prompt.
-                    let padded = (batch.members.count + 1) * max(longest, target)
+                    let padded = (batch.members.count + 1) * max(longest, remaining)
                     if padded > policy.maxNumBatchedTokens { break }
-                    longest = max(longest, target)
-                } else if target > budget {
+                    longest = max(longest, remaining)
+                } else if remaining > budget {
                     break
                 }
             }
@@ -235,7 +238,7 @@ extension ServingSimulation {
             requests.slots[Int(id)].blocks = Int32(need)
             changeBlocks(need, replica: r, now: now)
             replicas[r].running.append(id)
-            let chunk = min(target, budget)
+            let chunk = min(remaining, budget)
             batch.members.append(id)
             batch.chunks.append(Int32(chunk))
             budget -= chunk
