@@ -473,6 +473,53 @@ struct ScenarioParser {
         return d
     }
 
+    /// A replica schedule CSV with `start` (seconds, or ISO 8601 times taken
+    /// relative to the first row) and `replicas` columns, such as the
+    /// `schedule.csv` that `headroom plan --output` writes. Problems are
+    /// reported with the CSV's line.
+    func readScheduleCSV(_ path: String, node: Node?, key: String, min: Int, max: Int) -> ([Double], [Int])? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            reader.fail(node, key, "cannot read the schedule CSV \(path)")
+            return nil
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let header = (lines.first ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let startColumn = header.firstIndex(of: "start"), let countColumn = header.firstIndex(of: "replicas") else {
+            reader.fail(node, key, "\(path):1: expected a header with start and replicas columns, got '\(lines.first ?? "")'")
+            return nil
+        }
+        var starts: [Double] = [], counts: [Int] = []
+        var origin: Double?
+        var ok = true
+        for (i, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let where_ = "\(path):\(i + 1)"
+            guard cells.count > Swift.max(startColumn, countColumn), let t = LoadSeriesCSV.parseTimestamp(cells[startColumn]),
+                  let k = Int(cells[countColumn]) else {
+                reader.fail(node, key, "\(where_): expected a start (seconds or ISO 8601) and an integer replicas, got '\(line)'")
+                ok = false
+                continue
+            }
+            let start = t - (origin ?? t)
+            if origin == nil { origin = t }
+            if k < min || k > max {
+                reader.fail(node, key, "\(where_): \(k) replicas lies outside min_replicas…max_replicas (\(min)…\(max))")
+                ok = false
+            }
+            if let last = starts.last, start <= last {
+                reader.fail(node, key, "\(where_): step starts must increase")
+                ok = false
+            }
+            starts.append(start)
+            counts.append(k)
+        }
+        if starts.isEmpty {
+            reader.fail(node, key, "\(path): the schedule has no rows")
+            return nil
+        }
+        return ok ? (starts, counts) : nil
+    }
+
     /// What an HPA target looks like for `metric`.
     static func targetExpected(_ metric: ScalingMetric) -> String {
         if metric.isLatency { return "a duration such as 1200ms" }
@@ -511,7 +558,13 @@ struct ScenarioParser {
         }
         if kind == "schedule" {
             let lead = a.duration("lead") ?? 0
-            guard let stepsNode = a.required("steps", "a list of [start, replicas] pairs"),
+            if let file = a.string("file") {
+                if a.has("steps") { reader.fail(a.node("steps"), a.child("steps"), "give steps or file, not both") }
+                guard let (starts, counts) = readScheduleCSV(resolve(file), node: a.node("file"), key: a.child("file"), min: min, max: max)
+                else { return nil }
+                return .schedule(ReplicaSchedule(starts: starts, counts: counts, lead: lead))
+            }
+            guard let stepsNode = a.required("steps", "a list of [start, replicas] pairs (or file: a schedule CSV)"),
                   let steps = reader.sequence(stepsNode, a.child("steps")), !steps.isEmpty else { return nil }
             var starts: [Double] = [], counts: [Int] = []
             for (i, n) in steps.enumerated() {

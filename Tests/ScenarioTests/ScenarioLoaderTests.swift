@@ -128,3 +128,48 @@ import Testing
         #expect(p.kvCacheTokens == Int(120_912 * 1.106))
     }
 }
+
+/// `autoscaler: {kind: schedule, file: CSV}` reads the planner's schedule.csv.
+@Suite struct ScheduleCSVTests {
+    static func scenario(_ csv: String) throws -> ServingConfiguration {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-schedule-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try csv.write(to: dir.appendingPathComponent("schedule.csv"), atomically: true, encoding: .utf8)
+        return try ScenarioLoader.parse(text: """
+            name: s
+            duration: 3h
+            workload: {arrivals: {process: poisson, rate: 1/s}}
+            replicas: {count: 2, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}}
+            cluster: {min_replicas: 1, max_replicas: 9, autoscaler: {kind: schedule, file: schedule.csv, lead: 0s}}
+            """, file: dir.appendingPathComponent("s.yaml").path)
+    }
+
+    @Test func isoStartsAreTakenFromTheFirstRow() throws {
+        let c = try Self.scenario("""
+            start,end,replicas,expected_rate
+            2024-01-15T00:00:00Z,2024-01-15T01:00:00Z,2,3.5
+            2024-01-15T01:00:00Z,2024-01-15T02:00:00Z,5,9
+            2024-01-15T02:00:00Z,2024-01-15T03:00:00Z,3,4
+            """)
+        guard case .schedule(let plan)? = c.replicas.dynamics?.scaler else {
+            Issue.record("no schedule")
+            return
+        }
+        #expect(plan.starts == [0, 3600, 7200])
+        #expect(plan.counts == [2, 5, 3])
+    }
+
+    @Test func badRowsNameTheCSVLine() {
+        do {
+            _ = try Self.scenario("start,replicas\n0,2\n3600,many\n7200,20\n")
+            Issue.record("accepted a bad schedule")
+        } catch let e as ScenarioError {
+            let text = e.issues.map(\.description).joined(separator: "\n")
+            #expect(text.contains("schedule.csv:3") && text.contains("many"), "\(text)")
+            #expect(text.contains("schedule.csv:4") && text.contains("20 replicas"), "\(text)")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+}
