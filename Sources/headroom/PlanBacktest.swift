@@ -30,31 +30,18 @@ struct PlanBacktest: ParsableCommand {
     var trainDays: Int = 11
     @Option(name: .customLong("test-days"), help: "Days replayed after them.")
     var testDays: Int = 3
-    @Option(name: .customLong("load-scale"), help: "Factor from the history's counts to the simulated cluster's (e.g. 0.05).")
-    var loadScale: Double = 1
-    @Option(help: "Factor applied to the forecast (the plan) and to the oracle's actual load.")
-    var headroom: String = "3x"
-    @Option(help: "Targets, or \"default\".")
-    var sla: String = "default"
-    @Option(help: "One-sided confidence of the capacity curve.")
-    var confidence: Double = 0.95
-    @Option(help: "Replications per capacity-curve candidate.")
-    var replications: Int = 4
+    /// Headroom (applied to the forecast and to the oracle's actual load),
+    /// SLA, confidence, replications and load scale.
+    @OptionGroup var judgement: PlanJudgementOptions
     @OptionGroup var output: OutputFormatOptions
-
-    func validate() throws {
-        guard Units.multiplier(headroom).map({ $0 > 0 }) == true else {
-            throw ValidationError("--headroom: expected a multiplier > 0 such as 3x, got '\(headroom)'")
-        }
-    }
 
     func run() throws {
         let start = Date()
         let config = try ScenarioLoader.load(path: scenario)
         let model = try ForecasterModel.load(path: forecast)
         let series = try LoadSeriesCSV.read(path: history)
-        let test = try Backtest(base: config, sla: try SLA(parsing: sla), headroom: Units.multiplier(headroom)!, scale: loadScale,
-                                confidence: confidence, replications: replications)
+        let test = try Backtest(base: config, sla: try SLA(parsing: judgement.sla), headroom: judgement.factor, scale: judgement.loadScale,
+                                confidence: judgement.confidence, replications: judgement.replications)
         let r = try test.run(series: series, model: model, trainDays: trainDays, testDays: testDays, quantile: quantile, method: method)
         let seconds = Date().timeIntervalSince(start)
         switch output.format {

@@ -29,20 +29,12 @@ struct PlanSize: ParsableCommand {
     var method: String?
     @Option(help: "Intervals to plan (default: the model's horizon with --forecast, else one day of the history).")
     var horizon: Int?
-    @Option(name: .customLong("load-scale"), help: "Factor from the history's counts to the simulated cluster's (e.g. 0.05).")
-    var loadScale: Double = 1
     @Option(name: .customLong("output"), help: "Directory for plan.json, schedule.csv, timeseries.csv and report.html.")
     var outputDirectory: String?
-    @Option(help: "Factor applied to the load (the seeds' rule: 3x).")
-    var headroom: String = "3x"
-    @Option(help: "Targets, e.g. \"p99_ttft<=2s,p99_tpot<=150ms,error_rate<=0.1%\", or \"default\".")
-    var sla: String = "default"
-    @Option(help: "One-sided confidence that each target holds.")
-    var confidence: Double = 0.95
-    @Option(help: "Independent replications per candidate (common random numbers).")
-    var replications: Int = 4
     @Option(help: "Simulated time per replication (default: the scenario's duration).")
     var duration: String?
+    /// Headroom, SLA, confidence, replications and load scale.
+    @OptionGroup var judgement: PlanJudgementOptions
     @OptionGroup var output: OutputFormatOptions
 
     func validate() throws {
@@ -52,15 +44,9 @@ struct PlanSize: ParsableCommand {
         if let peakRate, (Units.rate(peakRate) ?? 0) <= 0 {
             throw ValidationError("--peak-rate: expected a rate > 0 such as 240/s, got '\(peakRate)'")
         }
-        guard let h = Units.multiplier(headroom), h > 0 else {
-            throw ValidationError("--headroom: expected a multiplier > 0 such as 3x, got '\(headroom)'")
-        }
-        guard confidence > 0.5 && confidence < 1 else { throw ValidationError("--confidence must lie in (0.5, 1), got \(confidence)") }
-        guard replications >= 2 else { throw ValidationError("--replications must be >= 2, got \(replications)") }
         if let duration, (Units.duration(duration) ?? 0) <= 0 { throw ValidationError("--duration: expected a duration > 0, got '\(duration)'") }
         if forecast != nil && history == nil { throw ValidationError("--forecast needs --history (the series the model forecasts from)") }
         if let horizon, horizon < 1 { throw ValidationError("--horizon: expected at least 1 interval, got \(horizon)") }
-        guard loadScale > 0, loadScale.isFinite else { throw ValidationError("--load-scale: expected a factor > 0, got \(loadScale)") }
         if outputDirectory != nil && history == nil { throw ValidationError("--output needs --history: the files describe a horizon") }
     }
 
@@ -94,8 +80,9 @@ struct PlanSize: ParsableCommand {
     func run() throws {
         var config = try ScenarioLoader.load(path: scenario)
         if let duration { config.duration = Units.duration(duration)!; config.warmup = min(config.warmup, config.duration / 5) }
-        let targets = try SLA(parsing: sla)
-        let factor = Units.multiplier(headroom)!
+        let targets = try SLA(parsing: judgement.sla)
+        let factor = judgement.factor
+        let (confidence, replications, loadScale) = (judgement.confidence, judgement.replications, judgement.loadScale)
         guard let peakRate else { return try planHorizon(config, targets: targets, headroom: factor) }
         let peak = Units.rate(peakRate)!
         let planner = try StaticPlanner(base: config, designRate: peak * factor, sla: targets,
@@ -128,6 +115,7 @@ struct PlanSize: ParsableCommand {
     /// Plans the horizon of a history or its forecast: static, schedule and
     /// HPA, each verified over the horizon.
     func planHorizon(_ config: ServingConfiguration, targets: SLA, headroom factor: Double) throws {
+        let (confidence, replications, loadScale) = (judgement.confidence, judgement.replications, judgement.loadScale)
         let series = try LoadSeriesCSV.read(path: history!)
         let perSecond = loadScale / series.interval
         let load: PlanLoad

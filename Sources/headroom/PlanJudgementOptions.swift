@@ -1,0 +1,29 @@
+import ArgumentParser
+import Scenario
+
+/// The flags every plan command shares: the load factor, the SLA and how
+/// surely each target must hold.
+struct PlanJudgementOptions: ParsableArguments {
+    @Option(help: "Factor applied to the load (the seeds' rule: 3x).")
+    var headroom: String = "3x"
+    @Option(help: "Targets, e.g. \"p99_ttft<=2s,p99_tpot<=150ms,error_rate<=0.1%\", or \"default\".")
+    var sla: String = "default"
+    @Option(help: "One-sided confidence that each target holds.")
+    var confidence: Double = 0.95
+    @Option(help: "Independent replications per candidate (common random numbers).")
+    var replications: Int = 4
+    @Option(name: .customLong("load-scale"), help: "Factor from the history's counts to the simulated cluster's (e.g. 0.05).")
+    var loadScale: Double = 1
+
+    /// The headroom factor (validated).
+    var factor: Double { Units.multiplier(headroom)! }
+
+    func validate() throws {
+        guard let h = Units.multiplier(headroom), h > 0 else {
+            throw ValidationError("--headroom: expected a multiplier > 0 such as 3x, got '\(headroom)'")
+        }
+        guard confidence > 0.5 && confidence < 1 else { throw ValidationError("--confidence must lie in (0.5, 1), got \(confidence)") }
+        guard replications >= 2 else { throw ValidationError("--replications must be >= 2, got \(replications)") }
+        guard loadScale > 0, loadScale.isFinite else { throw ValidationError("--load-scale: expected a factor > 0, got \(loadScale)") }
+    }
+}
