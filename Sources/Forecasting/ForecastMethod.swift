@@ -1,8 +1,7 @@
 /// A forecasting method the forecaster can train, validate and select.
 ///
 /// Names are stable and appear in reports and model files:
-/// `SeasonalNaive<lag>`, `SeasonalMean<seasons>`, `HoltWintersAdditive`, `HoltWintersMultiplicative`, `DampedHolt`,
-/// `SimpleExponentialSmoothing`, `SeasonalRegression`,
+/// `SeasonalNaive<lag>`, `SeasonalMean<seasons>`, `HoltWintersAdditive`, `HoltWintersMultiplicative`, `DampedHolt`, `SeasonalRegression`,
 /// `LSTM`, `Ensemble<k>` (the mean of the k best methods on validation), `Combination` (the fixed,
 /// documented combination of ``ForecastMethod/combinationRule(horizon:season:)``).
 public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
@@ -14,8 +13,6 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     case holtWinters(HoltWinters.Seasonality)
     /// Non-seasonal damped Holt on the latest three seasons, refitted at every origin.
     case dampedHolt
-    /// Simple exponential smoothing on the latest three seasons, its `alpha` chosen on validation data.
-    case exponentialSmoothing(alpha: Double)
     /// Log-scale trend plus daily and weekly Fourier terms on the whole history, refitted at every origin.
     case seasonalRegression
     /// The LSTM with quantile outputs (trained once).
@@ -34,7 +31,6 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
         case .holtWinters(.additive): return "HoltWintersAdditive"
         case .holtWinters(.multiplicative): return "HoltWintersMultiplicative"
         case .dampedHolt: return "DampedHolt"
-        case .exponentialSmoothing: return "SimpleExponentialSmoothing"
         case .seasonalRegression: return "SeasonalRegression"
         case .lstm: return "LSTM"
         case let .ensemble(members): return "Ensemble\(members.count)"
@@ -56,16 +52,15 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     ///   calibrated quantile (`coverMembers`);
     /// - a shorter horizon (minutes ahead on 10-minute data) is a level problem, and validation
     ///   holds hundreds of independent windows: every model-based method (both Holt-Winters,
-    ///   DampedHolt, SimpleExponentialSmoothing, SeasonalRegression, LSTM) weighted by
-    ///   1 / validation MASE², its quantiles calibrated on its own validation errors.
+    ///   DampedHolt, SeasonalRegression, LSTM) weighted by 1 / validation MASE², its quantiles
+    ///   calibrated on its own validation errors.
     ///
     /// The rule was chosen on the pre-test parts of the four ServeGen series together (see
     /// BENCHMARKS.md, "Forecasting"); members that were not trained are left out.
     public static func combinationRule(horizon: Int, season: Int)
         -> (members: [String], inverseSquaredWeights: Bool, coverMembers: Bool) {
         if 4 * horizon >= season { return (["SeasonalRegression", "LSTM", "SeasonalMean\(seasonalMeanSeasons)"], false, true) }
-        return (["HoltWintersAdditive", "HoltWintersMultiplicative", "DampedHolt", "SimpleExponentialSmoothing", "SeasonalRegression", "LSTM"],
-                true, false)
+        return (["HoltWintersAdditive", "HoltWintersMultiplicative", "DampedHolt", "SeasonalRegression", "LSTM"], true, false)
     }
 
     /// Weights ∝ 1 / MASE² (equal when `inverseSquared` is false or a MASE is not finite and positive), summing to 1.

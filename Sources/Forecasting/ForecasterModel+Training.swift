@@ -104,9 +104,6 @@ extension ForecasterModel {
                                                                 validationIntervals: $0.count - $1, auxiliary: false) }
                 + auxiliary.map { HistoryRecord(name: $0.name, intervals: $0.count, missing: $0.missingCount,
                                                 validationIntervals: 0, auxiliary: true) })
-        // Simple exponential smoothing with the α of the grid that scores best on the validation windows.
-        let smoothing = model.exponentialSmoothingChosenOnValidation(histories: histories, origins: origins, scales: scales)
-        candidates.insert(smoothing, at: (candidates.firstIndex(of: .dampedHolt) ?? candidates.count - 1) + 1)
         let validationStart = zip(histories, cuts).map { $0.timestamp($1) }.min()!
         let auxiliaryBeforeValidation = auxiliary.map { $0.ending(atOrBefore: validationStart) }
         var lstmSeconds = 0.0
@@ -226,25 +223,6 @@ extension ForecasterModel {
                                     parameters: lstm.networks.map(\.parameters), summary: summary)
         }
         return (model, ForecasterTrainingReport(seconds: Clock.seconds() - start, lstmSeconds: lstmSeconds, skipped: skipped))
-    }
-}
-
-extension ForecasterModel {
-    /// Simple exponential smoothing with the value of ``SimpleExponentialSmoothing/alphaGrid`` whose
-    /// forecasts from the validation `origins` of each history have the lowest mean MASE (the
-    /// smallest α on a tie): α is set once, on the same windows that score every candidate.
-    func exponentialSmoothingChosenOnValidation(histories: [LoadSeries], origins: [[Int]], scales: [Double]) -> ForecastMethod {
-        let scored = SimpleExponentialSmoothing.alphaGrid.map { alpha -> (Double, Double) in
-            let method = ForecastMethod.exponentialSmoothing(alpha: alpha)
-            let mase = histories.indices.map { k -> Double in
-                let f = baseForecasts(method, history: histories[k], origins: origins[k]).forecasts
-                let actual = origins[k].map { Array(histories[k].values[$0..<($0 + horizon)]) }
-                return ForecastMetrics(actual: actual, point: f.map(\.point), p90: f.map(\.point), scale: scales[k]).mase
-            }
-            return (alpha, mean(mase))
-        }
-        let best = scored.min { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }!
-        return .exponentialSmoothing(alpha: best.0)
     }
 }
 

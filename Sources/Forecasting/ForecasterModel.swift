@@ -103,7 +103,6 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
         case .seasonalMean: return season
         case .holtWinters: return 2 * season + 1
         case .dampedHolt: return DampedHolt.minimumHistory
-        case .exponentialSmoothing: return 1
         case .seasonalRegression: return 2 * season + 1
         case .lstm: return lstm?.settings.window ?? Int.max
         case let .ensemble(members), let .combination(members, _):
@@ -231,12 +230,6 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
             let out = origins.map { spread(holt.forecast(y[..<$0], horizon: horizon)) }
             fit = Clock.seconds() - start
             return (out, fit, 0)
-        case let .exponentialSmoothing(alpha):
-            let ses = SimpleExponentialSmoothing(alpha: alpha, maxHistory: 3 * season)
-            let start = Clock.seconds()
-            let out = origins.map { spread(ses.forecast(y[..<$0], horizon: horizon)) }
-            predict = Clock.seconds() - start
-            return (out, 0, predict)
         case .seasonalRegression:
             let perDay = max(1, Int((86_400 / intervalSeconds).rounded()))
             let regression = SeasonalRegression(day: season, week: 7 * perDay)

@@ -46,19 +46,6 @@ import Testing
         #expect(hwError < naiveError / 2)
     }
 
-    /// The level recursion by hand: α = 1 is the last value, a smaller α weighs older values
-    /// geometrically, and only the latest `maxHistory` values enter.
-    @Test func simpleExponentialSmoothingWeighsValuesGeometrically() {
-        let y: [Double] = [100, 0, 8, 4]
-        #expect(SimpleExponentialSmoothing(alpha: 1, maxHistory: 10).forecast(y[...], horizon: 3) == [4, 4, 4])
-        // Level from 0 (the first of the latest three): 0.5·8 + 0.5·0 = 4, then 0.5·4 + 0.5·4 = 4.
-        #expect(SimpleExponentialSmoothing(alpha: 0.5, maxHistory: 3).forecast(y[...], horizon: 2) == [4, 4])
-        // Over all four: 100 → 50 → 29 → 16.5.
-        #expect(SimpleExponentialSmoothing(alpha: 0.5, maxHistory: 4).forecast(y[...], horizon: 1) == [16.5])
-        let negative: [Double] = [-5, -3]
-        #expect(SimpleExponentialSmoothing(alpha: 0.5, maxHistory: 4).forecast(negative[...], horizon: 1) == [0])
-    }
-
     @Test func dampedHoltContinuesLevelsAndTrends() {
         let flat = Array(repeating: 42.0, count: 30)
         for v in DampedHolt(maxHistory: 24).forecast(flat[...], horizon: 4) { #expect(abs(v - 42) < 1e-9) }
