@@ -96,8 +96,8 @@ public struct ServingSimulation: SimulationModel {
     let requestLimit: Int?
     let gpusPerReplica: Double
     let latencyBinWidth: Double?
-    /// Client behaviour (nil with no gateway: arrivals go straight in).
-    let client: ClientConfiguration?
+    /// Client behaviour (the defaults when ``layered`` is false, unused).
+    let client: ClientConfiguration
     /// The gateway's settings.
     let gateway: GatewayConfiguration?
     /// Whether arrivals pass through the client layer and gateway.
@@ -118,6 +118,8 @@ public struct ServingSimulation: SimulationModel {
     var sharedQueue = Deque<Int32>()
     /// Gateway queues by priority rank (0 highest), when priorities are set.
     var rankedQueues: [Deque<Int32>] = []
+    /// Priority settings, copied out of the gateway's (read per arrival).
+    let priorities: GatewayConfiguration.Priorities?
     /// Each tenant's priority rank, and whether it is critical.
     var tenantRank: [Int] = []
     var tenantCritical: [Bool] = []
@@ -159,6 +161,7 @@ public struct ServingSimulation: SimulationModel {
         requestLimit = c.requestLimit
         gpusPerReplica = Double(c.replicas.hardware?.gpusPerReplica ?? 1)
         latencyBinWidth = c.latencyByArrivalInterval
+        priorities = c.gateway?.priorities
         metrics = ServingMetrics(interval: c.timeSeriesInterval, warmup: c.warmup, duration: c.duration)
         let root = RandomStream(seed: c.seed)
         sizeStream = root.stream("sizes")
@@ -174,17 +177,17 @@ public struct ServingSimulation: SimulationModel {
         for r in c.replicas.count..<slots { replicas[r].status = .stopped }
         cluster = ClusterState(configuration: c, stream: root.stream("cluster"))
         layered = c.client != nil || c.gateway != nil
-        client = layered ? (c.client ?? ClientConfiguration()) : nil
+        client = c.client ?? ClientConfiguration()
         gateway = c.gateway
         apiKeyCount = c.gateway?.apiKeys ?? 1
-        try client?.validate()
+        try client.validate()
         if let g = c.gateway {
             var prefixes = false
             if case .trace(let t) = c.arrivals { prefixes = t.format == .mooncake }
             try g.validate(replicaSlots: slots, sharedQueue: c.replicas.dispatch == .sharedQueue && g.balancer == nil,
                            traceHasPrefixes: prefixes)
         }
-        clientState = ClientState(configuration: client ?? ClientConfiguration(), stream: root.stream("client"))
+        clientState = ClientState(configuration: client, stream: root.stream("client"))
         gatewayState = c.gateway.map {
             GatewayState(configuration: $0, tenants: c.tenants.tenants.count, slots: slots, initialReady: c.replicas.count,
                          stream: root.stream("gateway"))
@@ -210,7 +213,7 @@ public struct ServingSimulation: SimulationModel {
     /// Schedules the first arrivals, the warm-up end and the sampling ticks.
     public mutating func start(_ scheduler: inout Scheduler<Event>) {
         // A closed loop makes its own arrivals; the workload gives sizes.
-        let openLoop: Bool = { if case .closed? = client?.loop { return false } else { return true } }()
+        let openLoop: Bool = { if layered, case .closed = client.loop { return false } else { return true } }()
         for i in generators.indices where openLoop {
             let t = generators[i].next(after: 0)
             if t < duration { scheduler.schedule(.arrival(source: Int32(i)), at: t) }
@@ -395,7 +398,9 @@ public struct ServingSimulation: SimulationModel {
 
     /// Whether a request can ever be served (its KV need fits one replica,
     /// and without chunked prefill its prompt fits the token budget).
-    func fits(_ id: Int32) -> Bool {
+    /// `mutating` only so that self is passed by reference: called from
+    /// mutating code, a non-mutating method gets a copy of the whole model.
+    mutating func fits(_ id: Int32) -> Bool {
         let req = requests[id]
         guard case .continuous(let cb) = batching else { return true }
         let need = (Int(req.prompt) + Int(req.output) + blockSize - 1) / blockSize
@@ -497,8 +502,10 @@ public struct ServingSimulation: SimulationModel {
 
     /// Whether a request may take a batch slot now: always, unless it is
     /// non-critical and the slots left are the critical tier's reserve.
-    func mayStartNow(_ id: Int32) -> Bool {
-        guard let p = gateway?.priorities, p.reserved > 0, !tenantCritical[Int(requests[id].tenant)] else { return true }
+    /// `mutating` only so that self is passed by reference: called from
+    /// mutating code, a non-mutating method gets a copy of the whole model.
+    mutating func mayStartNow(_ id: Int32) -> Bool {
+        guard let p = priorities, p.reserved > 0, !tenantCritical[Int(requests[id].tenant)] else { return true }
         let limit = roomLimit()
         var used = 0, capacity = 0
         for r in replicas where r.status == .ready && !r.cutOff {
@@ -667,7 +674,7 @@ public struct ServingSimulation: SimulationModel {
         metrics.series.busy.append(Double(busyCount))
         if layered {
             let state: Double
-            switch clientState.breaker?.state {
+            switch clientState.breakerState {
             case .open?: state = 1
             case .halfOpen?: state = 0.5
             default: state = 0

@@ -11,7 +11,9 @@ struct ClientState: Sendable {
     var waitingForPermit = Deque<(call: Int32, generation: UInt32)>()
     /// Attempts in flight over all users (Envoy's "active requests").
     var attemptsInFlight = 0
-    var breaker: CircuitBreaker?
+    /// The breaker, kept by kind so that calls mutate it in place.
+    var hystrix: HystrixCircuitBreaker?
+    var resilience4j: Resilience4jCircuitBreaker?
     var cache: ResponseCache?
     var throttle: RetryThrottle?
     var budget: RetryBudget?
@@ -24,7 +26,11 @@ struct ClientState: Sendable {
     var fallbackStream: RandomStream
 
     init(configuration c: ClientConfiguration, stream: RandomStream) {
-        breaker = c.breaker
+        switch c.breaker {
+        case .hystrix(let b)?: hystrix = b
+        case .resilience4j(let b)?: resilience4j = b
+        case nil: break
+        }
         cache = c.cache?.cache
         throttle = c.throttle
         budget = c.budget
@@ -34,4 +40,20 @@ struct ClientState: Sendable {
         think = stream.stream("think")
         fallbackStream = stream.stream("fallback")
     }
+
+    /// Whether the breaker (if any) lets a call out at `now`.
+    mutating func breakerPermits(now: Double) -> Bool {
+        if hystrix != nil { return hystrix!.tryAcquirePermission(now: now) }
+        if resilience4j != nil { return resilience4j!.tryAcquirePermission(now: now) }
+        return true
+    }
+
+    /// Records a permitted call's outcome with the breaker (if any).
+    mutating func breakerRecord(failed: Bool, duration: Double, now: Double) {
+        if hystrix != nil { hystrix!.record(failed: failed, now: now) }
+        if resilience4j != nil { resilience4j!.record(failed: failed, duration: duration, now: now) }
+    }
+
+    /// The breaker's state (nil without one).
+    var breakerState: CircuitState? { hystrix?.state ?? resilience4j?.state }
 }

@@ -8,7 +8,7 @@ import Workload
 extension ServingSimulation {
     /// Closed loop: every user's first request after one think time.
     mutating func startClients(_ scheduler: inout Scheduler<Event>) {
-        guard case .closed(let users, let think)? = client?.loop else { return }
+        guard layered, case .closed(let users, let think) = client.loop else { return }
         for u in 0..<users {
             let t = think.sample(&clientState.think)
             if t < duration { scheduler.schedule(.userArrival(user: Int32(u)), at: t) }
@@ -18,17 +18,16 @@ extension ServingSimulation {
     /// A user asks: cache, smaller-model fallback, or the first attempt.
     mutating func newCall(size: RequestSize, user: Int32, prefix: [Int], scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
-        let settings = client!
         var call = Call(arrival: now, prompt: Int32(size.prompt), output: Int32(size.output),
                         tenant: Int16(tenants.sample(&tenantStream)),
                         apiKey: Int32(apiKeyCount > 1 ? clientState.keys.nextInt(below: apiKeyCount) : 0),
                         user: user, measured: now >= warmup)
         call.prefix = prefix
-        if let o = settings.overallTimeout { call.deadline = now + o }
-        if let p = settings.patience { call.deadline = min(call.deadline, now + p.sample(&clientState.patience)) }
+        if let o = client.overallTimeout { call.deadline = now + o }
+        if let p = client.patience { call.deadline = min(call.deadline, now + p.sample(&clientState.patience)) }
         clientMetrics.series.userRequests.add(at: now)
         if call.measured { clientMetrics.userRequests += 1 }
-        if let c = settings.cache {
+        if let c = client.cache {
             call.cacheKey = Int32(c.keys.sample(&clientState.keys))
             if clientState.cache!.lookup(Int(call.cacheKey), now: now) {
                 let id = clientState.calls.insert(call)
@@ -40,14 +39,14 @@ extension ServingSimulation {
         let id = clientState.calls.insert(call)
         let generation = clientState.calls[id].generation
         if call.deadline < .infinity { scheduler.schedule(.callDeadline(call: id, generation: generation), at: call.deadline) }
-        if case .smallerModel(let after, let latency)? = settings.fallback,
+        if case .smallerModel(let after, let latency)? = client.fallback,
            let start = clientState.errorStreakStart, now - start >= after {
             scheduler.schedule(.callAnswer(call: id, generation: generation, how: .fallback),
                                after: latency.sample(&clientState.fallbackStream))
             return
         }
         send(id, scheduler: &scheduler)
-        if let h = settings.hedgeDelay { scheduler.schedule(.hedge(call: id, generation: generation), after: h) }
+        if let h = client.hedgeDelay { scheduler.schedule(.hedge(call: id, generation: generation), after: h) }
     }
 
     /// Sends the call's next attempt, if a permit of the concurrency limit
@@ -55,7 +54,7 @@ extension ServingSimulation {
     mutating func send(_ id: Int32, scheduler: inout Scheduler<Event>) {
         if clientState.calls[id].holdsPermit {
             clientState.calls[id].holdsPermit = false
-        } else if let limit = client!.concurrencyLimit, clientState.permitsInUse >= limit {
+        } else if let limit = client.concurrencyLimit, clientState.permitsInUse >= limit {
             clientState.calls[id].pendingSend = true
             clientState.waitingForPermit.append((id, clientState.calls[id].generation))
             return
@@ -64,7 +63,7 @@ extension ServingSimulation {
         }
         let now = scheduler.now
         clientState.calls[id].pendingSend = false
-        if clientState.breaker != nil, !clientState.breaker!.tryAcquirePermission(now: now) {
+        if !clientState.breakerPermits(now: now) {
             clientMetrics.series.attemptErrors.add(at: now)
             if clientState.calls[id].measured { clientMetrics.breakerRejections += 1 }
             releasePermit(scheduler: &scheduler)
@@ -101,7 +100,7 @@ extension ServingSimulation {
         clientState.calls[id].lastAttempt = rid
         clientState.calls[id].lastAttemptGeneration = requests[rid].generation
         gatewayState?.inside += 1
-        if let t = client!.perTryTimeout {
+        if let t = client.perTryTimeout {
             scheduler.schedule(.attemptTimeout(request: rid, generation: requests[rid].generation), after: t)
         }
         route(rid, scheduler: &scheduler)
@@ -156,7 +155,7 @@ extension ServingSimulation {
         clientState.attemptsInFlight -= 1
         if clientState.calls.isLive(req.call, req.callGeneration) { clientState.calls[req.call].inFlight -= 1 }
         releasePermit(scheduler: &scheduler)
-        guard client!.cancelOnGiveUp, requests[id].phase == .waiting, requests[id].firstScheduled < 0 else { return }
+        guard client.cancelOnGiveUp, requests[id].phase == .waiting, requests[id].firstScheduled < 0 else { return }
         // nginx logs such a request as 499 (client closed request): not a
         // failure of the replica.
         attemptEnded(id, outcome: .response(status: 499), now: scheduler.now, scheduler: &scheduler)
@@ -166,9 +165,8 @@ extension ServingSimulation {
     /// What the client does with an attempt's outcome.
     mutating func react(_ id: Int32, outcome: AttemptOutcome, duration: Double, scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
-        let settings = client!
         let success = outcome.isSuccess
-        clientState.breaker?.record(failed: !success, duration: duration, now: now)
+        clientState.breakerRecord(failed: !success, duration: duration, now: now)
         let measured = clientState.calls[id].measured
         switch outcome {
         case .response(let status, _, _) where status == 429:
@@ -193,12 +191,12 @@ extension ServingSimulation {
             endCall(id, .served, now: now, scheduler: &scheduler)
             return
         }
-        if settings.retry.isRetryable(outcome) { clientState.throttle?.recordFailure() }
+        if client.retry.isRetryable(outcome) { clientState.throttle?.recordFailure() }
         if isServerFailure(outcome), clientState.errorStreakStart == nil { clientState.errorStreakStart = now }
         // Hedges still out: wait for them.
         if clientState.calls[id].inFlight > 0 || clientState.calls[id].pendingSend { return }
         let call = clientState.calls[id]
-        switch settings.retry.decide(outcome, attempt: Int(call.attempts), previousDelay: call.previousDelay, &clientState.jitter) {
+        switch client.retry.decide(outcome, attempt: Int(call.attempts), previousDelay: call.previousDelay, &clientState.jitter) {
         case .done: endCall(id, .served, now: now, scheduler: &scheduler)
         case .giveUp: giveUp(id, scheduler: &scheduler)
         case .retry(let delay):
@@ -231,11 +229,11 @@ extension ServingSimulation {
     mutating func hedgeDue(_ id: Int32, generation: UInt32, scheduler: inout Scheduler<Event>) {
         guard clientState.calls.isLive(id, generation) else { return }
         let call = clientState.calls[id]
-        guard call.inFlight > 0, !call.pendingSend, Int(call.attempts) < client!.retry.maxAttempts else { return }
+        guard call.inFlight > 0, !call.pendingSend, Int(call.attempts) < client.retry.maxAttempts else { return }
         if let t = clientState.throttle, !t.allowsRetry { return }
         clientState.calls[id].nextIsRetry = false
         send(id, scheduler: &scheduler)
-        scheduler.schedule(.hedge(call: id, generation: generation), after: client!.hedgeDelay!)
+        scheduler.schedule(.hedge(call: id, generation: generation), after: client.hedgeDelay!)
     }
 
     /// The call's deadline or the user's patience runs out.
@@ -254,7 +252,7 @@ extension ServingSimulation {
 
     /// Every attempt failed (or none may be sent): fallback or failure.
     mutating func giveUp(_ id: Int32, scheduler: inout Scheduler<Event>) {
-        if case .response(let latency)? = client!.fallback {
+        if case .response(let latency)? = client.fallback {
             clientState.calls[id].pendingSend = true
             scheduler.schedule(.callAnswer(call: id, generation: clientState.calls[id].generation, how: .fallback), after: latency)
             return
@@ -288,7 +286,7 @@ extension ServingSimulation {
             if call.measured { clientMetrics.abandoned += 1 }
         }
         clientState.calls.remove(id)
-        if call.user >= 0, case .closed(_, let think)? = client?.loop {
+        if call.user >= 0, case .closed(_, let think) = client.loop {
             let next = now + think.sample(&clientState.think)
             if next < duration && !limitReached { scheduler.schedule(.userArrival(user: call.user), at: next) }
         }

@@ -293,7 +293,9 @@ extension ServingSimulation {
     }
 
     /// One HPA metric's average over ready replicas now (nil without any).
-    func metricValue(_ metric: ScalingMetric, busyNow: Double, readyNow: Double) -> Double? {
+    /// `mutating` only so that self is passed by reference: called from
+    /// mutating code, a non-mutating method gets a copy of the whole model.
+    mutating func metricValue(_ metric: ScalingMetric, busyNow: Double, readyNow: Double) -> Double? {
         let ready = Double(cluster.readyCount)
         switch metric {
         case .utilization:

@@ -26,9 +26,20 @@ enum Limiter: Sendable {
     }
 }
 
+/// Which balancer routes, without its settings (switched on per request).
+enum BalancerKind: UInt8, Sendable {
+    case none, roundRobin, random, weightedRoundRobin, leastConnections, leastRequest, consistentHash, prefixAffinity, dynamicWeights
+}
+
 /// The gateway's mutable state: limiters, balancer state, its view of
 /// replica health, and the outlier detector.
 struct GatewayState: Sendable {
+    /// The balancer in use.
+    let kind: BalancerKind
+    /// Whether active health checks decide the gateway's view.
+    let healthChecked: Bool
+    /// The `max_requests` gate.
+    let maxRequests: Int?
     /// Per rule: one (requests, tokens) limiter pair per scope instance.
     var limiters: [[(requests: Limiter?, tokens: Limiter?)]]
     var scopes: [GatewayConfiguration.RateLimit.Scope]
@@ -65,6 +76,19 @@ struct GatewayState: Sendable {
             return Array(repeating: pair, count: n)
         }
         dynamicCurrent = Array(repeating: 0, count: slots)
+        healthChecked = g.healthCheck != nil
+        maxRequests = g.maxRequests
+        switch g.balancer {
+        case nil: kind = .none
+        case .roundRobin?: kind = .roundRobin
+        case .random?: kind = .random
+        case .weightedRoundRobin?: kind = .weightedRoundRobin
+        case .leastConnections?: kind = .leastConnections
+        case .leastRequest?: kind = .leastRequest
+        case .consistentHash?: kind = .consistentHash
+        case .prefixAffinity?: kind = .prefixAffinity
+        case .dynamicWeights?: kind = .dynamicWeights
+        }
         switch g.balancer {
         case .weightedRoundRobin(let peers)?: swrr = SmoothWeightedRoundRobin(peers: peers)
         case .leastConnections(let peers)?: leastConn = LeastConnections(peers: peers)

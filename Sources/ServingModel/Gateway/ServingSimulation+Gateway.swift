@@ -7,10 +7,10 @@ extension ServingSimulation {
     /// The answer of the gateway's limits and gates to an attempt, or nil
     /// when it passes. Each limiter charges when it admits.
     mutating func gatewayRefusal(_ call: Call, now: Double) -> AttemptOutcome? {
-        guard let g = gateway else { return nil }
-        if !g.rateLimits.isEmpty {
+        guard gatewayState != nil else { return nil }
+        if !gatewayState!.scopes.isEmpty {
             let tokens = Double(call.prompt) + Double(call.output)
-            for i in g.rateLimits.indices {
+            for i in gatewayState!.scopes.indices {
                 let k: Int
                 switch gatewayState!.scopes[i] {
                 case .global: k = 0
@@ -27,8 +27,8 @@ extension ServingSimulation {
                 }
             }
         }
-        if let cap = g.maxRequests, gatewayState!.inside >= cap { return .response(status: 503) }
-        if let p = g.priorities, let depth = p.shedQueueDepth, tenants.tenants[Int(call.tenant)].priority < p.criticalLevel,
+        if let cap = gatewayState!.maxRequests, gatewayState!.inside >= cap { return .response(status: 503) }
+        if let p = priorities, let depth = p.shedQueueDepth, tenants.tenants[Int(call.tenant)].priority < p.criticalLevel,
            liveShared >= depth {
             return .response(status: 503)
         }
@@ -64,8 +64,8 @@ extension ServingSimulation {
             }
             // The replica is down or cut off: a connect failure.
             gatewayFinished(replica: r, outcome: .connectionError, latency: 0, now: now)
-            switch gateway?.balancer {
-            case .weightedRoundRobin?, .leastConnections?: tried.insert(r)
+            switch gatewayState?.kind ?? .none {
+            case .weightedRoundRobin, .leastConnections: tried.insert(r)
             default:
                 reject(id, now: now, status: 502, scheduler: &scheduler)
                 return
@@ -76,7 +76,7 @@ extension ServingSimulation {
 
     /// Whether the gateway would send new work to replica `r`.
     mutating func eligible(_ r: Int, now: Double) -> Bool {
-        let believed = gateway?.healthCheck != nil ? gatewayState!.healthy[r] && replicas[r].status != .stopped
+        let believed = gatewayState?.healthChecked == true ? gatewayState!.healthy[r] && replicas[r].status != .stopped
             : replicas[r].status == .ready
         guard believed else { return false }
         if gatewayState?.outlier != nil, gatewayState!.outlier!.isEjected(r, now: now) { return false }
@@ -89,8 +89,8 @@ extension ServingSimulation {
         var excluded = tried
         for r in 0..<n where !eligible(r, now: now) { excluded.insert(r) }
         if excluded.count >= n { return nil }
-        switch gateway?.balancer {
-        case nil, .roundRobin?:
+        switch gatewayState?.kind ?? .none {
+        case .none, .roundRobin:
             for k in 0..<n {
                 let r = (nextReplica + k) % n
                 if !excluded.contains(r) {
@@ -99,14 +99,14 @@ extension ServingSimulation {
                 }
             }
             return nil
-        case .random?:
+        case .random:
             let choices = (0..<n).filter { !excluded.contains($0) }
             return choices[gatewayState!.rng.nextInt(below: choices.count)]
-        case .weightedRoundRobin?:
+        case .weightedRoundRobin:
             return gatewayState!.swrr!.pick(now: now, excluding: excluded)
-        case .leastConnections?:
+        case .leastConnections:
             return gatewayState!.leastConn!.pick(now: now, excluding: excluded)
-        case .leastRequest?:
+        case .leastRequest:
             // Envoy samples among all hosts; a draw of an excluded host is
             // undone and drawn again (Envoy's `host_selection_retry`).
             for _ in 0..<32 {
@@ -117,14 +117,14 @@ extension ServingSimulation {
                 gatewayState!.p2c!.finished(r)
             }
             return leastLoaded(excluding: excluded)
-        case .consistentHash?:
+        case .consistentHash:
             // Walk on from the key's owner to the next eligible host.
             let key = UInt64(bitPattern: Int64(clientState.calls[requests[id].call].apiKey))
             if let owner = gatewayState!.ring!.host(forKey: key), !excluded.contains(owner) { return owner }
             var ring = gatewayState!.ring!
             for r in excluded { ring.remove(host: r) }
             return ring.host(forKey: key)
-        case .prefixAffinity?:
+        case .prefixAffinity:
             let loads = (0..<n).map { excluded.contains($0) ? Int(Int32.max) : replicas[$0].inSystem }
             let prefix = clientState.calls[requests[id].call].prefix
             let before = (0..<n).map { gatewayState!.prefix!.matchLength(prefix, worker: $0) }
@@ -132,7 +132,7 @@ extension ServingSimulation {
             let r = excluded.contains(routed) ? leastLoaded(excluding: excluded) : routed
             if let r { gatewayState!.prefixMatch = before[r] }
             return r
-        case .dynamicWeights?:
+        case .dynamicWeights:
             let weights = gatewayState!.dynamic!.weights(now: now)
             var total = 0.0
             var best: Int?
@@ -148,7 +148,9 @@ extension ServingSimulation {
     }
 
     /// The eligible replica with the fewest requests (first on ties).
-    func leastLoaded(excluding excluded: Set<Int>) -> Int? {
+    /// `mutating` only so that self is passed by reference: called from
+    /// mutating code, a non-mutating method gets a copy of the whole model.
+    mutating func leastLoaded(excluding excluded: Set<Int>) -> Int? {
         var best: Int?
         for r in replicas.indices where !excluded.contains(r) {
             if best == nil || replicas[r].inSystem < replicas[best!].inSystem { best = r }
@@ -160,7 +162,7 @@ extension ServingSimulation {
     /// blocks the chosen replica has already seen (512 tokens each in
     /// Mooncake's trace), at most the prompt less one token.
     mutating func prefixSkip(_ id: Int32, replica r: Int) -> Int32? {
-        guard case .prefixAffinity? = gateway?.balancer else { return nil }
+        guard gatewayState?.kind == .prefixAffinity else { return nil }
         let prefix = clientState.calls[requests[id].call].prefix
         guard !prefix.isEmpty else { return nil }
         let matched = gatewayState!.prefixMatch
@@ -176,11 +178,11 @@ extension ServingSimulation {
         case .response(let status, _, _): failed = status >= 500
         case .timeout, .connectionError: failed = true
         }
-        switch gateway?.balancer {
-        case .weightedRoundRobin?: gatewayState!.swrr!.finished(r, failed: failed, now: now)
-        case .leastConnections?: gatewayState!.leastConn!.finished(r, failed: failed, now: now)
-        case .leastRequest?: gatewayState!.p2c!.finished(r)
-        case .dynamicWeights?: gatewayState!.dynamic!.record(r, latency: latency, failed: failed, now: now)
+        switch gatewayState!.kind {
+        case .weightedRoundRobin: gatewayState!.swrr!.finished(r, failed: failed, now: now)
+        case .leastConnections: gatewayState!.leastConn!.finished(r, failed: failed, now: now)
+        case .leastRequest: gatewayState!.p2c!.finished(r)
+        case .dynamicWeights: gatewayState!.dynamic!.record(r, latency: latency, failed: failed, now: now)
         default: break
         }
         gatewayState!.outlier?.record(r, is5xx: failed, now: now)

@@ -107,7 +107,9 @@ extension ServingSimulation {
 
     /// How many decode iterations the batch can run unchanged: until its
     /// first sequence finishes, and no further than the free KV blocks last.
-    func planDecodeRun(replica r: Int, batch: MicroBatch, alpha: Double, start: Double) -> DecodeRun? {
+    /// `mutating` only so that self is passed by reference: called from
+    /// mutating code, a non-mutating method gets a copy of the whole model.
+    mutating func planDecodeRun(replica r: Int, batch: MicroBatch, alpha: Double, start: Double) -> DecodeRun? {
         var maxSteps = Int.max
         for id in batch.members {
             let req = requests[id]
