@@ -82,7 +82,7 @@ struct PlanSize: ParsableCommand {
         if let duration { config.duration = Units.duration(duration)!; config.warmup = min(config.warmup, config.duration / 5) }
         let targets = try SLA(parsing: judgement.sla)
         let factor = judgement.factor
-        let (confidence, replications, loadScale) = (judgement.confidence, judgement.replications, judgement.loadScale)
+        let (confidence, replications) = (judgement.confidence, judgement.replications)
         guard let peakRate else { return try planHorizon(config, targets: targets, headroom: factor) }
         let peak = Units.rate(peakRate)!
         let planner = try StaticPlanner(base: config, designRate: peak * factor, sla: targets,
