@@ -57,8 +57,8 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ServingModel", "SimulationCore", .product(name: "Yams", package: "Yams")]),
 
         // Rendering of results: terminal tables, JSON, CSV.
-        .target(name: "Report", dependencies: ["ServingModel", "SimulationCore"], swiftSettings: optimised),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .target(name: "Report", dependencies: ["ServingModel", "CapacityPlanning", "Workload", "SimulationCore"], swiftSettings: optimised),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "CapacityPlanning", "ServingModel", "Workload"]),
 
         // Load forecasting: LSTM on OpenBLAS, baselines, selection, evaluation.
         // Release builds use AVX2/FMA for the LSTM's gate loops (x86-64 only).
@@ -74,7 +74,7 @@ let package = Package(
         // The capacity planner: SLA-driven replica search verified by simulation.
         .target(
             name: "CapacityPlanning",
-            dependencies: ["ServingModel", "Workload", "SimulationCore", "Forecasting", "Report"],
+            dependencies: ["ServingModel", "Workload", "SimulationCore", "Forecasting"],
             swiftSettings: optimised
         ),
         .testTarget(name: "CapacityPlanningTests", dependencies: ["CapacityPlanning", "Scenario"]),

@@ -1,5 +1,4 @@
 import Foundation
-import Report
 import Scenario
 import ServingModel
 import SimulationCore
@@ -125,49 +124,6 @@ import Workload
         #expect(abs(c.scheduleCost - expected * 3) < 1e-9)
         #expect(c.scheduleGpuHours < c.staticGpuHours)
         #expect(c.currency == "USD")
-    }
-
-    @Test func jsonHasExactlyTheIssuesKeys() throws {
-        let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 15, inFlightPerReplica: 2)])
-        let planner = try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 600)
-        let r = try planner.plan(rates: [20, 40], curve: curve)
-        let doc = PlanDocument(r, sla: Self.sla, origin: 1_704_067_200, gpusPerReplica: 1, pricePerGPUHour: 2)
-        let json = try JSONSerialization.jsonObject(with: Data(try JSONOutput.encode(doc).utf8)) as! [String: Any]
-        #expect(Set(json.keys) == ["design_rate", "static", "schedule", "autoscaler", "verification", "cost"])
-        #expect(Set((json["static"] as! [String: Any]).keys) == ["replicas", "gpus"])
-        let entry = (json["schedule"] as! [[String: Any]])[0]
-        #expect(Set(entry.keys) == ["start", "end", "replicas", "expected_rate"])
-        #expect(entry["start"] as? String == "2024-01-01T00:00:00Z")
-        #expect(Set((json["verification"] as! [String: Any]).keys) == ["sla_met", "attainment", "worst_interval"])
-        #expect(Set((json["cost"] as! [String: Any]).keys)
-                == ["static_gpu_hours", "schedule_gpu_hours", "autoscaled_gpu_hours", "currency", "static_cost", "schedule_cost"])
-        #expect(json["autoscaler"] is [String: Any])
-    }
-
-    @Test func outputFilesAreWrittenAtomicallyAndReplaceOldOnes() throws {
-        let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 15, inFlightPerReplica: 2)])
-        let planner = try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 600, plans: [.schedule])
-        let r = try planner.plan(rates: [20, 40], curve: curve)
-        let doc = PlanDocument(r, sla: Self.sla, origin: 0, gpusPerReplica: 1, pricePerGPUHour: nil)
-        let load = PlanLoad(interval: 600, origin: 0, source: "test", expected: [20, 40], planned: [20, 40], headroom: 1)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plan-files-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try "stale".write(toFile: dir + "/plan.json", atomically: false, encoding: .utf8)
-        try PlanFiles.write(to: dir, document: doc, result: r, load: load, sla: Self.sla, scenario: "t")
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir)) == Set(PlanFiles.names))
-        #expect(try String(contentsOfFile: dir + "/plan.json", encoding: .utf8) == (try JSONOutput.encode(doc)) + "\n")
-        let html = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
-        #expect(html.contains("<svg"))
-        // No network: the only URL is the SVG namespace, which is never fetched.
-        #expect(!html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"))
-        #expect(try String(contentsOfFile: dir + "/schedule.csv", encoding: .utf8).hasPrefix("start,end,replicas,expected_rate\n"))
-        // A file where the directory should be is a precise error.
-        let file = dir + "/plan.json"
-        let error = #expect(throws: PlanningError.self) {
-            try PlanFiles.write(to: file, document: doc, result: r, load: load, sla: Self.sla, scenario: "t")
-        }
-        #expect(error?.key == "--output")
     }
 
     @Test func badLoadsAreRefused() throws {

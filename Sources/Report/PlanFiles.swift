@@ -1,5 +1,5 @@
+import CapacityPlanning
 import Foundation
-import Report
 import ServingModel
 import Workload
 
