@@ -48,13 +48,17 @@ let package = Package(
         ),
         .testTarget(name: "ServingModelTests", dependencies: ["ServingModel"]),
 
+        // Fitting hardware profiles and service factors to a user's own measurements.
+        .target(name: "Calibration", dependencies: ["ServingModel", "Workload", "SimulationCore"], swiftSettings: optimised),
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "ServingModel", "Workload", "SimulationCore"]),
+
         // Scenario files: schema, units, validation with precise errors.
         .target(
             name: "Scenario",
-            dependencies: ["ServingModel", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ServingModel", "Calibration", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimised
         ),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ServingModel", "SimulationCore", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Calibration", "ServingModel", "SimulationCore", .product(name: "Yams", package: "Yams")]),
 
         // Rendering of results: terminal tables, JSON, CSV.
         .target(name: "Report", dependencies: ["ServingModel", "CapacityPlanning", "Workload", "SimulationCore"], swiftSettings: optimised),
@@ -86,6 +90,7 @@ let package = Package(
                 "SimulationCore",
                 "Workload",
                 "ServingModel",
+                "Calibration",
                 "Scenario",
                 "Report",
                 "Forecasting",

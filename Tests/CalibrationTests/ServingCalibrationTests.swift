@@ -2,7 +2,8 @@ import Foundation
 import SimulationCore
 import Testing
 import Workload
-@testable import ServingModel
+@testable import Calibration
+import ServingModel
 
 /// Fitting scale factors to serving latencies that a known, slower profile
 /// produced (with another seed, so the fit never sees its exact draws).

@@ -1,7 +1,8 @@
 import Foundation
 import SimulationCore
 import Testing
-@testable import ServingModel
+@testable import Calibration
+import ServingModel
 
 /// The iteration-time fitter against data generated from known coefficients.
 @Suite struct IterationTimeFitCalibrationTests {

@@ -1,4 +1,6 @@
 import Foundation
+import ServingModel
+import SimulationCore
 import Workload
 
 /// Scale factors on a hardware profile's iteration time that make simulated

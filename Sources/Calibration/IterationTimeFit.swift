@@ -1,4 +1,6 @@
 import Foundation
+import ServingModel
+import SimulationCore
 
 /// An ``IterationTimeModel`` fitted to measured iterations, with its error
 /// against them.
