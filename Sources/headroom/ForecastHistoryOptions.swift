@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Scenario
 import Workload
 
 /// How `forecast` commands read history CSVs.
@@ -16,7 +17,7 @@ struct ForecastHistoryOptions: ParsableArguments {
     var zeroIsMissing = false
 
     func validate() throws {
-        if let interval, ForecastHistoryOptions.seconds(interval) == nil {
+        if let interval, Self.seconds(interval) == nil {
             throw ValidationError("--interval: expected a duration such as 600s, 10m or 1h, got '\(interval)'")
         }
     }
@@ -27,7 +28,7 @@ struct ForecastHistoryOptions: ParsableArguments {
         o.timestampColumn = timestampColumn
         o.countColumn = countColumn
         o.exogenousColumns = exogenous.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
-        o.interval = interval.flatMap(ForecastHistoryOptions.seconds)
+        o.interval = interval.flatMap(Self.seconds)
         o.zeroIsMissing = zeroIsMissing
         return o
     }
@@ -37,12 +38,8 @@ struct ForecastHistoryOptions: ParsableArguments {
         try LoadSeriesCSV.read(path: path, options: readOptions)
     }
 
-    /// Seconds in a duration such as `250ms`, `600s`, `10m`, `1h`, `1d` (a bare number is seconds).
+    /// Seconds in a positive duration (`Units.duration`: `600s`, `10m`, `1h`).
     static func seconds(_ text: String) -> Double? {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            if let v = Double(text.dropLast(suffix.count)), v > 0 { return v * factor }
-        }
-        return Double(text).flatMap { $0 > 0 ? $0 : nil }
+        Units.duration(text).flatMap { $0 > 0 ? $0 : nil }
     }
 }
