@@ -9,10 +9,11 @@ struct ClusterState: Sendable {
     var hpa: HorizontalPodAutoscaler?
     /// The KPA, when it scales the cluster.
     var kpa: KnativePodAutoscaler?
-    /// Metric samples, oldest first, kept for the scrape lag.
-    var samples = Deque<(time: Double, value: Double)>()
-    /// The HPA's further metrics per scrape (nil where none could be taken).
-    var extraSamples = Deque<(time: Double, values: [Double?])>()
+    /// KPA: concurrency samples waiting out the metric lag, oldest first.
+    var lagged = Deque<(time: Double, value: Double)>()
+    /// HPA: each scrape's metric values (its first metric, then the others;
+    /// nil where none could be taken), oldest first, kept for the lag.
+    var hpaSamples = Deque<(time: Double, values: [Double?])>()
     /// Provisioned replicas over time (never reset, for GPU-hours so far).
     var provisioned: TimeWeightedAverage
     /// TTFTs of completions since the previous scrape (latency metrics).
@@ -269,9 +270,9 @@ extension ServingSimulation {
         let now = scheduler.now
         if case .kpa(_, let scrape)? = dynamics?.scaler {
             // The KPA sees the concurrency `lag` seconds late.
-            cluster.samples.append((now, concurrencyHeld))
-            while let first = cluster.samples.first, first.time <= now - scrape.lag + 1e-9 {
-                cluster.samples.removeFirst()
+            cluster.lagged.append((now, concurrencyHeld))
+            while let first = cluster.lagged.first, first.time <= now - scrape.lag + 1e-9 {
+                cluster.lagged.removeFirst()
                 cluster.kpa!.observe(now: first.time + scrape.lag, concurrency: first.value)
             }
             if now + scrape.interval <= duration { scheduler.schedule(.scrape, after: scrape.interval) }
@@ -279,16 +280,14 @@ extension ServingSimulation {
         }
         guard case .hpa(let settings, let metric, let scrape)? = dynamics?.scaler else { return }
         let busyNow = cluster.busy.integral(at: now), readyNow = cluster.ready.integral(at: now)
-        let value = metricValue(metric, busyNow: busyNow, readyNow: readyNow)
-        let extra = settings.additionalMetrics.map { metricValue($0.metric, busyNow: busyNow, readyNow: readyNow) }
+        let values = ([metric] + settings.additionalMetrics.map(\.metric)).map {
+            metricValue($0, busyNow: busyNow, readyNow: readyNow)
+        }
         cluster.lastScrape = (now, busyNow, readyNow)
         cluster.ttftWindow = LogHistogram()
-        if let value { cluster.samples.append((now, value)) }
-        while cluster.samples.count > 2, cluster.samples[1].time <= now - scrape.lag { cluster.samples.removeFirst() }
-        if !extra.isEmpty {
-            cluster.extraSamples.append((now, extra))
-            while cluster.extraSamples.count > 2, cluster.extraSamples[1].time <= now - scrape.lag { cluster.extraSamples.removeFirst() }
-        }
+        cluster.hpaSamples.append((now, values))
+        // Keep the newest sample old enough to be seen, and those after it.
+        while cluster.hpaSamples.count > 2, cluster.hpaSamples[1].time <= now - scrape.lag { cluster.hpaSamples.removeFirst() }
         if now + scrape.interval <= duration { scheduler.schedule(.scrape, after: scrape.interval) }
     }
 
@@ -330,10 +329,9 @@ extension ServingSimulation {
             return
         }
         guard case .hpa(let settings, _, let scrape)? = dynamics?.scaler, cluster.hpa != nil else { return }
-        let visible = cluster.samples.last { $0.time <= now - scrape.lag + 1e-9 }?.value
-        let extra = cluster.extraSamples.last { $0.time <= now - scrape.lag + 1e-9 }?.values ?? []
-        let desired = cluster.hpa!.decide(now: now, current: cluster.desired, ready: cluster.readyCount, metric: visible,
-                                          additional: extra)
+        let seen = cluster.hpaSamples.last { $0.time <= now - scrape.lag + 1e-9 }?.values ?? []
+        let desired = cluster.hpa!.decide(now: now, current: cluster.desired, ready: cluster.readyCount, metric: seen.first ?? nil,
+                                          additional: Array(seen.dropFirst()))
         if desired != cluster.desired { scale(to: desired, scheduler: &scheduler) }
         if now + settings.syncPeriod <= duration { scheduler.schedule(.autoscalerSync, after: settings.syncPeriod) }
     }
