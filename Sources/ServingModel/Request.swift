@@ -59,42 +59,10 @@ public struct Request: Sendable {
     }
 }
 
-/// A slab of requests indexed by `Int32` ids, with a free list, so memory is
-/// bounded by the requests in flight, not by the requests simulated.
-public struct RequestTable: Sendable {
-    /// The slots; index with an id from ``insert(_:)``.
-    public var slots: ContiguousArray<Request> = []
-    private var free: [Int32] = []
-    /// Requests currently held.
-    public private(set) var live = 0
+/// The requests in flight.
+public typealias RequestTable = Slab<Request>
 
-    /// An empty table.
-    public init() {}
-
-    /// Stores a request; returns its id.
-    public mutating func insert(_ request: Request) -> Int32 {
-        live += 1
-        if let id = free.popLast() {
-            let generation = slots[Int(id)].generation &+ 1
-            slots[Int(id)] = request
-            slots[Int(id)].generation = generation
-            return id
-        }
-        slots.append(request)
-        return Int32(slots.count - 1)
-    }
-
-    /// Frees a request's slot.
-    public mutating func remove(_ id: Int32) {
-        slots[Int(id)].phase = .done
-        free.append(id)
-        live -= 1
-    }
-
-    /// Access by id.
-    @inlinable
-    public subscript(id: Int32) -> Request {
-        get { slots[Int(id)] }
-        set { slots[Int(id)] = newValue }
-    }
+extension Request: SlabElement {
+    /// A freed request reads as done.
+    public mutating func release() { phase = .done }
 }

@@ -41,37 +41,18 @@ struct Call: Sendable {
     var prefix: [Int] = []
 }
 
-/// A slab of calls with a free list; memory is bounded by calls in flight.
-struct CallTable: Sendable {
-    var slots: ContiguousArray<Call> = []
-    private var free: [Int32] = []
-    /// Calls currently held.
-    private(set) var live = 0
+/// User requests in flight.
+typealias CallTable = Slab<Call>
 
-    mutating func insert(_ call: Call) -> Int32 {
-        live += 1
-        if let id = free.popLast() {
-            let generation = slots[Int(id)].generation &+ 1
-            slots[Int(id)] = call
-            slots[Int(id)].generation = generation
-            return id
-        }
-        slots.append(call)
-        return Int32(slots.count - 1)
+extension Call: SlabElement {
+    /// A freed call reads as done and lets go of its prefix.
+    mutating func release() {
+        done = true
+        prefix = []
     }
+}
 
-    mutating func remove(_ id: Int32) {
-        slots[Int(id)].done = true
-        slots[Int(id)].prefix = []
-        free.append(id)
-        live -= 1
-    }
-
-    subscript(id: Int32) -> Call {
-        get { slots[Int(id)] }
-        set { slots[Int(id)] = newValue }
-    }
-
+extension Slab where Element == Call {
     /// Whether `id` still holds the call of `generation`.
     func isLive(_ id: Int32, _ generation: UInt32) -> Bool {
         let c = slots[Int(id)]
