@@ -384,15 +384,7 @@ public struct ServingSimulation: SimulationModel {
                 armTimeout(id, scheduler: &scheduler)
             }
         case .roundRobin:
-            guard let r = nextReady() else {
-                reject(id, now: now, scheduler: &scheduler)  // no replica is ready: 503
-                return
-            }
-            if let cap = maxQueue, replicas[r].liveWaiting >= cap {
-                reject(id, now: now, scheduler: &scheduler)
-            } else {
-                enqueue(id, replica: r, scheduler: &scheduler)
-            }
+            push(id, scheduler: &scheduler)
         }
     }
 
@@ -433,19 +425,6 @@ public struct ServingSimulation: SimulationModel {
         }
         if let r = found { nextReplica = (r + 1) % n }
         return found
-    }
-
-    /// The next ready replica in round-robin order.
-    mutating func nextReady() -> Int? {
-        let n = replicas.count
-        for k in 0..<n {
-            let r = (nextReplica + k) % n
-            if replicas[r].status == .ready && !replicas[r].cutOff {
-                nextReplica = (r + 1) % n
-                return r
-            }
-        }
-        return nil
     }
 
     mutating func enqueue(_ id: Int32, replica r: Int, scheduler: inout Scheduler<Event>) {

@@ -103,7 +103,7 @@ extension ServingSimulation {
         if let t = client.perTryTimeout {
             scheduler.schedule(.attemptTimeout(request: rid, generation: requests[rid].generation), after: t)
         }
-        route(rid, scheduler: &scheduler)
+        dispatchArrival(rid, scheduler: &scheduler)
     }
 
     /// A server-side end of attempt `id` (completion, rejection, queue

@@ -236,6 +236,7 @@ extension ServingSimulation {
             while let id = replicas[r].waiting.popFirst() {
                 if requests[id].phase == .done { requests.remove(id); continue }
                 replicas[r].liveWaiting -= 1
+                gatewayReleased(replica: r, now: now)
                 requests.slots[Int(id)].replica = -1
                 redispatch(id, scheduler: &scheduler)
             }
@@ -254,7 +255,7 @@ extension ServingSimulation {
                 liveShared += 1
             }
         case .roundRobin:
-            if let r = nextReady() { enqueue(id, replica: r, scheduler: &scheduler) } else { reject(id, now: scheduler.now, scheduler: &scheduler) }
+            push(id, scheduler: &scheduler)
         }
     }
 

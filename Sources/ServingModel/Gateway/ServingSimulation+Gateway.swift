@@ -35,21 +35,12 @@ extension ServingSimulation {
         return nil
     }
 
-    /// Sends an admitted attempt on: the gateway queue, or a replica chosen
-    /// by the balancer (with nginx's `proxy_next_upstream error` on connect
-    /// failures for the nginx balancers).
-    mutating func route(_ id: Int32, scheduler: inout Scheduler<Event>) {
+    /// Pushes a request to one replica's queue: the balancer's choice (plain
+    /// round robin without a gateway), with nginx's `proxy_next_upstream
+    /// error` on connect failures for the nginx balancers. No eligible
+    /// replica, or a full replica queue, is a 503.
+    mutating func push(_ id: Int32, scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
-        guard dispatch == .roundRobin else {
-            dispatchArrival(id, scheduler: &scheduler)
-            return
-        }
-        metrics.series.offered.add(at: now)
-        if requests[id].measured { metrics.offered += 1 }
-        if !fits(id) {
-            reject(id, now: now, status: 413, scheduler: &scheduler)
-            return
-        }
         var tried = Set<Int>()
         while let r = pick(id, excluding: tried, now: now) {
             if replicas[r].status == .ready && !replicas[r].cutOff {
@@ -74,9 +65,11 @@ extension ServingSimulation {
         reject(id, now: now, status: 503, scheduler: &scheduler)  // no live upstream
     }
 
-    /// Whether the gateway would send new work to replica `r`.
+    /// Whether the gateway would send new work to replica `r`. Without a
+    /// gateway the dispatcher knows: ready and reachable replicas only.
     mutating func eligible(_ r: Int, now: Double) -> Bool {
-        let believed = gatewayState?.healthChecked == true ? gatewayState!.healthy[r] && replicas[r].status != .stopped
+        guard gatewayState != nil else { return replicas[r].status == .ready && !replicas[r].cutOff }
+        let believed = gatewayState!.healthChecked ? gatewayState!.healthy[r] && replicas[r].status != .stopped
             : replicas[r].status == .ready
         guard believed else { return false }
         if gatewayState?.outlier != nil, gatewayState!.outlier!.isEjected(r, now: now) { return false }
@@ -86,19 +79,24 @@ extension ServingSimulation {
     /// The balancer's choice among eligible replicas, nil when none is.
     mutating func pick(_ id: Int32, excluding tried: Set<Int>, now: Double) -> Int? {
         let n = replicas.count
-        var excluded = tried
-        for r in 0..<n where !eligible(r, now: now) { excluded.insert(r) }
-        if excluded.count >= n { return nil }
-        switch gatewayState?.kind ?? .none {
-        case .none, .roundRobin:
+        let kind = gatewayState?.kind ?? .none
+        if kind == .none || kind == .roundRobin {
+            // The common case, without building the excluded set.
             for k in 0..<n {
                 let r = (nextReplica + k) % n
-                if !excluded.contains(r) {
+                if !tried.contains(r) && eligible(r, now: now) {
                     nextReplica = (r + 1) % n
                     return r
                 }
             }
             return nil
+        }
+        var excluded = tried
+        for r in 0..<n where !eligible(r, now: now) { excluded.insert(r) }
+        if excluded.count >= n { return nil }
+        switch kind {
+        case .none, .roundRobin:
+            return nil  // handled above
         case .random:
             let choices = (0..<n).filter { !excluded.contains($0) }
             return choices[gatewayState!.rng.nextInt(below: choices.count)]
@@ -168,6 +166,17 @@ extension ServingSimulation {
         let matched = gatewayState!.prefixMatch
         let skip = min(Int32(matched * 512), requests[id].prompt - 1)
         return skip > 0 ? skip : nil
+    }
+
+    /// A request leaves replica `r`'s queue unserved (the replica drains):
+    /// the balancer's connection count goes back down, nothing is judged.
+    mutating func gatewayReleased(replica r: Int, now: Double) {
+        switch gatewayState?.kind ?? .none {
+        case .weightedRoundRobin: gatewayState!.swrr!.finished(r, failed: false, now: now)
+        case .leastConnections: gatewayState!.leastConn!.finished(r, failed: false, now: now)
+        case .leastRequest: gatewayState!.p2c!.finished(r)
+        default: break
+        }
     }
 
     /// Balancer bookkeeping when an attempt on replica `r` ends.
