@@ -12,15 +12,15 @@ public struct ServingRun {
     /// The configuration.
     public let configuration: ServingConfiguration
 
-    /// Checks a configuration can be simulated (a trace is read once in
-    /// full, in constant memory, so a bad row fails before the run starts).
+    /// Checks a configuration can be simulated. A replayed trace must have a
+    /// first request; a bad row further on stops the run with its error
+    /// (nothing is written), without reading the file twice. `headroom
+    /// validate` reads it through with ``checkTrace(_:)``.
     public init(configuration: ServingConfiguration) throws {
         self.configuration = configuration
         if case .trace(let replay) = configuration.arrivals {
             let reader = try TraceReader(path: replay.path, format: replay.format)
-            var rows = 0
-            while try reader.next() != nil { rows += 1 }
-            if rows == 0 { throw WorkloadError(replay.path, "the trace has no requests") }
+            if try reader.next() == nil { throw WorkloadError(replay.path, "the trace has no requests") }
         }
         let needsProfile: Bool
         switch configuration.replicas.batching {
@@ -30,6 +30,16 @@ public struct ServingRun {
         if needsProfile && configuration.replicas.hardware == nil {
             throw ServingModelError(key: "replicas", "policy '\(configuration.replicas.batching.name)' needs replicas.hardware (or replicas.service for none/dynamic)")
         }
+    }
+
+    /// Reads a replayed trace through once, in constant memory; returns its
+    /// rows. A bad row is an error naming its line.
+    public static func checkTrace(_ replay: TraceReplay) throws -> Int {
+        let reader = try TraceReader(path: replay.path, format: replay.format)
+        var rows = 0
+        while try reader.next() != nil { rows += 1 }
+        if rows == 0 { throw WorkloadError(replay.path, "the trace has no requests") }
+        return rows
     }
 
     /// Simulates, reporting progress (0...1) every 1% of simulated time.

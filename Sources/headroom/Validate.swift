@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Scenario
+import ServingModel
 
 /// `headroom validate`: check a scenario and report every problem at once.
 struct Validate: ParsableCommand {
@@ -14,7 +15,9 @@ struct Validate: ParsableCommand {
     func run() throws {
         do {
             let config = try ScenarioLoader.load(path: scenario)
-            print("\(scenario): ok (\(config.name): \(config.replicas.count) replicas, policy \(config.replicas.batching.name), \(config.duration) s)")
+            var trace = ""
+            if case .trace(let replay) = config.arrivals { trace = ", trace of \(try ServingRun.checkTrace(replay)) requests" }
+            print("\(scenario): ok (\(config.name): \(config.replicas.count) replicas, policy \(config.replicas.batching.name), \(config.duration) s\(trace))")
         } catch let error as ScenarioError {
             for issue in error.issues { FileHandle.standardError.write(Data("\(issue)\n".utf8)) }
             FileHandle.standardError.write(Data("\(scenario): \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s")\n".utf8))
