@@ -28,7 +28,7 @@ extension ServingSimulation {
             }
         }
         if let cap = gatewayState!.maxRequests, gatewayState!.inside >= cap { return .response(status: 503) }
-        if let p = priorities, let depth = p.shedQueueDepth, tenants.tenants[Int(call.tenant)].priority < p.criticalLevel,
+        if let depth = priorities?.shedQueueDepth, !tenantCritical[Int(call.tenant)],
            liveShared >= depth {
             return .response(status: 503)
         }
