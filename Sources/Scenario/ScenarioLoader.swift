@@ -478,46 +478,31 @@ struct ScenarioParser {
     /// `schedule.csv` that `headroom plan --output` writes. Problems are
     /// reported with the CSV's line.
     func readScheduleCSV(_ path: String, node: Node?, key: String, min: Int, max: Int) -> ([Double], [Int])? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            reader.fail(node, key, "cannot read the schedule CSV \(path)")
-            return nil
-        }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        let header = (lines.first ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let startColumn = header.firstIndex(of: "start"), let countColumn = header.firstIndex(of: "replicas") else {
-            reader.fail(node, key, "\(path):1: expected a header with start and replicas columns, got '\(lines.first ?? "")'")
-            return nil
-        }
         var starts: [Double] = [], counts: [Int] = []
         var origin: Double?
-        var ok = true
-        for (i, line) in lines.enumerated().dropFirst() where !line.isEmpty {
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            let where_ = "\(path):\(i + 1)"
-            guard cells.count > Swift.max(startColumn, countColumn), let t = LoadSeriesCSV.parseTimestamp(cells[startColumn]),
-                  let k = Int(cells[countColumn]) else {
-                reader.fail(node, key, "\(where_): expected a start (seconds or ISO 8601) and an integer replicas, got '\(line)'")
-                ok = false
-                continue
+        do {
+            try CSVTable.read(path: path, required: ["start", "replicas"], optional: ["end", "expected_rate"]) { row in
+                let t = row.value("start", "a time in seconds or ISO 8601") { LoadSeriesCSV.parseTimestamp($0) }
+                let k = row.value("replicas", "a replica count within min_replicas…max_replicas (\(min)…\(max))") {
+                    Int($0).flatMap { (min...max).contains($0) ? $0 : nil }
+                }
+                guard let t, let k else { return }
+                let start = t - (origin ?? t)
+                if origin == nil { origin = t }
+                if let last = starts.last, start <= last {
+                    row.fail("start", "expected starts that increase", got: row.cells["start"] ?? "")
+                }
+                starts.append(start)
+                counts.append(k)
             }
-            let start = t - (origin ?? t)
-            if origin == nil { origin = t }
-            if k < min || k > max {
-                reader.fail(node, key, "\(where_): \(k) replicas lies outside min_replicas…max_replicas (\(min)…\(max))")
-                ok = false
-            }
-            if let last = starts.last, start <= last {
-                reader.fail(node, key, "\(where_): step starts must increase")
-                ok = false
-            }
-            starts.append(start)
-            counts.append(k)
-        }
-        if starts.isEmpty {
-            reader.fail(node, key, "\(path): the schedule has no rows")
+        } catch let e as ScenarioError {
+            for issue in e.issues { reader.fail(node, key, issue.description) }
+            return nil
+        } catch {
+            reader.fail(node, key, "\(error)")
             return nil
         }
-        return ok ? (starts, counts) : nil
+        return (starts, counts)
     }
 
     /// What an HPA target looks like for `metric`.

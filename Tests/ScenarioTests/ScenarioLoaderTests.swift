@@ -167,7 +167,7 @@ import Testing
         } catch let e as ScenarioError {
             let text = e.issues.map(\.description).joined(separator: "\n")
             #expect(text.contains("schedule.csv:3") && text.contains("many"), "\(text)")
-            #expect(text.contains("schedule.csv:4") && text.contains("20 replicas"), "\(text)")
+            #expect(text.contains("schedule.csv:4") && text.contains("'20'") && text.contains("1…9"), "\(text)")
         } catch {
             Issue.record("\(error)")
         }
