@@ -38,13 +38,19 @@ struct BenchServing: ParsableCommand {
         var wallSeconds: Double
     }
 
-    static let vidur: [VidurReference] = [
-        .init(requests: 1000, qps: 1.0, ttftP50: 0.448, ttftP99: 2.16, tpotP50: 0.100, tpotP99: 0.189, e2eP50: 14.6, e2eP99: 67.7, throughput: 0.99, wallSeconds: 8.2),
-        .init(requests: 1000, qps: 1.5, ttftP50: 0.529, ttftP99: 2.57, tpotP50: 0.155, tpotP99: 0.263, e2eP50: 22.8, e2eP99: 95.1, throughput: 1.47, wallSeconds: 5.6),
-        .init(requests: 10000, qps: 1.5, ttftP50: 0.545, ttftP99: 2.57, tpotP50: 0.158, tpotP99: 0.309, e2eP50: 22.3, e2eP99: 100, throughput: 1.57, wallSeconds: 22.6),
-        .init(requests: 1000, qps: 2.0, ttftP50: 7.32, ttftP99: 22.9, tpotP50: 0.283, tpotP99: 0.423, e2eP50: 48.8, e2eP99: 174, throughput: 1.87, wallSeconds: 5.6),
-        .init(requests: 1000, qps: 3.0, ttftP50: 87.5, ttftP99: 174, tpotP50: 0.302, tpotP99: 0.566, e2eP50: 152, e2eP99: 262, throughput: 1.87, wallSeconds: 6.7),
-    ]
+    /// The reference runs, from `models/hardware/vidur-reference.csv`.
+    static func vidurReferences(path: String = "models/hardware/vidur-reference.csv") throws -> [VidurReference] {
+        var refs: [VidurReference] = []
+        let columns = ["requests", "qps", "ttft_p50", "ttft_p99", "tpot_p50", "tpot_p99", "e2e_p50", "e2e_p99", "throughput", "wall_seconds"]
+        try CSVTable.read(path: path, required: columns, optional: []) { row in
+            let v = columns.dropFirst().map { row.number($0) }
+            guard let n = row.count("requests"), v.allSatisfy({ $0 != nil }) else { return }
+            let x = v.map { $0! }
+            refs.append(.init(requests: n, qps: x[0], ttftP50: x[1], ttftP99: x[2], tpotP50: x[3], tpotP99: x[4],
+                              e2eP50: x[5], e2eP99: x[6], throughput: x[7], wallSeconds: x[8]))
+        }
+        return refs
+    }
 
     /// One Headroom run beside its reference.
     struct VidurRow: Encodable {
@@ -91,8 +97,9 @@ struct BenchServing: ParsableCommand {
         let conv = traces.appendingPathComponent("AzureLLMInferenceTrace_conv.csv").path
         if suite == .vidur || suite == .all {
             let profile = try HardwareProfileLoader.load(path: "models/hardware/a100-llama2-70b-tp2-pp2.yaml")
-            out.vidur = try Self.vidur.map { try vidurRun($0, profile: profile, chunked: false) }
-            out.sarathi = try Self.vidur.filter { $0.requests == 1000 }.map { try vidurRun($0, profile: profile, chunked: true) }
+            let references = try Self.vidurReferences()
+            out.vidur = try references.map { try vidurRun($0, profile: profile, chunked: false) }
+            out.sarathi = try references.filter { $0.requests == 1000 }.map { try vidurRun($0, profile: profile, chunked: true) }
         }
         if suite == .day || suite == .all {
             let profile = try HardwareProfileLoader.load(path: "models/hardware/a100-llama2-7b.yaml")
