@@ -27,6 +27,7 @@ extension ScenarioParser {
             }
         }
         c.concurrencyLimit = f.int("concurrency", 1...Int.max)
+        c.maxTokens = f.int("max_tokens", 1...10_000_000)
         c.perTryTimeout = f.duration("per_try_timeout", min: 0, allowEqual: false)
         c.overallTimeout = f.duration("timeout", min: 0, allowEqual: false)
         c.patience = f.node("patience").flatMap { parseTimeDistribution($0, f.child("patience")) }
@@ -166,17 +167,21 @@ extension ScenarioParser {
                 guard let l = reader.mapping(n, path) else { continue }
                 let algorithm = l.value("algorithm", "token_bucket, gcra or sliding_window") { GatewayConfiguration.RateLimit.Algorithm(rawValue: $0) }
                 let scope = l.value("scope", "global, tenant or api_key") { GatewayConfiguration.RateLimit.Scope(rawValue: $0) }
-                let rpm = l.value("requests_per_minute", "a rate > 0 such as 3000 (per minute)") { Double($0).flatMap { $0 > 0 ? $0 : nil } }
-                let tpm = l.value("tokens_per_minute", "a rate > 0 such as 2000000 (per minute)") { Double($0).flatMap { $0 > 0 ? $0 : nil } }
+                typealias Quota = GatewayConfiguration.RateLimit.Quota
+                let quotas: [Quota] = Quota.kinds.compactMap { key, measure, period in
+                    let unit = period == 60 ? "minute" : "day"
+                    return l.value(key, "a rate > 0 such as 3000 (per \(unit))") { Double($0).flatMap { $0 > 0 ? $0 : nil } }
+                        .map { Quota(measure, amount: $0, period: period) }
+                }
                 let burst = l.duration("burst", min: 0, allowEqual: false) ?? 60
                 l.finish()
-                if rpm == nil && tpm == nil && !l.has("requests_per_minute") && !l.has("tokens_per_minute") {
-                    reader.fail(n, path, "a limit needs requests_per_minute and/or tokens_per_minute")
+                if quotas.isEmpty && !Quota.kinds.contains(where: { l.has($0.key) }) {
+                    reader.fail(n, path, "a limit needs at least one of " + Quota.kinds.map(\.key).joined(separator: ", "))
                 }
-                g.rateLimits.append(.init(algorithm: algorithm ?? .tokenBucket, scope: scope ?? .global,
-                                          requestsPerMinute: rpm, tokensPerMinute: tpm, burstSeconds: burst))
+                g.rateLimits.append(.init(algorithm: algorithm ?? .tokenBucket, scope: scope ?? .global, quotas: quotas, burstSeconds: burst))
             }
         }
+        g.promptCacheTTL = f.duration("prompt_cache_ttl", min: 0, allowEqual: false) ?? g.promptCacheTTL
         g.maxRequests = f.int("max_requests", 1...Int.max)
         if let node = f.node("priorities"), let p = reader.mapping(node, f.child("priorities")) {
             let level = p.int("critical_level", Int.min...Int.max, required: true)

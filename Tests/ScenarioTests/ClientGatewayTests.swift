@@ -126,6 +126,75 @@ import Testing
         #expect(Double(sdk.served) <= 120 * 10 + 10)
     }
 
+    /// Anthropic's OTPM: each request reserves its `max_tokens` (1,000) at
+    /// admission and gets back what it did not generate (900) when it ends,
+    /// so 20,000 output tokens a minute admit about 200 requests of 100
+    /// output tokens a minute. OpenAI-style TPM on prompt + `max_tokens`
+    /// never gives the reservation back: about 20,000 / 1,100 = 18 a minute.
+    /// Bounds: the rate over 10 minutes plus the full starting bucket (at most
+    /// 20 reservations of 1,000 in flight, 60 s deep).
+    @Test func outputTokenQuotasSettleTheMaxTokensReservation() throws {
+        func scenario(_ quota: String) -> String {
+            """
+            name: otpm
+            seed: 3
+            duration: 10m
+            workload: {arrivals: {process: poisson, rate: 5/s}, sizes: {prompt: 100, output: 100}}
+            replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 50ms}}
+            client: {max_tokens: 1000}
+            gateway: {rate_limits: [{scope: global, \(quota): 20000}]}
+            """
+        }
+        let otpm = try Self.run(scenario("output_tokens_per_minute")).result.clients!
+        let tpm = try Self.run(scenario("tokens_per_minute")).result.clients!
+        #expect(otpm.status429 > 500 && tpm.status429 > 2000)
+        #expect(Double(otpm.served) >= 0.95 * 200 * 10 && Double(otpm.served) <= 200 * 10 + 200, "\(otpm.served)")
+        #expect(Double(tpm.served) <= 20000.0 / 1100 * 10 + 20000.0 / 1100 + 1, "\(tpm.served)")
+    }
+
+    /// A per-day quota is a whole day's amount deep: 500 requests a day lets
+    /// the first 500 through (plus the 3.5 the day's rate adds in 10 minutes)
+    /// and answers 429 after that.
+    @Test func aDailyRequestQuotaRunsOut() throws {
+        let r = try Self.run("""
+            name: rpd
+            seed: 4
+            duration: 10m
+            workload: {arrivals: {process: poisson, rate: 2/s}}
+            replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 50ms}}
+            gateway: {rate_limits: [{algorithm: gcra, scope: global, requests_per_day: 500}]}
+            """).result.clients!
+        #expect(r.served >= 500 && r.served <= 504, "\(r.served)")
+        #expect(r.status429 > 500)
+    }
+
+    /// Anthropic's ITPM leaves out prompt-cache reads: on the Mooncake
+    /// replay (multi-turn prefixes) a 5-minute prompt cache makes the same
+    /// input-token quota refuse fewer requests than a cache that forgets at
+    /// once.
+    @Test func promptCacheReadsDoNotCountTowardInputTokenQuotas() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let trace = root.appendingPathComponent("../shared/data/traces/mooncake_conversation_trace.jsonl").standardizedFileURL.path
+        func scenario(_ ttl: String) -> String {
+            """
+            name: itpm
+            seed: 1
+            duration: 10m
+            workload:
+              arrivals: {process: trace, trace: \(trace), max_total_tokens: 8192}
+            replicas: {count: 8, batching: {policy: none}, service: {distribution: exponential, mean: 50ms}}
+            gateway:
+              prompt_cache_ttl: \(ttl)
+              rate_limits: [{scope: global, input_tokens_per_minute: 400000}]
+            """
+        }
+        let cached = try Self.run(scenario("5m")).result.clients!
+        let forgetful = try Self.run(scenario("1ms")).result.clients!
+        #expect(forgetful.status429 > 100)
+        #expect(Double(cached.status429) < 0.8 * Double(forgetful.status429), "\(cached.status429) vs \(forgetful.status429)")
+        #expect(cached.served > forgetful.served)
+    }
+
     /// An LRU cache over Zipf keys: the hit rate matches Che's approximation
     /// (characteristic time T with Σ(1 − e^(−p_i·T)) = C; hit rate
     /// Σ p_i(1 − e^(−p_i·T))), accurate to about 1% for Zipf popularity;
@@ -382,6 +451,10 @@ import Testing
         #expect(tries.contains { $0.contains("client.per_try_timeout") }, "\(tries)")
         let unknown = issues("client: {retries: 3}")
         #expect(unknown.contains { $0.contains("client.retries") && $0.contains("unknown key") }, "\(unknown)")
+        let noQuota = issues("gateway: {rate_limits: [{scope: global, burst: 5s}]}")
+        #expect(noQuota.contains { $0.contains("rate_limits[0]") && $0.contains("output_tokens_per_minute") }, "\(noQuota)")
+        let maxTokens = issues("client: {max_tokens: 0}")
+        #expect(maxTokens.contains { $0.contains("client.max_tokens") }, "\(maxTokens)")
         let prefix = issues("gateway: {balancer: {policy: prefix_affinity}}")
         #expect(prefix.contains { $0.contains("Mooncake") }, "\(prefix)")
     }

@@ -41,6 +41,14 @@ struct Call: Sendable {
     var prefix: [Int] = []
 }
 
+extension Call {
+    /// Output tokens an attempt reserves against rate limits: the client's
+    /// `max_tokens`, else the actual output (as if `max_tokens` were exact).
+    func outputReservation(maxTokens: Int?) -> Int32 {
+        maxTokens.map { Int32(clamping: $0) } ?? output
+    }
+}
+
 /// User requests in flight.
 typealias CallTable = Slab<Call>
 

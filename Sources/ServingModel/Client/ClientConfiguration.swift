@@ -84,6 +84,12 @@ public struct ClientConfiguration: Sendable {
     /// wasted) — the engine of retry storms. A request already running is
     /// never withdrawn.
     public var cancelOnGiveUp = false
+    /// The `max_tokens` every request sends (nil: none). Generation stops
+    /// there, and rate limits reserve it: token quotas count the prompt plus
+    /// `max_tokens`, output-token quotas reserve it at admission and give
+    /// back what was not generated when the attempt ends. Without it the
+    /// reservation is the request's actual output.
+    public var maxTokens: Int?
 
     /// A client with no resilience settings: open loop, no deadline, no
     /// retries.
@@ -98,6 +104,7 @@ public struct ClientConfiguration: Sendable {
             try ServingModelError.check(think.parameterProblem == nil, "client.think", think.parameterProblem ?? "", "a valid distribution")
         }
         if let c = concurrencyLimit { try ServingModelError.check(c >= 1, "client.concurrency", c, "an integer >= 1") }
+        if let m = maxTokens { try ServingModelError.check(m >= 1, "client.max_tokens", m, "an integer >= 1") }
         if let t = perTryTimeout { try ServingModelError.check(t > 0, "client.per_try_timeout", t, "a duration > 0") }
         if let t = overallTimeout { try ServingModelError.check(t > 0, "client.timeout", t, "a duration > 0") }
         if let t = perTryTimeout, let o = overallTimeout {

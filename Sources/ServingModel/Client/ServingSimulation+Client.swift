@@ -18,7 +18,8 @@ extension ServingSimulation {
     /// A user asks: cache, smaller-model fallback, or the first attempt.
     mutating func newCall(size: RequestSize, user: Int32, prefix: [Int], scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
-        var call = Call(arrival: now, prompt: Int32(size.prompt), output: Int32(size.output),
+        let output = client.maxTokens.map { min(size.output, $0) } ?? size.output
+        var call = Call(arrival: now, prompt: Int32(size.prompt), output: Int32(output),
                         tenant: Int16(tenants.sample(&tenantStream)),
                         apiKey: Int32(apiKeyCount > 1 ? clientState.keys.nextInt(below: apiKeyCount) : 0),
                         user: user, measured: now >= warmup)
@@ -97,6 +98,16 @@ extension ServingSimulation {
         req.callGeneration = call.generation
         req.isRetry = isRetry
         let rid = requests.insert(req)
+        if gatewayState?.settlesOutput == true {
+            let hold = OutputHold(tenant: call.tenant, apiKey: call.apiKey, reserved: call.outputReservation(maxTokens: client.maxTokens))
+            if Int(rid) < gatewayState!.outputHolds.count {
+                gatewayState!.outputHolds[Int(rid)] = hold
+            } else {
+                gatewayState!.outputHolds.append(contentsOf: repeatElement(OutputHold(tenant: 0, apiKey: 0, reserved: 0),
+                                                                           count: Int(rid) - gatewayState!.outputHolds.count))
+                gatewayState!.outputHolds.append(hold)
+            }
+        }
         clientState.calls[id].lastAttempt = rid
         clientState.calls[id].lastAttemptGeneration = requests[rid].generation
         gatewayState?.inside += 1
@@ -111,6 +122,9 @@ extension ServingSimulation {
     mutating func attemptEnded(_ id: Int32, outcome: AttemptOutcome, now: Double, scheduler: inout Scheduler<Event>) {
         let req = requests[id]
         gatewayState?.inside -= 1
+        if gatewayState?.settlesOutput == true {
+            settleOutput(id, generated: outcome.isSuccess ? req.output : req.generated, now: now)
+        }
         if req.replica >= 0 { gatewayFinished(replica: Int(req.replica), outcome: outcome, latency: now - req.arrival, now: now) }
         if req.orphan {
             if outcome.isSuccess && req.measured { clientMetrics.wastedCompletions += 1 }

@@ -56,4 +56,11 @@ public struct GCRA: Sendable, Equatable {
         guard increment <= burstTolerance + emissionInterval else { return .reject(retryAfter: .infinity) }
         return .reject(retryAfter: allowAt - now)
     }
+
+    /// Gives back `amount` units charged earlier (a reservation settled
+    /// below its estimate): TAT moves back by `amount·T`. A TAT before
+    /// `now` acts as `now`, so no credit beyond a full burst builds up.
+    public mutating func refund(_ amount: Double, now: Double) {
+        theoreticalArrivalTime = max(now, theoreticalArrivalTime - amount * emissionInterval)
+    }
 }

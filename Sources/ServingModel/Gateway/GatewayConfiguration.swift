@@ -4,10 +4,51 @@
 /// 503, a load balancer, active health checks and passive outlier
 /// ejection.
 public struct GatewayConfiguration: Sendable {
-    /// One rate limit: requests per minute and/or tokens per minute, per
-    /// scope, as LLM APIs state them. Whichever is exhausted first answers
-    /// 429; a rejected request consumes neither.
+    /// One rate limit: quotas of requests and tokens per minute or per day,
+    /// per scope, as LLM APIs state them (OpenAI RPM, RPD, TPM, TPD;
+    /// Anthropic RPM, ITPM, OTPM). Each quota has its own limiter; they are
+    /// charged in order and the first exhausted answers 429, so a request
+    /// refused by a later quota has spent the earlier ones.
     public struct RateLimit: Sendable, Equatable {
+        /// What a quota counts.
+        public enum Measure: Sendable, Equatable {
+            /// Requests.
+            case requests
+            /// Prompt tokens plus the output reservation (the request's
+            /// `max_tokens`, else its actual output), as OpenAI's TPM.
+            case tokens
+            /// Prompt tokens not read from the prompt cache (Anthropic ITPM).
+            case inputTokens
+            /// Output tokens: the `max_tokens` reservation at admission,
+            /// settled to the tokens generated when the attempt ends
+            /// (Anthropic OTPM).
+            case outputTokens
+        }
+        /// One quota: `amount` of a measure per minute or per day.
+        public struct Quota: Sendable, Equatable {
+            /// What it counts.
+            public var measure: Measure
+            /// Seconds its amount refills over (60 or 86,400).
+            public var period: Double
+            /// Units per period.
+            public var amount: Double
+            /// The quotas a limit may state, by scenario key.
+            public static let kinds: [(key: String, measure: Measure, period: Double)] = [
+                ("requests_per_minute", .requests, 60), ("requests_per_day", .requests, 86_400),
+                ("tokens_per_minute", .tokens, 60), ("tokens_per_day", .tokens, 86_400),
+                ("input_tokens_per_minute", .inputTokens, 60), ("output_tokens_per_minute", .outputTokens, 60)]
+            /// The scenario key that states it (`tokens_per_minute`, ...).
+            public var key: String {
+                Self.kinds.first { $0.measure == measure && $0.period == period }?.key ?? "quota"
+            }
+
+            /// A quota.
+            public init(_ measure: Measure, amount: Double, period: Double = 60) {
+                self.measure = measure
+                self.amount = amount
+                self.period = period
+            }
+        }
         /// The limiter algorithm.
         public enum Algorithm: String, Sendable, Equatable {
             /// Envoy/Anthropic-style token bucket, continuously refilled.
@@ -32,22 +73,29 @@ public struct GatewayConfiguration: Sendable {
         public var algorithm: Algorithm
         /// The scope.
         public var scope: Scope
-        /// Requests per minute (nil: not limited).
-        public var requestsPerMinute: Double?
-        /// Tokens (prompt + `max_tokens`-reserved output) per minute (nil: not limited).
-        public var tokensPerMinute: Double?
-        /// Bucket depth as seconds of the rate (token bucket and GCRA;
-        /// OpenAI and Anthropic allow about a minute's worth; default 60 s).
+        /// The quotas, charged in this order.
+        public var quotas: [Quota]
+        /// Bucket depth of the per-minute quotas as seconds of their rate
+        /// (token bucket and GCRA; OpenAI and Anthropic allow about a
+        /// minute's worth; default 60 s). A per-day quota's depth is the
+        /// whole day's amount.
         public var burstSeconds: Double
 
         /// A limit.
-        public init(algorithm: Algorithm = .tokenBucket, scope: Scope = .global, requestsPerMinute: Double? = nil,
-                    tokensPerMinute: Double? = nil, burstSeconds: Double = 60) {
+        public init(algorithm: Algorithm = .tokenBucket, scope: Scope = .global, quotas: [Quota], burstSeconds: Double = 60) {
             self.algorithm = algorithm
             self.scope = scope
-            self.requestsPerMinute = requestsPerMinute
-            self.tokensPerMinute = tokensPerMinute
+            self.quotas = quotas
             self.burstSeconds = burstSeconds
+        }
+
+        /// A limit of requests and/or tokens per minute.
+        public init(algorithm: Algorithm = .tokenBucket, scope: Scope = .global, requestsPerMinute: Double? = nil,
+                    tokensPerMinute: Double? = nil, burstSeconds: Double = 60) {
+            self.init(algorithm: algorithm, scope: scope,
+                      quotas: [requestsPerMinute.map { Quota(.requests, amount: $0) },
+                               tokensPerMinute.map { Quota(.tokens, amount: $0) }].compactMap { $0 },
+                      burstSeconds: burstSeconds)
         }
     }
 
@@ -145,6 +193,12 @@ public struct GatewayConfiguration: Sendable {
 
     /// Rate limits, all applied (the first to refuse answers 429).
     public var rateLimits: [RateLimit] = []
+    /// How long a prompt prefix stays in the provider's prompt cache after
+    /// its last use (Anthropic's default 5 minutes). Within it, a repeated
+    /// prefix is a cache read and does not count toward an
+    /// `input_tokens_per_minute` quota. Prefixes are known only in a
+    /// Mooncake replay (its block ids, 512 tokens each), per tenant.
+    public var promptCacheTTL: Double = 300
     /// API keys the traffic is spread over, uniformly per user request
     /// (for `api_key` limits and hashing).
     public var apiKeys = 1
@@ -167,12 +221,17 @@ public struct GatewayConfiguration: Sendable {
     public func validate(replicaSlots: Int, sharedQueue: Bool, traceHasPrefixes: Bool) throws(ServingModelError) {
         for (i, l) in rateLimits.enumerated() {
             let key = "gateway.rate_limits[\(i)]"
-            try ServingModelError.check(l.requestsPerMinute != nil || l.tokensPerMinute != nil, key, "no limit",
-                                        "requests_per_minute and/or tokens_per_minute")
-            if let r = l.requestsPerMinute { try ServingModelError.check(r > 0, key + ".requests_per_minute", r, "a rate > 0") }
-            if let t = l.tokensPerMinute { try ServingModelError.check(t > 0, key + ".tokens_per_minute", t, "a rate > 0") }
+            try ServingModelError.check(!l.quotas.isEmpty, key, "no limit",
+                                        "at least one of " + RateLimit.Quota.kinds.map(\.key).joined(separator: ", "))
+            for q in l.quotas {
+                try ServingModelError.check(q.amount.isFinite && q.amount > 0, key + "." + q.key, q.amount, "a rate > 0")
+                try ServingModelError.check(RateLimit.Quota.kinds.contains { $0.measure == q.measure && $0.period == q.period },
+                                            key + "." + q.key, q.period, "a period of 60 s (any measure) or 86,400 s (requests, tokens)")
+            }
             try ServingModelError.check(l.burstSeconds > 0, key + ".burst", l.burstSeconds, "a duration > 0")
         }
+        try ServingModelError.check(promptCacheTTL.isFinite && promptCacheTTL > 0, "gateway.prompt_cache_ttl", promptCacheTTL,
+                                    "a duration > 0")
         try ServingModelError.check(apiKeys >= 1, "gateway.api_keys", apiKeys, "an integer >= 1")
         if let m = maxRequests { try ServingModelError.check(m >= 1, "gateway.max_requests", m, "an integer >= 1") }
         if let p = priorities {

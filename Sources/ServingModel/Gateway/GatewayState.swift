@@ -6,14 +6,17 @@ enum Limiter: Sendable {
     case gcra(GCRA)
     case window(SlidingWindowLimiter)
 
-    /// A limiter of `perMinute` units with a depth of `burstSeconds` of rate.
-    init(_ algorithm: GatewayConfiguration.RateLimit.Algorithm, perMinute: Double, burstSeconds: Double) {
-        let rate = perMinute / 60
-        let depth = max(1, rate * burstSeconds)
+    /// A limiter for `quota`: a per-minute quota is `burstSeconds` of its
+    /// rate deep, a per-day quota a whole day's amount; the sliding window
+    /// counts the quota's period.
+    init(_ algorithm: GatewayConfiguration.RateLimit.Algorithm, quota: GatewayConfiguration.RateLimit.Quota,
+         burstSeconds: Double) {
+        let rate = quota.amount / quota.period
+        let depth = max(1, quota.period > 60 ? quota.amount : rate * burstSeconds)
         switch algorithm {
         case .tokenBucket: self = .bucket(TokenBucket(maxTokens: depth, tokensPerSecond: rate))
         case .gcra: self = .gcra(GCRA(rate: rate, burst: depth))
-        case .slidingWindow: self = .window(SlidingWindowLimiter(limit: perMinute, window: 60))
+        case .slidingWindow: self = .window(SlidingWindowLimiter(limit: quota.amount, window: quota.period))
         }
     }
 
@@ -24,6 +27,21 @@ enum Limiter: Sendable {
         case .window(var w): let d = w.acquire(cost, now: now); self = .window(w); return d
         }
     }
+
+    mutating func refund(_ amount: Double, now: Double) {
+        switch self {
+        case .bucket(var b): b.refund(amount, now: now); self = .bucket(b)
+        case .gcra(var g): g.refund(amount, now: now); self = .gcra(g)
+        case .window(var w): w.refund(amount, now: now); self = .window(w)
+        }
+    }
+}
+
+/// An attempt's output-token reservation, settled when the attempt ends.
+struct OutputHold: Sendable {
+    var tenant: Int16
+    var apiKey: Int32
+    var reserved: Int32
 }
 
 /// Which balancer routes, without its settings (switched on per request).
@@ -40,9 +58,24 @@ struct GatewayState: Sendable {
     let healthChecked: Bool
     /// The `max_requests` gate.
     let maxRequests: Int?
-    /// Per rule: one (requests, tokens) limiter pair per scope instance.
-    var limiters: [[(requests: Limiter?, tokens: Limiter?)]]
+    /// Per rule, per scope instance: one limiter per quota.
+    var limiters: [[[Limiter]]]
     var scopes: [GatewayConfiguration.RateLimit.Scope]
+    /// Per rule: what each quota counts.
+    let measures: [[GatewayConfiguration.RateLimit.Measure]]
+    /// Whether a quota counts output tokens (reservations are settled).
+    let settlesOutput: Bool
+    /// Whether a quota counts input tokens (the prompt cache is tracked).
+    let tracksPromptCache: Bool
+    /// Output reservations of the attempts in flight, by request slot
+    /// (`reserved` 0: none).
+    var outputHolds: [OutputHold] = []
+    /// Last use of each (prefix block, tenant) in the prompt cache.
+    var promptCache: [Int: Double] = [:]
+    /// Seconds a prompt-cache entry lives after its last use.
+    let promptCacheTTL: Double
+    /// Tenants (the prompt cache is per tenant).
+    let tenantCount: Int
     var swrr: SmoothWeightedRoundRobin?
     var leastConn: LeastConnections?
     var p2c: PowerOfTwoChoices?
@@ -71,10 +104,14 @@ struct GatewayState: Sendable {
             case .tenant: n = tenants
             case .apiKey: n = g.apiKeys
             }
-            let pair = (requests: rule.requestsPerMinute.map { Limiter(rule.algorithm, perMinute: $0, burstSeconds: rule.burstSeconds) },
-                        tokens: rule.tokensPerMinute.map { Limiter(rule.algorithm, perMinute: $0, burstSeconds: rule.burstSeconds) })
-            return Array(repeating: pair, count: n)
+            let set = rule.quotas.map { Limiter(rule.algorithm, quota: $0, burstSeconds: rule.burstSeconds) }
+            return Array(repeating: set, count: n)
         }
+        measures = g.rateLimits.map { $0.quotas.map(\.measure) }
+        promptCacheTTL = g.promptCacheTTL
+        tenantCount = tenants
+        settlesOutput = measures.contains { $0.contains(.outputTokens) }
+        tracksPromptCache = measures.contains { $0.contains(.inputTokens) }
         dynamicCurrent = Array(repeating: 0, count: slots)
         healthChecked = g.healthCheck != nil
         maxRequests = g.maxRequests
@@ -103,5 +140,40 @@ struct GatewayState: Sendable {
         probeStreak = Array(repeating: 0, count: slots)
         outlier = g.outlierDetection
         rng = stream
+    }
+}
+
+extension GatewayState {
+    /// Prompt tokens read from the prompt cache: the call's leading prefix
+    /// blocks its tenant sent within the cache's TTL (512 tokens each).
+    /// (`mutating` only to work on the state in place.)
+    mutating func promptCacheRead(_ call: Call, now: Double) -> Int32 {
+        var blocks = 0
+        for b in call.prefix {
+            guard let last = promptCache[promptCacheKey(b, tenant: call.tenant)], now - last <= promptCacheTTL else { break }
+            blocks += 1
+        }
+        return min(Int32(clamping: blocks * 512), call.prompt)
+    }
+
+    /// An admitted attempt's prefix blocks enter (or are refreshed in) the
+    /// prompt cache.
+    mutating func promptCacheWrite(_ call: Call, now: Double) {
+        for b in call.prefix { promptCache[promptCacheKey(b, tenant: call.tenant)] = now }
+    }
+
+    private func promptCacheKey(_ block: Int, tenant: Int16) -> Int {
+        block &* tenantCount &+ Int(tenant)
+    }
+}
+
+extension GatewayConfiguration.RateLimit.Scope {
+    /// Which of a rule's limiters a request of this tenant and key uses.
+    func instance(tenant: Int16, apiKey: Int32) -> Int {
+        switch self {
+        case .global: return 0
+        case .tenant: return Int(tenant)
+        case .apiKey: return Int(apiKey)
+        }
     }
 }

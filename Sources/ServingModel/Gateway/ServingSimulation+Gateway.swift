@@ -5,25 +5,27 @@ import SimulationCore
 /// health, and gateway–replica partitions.
 extension ServingSimulation {
     /// The answer of the gateway's limits and gates to an attempt, or nil
-    /// when it passes. Each limiter charges when it admits.
+    /// when it passes. Each limiter charges when it admits; an admitted
+    /// attempt's prompt prefix enters the prompt cache.
     mutating func gatewayRefusal(_ call: Call, now: Double) -> AttemptOutcome? {
         guard gatewayState != nil else { return nil }
         if !gatewayState!.scopes.isEmpty {
-            let tokens = Double(call.prompt) + Double(call.output)
+            let reserved = Double(call.outputReservation(maxTokens: client.maxTokens))
+            let cached = gatewayState!.tracksPromptCache ? gatewayState!.promptCacheRead(call, now: now) : 0
+            let input = Double(call.prompt - cached)
             for i in gatewayState!.scopes.indices {
-                let k: Int
-                switch gatewayState!.scopes[i] {
-                case .global: k = 0
-                case .tenant: k = Int(call.tenant)
-                case .apiKey: k = Int(call.apiKey)
-                }
-                if gatewayState!.limiters[i][k].requests != nil,
-                   case .reject(let wait) = gatewayState!.limiters[i][k].requests!.acquire(1, now: now) {
-                    return .response(status: 429, retryAfter: wait)
-                }
-                if gatewayState!.limiters[i][k].tokens != nil,
-                   case .reject(let wait) = gatewayState!.limiters[i][k].tokens!.acquire(tokens, now: now) {
-                    return .response(status: 429, retryAfter: wait)
+                let k = gatewayState!.scopes[i].instance(tenant: call.tenant, apiKey: call.apiKey)
+                for q in gatewayState!.measures[i].indices {
+                    let cost: Double
+                    switch gatewayState!.measures[i][q] {
+                    case .requests: cost = 1
+                    case .tokens: cost = Double(call.prompt) + reserved
+                    case .inputTokens: cost = input
+                    case .outputTokens: cost = reserved
+                    }
+                    if case .reject(let wait) = gatewayState!.limiters[i][k][q].acquire(cost, now: now) {
+                        return .response(status: 429, retryAfter: wait)
+                    }
                 }
             }
         }
@@ -32,7 +34,24 @@ extension ServingSimulation {
            liveShared >= depth {
             return .response(status: 503)
         }
+        if gatewayState!.tracksPromptCache { gatewayState!.promptCacheWrite(call, now: now) }
         return nil
+    }
+
+    /// An attempt that reserved output tokens ends: what it did not
+    /// generate goes back to the output-token quotas it was charged to.
+    mutating func settleOutput(_ id: Int32, generated: Int32, now: Double) {
+        guard Int(id) < gatewayState!.outputHolds.count else { return }
+        let hold = gatewayState!.outputHolds[Int(id)]
+        gatewayState!.outputHolds[Int(id)].reserved = 0
+        let unused = Double(max(0, hold.reserved - generated))
+        guard unused > 0 else { return }
+        for i in gatewayState!.scopes.indices {
+            let k = gatewayState!.scopes[i].instance(tenant: hold.tenant, apiKey: hold.apiKey)
+            for q in gatewayState!.measures[i].indices where gatewayState!.measures[i][q] == .outputTokens {
+                gatewayState!.limiters[i][k][q].refund(unused, now: now)
+            }
+        }
     }
 
     /// Pushes a request to one replica's queue: the balancer's choice (plain

@@ -64,6 +64,16 @@ public struct SlidingWindowLimiter: Sendable, Equatable {
         return .reject(retryAfter: windowEnd + e - now)
     }
 
+    /// Gives back `amount` units charged earlier (a reservation settled
+    /// below its estimate): from the current window's count, and what it
+    /// lacks from the previous window's (where an older charge sits).
+    public mutating func refund(_ amount: Double, now: Double) {
+        roll(now: now)
+        let fromCurrent = min(amount, currentCount)
+        currentCount -= fromCurrent
+        previousCount = max(0, previousCount - (amount - fromCurrent))
+    }
+
     private func weight(now: Double) -> Double {
         (window - (now - windowIndex * window)) / window
     }

@@ -98,4 +98,11 @@ public struct TokenBucket: Sendable, Equatable {
             return .reject(retryAfter: missing / rate)
         }
     }
+
+    /// Gives back `amount` tokens taken earlier (a reservation settled
+    /// below its estimate), up to `maxTokens`.
+    public mutating func refund(_ amount: Double, now: Double) {
+        update(now: now)
+        tokens = min(maxTokens, tokens + amount)
+    }
 }

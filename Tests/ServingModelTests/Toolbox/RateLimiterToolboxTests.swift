@@ -135,4 +135,32 @@ import Testing
         #expect(e4?.key == "sliding_window.window")
         #expect(throws: Never.self) { try TokenBucket(maxTokens: 5, tokensPerSecond: 1).validate() }
     }
+
+    /// A refund gives back what a reservation did not use: right after the
+    /// charge it restores the limiter exactly, later it never builds credit
+    /// beyond a full burst (bucket and GCRA) and it comes off the window
+    /// the charge was counted in (sliding window).
+    @Test func refundsRestoreQuotaWithoutBankingCredit() {
+        var bucket = TokenBucket(maxTokens: 10, tokensPerSecond: 1)
+        var gcra = GCRA(rate: 1, burst: 10)
+        #expect(bucket.acquire(8, now: 0) == .admit && gcra.acquire(8, now: 0) == .admit)
+        #expect(bucket.acquire(5, now: 0) == .reject(retryAfter: 3) && gcra.acquire(5, now: 0) == .reject(retryAfter: 3))
+        bucket.refund(6, now: 0)
+        gcra.refund(6, now: 0)
+        #expect(bucket.acquire(8, now: 0) == .admit && gcra.acquire(8, now: 0) == .admit)
+        // Late refunds: back to a full burst of 10, never 10 + more.
+        bucket.refund(50, now: 20)
+        gcra.refund(50, now: 20)
+        #expect(bucket.acquire(10, now: 20) == .admit && gcra.acquire(10, now: 20) == .admit)
+        #expect(bucket.acquire(1, now: 20) == .reject(retryAfter: 1) && gcra.acquire(1, now: 20) == .reject(retryAfter: 1))
+
+        var window = SlidingWindowLimiter(limit: 100, window: 60)
+        #expect(window.acquire(90, now: 10) == .admit)
+        window.refund(40, now: 20)
+        #expect(window.currentCount == 50)
+        // In the next window the charge sits in the previous count.
+        window.refund(20, now: 70)
+        #expect(window.currentCount == 0 && window.previousCount == 30)
+        #expect(window.estimate(now: 90) == 15)
+    }
 }
