@@ -112,6 +112,9 @@ def hourly_probes(traces, tag, clients_out):
     results = []
     for name, f in probes.items():
         results.append((name, p.mase(f, p.validation), p.mase(f, p.test)))
+    online = online_combination(yi, len(y))
+    results.append(("online: 9 simple methods, weights 1/error^2 of last 24 origins",
+                    p.mase(online, p.validation), p.mase(online, p.test)))
     wv, wt = fit_per_client(p.t0 - 72), fit_per_client(p.t0)
     forecast_with = lambda w: (lambda o: ((lambda x, s: ((x @ w) * s[:, None]).sum(0))(*per_client(o))))
     results.append(("bottom-up: one median regression over all clients, summed",
@@ -121,6 +124,34 @@ def hourly_probes(traces, tag, clients_out):
     if clients_out:
         write_clients(ch, missing, f"{clients_out}/{tag}")
     return p, results, best_constant
+
+
+def online_combination(yi, n, start=169, recent=24):
+    """Forecast combination with time-varying weights: at origin o each
+    simple method weighs 1/e^2, e its mean absolute error over what has been
+    observed of its forecasts from the last `recent` origins."""
+    def simple(o):
+        h = yi[:o]
+        ses = h[0]
+        for v in h:
+            ses = 0.5 * v + 0.5 * ses
+        days = [h[len(h) - 24 * (d + 1):len(h) - 24 * d] for d in range(min(7, o // 24))]
+        profile = np.mean(days, 0)
+        return np.stack([np.repeat(h[-1], 24), h[-24:], h[-168:-144], np.repeat(h[-24:].mean(), 24),
+                         np.repeat(h[-3:].mean(), 24), np.repeat(ses, 24), profile,
+                         h[-24:].mean() * profile / profile.mean(),
+                         h[-1] + (h[-1] - h[-169]) / 168 * np.arange(1, 25)])
+    forecasts = {o: simple(o) for o in range(start, n - 23)}
+
+    def combine(o):
+        errors = [[] for _ in range(len(forecasts[start]))]
+        for past in range(max(start, o - recent), o):
+            seen = min(24, o - past)
+            for m, f in enumerate(forecasts[past]):
+                errors[m].extend(np.abs(f[:seen] - yi[past:past + seen]))
+        w = 1 / np.array([np.mean(e) for e in errors]) ** 2
+        return (w[:, None] * forecasts[o]).sum(0) / w.sum()
+    return combine
 
 
 def write_clients(ch, missing, folder):
