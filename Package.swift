@@ -55,7 +55,7 @@ let package = Package(
         // Scenario files: schema, units, validation with precise errors.
         .target(
             name: "Scenario",
-            dependencies: ["ServingModel", "Calibration", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ServingModel", "Calibration", "Forecasting", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimised
         ),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Calibration", "ServingModel", "SimulationCore", .product(name: "Yams", package: "Yams")]),

@@ -42,26 +42,13 @@ public struct LoadForecast: Sendable, Equatable {
         guard horizon <= model.horizon || history.exogenousNames.isEmpty else {
             throw PlanningError("--horizon", "\(horizon) exceeds the model's \(model.horizon) and the history has exogenous columns, whose future is unknown")
         }
-        var series = history
-        var point: [Double] = [], planned: [Double] = [], low: [Double] = [], high: [Double] = []
-        let lo = model.levels.min()!, hi = model.levels.max()!
-        while point.count < horizon {
-            let steps = min(model.horizon, horizon - point.count)
-            let f = try model.forecast(series, horizon: steps, method: method)
-            point += f.point
-            planned += f.quantile(level)!
-            low += f.quantile(lo)!
-            high += f.quantile(hi)!
-            let next = (0..<steps).map { series.timestamp(series.count + $0) }
-            series = LoadSeries(name: series.name, timestamps: series.timestamps + next, interval: series.interval,
-                                values: series.values + f.point, missing: series.missing + Array(repeating: false, count: steps))
-        }
+        let f = try model.forecastRecursively(history, horizon: horizon, method: method)
         self.interval = history.interval
         self.origin = history.timestamp(history.count)
-        self.point = point.map { max(0, $0) }
-        self.planned = planned.map { max(0, $0) }
-        self.bandLow = low.map { max(0, $0) }
-        self.bandHigh = high.map { max(0, $0) }
+        self.point = f.point.map { max(0, $0) }
+        self.planned = f.quantile(level)!.map { max(0, $0) }
+        self.bandLow = f.quantile(model.levels.min()!)!.map { max(0, $0) }
+        self.bandHigh = f.quantile(model.levels.max()!)!.map { max(0, $0) }
         self.level = level
         self.method = method ?? model.selected
     }

@@ -15,6 +15,15 @@ public enum ServingReport {
         head.append(["replicas", "mean " + NumberFormatting.significant(r.cluster.meanReplicas, digits: 3) + ", peak "
                         + NumberFormatting.significant(r.cluster.peakReplicas, digits: 3) + ", "
                         + NumberFormatting.significant(r.cluster.gpuHours, digits: 4) + " GPU-hours"])
+        if let p = r.predictive {
+            var line = "\(p.refreshes) forecasts"
+            if p.skipped > 0 { line += ", \(p.skipped) skipped (last: \(p.lastSkip ?? "?"))" }
+            if let mape = p.forecastMAPE, let floor = p.meanPlannedReplicas {
+                line += "; over \(p.intervalsScored) intervals: forecast error (MAPE) " + NumberFormatting.fixed(mape, decimals: 1)
+                    + "%, mean planned floor " + NumberFormatting.significant(floor, digits: 3) + " replicas"
+            }
+            head.append(["predictive", line])
+        }
         let qci = r.confidence.queueWaitMean, eci = r.confidence.e2eMean
         head.append(["95% CI of means", "queue wait " + NumberFormatting.duration(qci.mean) + " ± " + NumberFormatting.duration(qci.halfWidth)
                         + ", end-to-end " + NumberFormatting.duration(eci.mean) + " ± " + NumberFormatting.duration(eci.halfWidth)])
@@ -48,6 +57,8 @@ public enum ServingReport {
         if m.client != nil {
             out += ",user_requests,attempts,retries,admitted,served,cache_hits,fallbacks,user_failed,abandoned,status_429,status_503,attempt_errors,amplification,availability,breaker_state,calls_in_flight"
         }
+        let predictive = !s.forecastRate.isEmpty
+        if predictive { out += ",forecast_rps,predicted_replicas" }
         out += "\n"
         for b in 0..<bins {
             let done = s.completed.value(inBin: b)
@@ -64,6 +75,7 @@ public enum ServingReport {
             ]
             out += cells.joined(separator: ",")
             if let c = m.client { out += "," + clientCells(c.series, bin: b).joined(separator: ",") }
+            if predictive { out += "," + gauge(s.forecastRate) + "," + gauge(s.predictedReplicas) }
             out += "\n"
         }
         return out

@@ -454,6 +454,12 @@ struct ScenarioParser {
             faults = parseFaults(f, maxReplicas: maxReplicas)
         }
         var d = ClusterDynamics(minReplicas: minReplicas, maxReplicas: maxReplicas, coldStart: coldStart, scaler: scaler, faults: faults)
+        if let node = c.node("predictive"), let p = reader.mapping(node, "cluster.predictive") {
+            d.predictive = parsePredictive(p)
+            if case .schedule? = scaler {
+                reader.fail(node, "cluster.predictive", "not with autoscaler kind schedule (a schedule is already a plan); use hpa, kpa or none")
+            }
+        }
         d.zones = c.int("zones", 1...1000) ?? 1
         if let node = c.node("warm_pool"), let w = reader.mapping(node, "cluster.warm_pool") {
             let size = w.int("size", 0...100_000, required: true)

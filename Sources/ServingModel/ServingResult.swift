@@ -102,6 +102,25 @@ public struct ServingResult: Sendable, Encodable {
     /// What users saw, when a client layer or gateway is configured:
     /// user requests (calls) against attempts, and how each ended.
     public var clients: Clients?
+    /// Predictive scaling's forecasts, when it ran.
+    public var predictive: Predictive? = nil
+
+    /// How predictive scaling's forecasts went.
+    public struct Predictive: Sendable, Encodable {
+        /// Forecasts made.
+        public var refreshes: Int
+        /// Refreshes skipped (too little history, or the forecaster failed).
+        public var skipped: Int
+        /// Why the last skipped one was skipped.
+        public var lastSkip: String?
+        /// Whole intervals of the run that had a forecast and arrivals.
+        public var intervalsScored: Int
+        /// Mean absolute percentage error of those forecasts against the
+        /// arrivals counted (the forecast in force when the interval began).
+        public var forecastMAPE: Double?
+        /// Mean of the planned replica floor over the scored intervals.
+        public var meanPlannedReplicas: Double?
+    }
 
     /// User-request outcomes (measured window).
     public struct Clients: Sendable, Encodable {

@@ -98,6 +98,21 @@ public struct ServingRun {
             cluster: .init(meanReplicas: m.provisioned.average(at: end), peakReplicas: m.provisioned.peak,
                            gpuHours: m.provisioned.integral(at: end) * gpus / 3600),
             confidence: .init(queueWaitMean: interval(m.queueWaitBatches), e2eMean: interval(m.e2eBatches)),
-            clients: model.layered ? ServingResult.Clients(model.clientMetrics) : nil)
+            clients: model.layered ? ServingResult.Clients(model.clientMetrics) : nil,
+            predictive: model.cluster.predictive.map { Self.predictiveSummary($0, end: end) })
+    }
+
+    /// Scores the forecasts of the whole intervals that ended by `end`.
+    static func predictiveSummary(_ p: PredictiveState, end: Double) -> ServingResult.Predictive {
+        let whole = min(Int((end / p.interval + 1e-9).rounded(.down)), p.observed.count, p.forecast.count)
+        var errors: [Double] = [], floors: [Double] = []
+        for j in 0..<max(0, whole) {
+            guard let f = p.forecast[j], p.observed[j] > 0 else { continue }
+            errors.append(abs(f - p.observed[j]) / p.observed[j])
+            floors.append(Double(p.plan[j] ?? 0))
+        }
+        func mean(_ xs: [Double]) -> Double? { xs.isEmpty ? nil : xs.reduce(0, +) / Double(xs.count) }
+        return .init(refreshes: p.refreshes, skipped: p.skipped, lastSkip: p.lastSkip, intervalsScored: errors.count,
+                     forecastMAPE: mean(errors).map { $0 * 100 }, meanPlannedReplicas: mean(floors))
     }
 }

@@ -43,6 +43,10 @@ public struct ServingSimulation: SimulationModel {
         case autoscalerSync
         /// A replica schedule step (index into the schedule).
         case scheduleStep(index: Int32)
+        /// Predictive scaling remakes its forecast.
+        case forecastRefresh
+        /// Predictive scaling's capacity for interval `interval` takes effect.
+        case predictiveStep(interval: Int32)
         /// A replica's speed changes (1 = normal, 0.5 = half speed).
         case setSpeed(replica: Int32, speed: Double)
         /// Every replica of a zone fails for `downFor` seconds.
@@ -181,6 +185,12 @@ public struct ServingSimulation: SimulationModel {
         gateway = c.gateway
         apiKeyCount = c.gateway?.apiKeys ?? 1
         try client.validate()
+        if let d = c.replicas.dynamics, let p = d.predictive {
+            try p.validate()
+            if case .schedule? = d.scaler {
+                throw ServingModelError(key: "cluster.predictive", "not with a replica schedule (a schedule is already a plan)")
+            }
+        }
         if let g = c.gateway {
             var prefixes = false
             if case .trace(let t) = c.arrivals { prefixes = t.format == .mooncake }
@@ -279,6 +289,10 @@ public struct ServingSimulation: SimulationModel {
             autoscale(&scheduler)
         case .scheduleStep(let i):
             followSchedule(step: Int(i), scheduler: &scheduler)
+        case .forecastRefresh:
+            refreshForecast(&scheduler)
+        case .predictiveStep(let j):
+            predictiveStep(interval: Int(j), scheduler: &scheduler)
         case .setSpeed(let r, let speed):
             replicas[Int(r)].slowdown = 1 / speed
         case .zoneFail(let zone, let downFor):
@@ -351,6 +365,7 @@ public struct ServingSimulation: SimulationModel {
         let now = scheduler.now
         if limitReached { return }
         arrivalsSoFar += 1
+        if cluster.predictive != nil { cluster.predictive!.count(at: now) }
         if layered {
             newCall(size: size, user: -1, prefix: pendingPrefix, scheduler: &scheduler)
             return
@@ -647,6 +662,10 @@ public struct ServingSimulation: SimulationModel {
         metrics.series.ready.append(Double(ready))
         metrics.series.starting.append(Double(starting))
         metrics.series.desired.append(Double(cluster.desired))
+        if let p = cluster.predictive {
+            metrics.series.predictedReplicas.append(Double(p.floor))
+            metrics.series.forecastRate.append(p.forecastRate(at: now))
+        }
         metrics.series.waiting.append(Double(waiting))
         metrics.series.running.append(Double(running))
         metrics.series.kvUse.append(cluster.provisionedCount > 0 ? Double(blocksInUse) / Double(cluster.provisionedCount * blocksPerReplica) : 0)

@@ -55,6 +55,26 @@ import Testing
         #expect(lstm.point.count == 1)
     }
 
+    /// Beyond the model's horizon the forecast goes on in blocks from its own
+    /// points: seasonal naive (lag 4, horizon 2) repeats the last season, so
+    /// 6 steps are the last 4 values and then the first 2 of them again; the
+    /// adapter for the simulation takes the same points (or a quantile).
+    @Test func recursiveForecastsContinueFromTheirOwnPoints() throws {
+        let s = series(days: 40, seed: 6)
+        let (model, _) = try ForecasterModel.train(histories: [s], options: tinyOptions())
+        let f = try model.forecastRecursively(s, horizon: 6, method: "SeasonalNaive4")
+        let last = Array(s.values.suffix(4))
+        #expect(f.point == last + last.prefix(2))
+        #expect(f.values.allSatisfy { $0.count == 6 })
+        let adapter = try ModelLoadForecaster(model: model, method: "SeasonalNaive4")
+        #expect(try adapter.forecast(s, horizon: 6) == f.point)
+        #expect(adapter.interval == 21_600 && adapter.minimumHistory == 4)
+        let p90 = try ModelLoadForecaster(model: model, level: 0.9, method: "SeasonalNaive4")
+        #expect(try p90.forecast(s, horizon: 6) == f.quantile(0.9)!.map { max(0, $0) })
+        #expect(throws: ForecastingError.self) { try ModelLoadForecaster(model: model, level: 0.8) }
+        #expect(throws: ForecastingError.self) { try ModelLoadForecaster(model: model, method: "Prophet") }
+    }
+
     @Test func badRequestsGetPreciseErrors() throws {
         let s = series(days: 40, seed: 4)
         var options = tinyOptions()

@@ -12,6 +12,8 @@ public struct ClusterDynamics: Sendable {
     public var coldStart: Distribution
     /// What sets the desired replica count.
     public var scaler: Scaler?
+    /// Forecast-driven capacity, alone or as a floor under an HPA or KPA.
+    public var predictive: PredictiveScaling?
     /// Replica failures.
     public var faults: Faults?
     /// Availability zones; replica r lives in zone r mod zones.

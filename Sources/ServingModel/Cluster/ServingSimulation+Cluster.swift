@@ -36,6 +36,8 @@ struct ClusterState: Sendable {
     var warmAvailable: Int
     /// Start times inside the stock-out window, oldest first.
     var recentStarts = Deque<Double>()
+    /// Predictive scaling, when it runs.
+    var predictive: PredictiveState?
 
     /// The scrape sentinel: a scheduled fault hits whichever life the replica is in.
     static let anyIncarnation = UInt32.max
@@ -73,6 +75,7 @@ extension ServingSimulation {
     mutating func startCluster(_ scheduler: inout Scheduler<Event>) {
         updateProvisioned(Double(cluster.provisionedCount), at: 0)
         guard let d = dynamics else { return }
+        if let p = d.predictive { startPredictive(p, scheduler: &scheduler) }
         switch d.scaler {
         case .hpa(let settings, _, let scrape)?:
             scheduler.schedule(.scrape, at: scrape.interval)
@@ -324,15 +327,17 @@ extension ServingSimulation {
     mutating func autoscale(_ scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
         if case .kpa(let settings, _)? = dynamics?.scaler {
-            let desired = cluster.kpa!.decide(now: now, current: cluster.desired, ready: cluster.readyCount)
+            let desired = max(cluster.kpa!.decide(now: now, current: cluster.desired, ready: cluster.readyCount),
+                              cluster.predictive?.floor ?? 0)
             if desired != cluster.desired { scale(to: desired, scheduler: &scheduler) }
             if now + settings.tickInterval <= duration { scheduler.schedule(.autoscalerSync, after: settings.tickInterval) }
             return
         }
         guard case .hpa(let settings, _, let scrape)? = dynamics?.scaler, cluster.hpa != nil else { return }
         let seen = cluster.hpaSamples.last { $0.time <= now - scrape.lag + 1e-9 }?.values ?? []
-        let desired = cluster.hpa!.decide(now: now, current: cluster.desired, ready: cluster.readyCount, metric: seen.first ?? nil,
-                                          additional: Array(seen.dropFirst()))
+        let desired = max(cluster.hpa!.decide(now: now, current: cluster.desired, ready: cluster.readyCount, metric: seen.first ?? nil,
+                                              additional: Array(seen.dropFirst())),
+                          cluster.predictive?.floor ?? 0)
         if desired != cluster.desired { scale(to: desired, scheduler: &scheduler) }
         if now + settings.syncPeriod <= duration { scheduler.schedule(.autoscalerSync, after: settings.syncPeriod) }
     }

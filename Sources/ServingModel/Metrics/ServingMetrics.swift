@@ -100,6 +100,11 @@ public struct TimeSeries: Sendable {
     public var failedReplicas: [Double] = []
     /// GPU-hours provisioned since the start, at each bin's end.
     public var gpuHours: [Double] = []
+    /// Predictive scaling's replica floor at each bin's end (empty without it).
+    public var predictedReplicas: [Double] = []
+    /// Predictive scaling's forecast rate (requests/s) for the interval
+    /// holding each bin's end (empty without it).
+    public var forecastRate: [Double] = []
 
     /// Empty series.
     public init(interval: Double) {

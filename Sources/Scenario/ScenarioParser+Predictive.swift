@@ -1,0 +1,46 @@
+import Forecasting
+import ServingModel
+import Workload
+
+/// `cluster.predictive:` — forecast-driven capacity from a trained model.
+extension ScenarioParser {
+    func parsePredictive(_ p: Fields) -> PredictiveScaling? {
+        defer { p.finish() }
+        guard let modelPath = p.requiredValue("model", "a model file written by 'headroom forecast train'", { $0 }) else { return nil }
+        let level = p.number("quantile", min: 0, allowEqual: false)
+        let method = p.string("method")
+        let target = p.requiredValue("target_per_replica", "a rate such as 2/s (requests one replica carries)", Units.rate)
+        let scale = p.value("history_scale", "a multiplier such as 0.05x", Units.multiplier) ?? 1
+        if scale <= 0 { reader.fail(p.node("history_scale"), p.child("history_scale"), "expected a multiplier > 0, got \(scale)") }
+        let forecaster: ModelLoadForecaster
+        do {
+            forecaster = try ModelLoadForecaster(model: try ForecasterModel.load(path: resolve(modelPath)), level: level, method: method)
+        } catch {
+            reader.fail(p.node("model"), p.child("model"), "\(error)")
+            return nil
+        }
+        var history = LoadSeries(name: "run", timestamps: [], interval: forecaster.interval, values: [])
+        if let path = p.string("history") {
+            do {
+                history = try LoadSeriesCSV.read(path: resolve(path))
+                history.values = history.values.map { $0 * scale }
+            } catch {
+                reader.fail(p.node("history"), p.child("history"), "\(error)")
+                return nil
+            }
+        }
+        guard let target else { return nil }
+        var s = PredictiveScaling(forecaster: forecaster, history: history, targetPerReplica: target)
+        s.buffer = p.duration("buffer") ?? s.buffer
+        s.refresh = p.duration("refresh", min: 0, allowEqual: false) ?? s.refresh
+        s.horizon = p.duration("horizon", min: 0, allowEqual: false) ?? s.horizon
+        s.minimumHistory = p.duration("minimum_history") ?? s.minimumHistory
+        do {
+            try s.validate()
+        } catch {
+            reader.fail(p.node, error.key, error.message)
+            return nil
+        }
+        return s
+    }
+}
