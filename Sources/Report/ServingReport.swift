@@ -8,7 +8,9 @@ public enum ServingReport {
         var head = TextTable(header: ["run", r.scenario], alignNumbers: false)
         head.append(["simulated", NumberFormatting.duration(r.simulatedSeconds) + " (measured " + NumberFormatting.duration(r.measuredSeconds) + ")"])
         head.append(["events", NumberFormatting.grouped(r.events) + " in " + NumberFormatting.fixed(r.wallSeconds, decimals: 2) + " s wall"])
-        head.append(["requests", "\(NumberFormatting.grouped(r.requests.offered)) offered, \(NumberFormatting.grouped(r.requests.completed)) completed, \(NumberFormatting.grouped(r.requests.rejected)) rejected, \(NumberFormatting.grouped(r.requests.timedOut)) timed out, \(NumberFormatting.grouped(r.requests.failed)) failed, \(NumberFormatting.grouped(r.requests.unfinished)) unfinished"])
+        head.append(["requests", "\(NumberFormatting.grouped(r.requests.offered)) offered, \(NumberFormatting.grouped(r.requests.completed)) completed, \(NumberFormatting.grouped(r.requests.rejected)) rejected, \(NumberFormatting.grouped(r.requests.timedOut)) timed out, \(NumberFormatting.grouped(r.requests.failed)) failed, "
+                        + (r.requests.cancelled > 0 ? "\(NumberFormatting.grouped(r.requests.cancelled)) cancelled, " : "")
+                        + "\(NumberFormatting.grouped(r.requests.unfinished)) unfinished"])
         head.append(["throughput", NumberFormatting.significant(r.throughput.requestsPerSecond) + " req/s, " + NumberFormatting.significant(r.throughput.outputTokensPerSecond) + " output tok/s"])
         head.append(["goodput", NumberFormatting.significant(r.goodputRequestsPerSecond) + " req/s (" + NumberFormatting.fixed(100 * r.sloAttainment, decimals: 2) + "% of completions meet the SLO)"])
         head.append(["utilization", NumberFormatting.fixed(100 * r.utilization, decimals: 1) + "% busy, KV cache " + NumberFormatting.fixed(100 * r.kvCacheUtilization, decimals: 1) + "%, " + NumberFormatting.grouped(r.preemptions) + " preemptions"])

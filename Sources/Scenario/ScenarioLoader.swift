@@ -132,6 +132,10 @@ struct ScenarioParser {
         } catch {
             reader.fail(f.node("gateway"), error.key, error.message)
         }
+        let continuous: Bool = { if case .continuous = replicas.batching { return true } else { return false } }()
+        if client?.cancelOnGiveUp == .running, !continuous {
+            reader.fail(f.node("client"), "client.cancel_on_give_up", "running needs replicas.batching: continuous (an engine that aborts sequences)")
+        }
         if case .closed? = client?.loop, case .trace = arrivals {
             reader.fail(f.node("client"), "client.loop", "closed-loop users make their own arrivals; use a workload process, not a trace replay")
         }

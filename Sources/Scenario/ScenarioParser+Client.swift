@@ -66,7 +66,9 @@ extension ScenarioParser {
             }
             b.finish()
         }
-        c.cancelOnGiveUp = f.bool("cancel_on_give_up") ?? false
+        c.cancelOnGiveUp = f.value("cancel_on_give_up", "false, true (= queued), queued or running") {
+            ["false": .none, "true": .queued, "queued": .queued, "running": .running][$0]
+        } ?? .none
         return c
     }
 

@@ -48,6 +48,9 @@ public struct Request: Sendable {
     public var orphan = false
     /// Whether it is a retry (counts against a retry budget while in flight).
     public var isRetry = false
+    /// Whether its client's abort reached the replica while the sequence was
+    /// in an iteration: it leaves when that iteration ends.
+    public var aborted = false
 
     /// A fresh request.
     public init(arrival: Double, prompt: Int32, output: Int32, tenant: Int16, measured: Bool) {

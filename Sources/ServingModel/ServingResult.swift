@@ -75,6 +75,9 @@ public struct ServingResult: Sendable, Encodable {
         public var timedOut: Int
         /// Lost when their replica failed.
         public var failed: Int
+        /// Withdrawn from a queue or aborted on a replica after their
+        /// client gave up (`client.cancel_on_give_up`).
+        public var cancelled: Int
         /// Still in flight when the run ended.
         public var unfinished: Int
     }

@@ -77,14 +77,14 @@ public struct ServingRun {
         // Draining runs measure up to the last completion; others to the end.
         let end = configuration.drain ? m.lastCompletion : configuration.duration
         let measured = max(end - configuration.warmup, 1e-9)
-        let unfinished = m.offered - m.completed - m.rejected - m.timedOut - m.failed
+        let unfinished = m.offered - m.completed - m.rejected - m.timedOut - m.failed - m.cancelled
         let gpus = Double(configuration.replicas.hardware?.gpusPerReplica ?? 1)
         return ServingResult(
             scenario: configuration.name, seed: configuration.seed,
             simulatedSeconds: end, measuredSeconds: measured,
             wallSeconds: wall, events: events,
             requests: .init(offered: m.offered, completed: m.completed, rejected: m.rejected,
-                            timedOut: m.timedOut, failed: m.failed, unfinished: unfinished),
+                            timedOut: m.timedOut, failed: m.failed, cancelled: m.cancelled, unfinished: unfinished),
             latencySeconds: .init(queueWait: LatencySummary(m.queueWait), ttft: LatencySummary(m.ttft),
                                   tpot: LatencySummary(m.tpot), e2e: LatencySummary(m.e2e)),
             throughput: .init(requestsPerSecond: Double(m.completed) / measured,

@@ -185,6 +185,9 @@ public struct ServingSimulation: SimulationModel {
         gateway = c.gateway
         apiKeyCount = c.gateway?.apiKeys ?? 1
         try client.validate()
+        if client.cancelOnGiveUp == .running, c.replicas.batching.continuous == nil {
+            throw ServingModelError(key: "client.cancel_on_give_up", "running needs replicas.batching: continuous (an engine that aborts sequences)")
+        }
         if let d = c.replicas.dynamics, let p = d.predictive {
             try p.validate()
             if case .schedule? = d.scaler {

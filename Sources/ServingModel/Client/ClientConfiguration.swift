@@ -77,13 +77,23 @@ public struct ClientConfiguration: Sendable {
     public var cache: Cache?
     /// Degradation when the service fails.
     public var fallback: Fallback?
-    /// Whether an attempt the client gave up on (per-try timeout, deadline,
-    /// abandonment, a hedge that lost) is withdrawn from the server's queue.
-    /// By default it is not: an HTTP server learns of a closed connection
-    /// only when it writes the response, so the work is still done (and
-    /// wasted) — the engine of retry storms. A request already running is
-    /// never withdrawn.
-    public var cancelOnGiveUp = false
+    /// What becomes of an attempt the client gave up on (per-try timeout,
+    /// deadline, abandonment).
+    public enum Cancellation: String, Sendable, Equatable {
+        /// Nothing: an HTTP server learns of a closed connection only when
+        /// it writes the response, so the work is still done (and wasted),
+        /// the engine of retry storms. The default.
+        case none
+        /// Withdrawn while still queued, never scheduled.
+        case queued
+        /// Also aborted once scheduled, as vLLM aborts a request whose
+        /// client disconnected (the engine frees its KV blocks at its next
+        /// step; a sequence in the iteration in progress leaves when the
+        /// iteration ends). Needs continuous batching.
+        case running
+    }
+    /// What becomes of an attempt the client gave up on.
+    public var cancelOnGiveUp = Cancellation.none
     /// The `max_tokens` every request sends (nil: none). Generation stops
     /// there, and rate limits reserve it: token quotas count the prompt plus
     /// `max_tokens`, output-token quotas reserve it at admission and give

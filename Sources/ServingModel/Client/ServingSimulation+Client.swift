@@ -161,7 +161,8 @@ extension ServingSimulation {
     }
 
     /// The client stops waiting for attempt `id`; with `cancel_on_give_up`
-    /// a queued attempt is withdrawn.
+    /// a queued attempt is withdrawn, and with `running` a scheduled one is
+    /// aborted too.
     mutating func orphan(_ id: Int32, scheduler: inout Scheduler<Event>) {
         requests.slots[Int(id)].orphan = true
         let req = requests[id]
@@ -169,9 +170,20 @@ extension ServingSimulation {
         clientState.attemptsInFlight -= 1
         if clientState.calls.isLive(req.call, req.callGeneration) { clientState.calls[req.call].inFlight -= 1 }
         releasePermit(scheduler: &scheduler)
-        guard client.cancelOnGiveUp, requests[id].phase == .waiting, requests[id].firstScheduled < 0 else { return }
+        switch client.cancelOnGiveUp {
+        case .none:
+            return
+        case .queued:
+            guard requests[id].phase == .waiting, requests[id].firstScheduled < 0 else { return }
+        case .running:
+            if requests[id].phase == .running {
+                abortRunning(id, scheduler: &scheduler)
+                return
+            }
+        }
         // nginx logs such a request as 499 (client closed request): not a
         // failure of the replica.
+        if requests[id].measured { metrics.cancelled += 1 }
         attemptEnded(id, outcome: .response(status: 499), now: scheduler.now, scheduler: &scheduler)
         withdraw(id, scheduler: &scheduler)
     }

@@ -22,6 +22,9 @@ public struct ServingMetrics: Sendable {
     public var timedOut = 0
     /// Measured requests lost when their replica failed.
     public var failed = 0
+    /// Measured requests withdrawn or aborted after their client gave up
+    /// (`client.cancel_on_give_up`).
+    public var cancelled = 0
     /// Replicas provisioned (starting, ready or draining) over time.
     public var provisioned = TimeWeightedAverage(start: 0)
     /// Output tokens of measured completions.

@@ -208,6 +208,33 @@ extension ServingSimulation {
         if now >= warmup { metrics.preemptions += 1 }
     }
 
+    /// The client of running request `id` went away and the engine aborts
+    /// it (vLLM `abort_request`): a sequence in the iteration in progress
+    /// leaves when that iteration ends, any other at once, freeing its KV
+    /// blocks and batch slot.
+    mutating func abortRunning(_ id: Int32, scheduler: inout Scheduler<Event>) {
+        let r = Int(requests[id].replica)
+        if requests[id].inFlight {
+            requests.slots[Int(id)].aborted = true
+        } else {
+            replicas[r].running.removeAll { $0 == id }
+            dropAborted(id, replica: r, now: scheduler.now, scheduler: &scheduler)
+            if replicas[r].inFlight == 0 { kick(replica: r, scheduler: &scheduler) }
+        }
+        // Freed blocks may admit waiting requests at the next iteration.
+        truncateDecodeRun(replica: r, scheduler: &scheduler)
+    }
+
+    /// Frees an aborted sequence (already out of the running list) and ends
+    /// its attempt as the client's 499.
+    mutating func dropAborted(_ id: Int32, replica r: Int, now: Double, scheduler: inout Scheduler<Event>) {
+        changeBlocks(-Int(requests[id].blocks), replica: r, now: now)
+        requests.slots[Int(id)].blocks = 0
+        if requests[id].measured { metrics.cancelled += 1 }
+        attemptEnded(id, outcome: .response(status: 499), now: now, scheduler: &scheduler)
+        requests.remove(id)
+    }
+
     /// Admits waiting requests first-come first-served while sequences, the
     /// token budget and KV blocks (above the watermark) allow.
     mutating func admitWaiting(replica r: Int, into batch: inout MicroBatch, policy: ContinuousBatching, budget: inout Int,
@@ -256,9 +283,14 @@ extension ServingSimulation {
         swap(&batch, &replicas[r].slots[slot])
         let steps = Int32(batch.run?.steps ?? 1)
         var finished = false
+        var aborted: [Int32] = []
         for (i, id) in batch.members.enumerated() {
             requests.slots[Int(id)].inFlight = false
             guard requests[id].phase == .running else { continue }
+            if requests[id].aborted {
+                aborted.append(id)
+                continue
+            }
             let chunk = batch.chunks[i]
             var req = requests[id]
             if chunk > 0 {
@@ -296,6 +328,10 @@ extension ServingSimulation {
         swap(&batch, &replicas[r].slots[slot])
         if finished {
             replicas[r].running.removeAll { requests[$0].phase == .done }
+        }
+        if !aborted.isEmpty {
+            replicas[r].running.removeAll { aborted.contains($0) }
+            for id in aborted { dropAborted(id, replica: r, now: now, scheduler: &scheduler) }
         }
         replicas[r].inFlight -= 1
         refill(replica: r, scheduler: &scheduler)
