@@ -6,6 +6,10 @@ import Testing
 
 /// The client layer and gateway wired into whole runs, from scenario text.
 @Suite struct ClientGatewayTests {
+    static let mooncake = ScenarioLoaderTests.root
+        .appendingPathComponent("../shared/data/traces/mooncake_conversation_trace.jsonl").standardizedFileURL.path
+    static let profile7B = ScenarioLoaderTests.root.appendingPathComponent("models/hardware/a100-llama2-7b.yaml").path
+
     static func run(_ yaml: String) throws -> (result: ServingResult, metrics: ServingMetrics) {
         let config = try ScenarioLoader.parse(text: yaml, file: "/tmp/client-gateway-test.yaml")
         return try ServingRun(configuration: config).execute()
@@ -134,8 +138,7 @@ import Testing
     /// completion is wasted, every attempt is accounted for, more users are
     /// served, and by 10 minutes the replicas are empty (no KV block leaks).
     @Test func abortingOnGiveUpWastesNoCompletion() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let profile = root.appendingPathComponent("models/hardware/a100-llama2-7b.yaml").path
+        let profile = Self.profile7B
         func scenario(_ cancel: String) -> String {
             """
             name: abort
@@ -217,8 +220,7 @@ import Testing
     /// input-token quota refuse fewer requests than a cache that forgets at
     /// once.
     @Test func promptCacheReadsDoNotCountTowardInputTokenQuotas() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let trace = root.appendingPathComponent("../shared/data/traces/mooncake_conversation_trace.jsonl").standardizedFileURL.path
+        let trace = Self.mooncake
         func scenario(_ ttl: String) -> String {
             """
             name: itpm
@@ -413,9 +415,8 @@ import Testing
     /// replica that already holds its leading blocks skips their prefill, so
     /// the mean TTFT and e2e fall against round robin on the same replay.
     @Test func prefixAffinitySkipsCachedPrefill() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let trace = root.appendingPathComponent("../shared/data/traces/mooncake_conversation_trace.jsonl").standardizedFileURL.path
-        let profile = root.appendingPathComponent("models/hardware/a100-llama2-7b.yaml").path
+        let trace = Self.mooncake
+        let profile = Self.profile7B
         func scenario(_ policy: String) -> String {
             """
             name: prefix
