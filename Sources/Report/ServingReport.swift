@@ -41,7 +41,9 @@ public enum ServingReport {
             var users = TextTable(header: ["users", ""], alignNumbers: false)
             users.append(["user requests", "\(n(c.userRequests)): \(n(c.served)) served, \(n(c.cacheHits)) from cache, \(n(c.fallbacks)) fallback, \(n(c.failed)) failed, \(n(c.abandoned)) abandoned"])
             users.append(["availability", pct(c.availability) + " served within their deadline"])
-            users.append(["attempts", "\(n(c.attempts)) (\(n(c.retries)) retries, \(n(c.hedges)) hedges): amplification " + NumberFormatting.fixed(c.amplification, decimals: 3)])
+            users.append(["attempts", "\(n(c.attempts)) (\(n(c.retries)) retries, \(n(c.hedges)) hedges): amplification " + NumberFormatting.fixed(c.amplification, decimals: 3)
+                            + (c.gatewayRetries + c.gatewayRetryOverflows > 0
+                               ? "; gateway retries \(n(c.gatewayRetries)) (\(n(c.gatewayRetryOverflows)) refused by its breaker)" : "")])
             users.append(["errors", "\(n(c.status429)) × 429, \(n(c.status503)) × 503, \(n(c.connectionErrors)) connection, \(n(c.attemptTimeouts)) timeouts, \(n(c.breakerRejections)) breaker-refused"])
             users.append(["wasted", "\(n(c.wastedCompletions)) completions nobody waited for"])
             let l = c.latencySeconds

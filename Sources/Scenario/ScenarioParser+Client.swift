@@ -158,6 +158,38 @@ extension ScenarioParser {
             permittedNumberOfCallsInHalfOpenState: b.int("half_open_calls", 1...Int.max) ?? d.permittedNumberOfCallsInHalfOpenState))
     }
 
+    /// `gateway.retry:` — Envoy's route retry policy and its breaker.
+    func parseGatewayRetry(_ r: Fields) -> GatewayRetryPolicy {
+        defer { r.finish() }
+        var p = GatewayRetryPolicy()
+        p.numRetries = r.int("num_retries", 1...100) ?? p.numRetries
+        typealias Condition = GatewayRetryPolicy.Condition
+        let conditions = Condition.allCases.map(\.rawValue).joined(separator: ", ")
+        if let node = r.node("retry_on"), let list = reader.sequence(node, r.child("retry_on")) {
+            p.retryOn = Set(list.enumerated().compactMap { i, n in
+                reader.value(n, r.child("retry_on") + "[\(i)]", "one of \(conditions)") { Condition(rawValue: $0) }
+            })
+        }
+        if let node = r.node("retriable_status_codes"), let list = reader.sequence(node, r.child("retriable_status_codes")) {
+            p.retriableStatusCodes = Set(list.enumerated().compactMap { i, n in
+                reader.value(n, r.child("retriable_status_codes") + "[\(i)]", "an HTTP status such as 503") {
+                    Int($0).flatMap { (100...599).contains($0) ? $0 : nil }
+                }
+            })
+        }
+        p.baseInterval = r.duration("base_interval", min: 0, allowEqual: false) ?? p.baseInterval
+        p.maxInterval = r.duration("max_interval", min: 0, allowEqual: false) ?? 10 * p.baseInterval
+        if let node = r.node("retry_budget"), let b = reader.mapping(node, r.child("retry_budget")) {
+            if r.has("max_retries") { reader.fail(r.node("max_retries"), r.child("max_retries"), "give max_retries or retry_budget, not both") }
+            let pct = b.value("budget_percent", "a percentage such as 20%", Units.fraction).map { $0 * 100 } ?? 20
+            p.breaker = RetryBudget(budgetPercent: pct, minRetryConcurrency: b.int("min_retry_concurrency", 0...Int.max) ?? 3)
+            b.finish()
+        } else if let m = r.int("max_retries", 0...1_000_000) {
+            p.breaker = RetryBudget(budgetPercent: 0, minRetryConcurrency: m)
+        }
+        return p
+    }
+
     /// `gateway:` — rate limits, gates, priorities, balancer, health.
     func parseGateway(_ f: Fields, slots: Int) -> GatewayConfiguration {
         defer { f.finish() }
@@ -184,6 +216,7 @@ extension ScenarioParser {
             }
         }
         g.promptCacheTTL = f.duration("prompt_cache_ttl", min: 0, allowEqual: false) ?? g.promptCacheTTL
+        if let node = f.node("retry"), let r = reader.mapping(node, f.child("retry")) { g.retry = parseGatewayRetry(r) }
         g.maxRequests = f.int("max_requests", 1...Int.max)
         if let node = f.node("priorities"), let p = reader.mapping(node, f.child("priorities")) {
             let level = p.int("critical_level", Int.min...Int.max, required: true)

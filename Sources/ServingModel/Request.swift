@@ -51,6 +51,10 @@ public struct Request: Sendable {
     /// Whether its client's abort reached the replica while the sequence was
     /// in an iteration: it leaves when that iteration ends.
     public var aborted = false
+    /// Gateway (Envoy route) retries of this attempt so far.
+    public var gatewayRetries: UInt8 = 0
+    /// Whether it is a gateway retry waiting out its backoff (in no queue yet).
+    public var awaitingResend = false
 
     /// A fresh request.
     public init(arrival: Double, prompt: Int32, output: Int32, tenant: Int16, measured: Bool) {

@@ -135,6 +135,10 @@ public struct ServingResult: Sendable, Encodable {
         public var retries: Int
         /// Hedges among the attempts.
         public var hedges: Int
+        /// Gateway retries of the attempts (sends the client never saw).
+        public var gatewayRetries: Int
+        /// Gateway retries refused by the retry breaker.
+        public var gatewayRetryOverflows: Int
         /// Attempts per user request that was sent (cache hits excluded).
         public var amplification: Double
         /// User requests served by the service.
@@ -172,6 +176,8 @@ public struct ServingResult: Sendable, Encodable {
             attempts = m.attempts
             retries = m.retries
             hedges = m.hedges
+            gatewayRetries = m.gatewayRetries
+            gatewayRetryOverflows = m.gatewayRetryOverflows
             amplification = m.amplification
             served = m.served
             cacheHits = m.cacheHits

@@ -59,6 +59,8 @@ public struct ServingSimulation: SimulationModel {
         case retry(call: Int32, generation: UInt32)
         /// A call handed a concurrency permit sends its attempt.
         case sendHeld(call: Int32, generation: UInt32)
+        /// A gateway retry's backoff is over: it goes to a replica.
+        case gatewayResend(request: Int32, generation: UInt32)
         /// A call's hedging delay is over: another attempt.
         case hedge(call: Int32, generation: UInt32)
         /// The client's per-try timeout of an attempt.
@@ -318,6 +320,8 @@ public struct ServingSimulation: SimulationModel {
             sendHeld(call, generation: generation, scheduler: &scheduler)
         case .hedge(let call, let generation):
             hedgeDue(call, generation: generation, scheduler: &scheduler)
+        case .gatewayResend(let id, let generation):
+            gatewayResend(id, generation: generation, scheduler: &scheduler)
         case .attemptTimeout(let id, let generation):
             attemptTimedOut(id, generation: generation, scheduler: &scheduler)
         case .callDeadline(let call, let generation):

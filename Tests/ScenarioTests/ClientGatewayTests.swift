@@ -130,6 +130,44 @@ import Testing
         #expect(Double(sdk.served) <= 120 * 10 + 10)
     }
 
+    /// Retries multiply across layers: an SDK allowing 3 attempts behind an
+    /// Envoy route retrying 5xx twice can send one user request to the
+    /// replicas up to 9 times. At 45 req/s against 4 replicas of 10 req/s
+    /// with short queues, the gateway's retries add to the replicas' load
+    /// what the client never sees: every gateway retry is one more arrival.
+    /// Envoy's `max_retries` breaker (3 in flight) refuses most of them.
+    @Test func gatewayRetriesMultiplyWithClientRetries() throws {
+        func scenario(_ gateway: String) -> String {
+            """
+            name: layers
+            seed: 7
+            duration: 10m
+            workload: {arrivals: {process: poisson, rate: 45/s}}
+            replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}, max_queue: 5}
+            client:
+              retry: {max_attempts: 3, backoff: {kind: full_jitter, base: 100ms, cap: 1s}, retry_on: [503]}
+            \(gateway)
+            """
+        }
+        let plain = try Self.run(scenario("")).result
+        let breaker = try Self.run(scenario("gateway: {retry: {num_retries: 2, retry_on: [5xx]}}")).result
+        let open = try Self.run(scenario("gateway: {retry: {num_retries: 2, retry_on: [5xx], max_retries: 1000}}")).result
+        #expect(plain.requests.offered == plain.clients!.attempts && plain.clients!.gatewayRetries == 0)
+        for r in [breaker, open] {
+            let c = r.clients!
+            // A retry still in its backoff when the run ends never arrives.
+            #expect(r.requests.offered <= c.attempts + c.gatewayRetries && r.requests.offered >= c.attempts + c.gatewayRetries - 5)
+        }
+        #expect(breaker.clients!.gatewayRetryOverflows > breaker.clients!.gatewayRetries)
+        #expect(open.clients!.gatewayRetryOverflows == 0)
+        #expect(Double(open.requests.offered) > 2 * Double(plain.requests.offered))
+        #expect(open.requests.offered > breaker.requests.offered && breaker.requests.offered > plain.requests.offered)
+        let bad = #expect(throws: (any Error).self) {
+            _ = try ScenarioLoader.parse(text: scenario("gateway: {retry: {retry_on: [5xx, timeouts]}}"), file: "bad.yaml")
+        }
+        #expect("\(bad!)".contains("gateway.retry.retry_on[1]"))
+    }
+
     /// vLLM aborts a request whose client went away. Two replicas get 12
     /// req/s of 1,000 + 300 tokens for 5 minutes (above their capacity),
     /// with a 60-s per-try timeout and two retries. Left alone, the replicas

@@ -99,14 +99,8 @@ extension ServingSimulation {
         req.isRetry = isRetry
         let rid = requests.insert(req)
         if gatewayState?.settlesOutput == true {
-            let hold = OutputHold(tenant: call.tenant, apiKey: call.apiKey, reserved: call.outputReservation(maxTokens: client.maxTokens))
-            if Int(rid) < gatewayState!.outputHolds.count {
-                gatewayState!.outputHolds[Int(rid)] = hold
-            } else {
-                gatewayState!.outputHolds.append(contentsOf: repeatElement(OutputHold(tenant: 0, apiKey: 0, reserved: 0),
-                                                                           count: Int(rid) - gatewayState!.outputHolds.count))
-                gatewayState!.outputHolds.append(hold)
-            }
+            gatewayState!.setOutputHold(OutputHold(tenant: call.tenant, apiKey: call.apiKey,
+                                                   reserved: call.outputReservation(maxTokens: client.maxTokens)), for: rid)
         }
         clientState.calls[id].lastAttempt = rid
         clientState.calls[id].lastAttemptGeneration = requests[rid].generation
@@ -122,10 +116,29 @@ extension ServingSimulation {
     mutating func attemptEnded(_ id: Int32, outcome: AttemptOutcome, now: Double, scheduler: inout Scheduler<Event>) {
         let req = requests[id]
         gatewayState?.inside -= 1
+        if req.gatewayRetries > 0 { gatewayState!.retryBreaker!.retryFinished() }
+        if let policy = gateway?.retry, !req.orphan, policy.retries(outcome), Int(req.gatewayRetries) < policy.numRetries,
+           clientState.calls.isLive(req.call, req.callGeneration) {
+            if req.replica >= 0 { gatewayFinished(replica: Int(req.replica), outcome: outcome, latency: now - req.arrival, now: now) }
+            if gatewayState!.retryBreaker!.tryStartRetry(activeRequests: gatewayState!.inside) {
+                retryAtGateway(id, policy: policy, scheduler: &scheduler)
+                return
+            }
+            if req.measured { clientMetrics.gatewayRetryOverflows += 1 }
+            passToClient(id, outcome: outcome, now: now, scheduler: &scheduler)
+            return
+        }
+        if req.replica >= 0 { gatewayFinished(replica: Int(req.replica), outcome: outcome, latency: now - req.arrival, now: now) }
+        passToClient(id, outcome: outcome, now: now, scheduler: &scheduler)
+    }
+
+    /// The attempt's answer goes back to its client (or to nobody, when the
+    /// client has gone).
+    mutating func passToClient(_ id: Int32, outcome: AttemptOutcome, now: Double, scheduler: inout Scheduler<Event>) {
+        let req = requests[id]
         if gatewayState?.settlesOutput == true {
             settleOutput(id, generated: outcome.isSuccess ? req.output : req.generated, now: now)
         }
-        if req.replica >= 0 { gatewayFinished(replica: Int(req.replica), outcome: outcome, latency: now - req.arrival, now: now) }
         if req.orphan {
             if outcome.isSuccess && req.measured { clientMetrics.wastedCompletions += 1 }
             return
@@ -170,6 +183,8 @@ extension ServingSimulation {
         clientState.attemptsInFlight -= 1
         if clientState.calls.isLive(req.call, req.callGeneration) { clientState.calls[req.call].inFlight -= 1 }
         releasePermit(scheduler: &scheduler)
+        // A gateway retry still in its backoff is dropped when it is due.
+        if requests[id].awaitingResend { return }
         switch client.cancelOnGiveUp {
         case .none:
             return

@@ -213,6 +213,8 @@ public struct GatewayConfiguration: Sendable {
     public var healthCheck: HealthCheck?
     /// Envoy consecutive-5xx outlier ejection template (hosts = replica slots).
     public var outlierDetection: OutlierDetector?
+    /// Envoy route retries at the gateway (nil: none, Envoy's default).
+    public var retry: GatewayRetryPolicy?
 
     /// A gateway that only forwards.
     public init() {}
@@ -233,6 +235,7 @@ public struct GatewayConfiguration: Sendable {
         try ServingModelError.check(promptCacheTTL.isFinite && promptCacheTTL > 0, "gateway.prompt_cache_ttl", promptCacheTTL,
                                     "a duration > 0")
         try ServingModelError.check(apiKeys >= 1, "gateway.api_keys", apiKeys, "an integer >= 1")
+        try retry?.validate()
         if let m = maxRequests { try ServingModelError.check(m >= 1, "gateway.max_requests", m, "an integer >= 1") }
         if let p = priorities {
             try ServingModelError.check(p.reserved >= 0 && p.reserved < 1, "gateway.priorities.reserved", p.reserved, "a fraction in [0, 1)")

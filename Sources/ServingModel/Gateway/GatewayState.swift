@@ -94,6 +94,8 @@ struct GatewayState: Sendable {
     var rng: RandomStream
     /// Requests inside the cluster (for `max_requests`).
     var inside = 0
+    /// The route retry breaker (`max_retries` or a retry budget).
+    var retryBreaker: RetryBudget?
 
     init(configuration g: GatewayConfiguration, tenants: Int, slots: Int, initialReady: Int, stream: RandomStream) {
         scopes = g.rateLimits.map(\.scope)
@@ -139,6 +141,7 @@ struct GatewayState: Sendable {
         healthy = (0..<slots).map { $0 < initialReady }
         probeStreak = Array(repeating: 0, count: slots)
         outlier = g.outlierDetection
+        retryBreaker = g.retry?.breaker
         rng = stream
     }
 }
@@ -175,5 +178,16 @@ extension GatewayConfiguration.RateLimit.Scope {
         case .tenant: return Int(tenant)
         case .apiKey: return Int(apiKey)
         }
+    }
+}
+
+extension GatewayState {
+    /// Records request `rid`'s output reservation.
+    mutating func setOutputHold(_ hold: OutputHold, for rid: Int32) {
+        let i = Int(rid)
+        if i >= outputHolds.count {
+            outputHolds.append(contentsOf: repeatElement(OutputHold(tenant: 0, apiKey: 0, reserved: 0), count: i - outputHolds.count + 1))
+        }
+        outputHolds[i] = hold
     }
 }

@@ -13,6 +13,12 @@ public struct ClientMetrics: Sendable {
     public var retries = 0
     /// Hedges among them.
     public var hedges = 0
+    /// Gateway (Envoy route) retries of those attempts: sends to a replica
+    /// the client never saw.
+    public var gatewayRetries = 0
+    /// Gateway retries refused by the gateway's retry breaker
+    /// (`upstream_rq_retry_overflow`): the failure went to the client.
+    public var gatewayRetryOverflows = 0
     /// User requests answered by the service before their deadline.
     public var served = 0
     /// User requests answered from the cache.

@@ -143,4 +143,27 @@ import Testing
         let e = #expect(throws: ServingModelError.self) { try RetryThrottle(maxTokens: 2000).validate() }
         #expect(e?.key == "retry_throttling.max_tokens")
     }
+
+    /// Envoy's route retry: which answers it retries, and its backoff
+    /// `U[0, (2^n − 1)·25 ms)` capped at 250 ms. A uniform's mean is within
+    /// 4 standard errors (σ = ceiling/√12 over 20,000 draws) of half the ceiling.
+    @Test func gatewayRetryPolicyFollowsEnvoysRouter() {
+        var p = GatewayRetryPolicy()
+        #expect(p.retries(.response(status: 503)) && p.retries(.response(status: 500)) && p.retries(.connectionError))
+        #expect(!p.retries(.response(status: 429)) && !p.retries(.response(status: 200)) && !p.retries(.timeout))
+        p.retryOn = [.gatewayError]
+        #expect(p.retries(.response(status: 504)) && !p.retries(.response(status: 500)))
+        p.retryOn = [.retriableStatusCodes]
+        p.retriableStatusCodes = [429]
+        #expect(p.retries(.response(status: 429)) && !p.retries(.response(status: 503)) && !p.retries(.connectionError))
+        var rng = RandomStream(seed: 4).stream("backoff")
+        for (n, ceiling) in [(1, 0.025), (2, 0.075), (3, 0.175), (4, 0.25), (9, 0.25)] {
+            let draws = (0..<20_000).map { _ in p.backoff(retry: n, &rng) }
+            #expect(draws.allSatisfy { $0 >= 0 && $0 < ceiling })
+            let mean = draws.reduce(0, +) / Double(draws.count)
+            #expect(abs(mean - ceiling / 2) < 4 * ceiling / 12.0.squareRoot() / Double(draws.count).squareRoot(), "n=\(n)")
+        }
+        p.retryOn = []
+        #expect(throws: ServingModelError.self) { try p.validate() }
+    }
 }

@@ -1,0 +1,76 @@
+import SimulationCore
+
+/// Envoy's route retry policy at the gateway (`router_filter.rst`,
+/// `circuit_breaker.proto`, SEMANTICS.md §1 [src]): an upstream answer the
+/// policy retries is not passed to the client; the gateway sends the
+/// attempt to a replica again after `U[0, (2^n − 1)·25 ms)` (capped at
+/// 250 ms), up to `num_retries` times, while its retry breaker allows
+/// (`max_retries`, 3 retries in flight, or a retry budget). The client sees
+/// one attempt, so SDK retries multiply with these.
+public struct GatewayRetryPolicy: Sendable, Equatable {
+    /// Envoy `retry_on` conditions.
+    public enum Condition: String, Sendable, CaseIterable {
+        /// Any 5xx, and no answer at all (reset, connect failure).
+        case fiveXX = "5xx"
+        /// 502, 503 or 504, and no answer at all.
+        case gatewayError = "gateway-error"
+        /// The connection was reset after it was made (a replica crash).
+        case reset
+        /// No connection could be made (a replica down or cut off).
+        case connectFailure = "connect-failure"
+        /// The statuses in `retriableStatusCodes`.
+        case retriableStatusCodes = "retriable-status-codes"
+    }
+    /// Retries after the first try (`num_retries`, default 1).
+    public var numRetries = 1
+    /// What is retried.
+    public var retryOn: Set<Condition> = [.fiveXX]
+    /// Statuses for `retriable-status-codes`.
+    public var retriableStatusCodes: Set<Int> = []
+    /// Backoff base interval (25 ms).
+    public var baseInterval = 0.025
+    /// Backoff cap (10 × base).
+    public var maxInterval = 0.25
+    /// The retry breaker: `max_retries` (3 in flight) as a budget of 0%, or
+    /// a retry budget.
+    public var breaker = RetryBudget(budgetPercent: 0, minRetryConcurrency: 3)
+
+    /// A policy with Envoy's defaults.
+    public init() {}
+
+    /// Checks the settings.
+    public func validate() throws(ServingModelError) {
+        try ServingModelError.check(numRetries >= 1, "gateway.retry.num_retries", numRetries, "an integer >= 1")
+        try ServingModelError.check(!retryOn.isEmpty, "gateway.retry.retry_on", "[]",
+                                    "one or more of " + Condition.allCases.map(\.rawValue).joined(separator: ", "))
+        try ServingModelError.check(!retryOn.contains(.retriableStatusCodes) || !retriableStatusCodes.isEmpty,
+                                    "gateway.retry.retriable_status_codes", "[]", "the statuses retriable-status-codes retries")
+        try ServingModelError.check(baseInterval > 0, "gateway.retry.base_interval", baseInterval, "a duration > 0")
+        try ServingModelError.check(maxInterval >= baseInterval, "gateway.retry.max_interval", maxInterval,
+                                    "a duration >= base_interval")
+        try breaker.validate()
+    }
+
+    /// Whether the policy retries `outcome`. Connection failures and resets
+    /// are both `.connectionError` here: any of `5xx`, `gateway-error`,
+    /// `reset` or `connect-failure` retries them.
+    public func retries(_ outcome: AttemptOutcome) -> Bool {
+        switch outcome {
+        case .connectionError:
+            return !retryOn.isDisjoint(with: [.fiveXX, .gatewayError, .reset, .connectFailure])
+        case .timeout:
+            return false
+        case .response(let status, _, _):
+            if retryOn.contains(.fiveXX) && status >= 500 { return true }
+            if retryOn.contains(.gatewayError) && (502...504).contains(status) { return true }
+            return retryOn.contains(.retriableStatusCodes) && retriableStatusCodes.contains(status)
+        }
+    }
+
+    /// The wait before retry number `n` (1 for the first):
+    /// `U[0, min((2^n − 1)·base, max))`.
+    public func backoff(retry n: Int, _ rng: inout RandomStream) -> Double {
+        let ceiling = min(Double((1 << min(n, 30)) - 1) * baseInterval, maxInterval)
+        return rng.nextUniform() * ceiling
+    }
+}
