@@ -109,6 +109,9 @@ struct ScenarioParser {
         f.finish()
         guard let duration, let arrivals, let sizes, var replicas else { return nil }
         replicas.dynamics = dynamics
+        if replicas.disaggregation != nil && dynamics != nil {
+            reader.fail(f.node("cluster"), "replicas.disaggregation", "not with a cluster section (the prefill and decode pools are fixed)")
+        }
         if case .continuous = replicas.batching, replicas.hardware == nil {
             reader.fail(f.node("replicas"), "replicas.hardware", "continuous batching needs a hardware profile (e.g. hardware: models/hardware/a100-llama2-7b.yaml)")
         }
@@ -426,8 +429,25 @@ struct ScenarioParser {
             reader.fail(r.node, "replicas.service", "missing; dynamic batching needs a batch service time (or a hardware profile)")
         }
         let defaultDispatch: ReplicaConfiguration.Dispatch = { if case .unbatched = batching { return .sharedQueue } else { return .roundRobin } }()
-        return ReplicaConfiguration(count: count, batching: batching, service: service, hardware: hardware,
-                                    dispatch: dispatch ?? defaultDispatch, maxQueue: maxQueue, queueTimeout: timeout)
+        var replicas = ReplicaConfiguration(count: count, batching: batching, service: service, hardware: hardware,
+                                            dispatch: dispatch ?? defaultDispatch, maxQueue: maxQueue, queueTimeout: timeout)
+        if let node = r.node("disaggregation"), let d = reader.mapping(node, "replicas.disaggregation") {
+            let prefill = d.int("prefill", 1...100_000, required: true)
+            let bytes = d.number("kv_bytes_per_token", min: 0, allowEqual: false, required: true)
+            let bandwidth = d.requiredValue("bandwidth", "a bandwidth such as 25GB/s or 400Gbit/s", Units.byteRate)
+            let latency = d.duration("latency") ?? 0
+            d.finish()
+            if let prefill, let bytes, let bandwidth {
+                let split = Disaggregation(prefillReplicas: prefill, kvBytesPerToken: bytes, bandwidth: bandwidth, latency: latency)
+                do {
+                    try split.validate(replicas: count, batching: batching)
+                    replicas.disaggregation = split
+                } catch {
+                    reader.fail(node, error.key, error.message)
+                }
+            }
+        }
+        return replicas
     }
 
     /// `cluster:` — bounds, cold start, autoscaler or schedule, faults.

@@ -31,6 +31,21 @@ public enum Units {
         return v
     }
 
+    /// Bytes per second in a bandwidth such as `25GB/s`, `400Gbit/s` or
+    /// `800MiB/s` (decimal and binary prefixes; a bare number is bytes/s).
+    public static func byteRate(_ text: String) -> Double? {
+        var s = text.trimmingCharacters(in: .whitespaces)
+        if s.hasSuffix("/s") { s = String(s.dropLast(2)) }
+        let units: [(String, Double)] = [("Gbit", 1e9 / 8), ("Mbit", 1e6 / 8), ("GiB", 1_073_741_824), ("MiB", 1_048_576),
+                                         ("KiB", 1024), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("kB", 1e3), ("B", 1)]
+        for (unit, scale) in units where s.hasSuffix(unit) {
+            guard let v = Double(s.dropLast(unit.count).trimmingCharacters(in: .whitespaces)), v.isFinite else { return nil }
+            return v * scale
+        }
+        guard let v = Double(s), v.isFinite else { return nil }
+        return v
+    }
+
     /// A fraction from a percentage such as `0.1%` (a bare number is a fraction).
     public static func fraction(_ text: String) -> Double? {
         let s = text.trimmingCharacters(in: .whitespaces)

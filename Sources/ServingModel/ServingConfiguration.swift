@@ -111,6 +111,8 @@ public struct ReplicaConfiguration: Sendable {
     public var queueTimeout: Double?
     /// Autoscaling, cold starts and faults (nil: a fixed cluster of `count`).
     public var dynamics: ClusterDynamics?
+    /// Separate prefill and decode replicas (nil: each replica does both).
+    public var disaggregation: Disaggregation?
 
     /// How requests are assigned to replicas.
     public enum Dispatch: String, Sendable {

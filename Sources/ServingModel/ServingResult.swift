@@ -105,6 +105,17 @@ public struct ServingResult: Sendable, Encodable {
     /// What users saw, when a client layer or gateway is configured:
     /// user requests (calls) against attempts, and how each ended.
     public var clients: Clients?
+    /// KV-cache transfers of a prefill/decode split, when there is one.
+    public var kvTransfers: KVTransfers? = nil
+
+    /// Prefill-to-decode KV-cache transfers.
+    public struct KVTransfers: Sendable, Encodable {
+        /// Transfers of measured requests.
+        public var count: Int
+        /// Their mean duration (s).
+        public var meanSeconds: Double
+    }
+
     /// Predictive scaling's forecasts, when it ran.
     public var predictive: Predictive? = nil
 

@@ -99,6 +99,8 @@ public struct ServingRun {
                            gpuHours: m.provisioned.integral(at: end) * gpus / 3600),
             confidence: .init(queueWaitMean: interval(m.queueWaitBatches), e2eMean: interval(m.e2eBatches)),
             clients: model.layered ? ServingResult.Clients(model.clientMetrics) : nil,
+            kvTransfers: configuration.replicas.disaggregation == nil ? nil
+                : .init(count: m.kvTransfers, meanSeconds: m.kvTransfers > 0 ? m.kvTransferSeconds / Double(m.kvTransfers) : 0),
             predictive: model.cluster.predictive.map { Self.predictiveSummary($0, end: end) })
     }
 

@@ -59,6 +59,8 @@ public struct ServingSimulation: SimulationModel {
         case retry(call: Int32, generation: UInt32)
         /// A call handed a concurrency permit sends its attempt.
         case sendHeld(call: Int32, generation: UInt32)
+        /// A request's KV cache has reached the decode pool.
+        case kvTransferDone(request: Int32, generation: UInt32)
         /// A gateway retry's backoff is over: it goes to a replica.
         case gatewayResend(request: Int32, generation: UInt32)
         /// A call's hedging delay is over: another attempt.
@@ -146,6 +148,10 @@ public struct ServingSimulation: SimulationModel {
     /// KV blocks of one replica.
     let blocksPerReplica: Int
     let blockSize: Int
+    /// Prefill/decode split (nil: colocated).
+    let disaggregation: Disaggregation?
+    /// Replicas `0..<prefillReplicas` only prefill (0: colocated).
+    let prefillReplicas: Int
     /// Cluster dynamics state (autoscaler, samples, fault stream).
     var cluster: ClusterState
 
@@ -175,6 +181,8 @@ public struct ServingSimulation: SimulationModel {
         serviceStream = root.stream("service")
         replayStream = root.stream("replay")
         blockSize = c.replicas.hardware?.kvBlockSize ?? 16
+        disaggregation = c.replicas.disaggregation
+        prefillReplicas = c.replicas.disaggregation?.prefillReplicas ?? 0
         let blocks = c.replicas.hardware.map { $0.kvCacheTokens / $0.kvBlockSize } ?? Int(Int32.max / 4)
         blocksPerReplica = blocks
         let stages = c.replicas.hardware?.pipelineParallel ?? 1
@@ -187,6 +195,12 @@ public struct ServingSimulation: SimulationModel {
         gateway = c.gateway
         apiKeyCount = c.gateway?.apiKeys ?? 1
         try client.validate()
+        if let d = c.replicas.disaggregation {
+            try d.validate(replicas: c.replicas.count, batching: c.replicas.batching)
+            if c.replicas.dynamics != nil {
+                throw ServingModelError(key: "replicas.disaggregation", "not with cluster dynamics (the prefill and decode pools are fixed)")
+            }
+        }
         if client.cancelOnGiveUp == .running, c.replicas.batching.continuous == nil {
             throw ServingModelError(key: "client.cancel_on_give_up", "running needs replicas.batching: continuous (an engine that aborts sequences)")
         }
@@ -320,6 +334,8 @@ public struct ServingSimulation: SimulationModel {
             sendHeld(call, generation: generation, scheduler: &scheduler)
         case .hedge(let call, let generation):
             hedgeDue(call, generation: generation, scheduler: &scheduler)
+        case .kvTransferDone(let id, let generation):
+            kvTransferDone(id, generation: generation, scheduler: &scheduler)
         case .gatewayResend(let id, let generation):
             gatewayResend(id, generation: generation, scheduler: &scheduler)
         case .attemptTimeout(let id, let generation):
@@ -434,8 +450,8 @@ public struct ServingSimulation: SimulationModel {
     /// The first replica (round-robin order) with room, for the shared queue.
     mutating func replicaWithRoom() -> Int? {
         let limit = roomLimit()
-        let n = replicas.count
-        let start = nextReplica
+        let n = prefillReplicas > 0 ? prefillReplicas : replicas.count
+        let start = nextReplica % n
         // Read through a buffer: the replica structs are large, and this
         // scan runs on every arrival and every completion.
         let found: Int? = replicas.withUnsafeBufferPointer { buf in
@@ -465,7 +481,7 @@ public struct ServingSimulation: SimulationModel {
 
     /// A replica freed room: pull from the shared queue.
     mutating func refill(replica r: Int, scheduler: inout Scheduler<Event>) {
-        guard dispatch == .sharedQueue, replicas[r].status == .ready, !replicas[r].cutOff else { return }
+        guard dispatch == .sharedQueue, replicas[r].status == .ready, !replicas[r].cutOff, !isDecodeReplica(r) else { return }
         let limit = roomLimit()
         while replicas[r].inSystem < limit, let id = popShared() {
             if requests[id].phase == .done { requests.remove(id); continue }  // abandoned

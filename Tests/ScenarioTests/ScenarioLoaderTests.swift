@@ -57,6 +57,26 @@ import Testing
         }
     }
 
+    @Test func disaggregationIsReadAndChecked() throws {
+        let dir = Self.root.appendingPathComponent("examples/disaggregation")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }
+        #expect(files.count == 4)
+        for f in files {
+            #expect(throws: Never.self, "\(f)") { _ = try ScenarioLoader.load(path: dir.appendingPathComponent(f).path) }
+        }
+        let split = try ScenarioLoader.load(path: dir.appendingPathComponent("prefill-3.yaml").path).replicas.disaggregation
+        #expect(split == Disaggregation(prefillReplicas: 3, kvBytesPerToken: 524_288, bandwidth: 25e9, latency: 0.001))
+        #expect(Units.byteRate("400Gbit/s") == 50e9 && Units.byteRate("1GiB/s") == 1_073_741_824 && Units.byteRate("fast") == nil)
+        let text = try String(contentsOf: dir.appendingPathComponent("prefill-3.yaml"), encoding: .utf8)
+        for (bad, key) in [("prefill: 3,", "prefill: 8,"), ("bandwidth: 25GB/s", "bandwidth: fast")].map({ ($0.1, $0.0) }) {
+            let path = try Self.write(text.replacingOccurrences(of: key, with: bad)
+                .replacingOccurrences(of: "../../../shared", with: Self.root.path + "/../shared")
+                .replacingOccurrences(of: "../../models", with: Self.root.path + "/models"))
+            let e = #expect(throws: ScenarioError.self) { _ = try ScenarioLoader.load(path: path) }
+            #expect(e?.issues.contains { $0.description.contains("replicas.disaggregation") } == true, "\(e?.issues ?? [])")
+        }
+    }
+
     @Test func jsonScenariosWorkToo() throws {
         let path = try Self.write("""
         {"name": "j", "duration": "1h", "workload": {"arrivals": {"process": "poisson", "rate": "10/s"}},

@@ -87,6 +87,7 @@ extension ServingSimulation {
     /// Whether the gateway would send new work to replica `r`. Without a
     /// gateway the dispatcher knows: ready and reachable replicas only.
     mutating func eligible(_ r: Int, now: Double) -> Bool {
+        if isDecodeReplica(r) { return false }  // new requests go to the prefill pool
         guard gatewayState != nil else { return replicas[r].status == .ready && !replicas[r].cutOff }
         let believed = gatewayState!.healthChecked ? gatewayState!.healthy[r] && replicas[r].status != .stopped
             : replicas[r].status == .ready

@@ -25,6 +25,10 @@ public struct ServingMetrics: Sendable {
     /// Measured requests withdrawn or aborted after their client gave up
     /// (`client.cancel_on_give_up`).
     public var cancelled = 0
+    /// KV-cache transfers from prefill to decode replicas (measured requests).
+    public var kvTransfers = 0
+    /// Their summed duration (s).
+    public var kvTransferSeconds = 0.0
     /// Replicas provisioned (starting, ready or draining) over time.
     public var provisioned = TimeWeightedAverage(start: 0)
     /// Output tokens of measured completions.

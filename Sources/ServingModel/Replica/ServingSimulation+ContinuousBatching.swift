@@ -26,6 +26,7 @@ extension ServingSimulation {
         batch.run = nil
         var tokens = 0, kv = 0, pairs = 0.0
         var budget = policy.maxNumBatchedTokens
+        if isDecodeReplica(r) { admitTransferred(replica: r, policy: policy, now: now) }
 
         if !policy.chunkedPrefill {
             // vLLM V0 / Vidur: admit new requests in a prefill-only batch
@@ -249,6 +250,7 @@ extension ServingSimulation {
             // Tokens still to prefill: a prefix-cache hit (prefix affinity)
             // arrives partly prefilled.
             let remaining = target - Int(req.prefilled)
+            if remaining == 0 && isDecodeReplica(r) { break }  // transferred: admitTransferred takes it
             if wholePrompts {
                 if policy.paddedPrefill {
                     // Vidur counts a prefill batch as its size × its longest prompt.
@@ -283,7 +285,7 @@ extension ServingSimulation {
         swap(&batch, &replicas[r].slots[slot])
         let steps = Int32(batch.run?.steps ?? 1)
         var finished = false
-        var aborted: [Int32] = []
+        var aborted: [Int32] = [], handedOff: [Int32] = []
         for (i, id) in batch.members.enumerated() {
             requests.slots[Int(id)].inFlight = false
             guard requests[id].phase == .running else { continue }
@@ -321,6 +323,8 @@ extension ServingSimulation {
                 requests.slots[Int(id)].blocks = 0
                 complete(id, now: now, scheduler: &scheduler)
                 finished = true
+            } else if chunk > 0, r < prefillReplicas, req.prefilled >= prefillTarget(req) {
+                handedOff.append(id)
             }
         }
         batch.active = false
@@ -332,6 +336,10 @@ extension ServingSimulation {
         if !aborted.isEmpty {
             replicas[r].running.removeAll { aborted.contains($0) }
             for id in aborted { dropAborted(id, replica: r, now: now, scheduler: &scheduler) }
+        }
+        if !handedOff.isEmpty {
+            replicas[r].running.removeAll { handedOff.contains($0) }
+            for id in handedOff { handOff(id, scheduler: &scheduler) }
         }
         replicas[r].inFlight -= 1
         refill(replica: r, scheduler: &scheduler)

@@ -1,0 +1,59 @@
+import SimulationCore
+
+/// Prefill/decode disaggregation (see ``Disaggregation``).
+extension ServingSimulation {
+    /// Whether replica `r` is in the decode pool.
+    func isDecodeReplica(_ r: Int) -> Bool { prefillReplicas > 0 && r >= prefillReplicas }
+
+    /// Prefill replica `r` has sampled the first token of `id`: the request
+    /// leaves its running set, keeps its blocks, and its KV cache starts
+    /// across the interconnect.
+    mutating func handOff(_ id: Int32, scheduler: inout Scheduler<Event>) {
+        let d = disaggregation!
+        let seconds = d.transferTime(tokens: Int(requests[id].prompt))
+        if requests[id].measured {
+            metrics.kvTransfers += 1
+            metrics.kvTransferSeconds += seconds
+        }
+        scheduler.schedule(.kvTransferDone(request: id, generation: requests[id].generation), after: seconds)
+    }
+
+    /// A KV cache has arrived: the prefill replica frees its blocks and the
+    /// least loaded decode replica queues the request.
+    mutating func kvTransferDone(_ id: Int32, generation: UInt32, scheduler: inout Scheduler<Event>) {
+        guard requests[id].generation == generation, requests[id].phase == .running else { return }
+        let now = scheduler.now
+        let p = Int(requests[id].replica)
+        changeBlocks(-Int(requests[id].blocks), replica: p, now: now)
+        requests.slots[Int(id)].blocks = 0
+        retireIfDrained(p, now: now)
+        kick(replica: p, scheduler: &scheduler)
+        var best = prefillReplicas
+        for r in prefillReplicas..<replicas.count where replicas[r].inSystem < replicas[best].inSystem { best = r }
+        requests.slots[Int(id)].replica = Int32(best)
+        requests.slots[Int(id)].phase = .waiting
+        replicas[best].waiting.append(id)
+        replicas[best].liveWaiting += 1
+        kick(replica: best, scheduler: &scheduler)
+    }
+
+    /// A decode replica takes transferred requests (already prefilled) from
+    /// the head of its queue into its running set while sequence slots and
+    /// KV blocks allow, before the iteration is planned, so they decode in
+    /// it. A preempted request at the head (to be recomputed) stops this;
+    /// the usual admission takes it.
+    mutating func admitTransferred(replica r: Int, policy: ContinuousBatching, now: Double) {
+        let reserve = Int(Double(replicas[r].totalBlocks) * policy.watermark)
+        while replicas[r].running.count < policy.maxNumSeqs, let id = peekWaiting(replica: r) {
+            let req = requests[id]
+            guard req.generated > 0, req.prefilled >= prefillTarget(req) else { return }
+            let need = blocks(for: Int(req.prompt + req.generated))
+            if replicas[r].freeBlocks - need < reserve { return }
+            _ = popWaiting(replica: r)
+            requests.slots[Int(id)].phase = .running
+            requests.slots[Int(id)].blocks = Int32(need)
+            changeBlocks(need, replica: r, now: now)
+            replicas[r].running.append(id)
+        }
+    }
+}
