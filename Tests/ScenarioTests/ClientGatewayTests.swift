@@ -495,6 +495,34 @@ import Testing
         #expect(hedged.latencySeconds.p99 < 0.6 * plain.latencySeconds.p99, "\(hedged.latencySeconds.p99) vs \(plain.latencySeconds.p99)")
     }
 
+    /// Once a hedge answers, a client that closes what it gave up on closes
+    /// the losing hedges too (gRPC cancels them); with `running` the engine
+    /// aborts them, so no hedge finishes for nobody. Left alone, nearly
+    /// every hedge is served twice.
+    @Test func losingHedgesAreClosedWithTheCall() throws {
+        func scenario(_ cancel: String) -> String {
+            """
+            name: hedge-cancel
+            seed: 12
+            duration: 10m
+            workload: {arrivals: {process: poisson, rate: 6/s}, sizes: {prompt: 500, output: 100}}
+            replicas:
+              count: 4
+              hardware: \(Self.profile7B)
+              batching: {policy: continuous, max_num_seqs: 256, max_num_batched_tokens: 4096, chunked_prefill: true}
+            client: {retry: {max_attempts: 2}, hedge_delay: 600ms, cancel_on_give_up: \(cancel)}
+            """
+        }
+        let kept = try Self.run(scenario("false")).result
+        let closed = try Self.run(scenario("running")).result
+        #expect(kept.clients!.hedges > 1000 && kept.clients!.wastedCompletions > 1000)
+        #expect(closed.clients!.hedges > 1000 && closed.clients!.wastedCompletions == 0)
+        #expect(closed.requests.cancelled > 1000)
+        #expect(closed.clients!.served == kept.clients!.served)
+        let r = closed.requests
+        #expect(r.offered == r.completed + r.rejected + r.timedOut + r.failed + r.cancelled + r.unfinished)
+    }
+
     @Test func sameSeedSameResult() throws {
         let yaml = Self.stormScenario("""
           retry: {max_attempts: 5, backoff: {kind: full_jitter, base: 500ms, cap: 8s}}

@@ -151,6 +151,9 @@ extension ServingSimulation {
             return
         }
         clientState.calls[req.call].inFlight -= 1
+        // Answered: nothing the client does next (closing the other hedges)
+        // may touch this attempt, which its caller is about to free.
+        requests.slots[Int(id)].orphan = true
         react(req.call, outcome: outcome, duration: now - req.arrival, scheduler: &scheduler)
     }
 
@@ -325,6 +328,16 @@ extension ServingSimulation {
         case .abandoned:
             clientMetrics.series.abandoned.add(at: now)
             if call.measured { clientMetrics.abandoned += 1 }
+        }
+        if call.inFlight > 0, client.cancelOnGiveUp != .none {
+            // Attempts still out (losing hedges): the client closes them, as
+            // gRPC cancels the other hedges once one answer is committed.
+            for rid in requests.slots.indices {
+                let r = requests.slots[rid]
+                if r.phase != .done, r.call == id, r.callGeneration == call.generation, !r.orphan {
+                    orphan(Int32(rid), scheduler: &scheduler)
+                }
+            }
         }
         clientState.calls.remove(id)
         if call.user >= 0, case .closed(_, let think) = client.loop {
