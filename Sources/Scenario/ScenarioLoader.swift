@@ -470,14 +470,16 @@ struct ScenarioParser {
             }
         }
         var scaler: ClusterDynamics.Scaler?
+        var keda: KEDAActivation?
         if let node = c.node("autoscaler"), let a = reader.mapping(node, "cluster.autoscaler") {
-            scaler = parseScaler(a, min: minReplicas, max: maxReplicas)
+            (scaler, keda) = parseScaler(a, min: minReplicas, max: maxReplicas)
         }
         var faults: Faults?
         if let node = c.node("faults"), let f = reader.mapping(node, "cluster.faults") {
             faults = parseFaults(f, maxReplicas: maxReplicas)
         }
         var d = ClusterDynamics(minReplicas: minReplicas, maxReplicas: maxReplicas, coldStart: coldStart, scaler: scaler, faults: faults)
+        d.keda = keda
         if let node = c.node("predictive"), let p = reader.mapping(node, "cluster.predictive") {
             d.predictive = parsePredictive(p)
             if case .schedule? = scaler {
@@ -547,12 +549,28 @@ struct ScenarioParser {
         return { Units.fraction($0) }
     }
 
-    func parseScaler(_ a: Fields, min: Int, max: Int) -> ClusterDynamics.Scaler? {
+    /// `cluster.autoscaler:`, and KEDA's activation for `kind: keda` (an
+    /// HPA between one replica and the maximum, KEDA to and from zero).
+    func parseScaler(_ a: Fields, min: Int, max: Int) -> (scaler: ClusterDynamics.Scaler?, keda: KEDAActivation?) {
         defer { a.finish() }
-        guard let kind = a.value("kind", "hpa, kpa or schedule", { ["hpa", "kpa", "schedule"].contains($0) ? $0 : nil }) else {
-            if !a.has("kind") { reader.fail(a.node, a.child("kind"), "missing; expected hpa, kpa or schedule") }
-            return nil
+        let kinds = ["hpa", "kpa", "schedule", "keda"]
+        guard let kind = a.value("kind", "hpa, kpa, schedule or keda", { kinds.contains($0) ? $0 : nil }) else {
+            if !a.has("kind") { reader.fail(a.node, a.child("kind"), "missing; expected hpa, kpa, schedule or keda") }
+            return (nil, nil)
         }
+        var keda: KEDAActivation?
+        if kind == "keda" {
+            var k = KEDAActivation()
+            k.pollingInterval = a.duration("polling_interval", min: 0, allowEqual: false) ?? k.pollingInterval
+            k.cooldownPeriod = a.duration("cooldown_period") ?? k.cooldownPeriod
+            k.activationThreshold = a.number("activation_threshold", min: 0) ?? k.activationThreshold
+            if min != 0 { reader.fail(a.node, "cluster.min_replicas", "kind keda scales to zero: needs min_replicas 0, got \(min)") }
+            keda = k
+        }
+        return (parseScalerKind(kind, a, min: min, max: max), keda)
+    }
+
+    func parseScalerKind(_ kind: String, _ a: Fields, min: Int, max: Int) -> ClusterDynamics.Scaler? {
         if kind == "kpa" {
             var k = KnativePodAutoscaler.Settings(minReplicas: min, maxReplicas: max)
             if let t = a.number("target", min: 0, allowEqual: false) { k.target = t }

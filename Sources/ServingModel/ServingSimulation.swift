@@ -43,6 +43,8 @@ public struct ServingSimulation: SimulationModel {
         case autoscalerSync
         /// A replica schedule step (index into the schedule).
         case scheduleStep(index: Int32)
+        /// KEDA polls its trigger.
+        case kedaPoll
         /// Predictive scaling remakes its forecast.
         case forecastRefresh
         /// Predictive scaling's capacity for interval `interval` takes effect.
@@ -204,6 +206,12 @@ public struct ServingSimulation: SimulationModel {
         if client.cancelOnGiveUp == .running, c.replicas.batching.continuous == nil {
             throw ServingModelError(key: "client.cancel_on_give_up", "running needs replicas.batching: continuous (an engine that aborts sequences)")
         }
+        if let d = c.replicas.dynamics, let k = d.keda {
+            try k.validate()
+            guard case .hpa? = d.scaler, d.minReplicas == 0 else {
+                throw ServingModelError(key: "cluster.autoscaler", "KEDA needs an HPA scaler and min_replicas 0")
+            }
+        }
         if let d = c.replicas.dynamics, let p = d.predictive {
             try p.validate()
             if case .schedule? = d.scaler {
@@ -308,6 +316,8 @@ public struct ServingSimulation: SimulationModel {
             autoscale(&scheduler)
         case .scheduleStep(let i):
             followSchedule(step: Int(i), scheduler: &scheduler)
+        case .kedaPoll:
+            kedaPoll(&scheduler)
         case .forecastRefresh:
             refreshForecast(&scheduler)
         case .predictiveStep(let j):

@@ -14,6 +14,9 @@ public struct ClusterDynamics: Sendable {
     public var scaler: Scaler?
     /// Forecast-driven capacity, alone or as a floor under an HPA or KPA.
     public var predictive: PredictiveScaling?
+    /// KEDA's scale to and from zero around the HPA (`scaler` must be an
+    /// HPA and `minReplicas` 0).
+    public var keda: KEDAActivation?
     /// Replica failures.
     public var faults: Faults?
     /// Availability zones; replica r lives in zone r mod zones.

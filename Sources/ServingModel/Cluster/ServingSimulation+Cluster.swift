@@ -38,6 +38,10 @@ struct ClusterState: Sendable {
     var recentStarts = Deque<Double>()
     /// Predictive scaling, when it runs.
     var predictive: PredictiveState?
+    /// KEDA: when its trigger was last active, and the arrivals counted at
+    /// the previous poll.
+    var kedaLastActive = 0.0
+    var kedaArrivalsSeen = 0
 
     /// The scrape sentinel: a scheduled fault hits whichever life the replica is in.
     static let anyIncarnation = UInt32.max
@@ -76,6 +80,7 @@ extension ServingSimulation {
         updateProvisioned(Double(cluster.provisionedCount), at: 0)
         guard let d = dynamics else { return }
         if let p = d.predictive { startPredictive(p, scheduler: &scheduler) }
+        if let k = d.keda { scheduler.schedule(.kedaPoll, at: k.pollingInterval) }
         switch d.scaler {
         case .hpa(let settings, _, let scrape)?:
             scheduler.schedule(.scrape, at: scrape.interval)
@@ -334,6 +339,11 @@ extension ServingSimulation {
             return
         }
         guard case .hpa(let settings, _, let scrape)? = dynamics?.scaler, cluster.hpa != nil else { return }
+        if dynamics?.keda != nil && cluster.desired == 0 {
+            // Scaled to zero: KEDA, not the HPA, brings the first replica back.
+            if now + settings.syncPeriod <= duration { scheduler.schedule(.autoscalerSync, after: settings.syncPeriod) }
+            return
+        }
         let seen = cluster.hpaSamples.last { $0.time <= now - scrape.lag + 1e-9 }?.values ?? []
         let desired = max(cluster.hpa!.decide(now: now, current: cluster.desired, ready: cluster.readyCount, metric: seen.first ?? nil,
                                               additional: Array(seen.dropFirst())),
@@ -345,5 +355,23 @@ extension ServingSimulation {
     mutating func followSchedule(step i: Int, scheduler: inout Scheduler<Event>) {
         guard case .schedule(let plan)? = dynamics?.scaler else { return }
         scale(to: plan.counts[i], scheduler: &scheduler)
+    }
+
+    /// KEDA polls its trigger: zero to one replica when active, one or
+    /// more to zero after `cooldown_period` inactive.
+    mutating func kedaPoll(_ scheduler: inout Scheduler<Event>) {
+        guard let k = dynamics?.keda else { return }
+        let now = scheduler.now
+        var held = liveShared
+        for r in replicas { held += r.inSystem }
+        let arrived = arrivalsSoFar - cluster.kedaArrivalsSeen
+        cluster.kedaArrivalsSeen = arrivalsSoFar
+        if Double(arrived + held) > k.activationThreshold {
+            cluster.kedaLastActive = now
+            if cluster.desired == 0 { scale(to: 1, scheduler: &scheduler) }
+        } else if cluster.desired > 0, now - cluster.kedaLastActive >= k.cooldownPeriod {
+            scale(to: 0, scheduler: &scheduler)
+        }
+        if now + k.pollingInterval <= duration { scheduler.schedule(.kedaPoll, after: k.pollingInterval) }
     }
 }

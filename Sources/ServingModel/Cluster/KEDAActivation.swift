@@ -1,0 +1,32 @@
+/// KEDA's scale to and from zero around an HPA (SEMANTICS.md §5 [2nd];
+/// keda.sh `ScaledObject`): every `pollingInterval` (30 s) KEDA asks its
+/// trigger whether the workload is active. An active workload at zero
+/// replicas is scaled to one; an inactive one is scaled to zero once it
+/// has been inactive for `cooldownPeriod` (300 s). Between one replica and
+/// the maximum the HPA decides, and it does nothing while at zero.
+///
+/// The trigger here is the service's own traffic: active while more than
+/// `activationThreshold` requests arrived since the last poll or are held
+/// (queued or running), the kind of request-count trigger (Prometheus, the
+/// HTTP add-on) that can see a workload with no replicas.
+public struct KEDAActivation: Sendable, Equatable {
+    /// Seconds between trigger polls.
+    public var pollingInterval = 30.0
+    /// Inactive seconds before scaling to zero.
+    public var cooldownPeriod = 300.0
+    /// Requests (arrived since the last poll, or held) above which the
+    /// workload is active.
+    public var activationThreshold = 0.0
+
+    /// KEDA's defaults.
+    public init() {}
+
+    /// Checks the settings.
+    public func validate() throws(ServingModelError) {
+        try ServingModelError.check(pollingInterval.isFinite && pollingInterval > 0, "cluster.autoscaler.polling_interval",
+                                    pollingInterval, "a duration > 0")
+        try ServingModelError.check(cooldownPeriod >= 0, "cluster.autoscaler.cooldown_period", cooldownPeriod, "a duration >= 0")
+        try ServingModelError.check(activationThreshold >= 0, "cluster.autoscaler.activation_threshold", activationThreshold,
+                                    "a number >= 0")
+    }
+}
