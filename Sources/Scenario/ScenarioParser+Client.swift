@@ -225,7 +225,7 @@ extension ScenarioParser {
             p.finish()
             if let level { g.priorities = .init(criticalLevel: level, reserved: reserved, shedQueueDepth: depth) }
         }
-        if let node = f.node("balancer"), let b = reader.mapping(node, f.child("balancer")) { g.balancer = parseBalancer(b) }
+        if let node = f.node("balancer"), let b = reader.mapping(node, f.child("balancer")) { g.balancer = parseBalancer(b, slots: slots) }
         if let node = f.node("health_check"), let h = reader.mapping(node, f.child("health_check")) {
             g.healthCheck = .init(interval: h.duration("interval", min: 0, allowEqual: false) ?? 10,
                                   unhealthyThreshold: h.int("unhealthy_threshold", 1...1000) ?? 3,
@@ -246,10 +246,10 @@ extension ScenarioParser {
     }
 
     /// `gateway.balancer:`.
-    func parseBalancer(_ b: Fields) -> GatewayConfiguration.Balancer? {
+    func parseBalancer(_ b: Fields, slots: Int) -> GatewayConfiguration.Balancer? {
         defer { b.finish() }
         let policies = ["round_robin", "random", "weighted_round_robin", "least_connections", "least_request",
-                        "consistent_hash", "prefix_affinity", "dynamic_weights"]
+                        "consistent_hash", "prefix_affinity", "dynamic_weights", "epp"]
         let policy = b.requiredValue("policy", "one of " + policies.joined(separator: ", ")) { policies.contains($0) ? $0 : nil }
         func weights() -> [Double]? {
             guard let node = b.node("weights"), let list = reader.sequence(node, b.child("weights")) else { return nil }
@@ -283,6 +283,15 @@ extension ScenarioParser {
             return .prefixAffinity(cacheThreshold: b.number("cache_threshold", min: 0) ?? 0.5,
                                    balanceAbsThreshold: b.int("balance_abs_threshold", 0...Int.max) ?? 32,
                                    balanceRelThreshold: b.number("balance_rel_threshold", min: 1) ?? 1.0001)
+        case "epp":
+            var e = EndpointPicker(workers: slots)
+            e.queueWeight = b.number("queue_weight", min: 0) ?? e.queueWeight
+            e.kvCacheWeight = b.number("kv_cache_weight", min: 0) ?? e.kvCacheWeight
+            e.prefixWeight = b.number("prefix_weight", min: 0) ?? e.prefixWeight
+            e.queueDepthThreshold = b.int("queue_depth_threshold", 0...Int.max) ?? e.queueDepthThreshold
+            e.kvCacheThreshold = b.value("kv_cache_threshold", "a fraction such as 80%", Units.fraction) ?? e.kvCacheThreshold
+            e.sheddableBelow = b.int("sheddable_below", Int.min...Int.max)
+            return .endpointPicker(e)
         case "dynamic_weights":
             guard let w = weights() else {
                 _ = b.required("weights", "one base weight per replica")

@@ -477,6 +477,40 @@ import Testing
         #expect(affinity.confidence.e2eMean.mean < plain.confidence.e2eMean.mean)
     }
 
+    /// The EPP on the Mooncake replay: its prefix scorer keeps conversations
+    /// where their prefixes are, and its queue and KV scorers spread the
+    /// rest, so the mean TTFT falls against round robin. Under overload its
+    /// saturation detector refuses the sheddable tenant (429) and keeps the
+    /// replicas' queues near its threshold, where without shedding they grow.
+    @Test func endpointPickerRoutesByCacheAndShedsWhenSaturated() throws {
+        func scenario(_ balancer: String, rate: String = "", tenants: String = "") -> String {
+            """
+            name: epp
+            seed: 1
+            duration: 10m
+            workload:
+              arrivals: {process: trace, trace: \(Self.mooncake), max_total_tokens: 8192\(rate)}
+            \(tenants)
+            replicas:
+              count: 4
+              hardware: \(Self.profile7B)
+              batching: {policy: continuous, max_num_seqs: 256, max_num_batched_tokens: 8192, chunked_prefill: true}
+            gateway: {balancer: {policy: \(balancer)}}
+            output: {interval: 30s}
+            """
+        }
+        let rr = try Self.run(scenario("round_robin")).result
+        let epp = try Self.run(scenario("epp")).result
+        #expect(epp.latencySeconds.ttft.mean < 0.85 * rr.latencySeconds.ttft.mean,
+                "\(epp.latencySeconds.ttft.mean) vs \(rr.latencySeconds.ttft.mean)")
+        let mix = "  tenants: [{name: vip, share: 1, priority: 9}, {name: free, share: 3, priority: 1}]"
+        let (kept, keptM) = try Self.run(scenario("epp", rate: ", scale: 4x", tenants: mix))
+        let (shed, shedM) = try Self.run(scenario("epp, sheddable_below: 5", rate: ", scale: 4x", tenants: mix))
+        #expect(kept.clients!.status429 == 0 && shed.clients!.status429 > 500)
+        #expect(shedM.series.waiting.max()! < keptM.series.waiting.max()! / 2,
+                "\(shedM.series.waiting.max()!) vs \(keptM.series.waiting.max()!)")
+    }
+
     /// Hedging cuts the tail when service times are heavy-tailed.
     @Test func hedgingCutsTheTailOfHeavyTailedService() throws {
         func scenario(_ hedge: String) -> String {

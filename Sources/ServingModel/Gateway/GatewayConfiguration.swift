@@ -143,6 +143,9 @@ public struct GatewayConfiguration: Sendable {
         /// Smooth WRR over weights recomputed from observed error rate and
         /// latency (`(1 − err)·(1 − min(1, lat/target))·base`).
         case dynamicWeights(DynamicWeights)
+        /// The Gateway API Inference Extension's endpoint picker: queue,
+        /// KV-cache and prefix scorers, and a saturation detector.
+        case endpointPicker(EndpointPicker)
 
         /// The scenario name of the balancer.
         public var name: String {
@@ -155,6 +158,7 @@ public struct GatewayConfiguration: Sendable {
             case .consistentHash: return "consistent_hash"
             case .prefixAffinity: return "prefix_affinity"
             case .dynamicWeights: return "dynamic_weights"
+            case .endpointPicker: return "epp"
             }
         }
 
@@ -258,6 +262,7 @@ public struct GatewayConfiguration: Sendable {
                 try ServingModelError.check(traceHasPrefixes, "gateway.balancer", b.name, "a Mooncake trace replay (prefix block ids)")
                 try PrefixAffinityRouter(workers: replicaSlots, cacheThreshold: threshold, balanceAbsThreshold: abs,
                                          balanceRelThreshold: rel).validate()
+            case .endpointPicker(let e): try e.validate()
             case .roundRobin, .random, .consistentHash: break
             }
         }

@@ -46,7 +46,8 @@ struct OutputHold: Sendable {
 
 /// Which balancer routes, without its settings (switched on per request).
 enum BalancerKind: UInt8, Sendable {
-    case none, roundRobin, random, weightedRoundRobin, leastConnections, leastRequest, consistentHash, prefixAffinity, dynamicWeights
+    case none, roundRobin, random, weightedRoundRobin, leastConnections, leastRequest, consistentHash, prefixAffinity, dynamicWeights,
+         endpointPicker
 }
 
 /// The gateway's mutable state: limiters, balancer state, its view of
@@ -82,6 +83,7 @@ struct GatewayState: Sendable {
     var ring: ConsistentHashRing?
     var prefix: PrefixAffinityRouter?
     var dynamic: DynamicWeights?
+    var epp: EndpointPicker?
     /// Smooth WRR current weights over the dynamic weights.
     var dynamicCurrent: [Double]
     /// Leading prefix blocks the last prefix-affinity choice had cached.
@@ -127,6 +129,7 @@ struct GatewayState: Sendable {
         case .consistentHash?: kind = .consistentHash
         case .prefixAffinity?: kind = .prefixAffinity
         case .dynamicWeights?: kind = .dynamicWeights
+        case .endpointPicker?: kind = .endpointPicker
         }
         switch g.balancer {
         case .weightedRoundRobin(let peers)?: swrr = SmoothWeightedRoundRobin(peers: peers)
@@ -136,6 +139,7 @@ struct GatewayState: Sendable {
         case .prefixAffinity(let t, let a, let r)?:
             prefix = PrefixAffinityRouter(workers: slots, cacheThreshold: t, balanceAbsThreshold: a, balanceRelThreshold: r)
         case .dynamicWeights(let d)?: dynamic = d
+        case .endpointPicker(let e)?: epp = e
         case .roundRobin?, .random?, nil: break
         }
         healthy = (0..<slots).map { $0 < initialReady }

@@ -54,12 +54,33 @@ extension ServingSimulation {
         }
     }
 
+    /// What the endpoint picker reads of each replica: requests waiting, and
+    /// the share of KV-cache blocks in use (0 without a KV cache).
+    mutating func eppMetrics() -> (queue: [Int], kvCache: [Double]) {
+        (replicas.map(\.liveWaiting),
+         replicas.map { $0.totalBlocks > 0 ? Double($0.totalBlocks - $0.freeBlocks) / Double($0.totalBlocks) : 0 })
+    }
+
+    /// The endpoint picker's saturation detector: a sheddable tenant's
+    /// request is refused (429) while no eligible replica has room.
+    mutating func eppSheds(_ id: Int32, now: Double) -> Bool {
+        guard gatewayState?.kind == .endpointPicker, let below = gatewayState!.epp!.sheddableBelow,
+              tenants.tenants[Int(requests[id].tenant)].priority < below else { return false }
+        let candidates = replicas.indices.filter { eligible($0, now: now) }
+        let (queue, kv) = eppMetrics()
+        return gatewayState!.epp!.saturated(candidates, queue: queue, kvCache: kv)
+    }
+
     /// Pushes a request to one replica's queue: the balancer's choice (plain
     /// round robin without a gateway), with nginx's `proxy_next_upstream
     /// error` on connect failures for the nginx balancers. No eligible
     /// replica, or a full replica queue, is a 503.
     mutating func push(_ id: Int32, scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
+        if eppSheds(id, now: now) {
+            reject(id, now: now, status: 429, scheduler: &scheduler)
+            return
+        }
         var tried = Set<Int>()
         while let r = pick(id, excluding: tried, now: now) {
             if replicas[r].status == .ready && !replicas[r].cutOff {
@@ -162,6 +183,15 @@ extension ServingSimulation {
             guard let b = best, total > 0 else { return leastLoaded(excluding: excluded) }
             gatewayState!.dynamicCurrent[b] -= total
             return b
+        case .endpointPicker:
+            let candidates = (0..<n).filter { !excluded.contains($0) }
+            let (queue, kv) = eppMetrics()
+            let prompt = clientState.calls[requests[id].call].prefix
+            var rng = gatewayState!.rng
+            let (r, matched) = gatewayState!.epp!.pick(candidates, queue: queue, kvCache: kv, prompt: prompt, now: now, &rng)
+            gatewayState!.rng = rng
+            gatewayState!.prefixMatch = matched
+            return r
         }
     }
 
@@ -180,7 +210,7 @@ extension ServingSimulation {
     /// blocks the chosen replica has already seen (512 tokens each in
     /// Mooncake's trace), at most the prompt less one token.
     mutating func prefixSkip(_ id: Int32, replica r: Int) -> Int32? {
-        guard gatewayState?.kind == .prefixAffinity else { return nil }
+        guard gatewayState?.kind == .prefixAffinity || gatewayState?.kind == .endpointPicker else { return nil }
         let prefix = clientState.calls[requests[id].call].prefix
         guard !prefix.isEmpty else { return nil }
         let matched = gatewayState!.prefixMatch

@@ -103,9 +103,9 @@ import Testing
         #expect(r.route([1], loads: [0, 1], now: 0) == 0)
         #expect(r.route([7], loads: [0, 1], now: 10) == 0)
         #expect(r.route([8], loads: [0, 1], now: 20) == 0)
-        #expect(r.blocks[0].count == 3)
+        #expect(r.index.blocks[0].count == 3)
         #expect(r.route([9], loads: [1, 0], now: 60) == 1)
-        #expect(Set(r.blocks[0].keys) == [7, 8])
+        #expect(Set(r.index.blocks[0].keys) == [7, 8])
     }
 
     @Test func dynamicWeightsApplyTheFieldFormulaOverTheWindow() {
@@ -118,5 +118,27 @@ import Testing
         #expect(w.weights(now: 5) == [w.weight(0, now: 5), 10, 0])
         // Ten seconds later the observations have left the window.
         #expect(w.weights(now: 15.5) == [10, 10, 10])
+    }
+
+    /// The EPP's default profile: 2 × queue + 2 × (1 − KV use) + 3 × prefix
+    /// match, highest wins; the saturation detector wants a replica with
+    /// fewer than 5 waiting and under 80% KV use.
+    @Test func endpointPickerScoresQueueKVCacheAndPrefix() {
+        var e = EndpointPicker(workers: 3)
+        var rng = RandomStream(seed: 2).stream("epp")
+        // Seed the prefix index: replica 2 has seen blocks 1, 2, 3.
+        #expect(e.pick([2], queue: [0, 0, 0], kvCache: [0, 0, 0], prompt: [1, 2, 3], now: 0, &rng) == (2, 0))
+        // Queue scores 1, 0, 0.5; KV 0.5, 1, 0.1; prefix 0, 0, 3/4:
+        // totals 3, 2, 3.45.
+        let (r, matched) = e.pick([0, 1, 2], queue: [0, 4, 2], kvCache: [0.5, 0, 0.9], prompt: [1, 2, 3, 4], now: 1, &rng)
+        #expect(r == 2 && matched == 3)
+        // Equal queues score 1 each; the emptier KV cache wins.
+        #expect(e.pick([0, 1], queue: [3, 3, 0], kvCache: [0.2, 0.1, 0], prompt: [], now: 2, &rng).replica == 1)
+        #expect(e.saturated([0, 1], queue: [5, 6], kvCache: [0.1, 0.1]))
+        #expect(e.saturated([0, 1], queue: [4, 6], kvCache: [0.85, 0.1]))
+        #expect(!e.saturated([0, 1], queue: [4, 6], kvCache: [0.5, 0.1]))
+        // Ties are broken at random among the best.
+        let picks = Set((0..<50).map { t in e.pick([0, 1, 2], queue: [1, 1, 1], kvCache: [0, 0, 0], prompt: [], now: 3 + Double(t), &rng).replica })
+        #expect(picks == [0, 1, 2])
     }
 }
