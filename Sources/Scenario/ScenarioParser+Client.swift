@@ -158,6 +158,15 @@ extension ScenarioParser {
             permittedNumberOfCallsInHalfOpenState: b.int("half_open_calls", 1...Int.max) ?? d.permittedNumberOfCallsInHalfOpenState))
     }
 
+    /// An Envoy `enforcing_*` percentage, modelled as on (100%) or off (0%).
+    func parseEnforcing(_ o: Fields, _ key: String, default on: Bool) -> Bool {
+        guard let v = o.value(key, "0% or 100% (other enforcement percentages are not modelled)", Units.fraction) else { return on }
+        if v != 0 && v != 1 {
+            reader.fail(o.node(key), o.child(key), "expected 0% or 100% (other enforcement percentages are not modelled), got \(v * 100)%")
+        }
+        return v == 1
+    }
+
     /// `gateway.retry:` — Envoy's route retry policy and its breaker.
     func parseGatewayRetry(_ r: Fields) -> GatewayRetryPolicy {
         defer { r.finish() }
@@ -240,6 +249,16 @@ extension ScenarioParser {
                 maxEjectionTime: o.duration("max_ejection_time", min: 0, allowEqual: false) ?? 300,
                 maxEjectionPercent: o.value("max_ejection_percent", "a percentage such as 10%", Units.fraction).map { $0 * 100 } ?? 10,
                 alwaysEjectOneHost: o.bool("always_eject_one_host") ?? true)
+            var s = OutlierDetector.SuccessRate()
+            s.minimumHosts = o.int("success_rate_minimum_hosts", 1...100_000) ?? s.minimumHosts
+            s.requestVolume = o.int("success_rate_request_volume", 1...Int.max) ?? s.requestVolume
+            s.stdevFactor = o.int("success_rate_stdev_factor", 0...100_000).map { Double($0) / 1000 } ?? s.stdevFactor
+            var fp = OutlierDetector.FailurePercentage()
+            fp.threshold = o.value("failure_percentage_threshold", "a percentage such as 85%", Units.fraction).map { $0 * 100 } ?? fp.threshold
+            fp.minimumHosts = o.int("failure_percentage_minimum_hosts", 1...100_000) ?? fp.minimumHosts
+            fp.requestVolume = o.int("failure_percentage_request_volume", 1...Int.max) ?? fp.requestVolume
+            g.outlierDetection?.successRate = parseEnforcing(o, "enforcing_success_rate", default: true) ? s : nil
+            g.outlierDetection?.failurePercentage = parseEnforcing(o, "enforcing_failure_percentage", default: false) ? fp : nil
             o.finish()
         }
         return g

@@ -19,10 +19,24 @@
 ///   (300 s)) ≤ now − ejection time`; then a host that is in service and has
 ///   been back for at least one interval has its multiplier lowered by one.
 ///
+/// - At each sweep, after returns, the statistics of the interval just
+///   ended decide two more ejections, over hosts not ejected that served at
+///   least a request volume in it:
+///   - **success rate** (Envoy default on): with at least
+///     `success_rate_minimum_hosts` (5) hosts of `success_rate_request_volume`
+///     (100) requests, a host whose success rate is below
+///     `mean − success_rate_stdev_factor/1000 (1.9) × stdev` is ejected;
+///   - **failure percentage** (Envoy default off: enforcing 0%): with at
+///     least `failure_percentage_minimum_hosts` (5) hosts of
+///     `failure_percentage_request_volume` (50), a host failing at least
+///     `failure_percentage_threshold` (85%) of its requests is ejected.
+///
+///   Both respect `max_ejection_percent` and raise the back-off multiplier.
+///
 /// Not modelled: `max_ejection_time_jitter` (default 0), enforcement
-/// percentages other than the default 100%, gateway-failure and
-/// local-origin counters, success-rate and failure-percentage ejection.
-/// Calls must come in time order; sweeps due by `now` run first.
+/// percentages other than 0% and 100% (on or off here), gateway-failure and
+/// local-origin counters. Calls must come in time order; sweeps due by
+/// `now` run first.
 ///
 /// - Complexity: O(1) per response, O(hosts) per sweep.
 public struct OutlierDetector: Sendable, Equatable {
@@ -38,7 +52,13 @@ public struct OutlierDetector: Sendable, Equatable {
     public let maxEjectionPercent: Double
     /// Whether one host may be ejected whatever the percentage (see above).
     public let alwaysEjectOneHost: Bool
+    /// Envoy's success-rate ejection (on by default).
+    public var successRate: SuccessRate? = SuccessRate()
+    /// Envoy's failure-percentage ejection (off by default).
+    public var failurePercentage: FailurePercentage?
     private var consecutive: [Int]
+    private var requests: [Int]
+    private var failures: [Int]
     private var ejectedAt: [Double?]
     private var returnedAt: [Double?]
     /// The ejection back-off multiplier per host (Envoy `ejectTimeBackoff`).
@@ -60,7 +80,35 @@ public struct OutlierDetector: Sendable, Equatable {
         self.ejectedAt = Array(repeating: nil, count: hosts)
         self.returnedAt = Array(repeating: nil, count: hosts)
         self.multiplier = Array(repeating: 0, count: hosts)
+        self.requests = Array(repeating: 0, count: hosts)
+        self.failures = Array(repeating: 0, count: hosts)
         self.nextSweep = start + interval
+    }
+
+    /// Success-rate ejection settings (`success_rate_*`).
+    public struct SuccessRate: Sendable, Equatable {
+        /// Hosts with enough requests needed to judge any (5).
+        public var minimumHosts = 5
+        /// Requests in the interval for a host to count (100).
+        public var requestVolume = 100
+        /// Ejection below `mean − stdevFactor × stdev` (1900/1000 = 1.9).
+        public var stdevFactor = 1.9
+
+        /// Envoy's defaults.
+        public init() {}
+    }
+
+    /// Failure-percentage ejection settings (`failure_percentage_*`).
+    public struct FailurePercentage: Sendable, Equatable {
+        /// Ejection at or above this failure percentage (85).
+        public var threshold = 85.0
+        /// Hosts with enough requests needed to judge any (5).
+        public var minimumHosts = 5
+        /// Requests in the interval for a host to count (50).
+        public var requestVolume = 50
+
+        /// Envoy's defaults.
+        public init() {}
     }
 
     /// Checks the parameters, naming the first bad one.
@@ -73,6 +121,20 @@ public struct OutlierDetector: Sendable, Equatable {
                                     "outlier_detection.max_ejection_time", maxEjectionTime, "a duration >= base_ejection_time")
         try ServingModelError.check(maxEjectionPercent >= 0 && maxEjectionPercent <= 100,
                                     "outlier_detection.max_ejection_percent", maxEjectionPercent, "a percentage in [0, 100]")
+        if let s = successRate {
+            try ServingModelError.check(s.minimumHosts >= 1, "outlier_detection.success_rate_minimum_hosts", s.minimumHosts, "an integer >= 1")
+            try ServingModelError.check(s.requestVolume >= 1, "outlier_detection.success_rate_request_volume", s.requestVolume, "an integer >= 1")
+            try ServingModelError.check(s.stdevFactor.isFinite && s.stdevFactor >= 0, "outlier_detection.success_rate_stdev_factor",
+                                        s.stdevFactor * 1000, "an integer >= 0 (thousandths)")
+        }
+        if let f = failurePercentage {
+            try ServingModelError.check(f.threshold >= 0 && f.threshold <= 100, "outlier_detection.failure_percentage_threshold",
+                                        f.threshold, "a percentage in [0, 100]")
+            try ServingModelError.check(f.minimumHosts >= 1, "outlier_detection.failure_percentage_minimum_hosts", f.minimumHosts,
+                                        "an integer >= 1")
+            try ServingModelError.check(f.requestVolume >= 1, "outlier_detection.failure_percentage_request_volume", f.requestVolume,
+                                        "an integer >= 1")
+        }
     }
 
     /// Number of hosts ejected now.
@@ -90,19 +152,53 @@ public struct OutlierDetector: Sendable, Equatable {
     @discardableResult
     public mutating func record(_ host: Int, is5xx: Bool, now: Double) -> Bool {
         advance(now: now)
+        requests[host] += 1
         guard is5xx else {
             consecutive[host] = 0
             return false
         }
+        failures[host] += 1
         consecutive[host] += 1
         guard consecutive[host] == consecutive5xx, ejectedAt[host] == nil else { return false }
         consecutive[host] = 0
+        return eject(host, at: now)
+    }
+
+    /// Ejects `host` if `max_ejection_percent` allows.
+    private mutating func eject(_ host: Int, at now: Double) -> Bool {
         let ejected = ejectedCount
         let withinPercent = 100 * Double(ejected + 1) / Double(ejectedAt.count) <= maxEjectionPercent
         guard withinPercent || (alwaysEjectOneHost && ejected == 0) else { return false }
         ejectedAt[host] = now
         if Double(multiplier[host]) * baseEjectionTime < maxEjectionTime + baseEjectionTime { multiplier[host] += 1 }
         return true
+    }
+
+    /// The success-rate and failure-percentage ejections of the interval
+    /// that ends at sweep time `now`.
+    private mutating func judgeInterval(now: Double) {
+        if let s = successRate {
+            let judged = ejectedAt.indices.filter { ejectedAt[$0] == nil && requests[$0] >= s.requestVolume }
+            if judged.count >= s.minimumHosts {
+                let rates = judged.map { 100 * Double(requests[$0] - failures[$0]) / Double(requests[$0]) }
+                let mean = rates.reduce(0, +) / Double(rates.count)
+                let sd = (rates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(rates.count)).squareRoot()
+                let floor = mean - s.stdevFactor * sd
+                for (h, rate) in zip(judged, rates) where rate < floor && ejectedAt[h] == nil { _ = eject(h, at: now) }
+            }
+        }
+        if let f = failurePercentage {
+            let judged = ejectedAt.indices.filter { ejectedAt[$0] == nil && requests[$0] >= f.requestVolume }
+            if judged.count >= f.minimumHosts {
+                for h in judged where ejectedAt[h] == nil && 100 * Double(failures[h]) / Double(requests[h]) >= f.threshold {
+                    _ = eject(h, at: now)
+                }
+            }
+        }
+        for h in requests.indices {
+            requests[h] = 0
+            failures[h] = 0
+        }
     }
 
     /// Runs the sweeps due by `now`.
@@ -119,6 +215,7 @@ public struct OutlierDetector: Sendable, Equatable {
             for h in ejectedAt.indices where ejectedAt[h] == nil && multiplier[h] > 0 {
                 if let back = returnedAt[h], nextSweep - back >= interval { multiplier[h] -= 1 }
             }
+            judgeInterval(now: nextSweep)
             nextSweep += interval
         }
     }

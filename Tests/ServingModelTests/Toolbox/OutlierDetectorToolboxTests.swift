@@ -58,4 +58,46 @@ import Testing
         let e = #expect(throws: ServingModelError.self) { try OutlierDetector(hosts: 2, consecutive5xx: 0).validate() }
         #expect(e?.key == "outlier_detection.consecutive_5xx")
     }
+
+    /// Envoy's success-rate ejection at the sweep: over hosts with 100
+    /// requests in the interval (at least 5 of them), a host below mean −
+    /// 1.9 × stdev goes. Rates 100 ×5 and 70: mean 95, stdev √125 ≈ 11.2,
+    /// floor ≈ 73.8. Its failures are never five in a row.
+    @Test func successRateEjectsTheOutlierAtTheSweep() {
+        func detector(volume: Int, hosts: Int = 6) -> OutlierDetector {
+            var d = OutlierDetector(hosts: hosts)
+            for k in 0..<volume {
+                let t = 9 * Double(k) / Double(volume)
+                for h in 0..<hosts { d.record(h, is5xx: h == hosts - 1 && k % 10 < 3, now: t) }
+            }
+            return d
+        }
+        var d = detector(volume: 100)
+        let before = d.isEjected(5, now: 9.9), after = d.isEjected(5, now: 10)
+        #expect(!before && after && d.ejectedCount == 1)
+        var few = detector(volume: 99)
+        let fewEjected = few.isEjected(5, now: 10)
+        #expect(!fewEjected)
+        var small = detector(volume: 100, hosts: 4)
+        let smallEjected = small.isEjected(3, now: 10)
+        #expect(!smallEjected)
+        var off = detector(volume: 100)
+        off.successRate = nil
+        let offEjected = off.isEjected(5, now: 10)
+        #expect(!offEjected)
+    }
+
+    /// Failure-percentage ejection (off by default in Envoy): a host failing
+    /// 85% or more of at least 50 requests, with 5 hosts of that volume.
+    @Test func failurePercentageEjectsAHostFailingMostRequests() {
+        var d = OutlierDetector(hosts: 5, consecutive5xx: 1_000)
+        d.successRate = nil
+        d.failurePercentage = OutlierDetector.FailurePercentage()
+        for k in 0..<50 {
+            for h in 0..<5 { d.record(h, is5xx: (h == 0 && k % 20 < 18) || (h == 1 && k % 10 < 8), now: Double(k) / 10) }
+        }
+        // Host 0 fails 90%, host 1 80%: only host 0 goes.
+        let zero = d.isEjected(0, now: 10), one = d.isEjected(1, now: 10)
+        #expect(zero && !one)
+    }
 }
