@@ -330,7 +330,8 @@ struct ScenarioParser {
     func parseDistribution(_ node: Node, _ path: String, time: Bool) -> Distribution? {
         guard let d = reader.mapping(node, path) else { return nil }
         defer { d.finish() }
-        let kinds = ["deterministic", "uniform", "exponential", "normal", "lognormal", "gamma", "weibull", "pareto", "empirical", "mixture"]
+        let kinds = ["deterministic", "uniform", "exponential", "normal", "lognormal", "gamma", "weibull", "pareto", "empirical", "mixture",
+                     "sum"]
         guard let kind = d.value("distribution", "one of \(kinds.joined(separator: ", "))", { kinds.contains($0) ? $0 : nil }) else {
             if !d.has("distribution") { reader.fail(node, d.child("distribution"), "missing; expected one of \(kinds.joined(separator: ", "))") }
             return nil
@@ -387,6 +388,16 @@ struct ScenarioParser {
                     if let member = parseDistribution(.mapping(m), cp, time: time), let w { cs.append(.init(weight: w, distribution: member)) }
                 }
                 if cs.count == list.count { dist = .mixture(cs) }
+            }
+        case "sum":
+            if let tNode = d.required("of", "a list of distributions (or durations) drawn independently and added"),
+               let list = reader.sequence(tNode, d.child("of")) {
+                let terms = list.enumerated().compactMap { i, n -> Distribution? in
+                    let tp = "\(d.child("of"))[\(i)]"
+                    if case .scalar = n { return reader.value(n, tp, what, parse).map { .deterministic($0) } }
+                    return parseDistribution(n, tp, time: time)
+                }
+                if terms.count == list.count { dist = .sum(terms) }
             }
         default: break
         }

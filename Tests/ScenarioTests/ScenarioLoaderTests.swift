@@ -77,6 +77,28 @@ import Testing
         }
     }
 
+    @Test func aColdStartIsASumOfStages() throws {
+        let c = try ScenarioLoader.parse(text: """
+            name: stages
+            duration: 1h
+            workload: {arrivals: {process: poisson, rate: 1/s}}
+            replicas: {count: 1, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}}
+            cluster:
+              max_replicas: 4
+              cold_start: {distribution: sum, of: [20s, {distribution: lognormal, median: 30s, p99: 2m}, {distribution: gamma, shape: 4, mean: 20s}]}
+            """, file: "stages.yaml")
+        #expect(c.replicas.dynamics?.coldStart == .sum([.deterministic(20), .lognormal(median: 30, p99: 120), .gamma(shape: 4, scale: 5)]))
+        let e = #expect(throws: ScenarioError.self) {
+            _ = try ScenarioLoader.parse(text: """
+                name: stages
+                duration: 1h
+                workload: {arrivals: {process: poisson, rate: 1/s}}
+                replicas: {count: 1, batching: {policy: none}, service: {distribution: sum, of: [10ms, soon]}}
+                """, file: "bad.yaml")
+        }
+        #expect(e?.issues.contains { $0.description.contains("replicas.service.of[1]") } == true, "\(e?.issues ?? [])")
+    }
+
     @Test func jsonScenariosWorkToo() throws {
         let path = try Self.write("""
         {"name": "j", "duration": "1h", "workload": {"arrivals": {"process": "poisson", "rate": "10/s"}},

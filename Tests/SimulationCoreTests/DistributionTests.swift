@@ -60,6 +60,16 @@ import Testing
         Self.check(.pareto(scale: 1, shape: 5))
         #expect(Distribution.pareto(scale: 1, shape: 1).mean == .infinity)
     }
+    /// A sum of independent stages (a cold start: provisioning, image pull,
+    /// weight load): means and variances add, and draws match both.
+    @Test func sumOfStages() {
+        let d = Distribution.sum([.deterministic(20), .lognormal(median: 30, p99: 120), .gamma(shape: 4, scale: 5)])
+        #expect(abs(d.mean - (20 + Distribution.lognormal(median: 30, p99: 120).mean + 20)) < 1e-9)
+        #expect(abs(d.variance - (Distribution.lognormal(median: 30, p99: 120).variance + 100)) < 1e-9)
+        Self.check(d)
+        #expect(Distribution.sum([]).parameterProblem != nil)
+        #expect(Distribution.sum([.exponential(mean: -1)]).parameterProblem != nil)
+    }
     @Test func empiricalInterpolates() {
         let e = EmpiricalDistribution(samples: [4, 1, 2, 8])
         #expect(e.quantile(0) == 1)

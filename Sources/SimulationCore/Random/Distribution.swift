@@ -31,6 +31,9 @@ public indirect enum Distribution: Sendable, Equatable {
     case empirical(EmpiricalDistribution)
     /// A weighted mixture; weights are normalised.
     case mixture([Component])
+    /// The sum of independent draws, one from each term (stages in series,
+    /// such as a cold start's provisioning, image pull and weight load).
+    case sum([Distribution])
 
     /// One weighted member of a mixture.
     public struct Component: Sendable, Equatable {
@@ -88,6 +91,10 @@ public indirect enum Distribution: Sendable, Equatable {
                 u -= c.weight
             }
             return components[components.count - 1].distribution.sample(&rng)
+        case .sum(let terms):
+            var total = 0.0
+            for t in terms { total += t.sample(&rng) }
+            return total
         }
     }
 
@@ -106,6 +113,7 @@ public indirect enum Distribution: Sendable, Equatable {
         case .mixture(let cs):
             let w = cs.reduce(0) { $0 + $1.weight }
             return cs.reduce(0) { $0 + $1.weight / w * $1.distribution.mean }
+        case .sum(let terms): return terms.reduce(0) { $0 + $1.mean }
         }
     }
 
@@ -132,6 +140,7 @@ public indirect enum Distribution: Sendable, Equatable {
                 let d = c.distribution.mean - m
                 return acc + c.weight / w * (c.distribution.variance + d * d)
             }
+        case .sum(let terms): return terms.reduce(0) { $0 + $1.variance }  // independent terms
         }
     }
 
@@ -164,6 +173,9 @@ public indirect enum Distribution: Sendable, Equatable {
                 if let p = positive(c.weight, "weight") ?? c.distribution.parameterProblem { return p }
             }
             return nil
+        case .sum(let terms):
+            if terms.isEmpty { return "sum needs at least one term" }
+            return terms.lazy.compactMap(\.parameterProblem).first
         }
     }
 

@@ -123,6 +123,7 @@ extension Distribution {
         case .empirical(let e): return .empirical(EmpiricalDistribution(samples: e.sorted.map { $0 * factor }))
         case .mixture(let cs):
             return .mixture(cs.map { .init(weight: $0.weight, distribution: $0.distribution.scaledTime(factor)) })
+        case .sum(let terms): return .sum(terms.map { $0.scaledTime(factor) })
         }
     }
 }
