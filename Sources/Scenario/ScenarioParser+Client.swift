@@ -268,7 +268,7 @@ extension ScenarioParser {
     func parseBalancer(_ b: Fields, slots: Int) -> GatewayConfiguration.Balancer? {
         defer { b.finish() }
         let policies = ["round_robin", "random", "weighted_round_robin", "least_connections", "least_request",
-                        "consistent_hash", "prefix_affinity", "dynamic_weights", "epp"]
+                        "consistent_hash", "maglev", "prefix_affinity", "dynamic_weights", "epp"]
         let policy = b.requiredValue("policy", "one of " + policies.joined(separator: ", ")) { policies.contains($0) ? $0 : nil }
         func weights() -> [Double]? {
             guard let node = b.node("weights"), let list = reader.sequence(node, b.child("weights")) else { return nil }
@@ -280,6 +280,7 @@ extension ScenarioParser {
         case "round_robin": return .roundRobin
         case "random": return .random
         case "consistent_hash": return .consistentHash
+        case "maglev": return .maglev(tableSize: b.int("table_size", 2...10_000_019) ?? 65_537)
         case "weighted_round_robin", "least_connections":
             guard let node = b.required("servers", "one entry per replica: {weight, max_fails, fail_timeout, backup}"),
                   let list = reader.sequence(node, b.child("servers")) else { return nil }

@@ -378,6 +378,32 @@ import Testing
         #expect(oracle.connectionErrors <= 5)
     }
 
+    /// Maglev on 1,000 API keys: when a replica crashes its keys move to the
+    /// others (the table is rebuilt over the eligible replicas), so with an
+    /// oracle gateway no request goes to the dead replica after the crash.
+    @Test func maglevReroutesTheKeysOfACrashedReplica() throws {
+        let r = try Self.run("""
+            name: maglev
+            seed: 8
+            duration: 5m
+            workload: {arrivals: {process: poisson, rate: 20/s}}
+            replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}, dispatch: round_robin}
+            cluster:
+              cold_start: 30s
+              faults:
+                scheduled: [{at: 65s, replica: 2, down_for: 10m}]
+            gateway: {api_keys: 1000, balancer: {policy: maglev}}
+            """).result
+        // Only the requests the replica held when it crashed are lost.
+        #expect(r.clients!.connectionErrors <= 10 && r.requests.failed <= 10)
+        #expect(r.requests.completed + r.requests.failed + r.requests.unfinished == r.requests.offered)
+        let bad = #expect(throws: (any Error).self) {
+            _ = try ScenarioLoader.parse(text: Self.stormScenario("").replacingOccurrences(of: "client:", with:
+                "gateway: {balancer: {policy: maglev, table_size: 65536}}\nclient:"), file: "bad.yaml")
+        }
+        #expect("\(bad!)".contains("table_size"))
+    }
+
     /// Hystrix (20 requests, 50%, 5 s) in front of a service that answers
     /// every request 503: the breaker opens and refuses most calls, which
     /// then take the marked fallback.

@@ -137,6 +137,9 @@ public struct GatewayConfiguration: Sendable {
         case leastRequest(weights: [Double], choiceCount: Int, activeRequestBias: Double)
         /// Ring hash on the request's API key (a session key).
         case consistentHash
+        /// Maglev hashing on the request's API key, over the eligible
+        /// replicas (the table is rebuilt when they change).
+        case maglev(tableSize: Int)
         /// SGLang-style cache-aware routing on the trace's prefix block
         /// ids; a prefix a replica has already seen skips its prefill.
         case prefixAffinity(cacheThreshold: Double, balanceAbsThreshold: Int, balanceRelThreshold: Double)
@@ -156,6 +159,7 @@ public struct GatewayConfiguration: Sendable {
             case .leastConnections: return "least_connections"
             case .leastRequest: return "least_request"
             case .consistentHash: return "consistent_hash"
+            case .maglev: return "maglev"
             case .prefixAffinity: return "prefix_affinity"
             case .dynamicWeights: return "dynamic_weights"
             case .endpointPicker: return "epp"
@@ -263,6 +267,7 @@ public struct GatewayConfiguration: Sendable {
                 try PrefixAffinityRouter(workers: replicaSlots, cacheThreshold: threshold, balanceAbsThreshold: abs,
                                          balanceRelThreshold: rel).validate()
             case .endpointPicker(let e): try e.validate()
+            case .maglev(let size): try MaglevTable(hosts: [], size: size).validate()
             case .roundRobin, .random, .consistentHash: break
             }
         }

@@ -47,7 +47,7 @@ struct OutputHold: Sendable {
 /// Which balancer routes, without its settings (switched on per request).
 enum BalancerKind: UInt8, Sendable {
     case none, roundRobin, random, weightedRoundRobin, leastConnections, leastRequest, consistentHash, prefixAffinity, dynamicWeights,
-         endpointPicker
+         endpointPicker, maglev
 }
 
 /// The gateway's mutable state: limiters, balancer state, its view of
@@ -84,6 +84,9 @@ struct GatewayState: Sendable {
     var prefix: PrefixAffinityRouter?
     var dynamic: DynamicWeights?
     var epp: EndpointPicker?
+    /// Maglev's table over the replicas last eligible, and its size.
+    var maglev: MaglevTable?
+    var maglevSize = 65_537
     /// Smooth WRR current weights over the dynamic weights.
     var dynamicCurrent: [Double]
     /// Leading prefix blocks the last prefix-affinity choice had cached.
@@ -130,6 +133,7 @@ struct GatewayState: Sendable {
         case .prefixAffinity?: kind = .prefixAffinity
         case .dynamicWeights?: kind = .dynamicWeights
         case .endpointPicker?: kind = .endpointPicker
+        case .maglev?: kind = .maglev
         }
         switch g.balancer {
         case .weightedRoundRobin(let peers)?: swrr = SmoothWeightedRoundRobin(peers: peers)
@@ -140,6 +144,7 @@ struct GatewayState: Sendable {
             prefix = PrefixAffinityRouter(workers: slots, cacheThreshold: t, balanceAbsThreshold: a, balanceRelThreshold: r)
         case .dynamicWeights(let d)?: dynamic = d
         case .endpointPicker(let e)?: epp = e
+        case .maglev(let size)?: maglevSize = size
         case .roundRobin?, .random?, nil: break
         }
         healthy = (0..<slots).map { $0 < initialReady }

@@ -163,6 +163,13 @@ extension ServingSimulation {
             var ring = gatewayState!.ring!
             for r in excluded { ring.remove(host: r) }
             return ring.host(forKey: key)
+        case .maglev:
+            let key = UInt64(bitPattern: Int64(clientState.calls[requests[id].call].apiKey))
+            let hosts = (0..<n).filter { !excluded.contains($0) }
+            if gatewayState!.maglev?.hosts != hosts {
+                gatewayState!.maglev = MaglevTable(hosts: hosts, size: gatewayState!.maglevSize)
+            }
+            return gatewayState!.maglev!.host(forKey: key)
         case .prefixAffinity:
             let loads = (0..<n).map { excluded.contains($0) ? Int(Int32.max) : replicas[$0].inSystem }
             let prefix = clientState.calls[requests[id].call].prefix

