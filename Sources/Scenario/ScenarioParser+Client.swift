@@ -218,9 +218,6 @@ extension ScenarioParser {
                 }
                 let burst = l.duration("burst", min: 0, allowEqual: false) ?? 60
                 l.finish()
-                if quotas.isEmpty && !Quota.kinds.contains(where: { l.has($0.key) }) {
-                    reader.fail(n, path, "a limit needs at least one of " + Quota.kinds.map(\.key).joined(separator: ", "))
-                }
                 g.rateLimits.append(.init(algorithm: algorithm ?? .tokenBucket, scope: scope ?? .global, quotas: quotas, burstSeconds: burst))
             }
         }
