@@ -35,6 +35,14 @@ public enum ServingReport {
             lat.append([name] + [s.mean, s.p50, s.p90, s.p99, s.p999].map(NumberFormatting.duration))
         }
         var text = head.render() + "\n\n" + lat.render()
+        if !r.alerts.isEmpty {
+            var alerts = TextTable(header: ["alert", "firings", "firing", "first at"])
+            for a in r.alerts {
+                alerts.append([a.name, NumberFormatting.grouped(a.firings), NumberFormatting.duration(a.firingSeconds),
+                               a.firstFiredAt.map(NumberFormatting.duration) ?? "never"])
+            }
+            text += "\n\n" + alerts.render()
+        }
         if let c = r.clients {
             func n(_ x: Int) -> String { NumberFormatting.grouped(x) }
             func pct(_ x: Double) -> String { NumberFormatting.fixed(100 * x, decimals: 2) + "%" }
@@ -57,7 +65,7 @@ public enum ServingReport {
     public static func timeSeriesCSV(_ m: ServingMetrics, duration: Double) -> String {
         let s = m.series
         let bins = Int((duration / s.interval).rounded(.up))
-        var out = "t_start,t_end,offered,completed,rejected,timed_out,failed,output_tokens,mean_ttft,mean_e2e,slo_met,waiting,running,busy_replicas,kv_use,ready,starting,desired,failed_replicas,gpu_hours"
+        var out = "t_start,t_end,offered,completed,rejected,timed_out,failed,output_tokens,mean_ttft,mean_e2e,slo_met,waiting,running,busy_replicas,kv_use,ready,starting,desired,failed_replicas,gpu_hours,load_imbalance,utilization"
         if m.client != nil {
             out += ",user_requests,attempts,retries,admitted,served,cache_hits,fallbacks,user_failed,abandoned,status_429,status_503,attempt_errors,amplification,availability,breaker_state,calls_in_flight"
         }
@@ -75,7 +83,8 @@ public enum ServingReport {
                 String(Int(s.rejected.value(inBin: b))), String(Int(s.timedOut.value(inBin: b))), String(Int(s.failed.value(inBin: b))),
                 String(Int(s.outputTokens.value(inBin: b))), mean(s.ttftSum), mean(s.e2eSum),
                 String(Int(s.good.value(inBin: b))), gauge(s.waiting), gauge(s.running), gauge(s.busy), gauge(s.kvUse),
-                gauge(s.ready), gauge(s.starting), gauge(s.desired), gauge(s.failedReplicas), gauge(s.gpuHours),
+                gauge(s.ready), gauge(s.starting), gauge(s.desired), gauge(s.failedReplicas), gauge(s.gpuHours), gauge(s.imbalance),
+                b < s.utilization.count ? s.utilization[b].map(NumberFormatting.compact) ?? "" : "",
             ]
             out += cells.joined(separator: ",")
             if let c = m.client { out += "," + clientCells(c.series, bin: b).joined(separator: ",") }

@@ -24,6 +24,8 @@ public struct ServingConfiguration: Sendable {
     public var slo: SLOTargets?
     /// Width of time-series bins (s).
     public var timeSeriesInterval: Double
+    /// Alerting rules evaluated over the time series (empty: none).
+    public var alerts: [AlertRule] = []
     /// Stop arrivals after this many requests (nil: no limit).
     public var requestLimit: Int?
     /// After arrivals stop, keep simulating until every request is done.

@@ -118,6 +118,9 @@ public struct ServingResult: Sendable, Encodable {
 
     /// Predictive scaling's forecasts, when it ran.
     public var predictive: Predictive? = nil
+    /// The scenario's alerting rules, evaluated over the whole run
+    /// (empty: none).
+    public var alerts: [AlertRule.Outcome] = []
 
     /// How predictive scaling's forecasts went.
     public struct Predictive: Sendable, Encodable {

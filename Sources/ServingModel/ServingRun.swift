@@ -64,7 +64,9 @@ public struct ServingRun {
         let wall = Date().timeIntervalSince(wallStart)
         var metrics = sim.model.metrics
         if sim.model.layered { metrics.client = sim.model.clientMetrics }
-        return (summarise(sim.model, events: sim.eventCount, wall: wall, now: sim.now), metrics)
+        var result = summarise(sim.model, events: sim.eventCount, wall: wall, now: sim.now)
+        result.alerts = configuration.alerts.map { $0.evaluate(metrics, duration: configuration.duration) }
+        return (result, metrics)
     }
 
     func interval(_ b: TimeBatchMeans) -> ServingResult.Interval {

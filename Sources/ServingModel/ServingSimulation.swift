@@ -683,13 +683,20 @@ public struct ServingSimulation: SimulationModel {
 
     mutating func recordSample(now: Double) {
         var waiting = liveShared, running = 0, ready = 0, starting = 0, failed = 0
+        var most = 0, least = Int.max, held = 0
         for r in replicas {
             waiting += r.liveWaiting
             running += r.running.count
-            if r.status == .ready { ready += 1 }
+            if r.status == .ready {
+                ready += 1
+                most = max(most, r.inSystem)
+                least = min(least, r.inSystem)
+                held += r.inSystem
+            }
             if r.status == .starting { starting += 1 }
             if r.status == .failed { failed += 1 }
         }
+        metrics.series.imbalance.append(ready >= 2 && held > 0 ? Double(most - least) * Double(ready) / Double(held) : 0)
         metrics.series.failedReplicas.append(Double(failed))
         metrics.series.gpuHours.append(cluster.provisioned.integral(at: now) * gpusPerReplica / 3600)
         metrics.series.ready.append(Double(ready))
@@ -703,6 +710,10 @@ public struct ServingSimulation: SimulationModel {
         metrics.series.running.append(Double(running))
         metrics.series.kvUse.append(cluster.provisionedCount > 0 ? Double(blocksInUse) / Double(cluster.provisionedCount * blocksPerReplica) : 0)
         metrics.series.busy.append(Double(busyCount))
+        let busyTime = cluster.busy.integral(at: now), readyTime = cluster.ready.integral(at: now)
+        let readyDelta = readyTime - cluster.lastSample.ready
+        metrics.series.utilization.append(readyDelta > 0 ? min(1, (busyTime - cluster.lastSample.busy) / readyDelta) : nil)
+        cluster.lastSample = (busyTime, readyTime)
         if layered {
             let state: Double
             switch clientState.breakerState {

@@ -99,6 +99,28 @@ import Testing
         #expect(e?.issues.contains { $0.description.contains("replicas.service.of[1]") } == true, "\(e?.issues ?? [])")
     }
 
+    @Test func alertsAreReadAndEvaluated() throws {
+        let text = """
+            name: alerts
+            duration: 10m
+            workload: {arrivals: {process: poisson, rate: 30/s}}
+            replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}}
+            """
+        let c = try ScenarioLoader.parse(text: text + "\nalerts: default", file: "a.yaml")
+        #expect(c.alerts == AlertRule.fieldDefaults)
+        let custom = try ScenarioLoader.parse(text: text + "\nalerts: [{metric: utilization, above: 50%, for: 1m}]", file: "a.yaml")
+        #expect(custom.alerts == [AlertRule(name: "utilization > 0.5", metric: .utilization, above: true, threshold: 0.5, forDuration: 60)])
+        // 30 req/s of 100-ms work on 4 servers: 75% busy, with an sd of
+        // about 6 points per 10-s interval (300 requests each), so 50% is
+        // 4 sd below: above it from the first interval, one firing at 60 s.
+        let r = try ServingRun(configuration: custom).execute().result
+        #expect(r.alerts.count == 1 && r.alerts[0].firstFiredAt == 60 && r.alerts[0].firings == 1)
+        let e = #expect(throws: ScenarioError.self) {
+            _ = try ScenarioLoader.parse(text: text + "\nalerts: [{metric: mean_latency, above: 1s, below: 2s}]", file: "a.yaml")
+        }
+        #expect(e?.issues.contains { $0.description.contains("alerts[0]") && $0.description.contains("above or below") } == true)
+    }
+
     @Test func jsonScenariosWorkToo() throws {
         let path = try Self.write("""
         {"name": "j", "duration": "1h", "workload": {"arrivals": {"process": "poisson", "rate": "10/s"}},

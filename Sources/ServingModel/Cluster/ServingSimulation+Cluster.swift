@@ -22,6 +22,8 @@ struct ClusterState: Sendable {
     var watchesTTFT = false
     /// Integrals at the previous scrape: (time, busy, ready).
     var lastScrape = (time: 0.0, busy: 0.0, ready: 0.0)
+    /// Integrals at the previous time-series sample: (busy, ready).
+    var lastSample = (busy: 0.0, ready: 0.0)
     /// Ready replicas over time (never reset).
     var ready: TimeWeightedAverage
     /// Busy replicas over time (never reset).

@@ -107,6 +107,13 @@ public struct TimeSeries: Sendable {
     public var failedReplicas: [Double] = []
     /// GPU-hours provisioned since the start, at each bin's end.
     public var gpuHours: [Double] = []
+    /// `(max − min)/mean` of requests held by the ready replicas at each
+    /// bin's end (0 with fewer than two, or none held).
+    public var imbalance: [Double] = []
+    /// Busy replica-time over ready replica-time within each bin (nil
+    /// where no replica was ready): the bin's utilisation, as a CPU
+    /// percentage over a scrape interval.
+    public var utilization: [Double?] = []
     /// Predictive scaling's replica floor at each bin's end (empty without it).
     public var predictedReplicas: [Double] = []
     /// Predictive scaling's forecast rate (requests/s) for the interval
