@@ -154,6 +154,8 @@ public struct ServingSimulation: SimulationModel {
     let disaggregation: Disaggregation?
     /// Replicas `0..<prefillReplicas` only prefill (0: colocated).
     let prefillReplicas: Int
+    /// Whether predictive scaling counts arrivals.
+    let countsArrivals: Bool
     /// Cluster dynamics state (autoscaler, samples, fault stream).
     var cluster: ClusterState
 
@@ -185,6 +187,7 @@ public struct ServingSimulation: SimulationModel {
         blockSize = c.replicas.hardware?.kvBlockSize ?? 16
         disaggregation = c.replicas.disaggregation
         prefillReplicas = c.replicas.disaggregation?.prefillReplicas ?? 0
+        countsArrivals = c.replicas.dynamics?.predictive != nil
         let blocks = c.replicas.hardware.map { $0.kvCacheTokens / $0.kvBlockSize } ?? Int(Int32.max / 4)
         blocksPerReplica = blocks
         let stages = c.replicas.hardware?.pipelineParallel ?? 1
@@ -396,9 +399,9 @@ public struct ServingSimulation: SimulationModel {
 
     mutating func admit(size: RequestSize, scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
-        if limitReached { return }
+        if let limit = requestLimit, arrivalsSoFar >= limit { return }
         arrivalsSoFar += 1
-        if cluster.predictive != nil { cluster.predictive!.count(at: now) }
+        if countsArrivals { cluster.predictive!.count(at: now) }
         if layered {
             newCall(size: size, user: -1, prefix: pendingPrefix, scheduler: &scheduler)
             return

@@ -113,7 +113,8 @@ extension ServingSimulation {
         let believed = gatewayState!.healthChecked ? gatewayState!.healthy[r] && replicas[r].status != .stopped
             : replicas[r].status == .ready
         guard believed else { return false }
-        if gatewayState?.outlier != nil, gatewayState!.outlier!.isEjected(r, now: now) { return false }
+        // Optional chaining mutates in place; `outlier != nil` would copy the detector.
+        if gatewayState!.outlier?.isEjected(r, now: now) == true { return false }
         return true
     }
 

@@ -2,8 +2,11 @@ import SimulationCore
 
 /// Prefill/decode disaggregation (see ``Disaggregation``).
 extension ServingSimulation {
-    /// Whether replica `r` is in the decode pool.
-    func isDecodeReplica(_ r: Int) -> Bool { prefillReplicas > 0 && r >= prefillReplicas }
+    /// Whether replica `r` is in the decode pool. `mutating` only so that
+    /// self is passed by reference: called from mutating code on every
+    /// iteration and dispatch, a non-mutating method gets a copy of the
+    /// whole model.
+    mutating func isDecodeReplica(_ r: Int) -> Bool { prefillReplicas > 0 && r >= prefillReplicas }
 
     /// Prefill replica `r` has sampled the first token of `id`: the request
     /// leaves its running set, keeps its blocks, and its KV cache starts
