@@ -55,10 +55,11 @@ let package = Package(
         // Scenario files: schema, units, validation with precise errors.
         .target(
             name: "Scenario",
-            dependencies: ["ServingModel", "Calibration", "Forecasting", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ServingModel", "Calibration", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimised
         ),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Calibration", "ServingModel", "SimulationCore", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Calibration", "Forecasting", "ServingModel", "SimulationCore",
+                                                   .product(name: "Yams", package: "Yams")]),
 
         // Rendering of results: terminal tables, JSON, CSV.
         .target(name: "Report", dependencies: ["ServingModel", "CapacityPlanning", "Workload", "SimulationCore"], swiftSettings: optimised),

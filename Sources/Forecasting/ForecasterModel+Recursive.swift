@@ -60,6 +60,11 @@ public struct ModelLoadForecaster: LoadForecaster {
         self.method = method
     }
 
+    /// Loads a model file and adapts it (a ``LoadForecasterFactory``).
+    public static let factory: LoadForecasterFactory = { path, quantile, method in
+        try ModelLoadForecaster(model: try ForecasterModel.load(path: path), level: quantile, method: method)
+    }
+
     public var interval: Double { model.intervalSeconds }
 
     public var minimumHistory: Int {

@@ -22,19 +22,22 @@ import Yams
 ///   service: {distribution: exponential, mean: 10ms}
 /// ```
 public enum ScenarioLoader {
-    /// Loads and validates the scenario at `path`.
-    public static func load(path: String) throws -> ServingConfiguration {
+    /// Loads and validates the scenario at `path`. `forecasters` builds the
+    /// forecaster of `cluster.predictive` from its model file (without one,
+    /// such a scenario is refused).
+    public static func load(path: String, forecasters: LoadForecasterFactory? = nil) throws -> ServingConfiguration {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ScenarioError(issues: [ScenarioIssue(file: path, line: nil, key: "", message: "cannot read the scenario (\(error.localizedDescription))")])
         }
-        return try parse(text: text, file: path)
+        return try parse(text: text, file: path, forecasters: forecasters)
     }
 
-    /// Parses scenario text; `file` names it in errors and anchors relative paths.
-    public static func parse(text: String, file: String) throws -> ServingConfiguration {
+    /// Parses scenario text; `file` names it in errors and anchors relative
+    /// paths; `forecasters` as for ``load(path:forecasters:)``.
+    public static func parse(text: String, file: String, forecasters: LoadForecasterFactory? = nil) throws -> ServingConfiguration {
         let reader = NodeReader(file: file)
         let root: Node?
         do {
@@ -46,7 +49,7 @@ public enum ScenarioLoader {
             throw ScenarioError(issues: reader.issues.isEmpty ? [ScenarioIssue(file: file, line: nil, key: "", message: "the scenario is empty")] : reader.issues)
         }
         let base = URL(fileURLWithPath: file).deletingLastPathComponent()
-        let config = ScenarioParser(reader: reader, base: base).parse(f)
+        let config = ScenarioParser(reader: reader, base: base, forecasters: forecasters).parse(f)
         if !reader.issues.isEmpty { throw ScenarioError(issues: reader.issues) }
         return config!
     }
@@ -56,6 +59,8 @@ public enum ScenarioLoader {
 struct ScenarioParser {
     let reader: NodeReader
     let base: URL
+    /// Builds a predictive scaler's forecaster (nil: none can be built).
+    let forecasters: LoadForecasterFactory?
 
     func resolve(_ path: String) -> String {
         path.hasPrefix("/") ? path : base.appendingPathComponent(path).standardizedFileURL.path

@@ -1,4 +1,3 @@
-import Forecasting
 import ServingModel
 import Workload
 
@@ -12,9 +11,13 @@ extension ScenarioParser {
         let target = p.requiredValue("target_per_replica", "a rate such as 2/s (requests one replica carries)", Units.rate)
         let scale = p.value("history_scale", "a multiplier such as 0.05x", Units.multiplier) ?? 1
         if scale <= 0 { reader.fail(p.node("history_scale"), p.child("history_scale"), "expected a multiplier > 0, got \(scale)") }
-        let forecaster: ModelLoadForecaster
+        guard let forecasters else {
+            reader.fail(p.node("model"), p.child("model"), "this program cannot load forecaster models for predictive scaling")
+            return nil
+        }
+        let forecaster: any LoadForecaster
         do {
-            forecaster = try ModelLoadForecaster(model: try ForecasterModel.load(path: resolve(modelPath)), level: level, method: method)
+            forecaster = try forecasters(resolve(modelPath), level, method)
         } catch {
             reader.fail(p.node("model"), p.child("model"), "\(error)")
             return nil

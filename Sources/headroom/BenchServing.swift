@@ -115,7 +115,7 @@ struct BenchServing: ParsableCommand {
                                 peakRssBytes: CPUClock.peakResidentBytes(), ttftP99: r.latencySeconds.ttft.p99, tpotP99: r.latencySeconds.tpot.p99)
         }
         if suite == .mmc || suite == .all {
-            let config = try ScenarioLoader.load(path: "examples/mmc-check.yaml")
+            let config = try ServingCommandSupport.loadScenario("examples/mmc-check.yaml")
             let cpu = CPUClock.threadSeconds()
             let (r, _) = try ServingRun(configuration: config).execute()
             let spent = CPUClock.threadSeconds() - cpu

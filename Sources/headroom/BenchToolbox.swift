@@ -36,7 +36,7 @@ struct BenchToolbox: ParsableCommand {
     }
 
     func measure(_ path: String) throws -> Run {
-        let config = try ScenarioLoader.load(path: path)
+        let config = try ServingCommandSupport.loadScenario(path)
         let run = try ServingRun(configuration: config)
         let start = CPUClock.threadSeconds()
         let (r, _) = try run.execute()

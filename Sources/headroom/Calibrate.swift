@@ -178,7 +178,7 @@ struct Calibrate: ParsableCommand {
 
     func fitObservations(_ path: String, scenario: String, basePath: String, base: HardwareProfile) throws {
         let observations = try CalibrationCSV.observations(path: path)
-        var config = try ScenarioLoader.load(path: scenario)
+        var config = try ServingCommandSupport.loadScenario(scenario)
         if let duration, let d = Units.duration(duration) {
             guard d > config.warmup else {
                 throw ValidationError("--duration \(duration) must exceed the scenario's warm-up (\(config.warmup) s)")

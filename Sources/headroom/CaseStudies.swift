@@ -48,7 +48,7 @@ struct CaseStudies: ParsableCommand {
     /// Loads and runs one scenario; its wall time goes to stderr (it is not
     /// part of the result, which must not depend on the machine).
     static func simulate(_ path: String) throws -> ServingResult {
-        let config = try ScenarioLoader.load(path: path)
+        let config = try ServingCommandSupport.loadScenario(path)
         let (result, _) = try ServingRun(configuration: config).execute()
         let limit = 120.0
         let note = result.wallSeconds > limit ? " (over the \(Int(limit)) s a case study may take)" : ""

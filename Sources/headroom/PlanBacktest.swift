@@ -37,7 +37,7 @@ struct PlanBacktest: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        let config = try ScenarioLoader.load(path: scenario)
+        let config = try ServingCommandSupport.loadScenario(scenario)
         let model = try ForecasterModel.load(path: forecast)
         let series = try LoadSeriesCSV.read(path: history)
         let test = try Backtest(base: config, sla: try SLA(parsing: judgement.sla), headroom: judgement.factor, scale: judgement.loadScale,

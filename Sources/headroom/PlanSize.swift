@@ -78,7 +78,7 @@ struct PlanSize: ParsableCommand {
     }
 
     func run() throws {
-        var config = try ScenarioLoader.load(path: scenario)
+        var config = try ServingCommandSupport.loadScenario(scenario)
         if let duration { config.duration = Units.duration(duration)!; config.warmup = min(config.warmup, config.duration / 5) }
         let targets = try SLA(parsing: judgement.sla)
         let factor = judgement.factor

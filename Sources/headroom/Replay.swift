@@ -34,7 +34,7 @@ struct Replay: ParsableCommand {
     }
 
     func run() throws {
-        var config = try ScenarioLoader.load(path: scenario)
+        var config = try ServingCommandSupport.loadScenario(scenario)
         let format = try traceFormat.flatMap(TraceFormat.init(rawValue:)) ?? TraceFormat.detect(path: trace)
         let replay = TraceReplay(path: trace, format: format, timeScale: Units.multiplier(timeScale)!,
                                  rateScale: Units.multiplier(rateScale)!, maxTotalTokens: maxTotalTokens)

@@ -1,3 +1,4 @@
+import Forecasting
 import Foundation
 import Report
 import Scenario
@@ -6,6 +7,12 @@ import ServingModel
 
 /// Shared steps of the commands that run a serving simulation.
 enum ServingCommandSupport {
+    /// Loads a scenario, building a predictive scaler's forecaster from its
+    /// model file.
+    static func loadScenario(_ path: String) throws -> ServingConfiguration {
+        try ScenarioLoader.load(path: path, forecasters: ModelLoadForecaster.factory)
+    }
+
     /// Runs a configuration, with a progress bar on stderr when it is a terminal.
     static func run(_ config: ServingConfiguration) throws -> (result: ServingResult, metrics: ServingMetrics) {
         let run = try ServingRun(configuration: config)

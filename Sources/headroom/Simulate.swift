@@ -13,7 +13,7 @@ struct Simulate: ParsableCommand {
     @OptionGroup var options: ServingRunOptions
 
     func run() throws {
-        var config = try ScenarioLoader.load(path: scenario)
+        var config = try ServingCommandSupport.loadScenario(scenario)
         if let seed = options.seed { config.seed = seed }
         if let d = options.durationSeconds {
             guard d > config.warmup else {

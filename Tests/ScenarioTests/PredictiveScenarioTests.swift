@@ -1,3 +1,4 @@
+import Forecasting
 import Foundation
 import Scenario
 import ServingModel
@@ -35,7 +36,8 @@ import Testing
     }
 
     static func run(_ yaml: String) throws -> ServingResult {
-        try ServingRun(configuration: try ScenarioLoader.parse(text: yaml, file: "/tmp/predictive-test.yaml")).execute().result
+        let config = try ScenarioLoader.parse(text: yaml, file: "/tmp/predictive-test.yaml", forecasters: ModelLoadForecaster.factory)
+        return try ServingRun(configuration: config).execute().result
     }
 
     @Test func theBundledExamplesValidate() throws {
@@ -43,7 +45,7 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }
         #expect(files.count == 3)
         for f in files {
-            #expect(throws: Never.self, "\(f)") { _ = try ScenarioLoader.load(path: dir.appendingPathComponent(f).path) }
+            #expect(throws: Never.self, "\(f)") { _ = try ScenarioLoader.load(path: dir.appendingPathComponent(f).path, forecasters: ModelLoadForecaster.factory) }
         }
     }
 
@@ -67,7 +69,7 @@ import Testing
     @Test func badSettingsAreNamed() throws {
         func issues(_ yaml: String) -> [String] {
             do {
-                _ = try ScenarioLoader.parse(text: yaml, file: "bad.yaml")
+                _ = try ScenarioLoader.parse(text: yaml, file: "bad.yaml", forecasters: ModelLoadForecaster.factory)
                 return []
             } catch let e as ScenarioError {
                 return e.issues.map(\.description)
@@ -86,5 +88,8 @@ import Testing
         #expect(schedule.contains { $0.contains("cluster.predictive") && $0.contains("schedule") }, "\(schedule)")
         let missing = issues(try Self.scenario(predictive: true).replacingOccurrences(of: ", target_per_replica: 3/s", with: ""))
         #expect(missing.contains { $0.contains("target_per_replica") }, "\(missing)")
+        // A loader given no forecaster factory cannot build predictive scaling.
+        let unbuildable = #expect(throws: ScenarioError.self) { _ = try ScenarioLoader.parse(text: try Self.scenario(predictive: true), file: "p.yaml") }
+        #expect(unbuildable?.issues.contains { $0.description.contains("cluster.predictive.model") } == true)
     }
 }

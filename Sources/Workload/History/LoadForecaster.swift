@@ -9,3 +9,10 @@ public protocol LoadForecaster: Sendable {
     /// Counts of the `horizon` intervals after the end of `history`.
     func forecast(_ history: LoadSeries, horizon: Int) throws -> [Double]
 }
+
+/// Makes a forecaster from a model file, a quantile level (nil: the point
+/// forecast) and a method name (nil: the model's selected one). A scenario
+/// loader takes one to build predictive scaling without knowing the model
+/// format; the `Forecasting` target provides `ModelLoadForecaster.factory`.
+public typealias LoadForecasterFactory = @Sendable (_ modelPath: String, _ quantile: Double?, _ method: String?) throws
+    -> any LoadForecaster
