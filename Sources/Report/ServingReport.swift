@@ -101,13 +101,11 @@ public enum ServingReport {
         func count(_ x: TimeBinnedCounter) -> String { String(Int(x.value(inBin: b))) }
         func gauge(_ xs: [Double]) -> String { b < xs.count ? NumberFormatting.compact(xs[b]) : "" }
         let users = c.userRequests.value(inBin: b)
-        let served = c.served.value(inBin: b)
-        let ended = served + c.fallbacks.value(inBin: b) + c.failed.value(inBin: b) + c.abandoned.value(inBin: b)
         return [count(c.userRequests), count(c.attempts), count(c.retries), count(c.admitted), count(c.served),
                 count(c.cacheHits), count(c.fallbacks), count(c.failed), count(c.abandoned), count(c.status429),
                 count(c.status503), count(c.attemptErrors),
                 users > 0 ? NumberFormatting.compact(c.attempts.value(inBin: b) / users) : "",
-                ended > 0 ? NumberFormatting.compact(served / ended) : "",
+                c.availability(inBin: b).map(NumberFormatting.compact) ?? "",
                 gauge(c.breakerState), gauge(c.callsInFlight)]
     }
 }

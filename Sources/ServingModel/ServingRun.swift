@@ -108,11 +108,12 @@ public struct ServingRun {
 
     /// Scores the forecasts of the whole intervals that ended by `end`.
     static func predictiveSummary(_ p: PredictiveState, end: Double) -> ServingResult.Predictive {
-        let whole = min(Int((end / p.interval + 1e-9).rounded(.down)), p.observed.count, p.forecast.count)
+        let whole = min(Int((end / p.interval + 1e-9).rounded(.down)), p.forecast.count)
         var errors: [Double] = [], floors: [Double] = []
         for j in 0..<max(0, whole) {
-            guard let f = p.forecast[j], p.observed[j] > 0 else { continue }
-            errors.append(abs(f - p.observed[j]) / p.observed[j])
+            let seen = p.observed.value(inBin: j)
+            guard let f = p.forecast[j], seen > 0 else { continue }
+            errors.append(abs(f - seen) / seen)
             floors.append(Double(p.plan[j] ?? 0))
         }
         func mean(_ xs: [Double]) -> Double? { xs.isEmpty ? nil : xs.reduce(0, +) / Double(xs.count) }

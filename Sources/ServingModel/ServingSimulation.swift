@@ -401,7 +401,7 @@ public struct ServingSimulation: SimulationModel {
         let now = scheduler.now
         if let limit = requestLimit, arrivalsSoFar >= limit { return }
         arrivalsSoFar += 1
-        if countsArrivals { cluster.predictive!.count(at: now) }
+        if countsArrivals { cluster.predictive!.observed.add(at: now) }
         if layered {
             newCall(size: size, user: -1, prefix: pendingPrefix, scheduler: &scheduler)
             return

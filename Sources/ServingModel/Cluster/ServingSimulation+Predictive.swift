@@ -6,7 +6,7 @@ struct PredictiveState: Sendable {
     /// The forecaster's interval (s).
     let interval: Double
     /// Open-loop arrivals per forecaster interval since the start.
-    var observed: [Double] = []
+    var observed: TimeBinnedCounter
     /// Planned replicas per interval since the start (nil: no forecast covers it).
     var plan: [Int?] = []
     /// The forecast (requests per interval) behind each plan entry.
@@ -20,11 +20,10 @@ struct PredictiveState: Sendable {
     /// Why the last skipped refresh was skipped.
     var lastSkip: String?
 
-    /// Counts an arrival at `now`.
-    mutating func count(at now: Double) {
-        let j = Int(now / interval)
-        if j >= observed.count { observed.append(contentsOf: repeatElement(0, count: j - observed.count + 1)) }
-        observed[j] += 1
+    /// Nothing observed yet.
+    init(interval: Double) {
+        self.interval = interval
+        observed = TimeBinnedCounter(width: interval)
     }
 
     /// The forecast rate (requests/s) for the interval holding `now` (0 without one).
@@ -57,8 +56,7 @@ extension ServingSimulation {
     func observedSeries(_ p: PredictiveScaling, now: Double) -> LoadSeries {
         let width = p.forecaster.interval
         let done = Int((now / width + 1e-9).rounded(.down))
-        var counts = Array(cluster.predictive!.observed.prefix(done))
-        counts += repeatElement(0, count: done - counts.count)
+        let counts = (0..<done).map { cluster.predictive!.observed.value(inBin: $0) }
         let h = p.history
         let start = h.count > 0 ? h.timestamp(h.count) : Self.predictiveEpoch
         return LoadSeries(name: h.name, timestamps: h.timestamps + (0..<done).map { start + Double($0) * width },

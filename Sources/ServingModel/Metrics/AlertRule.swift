@@ -72,12 +72,7 @@ public struct AlertRule: Sendable, Equatable {
         return (0..<bins).map { b -> Double? in
             switch metric {
             case .successRate:
-                if let c = m.client?.series {
-                    // `served` counts cache hits too.
-                    let served = c.served.value(inBin: b)
-                    let ended = served + c.fallbacks.value(inBin: b) + c.failed.value(inBin: b) + c.abandoned.value(inBin: b)
-                    return ended > 0 ? served / ended : nil
-                }
+                if let c = m.client?.series { return c.availability(inBin: b) }
                 let done = s.completed.value(inBin: b)
                 let ended = done + s.rejected.value(inBin: b) + s.timedOut.value(inBin: b) + s.failed.value(inBin: b)
                 return ended > 0 ? done / ended : nil

@@ -111,3 +111,13 @@ public struct ClientSeries: Sendable {
         attemptErrors = TimeBinnedCounter(width: interval)
     }
 }
+
+extension ClientSeries {
+    /// Served over user requests that ended in bin `b` (served, fallback,
+    /// failed or abandoned; `served` counts cache hits), nil when none ended.
+    public func availability(inBin b: Int) -> Double? {
+        let served = self.served.value(inBin: b)
+        let ended = served + fallbacks.value(inBin: b) + failed.value(inBin: b) + abandoned.value(inBin: b)
+        return ended > 0 ? served / ended : nil
+    }
+}
