@@ -110,6 +110,8 @@ public struct ServingSimulation: SimulationModel {
     let client: ClientConfiguration
     /// The gateway's settings.
     let gateway: GatewayConfiguration?
+    /// The gateway's route retry policy, stored flat: read at every attempt's end.
+    let gatewayRetry: GatewayRetryPolicy?
     /// Whether arrivals pass through the client layer and gateway.
     let layered: Bool
     let apiKeyCount: Int
@@ -198,6 +200,7 @@ public struct ServingSimulation: SimulationModel {
         layered = c.client != nil || c.gateway != nil
         client = c.client ?? ClientConfiguration()
         gateway = c.gateway
+        gatewayRetry = c.gateway?.retry
         apiKeyCount = c.gateway?.apiKeys ?? 1
         try client.validate()
         if let d = c.replicas.disaggregation {

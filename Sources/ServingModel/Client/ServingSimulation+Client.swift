@@ -117,7 +117,7 @@ extension ServingSimulation {
         let req = requests[id]
         gatewayState?.inside -= 1
         if req.gatewayRetries > 0 { gatewayState!.retryBreaker!.retryFinished() }
-        if let policy = gateway?.retry, !req.orphan, policy.retries(outcome), Int(req.gatewayRetries) < policy.numRetries,
+        if let policy = gatewayRetry, !req.orphan, policy.retries(outcome), Int(req.gatewayRetries) < policy.numRetries,
            clientState.calls.isLive(req.call, req.callGeneration) {
             if req.replica >= 0 { gatewayFinished(replica: Int(req.replica), outcome: outcome, latency: now - req.arrival, now: now) }
             if gatewayState!.retryBreaker!.tryStartRetry(activeRequests: gatewayState!.inside) {
