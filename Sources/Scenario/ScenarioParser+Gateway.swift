@@ -1,0 +1,168 @@
+import ServingModel
+import SimulationCore
+import Yams
+
+/// The `gateway:` section: limits, gates, priorities, balancers, retries, health.
+extension ScenarioParser {
+    /// An Envoy `enforcing_*` percentage, modelled as on (100%) or off (0%).
+    func parseEnforcing(_ o: Fields, _ key: String, default on: Bool) -> Bool {
+        guard let v = o.value(key, "0% or 100% (other enforcement percentages are not modelled)", Units.fraction) else { return on }
+        if v != 0 && v != 1 {
+            reader.fail(o.node(key), o.child(key), "expected 0% or 100% (other enforcement percentages are not modelled), got \(v * 100)%")
+        }
+        return v == 1
+    }
+
+    /// `gateway.retry:` — Envoy's route retry policy and its breaker.
+    func parseGatewayRetry(_ r: Fields) -> GatewayRetryPolicy {
+        defer { r.finish() }
+        var p = GatewayRetryPolicy()
+        p.numRetries = r.int("num_retries", 1...100) ?? p.numRetries
+        typealias Condition = GatewayRetryPolicy.Condition
+        let conditions = Condition.allCases.map(\.rawValue).joined(separator: ", ")
+        if let node = r.node("retry_on"), let list = reader.sequence(node, r.child("retry_on")) {
+            p.retryOn = Set(list.enumerated().compactMap { i, n in
+                reader.value(n, r.child("retry_on") + "[\(i)]", "one of \(conditions)") { Condition(rawValue: $0) }
+            })
+        }
+        if let node = r.node("retriable_status_codes"), let list = reader.sequence(node, r.child("retriable_status_codes")) {
+            p.retriableStatusCodes = Set(list.enumerated().compactMap { i, n in
+                reader.value(n, r.child("retriable_status_codes") + "[\(i)]", "an HTTP status such as 503") {
+                    Int($0).flatMap { (100...599).contains($0) ? $0 : nil }
+                }
+            })
+        }
+        p.baseInterval = r.duration("base_interval", min: 0, allowEqual: false) ?? p.baseInterval
+        p.maxInterval = r.duration("max_interval", min: 0, allowEqual: false) ?? 10 * p.baseInterval
+        if let node = r.node("retry_budget"), let b = reader.mapping(node, r.child("retry_budget")) {
+            if r.has("max_retries") { reader.fail(r.node("max_retries"), r.child("max_retries"), "give max_retries or retry_budget, not both") }
+            let pct = b.value("budget_percent", "a percentage such as 20%", Units.fraction).map { $0 * 100 } ?? 20
+            p.breaker = RetryBudget(budgetPercent: pct, minRetryConcurrency: b.int("min_retry_concurrency", 0...Int.max) ?? 3)
+            b.finish()
+        } else if let m = r.int("max_retries", 0...1_000_000) {
+            p.breaker = RetryBudget(budgetPercent: 0, minRetryConcurrency: m)
+        }
+        return p
+    }
+
+    /// `gateway:` — rate limits, gates, priorities, balancer, health.
+    func parseGateway(_ f: Fields, slots: Int) -> GatewayConfiguration {
+        defer { f.finish() }
+        var g = GatewayConfiguration()
+        g.apiKeys = f.int("api_keys", 1...10_000_000) ?? 1
+        if let node = f.node("rate_limits"), let list = reader.sequence(node, f.child("rate_limits")) {
+            for (i, n) in list.enumerated() {
+                let path = f.child("rate_limits") + "[\(i)]"
+                guard let l = reader.mapping(n, path) else { continue }
+                let algorithm = l.value("algorithm", "token_bucket, gcra or sliding_window") { GatewayConfiguration.RateLimit.Algorithm(rawValue: $0) }
+                let scope = l.value("scope", "global, tenant or api_key") { GatewayConfiguration.RateLimit.Scope(rawValue: $0) }
+                typealias Quota = GatewayConfiguration.RateLimit.Quota
+                let quotas: [Quota] = Quota.kinds.compactMap { key, measure, period in
+                    let unit = period == 60 ? "minute" : "day"
+                    return l.value(key, "a rate > 0 such as 3000 (per \(unit))") { Double($0).flatMap { $0 > 0 ? $0 : nil } }
+                        .map { Quota(measure, amount: $0, period: period) }
+                }
+                let burst = l.duration("burst", min: 0, allowEqual: false) ?? 60
+                l.finish()
+                g.rateLimits.append(.init(algorithm: algorithm ?? .tokenBucket, scope: scope ?? .global, quotas: quotas, burstSeconds: burst))
+            }
+        }
+        g.promptCacheTTL = f.duration("prompt_cache_ttl", min: 0, allowEqual: false) ?? g.promptCacheTTL
+        if let node = f.node("retry"), let r = reader.mapping(node, f.child("retry")) { g.retry = parseGatewayRetry(r) }
+        g.maxRequests = f.int("max_requests", 1...Int.max)
+        if let node = f.node("priorities"), let p = reader.mapping(node, f.child("priorities")) {
+            let level = p.int("critical_level", Int.min...Int.max, required: true)
+            let reserved = p.value("reserved", "a fraction in [0%, 100%) such as 20%", Units.fraction) ?? 0
+            let depth = p.int("shed_queue_depth", 0...Int.max)
+            p.finish()
+            if let level { g.priorities = .init(criticalLevel: level, reserved: reserved, shedQueueDepth: depth) }
+        }
+        if let node = f.node("balancer"), let b = reader.mapping(node, f.child("balancer")) { g.balancer = parseBalancer(b, slots: slots) }
+        if let node = f.node("health_check"), let h = reader.mapping(node, f.child("health_check")) {
+            g.healthCheck = .init(interval: h.duration("interval", min: 0, allowEqual: false) ?? 10,
+                                  unhealthyThreshold: h.int("unhealthy_threshold", 1...1000) ?? 3,
+                                  healthyThreshold: h.int("healthy_threshold", 1...1000) ?? 2)
+            h.finish()
+        }
+        if let node = f.node("outlier_detection"), let o = reader.mapping(node, f.child("outlier_detection")) {
+            g.outlierDetection = OutlierDetector(
+                hosts: slots, consecutive5xx: o.int("consecutive_5xx", 1...Int.max) ?? 5,
+                interval: o.duration("interval", min: 0, allowEqual: false) ?? 10,
+                baseEjectionTime: o.duration("base_ejection_time", min: 0, allowEqual: false) ?? 30,
+                maxEjectionTime: o.duration("max_ejection_time", min: 0, allowEqual: false) ?? 300,
+                maxEjectionPercent: o.value("max_ejection_percent", "a percentage such as 10%", Units.fraction).map { $0 * 100 } ?? 10,
+                alwaysEjectOneHost: o.bool("always_eject_one_host") ?? true)
+            var s = OutlierDetector.SuccessRate()
+            s.minimumHosts = o.int("success_rate_minimum_hosts", 1...100_000) ?? s.minimumHosts
+            s.requestVolume = o.int("success_rate_request_volume", 1...Int.max) ?? s.requestVolume
+            s.stdevFactor = o.int("success_rate_stdev_factor", 0...100_000).map { Double($0) / 1000 } ?? s.stdevFactor
+            var fp = OutlierDetector.FailurePercentage()
+            fp.threshold = o.value("failure_percentage_threshold", "a percentage such as 85%", Units.fraction).map { $0 * 100 } ?? fp.threshold
+            fp.minimumHosts = o.int("failure_percentage_minimum_hosts", 1...100_000) ?? fp.minimumHosts
+            fp.requestVolume = o.int("failure_percentage_request_volume", 1...Int.max) ?? fp.requestVolume
+            g.outlierDetection?.successRate = parseEnforcing(o, "enforcing_success_rate", default: true) ? s : nil
+            g.outlierDetection?.failurePercentage = parseEnforcing(o, "enforcing_failure_percentage", default: false) ? fp : nil
+            o.finish()
+        }
+        return g
+    }
+
+    /// `gateway.balancer:`.
+    func parseBalancer(_ b: Fields, slots: Int) -> GatewayConfiguration.Balancer? {
+        defer { b.finish() }
+        let policies = ["round_robin", "random", "weighted_round_robin", "least_connections", "least_request",
+                        "consistent_hash", "maglev", "prefix_affinity", "dynamic_weights", "epp"]
+        let policy = b.requiredValue("policy", "one of " + policies.joined(separator: ", ")) { policies.contains($0) ? $0 : nil }
+        func weights() -> [Double]? {
+            guard let node = b.node("weights"), let list = reader.sequence(node, b.child("weights")) else { return nil }
+            return list.enumerated().compactMap { i, n in
+                reader.value(n, b.child("weights") + "[\(i)]", "a weight > 0", { Double($0).flatMap { $0 > 0 ? $0 : nil } })
+            }
+        }
+        switch policy {
+        case "round_robin": return .roundRobin
+        case "random": return .random
+        case "consistent_hash": return .consistentHash
+        case "maglev": return .maglev(tableSize: b.int("table_size", 2...10_000_019) ?? 65_537)
+        case "weighted_round_robin", "least_connections":
+            guard let node = b.required("servers", "one entry per replica: {weight, max_fails, fail_timeout, backup}"),
+                  let list = reader.sequence(node, b.child("servers")) else { return nil }
+            let peers = list.enumerated().compactMap { i, n -> UpstreamPeer? in
+                guard let s = reader.mapping(n, b.child("servers") + "[\(i)]") else { return nil }
+                defer { s.finish() }
+                return UpstreamPeer(weight: s.int("weight", 1...1_000_000) ?? 1, maxFails: s.int("max_fails", 0...1_000_000) ?? 1,
+                                    failTimeout: s.duration("fail_timeout", min: 0, allowEqual: false) ?? 10,
+                                    maxConns: s.int("max_conns", 0...Int.max) ?? 0, isBackup: s.bool("backup") ?? false)
+            }
+            return policy == "least_connections" ? .leastConnections(peers) : .weightedRoundRobin(peers)
+        case "least_request":
+            guard let w = weights() else {
+                _ = b.required("weights", "one weight per replica")
+                return nil
+            }
+            return .leastRequest(weights: w, choiceCount: b.int("choice_count", 2...100) ?? 2,
+                                 activeRequestBias: b.number("active_request_bias", min: 0) ?? 1)
+        case "prefix_affinity":
+            return .prefixAffinity(cacheThreshold: b.number("cache_threshold", min: 0) ?? 0.5,
+                                   balanceAbsThreshold: b.int("balance_abs_threshold", 0...Int.max) ?? 32,
+                                   balanceRelThreshold: b.number("balance_rel_threshold", min: 1) ?? 1.0001)
+        case "epp":
+            var e = EndpointPicker(workers: slots)
+            e.queueWeight = b.number("queue_weight", min: 0) ?? e.queueWeight
+            e.kvCacheWeight = b.number("kv_cache_weight", min: 0) ?? e.kvCacheWeight
+            e.prefixWeight = b.number("prefix_weight", min: 0) ?? e.prefixWeight
+            e.queueDepthThreshold = b.int("queue_depth_threshold", 0...Int.max) ?? e.queueDepthThreshold
+            e.kvCacheThreshold = b.value("kv_cache_threshold", "a fraction such as 80%", Units.fraction) ?? e.kvCacheThreshold
+            e.sheddableBelow = b.int("sheddable_below", Int.min...Int.max)
+            return .endpointPicker(e)
+        case "dynamic_weights":
+            guard let w = weights() else {
+                _ = b.required("weights", "one base weight per replica")
+                return nil
+            }
+            guard let target = b.duration("target_latency", min: 0, allowEqual: false, required: true) else { return nil }
+            return .dynamicWeights(DynamicWeights(baseWeights: w, targetLatency: target, window: b.duration("window", min: 0, allowEqual: false) ?? 10))
+        default: return nil
+        }
+    }
+}
