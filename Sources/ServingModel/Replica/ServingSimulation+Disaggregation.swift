@@ -29,7 +29,6 @@ extension ServingSimulation {
         let p = Int(requests[id].replica)
         changeBlocks(-Int(requests[id].blocks), replica: p, now: now)
         requests.slots[Int(id)].blocks = 0
-        retireIfDrained(p, now: now)
         kick(replica: p, scheduler: &scheduler)
         var best = prefillReplicas
         for r in prefillReplicas..<replicas.count where replicas[r].inSystem < replicas[best].inSystem { best = r }
