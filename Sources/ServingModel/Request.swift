@@ -51,6 +51,10 @@ public struct Request: Sendable {
     /// Whether its client's abort reached the replica while the sequence was
     /// in an iteration: it leaves when that iteration ends.
     public var aborted = false
+    /// The call's attempt sent before this one and its slot generation
+    /// (-1: none), so a call can close its attempts without a search.
+    public var previousAttempt: Int32 = -1
+    public var previousAttemptGeneration: UInt32 = 0
     /// Gateway (Envoy route) retries of this attempt so far.
     public var gatewayRetries: UInt8 = 0
     /// Whether it is a gateway retry waiting out its backoff (in no queue yet).

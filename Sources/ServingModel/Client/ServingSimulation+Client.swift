@@ -97,6 +97,8 @@ extension ServingSimulation {
         req.call = id
         req.callGeneration = call.generation
         req.isRetry = isRetry
+        req.previousAttempt = call.lastAttempt
+        req.previousAttemptGeneration = call.lastAttemptGeneration
         let rid = requests.insert(req)
         if gatewayState?.settlesOutput == true {
             gatewayState!.setOutputHold(OutputHold(tenant: call.tenant, apiKey: call.apiKey,
@@ -329,20 +331,36 @@ extension ServingSimulation {
             clientMetrics.series.abandoned.add(at: now)
             if call.measured { clientMetrics.abandoned += 1 }
         }
-        if call.inFlight > 0, client.cancelOnGiveUp != .none {
-            // Attempts still out (losing hedges): the client closes them, as
-            // gRPC cancels the other hedges once one answer is committed.
-            for rid in requests.slots.indices {
-                let r = requests.slots[rid]
-                if r.phase != .done, r.call == id, r.callGeneration == call.generation, !r.orphan {
-                    orphan(Int32(rid), scheduler: &scheduler)
-                }
-            }
-        }
+        if call.inFlight > 0, client.cancelOnGiveUp != .none { closeAttempts(of: id, call, scheduler: &scheduler) }
         clientState.calls.remove(id)
         if call.user >= 0, case .closed(_, let think) = client.loop {
             let next = now + think.sample(&clientState.think)
             if next < duration && !limitReached { scheduler.schedule(.userArrival(user: call.user), at: next) }
+        }
+    }
+
+    /// The attempts call `id` still has out (losing hedges) are closed, as
+    /// gRPC cancels the other hedges once one answer is committed: walked
+    /// back from the latest attempt; if a link was freed meanwhile (a gateway
+    /// retry replaced its attempt), by a search of all requests.
+    mutating func closeAttempts(of id: Int32, _ call: Call, scheduler: inout Scheduler<Event>) {
+        var open = Int(call.inFlight)
+        var rid = call.lastAttempt, generation = call.lastAttemptGeneration
+        while open > 0, rid >= 0 {
+            let r = requests.slots[Int(rid)]
+            guard r.generation == generation, r.phase != .done, r.call == id, r.callGeneration == call.generation else { break }
+            if !r.orphan {
+                orphan(rid, scheduler: &scheduler)
+                open -= 1
+            }
+            (rid, generation) = (r.previousAttempt, r.previousAttemptGeneration)
+        }
+        guard open > 0 else { return }
+        for rid in requests.slots.indices {
+            let r = requests.slots[rid]
+            if r.phase != .done, r.call == id, r.callGeneration == call.generation, !r.orphan {
+                orphan(Int32(rid), scheduler: &scheduler)
+            }
         }
     }
 

@@ -12,6 +12,8 @@ extension ServingSimulation {
         copy.call = old.call
         copy.callGeneration = old.callGeneration
         copy.isRetry = old.isRetry
+        copy.previousAttempt = old.previousAttempt
+        copy.previousAttemptGeneration = old.previousAttemptGeneration
         copy.gatewayRetries = old.gatewayRetries + 1
         copy.awaitingResend = true
         let rid = requests.insert(copy)
