@@ -89,6 +89,9 @@ public struct ServingSimulation: SimulationModel {
 
     /// The configuration simulated.
     public let configuration: ServingConfiguration
+    /// The cluster's dynamics, stored flat (read by every scaling, start and
+    /// failure event).
+    let dynamics: ClusterDynamics?
     // Settings read on every event, copied out of `configuration` once so
     // the hot path never copies the configuration's nested structs.
     let dispatch: ReplicaConfiguration.Dispatch
@@ -201,6 +204,7 @@ public struct ServingSimulation: SimulationModel {
         client = c.client ?? ClientConfiguration()
         gateway = c.gateway
         gatewayRetry = c.gateway?.retry
+        dynamics = c.replicas.dynamics
         apiKeyCount = c.gateway?.apiKeys ?? 1
         try client.validate()
         if let d = c.replicas.disaggregation {

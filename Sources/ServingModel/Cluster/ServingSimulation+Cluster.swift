@@ -68,7 +68,6 @@ struct ClusterState: Sendable {
 
 /// Replica lifecycle, autoscaling, schedules and faults.
 extension ServingSimulation {
-    var dynamics: ClusterDynamics? { configuration.replicas.dynamics }
 
     /// Records the provisioned count in the run's metrics and the
     /// never-reset GPU-hour integral.
