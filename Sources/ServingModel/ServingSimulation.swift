@@ -106,7 +106,8 @@ public struct ServingSimulation: SimulationModel {
     let recordRequests: Bool
     let sizes: RequestSizes
     let tenants: TenantMix
-    let requestLimit: Int?
+    /// Arrivals after which no more come (`Int.max`: no limit).
+    let arrivalLimit: Int
     let gpusPerReplica: Double
     let latencyBinWidth: Double?
     /// Client behaviour (the defaults when ``layered`` is false, unused).
@@ -179,7 +180,7 @@ public struct ServingSimulation: SimulationModel {
         recordRequests = c.recordRequests
         sizes = c.sizes
         tenants = c.tenants
-        requestLimit = c.requestLimit
+        arrivalLimit = c.requestLimit ?? Int.max
         gpusPerReplica = Double(c.replicas.hardware?.gpusPerReplica ?? 1)
         latencyBinWidth = c.latencyByArrivalInterval
         priorities = c.gateway?.priorities
@@ -377,7 +378,7 @@ public struct ServingSimulation: SimulationModel {
     }
 
     /// Whether the request limit stops further arrivals.
-    var limitReached: Bool { requestLimit.map { arrivalsSoFar >= $0 } ?? false }
+    var limitReached: Bool { arrivalsSoFar >= arrivalLimit }
 
     var traceReplay: TraceReplay? {
         if case .trace(let r) = configuration.arrivals { return r }
@@ -406,7 +407,7 @@ public struct ServingSimulation: SimulationModel {
 
     mutating func admit(size: RequestSize, scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
-        if let limit = requestLimit, arrivalsSoFar >= limit { return }
+        if limitReached { return }
         arrivalsSoFar += 1
         if countsArrivals { cluster.predictive!.observed.add(at: now) }
         if layered {
