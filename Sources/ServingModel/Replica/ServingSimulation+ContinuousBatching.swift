@@ -26,7 +26,7 @@ extension ServingSimulation {
         batch.run = nil
         var tokens = 0, kv = 0, pairs = 0.0
         var budget = policy.maxNumBatchedTokens
-        if isDecodeReplica(r) { admitTransferred(replica: r, policy: policy, now: now) }
+        admitPrefilled(replica: r, policy: policy, now: now)
 
         if !policy.chunkedPrefill {
             // vLLM V0 / Vidur: admit new requests in a prefill-only batch
@@ -250,7 +250,7 @@ extension ServingSimulation {
             // Tokens still to prefill: a prefix-cache hit (prefix affinity)
             // arrives partly prefilled.
             let remaining = target - Int(req.prefilled)
-            if remaining == 0 && isDecodeReplica(r) { break }  // transferred: admitTransferred takes it
+            if remaining == 0 { break }  // arrived prefilled: admitPrefilled takes it
             if wholePrompts {
                 if policy.paddedPrefill {
                     // Vidur counts a prefill batch as its size × its longest prompt.

@@ -39,12 +39,12 @@ extension ServingSimulation {
         kick(replica: best, scheduler: &scheduler)
     }
 
-    /// A decode replica takes transferred requests (already prefilled) from
-    /// the head of its queue into its running set while sequence slots and
-    /// KV blocks allow, before the iteration is planned, so they decode in
-    /// it. A preempted request at the head (to be recomputed) stops this;
-    /// the usual admission takes it.
-    mutating func admitTransferred(replica r: Int, policy: ContinuousBatching, now: Double) {
+    /// A replica takes requests that arrive already prefilled (a decode
+    /// replica's transferred ones) from the head of its queue into its
+    /// running set while sequence slots and KV blocks allow, before the
+    /// iteration is planned, so they decode in it. A request at the head
+    /// that still needs prefill stops this; the usual admission takes it.
+    mutating func admitPrefilled(replica r: Int, policy: ContinuousBatching, now: Double) {
         let reserve = Int(Double(replicas[r].totalBlocks) * policy.watermark)
         while replicas[r].running.count < policy.maxNumSeqs, let id = peekWaiting(replica: r) {
             let req = requests[id]
