@@ -125,8 +125,12 @@ extension ScenarioParser {
         case "consistent_hash": return .consistentHash
         case "maglev": return .maglev(tableSize: b.int("table_size", 2...10_000_019) ?? 65_537)
         case "weighted_round_robin", "least_connections":
-            guard let node = b.required("servers", "one entry per replica: {weight, max_fails, fail_timeout, backup}"),
-                  let list = reader.sequence(node, b.child("servers")) else { return nil }
+            // Without `servers`, nginx's defaults for every replica slot.
+            let defaults = Array(repeating: UpstreamPeer(), count: slots)
+            guard let node = b.node("servers") else {
+                return policy == "least_connections" ? .leastConnections(defaults) : .weightedRoundRobin(defaults)
+            }
+            guard let list = reader.sequence(node, b.child("servers")) else { return nil }
             let peers = list.enumerated().compactMap { i, n -> UpstreamPeer? in
                 guard let s = reader.mapping(n, b.child("servers") + "[\(i)]") else { return nil }
                 defer { s.finish() }
@@ -136,10 +140,9 @@ extension ScenarioParser {
             }
             return policy == "least_connections" ? .leastConnections(peers) : .weightedRoundRobin(peers)
         case "least_request":
-            guard let w = weights() else {
-                _ = b.required("weights", "one weight per replica")
-                return nil
-            }
+            // Without `weights`, equal weights: Envoy's power of two choices.
+            let w = b.node("weights") == nil ? Array(repeating: 1.0, count: slots) : weights()
+            guard let w else { return nil }
             return .leastRequest(weights: w, choiceCount: b.int("choice_count", 2...100) ?? 2,
                                  activeRequestBias: b.number("active_request_bias", min: 0) ?? 1)
         case "prefix_affinity":

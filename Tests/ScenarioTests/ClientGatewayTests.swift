@@ -584,6 +584,19 @@ import Testing
         #expect(a.attempts == b.attempts && a.served == b.served && a.latencySeconds.p99 == b.latencySeconds.p99)
     }
 
+    /// A weighted balancer without weights gives every replica slot the
+    /// proxy's default: nginx's peer (weight 1, max_fails 1, fail_timeout
+    /// 10 s), Envoy's weight 1.
+    @Test func weightedBalancersDefaultToEqualWeights() throws {
+        func balancer(_ policy: String) throws -> GatewayConfiguration.Balancer? {
+            try ScenarioLoader.parse(text: Self.crashScenario(gateway: "{balancer: {policy: \(policy)}}"), file: "b.yaml").gateway?.balancer
+        }
+        let peers = Array(repeating: UpstreamPeer(weight: 1, maxFails: 1, failTimeout: 10), count: 4)
+        #expect(try balancer("weighted_round_robin") == .weightedRoundRobin(peers))
+        #expect(try balancer("least_connections") == .leastConnections(peers))
+        #expect(try balancer("least_request") == .leastRequest(weights: [1, 1, 1, 1], choiceCount: 2, activeRequestBias: 1))
+    }
+
     /// Settings that make no sense together are refused with the key.
     @Test func invalidCombinationsArePreciseErrors() {
         func issues(_ extra: String) -> [String] {
