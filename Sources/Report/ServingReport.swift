@@ -52,6 +52,9 @@ public enum ServingReport {
             users.append(["attempts", "\(n(c.attempts)) (\(n(c.retries)) retries, \(n(c.hedges)) hedges): amplification " + NumberFormatting.fixed(c.amplification, decimals: 3)
                             + (c.gatewayRetries + c.gatewayRetryOverflows > 0
                                ? "; gateway retries \(n(c.gatewayRetries)) (\(n(c.gatewayRetryOverflows)) refused by its breaker)" : "")])
+            if c.pendingWaits + c.pendingOverflows > 0 {
+                users.append(["connections", "\(n(c.pendingWaits)) attempts waited at the gateway for a connection, \(n(c.pendingOverflows)) refused (pending list full)"])
+            }
             users.append(["errors", "\(n(c.status429)) × 429, \(n(c.status503)) × 503, \(n(c.connectionErrors)) connection, \(n(c.attemptTimeouts)) timeouts, \(n(c.breakerRejections)) breaker-refused"])
             users.append(["wasted", "\(n(c.wastedCompletions)) completions nobody waited for"])
             let l = c.latencySeconds

@@ -70,6 +70,8 @@ extension ScenarioParser {
         g.promptCacheTTL = f.duration("prompt_cache_ttl", min: 0, allowEqual: false) ?? g.promptCacheTTL
         if let node = f.node("retry"), let r = reader.mapping(node, f.child("retry")) { g.retry = parseGatewayRetry(r) }
         g.maxRequests = f.int("max_requests", 1...Int.max)
+        g.maxConnections = f.int("max_connections", 1...Int.max)
+        g.maxPendingRequests = f.int("max_pending_requests", 0...Int.max)
         if let node = f.node("priorities"), let p = reader.mapping(node, f.child("priorities")) {
             let level = p.int("critical_level", Int.min...Int.max, required: true)
             let reserved = p.value("reserved", "a fraction in [0%, 100%) such as 20%", Units.fraction) ?? 0

@@ -59,6 +59,8 @@ public struct Request: Sendable {
     public var gatewayRetries: UInt8 = 0
     /// Whether it is a gateway retry waiting out its backoff (in no queue yet).
     public var awaitingResend = false
+    /// Its place in the gateway's connection pools.
+    var pool = PoolUse.none
 
     /// A fresh request.
     public init(arrival: Double, prompt: Int32, output: Int32, tenant: Int16, measured: Bool) {

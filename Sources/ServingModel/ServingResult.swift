@@ -153,6 +153,10 @@ public struct ServingResult: Sendable, Encodable {
         public var gatewayRetries: Int
         /// Gateway retries refused by the retry breaker.
         public var gatewayRetryOverflows: Int
+        /// Attempts that waited at the gateway for a connection.
+        public var pendingWaits: Int
+        /// Attempts refused (503) because the gateway's pending list was full.
+        public var pendingOverflows: Int
         /// Attempts per user request that was sent (cache hits excluded).
         public var amplification: Double
         /// User requests served by the service.
@@ -192,6 +196,8 @@ public struct ServingResult: Sendable, Encodable {
             hedges = m.hedges
             gatewayRetries = m.gatewayRetries
             gatewayRetryOverflows = m.gatewayRetryOverflows
+            pendingWaits = m.pendingWaits
+            pendingOverflows = m.pendingOverflows
             amplification = m.amplification
             served = m.served
             cacheHits = m.cacheHits

@@ -77,6 +77,8 @@ public struct ServingSimulation: SimulationModel {
         case healthProbe
         /// A gateway–replica partition starts (`cut`) or heals.
         case partition(replica: Int32, cut: Bool)
+        /// One of a replica's gateway connections is free for its waiting requests.
+        case connectionFree(replica: Int32)
     }
 
     /// Where an answer that is not the service's comes from.
@@ -118,6 +120,8 @@ public struct ServingSimulation: SimulationModel {
     let gatewayRetry: GatewayRetryPolicy?
     /// Whether arrivals pass through the client layer and gateway.
     let layered: Bool
+    /// Whether the gateway's HTTP/1.1 connection pools are modelled.
+    let pooled: Bool
     let apiKeyCount: Int
     var clientState: ClientState
     var gatewayState: GatewayState?
@@ -205,6 +209,7 @@ public struct ServingSimulation: SimulationModel {
         client = c.client ?? ClientConfiguration()
         gateway = c.gateway
         gatewayRetry = c.gateway?.retry
+        pooled = c.gateway?.poolsConnections == true
         dynamics = c.replicas.dynamics
         apiKeyCount = c.gateway?.apiKeys ?? 1
         try client.validate()
@@ -212,6 +217,9 @@ public struct ServingSimulation: SimulationModel {
             try d.validate(replicas: c.replicas.count, batching: c.replicas.batching)
             if c.replicas.dynamics != nil {
                 throw ServingModelError(key: "replicas.disaggregation", "not with cluster dynamics (the prefill and decode pools are fixed)")
+            }
+            if c.gateway?.poolsConnections == true {
+                throw ServingModelError(key: "replicas.disaggregation", "not with gateway connection pools (max_connections, max_pending_requests)")
             }
         }
         if client.cancelOnGiveUp == .running, c.replicas.batching.continuous == nil {
@@ -369,6 +377,8 @@ public struct ServingSimulation: SimulationModel {
             probeReplicas(&scheduler)
         case .partition(let r, let cut):
             setCutOff(Int(r), cut, scheduler: &scheduler)
+        case .connectionFree(let r):
+            connectionFree(Int(r), scheduler: &scheduler)
         case .sample:
             recordSample(now: scheduler.now)
             let next = scheduler.now + configuration.timeSeriesInterval
@@ -591,6 +601,12 @@ public struct ServingSimulation: SimulationModel {
     mutating func withdraw(_ id: Int32, scheduler: inout Scheduler<Event>) {
         let req = requests[id]
         requests.slots[Int(id)].phase = .done
+        if req.pool == .pending {
+            // A tombstone in its host's pending list; a draining host may
+            // have waited only for it.
+            retireIfDrained(Int(req.replica), now: scheduler.now)
+            return
+        }
         if req.replica >= 0 { replicas[Int(req.replica)].liveWaiting -= 1 } else { liveShared -= 1 }
         if req.replica >= 0, case .continuous = batching {
             // The queue's head may have changed: a decode run must not skip
@@ -693,7 +709,7 @@ public struct ServingSimulation: SimulationModel {
     }
 
     mutating func recordSample(now: Double) {
-        var waiting = liveShared, running = 0, ready = 0, starting = 0, failed = 0
+        var waiting = liveShared + (gatewayState?.pool?.livePending ?? 0), running = 0, ready = 0, starting = 0, failed = 0
         var most = 0, least = Int.max, held = 0
         for r in replicas {
             waiting += r.liveWaiting

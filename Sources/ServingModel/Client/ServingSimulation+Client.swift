@@ -116,6 +116,7 @@ extension ServingSimulation {
     /// A server-side end of attempt `id` (completion, rejection, queue
     /// timeout, crash): gateway accounting, then the client's reaction.
     mutating func attemptEnded(_ id: Int32, outcome: AttemptOutcome, now: Double, scheduler: inout Scheduler<Event>) {
+        if pooled { disconnect(id, outcome: outcome, scheduler: &scheduler) }
         let req = requests[id]
         gatewayState?.inside -= 1
         if req.gatewayRetries > 0 { gatewayState!.retryBreaker!.retryFinished() }

@@ -184,6 +184,7 @@ extension ServingSimulation {
             if layered { attemptEnded(id, outcome: .connectionError, now: now, scheduler: &scheduler) }
             requests.remove(id)
         }
+        if pooled { failPending(of: r, scheduler: &scheduler) }
         replicas[r].liveWaiting = 0
         replicas[r].running.removeAll()
         for s in replicas[r].slots.indices {
@@ -208,7 +209,8 @@ extension ServingSimulation {
 
     /// A draining replica with nothing left stops.
     mutating func retireIfDrained(_ r: Int, now: Double) {
-        guard replicas[r].status == .draining, replicas[r].inSystem == 0, replicas[r].inFlight == 0, !replicas[r].busy else { return }
+        guard replicas[r].status == .draining, replicas[r].inSystem == 0, replicas[r].inFlight == 0, !replicas[r].busy,
+              !hasPending(r) else { return }
         setStatus(r, .stopped, now: now)
     }
 

@@ -213,6 +213,18 @@ public struct GatewayConfiguration: Sendable {
     /// Envoy `max_requests`-style gate: most requests inside the cluster
     /// (queued or running); beyond it 503 `x-envoy-overloaded` (nil: none).
     public var maxRequests: Int?
+    /// Envoy `max_connections` breaker over HTTP/1.1 connection pools (one
+    /// request per connection): requests beyond it wait for a connection of
+    /// their host (see ``maxPendingRequests``). Nil with
+    /// `maxPendingRequests` nil: no pools are modelled; nil with it set:
+    /// Envoy's default 1024.
+    public var maxConnections: Int?
+    /// Envoy `max_pending_requests` breaker: most requests waiting for a
+    /// connection; beyond it 503 (`upstream_rq_pending_overflow`). Nil with
+    /// `maxConnections` set: Envoy's default 1024.
+    public var maxPendingRequests: Int?
+    /// Whether the HTTP/1.1 connection pools are modelled.
+    public var poolsConnections: Bool { maxConnections != nil || maxPendingRequests != nil }
     /// Priority classes and shedding.
     public var priorities: Priorities?
     /// Load balancer (nil: the replicas' dispatch).
@@ -245,6 +257,12 @@ public struct GatewayConfiguration: Sendable {
         try ServingModelError.check(apiKeys >= 1, "gateway.api_keys", apiKeys, "an integer >= 1")
         try retry?.validate()
         if let m = maxRequests { try ServingModelError.check(m >= 1, "gateway.max_requests", m, "an integer >= 1") }
+        if let m = maxConnections { try ServingModelError.check(m >= 1, "gateway.max_connections", m, "an integer >= 1") }
+        if let m = maxPendingRequests { try ServingModelError.check(m >= 0, "gateway.max_pending_requests", m, "an integer >= 0") }
+        if poolsConnections {
+            try ServingModelError.check(!sharedQueue, maxConnections != nil ? "gateway.max_connections" : "gateway.max_pending_requests",
+                                        "set", "replicas.dispatch: round_robin (a connection pool belongs to the host the balancer picks)")
+        }
         if let p = priorities {
             try ServingModelError.check(p.reserved >= 0 && p.reserved < 1, "gateway.priorities.reserved", p.reserved, "a fraction in [0, 1)")
             if let d = p.shedQueueDepth { try ServingModelError.check(d >= 0, "gateway.priorities.shed_queue_depth", d, "an integer >= 0") }

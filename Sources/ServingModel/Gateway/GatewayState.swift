@@ -64,6 +64,9 @@ struct GatewayState: Sendable {
     var inside = 0
     /// The route retry breaker (`max_retries` or a retry budget).
     var retryBreaker: RetryBudget?
+    /// HTTP/1.1 connection pools under `max_connections` and
+    /// `max_pending_requests` (nil: not modelled).
+    var pool: ConnectionPool?
 
     init(configuration g: GatewayConfiguration, tenants: Int, slots: Int, initialReady: Int, stream: RandomStream) {
         scopes = g.rateLimits.map(\.scope)
@@ -114,6 +117,9 @@ struct GatewayState: Sendable {
         probeStreak = Array(repeating: 0, count: slots)
         outlier = g.outlierDetection
         retryBreaker = g.retry?.breaker
+        if g.poolsConnections {
+            pool = ConnectionPool(maxConnections: g.maxConnections ?? 1024, maxPendingRequests: g.maxPendingRequests ?? 1024, hosts: slots)
+        }
         rng = stream
     }
 }

@@ -85,12 +85,8 @@ extension ServingSimulation {
         while let r = pick(id, excluding: tried, now: now) {
             if replicas[r].status == .ready && !replicas[r].cutOff {
                 requests.slots[Int(id)].replica = Int32(r)
-                if let cap = maxQueue, replicas[r].liveWaiting >= cap {
-                    reject(id, now: now, status: 503, scheduler: &scheduler)
-                } else {
-                    if let prefixRouted = prefixSkip(id, replica: r) { requests.slots[Int(id)].prefilled = prefixRouted }
-                    enqueue(id, replica: r, scheduler: &scheduler)
-                }
+                if pooled && !connect(id, to: r, scheduler: &scheduler) { return }
+                deliver(id, to: r, scheduler: &scheduler)
                 return
             }
             // The replica is down or cut off: a connect failure.
@@ -103,6 +99,16 @@ extension ServingSimulation {
             }
         }
         reject(id, now: now, status: 503, scheduler: &scheduler)  // no live upstream
+    }
+
+    /// Hands request `id` to replica `r`'s queue; a full one answers 503.
+    mutating func deliver(_ id: Int32, to r: Int, scheduler: inout Scheduler<Event>) {
+        if let cap = maxQueue, replicas[r].liveWaiting >= cap {
+            reject(id, now: scheduler.now, status: 503, scheduler: &scheduler)
+        } else {
+            if let prefixRouted = prefixSkip(id, replica: r) { requests.slots[Int(id)].prefilled = prefixRouted }
+            enqueue(id, replica: r, scheduler: &scheduler)
+        }
     }
 
     /// Whether the gateway would send new work to replica `r`. Without a

@@ -19,6 +19,12 @@ public struct ClientMetrics: Sendable {
     /// Gateway retries refused by the gateway's retry breaker
     /// (`upstream_rq_retry_overflow`): the failure went to the client.
     public var gatewayRetryOverflows = 0
+    /// Attempts that waited at the gateway for a connection to their
+    /// replica (`max_connections` reached).
+    public var pendingWaits = 0
+    /// Attempts refused with a 503 because `max_pending_requests` were
+    /// already waiting (`upstream_rq_pending_overflow`).
+    public var pendingOverflows = 0
     /// User requests answered by the service before their deadline.
     public var served = 0
     /// User requests answered from the cache.

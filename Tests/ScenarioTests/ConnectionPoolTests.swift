@@ -1,0 +1,128 @@
+import Foundation
+import Scenario
+import ServingModel
+import Testing
+
+/// The gateway's HTTP/1.1 connection pools (`max_connections`,
+/// `max_pending_requests`) in whole runs, from scenario text.
+@Suite struct ConnectionPoolTests {
+    static func scenario(replicas: Int = 4, rate: String, duration: String = "10m", gateway: String, client: String = "{}",
+                         extra: String = "") -> String {
+        """
+        name: pools
+        seed: 5
+        duration: \(duration)
+        workload: {arrivals: {process: poisson, rate: \(rate)}}
+        replicas: {count: \(replicas), batching: {policy: none}, service: {distribution: exponential, mean: 100ms}, dispatch: round_robin}
+        client: \(client)
+        gateway: \(gateway)
+        \(extra)
+        """
+    }
+
+    /// One connection per host (`max_connections` = hosts) in front of
+    /// replicas that serve one request at a time: the queue moves from each
+    /// replica to its host's pending list, first come first served in both,
+    /// so every request starts and ends at the same instant.
+    @Test func onePerHostMovesTheQueueToTheGatewayAndChangesNoLatency() throws {
+        let plain = try ClientGatewayTests.run(Self.scenario(rate: "32/s", gateway: "{balancer: {policy: round_robin}}")).result
+        let pooled = try ClientGatewayTests.run(Self.scenario(
+            rate: "32/s", gateway: "{balancer: {policy: round_robin}, max_connections: 4, max_pending_requests: 100000}")).result
+        #expect(pooled.clients!.pendingWaits > 1000, "\(pooled.clients!.pendingWaits) waits")
+        #expect(pooled.clients!.pendingOverflows == 0 && plain.clients!.pendingWaits == 0)
+        #expect(pooled.requests.completed == plain.requests.completed)
+        for (a, b) in [(pooled.latencySeconds.e2e, plain.latencySeconds.e2e), (pooled.latencySeconds.queueWait, plain.latencySeconds.queueWait)] {
+            #expect(abs(a.mean - b.mean) <= 1e-9 * b.mean && a.p99 == b.p99, "\(a.mean) vs \(b.mean), \(a.p99) vs \(b.p99)")
+        }
+    }
+
+    /// `max_pending_requests: 0` and one connection to one replica make an
+    /// Erlang loss system M/M/1/1: a share ρ/(1+ρ) of attempts finds the
+    /// connection busy and is refused. With ρ = 0.5 that is 1/3. About
+    /// 10,000 attempts give a binomial standard error of 0.0047; consecutive
+    /// arrivals' states are correlated by e^{−(λ+μ)/λ} = e^{−3} ≈ 0.05, which
+    /// widens it by about 5%. The tolerance is four of those, 0.02.
+    @Test func noPendingRoomIsAnErlangLossSystem() throws {
+        let r = try ClientGatewayTests.run(Self.scenario(
+            replicas: 1, rate: "5/s", duration: "2000s", gateway: "{max_connections: 1, max_pending_requests: 0}",
+            client: "{retry: {max_attempts: 1}}")).result.clients!
+        let blocked = Double(r.pendingOverflows) / Double(r.attempts)
+        #expect(r.attempts > 9000 && r.pendingWaits == 0)
+        #expect(abs(blocked - 1.0 / 3) < 0.02, "blocking \(blocked)")
+        #expect(r.status503 == r.pendingOverflows)
+    }
+
+    /// Overload (ρ = 1.5) with a long pending list: attempts wait at the
+    /// gateway until their client gives up after 1 s. Left there (the
+    /// default), each is still served when its turn comes, by then too late
+    /// for everyone: the replica works flat out (about 3,000 completions in
+    /// 300 s, ±4 Poisson standard errors) and almost nobody is served in
+    /// time. Withdrawn (`cancel_on_give_up: queued`), they never reach the
+    /// replica, which serves the attempts still waited for; only those whose
+    /// client gave up during their service are wasted.
+    @Test func aClientThatGivesUpLeavesThePendingList() throws {
+        func run(_ cancel: String) throws -> ServingResult {
+            try ClientGatewayTests.run(Self.scenario(
+                replicas: 1, rate: "15/s", duration: "5m", gateway: "{max_connections: 1, max_pending_requests: 100000}",
+                client: "{per_try_timeout: 1s, retry: {max_attempts: 1}, cancel_on_give_up: \(cancel)}")).result
+        }
+        let kept = try run("false"), withdrawn = try run("queued")
+        for r in [kept, withdrawn] {
+            #expect(abs(Double(r.requests.completed) - 3000) < 4 * 3000.0.squareRoot(), "\(r.requests.completed) completions")
+        }
+        #expect(kept.requests.cancelled == 0 && withdrawn.requests.cancelled > 1000, "\(withdrawn.requests.cancelled) withdrawn")
+        #expect(kept.clients!.served < 100, "\(kept.clients!.served) served in time")
+        #expect(withdrawn.clients!.served > withdrawn.clients!.wastedCompletions,
+                "\(withdrawn.clients!.served) served, \(withdrawn.clients!.wastedCompletions) wasted")
+    }
+
+    /// Overload (50 req/s on 40 req/s of replicas) builds pending lists of
+    /// about (50 − 40)/4 × 65 ≈ 160 requests per host by the crash of
+    /// replica 2 at 65 s: they fail at once (503, Envoy's connect failure),
+    /// its running request is a connection error, and its connections are
+    /// gone. At 90 s the load falls to 20 req/s; back at 135 s, the replica
+    /// gets new connections, and the last two minutes are served in full.
+    @Test func aCrashedHostFailsItsPendingRequestsAndComesBack() throws {
+        var yaml = Self.scenario(
+            rate: "1/s", duration: "5m", gateway: "{balancer: {policy: round_robin}, max_connections: 4, max_pending_requests: 100000}",
+            client: "{retry: {max_attempts: 1}}",
+            extra: "cluster: {cold_start: 10s, faults: {scheduled: [{at: 65s, replica: 2, down_for: 60s}]}}")
+        yaml = yaml.replacingOccurrences(of: "{process: poisson, rate: 1/s}", with: "{process: curve, points: [[0, 50/s], [90s, 20/s]]}")
+        let (result, metrics) = try ClientGatewayTests.run(yaml)
+        let c = result.clients!
+        let failedPending = c.status503 - c.pendingOverflows
+        #expect(c.pendingOverflows == 0)
+        #expect(failedPending > 80 && failedPending < 320, "\(failedPending) pending requests failed")
+        #expect(c.connectionErrors == 1)
+        let r = result.requests
+        #expect(r.completed + r.rejected + r.failed + r.timedOut + r.cancelled + r.unfinished == r.offered)
+        #expect(ClientGatewayTests.availability(metrics, from: 180, to: 290) > 0.99)
+    }
+
+    /// The examples load as written: Envoy's defaults spelled out, and a
+    /// `least_request` balancer without weights (equal weights, P2C).
+    @Test func theExamplesLoad() throws {
+        let dir = ScenarioLoaderTests.root.appendingPathComponent("examples/connection-pool")
+        let defaults = try ScenarioLoader.load(path: dir.appendingPathComponent("envoy-defaults.yaml").path)
+        #expect(defaults.gateway?.maxConnections == 1024 && defaults.gateway?.maxPendingRequests == 1024)
+        #expect(defaults.gateway?.balancer == .leastRequest(weights: Array(repeating: 1, count: 80), choiceCount: 2, activeRequestBias: 1))
+        let raised = try ScenarioLoader.load(path: dir.appendingPathComponent("raised-limits.yaml").path)
+        #expect(raised.gateway?.maxConnections == 4096 && raised.gateway?.maxPendingRequests == nil)
+    }
+
+    @Test func badSettingsNameTheirKey() {
+        func message(_ gateway: String, dispatch: String = "round_robin") -> String {
+            let yaml = Self.scenario(rate: "1/s", gateway: gateway).replacingOccurrences(of: "dispatch: round_robin", with: "dispatch: \(dispatch)")
+            do {
+                _ = try ScenarioLoader.parse(text: yaml, file: "bad.yaml")
+                return ""
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(message("{max_connections: 0}").contains("gateway.max_connections"))
+        #expect(message("{max_pending_requests: -1}").contains("gateway.max_pending_requests"))
+        let queue = message("{max_connections: 8}", dispatch: "shared_queue")
+        #expect(queue.contains("gateway.max_connections") && queue.contains("round_robin"), "\(queue)")
+    }
+}
