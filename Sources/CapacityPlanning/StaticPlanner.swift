@@ -187,9 +187,14 @@ public struct StaticPlanner: Sendable {
         return done / (config.duration - Double(first) * config.timeSeriesInterval)
     }
 
-    /// The base scenario with its arrivals scaled to `rate` and `replicas` replicas.
+    /// The base scenario with its arrivals scaled to `rate` and `replicas`
+    /// replicas, held fixed: the scenario's autoscaler (KEDA and predictive
+    /// scaling included) is not part of a capacity measurement.
     func scaled(to rate: Double, replicas: Int) -> ServingConfiguration {
         var config = base
+        config.replicas.dynamics?.scaler = nil
+        config.replicas.dynamics?.keda = nil
+        config.replicas.dynamics?.predictive = nil
         guard case .processes(let ps) = base.arrivals else { return config }
         let total = ps.reduce(0) { $0 + $1.meanRate }
         config.arrivals = .processes(ps.map { $0.scaled(by: rate / total) })

@@ -70,6 +70,21 @@ import Workload
         #expect(try !planner.evaluate(replicas: c - 1).met)
     }
 
+    /// A scenario whose cluster autoscales is measured at the sizes tried,
+    /// not at what its autoscaler would choose: a KPA held to one replica
+    /// changes nothing.
+    @Test func theScenariosAutoscalerDoesNotResizeAMeasurement() throws {
+        var base = Self.mmc(rate: 1, mu: 20)
+        base.replicas.service = .deterministic(0.05)
+        let sla = try SLA(parsing: "p99_queue_wait<=50ms")
+        let plain = try StaticPlanner(base: base, designRate: 100, sla: sla, replications: 2).plan()
+        base.replicas.dynamics = ClusterDynamics(minReplicas: 1, maxReplicas: 1, coldStart: .deterministic(60),
+                                                 scaler: .kpa(KnativePodAutoscaler.Settings(minReplicas: 1, maxReplicas: 1),
+                                                              scrape: MetricScrape(interval: 1, lag: 0)))
+        let scaled = try StaticPlanner(base: base, designRate: 100, sla: sla, replications: 2).plan()
+        #expect(scaled.replicas == plain.replicas && plain.replicas != nil)
+    }
+
     @Test func anUnreachableTargetIsReportedWithItsBestValue() throws {
         // Service alone takes 50 ms, so a p99 e2e of 10 ms can never hold.
         var base = Self.mmc(rate: 1, mu: 20)
