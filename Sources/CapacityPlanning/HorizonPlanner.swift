@@ -3,7 +3,8 @@ import ServingModel
 import SimulationCore
 
 /// Plans a horizon of per-interval loads three ways — a static size for the
-/// peak, a schedule per interval, and Kubernetes HPA settings — from one
+/// peak, a schedule per interval, and autoscaler settings (the Kubernetes
+/// HPA, or the Knative KPA when the scenario runs one) — from one
 /// capacity curve, verifies each by simulating the whole horizon with the
 /// plan in force, and corrects a plan that misses the SLA in some interval
 /// before it is reported.
@@ -69,8 +70,15 @@ public struct HorizonPlanner: Sendable {
         public var staticPlan: Verified<Int>?
         /// Schedule, verified.
         public var schedule: Verified<[ScheduleEntry]>?
-        /// HPA settings, verified.
-        public var autoscaler: Verified<HorizontalPodAutoscaler.Settings>?
+        /// Autoscaler settings, verified.
+        public var autoscaler: Verified<AutoscalerPlan>?
+
+        /// Each plan built and its verification, in the order static,
+        /// schedule, autoscaler.
+        public var verifications: [(plan: String, verification: HorizonVerification)] {
+            [staticPlan.map { ("static", $0.verification) }, schedule.map { ("schedule", $0.verification) },
+             autoscaler.map { ("autoscaler", $0.verification) }].compactMap { $0 }
+        }
     }
 
     /// The cold-start time by which rises are brought forward: the p99 of
@@ -112,33 +120,30 @@ public struct HorizonPlanner: Sendable {
                 return .schedule(.init(plan: entries, verification: first.verification, corrections: first.corrections))
             case .autoscaler:
                 // Targets of 90%, 80% and 70% of the in-flight count per
-                // replica at capacity: the cheapest that verifies wins; if
-                // none does, the 70% one is corrected.
+                // replica at capacity (the HPA's metric, and the KPA's
+                // concurrency): the cheapest that verifies wins; if none
+                // does, the 70% one is corrected.
                 let peak = needs.max()!
                 let atCapacity = curve.inFlightPerReplica(replicas: peak)
-                func settings(_ share: Double) -> HorizontalPodAutoscaler.Settings {
-                    var s = HorizontalPodAutoscaler.Settings(minReplicas: needs.min()!, maxReplicas: peak,
-                                                             target: share * atCapacity)
-                    s.tolerance = 0.1
-                    return s
+                let template = AutoscalerPlan.template(for: base)
+                func settings(_ share: Double) -> AutoscalerPlan {
+                    template.with(target: share * atCapacity, minReplicas: needs.min()!, maxReplicas: peak)
                 }
-                var best: Verified<HorizontalPodAutoscaler.Settings>?
-                for share in Self.hpaTargetShares {
+                var best: Verified<AutoscalerPlan>?
+                for share in Self.autoscalerTargetShares {
                     let s = settings(share)
-                    let v = try verifier.verify(.hpa(s, initial: needs[0]), rates: rates)
+                    let v = try verifier.verify(.autoscaler(s, initial: needs[0]), rates: rates)
                     if v.slaMet, best.map({ v.simulatedGPUHours < $0.verification.simulatedGPUHours }) ?? true {
                         best = Verified(plan: s, verification: v, corrections: 0)
                     }
                 }
-                if let best { return .hpa(best) }
-                return .hpa(try Self.correct(start: settings(Self.hpaTargetShares.last!), limit: limit, verify: {
-                    try verifier.verify(.hpa($0, initial: needs[0]), rates: rates)
+                if let best { return .autoscaled(best) }
+                return .autoscaled(try Self.correct(start: settings(Self.autoscalerTargetShares.last!), limit: limit, verify: {
+                    try verifier.verify(.autoscaler($0, initial: needs[0]), rates: rates)
                 }, bump: { s, _ in
-                    var s = s
-                    s.target *= 0.8
-                    s.minReplicas += max(1, s.minReplicas / 10)
-                    s.maxReplicas = max(s.maxReplicas, s.minReplicas) + max(1, s.maxReplicas / 10)
-                    return s
+                    let low = s.minReplicas + max(1, s.minReplicas / 10)
+                    return s.with(target: s.target * 0.8, minReplicas: low,
+                                  maxReplicas: max(s.maxReplicas, low) + max(1, s.maxReplicas / 10))
                 }))
             }
         }
@@ -147,21 +152,21 @@ public struct HorizonPlanner: Sendable {
             switch o {
             case .fixed(let v): result.staticPlan = v
             case .schedule(let v): result.schedule = v
-            case .hpa(let v): result.autoscaler = v
+            case .autoscaled(let v): result.autoscaler = v
             }
         }
         return result
     }
 
-    /// HPA targets tried, as shares of the in-flight count per replica at
-    /// the capacity point, highest (cheapest) first.
-    static let hpaTargetShares = [0.9, 0.8, 0.7]
+    /// Autoscaler targets tried, as shares of the in-flight count per
+    /// replica at the capacity point, highest (cheapest) first.
+    static let autoscalerTargetShares = [0.9, 0.8, 0.7]
 
     /// One plan's verified outcome, whichever its kind.
     enum Outcome: Sendable {
         case fixed(Verified<Int>)
         case schedule(Verified<[ScheduleEntry]>)
-        case hpa(Verified<HorizontalPodAutoscaler.Settings>)
+        case autoscaled(Verified<AutoscalerPlan>)
     }
 
     /// Verifies `start`; while some interval fails, bumps the plan and

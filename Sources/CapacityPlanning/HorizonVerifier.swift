@@ -53,10 +53,9 @@ public struct HorizonVerifier: Sendable {
             c.replicas.count = entries.first?.replicas ?? 1
             c.replicas.dynamics = ClusterDynamics(minReplicas: 1, maxReplicas: top, coldStart: coldStart,
                                                   scaler: .schedule(ReplicaSchedule(starts: entries.map(\.start), counts: entries.map(\.replicas))))
-        case .hpa(let settings, let initial):
-            c.replicas.count = min(max(initial, settings.minReplicas), settings.maxReplicas)
-            c.replicas.dynamics = ClusterDynamics(minReplicas: settings.minReplicas, maxReplicas: settings.maxReplicas, coldStart: coldStart,
-                                                  scaler: .hpa(settings, metric: .inFlight, scrape: MetricScrape(interval: 15, lag: 8)))
+        case .autoscaler(let a, let initial):
+            c.replicas.count = min(max(initial, a.minReplicas), a.maxReplicas)
+            c.replicas.dynamics = ClusterDynamics(minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, coldStart: coldStart, scaler: a.scaler)
         }
         return c
     }

@@ -43,11 +43,13 @@ public struct PlanDocument: Sendable, Encodable, Equatable {
         public var expectedRate: Double
     }
 
-    /// Kubernetes HPA settings.
+    /// Kubernetes HPA or Knative KPA settings.
     public struct Autoscaler: Sendable, Encodable, Equatable {
-        /// `hpa`.
+        /// `hpa` or `kpa`.
         public var kind: String
-        /// The metric (`in_flight`: requests held per ready replica).
+        /// The metric: `in_flight` (HPA: requests held per ready replica)
+        /// or `concurrency` (KPA: requests held per pod, averaged over the
+        /// stable window).
         public var metric: String
         /// Fewest replicas.
         public var minReplicas: Int
@@ -55,9 +57,10 @@ public struct PlanDocument: Sendable, Encodable, Equatable {
         public var maxReplicas: Int
         /// Target value of the metric per replica.
         public var target: Double
-        /// Seconds between decisions, and the scale-down stabilisation window.
+        /// Seconds between decisions (the KPA's tick).
         public var syncPeriod: Double
-        /// See ``syncPeriod``.
+        /// The HPA's scale-down stabilisation window; the KPA's stable
+        /// window, over which its concurrency is averaged.
         public var scaleDownStabilization: Double
     }
 
@@ -128,13 +131,16 @@ public struct PlanDocument: Sendable, Encodable, Equatable {
             Entry(start: time($0.start), end: time($0.end), replicas: $0.replicas, expectedRate: $0.expectedRate)
         }
         autoscaler = r.autoscaler.map {
-            Autoscaler(kind: "hpa", metric: "in_flight", minReplicas: $0.plan.minReplicas, maxReplicas: $0.plan.maxReplicas,
-                       target: $0.plan.target, syncPeriod: $0.plan.syncPeriod, scaleDownStabilization: $0.plan.scaleDownStabilization)
+            switch $0.plan {
+            case .hpa(let h):
+                Autoscaler(kind: "hpa", metric: "in_flight", minReplicas: h.minReplicas, maxReplicas: h.maxReplicas,
+                           target: h.target, syncPeriod: h.syncPeriod, scaleDownStabilization: h.scaleDownStabilization)
+            case .kpa(let k, _):
+                Autoscaler(kind: "kpa", metric: "concurrency", minReplicas: k.minReplicas, maxReplicas: k.maxReplicas,
+                           target: k.target, syncPeriod: k.tickInterval, scaleDownStabilization: k.stableWindow)
+            }
         }
-        let verified: [(String, HorizonVerification)] = [
-            r.staticPlan.map { ("static", $0.verification) }, r.schedule.map { ("schedule", $0.verification) },
-            r.autoscaler.map { ("autoscaler", $0.verification) },
-        ].compactMap { $0 }
+        let verified = r.verifications
         var worst: (Double, Worst)?
         for (name, v) in verified {
             guard let w = v.worstInterval(sla: sla) else { continue }

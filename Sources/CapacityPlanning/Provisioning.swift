@@ -6,6 +6,6 @@ public enum Provisioning: Sendable, Equatable {
     case fixed(Int)
     /// A replica schedule (rises already shifted by the cold start).
     case schedule([ScheduleEntry])
-    /// The Kubernetes HPA on requests in flight per replica, starting from `initial` replicas.
-    case hpa(HorizontalPodAutoscaler.Settings, initial: Int)
+    /// An autoscaler (the HPA or the KPA), starting from `initial` replicas.
+    case autoscaler(AutoscalerPlan, initial: Int)
 }

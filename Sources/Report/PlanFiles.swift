@@ -45,8 +45,7 @@ public enum PlanFiles {
     /// One row per interval: the load, each plan's replicas, its latency
     /// percentiles and whether it met the SLA.
     public static func timeSeriesCSV(_ r: HorizonPlanner.Result, load: PlanLoad) -> String {
-        let plans: [(String, HorizonVerification)] = [("static", r.staticPlan?.verification), ("schedule", r.schedule?.verification),
-                                                      ("autoscaler", r.autoscaler?.verification)].compactMap { n, v in v.map { (n, $0) } }
+        let plans = r.verifications
         var header = ["start", "end", "expected_rate", "planned_rate", "band_low", "band_high", "design_rate", "needed_replicas"]
         for (n, _) in plans {
             header += ["\(n)_replicas", "\(n)_ttft_p50", "\(n)_ttft_p99", "\(n)_e2e_p50", "\(n)_e2e_p90", "\(n)_e2e_p99", "\(n)_sla_met"]
@@ -79,7 +78,7 @@ public enum PlanFiles {
                          f((d.verification.attainment["schedule"] ?? 0) * 100) + "%", d.cost.map { f($0.scheduleGpuHours) } ?? ""])
         }
         if let a = d.autoscaler {
-            rows.append(["autoscaler", "HPA \(a.minReplicas)–\(a.maxReplicas), \(a.metric) target \(f(a.target))",
+            rows.append(["autoscaler", "\(a.kind.uppercased()) \(a.minReplicas)–\(a.maxReplicas), \(a.metric) target \(f(a.target))",
                          f((d.verification.attainment["autoscaler"] ?? 0) * 100) + "%", d.cost.map { f($0.autoscaledGpuHours) } ?? ""])
         }
         page.table(header: ["plan", "settings", "intervals meeting the SLA", "GPU-hours"], rows: rows)
@@ -93,8 +92,7 @@ public enum PlanFiles {
         page.chart(SVGChart(title: "Arrival rate", xLabel: "hours from \(LoadSeriesCSV.formatISO8601(load.origin))", yLabel: "req/s",
                             x: hours, series: loadSeries))
         let colors = ["static": "#999", "schedule": "#2a9d8f", "autoscaler": "#e76f51"]
-        let plans: [(String, HorizonVerification)] = [("static", r.staticPlan?.verification), ("schedule", r.schedule?.verification),
-                                                      ("autoscaler", r.autoscaler?.verification)].compactMap { n, v in v.map { (n, $0) } }
+        let plans = r.verifications
         page.heading("Replicas over time")
         let binHours = plans.first.map { $0.1.replicaSeries.map { $0.time / 3600 } } ?? []
         page.chart(SVGChart(title: "Provisioned replicas (ready + starting)", xLabel: "hours", yLabel: "replicas", x: [0] + binHours,

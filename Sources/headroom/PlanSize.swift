@@ -113,7 +113,7 @@ struct PlanSize: ParsableCommand {
     }
 
     /// Plans the horizon of a history or its forecast: static, schedule and
-    /// HPA, each verified over the horizon.
+    /// HPA (or the scenario's Knative KPA), each verified over the horizon.
     func planHorizon(_ config: ServingConfiguration, targets: SLA, headroom factor: Double) throws {
         let (confidence, replications, loadScale) = (judgement.confidence, judgement.replications, judgement.loadScale)
         let series = try LoadSeriesCSV.read(path: history!)

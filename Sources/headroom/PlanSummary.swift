@@ -69,7 +69,7 @@ extension PlanSummary {
                       att("schedule"), c.map { f($0.scheduleGpuHours) } ?? "", money(c?.scheduleGpuHours), saving(c?.scheduleGpuHours)])
         }
         if let a = d.autoscaler, let v = r.autoscaler {
-            t.append(["autoscaler", "HPA \(a.minReplicas)–\(a.maxReplicas), in-flight target \(f(a.target))"
+            t.append(["autoscaler", "\(a.kind.uppercased()) \(a.minReplicas)–\(a.maxReplicas), \(a.kind == "kpa" ? "concurrency" : "in-flight") target \(f(a.target))"
                         + (v.corrections > 0 ? ", \(v.corrections) correction rounds" : ""),
                       att("autoscaler"), c.map { f($0.autoscaledGpuHours) } ?? "", money(c?.autoscaledGpuHours), saving(c?.autoscaledGpuHours)])
         }

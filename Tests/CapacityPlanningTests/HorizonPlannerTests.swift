@@ -109,6 +109,39 @@ import Workload
         #expect(doc.verification.worstInterval?.met == false)
     }
 
+    /// A scenario that runs the Knative KPA gets a KPA recommendation: its
+    /// own windows, panic threshold and scrape, the planner's target and
+    /// bounds, verified with the KPA in force. Without one, the HPA.
+    @Test func theRecommendedAutoscalerIsTheScenariosKind() throws {
+        var kpa = KnativePodAutoscaler.Settings(minReplicas: 1, maxReplicas: 1)
+        kpa.stableWindow = 30
+        kpa.panicThreshold = 3
+        let scrape = MetricScrape(interval: 2, lag: 1)
+        var base = Self.base()
+        base.replicas.dynamics!.scaler = .kpa(kpa, scrape: scrape)
+        let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 15, inFlightPerReplica: 2)])
+        let rates = [20.0, 40, 20]
+        let r = try HorizonPlanner(base: base, sla: Self.sla, interval: 600, plans: [.autoscaler]).plan(rates: rates, curve: curve)
+        let a = try #require(r.autoscaler)
+        guard case .kpa(let k, let s) = a.plan else { Issue.record("expected a KPA, got \(a.plan)"); return }
+        #expect(s == scrape && k.stableWindow == 30 && k.panicThreshold == 3)
+        if a.corrections == 0 {
+            #expect([0.9, 0.8, 0.7].contains { abs(k.target - $0 * 2) < 1e-9 }, "target \(k.target)")
+            #expect(k.minReplicas == 2 && k.maxReplicas == 3)
+        }
+        let run = try HorizonVerifier(base: base, sla: Self.sla, interval: 600).configuration(.autoscaler(a.plan, initial: 2), rates: rates, seed: 1)
+        guard case .kpa(let ran, let ranScrape)? = run.replicas.dynamics?.scaler else { Issue.record("the verifier ran no KPA"); return }
+        #expect(ran == k && ranScrape == scrape)
+        let doc = PlanDocument(r, sla: Self.sla, origin: 0, gpusPerReplica: 1, pricePerGPUHour: nil)
+        #expect(doc.autoscaler?.kind == "kpa" && doc.autoscaler?.metric == "concurrency")
+        #expect(doc.autoscaler?.scaleDownStabilization == 30 && doc.autoscaler?.syncPeriod == 2)
+
+        let hpa = try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 600, plans: [.autoscaler]).plan(rates: rates, curve: curve)
+        guard case .hpa(let h)? = hpa.autoscaler?.plan else { Issue.record("expected an HPA"); return }
+        #expect(h.syncPeriod == 15 && h.tolerance == 0.1)
+        #expect(PlanDocument(hpa, sla: Self.sla, origin: 0, gpusPerReplica: 1, pricePerGPUHour: nil).autoscaler?.kind == "hpa")
+    }
+
     @Test func costArithmetic() throws {
         let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 15, inFlightPerReplica: 1)])
         let planner = try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 600, plans: [.static, .schedule])
