@@ -52,10 +52,13 @@ public enum ServingReport {
             users.append(["attempts", "\(n(c.attempts)) (\(n(c.retries)) retries, \(n(c.hedges)) hedges): amplification " + NumberFormatting.fixed(c.amplification, decimals: 3)
                             + (c.gatewayRetries + c.gatewayRetryOverflows > 0
                                ? "; gateway retries \(n(c.gatewayRetries)) (\(n(c.gatewayRetryOverflows)) refused by its breaker)" : "")])
+            if c.routeTimeouts > 0 {
+                users.append(["route timeouts", "\(n(c.routeTimeouts)) attempts ended by the gateway's route timeout (504, or a reset stream once tokens flowed)"])
+            }
             if c.pendingWaits + c.pendingOverflows > 0 {
                 users.append(["connections", "\(n(c.pendingWaits)) attempts waited at the gateway for a connection, \(n(c.pendingOverflows)) refused (pending list full)"])
             }
-            users.append(["errors", "\(n(c.status429)) × 429, \(n(c.status503)) × 503, \(n(c.connectionErrors)) connection, \(n(c.attemptTimeouts)) timeouts, \(n(c.breakerRejections)) breaker-refused"])
+            users.append(["errors", "\(n(c.status429)) × 429, \(n(c.status503)) × 5xx, \(n(c.connectionErrors)) connection, \(n(c.attemptTimeouts)) timeouts, \(n(c.breakerRejections)) breaker-refused"])
             users.append(["wasted", "\(n(c.wastedCompletions)) completions nobody waited for"])
             let l = c.latencySeconds
             users.append(["user latency", "mean \(NumberFormatting.duration(l.mean)), p50 \(NumberFormatting.duration(l.p50)), p99 \(NumberFormatting.duration(l.p99))"])

@@ -70,6 +70,7 @@ extension ScenarioParser {
         g.promptCacheTTL = f.duration("prompt_cache_ttl", min: 0, allowEqual: false) ?? g.promptCacheTTL
         if let node = f.node("retry"), let r = reader.mapping(node, f.child("retry")) { g.retry = parseGatewayRetry(r) }
         g.maxRequests = f.int("max_requests", 1...Int.max)
+        g.routeTimeout = f.duration("route_timeout", min: 0, allowEqual: false)
         g.maxConnections = f.int("max_connections", 1...Int.max)
         g.maxPendingRequests = f.int("max_pending_requests", 0...Int.max)
         if let node = f.node("priorities"), let p = reader.mapping(node, f.child("priorities")) {

@@ -153,6 +153,8 @@ public struct ServingResult: Sendable, Encodable {
         public var gatewayRetries: Int
         /// Gateway retries refused by the retry breaker.
         public var gatewayRetryOverflows: Int
+        /// Attempts the gateway's route timeout ended.
+        public var routeTimeouts: Int
         /// Attempts that waited at the gateway for a connection.
         public var pendingWaits: Int
         /// Attempts refused (503) because the gateway's pending list was full.
@@ -175,7 +177,7 @@ public struct ServingResult: Sendable, Encodable {
         public var availability: Double
         /// Attempts answered 429.
         public var status429: Int
-        /// Attempts answered 503.
+        /// Attempts answered with a 5xx (503, 502, the route timeout's 504).
         public var status503: Int
         /// Attempts lost to connection errors.
         public var connectionErrors: Int
@@ -196,6 +198,7 @@ public struct ServingResult: Sendable, Encodable {
             hedges = m.hedges
             gatewayRetries = m.gatewayRetries
             gatewayRetryOverflows = m.gatewayRetryOverflows
+            routeTimeouts = m.routeTimeouts
             pendingWaits = m.pendingWaits
             pendingOverflows = m.pendingOverflows
             amplification = m.amplification

@@ -69,6 +69,8 @@ public struct ServingSimulation: SimulationModel {
         case hedge(call: Int32, generation: UInt32)
         /// The client's per-try timeout of an attempt.
         case attemptTimeout(request: Int32, generation: UInt32)
+        /// The gateway's route timeout of an attempt.
+        case routeTimeout(request: Int32, generation: UInt32)
         /// A call's deadline or its user's patience runs out.
         case callDeadline(call: Int32, generation: UInt32)
         /// A cache hit or fallback answer reaches the user.
@@ -122,6 +124,8 @@ public struct ServingSimulation: SimulationModel {
     let layered: Bool
     /// Whether the gateway's HTTP/1.1 connection pools are modelled.
     let pooled: Bool
+    /// The gateway's route timeout (nil: none), stored flat: read at every send.
+    let routeTimeout: Double?
     let apiKeyCount: Int
     var clientState: ClientState
     var gatewayState: GatewayState?
@@ -210,6 +214,7 @@ public struct ServingSimulation: SimulationModel {
         gateway = c.gateway
         gatewayRetry = c.gateway?.retry
         pooled = c.gateway?.poolsConnections == true
+        routeTimeout = c.gateway?.routeTimeout
         dynamics = c.replicas.dynamics
         apiKeyCount = c.gateway?.apiKeys ?? 1
         try client.validate()
@@ -369,6 +374,8 @@ public struct ServingSimulation: SimulationModel {
             gatewayResend(id, generation: generation, scheduler: &scheduler)
         case .attemptTimeout(let id, let generation):
             attemptTimedOut(id, generation: generation, scheduler: &scheduler)
+        case .routeTimeout(let id, let generation):
+            routeTimedOut(id, generation: generation, scheduler: &scheduler)
         case .callDeadline(let call, let generation):
             deadlinePassed(call, generation: generation, scheduler: &scheduler)
         case .callAnswer(let call, let generation, let how):

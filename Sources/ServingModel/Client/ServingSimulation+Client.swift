@@ -110,6 +110,9 @@ extension ServingSimulation {
         if let t = client.perTryTimeout {
             scheduler.schedule(.attemptTimeout(request: rid, generation: requests[rid].generation), after: t)
         }
+        if let t = routeTimeout {
+            scheduler.schedule(.routeTimeout(request: rid, generation: requests[rid].generation), after: t)
+        }
         dispatchArrival(rid, scheduler: &scheduler)
     }
 

@@ -235,6 +235,10 @@ public struct GatewayConfiguration: Sendable {
     public var outlierDetection: OutlierDetector?
     /// Envoy route retries at the gateway (nil: none, Envoy's default).
     public var retry: GatewayRetryPolicy?
+    /// Envoy's route timeout (s): from an attempt's send, across its gateway
+    /// retries, to the end of its streamed answer (nil: none; Envoy's own
+    /// default is 15 s, and 0 disables it there).
+    public var routeTimeout: Double?
 
     /// A gateway that only forwards.
     public init() {}
@@ -257,6 +261,7 @@ public struct GatewayConfiguration: Sendable {
         try ServingModelError.check(apiKeys >= 1, "gateway.api_keys", apiKeys, "an integer >= 1")
         try retry?.validate()
         if let m = maxRequests { try ServingModelError.check(m >= 1, "gateway.max_requests", m, "an integer >= 1") }
+        if let t = routeTimeout { try ServingModelError.check(t > 0 && t.isFinite, "gateway.route_timeout", t, "a duration > 0") }
         if let m = maxConnections { try ServingModelError.check(m >= 1, "gateway.max_connections", m, "an integer >= 1") }
         if let m = maxPendingRequests { try ServingModelError.check(m >= 0, "gateway.max_pending_requests", m, "an integer >= 0") }
         if poolsConnections {

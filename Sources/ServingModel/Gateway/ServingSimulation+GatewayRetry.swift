@@ -26,9 +26,13 @@ extension ServingSimulation {
             gatewayState!.setOutputHold(gatewayState!.outputHolds[Int(id)], for: rid)
             gatewayState!.outputHolds[Int(id)].reserved = 0
         }
-        // The client's per-try timer runs from the attempt's send.
+        // The client's per-try timer and the route timeout run from the
+        // attempt's send.
         if let t = client.perTryTimeout, old.arrival + t > scheduler.now {
             scheduler.schedule(.attemptTimeout(request: rid, generation: generation), at: old.arrival + t)
+        }
+        if let t = routeTimeout, old.arrival + t > scheduler.now {
+            scheduler.schedule(.routeTimeout(request: rid, generation: generation), at: old.arrival + t)
         }
         if old.measured { clientMetrics.gatewayRetries += 1 }
         let wait = policy.backoff(retry: Int(copy.gatewayRetries), &gatewayState!.rng)

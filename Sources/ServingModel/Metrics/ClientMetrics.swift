@@ -19,6 +19,9 @@ public struct ClientMetrics: Sendable {
     /// Gateway retries refused by the gateway's retry breaker
     /// (`upstream_rq_retry_overflow`): the failure went to the client.
     public var gatewayRetryOverflows = 0
+    /// Attempts the gateway's route timeout ended (504 before the first
+    /// token, a reset stream after it).
+    public var routeTimeouts = 0
     /// Attempts that waited at the gateway for a connection to their
     /// replica (`max_connections` reached).
     public var pendingWaits = 0
@@ -37,8 +40,9 @@ public struct ClientMetrics: Sendable {
     public var abandoned = 0
     /// Attempts answered 429 by a rate limit.
     public var status429 = 0
-    /// Attempts answered 503 (queue full, queue timeout, overload gate, shed,
-    /// or no healthy replica).
+    /// Attempts answered with a 5xx: 503 (queue full, queue timeout,
+    /// overload gate, a full pending list, shed, or no healthy replica), 502
+    /// (connect failure) and the route timeout's 504.
     public var status503 = 0
     /// Attempts lost to a connection error (replica crash, partition).
     public var connectionErrors = 0
