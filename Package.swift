@@ -49,16 +49,18 @@ let package = Package(
         .testTarget(name: "ServingModelTests", dependencies: ["ServingModel"]),
 
         // Fitting hardware profiles and service factors to a user's own measurements.
-        .target(name: "Calibration", dependencies: ["ServingModel", "Workload", "SimulationCore"], swiftSettings: optimised),
-        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "ServingModel", "Workload", "SimulationCore"]),
+        // Its CSV inputs are read with the scenario layer's CSVTable.
+        .target(name: "Calibration", dependencies: ["ServingModel", "Scenario", "Workload", "SimulationCore"], swiftSettings: optimised),
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Scenario", "ServingModel", "Workload", "SimulationCore",
+                                                      .product(name: "Yams", package: "Yams")]),
 
         // Scenario files: schema, units, validation with precise errors.
         .target(
             name: "Scenario",
-            dependencies: ["ServingModel", "Calibration", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ServingModel", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimised
         ),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Calibration", "Forecasting", "ServingModel", "SimulationCore",
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Forecasting", "ServingModel", "SimulationCore",
                                                    .product(name: "Yams", package: "Yams")]),
 
         // Rendering of results: terminal tables, JSON, CSV.

@@ -1,5 +1,5 @@
-import Calibration
 import Foundation
+import Scenario
 import ServingModel
 import Workload
 

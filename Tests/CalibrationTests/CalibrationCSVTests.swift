@@ -1,17 +1,24 @@
 import Calibration
 import Foundation
+import Scenario
 import ServingModel
 import Testing
 import Yams
-@testable import Scenario
 
 /// The inputs of `headroom calibrate`: precise errors, and the bundled
 /// profiles refitted from their own `_iterations.csv`.
 @Suite struct CalibrationCSVCalibrationTests {
-    static let root = HardwareProfileWriterCalibrationTests.root
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Writes `text` to a fresh temporary file whose name ends in `name`.
+    static func write(_ text: String, name: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hr-cal-csv-\(UUID().uuidString)-\(name)").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
 
     static func messages(_ text: String, iterations: Bool = true) throws -> [String] {
-        let path = try HardwareProfileWriterCalibrationTests.write(text, name: "in.csv")
+        let path = try Self.write(text, name: "in.csv")
         do {
             if iterations { _ = try CalibrationCSV.iterations(path: path) } else { _ = try CalibrationCSV.observations(path: path) }
             return []
@@ -21,7 +28,7 @@ import Yams
     }
 
     @Test func iterationsAreReadByColumnName() throws {
-        let path = try HardwareProfileWriterCalibrationTests.write("""
+        let path = try Self.write("""
             # measured on my box
             iteration_seconds,prefill_tokens,decode_sequences,kv_tokens,prefill_pairs
 
@@ -54,7 +61,7 @@ import Yams
     }
 
     @Test func observationsTakeOptionalPercentilesAndUnits() throws {
-        let path = try HardwareProfileWriterCalibrationTests.write("""
+        let path = try Self.write("""
             offered_rps,ttft_p50,tpot_p50,ttft_p99
             2,0.45,100ms,
             180/min,0.6,0.12,2.5
