@@ -52,14 +52,15 @@ import Testing
         #expect(r.status503 == r.pendingOverflows)
     }
 
-    /// Overload (ρ = 1.5) with a long pending list: attempts wait at the
-    /// gateway until their client gives up after 1 s. Left there (the
-    /// default), each is still served when its turn comes, by then too late
-    /// for everyone: the replica works flat out (about 3,000 completions in
-    /// 300 s, ±4 Poisson standard errors) and almost nobody is served in
-    /// time. Withdrawn (`cancel_on_give_up: queued`), they never reach the
-    /// replica, which serves the attempts still waited for; only those whose
-    /// client gave up during their service are wasted.
+    /// Overload (ρ = 1.5) with one connection and a long pending list:
+    /// attempts wait at the gateway until their client gives up after 1 s.
+    /// Envoy cancels its own pending request when the client goes, so
+    /// whether the replica would notice a closed connection
+    /// (`cancel_on_give_up`) changes nothing: in both runs the withdrawn
+    /// attempts never reach the replica, which works flat out (about 3,000
+    /// completions in 300 s, ±4 Poisson standard errors) for the attempts
+    /// still waited for. Only those whose client gave up during their
+    /// service are wasted.
     @Test func aClientThatGivesUpLeavesThePendingList() throws {
         func run(_ cancel: String) throws -> ServingResult {
             try ClientGatewayTests.run(Self.scenario(
@@ -69,11 +70,12 @@ import Testing
         let kept = try run("false"), withdrawn = try run("queued")
         for r in [kept, withdrawn] {
             #expect(abs(Double(r.requests.completed) - 3000) < 4 * 3000.0.squareRoot(), "\(r.requests.completed) completions")
+            #expect(r.requests.cancelled > 1000, "\(r.requests.cancelled) withdrawn")
+            #expect(r.clients!.served > r.clients!.wastedCompletions,
+                    "\(r.clients!.served) served, \(r.clients!.wastedCompletions) wasted")
         }
-        #expect(kept.requests.cancelled == 0 && withdrawn.requests.cancelled > 1000, "\(withdrawn.requests.cancelled) withdrawn")
-        #expect(kept.clients!.served < 100, "\(kept.clients!.served) served in time")
-        #expect(withdrawn.clients!.served > withdrawn.clients!.wastedCompletions,
-                "\(withdrawn.clients!.served) served, \(withdrawn.clients!.wastedCompletions) wasted")
+        // The replica holds one attempt at a time: nothing else differs.
+        #expect(kept.clients!.served == withdrawn.clients!.served && kept.requests.cancelled == withdrawn.requests.cancelled)
     }
 
     /// Overload (50 req/s on 40 req/s of replicas) builds pending lists of

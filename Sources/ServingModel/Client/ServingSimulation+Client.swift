@@ -184,7 +184,9 @@ extension ServingSimulation {
 
     /// The client stops waiting for attempt `id`; with `cancel_on_give_up`
     /// a queued attempt is withdrawn, and with `running` a scheduled one is
-    /// aborted too.
+    /// aborted too. One waiting for a gateway connection is always
+    /// withdrawn: Envoy cancels its own pending request when the downstream
+    /// stream ends, whatever the replicas would notice.
     mutating func orphan(_ id: Int32, scheduler: inout Scheduler<Event>) {
         requests.slots[Int(id)].orphan = true
         let req = requests[id]
@@ -194,15 +196,17 @@ extension ServingSimulation {
         releasePermit(scheduler: &scheduler)
         // A gateway retry still in its backoff is dropped when it is due.
         if requests[id].awaitingResend { return }
-        switch client.cancelOnGiveUp {
-        case .none:
-            return
-        case .queued:
-            guard requests[id].phase == .waiting, requests[id].firstScheduled < 0 else { return }
-        case .running:
-            if requests[id].phase == .running {
-                abortRunning(id, scheduler: &scheduler)
+        if requests[id].pool != .pending {
+            switch client.cancelOnGiveUp {
+            case .none:
                 return
+            case .queued:
+                guard requests[id].phase == .waiting, requests[id].firstScheduled < 0 else { return }
+            case .running:
+                if requests[id].phase == .running {
+                    abortRunning(id, scheduler: &scheduler)
+                    return
+                }
             }
         }
         // nginx logs such a request as 499 (client closed request): not a
