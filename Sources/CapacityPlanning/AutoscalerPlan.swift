@@ -14,9 +14,7 @@ public enum AutoscalerPlan: Sendable, Equatable {
     /// cluster runs one, else the HPA on requests in flight.
     static func template(for base: ServingConfiguration) -> AutoscalerPlan {
         if case .kpa(let k, let scrape)? = base.replicas.dynamics?.scaler { return .kpa(k, scrape: scrape) }
-        var h = HorizontalPodAutoscaler.Settings(minReplicas: 1, maxReplicas: 1, target: 1)
-        h.tolerance = 0.1
-        return .hpa(h)
+        return .hpa(HorizontalPodAutoscaler.Settings(minReplicas: 1, maxReplicas: 1, target: 1))
     }
 
     /// Fewest replicas.
