@@ -71,6 +71,7 @@ extension ScenarioParser {
         if let node = f.node("retry"), let r = reader.mapping(node, f.child("retry")) { g.retry = parseGatewayRetry(r) }
         g.maxRequests = f.int("max_requests", 1...Int.max)
         g.routeTimeout = f.duration("route_timeout", min: 0, allowEqual: false)
+        g.busyRetryAfter = f.duration("busy_retry_after")
         g.maxConnections = f.int("max_connections", 1...Int.max)
         g.maxPendingRequests = f.int("max_pending_requests", 0...Int.max)
         if let node = f.node("priorities"), let p = reader.mapping(node, f.child("priorities")) {

@@ -126,6 +126,8 @@ public struct ServingSimulation: SimulationModel {
     let pooled: Bool
     /// The gateway's route timeout (nil: none), stored flat: read at every send.
     let routeTimeout: Double?
+    /// The `Retry-After` on the service's 503s (nil: none), stored flat.
+    let busyRetryAfter: Double?
     let apiKeyCount: Int
     var clientState: ClientState
     var gatewayState: GatewayState?
@@ -215,6 +217,7 @@ public struct ServingSimulation: SimulationModel {
         gatewayRetry = c.gateway?.retry
         pooled = c.gateway?.poolsConnections == true
         routeTimeout = c.gateway?.routeTimeout
+        busyRetryAfter = c.gateway?.busyRetryAfter
         dynamics = c.replicas.dynamics
         apiKeyCount = c.gateway?.apiKeys ?? 1
         try client.validate()

@@ -118,7 +118,12 @@ extension ServingSimulation {
 
     /// A server-side end of attempt `id` (completion, rejection, queue
     /// timeout, crash): gateway accounting, then the client's reaction.
-    mutating func attemptEnded(_ id: Int32, outcome: AttemptOutcome, now: Double, scheduler: inout Scheduler<Event>) {
+    mutating func attemptEnded(_ id: Int32, outcome answer: AttemptOutcome, now: Double, scheduler: inout Scheduler<Event>) {
+        // The service's own 503s carry its `Retry-After`, if it sets one.
+        var outcome = answer
+        if let wait = busyRetryAfter, case .response(503, nil, let shouldRetry) = answer {
+            outcome = .response(status: 503, retryAfter: wait, shouldRetry: shouldRetry)
+        }
         if pooled { disconnect(id, outcome: outcome, scheduler: &scheduler) }
         let req = requests[id]
         gatewayState?.inside -= 1

@@ -235,6 +235,10 @@ public struct GatewayConfiguration: Sendable {
     public var outlierDetection: OutlierDetector?
     /// Envoy route retries at the gateway (nil: none, Envoy's default).
     public var retry: GatewayRetryPolicy?
+    /// The `Retry-After` (s) the service puts on its 503s: queue full or
+    /// timed out, the gates, shedding, a full pending list, no healthy
+    /// replica (DeepSeek's "server busy" with `retry_after: 30`; nil: none).
+    public var busyRetryAfter: Double?
     /// Envoy's route timeout (s): from an attempt's send, across its gateway
     /// retries, to the end of its streamed answer (nil: none; Envoy's own
     /// default is 15 s, and 0 disables it there).
@@ -262,6 +266,7 @@ public struct GatewayConfiguration: Sendable {
         try retry?.validate()
         if let m = maxRequests { try ServingModelError.check(m >= 1, "gateway.max_requests", m, "an integer >= 1") }
         if let t = routeTimeout { try ServingModelError.check(t > 0 && t.isFinite, "gateway.route_timeout", t, "a duration > 0") }
+        if let t = busyRetryAfter { try ServingModelError.check(t >= 0 && t.isFinite, "gateway.busy_retry_after", t, "a duration >= 0") }
         if let m = maxConnections { try ServingModelError.check(m >= 1, "gateway.max_connections", m, "an integer >= 1") }
         if let m = maxPendingRequests { try ServingModelError.check(m >= 0, "gateway.max_pending_requests", m, "an integer >= 0") }
         if poolsConnections {

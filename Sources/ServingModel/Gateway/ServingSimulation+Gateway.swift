@@ -29,10 +29,10 @@ extension ServingSimulation {
                 }
             }
         }
-        if let cap = gatewayState!.maxRequests, gatewayState!.inside >= cap { return .response(status: 503) }
+        if let cap = gatewayState!.maxRequests, gatewayState!.inside >= cap { return .response(status: 503, retryAfter: busyRetryAfter) }
         if let depth = priorities?.shedQueueDepth, !tenantCritical[Int(call.tenant)],
            liveShared >= depth {
-            return .response(status: 503)
+            return .response(status: 503, retryAfter: busyRetryAfter)
         }
         if gatewayState!.tracksPromptCache { gatewayState!.promptCacheWrite(call, now: now) }
         return nil
