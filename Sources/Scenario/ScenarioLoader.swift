@@ -454,9 +454,11 @@ struct ScenarioParser {
             let bytes = d.number("kv_bytes_per_token", min: 0, allowEqual: false, required: true)
             let bandwidth = d.requiredValue("bandwidth", "a bandwidth such as 25GB/s or 400Gbit/s", Units.byteRate)
             let latency = d.duration("latency") ?? 0
+            let link = d.value("link", "shared or dedicated") { ["shared": true, "dedicated": false][$0] } ?? true
             d.finish()
             if let prefill, let bytes, let bandwidth {
-                let split = Disaggregation(prefillReplicas: prefill, kvBytesPerToken: bytes, bandwidth: bandwidth, latency: latency)
+                let split = Disaggregation(prefillReplicas: prefill, kvBytesPerToken: bytes, bandwidth: bandwidth, latency: latency,
+                                           sharedLink: link)
                 do {
                     try split.validate(replicas: count, batching: batching)
                     replicas.disaggregation = split

@@ -112,8 +112,10 @@ public struct ServingResult: Sendable, Encodable {
     public struct KVTransfers: Sendable, Encodable {
         /// Transfers of measured requests.
         public var count: Int
-        /// Their mean duration (s).
+        /// Their mean duration (s), the wait for the link included.
         public var meanSeconds: Double
+        /// Their mean wait for the prefill replica's link (s).
+        public var meanWaitSeconds: Double
     }
 
     /// Predictive scaling's forecasts, when it ran.

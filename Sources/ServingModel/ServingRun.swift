@@ -102,7 +102,8 @@ public struct ServingRun {
             confidence: .init(queueWaitMean: interval(m.queueWaitBatches), e2eMean: interval(m.e2eBatches)),
             clients: model.layered ? ServingResult.Clients(model.clientMetrics) : nil,
             kvTransfers: configuration.replicas.disaggregation == nil ? nil
-                : .init(count: m.kvTransfers, meanSeconds: m.kvTransfers > 0 ? m.kvTransferSeconds / Double(m.kvTransfers) : 0),
+                : .init(count: m.kvTransfers, meanSeconds: m.kvTransfers > 0 ? m.kvTransferSeconds / Double(m.kvTransfers) : 0,
+                        meanWaitSeconds: m.kvTransfers > 0 ? m.kvTransferWaitSeconds / Double(m.kvTransfers) : 0),
             predictive: model.cluster.predictive.map { Self.predictiveSummary($0, end: end) })
     }
 

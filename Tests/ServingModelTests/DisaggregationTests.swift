@@ -35,6 +35,26 @@ import Workload
         #expect(r.kvTransfers?.count == 1 && abs((r.kvTransfers?.meanSeconds ?? 0) - 0.022) < 1e-12)
     }
 
+    /// Two requests arrive together at one prefill replica whose link
+    /// takes 10 s per KV cache (1,000 × 500 kB at 50 MB/s): the second
+    /// hands off `gap` later (the difference of their first tokens) and,
+    /// on a shared link, waits 10 s − gap for the first's bytes. The
+    /// transfers then average 2 ms + 10 s + (10 s − gap)/2; each on its own
+    /// link, 2 ms + 10 s, with no wait.
+    @Test func transfersFromOnePrefillReplicaTakeTurnsOnItsLink() throws {
+        for shared in [true, false] {
+            let split = Disaggregation(prefillReplicas: 1, kvBytesPerToken: 500_000, bandwidth: 5e7, latency: 0.002, sharedLink: shared)
+            let (r, m) = try ServingRun(configuration: try Self.config(replicas: 2, split: split, times: [0.5, 0.5], prompt: 1000,
+                                                                       output: 10, chunked: true)).execute()
+            let k = try #require(r.kvTransfers)
+            let gap = m.ttft.max - m.ttft.min
+            #expect(r.requests.completed == 2 && k.count == 2 && gap > 0 && gap < 1)
+            let wait = shared ? (10 - gap) / 2 : 0
+            #expect(abs(k.meanWaitSeconds - wait) < 1e-9, "\(k.meanWaitSeconds)")
+            #expect(abs(k.meanSeconds - (0.002 + 10 + wait)) < 1e-9, "\(k.meanSeconds)")
+        }
+    }
+
     /// Many requests through 2 prefill and 2 decode replicas: every one
     /// completes and is transferred once; with the transfer free, decode
     /// iterations never carry a prefill, so no request's TPOT leaves the

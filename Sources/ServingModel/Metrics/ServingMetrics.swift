@@ -27,8 +27,10 @@ public struct ServingMetrics: Sendable {
     public var cancelled = 0
     /// KV-cache transfers from prefill to decode replicas (measured requests).
     public var kvTransfers = 0
-    /// Their summed duration (s).
+    /// Their summed duration (s), waits for the link included.
     public var kvTransferSeconds = 0.0
+    /// Their summed waits for a shared link (s).
+    public var kvTransferWaitSeconds = 0.0
     /// Replicas provisioned (starting, ready or draining) over time.
     public var provisioned = TimeWeightedAverage(start: 0)
     /// Output tokens of measured completions.

@@ -3,32 +3,42 @@
 /// only decode. A request is prefilled (its first token sampled) on a
 /// prefill replica, its KV cache crosses the interconnect in
 /// `latency + prompt tokens × kvBytesPerToken / bandwidth`, and a decode
-/// replica generates the rest. The prefill replica holds the blocks until
-/// the transfer ends; the decode replica admits the request when it has
-/// blocks and a sequence slot.
+/// replica generates the rest. A prefill replica's transfers take turns on
+/// its link, first come first served (unless `sharedLink` is false: then
+/// each gets the whole bandwidth). The prefill replica holds the blocks
+/// until the transfer ends; the decode replica admits the request when it
+/// has blocks and a sequence slot.
 public struct Disaggregation: Sendable, Equatable {
     /// Replicas that prefill (the rest decode).
     public var prefillReplicas: Int
     /// KV-cache bytes per token: 2 × layers × KV heads × head size ×
     /// bytes per value (Llama-2-7B in fp16: 2 × 32 × 32 × 128 × 2 = 524,288).
     public var kvBytesPerToken: Double
-    /// Interconnect bandwidth of one transfer (bytes/s); transfers do not
-    /// share it.
+    /// Bandwidth of a prefill replica's link (bytes/s).
     public var bandwidth: Double
-    /// Fixed cost of one transfer (s).
+    /// Fixed cost of one transfer (s), paid after its bytes have crossed.
     public var latency: Double
+    /// Whether a prefill replica's transfers share its link, one after
+    /// another (true, the default), or each has the whole bandwidth.
+    public var sharedLink: Bool
 
     /// A split.
-    public init(prefillReplicas: Int, kvBytesPerToken: Double, bandwidth: Double, latency: Double = 0) {
+    public init(prefillReplicas: Int, kvBytesPerToken: Double, bandwidth: Double, latency: Double = 0, sharedLink: Bool = true) {
         self.prefillReplicas = prefillReplicas
         self.kvBytesPerToken = kvBytesPerToken
         self.bandwidth = bandwidth
         self.latency = latency
+        self.sharedLink = sharedLink
     }
 
-    /// Seconds to move the KV cache of `tokens` tokens.
+    /// Seconds the link carries the KV cache of `tokens` tokens.
+    public func linkTime(tokens: Int) -> Double {
+        Double(tokens) * kvBytesPerToken / bandwidth
+    }
+
+    /// Seconds to move the KV cache of `tokens` tokens over a free link.
     public func transferTime(tokens: Int) -> Double {
-        latency + Double(tokens) * kvBytesPerToken / bandwidth
+        latency + linkTime(tokens: tokens)
     }
 
     /// Checks the split against the replica count and batching policy.

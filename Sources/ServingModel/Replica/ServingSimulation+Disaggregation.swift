@@ -8,15 +8,24 @@ extension ServingSimulation {
     /// whole model.
     mutating func isDecodeReplica(_ r: Int) -> Bool { prefillReplicas > 0 && r >= prefillReplicas }
 
-    /// Prefill replica `r` has sampled the first token of `id`: the request
-    /// leaves its running set, keeps its blocks, and its KV cache starts
-    /// across the interconnect.
+    /// Its prefill replica has sampled the first token of `id`: the request
+    /// leaves the running set, keeps its blocks, and its KV cache crosses
+    /// the interconnect, after the transfers ahead of it on a shared link.
     mutating func handOff(_ id: Int32, scheduler: inout Scheduler<Event>) {
         let d = disaggregation!
-        let seconds = d.transferTime(tokens: Int(requests[id].prompt))
+        let now = scheduler.now
+        let busy = d.linkTime(tokens: Int(requests[id].prompt))
+        var start = now
+        if d.sharedLink {
+            let p = Int(requests[id].replica)
+            start = max(now, replicas[p].linkFree)
+            replicas[p].linkFree = start + busy
+        }
+        let seconds = start - now + busy + d.latency
         if requests[id].measured {
             metrics.kvTransfers += 1
             metrics.kvTransferSeconds += seconds
+            metrics.kvTransferWaitSeconds += start - now
         }
         scheduler.schedule(.kvTransferDone(request: id, generation: requests[id].generation), after: seconds)
     }
