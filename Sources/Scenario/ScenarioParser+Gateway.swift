@@ -161,6 +161,7 @@ extension ScenarioParser {
             e.queueDepthThreshold = b.int("queue_depth_threshold", 0...Int.max) ?? e.queueDepthThreshold
             e.kvCacheThreshold = b.value("kv_cache_threshold", "a fraction such as 80%", Units.fraction) ?? e.kvCacheThreshold
             e.sheddableBelow = b.int("sheddable_below", Int.min...Int.max)
+            e.metricsInterval = b.duration("metrics_interval") ?? e.metricsInterval
             return .endpointPicker(e)
         case "dynamic_weights":
             guard let w = weights() else {

@@ -81,6 +81,8 @@ public struct ServingSimulation: SimulationModel {
         case partition(replica: Int32, cut: Bool)
         /// One of a replica's gateway connections is free for its waiting requests.
         case connectionFree(replica: Int32)
+        /// The endpoint picker scrapes the replicas' metrics.
+        case eppScrape
     }
 
     /// Where an answer that is not the service's comes from.
@@ -128,6 +130,8 @@ public struct ServingSimulation: SimulationModel {
     let routeTimeout: Double?
     /// The `Retry-After` on the service's 503s (nil: none), stored flat.
     let busyRetryAfter: Double?
+    /// Seconds between the endpoint picker's scrapes (0: none, or fresh reads).
+    let eppScrapeInterval: Double
     let apiKeyCount: Int
     var clientState: ClientState
     var gatewayState: GatewayState?
@@ -218,6 +222,7 @@ public struct ServingSimulation: SimulationModel {
         pooled = c.gateway?.poolsConnections == true
         routeTimeout = c.gateway?.routeTimeout
         busyRetryAfter = c.gateway?.busyRetryAfter
+        if case .endpointPicker(let e)? = c.gateway?.balancer { eppScrapeInterval = e.metricsInterval } else { eppScrapeInterval = 0 }
         dynamics = c.replicas.dynamics
         apiKeyCount = c.gateway?.apiKeys ?? 1
         try client.validate()
@@ -288,6 +293,7 @@ public struct ServingSimulation: SimulationModel {
         startCluster(&scheduler)
         startClients(&scheduler)
         if let h = gateway?.healthCheck { scheduler.schedule(.healthProbe, at: h.interval) }
+        if eppScrapeInterval > 0 { scrapeEPP(&scheduler) }
         for p in dynamics?.faults?.partitions ?? [] {
             scheduler.schedule(.partition(replica: Int32(p.replica), cut: true), at: p.at)
             scheduler.schedule(.partition(replica: Int32(p.replica), cut: false), at: p.at + p.duration)
@@ -389,6 +395,8 @@ public struct ServingSimulation: SimulationModel {
             setCutOff(Int(r), cut, scheduler: &scheduler)
         case .connectionFree(let r):
             connectionFree(Int(r), scheduler: &scheduler)
+        case .eppScrape:
+            scrapeEPP(&scheduler)
         case .sample:
             recordSample(now: scheduler.now)
             let next = scheduler.now + configuration.timeSeriesInterval

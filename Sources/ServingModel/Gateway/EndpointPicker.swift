@@ -16,8 +16,11 @@ import SimulationCore
 /// replica has fewer than `queueDepthThreshold` (5) waiting and under
 /// `kvCacheThreshold` (0.8) of its KV cache used; then requests of
 /// sheddable tenants (priority below `sheddableBelow`) are refused with a
-/// 429, as the EPP drops sheddable requests [mem for the status]. Metrics
-/// are read fresh at each pick (the EPP's are up to 200 ms stale).
+/// 429, as the EPP drops sheddable requests [mem for the status]. Both read
+/// the replicas' metrics as last scraped, every `metricsInterval` (the
+/// EPP's `--refreshMetricsInterval`, 50 ms by default [src:
+/// `runserver.DefaultRefreshMetricsInterval`]; 0: read fresh at each pick),
+/// so requests arriving between two scrapes see the same queues.
 public struct EndpointPicker: Sendable, Equatable {
     /// Weight of the queue scorer (2).
     public var queueWeight = 2.0
@@ -31,6 +34,8 @@ public struct EndpointPicker: Sendable, Equatable {
     public var kvCacheThreshold = 0.8
     /// Tenants with a priority below this are sheddable (nil: none is).
     public var sheddableBelow: Int?
+    /// Seconds between metric scrapes (0: fresh at each pick).
+    public var metricsInterval = 0.05
     /// What was routed where.
     public private(set) var prefix: PrefixIndex
 
@@ -47,6 +52,8 @@ public struct EndpointPicker: Sendable, Equatable {
         try ServingModelError.check(queueDepthThreshold >= 0, "gateway.balancer.queue_depth_threshold", queueDepthThreshold, "an integer >= 0")
         try ServingModelError.check(kvCacheThreshold >= 0 && kvCacheThreshold <= 1, "gateway.balancer.kv_cache_threshold",
                                     kvCacheThreshold, "a fraction in [0, 1]")
+        try ServingModelError.check(metricsInterval.isFinite && metricsInterval >= 0, "gateway.balancer.metrics_interval",
+                                    metricsInterval, "a duration >= 0 (0: fresh at each pick)")
         try prefix.validate("gateway.balancer")
     }
 

@@ -64,6 +64,10 @@ struct GatewayState: Sendable {
     var inside = 0
     /// The route retry breaker (`max_retries` or a retry budget).
     var retryBreaker: RetryBudget?
+    /// The endpoint picker's last scrape: waiting requests and KV-cache use
+    /// per replica.
+    var eppQueue: [Int] = []
+    var eppKVCache: [Double] = []
     /// HTTP/1.1 connection pools under `max_connections` and
     /// `max_pending_requests` (nil: not modelled).
     var pool: ConnectionPool?

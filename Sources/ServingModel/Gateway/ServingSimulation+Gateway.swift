@@ -55,10 +55,25 @@ extension ServingSimulation {
     }
 
     /// What the endpoint picker reads of each replica: requests waiting, and
-    /// the share of KV-cache blocks in use (0 without a KV cache).
+    /// the share of KV-cache blocks in use (0 without a KV cache), as last
+    /// scraped (or now, without scrapes).
     mutating func eppMetrics() -> (queue: [Int], kvCache: [Double]) {
+        if eppScrapeInterval > 0 { return (gatewayState!.eppQueue, gatewayState!.eppKVCache) }
+        return replicaMetrics()
+    }
+
+    /// Each replica's waiting requests and KV-cache use now.
+    mutating func replicaMetrics() -> (queue: [Int], kvCache: [Double]) {
         (replicas.map(\.liveWaiting),
          replicas.map { $0.totalBlocks > 0 ? Double($0.totalBlocks - $0.freeBlocks) / Double($0.totalBlocks) : 0 })
+    }
+
+    /// The endpoint picker scrapes the replicas' metrics, and schedules its
+    /// next scrape while the run goes on.
+    mutating func scrapeEPP(_ scheduler: inout Scheduler<Event>) {
+        (gatewayState!.eppQueue, gatewayState!.eppKVCache) = replicaMetrics()
+        let next = scheduler.now + eppScrapeInterval
+        if next <= duration || requests.live > 0 { scheduler.schedule(.eppScrape, at: next) }
     }
 
     /// The endpoint picker's saturation detector: a sheddable tenant's
