@@ -268,12 +268,14 @@ struct ScenarioParser {
             }
             let timeScale = a.value("time_scale", "a multiplier > 0", Units.multiplier) ?? 1
             let maxTotal = a.int("max_total_tokens", 2...Int.max)
+            let spread = a.value("ties", "together or spread") { ["together": false, "spread": true][$0] } ?? false
             guard let format else { return nil }
             guard timeScale > 0 else {
                 reader.fail(a.node("time_scale"), a.child("time_scale"), "expected a multiplier > 0")
                 return nil
             }
-            return .trace(TraceReplay(path: path, format: format, timeScale: timeScale, rateScale: scale, maxTotalTokens: maxTotal))
+            return .trace(TraceReplay(path: path, format: format, timeScale: timeScale, rateScale: scale, maxTotalTokens: maxTotal,
+                                      spreadTies: spread))
         default:
             break
         }

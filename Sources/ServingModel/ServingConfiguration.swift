@@ -82,14 +82,19 @@ public struct TraceReplay: Sendable, Equatable {
     public var rateScale: Double
     /// Cap on prompt + output tokens (excess removed from both in proportion).
     public var maxTotalTokens: Int?
+    /// Whether records sharing a timestamp are spaced evenly up to the next
+    /// one (a coarse trace's batches), instead of arriving together.
+    public var spreadTies: Bool
 
     /// A replay.
-    public init(path: String, format: TraceFormat, timeScale: Double = 1, rateScale: Double = 1, maxTotalTokens: Int? = nil) {
+    public init(path: String, format: TraceFormat, timeScale: Double = 1, rateScale: Double = 1, maxTotalTokens: Int? = nil,
+                spreadTies: Bool = false) {
         self.path = path
         self.format = format
         self.timeScale = timeScale
         self.rateScale = rateScale
         self.maxTotalTokens = maxTotalTokens
+        self.spreadTies = spreadTies
     }
 }
 

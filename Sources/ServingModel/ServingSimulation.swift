@@ -160,7 +160,7 @@ public struct ServingSimulation: SimulationModel {
     var tenantStream: RandomStream
     var serviceStream: RandomStream
     var replayStream: RandomStream
-    var trace: TraceReader?
+    var trace: TraceFeed?
     var pendingRecord: TraceRecord?
     /// First error met while replaying the trace (the run stops arrivals).
     public internal(set) var traceError: Error?
@@ -275,7 +275,7 @@ public struct ServingSimulation: SimulationModel {
             }
         case .trace(let replay):
             generators = []
-            trace = try TraceReader(path: replay.path, format: replay.format)
+            trace = TraceFeed(reader: try TraceReader(path: replay.path, format: replay.format), spreadTies: replay.spreadTies)
         }
     }
 
@@ -414,9 +414,9 @@ public struct ServingSimulation: SimulationModel {
     }
 
     mutating func readNextRecord(_ scheduler: inout Scheduler<Event>) {
-        guard let reader = trace, let replay = traceReplay, !limitReached else { return }
+        guard trace != nil, let replay = traceReplay, !limitReached else { return }
         do {
-            if let record = try reader.next() {
+            if let record = try trace!.next() {
                 let t = record.time * replay.timeScale
                 if t < duration {
                     pendingRecord = record

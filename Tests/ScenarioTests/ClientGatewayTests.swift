@@ -506,7 +506,7 @@ import Testing
             seed: 1
             duration: 10m
             workload:
-              arrivals: {process: trace, trace: \(Self.mooncake), max_total_tokens: 8192\(rate)}
+              arrivals: {process: trace, trace: \(Self.mooncake), max_total_tokens: 8192, ties: spread\(rate)}
             \(tenants)
             replicas:
               count: 4
@@ -516,15 +516,14 @@ import Testing
             output: {interval: 30s}
             """
         }
-        // Fresh metrics: the replay's requests come in batches of up to 28
-        // with one timestamp, which one 50-ms scrape would herd.
+        // The replay's 3-s ticks spread (ties: spread), and the EPP's 50-ms scrape.
         let rr = try Self.run(scenario("round_robin")).result
-        let epp = try Self.run(scenario("epp, metrics_interval: 0s")).result
+        let epp = try Self.run(scenario("epp")).result
         #expect(epp.latencySeconds.ttft.mean < 0.85 * rr.latencySeconds.ttft.mean,
                 "\(epp.latencySeconds.ttft.mean) vs \(rr.latencySeconds.ttft.mean)")
         let mix = "  tenants: [{name: vip, share: 1, priority: 9}, {name: free, share: 3, priority: 1}]"
-        let (kept, keptM) = try Self.run(scenario("epp, metrics_interval: 0s", rate: ", scale: 4x", tenants: mix))
-        let (shed, shedM) = try Self.run(scenario("epp, metrics_interval: 0s, sheddable_below: 5", rate: ", scale: 4x", tenants: mix))
+        let (kept, keptM) = try Self.run(scenario("epp", rate: ", scale: 4x", tenants: mix))
+        let (shed, shedM) = try Self.run(scenario("epp, sheddable_below: 5", rate: ", scale: 4x", tenants: mix))
         #expect(kept.clients!.status429 == 0 && shed.clients!.status429 > 500)
         #expect(shedM.series.waiting.max()! < keptM.series.waiting.max()! / 2,
                 "\(shedM.series.waiting.max()!) vs \(keptM.series.waiting.max()!)")

@@ -32,6 +32,22 @@ import Workload
         #expect(throws: WorkloadError.self) { try ServingRun(configuration: c) }
     }
 
+    /// Records that share a timestamp arrive together, or, with
+    /// `spreadTies`, evenly spaced up to the next timestamp; the last batch
+    /// has no next timestamp and stays together.
+    @Test func tiesArriveTogetherOrSpreadToTheNextTimestamp() throws {
+        let rows = "timestamp,prompt_tokens,output_tokens\n" + ["0", "0", "0", "0", "1", "1", "3", "3"].map { "\($0),10,5\n" }.joined()
+        for spread in [false, true] {
+            var (c, path) = try Self.config(rows)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            c.arrivals = .trace(TraceReplay(path: path, format: .csv, spreadTies: spread))
+            c.recordRequests = true
+            let (_, m) = try ServingRun(configuration: c).execute()
+            let arrivals = m.completions.map(\.arrival).sorted()
+            #expect(arrivals == (spread ? [0, 0.25, 0.5, 0.75, 1, 2, 3, 3] : [0, 0, 0, 0, 1, 1, 3, 3]), "\(arrivals)")
+        }
+    }
+
     @Test func checkTraceCountsTheRows() throws {
         let (_, path) = try Self.config("timestamp,prompt_tokens,output_tokens\n1,10,5\n2,10,5\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
