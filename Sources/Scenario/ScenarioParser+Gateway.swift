@@ -127,7 +127,11 @@ extension ScenarioParser {
         case "round_robin": return .roundRobin
         case "random": return .random
         case "consistent_hash": return .consistentHash
-        case "maglev": return .maglev(tableSize: b.int("table_size", 2...10_000_019) ?? 65_537)
+        case "maglev":
+            let size = b.int("table_size", 2...10_000_019) ?? 65_537
+            guard b.node("weights") != nil else { return .maglev(tableSize: size, weights: nil) }
+            guard let w = weights() else { return nil }
+            return .maglev(tableSize: size, weights: w)
         case "weighted_round_robin", "least_connections":
             // Without `servers`, nginx's defaults for every replica slot.
             let defaults = Array(repeating: UpstreamPeer(), count: slots)

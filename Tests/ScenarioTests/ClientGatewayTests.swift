@@ -596,6 +596,8 @@ import Testing
         #expect(try balancer("weighted_round_robin") == .weightedRoundRobin(peers))
         #expect(try balancer("least_connections") == .leastConnections(peers))
         #expect(try balancer("least_request") == .leastRequest(weights: [1, 1, 1, 1], choiceCount: 2, activeRequestBias: 1))
+        #expect(try balancer("maglev") == .maglev(tableSize: 65_537, weights: nil))
+        #expect(try balancer("maglev, weights: [3, 1, 1, 1]") == .maglev(tableSize: 65_537, weights: [3, 1, 1, 1]))
     }
 
     /// Settings that make no sense together are refused with the key.

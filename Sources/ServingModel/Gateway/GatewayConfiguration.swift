@@ -138,8 +138,9 @@ public struct GatewayConfiguration: Sendable {
         /// Ring hash on the request's API key (a session key).
         case consistentHash
         /// Maglev hashing on the request's API key, over the eligible
-        /// replicas (the table is rebuilt when they change).
-        case maglev(tableSize: Int)
+        /// replicas (the table is rebuilt when they change); with weights,
+        /// one per replica slot, each owns slots in proportion.
+        case maglev(tableSize: Int, weights: [Double]?)
         /// SGLang-style cache-aware routing on the trace's prefix block
         /// ids; a prefix a replica has already seen skips its prefill.
         case prefixAffinity(cacheThreshold: Double, balanceAbsThreshold: Int, balanceRelThreshold: Double)
@@ -172,6 +173,7 @@ public struct GatewayConfiguration: Sendable {
             case .weightedRoundRobin(let p), .leastConnections(let p): return p.count
             case .leastRequest(let w, _, _): return w.count
             case .dynamicWeights(let d): return d.baseWeights.count
+            case .maglev(_, let w?): return w.count
             default: return nil
             }
         }
@@ -295,7 +297,11 @@ public struct GatewayConfiguration: Sendable {
                 try PrefixAffinityRouter(workers: replicaSlots, cacheThreshold: threshold, balanceAbsThreshold: abs,
                                          balanceRelThreshold: rel).validate()
             case .endpointPicker(let e): try e.validate()
-            case .maglev(let size): try MaglevTable(hosts: [], size: size).validate()
+            case .maglev(let size, let weights):
+                try MaglevTable(hosts: [], size: size).validate()
+                for (i, w) in (weights ?? []).enumerated() {
+                    try ServingModelError.check(w.isFinite && w > 0, "gateway.balancer.weights[\(i)]", w, "a weight > 0")
+                }
             case .roundRobin, .random, .consistentHash: break
             }
         }

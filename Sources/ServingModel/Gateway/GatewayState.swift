@@ -50,6 +50,8 @@ struct GatewayState: Sendable {
     /// Maglev's table over the replicas last eligible, and its size.
     var maglev: MaglevTable?
     var maglevSize = 65_537
+    /// Maglev's weight per replica slot (nil: equal).
+    var maglevWeights: [Double]?
     /// Smooth WRR current weights over the dynamic weights.
     var dynamicCurrent: [Double]
     /// Leading prefix blocks the last prefix-affinity choice had cached.
@@ -114,7 +116,9 @@ struct GatewayState: Sendable {
             prefix = PrefixAffinityRouter(workers: slots, cacheThreshold: t, balanceAbsThreshold: a, balanceRelThreshold: r)
         case .dynamicWeights(let d)?: dynamic = d
         case .endpointPicker(let e)?: epp = e
-        case .maglev(let size)?: maglevSize = size
+        case .maglev(let size, let weights)?:
+            maglevSize = size
+            maglevWeights = weights
         case .roundRobin?, .random?, nil: break
         }
         healthy = (0..<slots).map { $0 < initialReady }

@@ -6,6 +6,12 @@
 /// host owns ⌊M/N⌋ or ⌈M/N⌉ slots, and removing a host moves mostly its
 /// own slots. A key goes to the host in slot `hash(key) mod M`.
 ///
+/// Weighted hosts (Envoy's weighted Maglev, `maglev_lb.cc` [src]): in round
+/// `k` a host of weight `w` claims a slot only while `k · w` has reached
+/// its next threshold, which then rises by the largest weight, so a host
+/// of the largest weight claims every round and one of a third of it every
+/// third round: slots in proportion to the weights.
+///
 /// - Complexity: O(M · N) worst case to build (about M log M for a filled
 ///   table), O(1) per lookup.
 public struct MaglevTable: Sendable, Equatable {
@@ -16,14 +22,16 @@ public struct MaglevTable: Sendable, Equatable {
     /// Slot → host.
     private let entries: [Int32]
 
-    /// A table over `hosts` (each of weight 1).
-    public init(hosts: [Int], size: Int = 65_537) {
+    /// A table over `hosts`, weighted by `weights[host]` (nil: equal).
+    public init(hosts: [Int], weights: [Double]? = nil, size: Int = 65_537) {
         self.size = size
         self.hosts = hosts.sorted()
         guard !hosts.isEmpty else {
             entries = []
             return
         }
+        let weight = self.hosts.map { weights?[$0] ?? 1 }
+        let heaviest = weight.max()!
         let m = UInt64(size)
         let perms = self.hosts.map { h -> (offset: UInt64, skip: UInt64) in
             let key = UInt64(bitPattern: Int64(h))
@@ -32,9 +40,14 @@ public struct MaglevTable: Sendable, Equatable {
         }
         var table = [Int32](repeating: -1, count: size)
         var next = [UInt64](repeating: 0, count: perms.count)
+        var threshold = [Double](repeating: 0, count: perms.count)
         var filled = 0
+        var round = 0.0
         while true {
+            round += 1
             for (i, p) in perms.enumerated() {
+                if round * weight[i] < threshold[i] { continue }
+                threshold[i] += heaviest
                 var slot = Int((p.offset &+ next[i] &* p.skip) % m)
                 while table[slot] >= 0 {
                     next[i] += 1

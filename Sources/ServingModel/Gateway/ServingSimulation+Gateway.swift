@@ -189,7 +189,7 @@ extension ServingSimulation {
             let key = UInt64(bitPattern: Int64(clientState.calls[requests[id].call].apiKey))
             let hosts = (0..<n).filter { !excluded.contains($0) }
             if gatewayState!.maglev?.hosts != hosts {
-                gatewayState!.maglev = MaglevTable(hosts: hosts, size: gatewayState!.maglevSize)
+                gatewayState!.maglev = MaglevTable(hosts: hosts, weights: gatewayState!.maglevWeights, size: gatewayState!.maglevSize)
             }
             return gatewayState!.maglev!.host(forKey: key)
         case .prefixAffinity:

@@ -159,4 +159,22 @@ import Testing
         #expect(MaglevTable(hosts: [], size: 7).host(forKey: 1) == nil)
         #expect((try? MaglevTable(hosts: [0], size: 65_536).validate()) == nil)
     }
+
+    /// Weighted Maglev: in each round a host claims a slot only while
+    /// round × weight has reached its threshold, which rises by the largest
+    /// weight per claim. Weights 3:2:1 claim every round, two rounds in
+    /// three and one in three, so each owns its share of M = 65,537 within
+    /// one claim of its first round and one of the unfinished last round.
+    /// Equal weights build exactly the unweighted table.
+    @Test func weightedMaglevOwnsSlotsInProportion() {
+        let weighted = MaglevTable(hosts: [0, 1, 2], weights: [3, 2, 1])
+        for (h, w) in [(0, 3.0), (1, 2.0), (2, 1.0)] {
+            let share = 65_537 * w / 6
+            #expect(abs(Double(weighted.slots(of: h)) - share) <= 2, "host \(h): \(weighted.slots(of: h)) vs \(share)")
+        }
+        #expect(MaglevTable(hosts: Array(0..<10), weights: Array(repeating: 2.5, count: 10)).owners == MaglevTable(hosts: Array(0..<10)).owners)
+        // A slot's weight goes with its host when the table is rebuilt without another.
+        let without1 = MaglevTable(hosts: [0, 2], weights: [3, 2, 1])
+        #expect(abs(Double(without1.slots(of: 0)) - 65_537 * 0.75) <= 2)
+    }
 }
