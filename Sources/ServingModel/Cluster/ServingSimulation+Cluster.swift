@@ -184,7 +184,12 @@ extension ServingSimulation {
             if layered { attemptEnded(id, outcome: .connectionError, now: now, scheduler: &scheduler) }
             requests.remove(id)
         }
-        if pooled { failPending(of: r, scheduler: &scheduler) }
+        if pooled {
+            // Its requests have ended (closing their connections); the idle
+            // ones go with the host.
+            failPending(of: r, scheduler: &scheduler)
+            gatewayState!.pool!.closeAll(r)
+        }
         replicas[r].liveWaiting = 0
         replicas[r].running.removeAll()
         for s in replicas[r].slots.indices {
@@ -212,6 +217,7 @@ extension ServingSimulation {
         guard replicas[r].status == .draining, replicas[r].inSystem == 0, replicas[r].inFlight == 0, !replicas[r].busy,
               !hasPending(r) else { return }
         setStatus(r, .stopped, now: now)
+        if pooled { gatewayState!.pool!.closeAll(r) }  // Envoy drains a removed host's pool
     }
 
     /// Brings the provisioned replicas (failed ones included: they restart

@@ -85,8 +85,8 @@ struct ConnectionPool: Sendable {
     /// A waiting request left its pending list (served, withdrawn or failed).
     mutating func leftPending() { livePending -= 1 }
 
-    /// Host `h` went down: its connections are gone (its requests end
-    /// through their own release first).
+    /// Host `h` went down or was removed: its connections are gone (its
+    /// requests end through their own release first).
     mutating func closeAll(_ h: Int) {
         assert(active[h] == 0, "a request of a failed host still holds a connection")
         totalOpen -= open[h]

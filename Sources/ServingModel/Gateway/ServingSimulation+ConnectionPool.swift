@@ -68,14 +68,13 @@ extension ServingSimulation {
         }
     }
 
-    /// Host `r` went down: the requests waiting for its connections fail,
-    /// and its connections are gone.
+    /// Host `r` can take no more: the requests waiting for its connections
+    /// fail (503).
     mutating func failPending(of r: Int, scheduler: inout Scheduler<Event>) {
         while let id = gatewayState!.pool!.pending[r].popFirst() {
             if requests[id].phase == .done { requests.remove(id); continue }
             reject(id, now: scheduler.now, status: 503, scheduler: &scheduler)
         }
-        if replicas[r].status == .failed || replicas[r].status == .stopped { gatewayState!.pool!.closeAll(r) }
     }
 
     /// Whether requests wait for connections to replica `r`.
