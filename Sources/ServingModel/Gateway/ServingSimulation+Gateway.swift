@@ -100,6 +100,8 @@ extension ServingSimulation {
         while let r = pick(id, excluding: tried, now: now) {
             if replicas[r].status == .ready && !replicas[r].cutOff {
                 requests.slots[Int(id)].replica = Int32(r)
+                // What the pick matched is known now, not when a connection frees.
+                if let prefixRouted = prefixSkip(id, replica: r) { requests.slots[Int(id)].prefilled = prefixRouted }
                 if pooled && !connect(id, to: r, scheduler: &scheduler) { return }
                 deliver(id, to: r, scheduler: &scheduler)
                 return
@@ -121,7 +123,6 @@ extension ServingSimulation {
         if let cap = maxQueue, replicas[r].liveWaiting >= cap {
             reject(id, now: scheduler.now, status: 503, scheduler: &scheduler)
         } else {
-            if let prefixRouted = prefixSkip(id, replica: r) { requests.slots[Int(id)].prefilled = prefixRouted }
             enqueue(id, replica: r, scheduler: &scheduler)
         }
     }
