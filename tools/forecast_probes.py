@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Probes behind BENCHMARKS.md "Fourth attempt (issue 5)": simple and
+"""Probes behind BENCHMARKS.md "Fourth attempt (issue 5)" and "Fifth attempt": simple and
 per-client forecasts of the ServeGen hourly and 10-minute series under the
 rolling-origin protocol of ../shared/FORECAST-BENCHMARK.md, to see whether any
 honest route reaches the issue's MASE targets. Nothing here is used by
@@ -73,6 +73,39 @@ def weighted_lad(x, y, w, iterations=30):
     return out
 
 
+def seasonal_indices(x, m):
+    """Classical multiplicative seasonal indices: x over its centred 2 x m
+    moving average, averaged by phase (phase 0 = x[0]), normalised to mean 1."""
+    trend = np.convolve(x, np.r_[0.5, np.ones(m - 1), 0.5] / m, mode="valid")
+    ratio = x[m // 2:m // 2 + len(trend)] / trend
+    phases = (np.arange(len(ratio)) + m // 2) % m
+    idx = np.array([ratio[phases == k].mean() for k in range(m)])
+    return idx / idx.mean()
+
+
+def theta(yi, o, horizon=24, m=24, days=None):
+    """The Theta method (Assimakopoulos and Nikolopoulos 2000, as SES with
+    drift, Hyndman and Billah 2003) on the multiplicatively deseasonalised
+    history before origin o (its last `days` seasons, or all), alpha on a
+    grid by in-sample squared error."""
+    x = yi[:o] if days is None else yi[o - days * m:o]
+    n = len(x)
+    idx = seasonal_indices(x, m)
+    d = x / idx[np.arange(n) % m]
+    best = None
+    for a in np.linspace(0.05, 1, 20):
+        level, sse = d[0], 0.0
+        for v in d[1:]:
+            sse += (v - level) ** 2
+            level = a * v + (1 - a) * level
+        if best is None or sse < best[0]:
+            best = (sse, a, level)
+    _, a, level = best
+    slope = np.polyfit(np.arange(n), d, 1)[0]
+    h = np.arange(1, horizon + 1)
+    return (level + slope / 2 * (h - 1 + 1 / a - (1 - a) ** n / a)) * idx[(n + h - 1) % m]
+
+
 def hourly_probes(traces, tag, clients_out):
     y, missing = hourly(traces, tag)
     p = Protocol(y, missing, 24, 24, 1, 72)
@@ -89,6 +122,8 @@ def hourly_probes(traces, tag, clients_out):
         "mean of last 3 h": lambda o: np.repeat(yi[o - 3:o].mean(), 24),
         "mean of last 24 h": lambda o: np.repeat(yi[o - 24:o].mean(), 24),
         "0.8 last + 0.2 mean of last 168 h": lambda o: np.repeat(0.2 * yi[max(0, o - 168):o].mean() + 0.8 * yi[o - 1], 24),
+        "Theta, deseasonalised, whole history": lambda o: theta(yi, o),
+        "Theta, deseasonalised, last 7 days": lambda o: theta(yi, o, days=7),
     }
 
     def per_client(o):
