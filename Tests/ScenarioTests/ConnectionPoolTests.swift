@@ -6,13 +6,15 @@ import Testing
 /// The gateway's HTTP/1.1 connection pools (`max_connections`,
 /// `max_pending_requests`) in whole runs, from scenario text.
 @Suite struct ConnectionPoolTests {
-    static func scenario(replicas: Int = 4, rate: String, duration: String = "10m", gateway: String, client: String = "{}",
-                         extra: String = "") -> String {
+    /// A pooled scenario; `curve` (`[start, rate]` steps of a piecewise-constant rate)
+    /// replaces the Poisson `rate`.
+    static func scenario(replicas: Int = 4, rate: String = "", curve: String? = nil, duration: String = "10m", gateway: String,
+                         client: String = "{}", extra: String = "") -> String {
         """
         name: pools
         seed: 5
         duration: \(duration)
-        workload: {arrivals: {process: poisson, rate: \(rate)}}
+        workload: {arrivals: \(curve.map { "{process: curve, points: \($0)}" } ?? "{process: poisson, rate: \(rate)}")}
         replicas: {count: \(replicas), batching: {policy: none}, service: {distribution: exponential, mean: 100ms}, dispatch: round_robin}
         client: \(client)
         gateway: \(gateway)
@@ -85,11 +87,10 @@ import Testing
     /// gone. At 90 s the load falls to 20 req/s; back at 135 s, the replica
     /// gets new connections, and the last two minutes are served in full.
     @Test func aCrashedHostFailsItsPendingRequestsAndComesBack() throws {
-        var yaml = Self.scenario(
-            rate: "1/s", duration: "5m", gateway: "{balancer: {policy: round_robin}, max_connections: 4, max_pending_requests: 100000}",
+        let yaml = Self.scenario(
+            curve: "[[0, 50/s], [90s, 20/s]]", duration: "5m", gateway: "{balancer: {policy: round_robin}, max_connections: 4, max_pending_requests: 100000}",
             client: "{retry: {max_attempts: 1}}",
             extra: "cluster: {cold_start: 10s, faults: {scheduled: [{at: 65s, replica: 2, down_for: 60s}]}}")
-        yaml = yaml.replacingOccurrences(of: "{process: poisson, rate: 1/s}", with: "{process: curve, points: [[0, 50/s], [90s, 20/s]]}")
         let (result, metrics) = try ClientGatewayTests.run(yaml)
         let c = result.clients!
         let failedPending = c.status503 - c.pendingOverflows
@@ -115,11 +116,10 @@ import Testing
     /// binomial standard error of 0.08% at 0.57%) availability must exceed
     /// 98%, five standard errors from the one and far above the other.
     @Test func aRemovedHostsConnectionsAreReleased() throws {
-        var yaml = Self.scenario(
-            rate: "1/s", duration: "30m", gateway: "{balancer: {policy: round_robin}, max_connections: 8, max_pending_requests: 0}",
+        let yaml = Self.scenario(
+            curve: "[[0, 30/s], [30s, 6/s]]", duration: "30m", gateway: "{balancer: {policy: round_robin}, max_connections: 8, max_pending_requests: 0}",
             client: "{retry: {max_attempts: 1}}",
             extra: "cluster: {min_replicas: 1, max_replicas: 4, autoscaler: {kind: schedule, steps: [[0s, 4], [30s, 2]]}}")
-        yaml = yaml.replacingOccurrences(of: "{process: poisson, rate: 1/s}", with: "{process: curve, points: [[0, 30/s], [30s, 6/s]]}")
         let (result, metrics) = try ClientGatewayTests.run(yaml)
         #expect(result.clients!.pendingOverflows > 0, "the breaker never bit in the first 30 s")
         let availability = ClientGatewayTests.availability(metrics, from: 120, to: 1790)
