@@ -55,6 +55,9 @@ public enum ServingReport {
             if c.routeTimeouts > 0 {
                 users.append(["route timeouts", "\(n(c.routeTimeouts)) attempts ended by the gateway's route timeout (504, or a reset stream once tokens flowed)"])
             }
+            if c.gatewayPerTryTimeouts > 0 {
+                users.append(["per-try timeouts", "\(n(c.gatewayPerTryTimeouts)) tries reset by the gateway's per-try timeout (retried, or 504)"])
+            }
             if c.pendingWaits + c.pendingOverflows > 0 {
                 users.append(["connections", "\(n(c.pendingWaits)) attempts waited at the gateway for a connection, \(n(c.pendingOverflows)) refused (pending list full)"])
             }

@@ -34,6 +34,7 @@ extension ScenarioParser {
         }
         p.baseInterval = r.duration("base_interval", min: 0, allowEqual: false) ?? p.baseInterval
         p.maxInterval = r.duration("max_interval", min: 0, allowEqual: false) ?? 10 * p.baseInterval
+        p.perTryTimeout = r.duration("per_try_timeout", min: 0, allowEqual: false)
         if let node = r.node("retry_budget"), let b = reader.mapping(node, r.child("retry_budget")) {
             if r.has("max_retries") { reader.fail(r.node("max_retries"), r.child("max_retries"), "give max_retries or retry_budget, not both") }
             let pct = b.value("budget_percent", "a percentage such as 20%", Units.fraction).map { $0 * 100 } ?? 20

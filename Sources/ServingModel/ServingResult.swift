@@ -157,6 +157,8 @@ public struct ServingResult: Sendable, Encodable {
         public var gatewayRetryOverflows: Int
         /// Attempts the gateway's route timeout ended.
         public var routeTimeouts: Int
+        /// Tries the gateway's per-try timeout reset (retried or answered 504).
+        public var gatewayPerTryTimeouts: Int
         /// Attempts that waited at the gateway for a connection.
         public var pendingWaits: Int
         /// Attempts refused (503) because the gateway's pending list was full.
@@ -179,7 +181,7 @@ public struct ServingResult: Sendable, Encodable {
         public var availability: Double
         /// Attempts answered 429.
         public var status429: Int
-        /// Attempts answered with a 5xx (503, 502, the route timeout's 504).
+        /// Attempts answered with a 5xx (503, 502, the route and per-try timeouts' 504).
         public var status503: Int
         /// Attempts lost to connection errors.
         public var connectionErrors: Int
@@ -201,6 +203,7 @@ public struct ServingResult: Sendable, Encodable {
             gatewayRetries = m.gatewayRetries
             gatewayRetryOverflows = m.gatewayRetryOverflows
             routeTimeouts = m.routeTimeouts
+            gatewayPerTryTimeouts = m.gatewayPerTryTimeouts
             pendingWaits = m.pendingWaits
             pendingOverflows = m.pendingOverflows
             amplification = m.amplification

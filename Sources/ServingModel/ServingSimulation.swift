@@ -71,6 +71,8 @@ public struct ServingSimulation: SimulationModel {
         case attemptTimeout(request: Int32, generation: UInt32)
         /// The gateway's route timeout of an attempt.
         case routeTimeout(request: Int32, generation: UInt32)
+        /// The gateway's per-try timeout of a try.
+        case perTryTimeout(request: Int32, generation: UInt32)
         /// A call's deadline or its user's patience runs out.
         case callDeadline(call: Int32, generation: UInt32)
         /// A cache hit or fallback answer reaches the user.
@@ -128,6 +130,8 @@ public struct ServingSimulation: SimulationModel {
     let pooled: Bool
     /// The gateway's route timeout (nil: none), stored flat: read at every send.
     let routeTimeout: Double?
+    /// The gateway's per-try timeout (nil: none), stored flat: read at every delivery.
+    let gatewayPerTryTimeout: Double?
     /// The `Retry-After` on the service's 503s (nil: none), stored flat.
     let busyRetryAfter: Double?
     /// Seconds between the endpoint picker's scrapes (0: none, or fresh reads).
@@ -221,6 +225,7 @@ public struct ServingSimulation: SimulationModel {
         gatewayRetry = c.gateway?.retry
         pooled = c.gateway?.poolsConnections == true
         routeTimeout = c.gateway?.routeTimeout
+        gatewayPerTryTimeout = c.gateway?.retry?.perTryTimeout
         busyRetryAfter = c.gateway?.busyRetryAfter
         if case .endpointPicker(let e)? = c.gateway?.balancer { eppScrapeInterval = e.metricsInterval } else { eppScrapeInterval = 0 }
         dynamics = c.replicas.dynamics
@@ -385,6 +390,8 @@ public struct ServingSimulation: SimulationModel {
             attemptTimedOut(id, generation: generation, scheduler: &scheduler)
         case .routeTimeout(let id, let generation):
             routeTimedOut(id, generation: generation, scheduler: &scheduler)
+        case .perTryTimeout(let id, let generation):
+            perTryTimedOut(id, generation: generation, scheduler: &scheduler)
         case .callDeadline(let call, let generation):
             deadlinePassed(call, generation: generation, scheduler: &scheduler)
         case .callAnswer(let call, let generation, let how):

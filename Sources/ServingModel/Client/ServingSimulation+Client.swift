@@ -119,6 +119,12 @@ extension ServingSimulation {
     /// A server-side end of attempt `id` (completion, rejection, queue
     /// timeout, crash): gateway accounting, then the client's reaction.
     mutating func attemptEnded(_ id: Int32, outcome answer: AttemptOutcome, now: Double, scheduler: inout Scheduler<Event>) {
+        // Reset by the gateway's per-try timeout: the gateway and the client
+        // let go of it then.
+        if requests[id].resetByGateway {
+            if answer.isSuccess && requests[id].measured { clientMetrics.wastedCompletions += 1 }
+            return
+        }
         // The service's own 503s carry its `Retry-After`, if it sets one.
         var outcome = answer
         if let wait = busyRetryAfter, case .response(503, nil, let shouldRetry) = answer {

@@ -268,6 +268,10 @@ public struct GatewayConfiguration: Sendable {
         try retry?.validate()
         if let m = maxRequests { try ServingModelError.check(m >= 1, "gateway.max_requests", m, "an integer >= 1") }
         if let t = routeTimeout { try ServingModelError.check(t > 0 && t.isFinite, "gateway.route_timeout", t, "a duration > 0") }
+        if retry?.perTryTimeout != nil {
+            try ServingModelError.check(!sharedQueue, "gateway.retry.per_try_timeout", "set",
+                                        "replicas.dispatch: round_robin or a gateway.balancer (a try is timed from its hand-over to the replica the gateway picked)")
+        }
         if let t = busyRetryAfter { try ServingModelError.check(t >= 0 && t.isFinite, "gateway.busy_retry_after", t, "a duration >= 0") }
         if let m = maxConnections { try ServingModelError.check(m >= 1, "gateway.max_connections", m, "an integer >= 1") }
         if let m = maxPendingRequests { try ServingModelError.check(m >= 0, "gateway.max_pending_requests", m, "an integer >= 0") }

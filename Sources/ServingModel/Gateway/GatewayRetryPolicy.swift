@@ -6,7 +6,8 @@ import SimulationCore
 /// attempt to a replica again after `U[0, (2^n − 1)·25 ms)` (capped at
 /// 250 ms), up to `num_retries` times, while its retry breaker allows
 /// (`max_retries`, 3 retries in flight, or a retry budget). The client sees
-/// one attempt, so SDK retries multiply with these.
+/// one attempt, so SDK retries multiply with these. An optional
+/// `per_try_timeout` bounds each try until its answer starts.
 public struct GatewayRetryPolicy: Sendable, Equatable {
     /// Envoy `retry_on` conditions.
     public enum Condition: String, Sendable, CaseIterable {
@@ -34,6 +35,11 @@ public struct GatewayRetryPolicy: Sendable, Equatable {
     /// The retry breaker: `max_retries` (3 in flight) as a budget of 0%, or
     /// a retry budget.
     public var breaker = RetryBudget(budgetPercent: 0, minRetryConcurrency: 3)
+    /// Envoy's `per_try_timeout` (s; nil: none, Envoy's default): each try,
+    /// from the moment it has a connection to its replica, must start its
+    /// answer within it, or the gateway resets it and retries it as a
+    /// reset (`5xx`, `gateway-error`, `reset`), else answers 504.
+    public var perTryTimeout: Double?
 
     /// A policy with Envoy's defaults.
     public init() {}
@@ -48,7 +54,17 @@ public struct GatewayRetryPolicy: Sendable, Equatable {
         try ServingModelError.check(baseInterval > 0, "gateway.retry.base_interval", baseInterval, "a duration > 0")
         try ServingModelError.check(maxInterval >= baseInterval, "gateway.retry.max_interval", maxInterval,
                                     "a duration >= base_interval")
+        if let t = perTryTimeout {
+            try ServingModelError.check(t > 0 && t.isFinite, "gateway.retry.per_try_timeout", t, "a duration > 0")
+        }
         try breaker.validate()
+    }
+
+    /// Whether a try the per-try timeout reset is retried: Envoy counts the
+    /// reset as a 5xx, so `5xx`, `gateway-error` and `reset` retry it
+    /// (`connect-failure` and `retriable-status-codes` do not).
+    public var retriesPerTryTimeouts: Bool {
+        !retryOn.isDisjoint(with: [.fiveXX, .gatewayError, .reset])
     }
 
     /// Whether the policy retries `outcome`. Connection failures and resets

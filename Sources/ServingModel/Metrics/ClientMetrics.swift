@@ -22,6 +22,9 @@ public struct ClientMetrics: Sendable {
     /// Attempts the gateway's route timeout ended (504 before the first
     /// token, a reset stream after it).
     public var routeTimeouts = 0
+    /// Tries the gateway's per-try timeout reset (Envoy's
+    /// `upstream_rq_per_try_timeout`; retried or answered 504).
+    public var gatewayPerTryTimeouts = 0
     /// Attempts that waited at the gateway for a connection to their
     /// replica (`max_connections` reached).
     public var pendingWaits = 0

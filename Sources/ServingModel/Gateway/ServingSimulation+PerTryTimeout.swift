@@ -1,0 +1,52 @@
+import SimulationCore
+
+/// Envoy's per-try timeout at the gateway (`gateway.retry.per_try_timeout`).
+extension ServingSimulation {
+    /// The per-try timeout of try `id` runs out. Once its answer streams
+    /// (the first token has gone downstream) Envoy ignores it. Before that
+    /// Envoy resets the upstream request, records a 504 against the host
+    /// (outlier detection, the balancer), and retries the try if its policy
+    /// retries resets (`5xx`, `gateway-error`, `reset`) and its breaker
+    /// allows; otherwise the client gets the 504. The reset lets go of the
+    /// gateway's hold at once (its `max_requests` count, retry breaker and
+    /// connection); the replica treats it as any closed connection
+    /// (`client.cancel_on_give_up`), and whatever it still computes for the
+    /// try reaches nobody.
+    mutating func perTryTimedOut(_ id: Int32, generation: UInt32, scheduler: inout Scheduler<Event>) {
+        let req = requests[id]
+        guard req.generation == generation, req.phase != .done, !req.orphan,
+              clientState.calls.isLive(req.call, req.callGeneration) else { return }
+        let now = scheduler.now
+        if req.firstToken >= 0 && req.firstToken <= now { return }
+        let outcome = AttemptOutcome.response(status: 504)
+        if req.measured { clientMetrics.gatewayPerTryTimeouts += 1 }
+        // The gateway's side of the try ends now.
+        if pooled { disconnect(id, outcome: .timeout, scheduler: &scheduler) }
+        gatewayState!.inside -= 1
+        if req.gatewayRetries > 0 { gatewayState!.retryBreaker!.retryFinished() }
+        if req.replica >= 0 { gatewayFinished(replica: Int(req.replica), outcome: outcome, latency: now - req.arrival, now: now) }
+        let retryable = gatewayRetry.map { $0.retriesPerTryTimeouts && Int(req.gatewayRetries) < $0.numRetries } ?? false
+        if retryable, gatewayState!.retryBreaker!.tryStartRetry(activeRequests: gatewayState!.inside) {
+            retryAtGateway(id, policy: gatewayRetry!, scheduler: &scheduler)
+        } else {
+            if retryable && req.measured { clientMetrics.gatewayRetryOverflows += 1 }
+            passToClient(id, outcome: outcome, now: now, scheduler: &scheduler)
+        }
+        requests.slots[Int(id)].orphan = true
+        requests.slots[Int(id)].resetByGateway = true
+        // The replica's side: it sees the upstream connection close.
+        switch client.cancelOnGiveUp {
+        case .none:
+            return
+        case .queued:
+            guard requests[id].phase == .waiting, requests[id].firstScheduled < 0 else { return }
+        case .running:
+            if requests[id].phase == .running {
+                abortRunning(id, scheduler: &scheduler)
+                return
+            }
+        }
+        if requests[id].measured { metrics.cancelled += 1 }
+        withdraw(id, scheduler: &scheduler)
+    }
+}
