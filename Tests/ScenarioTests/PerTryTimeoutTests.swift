@@ -156,6 +156,20 @@ import Testing
         #expect(ClientGatewayTests.availability(metrics, from: 240, to: 360) == 1)
     }
 
+    /// The examples of examples/straggler load, and differ only where their
+    /// comments say.
+    @Test func theStragglerExamplesLoad() throws {
+        let dir = ScenarioLoaderTests.root.appendingPathComponent("examples/straggler")
+        func gateway(_ name: String) throws -> GatewayConfiguration {
+            try ScenarioLoader.load(path: dir.appendingPathComponent("\(name).yaml").path).gateway!
+        }
+        #expect(try gateway("no-per-try").retry == nil)
+        let perTry = try gateway("per-try"), budget = try gateway("per-try-budget"), outlier = try gateway("per-try-outlier")
+        #expect(perTry.retry?.perTryTimeout == 3 && perTry.retry?.breaker == RetryBudget(budgetPercent: 0, minRetryConcurrency: 3))
+        #expect(budget.retry?.perTryTimeout == 3 && budget.retry?.breaker == RetryBudget(budgetPercent: 20, minRetryConcurrency: 3))
+        #expect(outlier.retry == perTry.retry && outlier.outlierDetection != nil && perTry.outlierDetection == nil)
+    }
+
     @Test func aPerTryTimeoutMustBePositiveAndNeedsPushRouting() {
         func message(_ gateway: String, dispatch: String) -> String {
             let error = #expect(throws: (any Error).self) {
