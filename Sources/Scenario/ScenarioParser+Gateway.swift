@@ -35,6 +35,8 @@ extension ScenarioParser {
         p.baseInterval = r.duration("base_interval", min: 0, allowEqual: false) ?? p.baseInterval
         p.maxInterval = r.duration("max_interval", min: 0, allowEqual: false) ?? 10 * p.baseInterval
         p.perTryTimeout = r.duration("per_try_timeout", min: 0, allowEqual: false)
+        p.previousHosts = r.bool("previous_hosts") ?? false
+        p.hostSelectionRetryMaxAttempts = r.int("host_selection_retry_max_attempts", 0...100) ?? p.hostSelectionRetryMaxAttempts
         if let node = r.node("retry_budget"), let b = reader.mapping(node, r.child("retry_budget")) {
             if r.has("max_retries") { reader.fail(r.node("max_retries"), r.child("max_retries"), "give max_retries or retry_budget, not both") }
             let pct = b.value("budget_percent", "a percentage such as 20%", Units.fraction).map { $0 * 100 } ?? 20

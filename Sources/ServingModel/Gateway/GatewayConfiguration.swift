@@ -268,6 +268,17 @@ public struct GatewayConfiguration: Sendable {
         try retry?.validate()
         if let m = maxRequests { try ServingModelError.check(m >= 1, "gateway.max_requests", m, "an integer >= 1") }
         if let t = routeTimeout { try ServingModelError.check(t > 0 && t.isFinite, "gateway.route_timeout", t, "a duration > 0") }
+        if retry?.previousHosts == true {
+            let envoyPick: Bool
+            switch balancer {
+            case nil, .roundRobin?, .random?, .leastRequest?: envoyPick = true
+            default: envoyPick = false
+            }
+            try ServingModelError.check(envoyPick, "gateway.retry.previous_hosts", balancer?.name ?? "none",
+                                        "gateway.balancer round_robin, random or least_request (Envoy balancers that pick a host again)")
+            try ServingModelError.check(!sharedQueue, "gateway.retry.previous_hosts", "set",
+                                        "replicas.dispatch: round_robin or a gateway.balancer (the predicate redoes the gateway's pick)")
+        }
         if retry?.perTryTimeout != nil {
             try ServingModelError.check(!sharedQueue, "gateway.retry.per_try_timeout", "set",
                                         "replicas.dispatch: round_robin or a gateway.balancer (a try is timed from its hand-over to the replica the gateway picked)")

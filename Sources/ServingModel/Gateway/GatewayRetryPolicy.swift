@@ -40,6 +40,13 @@ public struct GatewayRetryPolicy: Sendable, Equatable {
     /// answer within it, or the gateway resets it and retries it as a
     /// reset (`5xx`, `gateway-error`, `reset`), else answers 504.
     public var perTryTimeout: Double?
+    /// Envoy's `previous_hosts` retry host predicate: a retry's host pick is
+    /// redone, up to `hostSelectionRetryMaxAttempts` times, while it lands
+    /// on a host an earlier try of the attempt went to; the last pick stands.
+    public var previousHosts = false
+    /// Envoy's `host_selection_retry_max_attempts` (default 1): re-picks
+    /// after the first, under a retry host predicate.
+    public var hostSelectionRetryMaxAttempts = 1
 
     /// A policy with Envoy's defaults.
     public init() {}
@@ -54,6 +61,8 @@ public struct GatewayRetryPolicy: Sendable, Equatable {
         try ServingModelError.check(baseInterval > 0, "gateway.retry.base_interval", baseInterval, "a duration > 0")
         try ServingModelError.check(maxInterval >= baseInterval, "gateway.retry.max_interval", maxInterval,
                                     "a duration >= base_interval")
+        try ServingModelError.check((0...100).contains(hostSelectionRetryMaxAttempts), "gateway.retry.host_selection_retry_max_attempts",
+                                    hostSelectionRetryMaxAttempts, "an integer in 0...100")
         if let t = perTryTimeout {
             try ServingModelError.check(t > 0 && t.isFinite, "gateway.retry.per_try_timeout", t, "a duration > 0")
         }

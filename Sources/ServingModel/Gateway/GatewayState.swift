@@ -34,6 +34,10 @@ struct GatewayState: Sendable {
     /// Output reservations of the attempts in flight, by request slot
     /// (`reserved` 0: none).
     var outputHolds: [OutputHold] = []
+    /// Per request slot, the hosts its attempt's tries have been sent to,
+    /// with the slot generation they belong to (kept only under the
+    /// `previous_hosts` retry predicate).
+    var triedHosts: [(generation: UInt32, hosts: [Int32])] = []
     /// Last use of each (prefix block, tenant) in the prompt cache.
     var promptCache: [Int: Double] = [:]
     /// Seconds a prompt-cache entry lives after its last use.
@@ -169,6 +173,20 @@ extension GatewayConfiguration.RateLimit.Scope {
 
 extension GatewayState {
     /// Records request `rid`'s output reservation.
+    /// The hosts the attempt of request `id` (slot generation `generation`)
+    /// has tried: none when nothing was recorded for it.
+    func hostsTried(by id: Int32, generation: UInt32) -> [Int32] {
+        let i = Int(id)
+        return i < triedHosts.count && triedHosts[i].generation == generation ? triedHosts[i].hosts : []
+    }
+
+    /// Records the hosts the attempt of request `id` has tried.
+    mutating func setHostsTried(_ hosts: [Int32], for id: Int32, generation: UInt32) {
+        let i = Int(id)
+        if i >= triedHosts.count { triedHosts.append(contentsOf: repeatElement((generation: UInt32(0), hosts: [Int32]()), count: i - triedHosts.count + 1)) }
+        triedHosts[i] = (generation, hosts)
+    }
+
     mutating func setOutputHold(_ hold: OutputHold, for rid: Int32) {
         let i = Int(rid)
         if i >= outputHolds.count {

@@ -97,7 +97,8 @@ extension ServingSimulation {
             return
         }
         var tried = Set<Int>()
-        while let r = pick(id, excluding: tried, now: now) {
+        while let r = tried.isEmpty && gatewayRetry?.previousHosts == true ? pickAvoidingTriedHosts(id, now: now)
+                : pick(id, excluding: tried, now: now) {
             if replicas[r].status == .ready && !replicas[r].cutOff {
                 requests.slots[Int(id)].replica = Int32(r)
                 // What the pick matched is known now, not when a connection frees.
@@ -116,6 +117,29 @@ extension ServingSimulation {
             }
         }
         reject(id, now: now, status: 503, scheduler: &scheduler)  // no live upstream
+    }
+
+    /// The balancer's pick under Envoy's `previous_hosts` retry predicate: a
+    /// retry picks again (each pick moves the balancer on, as Envoy's
+    /// `chooseHostOnce` does) while it lands on a host an earlier try went
+    /// to, at most `host_selection_retry_max_attempts` more times, and the
+    /// last pick stands. The host picked joins the attempt's tried hosts.
+    mutating func pickAvoidingTriedHosts(_ id: Int32, now: Double) -> Int? {
+        let policy = gatewayRetry!
+        let generation = requests[id].generation
+        // A first try avoids nothing (a drained replica's request picked again included).
+        let tried = requests[id].gatewayRetries > 0 ? gatewayState!.hostsTried(by: id, generation: generation) : []
+        var r = pick(id, excluding: [], now: now)
+        var repicks = 0
+        while let h = r, tried.contains(Int32(h)), repicks < policy.hostSelectionRetryMaxAttempts {
+            // The rejected pick leaves no trace in the balancer's counts.
+            if gatewayState!.kind == .leastRequest { gatewayState!.p2c!.finished(h) }
+            r = pick(id, excluding: [], now: now)
+            repicks += 1
+        }
+        gatewayState!.setHostsTried(gatewayState!.hostsTried(by: id, generation: generation) + (r.map { [Int32($0)] } ?? []),
+                                    for: id, generation: generation)
+        return r
     }
 
     /// Hands request `id` to replica `r`'s queue; a full one answers 503.

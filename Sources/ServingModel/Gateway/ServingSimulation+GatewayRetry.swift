@@ -22,6 +22,9 @@ extension ServingSimulation {
             clientState.calls[old.call].lastAttempt = rid
             clientState.calls[old.call].lastAttemptGeneration = generation
         }
+        if policy.previousHosts {
+            gatewayState!.setHostsTried(gatewayState!.hostsTried(by: id, generation: old.generation), for: rid, generation: generation)
+        }
         if gatewayState!.settlesOutput, Int(id) < gatewayState!.outputHolds.count {
             gatewayState!.setOutputHold(gatewayState!.outputHolds[Int(id)], for: rid)
             gatewayState!.outputHolds[Int(id)].reserved = 0
