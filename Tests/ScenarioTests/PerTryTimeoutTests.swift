@@ -168,6 +168,10 @@ import Testing
         #expect(perTry.retry?.perTryTimeout == 3 && perTry.retry?.breaker == RetryBudget(budgetPercent: 0, minRetryConcurrency: 3))
         #expect(budget.retry?.perTryTimeout == 3 && budget.retry?.breaker == RetryBudget(budgetPercent: 20, minRetryConcurrency: 3))
         #expect(outlier.retry == perTry.retry && outlier.outlierDetection != nil && perTry.outlierDetection == nil)
+        var elsewhere = try gateway("per-try-budget-elsewhere").retry!
+        #expect(elsewhere.previousHosts && elsewhere.hostSelectionRetryMaxAttempts == 3)
+        (elsewhere.previousHosts, elsewhere.hostSelectionRetryMaxAttempts) = (false, 1)
+        #expect(elsewhere == budget.retry)
     }
 
     @Test func aPerTryTimeoutMustBePositiveAndNeedsPushRouting() {
