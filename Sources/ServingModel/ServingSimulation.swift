@@ -374,6 +374,8 @@ public struct ServingSimulation: SimulationModel {
         case .userArrival(let user):
             if !limitReached {
                 arrivalsSoFar += 1
+                // A closed-loop user's request is load the forecast must see, as an open-loop arrival is.
+                if countsArrivals { cluster.predictive!.observed.add(at: scheduler.now) }
                 newCall(size: sizes.sample(&sizeStream), user: user, prefix: [], scheduler: &scheduler)
             }
         case .retry(let call, let generation):
