@@ -15,6 +15,23 @@ import Testing
         return try ServingRun(configuration: config).execute()
     }
 
+    /// What loading a small scenario with this `gateway:` section says
+    /// ("" when it loads): the tests of bad settings read their key in it.
+    static func gatewayError(_ gateway: String, replicas: Int = 1, dispatch: String? = nil) -> String {
+        do {
+            _ = try ScenarioLoader.parse(text: """
+                name: bad
+                duration: 1m
+                workload: {arrivals: {process: poisson, rate: 1/s}}
+                replicas: {count: \(replicas), batching: {policy: none}, service: {distribution: exponential, mean: 100ms}\(dispatch.map { ", dispatch: \($0)" } ?? "")}
+                gateway: \(gateway)
+                """, file: "bad.yaml")
+            return ""
+        } catch {
+            return "\(error)"
+        }
+    }
+
     /// Availability per 10-s bin of `m` from `from` seconds on.
     static func availability(_ m: ServingMetrics, from: Double, to: Double) -> Double {
         let c = m.client!.series

@@ -175,19 +175,9 @@ import Testing
     }
 
     @Test func aPerTryTimeoutMustBePositiveAndNeedsPushRouting() {
-        func message(_ gateway: String, dispatch: String) -> String {
-            let error = #expect(throws: (any Error).self) {
-                _ = try ScenarioLoader.parse(text: """
-                    name: bad
-                    duration: 1m
-                    workload: {arrivals: {process: poisson, rate: 1/s}}
-                    replicas: {count: 1, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}, dispatch: \(dispatch)}
-                    gateway: \(gateway)
-                    """, file: "bad.yaml")
-            }
-            return error.map { "\($0)" } ?? ""
-        }
-        #expect(message("{retry: {per_try_timeout: 0s}}", dispatch: "round_robin").contains("gateway.retry.per_try_timeout"))
-        #expect(message("{retry: {per_try_timeout: 1s}}", dispatch: "shared_queue").contains("gateway.retry.per_try_timeout"))
+        let zero = ClientGatewayTests.gatewayError("{retry: {per_try_timeout: 0s}}", dispatch: "round_robin")
+        #expect(zero.contains("gateway.retry.per_try_timeout"), "\(zero)")
+        let queue = ClientGatewayTests.gatewayError("{retry: {per_try_timeout: 1s}}", dispatch: "shared_queue")
+        #expect(queue.contains("gateway.retry.per_try_timeout") && queue.contains("round_robin"), "\(queue)")
     }
 }

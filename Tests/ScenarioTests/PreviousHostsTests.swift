@@ -72,21 +72,11 @@ import Testing
     }
 
     @Test func thePredicateNeedsAnEnvoyBalancer() {
-        func message(_ gateway: String) -> String {
-            let error = #expect(throws: (any Error).self) {
-                _ = try ScenarioLoader.parse(text: """
-                    name: bad
-                    duration: 1m
-                    workload: {arrivals: {process: poisson, rate: 1/s}}
-                    replicas: {count: 2, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}}
-                    gateway: \(gateway)
-                    """, file: "bad.yaml")
-            }
-            return error.map { "\($0)" } ?? ""
-        }
+        func message(_ gateway: String) -> String { ClientGatewayTests.gatewayError(gateway, replicas: 2) }
         #expect(message("{balancer: {policy: least_connections}, retry: {previous_hosts: true}}").contains("gateway.retry.previous_hosts"))
         #expect(message("{retry: {previous_hosts: true}}").contains("gateway.retry.previous_hosts"))  // the shared queue
         #expect(message("{balancer: {policy: random}, retry: {host_selection_retry_max_attempts: 101}}")
             .contains("gateway.retry.host_selection_retry_max_attempts"))
+        #expect(message("{balancer: {policy: random}, retry: {previous_hosts: true, host_selection_retry_max_attempts: 3}}") == "")
     }
 }

@@ -207,6 +207,14 @@ extension ServingSimulation {
         releasePermit(scheduler: &scheduler)
         // A gateway retry still in its backoff is dropped when it is due.
         if requests[id].awaitingResend { return }
+        connectionClosed(id, scheduler: &scheduler)
+    }
+
+    /// The replica of attempt `id` sees its connection close: with
+    /// `cancel_on_give_up` a queued attempt is withdrawn, and with `running`
+    /// a scheduled one is aborted too; one still waiting for a gateway
+    /// connection is always withdrawn.
+    mutating func connectionClosed(_ id: Int32, scheduler: inout Scheduler<Event>) {
         if requests[id].pool != .pending {
             switch client.cancelOnGiveUp {
             case .none:

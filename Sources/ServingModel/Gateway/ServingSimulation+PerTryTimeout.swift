@@ -34,19 +34,8 @@ extension ServingSimulation {
         }
         requests.slots[Int(id)].orphan = true
         requests.slots[Int(id)].resetByGateway = true
-        // The replica's side: it sees the upstream connection close.
-        switch client.cancelOnGiveUp {
-        case .none:
-            return
-        case .queued:
-            guard requests[id].phase == .waiting, requests[id].firstScheduled < 0 else { return }
-        case .running:
-            if requests[id].phase == .running {
-                abortRunning(id, scheduler: &scheduler)
-                return
-            }
-        }
-        if requests[id].measured { metrics.cancelled += 1 }
-        withdraw(id, scheduler: &scheduler)
+        // The replica's side: it sees the upstream connection close (its
+        // attempt's end then reaches nobody, as marked).
+        connectionClosed(id, scheduler: &scheduler)
     }
 }
