@@ -172,7 +172,6 @@ extension GatewayConfiguration.RateLimit.Scope {
 }
 
 extension GatewayState {
-    /// Records request `rid`'s output reservation.
     /// The hosts the attempt of request `id` (slot generation `generation`)
     /// has tried: none when nothing was recorded for it.
     func hostsTried(by id: Int32, generation: UInt32) -> [Int32] {
@@ -187,6 +186,7 @@ extension GatewayState {
         triedHosts[i] = (generation, hosts)
     }
 
+    /// Records request `rid`'s output reservation.
     mutating func setOutputHold(_ hold: OutputHold, for rid: Int32) {
         let i = Int(rid)
         if i >= outputHolds.count {
