@@ -156,4 +156,42 @@ import Testing
         let queue = message("{max_connections: 8}", dispatch: "shared_queue")
         #expect(queue.contains("gateway.max_connections") && queue.contains("round_robin"), "\(queue)")
     }
+
+    /// The prefix match is the pick's, even when the request then waits for
+    /// a connection. One Llama-2-7B replica with one connection, behind
+    /// prefix affinity, replays three 4,096-token prompts (8 blocks of 512):
+    /// X at 0 s holds the connection for its 200-token answer; A at 0.1 s
+    /// repeats X's blocks, so its pick matches all 8 and it may skip 4,095
+    /// tokens of prefill; B at 0.2 s shares none. A and B wait for X's
+    /// connection, and B is picked while A waits. Once scheduled, A's first
+    /// token takes one 1-token prefill step and B's a whole 4,096-token
+    /// prefill; had A read the last pick's match (B's, none), the two would
+    /// take the same time.
+    @Test func aRequestWaitingForAConnectionKeepsItsOwnPrefixMatch() throws {
+        let trace = try ScenarioLoaderTests.write("""
+            {"timestamp": 0, "input_length": 4096, "output_length": 200, "hash_ids": [100, 101, 102, 103, 104, 105, 106, 107]}
+            {"timestamp": 100, "input_length": 4096, "output_length": 10, "hash_ids": [100, 101, 102, 103, 104, 105, 106, 107]}
+            {"timestamp": 200, "input_length": 4096, "output_length": 10, "hash_ids": [200, 201, 202, 203, 204, 205, 206, 207]}
+
+            """, name: "prefix-wait.jsonl")
+        var config = try ScenarioLoader.parse(text: """
+            name: prefix-wait
+            duration: 1m
+            workload: {arrivals: {process: trace, trace: \(trace)}}
+            replicas:
+              count: 1
+              hardware: \(ClientGatewayTests.profile7B)
+              batching: {policy: continuous, max_num_seqs: 8, max_num_batched_tokens: 8192, chunked_prefill: true}
+            gateway: {balancer: {policy: prefix_affinity}, max_connections: 1}
+            """, file: "/tmp/prefix-wait.yaml")
+        config.recordRequests = true
+        let (result, metrics) = try ServingRun(configuration: config).execute()
+        #expect(result.clients!.pendingWaits == 2 && result.clients!.served == 3)
+        let byArrival = metrics.completions.sorted { $0.arrival < $1.arrival }
+        let (x, a, b) = (byArrival[0], byArrival[1], byArrival[2])
+        // Both waited for X's connection.
+        #expect(a.queueWait > x.e2e - a.arrival - 1e-9 && b.queueWait > x.e2e - b.arrival - 1e-9)
+        let prefillA = a.ttft - a.queueWait, prefillB = b.ttft - b.queueWait
+        #expect(prefillA < 0.2 * prefillB, "A \(prefillA) s, B \(prefillB) s")
+    }
 }
