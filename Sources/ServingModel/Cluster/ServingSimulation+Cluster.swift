@@ -254,6 +254,8 @@ extension ServingSimulation {
                 if requests[id].phase == .done { requests.remove(id); continue }
                 replicas[r].liveWaiting -= 1
                 gatewayReleased(replica: r, now: now)
+                // Its connection to the draining host goes idle (closed when the host stops).
+                if pooled { disconnect(id, outcome: .response(status: 503), scheduler: &scheduler) }
                 requests.slots[Int(id)].replica = -1
                 redispatch(id, scheduler: &scheduler)
             }
