@@ -156,6 +156,35 @@ import Testing
         #expect(ClientGatewayTests.availability(metrics, from: 240, to: 360) == 1)
     }
 
+    /// Four replicas (100 ms exponential, 10 req/s each) overloaded at
+    /// 60 req/s for a minute behind 200 pooled connections and a 1-s per-try
+    /// timeout that is not retried; the replicas finish what the gateway
+    /// resets (`cancel_on_give_up: false`), so hundreds of reset tries sit
+    /// in their queues. At 60 s two replicas drain. Their reset tries have
+    /// no client and no connection: they are dropped (cancelled), not sent
+    /// back through the gateway, where each would take a connection it
+    /// never gives back. The two replicas left clear their own backlog
+    /// (about 300 tries each at 7.5/s net) by about 100 s; from 2 minutes
+    /// on only the M/M/1 tail past the timeout at 2.5 req/s per replica,
+    /// e^{−7.5} ≈ 0.06% of about 1,200 requests, can fail: 99% is the bound.
+    @Test func aDrainingReplicaDropsTheTriesTheGatewayReset() throws {
+        let (result, metrics) = try ClientGatewayTests.run("""
+            name: drain-reset
+            seed: 8
+            duration: 6m
+            workload: {arrivals: {process: curve, points: [[0, 60/s], [1m, 5/s]]}}
+            replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}}
+            cluster: {min_replicas: 2, max_replicas: 4, autoscaler: {kind: schedule, steps: [[0s, 4], [60s, 2]]}}
+            client: {retry: {max_attempts: 1}}
+            gateway: {balancer: {policy: round_robin}, retry: {retry_on: [connect-failure], per_try_timeout: 1s}, max_connections: 200}
+            """)
+        #expect(result.clients!.gatewayPerTryTimeouts > 500, "\(result.clients!.gatewayPerTryTimeouts) resets")
+        #expect(result.requests.cancelled > 100, "\(result.requests.cancelled) dropped")
+        #expect(ClientGatewayTests.availability(metrics, from: 120, to: 360) > 0.99)
+        let r = result.requests
+        #expect(r.offered == r.completed + r.rejected + r.timedOut + r.failed + r.cancelled + r.unfinished)
+    }
+
     /// The examples of examples/straggler load, and differ only where their
     /// comments say.
     @Test func theStragglerExamplesLoad() throws {

@@ -253,6 +253,12 @@ extension ServingSimulation {
             while let id = replicas[r].waiting.popFirst() {
                 if requests[id].phase == .done { requests.remove(id); continue }
                 replicas[r].liveWaiting -= 1
+                if requests[id].resetByGateway {
+                    // Reset by the gateway, which has let go of it: nobody to send it back for.
+                    if requests[id].measured { metrics.cancelled += 1 }
+                    requests.remove(id)
+                    continue
+                }
                 gatewayReleased(replica: r, now: now)
                 // Its connection to the draining host goes idle (closed when the host stops).
                 if pooled { disconnect(id, outcome: .response(status: 503), scheduler: &scheduler) }
