@@ -130,6 +130,22 @@ import Testing
         #expect(availability > 0.98, "availability \(availability) after the scale-down")
     }
 
+    /// Four replicas of 100 ms (exponential) at 60 req/s for a minute, then
+    /// 5 req/s, and at 60 s a scale-down to two (a schedule): a drain while
+    /// the replicas' queues are long.
+    static func drainScenario(gateway: String) -> String {
+        """
+        name: drain
+        seed: 8
+        duration: 6m
+        workload: {arrivals: {process: curve, points: [[0, 60/s], [1m, 5/s]]}}
+        replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}}
+        cluster: {min_replicas: 2, max_replicas: 4, autoscaler: {kind: schedule, steps: [[0s, 4], [60s, 2]]}}
+        client: {retry: {max_attempts: 1}}
+        gateway: \(gateway)
+        """
+    }
+
     /// Four replicas (100 ms exponential) overloaded at 60 req/s for a
     /// minute behind 20 connections, so each replica's queue holds requests
     /// on their connections; at 60 s two replicas drain and send their
@@ -140,16 +156,7 @@ import Testing
     /// 5 req/s, under the two replicas' 20 req/s, it only shrinks: from
     /// 2 minutes on every request is served.
     @Test func aDrainingHostsQueuedRequestsGiveBackTheirConnections() throws {
-        let (result, metrics) = try ClientGatewayTests.run("""
-            name: drain-pooled
-            seed: 8
-            duration: 6m
-            workload: {arrivals: {process: curve, points: [[0, 60/s], [1m, 5/s]]}}
-            replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}}
-            cluster: {min_replicas: 2, max_replicas: 4, autoscaler: {kind: schedule, steps: [[0s, 4], [60s, 2]]}}
-            client: {retry: {max_attempts: 1}}
-            gateway: {balancer: {policy: round_robin}, max_connections: 20}
-            """)
+        let (result, metrics) = try ClientGatewayTests.run(Self.drainScenario(gateway: "{balancer: {policy: round_robin}, max_connections: 20}"))
         let c = result.clients!
         #expect(c.pendingWaits > 1000 && c.failed == c.pendingOverflows)
         #expect(ClientGatewayTests.availability(metrics, from: 120, to: 360) == 1)

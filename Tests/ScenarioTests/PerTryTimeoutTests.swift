@@ -168,16 +168,9 @@ import Testing
     /// on only the M/M/1 tail past the timeout at 2.5 req/s per replica,
     /// e^{−7.5} ≈ 0.06% of about 1,200 requests, can fail: 99% is the bound.
     @Test func aDrainingReplicaDropsTheTriesTheGatewayReset() throws {
-        let (result, metrics) = try ClientGatewayTests.run("""
-            name: drain-reset
-            seed: 8
-            duration: 6m
-            workload: {arrivals: {process: curve, points: [[0, 60/s], [1m, 5/s]]}}
-            replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}}
-            cluster: {min_replicas: 2, max_replicas: 4, autoscaler: {kind: schedule, steps: [[0s, 4], [60s, 2]]}}
-            client: {retry: {max_attempts: 1}}
-            gateway: {balancer: {policy: round_robin}, retry: {retry_on: [connect-failure], per_try_timeout: 1s}, max_connections: 200}
-            """)
+        let (result, metrics) = try ClientGatewayTests.run(ConnectionPoolTests.drainScenario(gateway: """
+            {balancer: {policy: round_robin}, retry: {retry_on: [connect-failure], per_try_timeout: 1s}, max_connections: 200}
+            """))
         #expect(result.clients!.gatewayPerTryTimeouts > 500, "\(result.clients!.gatewayPerTryTimeouts) resets")
         #expect(result.requests.cancelled > 100, "\(result.requests.cancelled) dropped")
         #expect(ClientGatewayTests.availability(metrics, from: 120, to: 360) > 0.99)
