@@ -82,7 +82,7 @@ import Testing
     /// (30 s, then 60 s, 90 s, … while it keeps failing), and requests go
     /// to the fast replica meanwhile. Over 200 s at most six ejection
     /// cycles of 3 resets each fit (each cycle lasts over 30 s plus 6 s of
-    /// requests), against 100 resets without ejection.
+    /// requests), against 99 resets without ejection.
     @Test func resetTriesEjectTheStraggler() throws {
         let c = try straggler("""
             {balancer: {policy: round_robin}, retry: {num_retries: 1, per_try_timeout: 300ms},
