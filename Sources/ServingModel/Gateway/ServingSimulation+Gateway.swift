@@ -127,8 +127,9 @@ extension ServingSimulation {
     mutating func pickAvoidingTriedHosts(_ id: Int32, now: Double) -> Int? {
         let policy = gatewayRetry!
         let generation = requests[id].generation
+        let recorded = gatewayState!.hostsTried(by: id, generation: generation)
         // A first try avoids nothing (a drained replica's request picked again included).
-        let tried = requests[id].gatewayRetries > 0 ? gatewayState!.hostsTried(by: id, generation: generation) : []
+        let tried = requests[id].gatewayRetries > 0 ? recorded : []
         var r = pick(id, excluding: [], now: now)
         var repicks = 0
         while let h = r, tried.contains(Int32(h)), repicks < policy.hostSelectionRetryMaxAttempts {
@@ -137,8 +138,7 @@ extension ServingSimulation {
             r = pick(id, excluding: [], now: now)
             repicks += 1
         }
-        gatewayState!.setHostsTried(gatewayState!.hostsTried(by: id, generation: generation) + (r.map { [Int32($0)] } ?? []),
-                                    for: id, generation: generation)
+        gatewayState!.setHostsTried(recorded + (r.map { [Int32($0)] } ?? []), for: id, generation: generation)
         return r
     }
 
