@@ -261,7 +261,7 @@ extension ServingSimulation {
                 }
                 gatewayReleased(replica: r, now: now)
                 // Its connection to the draining host goes idle (closed when the host stops).
-                if pooled { disconnect(id, outcome: .response(status: 503), scheduler: &scheduler) }
+                if pooled { disconnect(id, closing: false, scheduler: &scheduler) }
                 requests.slots[Int(id)].replica = -1
                 redispatch(id, scheduler: &scheduler)
             }

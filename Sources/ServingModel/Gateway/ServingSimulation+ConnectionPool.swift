@@ -24,10 +24,20 @@ extension ServingSimulation {
         return false
     }
 
-    /// Attempt `id` ended: its connection goes idle (or closes, after a
-    /// reset), and the host's oldest waiting request gets it in an event of
-    /// its own, after the caller has finished with `id`.
-    mutating func disconnect(_ id: Int32, outcome: AttemptOutcome, scheduler: inout Scheduler<Event>) {
+    /// Whether an attempt that ended with `outcome` closes its connection
+    /// (a reset: a connection error, a timeout, the client's 499) rather
+    /// than leaving it idle for reuse.
+    static func closesConnection(_ outcome: AttemptOutcome) -> Bool {
+        switch outcome {
+        case .connectionError, .timeout: return true
+        case .response(let status, _, _): return status == 499
+        }
+    }
+
+    /// Attempt `id` let go of its connection: it goes idle, or closes
+    /// (`closing`, a reset), and the host's oldest waiting request gets it
+    /// in an event of its own, after the caller has finished with `id`.
+    mutating func disconnect(_ id: Int32, closing: Bool, scheduler: inout Scheduler<Event>) {
         let req = requests[id]
         switch req.pool {
         case .none:
@@ -38,12 +48,7 @@ extension ServingSimulation {
             gatewayState!.pool!.leftPending()
         case .connected:
             let r = Int(req.replica)
-            let reset: Bool
-            switch outcome {
-            case .connectionError, .timeout: reset = true
-            case .response(let status, _, _): reset = status == 499
-            }
-            gatewayState!.pool!.release(r, close: reset)
+            gatewayState!.pool!.release(r, close: closing)
             if !gatewayState!.pool!.pending[r].isEmpty { scheduler.schedule(.connectionFree(replica: Int32(r)), after: 0) }
             requests.slots[Int(id)].pool = .none
         }

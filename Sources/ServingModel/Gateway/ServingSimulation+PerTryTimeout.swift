@@ -16,22 +16,12 @@ extension ServingSimulation {
         let req = requests[id]
         guard req.generation == generation, req.phase != .done, !req.orphan,
               clientState.calls.isLive(req.call, req.callGeneration) else { return }
-        let now = scheduler.now
-        if req.firstToken >= 0 && req.firstToken <= now { return }
-        let outcome = AttemptOutcome.response(status: 504)
+        if req.firstToken >= 0 && req.firstToken <= scheduler.now { return }
         if req.measured { clientMetrics.gatewayPerTryTimeouts += 1 }
-        // The gateway's side of the try ends now.
-        if pooled { disconnect(id, outcome: .timeout, scheduler: &scheduler) }
-        gatewayState!.inside -= 1
-        if req.gatewayRetries > 0 { gatewayState!.retryBreaker!.retryFinished() }
-        if req.replica >= 0 { gatewayFinished(replica: Int(req.replica), outcome: outcome, latency: now - req.arrival, now: now) }
-        let retryable = gatewayRetry.map { $0.retriesPerTryTimeouts && Int(req.gatewayRetries) < $0.numRetries } ?? false
-        if retryable, gatewayState!.retryBreaker!.tryStartRetry(activeRequests: gatewayState!.inside) {
-            retryAtGateway(id, policy: gatewayRetry!, scheduler: &scheduler)
-        } else {
-            if retryable && req.measured { clientMetrics.gatewayRetryOverflows += 1 }
-            passToClient(id, outcome: outcome, now: now, scheduler: &scheduler)
-        }
+        // The gateway's side of the try ends now: Envoy resets the stream
+        // (closing its connection) and answers a 504, retried as a reset.
+        tryEnded(id, outcome: .response(status: 504), closing: true, retryable: gatewayRetry?.retriesPerTryTimeouts == true,
+                 now: scheduler.now, scheduler: &scheduler)
         requests.slots[Int(id)].orphan = true
         requests.slots[Int(id)].resetByGateway = true
         // The replica's side: it sees the upstream connection close (its
