@@ -135,28 +135,6 @@ extension ServingSimulation {
         tryEnded(id, outcome: outcome, closing: Self.closesConnection(outcome), retryable: retryable, now: now, scheduler: &scheduler)
     }
 
-    /// The gateway's side of try `id` ends with `outcome`: its connection
-    /// (closed when `closing`), its place under `max_requests` and the retry
-    /// breaker, the balancer's and outlier detector's record. Then, when the
-    /// outcome is `retryable` and the try has retries left, a gateway retry
-    /// while the breaker allows; otherwise the client hears `outcome`.
-    mutating func tryEnded(_ id: Int32, outcome: AttemptOutcome, closing: Bool, retryable: Bool, now: Double,
-                           scheduler: inout Scheduler<Event>) {
-        if pooled { disconnect(id, closing: closing, scheduler: &scheduler) }
-        let req = requests[id]
-        gatewayState?.inside -= 1
-        if req.gatewayRetries > 0 { gatewayState!.retryBreaker!.retryFinished() }
-        if req.replica >= 0 { gatewayFinished(replica: Int(req.replica), outcome: outcome, latency: now - req.arrival, now: now) }
-        if retryable, let policy = gatewayRetry, Int(req.gatewayRetries) < policy.numRetries {
-            if gatewayState!.retryBreaker!.tryStartRetry(activeRequests: gatewayState!.inside) {
-                retryAtGateway(id, policy: policy, scheduler: &scheduler)
-                return
-            }
-            if req.measured { clientMetrics.gatewayRetryOverflows += 1 }
-        }
-        passToClient(id, outcome: outcome, now: now, scheduler: &scheduler)
-    }
-
     /// The attempt's answer goes back to its client (or to nobody, when the
     /// client has gone).
     mutating func passToClient(_ id: Int32, outcome: AttemptOutcome, now: Double, scheduler: inout Scheduler<Event>) {

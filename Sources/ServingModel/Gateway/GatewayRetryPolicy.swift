@@ -7,7 +7,8 @@ import SimulationCore
 /// 250 ms), up to `num_retries` times, while its retry breaker allows
 /// (`max_retries`, 3 retries in flight, or a retry budget). The client sees
 /// one attempt, so SDK retries multiply with these. An optional
-/// `per_try_timeout` bounds each try until its answer starts.
+/// `per_try_timeout` bounds each try until its answer starts, and the
+/// `previous_hosts` predicate steers retries away from the hosts tried.
 public struct GatewayRetryPolicy: Sendable, Equatable {
     /// Envoy `retry_on` conditions.
     public enum Condition: String, Sendable, CaseIterable {
