@@ -59,8 +59,6 @@ public struct Request: Sendable {
     public var gatewayRetries: UInt8 = 0
     /// Whether it is a gateway retry waiting out its backoff (in no queue yet).
     public var awaitingResend = false
-    /// Whether the gateway's per-try timer of this try is running.
-    public var tryTimed = false
     /// Whether the gateway has reset it (its per-try timeout): the gateway
     /// and the client have let go, and what the replica still does with it
     /// reaches nobody.

@@ -144,15 +144,15 @@ extension ServingSimulation {
 
     /// Hands request `id` to replica `r`'s queue; a full one answers 503.
     /// The gateway's per-try timer starts here, once the try has its
-    /// connection (Envoy arms it when the pool is ready); a try moved to
-    /// another replica by a drain keeps its timer.
+    /// connection (Envoy arms it when the pool is ready). A try moved to
+    /// another replica by a drain gets a second timer, which can only find
+    /// it reset or streaming already: the first one decides.
     mutating func deliver(_ id: Int32, to r: Int, scheduler: inout Scheduler<Event>) {
         if let cap = maxQueue, replicas[r].liveWaiting >= cap {
             reject(id, now: scheduler.now, status: 503, scheduler: &scheduler)
             return
         }
-        if let t = gatewayPerTryTimeout, !requests[id].tryTimed {
-            requests.slots[Int(id)].tryTimed = true
+        if let t = gatewayPerTryTimeout {
             scheduler.schedule(.perTryTimeout(request: id, generation: requests[id].generation), after: t)
         }
         enqueue(id, replica: r, scheduler: &scheduler)
