@@ -26,8 +26,9 @@ public final class LSTMWorkspace {
     public let outputGradient: UnsafeMutablePointer<Float>
     /// Parameter gradients of the last backward pass (same layout as the parameters).
     public let gradient: UnsafeMutablePointer<Float>
-    let gates: UnsafeMutablePointer<Float>       // activated gates per step, steps·batch × 4H
-    let gateGrad: UnsafeMutablePointer<Float>    // pre-activation gradients, steps·batch × 4H
+    /// Activated gates per step, steps·batch × 4H; `backward` overwrites each
+    /// step's with its pre-activation gradients once it has read them.
+    let gates: UnsafeMutablePointer<Float>
     let cells: UnsafeMutablePointer<Float>       // c(t), steps·batch × H
     let cellTanh: UnsafeMutablePointer<Float>    // tanh(c(t))
     let lastHidden: UnsafeMutablePointer<Float>  // h of the last step, batch × H
@@ -57,7 +58,6 @@ public final class LSTMWorkspace {
         outputGradient = buffer(batch * outputs)
         gradient = buffer(parameterCount)
         gates = buffer(rows * 4 * hidden)
-        gateGrad = buffer(rows * 4 * hidden)
         cells = buffer(rows * hidden)
         cellTanh = buffer(rows * hidden)
         lastHidden = buffer(batch * hidden)
@@ -68,7 +68,7 @@ public final class LSTMWorkspace {
     }
 
     deinit {
-        for p in [input, output, outputGradient, gradient, gates, gateGrad, cells, cellTanh, lastHidden, dh, dc, zeros,
+        for p in [input, output, outputGradient, gradient, gates, cells, cellTanh, lastHidden, dh, dc, zeros,
                   recurrentTransposed] {
             p.deallocate()
         }
@@ -125,10 +125,13 @@ public final class LSTMWorkspace {
     }
 
     /// Back-propagates `outputGradient` through the last forward pass and
-    /// writes the parameter gradients (overwriting) into `gradient`.
+    /// writes the parameter gradients (overwriting) into `gradient`. It
+    /// consumes the pass (the gate activations become their gradients), so
+    /// each `backward` needs a `forward` before it.
     public func backward(_ network: LSTMNetwork) {
         let steps = lastSteps, batch = lastBatch
-        precondition(steps > 0, "LSTMWorkspace: backward before forward")
+        precondition(steps > 0, "LSTMWorkspace: backward without a forward pass before it")
+        lastSteps = 0
         let h = hidden, g = 4 * hidden, rows = steps * batch
         gradient.update(repeating: 0, count: parameterCount)
         network.parameters.withUnsafeBufferPointer { pb in
@@ -151,11 +154,11 @@ public final class LSTMWorkspace {
             }
             let one = SIMD8<Float>(repeating: 1)
             for t in stride(from: steps - 1, through: 0, by: -1) {
+                // dG overwrites the activations in place: each lane's four are read before its gradients are stored.
                 let acts = gates + t * batch * g
-                let dA = gateGrad + t * batch * g
                 let cPrev = t > 0 ? UnsafePointer(cells + (t - 1) * batch * h) : UnsafePointer(zeros)
                 for s in 0..<batch {
-                    let row = acts + s * g, drow = dA + s * g
+                    let row = acts + s * g, drow = row
                     let tc = cellTanh + (t * batch + s) * h
                     let cp = cPrev + s * h
                     let dhs = dh + s * h, dcs = dc + s * h
@@ -175,15 +178,15 @@ public final class LSTMWorkspace {
                     }
                 }
                 if t > 0 {
-                    Matrix.gemm(m: batch, n: h, k: g, a: dA, lda: g, b: recurrentTransposed, ldb: h, beta: 0, c: dh, ldc: h)
+                    Matrix.gemm(m: batch, n: h, k: g, a: acts, lda: g, b: recurrentTransposed, ldb: h, beta: 0, c: dh, ldc: h)
                 }
             }
             // Gradient of [Wx; Wh] over all steps at once: [x | h(t-1)]ᵀ · dG.
-            Matrix.gemm(transposeA: true, m: inputStride, n: g, k: rows, a: input, lda: inputStride, b: gateGrad, ldb: g,
+            Matrix.gemm(transposeA: true, m: inputStride, n: g, k: rows, a: input, lda: inputStride, b: gates, ldb: g,
                         beta: 0, c: gradient + network.inputWeightOffset, ldc: g)
             let db = gradient + network.biasOffset
             for r in 0..<rows {
-                let row = gateGrad + r * g
+                let row = gates + r * g
                 var j = 0
                 while j < g {
                     FastMath.store(FastMath.load(db + j) + FastMath.load(row + j), db + j)
