@@ -103,42 +103,53 @@ public struct HorizonPlanner: Sendable {
         let verifier = try HorizonVerifier(base: base, sla: sla, interval: interval)
         let kinds = Kind.allCases.filter { plans.contains($0) }
         let limit = maxCorrections
+        // Autoscaler targets of 90%, 80% and 70% of the in-flight count per
+        // replica at capacity (the HPA's metric, and the KPA's concurrency):
+        // the cheapest that verifies wins; if none does, the 70% one is corrected.
+        let peak = needs.max()!
+        let atCapacity = curve.inFlightPerReplica(replicas: peak)
+        let template = AutoscalerPlan.template(for: base)
+        let autoscalerCandidates = Self.autoscalerTargetShares.map {
+            template.with(target: $0 * atCapacity, minReplicas: needs.min()!, maxReplicas: peak)
+        }
+        // Every plan's first verification is independent of the others, so
+        // they share one pool (the autoscaler's three candidates beside the
+        // static and schedule plans); only a plan that misses is corrected,
+        // one round after another, afterwards.
+        let firstSchedule = plans.contains(.schedule)
+            ? try ScheduleBuilder.schedule(needs: needs, rates: rates, interval: interval, lead: lead) : []
+        let first: [Provisioning] = (plans.contains(.static) ? [.fixed(peak)] : [])
+            + (plans.contains(.schedule) ? [.schedule(firstSchedule)] : [])
+            + (plans.contains(.autoscaler) ? autoscalerCandidates.map { .autoscaler($0, initial: needs[0]) } : [])
+        let firstChecks = try Replications.run(count: first.count) { try verifier.verify(first[$0], rates: rates) }
+        @Sendable func firstCheck(_ p: Provisioning) -> HorizonVerification { firstChecks[first.firstIndex(of: p)!] }
         let outcomes = try Replications.run(count: kinds.count) { i -> Outcome in
             switch kinds[i] {
             case .static:
-                return .fixed(try Self.correct(start: needs.max()!, limit: limit, verify: { try verifier.verify(.fixed($0), rates: rates) },
+                return .fixed(try Self.correct(start: peak, verified: firstCheck(.fixed(peak)), limit: limit,
+                                               verify: { try verifier.verify(.fixed($0), rates: rates) },
                                                bump: { n, _ in n + max(1, n / 10) }))
             case .schedule:
-                let first = try Self.correct(start: needs, limit: limit, verify: { n in
+                let corrected = try Self.correct(start: needs, verified: firstCheck(.schedule(firstSchedule)), limit: limit, verify: { n in
                     try verifier.verify(.schedule(try ScheduleBuilder.schedule(needs: n, rates: rates, interval: interval, lead: lead)), rates: rates)
                 }, bump: { n, v in
                     var n = n
                     for j in v.failing { n[j] += max(1, n[j] / 10) }
                     return n
                 })
-                let entries = try ScheduleBuilder.schedule(needs: first.plan, rates: rates, interval: interval, lead: lead)
-                return .schedule(.init(plan: entries, verification: first.verification, corrections: first.corrections))
+                let entries = try ScheduleBuilder.schedule(needs: corrected.plan, rates: rates, interval: interval, lead: lead)
+                return .schedule(.init(plan: entries, verification: corrected.verification, corrections: corrected.corrections))
             case .autoscaler:
-                // Targets of 90%, 80% and 70% of the in-flight count per
-                // replica at capacity (the HPA's metric, and the KPA's
-                // concurrency): the cheapest that verifies wins; if none
-                // does, the 70% one is corrected.
-                let peak = needs.max()!
-                let atCapacity = curve.inFlightPerReplica(replicas: peak)
-                let template = AutoscalerPlan.template(for: base)
-                func settings(_ share: Double) -> AutoscalerPlan {
-                    template.with(target: share * atCapacity, minReplicas: needs.min()!, maxReplicas: peak)
-                }
                 var best: Verified<AutoscalerPlan>?
-                for share in Self.autoscalerTargetShares {
-                    let s = settings(share)
-                    let v = try verifier.verify(.autoscaler(s, initial: needs[0]), rates: rates)
+                for s in autoscalerCandidates {
+                    let v = firstCheck(.autoscaler(s, initial: needs[0]))
                     if v.slaMet, best.map({ v.simulatedGPUHours < $0.verification.simulatedGPUHours }) ?? true {
                         best = Verified(plan: s, verification: v, corrections: 0)
                     }
                 }
                 if let best { return .autoscaled(best) }
-                return .autoscaled(try Self.correct(start: settings(Self.autoscalerTargetShares.last!), limit: limit, verify: {
+                let last = autoscalerCandidates.last!
+                return .autoscaled(try Self.correct(start: last, verified: firstCheck(.autoscaler(last, initial: needs[0])), limit: limit, verify: {
                     try verifier.verify(.autoscaler($0, initial: needs[0]), rates: rates)
                 }, bump: { s, _ in
                     let low = s.minReplicas + max(1, s.minReplicas / 10)
@@ -169,13 +180,14 @@ public struct HorizonPlanner: Sendable {
         case autoscaled(Verified<AutoscalerPlan>)
     }
 
-    /// Verifies `start`; while some interval fails, bumps the plan and
-    /// verifies again, at most `limit` times. The last verification is kept
-    /// as it is, met or not.
-    static func correct<P: Sendable & Equatable>(start: P, limit: Int, verify: (P) throws -> HorizonVerification,
+    /// Starting from `start` and its verification `verified`: while some
+    /// interval fails, bumps the plan and verifies again, at most `limit`
+    /// times. The last verification is kept as it is, met or not.
+    static func correct<P: Sendable & Equatable>(start: P, verified: HorizonVerification, limit: Int,
+                                                 verify: (P) throws -> HorizonVerification,
                                                  bump: (P, HorizonVerification) -> P) throws -> Verified<P> {
         var plan = start
-        var v = try verify(plan)
+        var v = verified
         var rounds = 0
         while !v.slaMet && rounds < limit {
             plan = bump(plan, v)

@@ -97,6 +97,23 @@ import Workload
         #expect(peak > 8)
     }
 
+    /// None of the three autoscaler candidates (90, 80, 70 % of the in-flight
+    /// count at capacity) holds when the curve claims 8 replicas carry 155/s,
+    /// so the 70 % one is corrected: each round lowers the target by a fifth
+    /// and raises the bounds, until the plan verifies.
+    @Test func whenNoAutoscalerCandidateHoldsTheLowestTargetIsCorrected() throws {
+        let rates = [40.0, 155, 40]
+        let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 21, inFlightPerReplica: 1)])
+        let planner = try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 600, plans: [.autoscaler])
+        let r = try planner.plan(rates: rates, curve: curve)
+        let a = try #require(r.autoscaler)
+        #expect(a.corrections >= 1)
+        #expect(a.verification.slaMet)
+        let lowest = HorizonPlanner.autoscalerTargetShares.last! * curve.inFlightPerReplica(replicas: 8)
+        #expect(abs(a.plan.target - lowest * pow(0.8, Double(a.corrections))) < 1e-9)
+        #expect(a.plan.maxReplicas > 8)
+    }
+
     @Test func aPlanThatCannotBeCorrectedIsReportedAsFailing() throws {
         let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 100, inFlightPerReplica: 1)])
         let planner = try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 600, maxCorrections: 0, plans: [.static])
