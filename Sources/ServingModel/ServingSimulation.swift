@@ -174,6 +174,10 @@ public struct ServingSimulation: SimulationModel {
     /// KV blocks of one replica.
     let blocksPerReplica: Int
     let blockSize: Int
+    /// log2 of `blockSize` when it is a power of two (16 in every bundled
+    /// profile), else -1: `blocks(for:)` then shifts instead of dividing,
+    /// which the decode planner does per member at every probe.
+    let blockShift: Int
     /// Prefill/decode split (nil: colocated).
     let disaggregation: Disaggregation?
     /// Replicas `0..<prefillReplicas` only prefill (0: colocated).
@@ -209,6 +213,7 @@ public struct ServingSimulation: SimulationModel {
         serviceStream = root.stream("service")
         replayStream = root.stream("replay")
         blockSize = c.replicas.hardware?.kvBlockSize ?? 16
+        blockShift = blockSize.nonzeroBitCount == 1 ? blockSize.trailingZeroBitCount : -1
         disaggregation = c.replicas.disaggregation
         prefillReplicas = c.replicas.disaggregation?.prefillReplicas ?? 0
         countsArrivals = c.replicas.dynamics?.predictive != nil
@@ -491,8 +496,7 @@ public struct ServingSimulation: SimulationModel {
     mutating func fits(_ id: Int32) -> Bool {
         let req = requests[id]
         guard case .continuous(let cb) = batching else { return true }
-        let need = (Int(req.prompt) + Int(req.output) + blockSize - 1) / blockSize
-        if need > replicas[0].totalBlocks { return false }
+        if blocks(for: Int(req.prompt) + Int(req.output)) > replicas[0].totalBlocks { return false }
         if !cb.chunkedPrefill && Int(req.prompt) > cb.maxNumBatchedTokens { return false }
         return true
     }

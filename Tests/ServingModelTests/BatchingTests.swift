@@ -59,6 +59,24 @@ import Workload
         #expect(r.kvCacheUtilization <= 1)
     }
 
+    /// KV blocks for a token count are its ceiling over the block size,
+    /// whether the size is a power of two (a shift) or not (a division).
+    @Test(arguments: [1, 16, 24, 32, 100])
+    func blocksForTokensIsTheCeilingOverTheBlockSize(blockSize: Int) throws {
+        var profile = Self.profile
+        profile.kvBlockSize = blockSize
+        let c = Self.config(arrivals: .poisson(rate: 1), size: RequestSize(prompt: 10, output: 10),
+                            batching: .continuous(ContinuousBatching()), duration: 1, profile: profile)
+        let sim = try ServingSimulation(configuration: c)
+        for tokens in 0...5000 {
+            let expected = Int((Double(tokens) / Double(blockSize)).rounded(.up))
+            guard sim.blocks(for: tokens) == expected else {
+                Issue.record("\(tokens) tokens in blocks of \(blockSize): \(sim.blocks(for: tokens)), expected \(expected)")
+                return
+            }
+        }
+    }
+
     @Test func requestsThatCanNeverFitAreRejected() throws {
         var tiny = Self.profile
         tiny.kvCacheTokens = 160

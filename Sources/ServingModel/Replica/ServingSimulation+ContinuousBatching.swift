@@ -5,7 +5,10 @@ import SimulationCore
 /// parallelism) and multi-step advance of unchanging decode batches.
 extension ServingSimulation {
     /// KV blocks needed to hold `tokens` tokens.
-    func blocks(for tokens: Int) -> Int { (tokens + blockSize - 1) / blockSize }
+    func blocks(for tokens: Int) -> Int {
+        let n = tokens + blockSize - 1  // tokens >= 0, so the shift rounds as the division does
+        return blockShift >= 0 ? n >> blockShift : n / blockSize
+    }
 
     /// Plans and starts one micro-batch if the first pipeline stage is free,
     /// a slot is free, and there is work not already in flight.
