@@ -261,6 +261,28 @@ extension ScenarioParser {
                 if let at, let replica, let duration { partitions.append(Partition(at: at, replica: replica, duration: duration)) }
             }
         }
-        return Faults(mtbf: mtbf, mttr: mttr, scheduled: scheduled, slowdowns: slowdowns, zoneOutages: outages, partitions: partitions)
+        var errors: [ErrorInjection] = []
+        if let node = f.node("errors"), let list = reader.sequence(node, "cluster.faults.errors") {
+            for (i, n) in list.enumerated() {
+                let path = "cluster.faults.errors[\(i)]"
+                guard let e = reader.mapping(n, path) else { continue }
+                let at = e.duration("at", required: true)
+                let replica = e.int("replica", 0...(maxReplicas - 1), required: true)
+                let rate = e.requiredValue("rate", "a share of the replica's requests such as 20%", Units.fraction)
+                let status = e.int("status", 400...599) ?? 500
+                let duration = e.duration("duration", min: 0, allowEqual: false, required: true)
+                e.finish()
+                if let rate, !(rate > 0 && rate <= 1) { reader.fail(n, e.child("rate"), "expected a share in (0%, 100%], got \(rate)") }
+                guard let at, let replica, let rate, let duration, rate > 0 && rate <= 1 else { continue }
+                if let other = errors.first(where: { $0.replica == replica && $0.at < at + duration && at < $0.at + $0.duration }) {
+                    reader.fail(n, path, "overlaps the error window of replica \(replica) from \(other.at) s to \(other.at + other.duration) s; "
+                                + "expected one window at a time per replica")
+                    continue
+                }
+                errors.append(ErrorInjection(at: at, replica: replica, rate: rate, status: status, duration: duration))
+            }
+        }
+        return Faults(mtbf: mtbf, mttr: mttr, scheduled: scheduled, slowdowns: slowdowns, zoneOutages: outages, partitions: partitions,
+                      errors: errors)
     }
 }

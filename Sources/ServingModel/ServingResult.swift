@@ -73,7 +73,8 @@ public struct ServingResult: Sendable, Encodable {
         public var rejected: Int
         /// Gave up waiting (queue timeout).
         public var timedOut: Int
-        /// Lost when their replica failed.
+        /// Lost when their replica failed, or answered with an injected
+        /// error (`cluster.faults.errors`).
         public var failed: Int
         /// Withdrawn from a queue or aborted on a replica after their
         /// client gave up (`client.cancel_on_give_up`).

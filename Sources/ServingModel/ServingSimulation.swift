@@ -51,6 +51,8 @@ public struct ServingSimulation: SimulationModel {
         case predictiveStep(interval: Int32)
         /// A replica's speed changes (1 = normal, 0.5 = half speed).
         case setSpeed(replica: Int32, speed: Double)
+        /// Error window `index` of `cluster.faults.errors` opens or closes.
+        case errorWindow(index: Int32, open: Bool)
         /// Every replica of a zone fails for `downFor` seconds.
         case zoneFail(zone: Int32, downFor: Double)
         /// A warm-pool instance is back after its replacement's cold start.
@@ -164,6 +166,9 @@ public struct ServingSimulation: SimulationModel {
     var tenantStream: RandomStream
     var serviceStream: RandomStream
     var replayStream: RandomStream
+    /// `cluster.faults.errors`, and the draws that pick the requests they fail.
+    let injectedErrors: [ErrorInjection]
+    var injectedErrorStream: RandomStream
     var trace: TraceFeed?
     var pendingRecord: TraceRecord?
     /// First error met while replaying the trace (the run stops arrivals).
@@ -212,6 +217,8 @@ public struct ServingSimulation: SimulationModel {
         tenantStream = root.stream("tenants")
         serviceStream = root.stream("service")
         replayStream = root.stream("replay")
+        injectedErrors = c.replicas.dynamics?.faults?.errors ?? []
+        injectedErrorStream = root.stream("injected-errors")
         blockSize = c.replicas.hardware?.kvBlockSize ?? 16
         blockShift = blockSize.nonzeroBitCount == 1 ? blockSize.trailingZeroBitCount : -1
         disaggregation = c.replicas.disaggregation
@@ -367,6 +374,9 @@ public struct ServingSimulation: SimulationModel {
             predictiveStep(interval: Int(j), scheduler: &scheduler)
         case .setSpeed(let r, let speed):
             replicas[Int(r)].slowdown = 1 / speed
+        case .errorWindow(let i, let open):
+            let w = injectedErrors[Int(i)]
+            replicas[w.replica].errorWindow = open ? i : -1
         case .zoneFail(let zone, let downFor):
             let zones = dynamics?.zones ?? 1
             for r in replicas.indices where r % zones == Int(zone) {
@@ -529,6 +539,13 @@ public struct ServingSimulation: SimulationModel {
 
     mutating func enqueue(_ id: Int32, replica r: Int, scheduler: inout Scheduler<Event>) {
         requests[id].replica = Int32(r)
+        if replicas[r].errorWindow >= 0 {
+            let w = injectedErrors[Int(replicas[r].errorWindow)]
+            if injectedErrorStream.nextUniform() < w.rate {
+                failInjected(id, status: w.status, now: scheduler.now, scheduler: &scheduler)
+                return
+            }
+        }
         replicas[r].waiting.append(id)
         replicas[r].liveWaiting += 1
         if dispatch == .roundRobin { armTimeout(id, scheduler: &scheduler) }
@@ -656,6 +673,16 @@ public struct ServingSimulation: SimulationModel {
             let outcome: AttemptOutcome = status == 502 ? .connectionError : .response(status: status)
             attemptEnded(id, outcome: outcome, now: now, scheduler: &scheduler)
         }
+        requests.remove(id)
+    }
+
+    /// Ends request `id` with an injected error from its replica
+    /// (`cluster.faults.errors`): counted as failed, and its attempt ends
+    /// with `status`.
+    mutating func failInjected(_ id: Int32, status: Int, now: Double, scheduler: inout Scheduler<Event>) {
+        metrics.series.failed.add(at: now)
+        if requests[id].measured { metrics.failed += 1 }
+        if layered { attemptEnded(id, outcome: .response(status: status), now: now, scheduler: &scheduler) }
         requests.remove(id)
     }
 

@@ -15,16 +15,47 @@ public struct Faults: Sendable, Equatable {
     public var zoneOutages: [ZoneOutage]
     /// Scheduled gateway–replica partitions.
     public var partitions: [Partition]
+    /// Scheduled error responses from one replica.
+    public var errors: [ErrorInjection]
 
     /// A fault model.
     public init(mtbf: Double? = nil, mttr: Distribution = .deterministic(300), scheduled: [ScheduledFault] = [],
-                slowdowns: [Slowdown] = [], zoneOutages: [ZoneOutage] = [], partitions: [Partition] = []) {
+                slowdowns: [Slowdown] = [], zoneOutages: [ZoneOutage] = [], partitions: [Partition] = [],
+                errors: [ErrorInjection] = []) {
         self.mtbf = mtbf
         self.mttr = mttr
         self.scheduled = scheduled
         self.slowdowns = slowdowns
         self.zoneOutages = zoneOutages
         self.partitions = partitions
+        self.errors = errors
+    }
+}
+
+/// A replica that answers a share of the requests sent to it with an error
+/// at once, for a while: a bad canary, or a dependency of that replica
+/// failing. The request never reaches the engine; its attempt ends with
+/// `status`, which the gateway (retries, outlier detection) and the client
+/// (retries, breakers) see like any upstream error.
+public struct ErrorInjection: Sendable, Equatable {
+    /// When it starts (s).
+    public var at: Double
+    /// Which replica.
+    public var replica: Int
+    /// Share of the requests sent to the replica that fail, in (0, 1].
+    public var rate: Double
+    /// The status they fail with (400–599).
+    public var status: Int
+    /// How long it lasts (s).
+    public var duration: Double
+
+    /// An error injection.
+    public init(at: Double, replica: Int, rate: Double, status: Int = 500, duration: Double) {
+        self.at = at
+        self.replica = replica
+        self.rate = rate
+        self.status = status
+        self.duration = duration
     }
 }
 

@@ -102,6 +102,10 @@ extension ServingSimulation {
                 scheduler.schedule(.setSpeed(replica: Int32(s.replica), speed: s.speed), at: s.at)
                 scheduler.schedule(.setSpeed(replica: Int32(s.replica), speed: 1), at: s.at + s.duration)
             }
+            for (i, e) in faults.errors.enumerated() where e.replica < replicas.count {
+                scheduler.schedule(.errorWindow(index: Int32(i), open: true), at: e.at)
+                scheduler.schedule(.errorWindow(index: Int32(i), open: false), at: e.at + e.duration)
+            }
             for z in faults.zoneOutages {
                 scheduler.schedule(.zoneFail(zone: Int32(z.zone), downFor: z.downFor), at: z.at)
             }

@@ -28,6 +28,8 @@ struct ReplicaState: Sendable {
     var incarnation: UInt32 = 0
     /// Multiplier on every service, batch and iteration time (1 / speed).
     var slowdown = 1.0
+    /// The `cluster.faults.errors` window in force (index), or -1.
+    var errorWindow: Int32 = -1
     /// When a prefill replica's link finishes the KV transfers queued on it.
     var linkFree = 0.0
     /// When the dynamic batcher's delay timer fires (`.infinity`: none set).
