@@ -92,6 +92,29 @@ import Testing
         #expect(busy.share > 0.25 + tolerance(0.25, busy.n), "failed \(busy.share)")
     }
 
+    /// The examples of examples/bad-canary load, share one error window, and
+    /// differ only in the defence their comments name.
+    @Test func theBadCanaryExamplesLoad() throws {
+        let dir = ScenarioLoaderTests.root.appendingPathComponent("examples/bad-canary")
+        func load(_ name: String) throws -> ServingConfiguration {
+            try ScenarioLoader.load(path: dir.appendingPathComponent("\(name).yaml").path)
+        }
+        let none = try load("none")
+        #expect(none.replicas.dynamics?.faults?.errors == [ErrorInjection(at: 300, replica: 7, rate: 0.3, status: 500, duration: 600)])
+        #expect(none.gateway?.retry == nil && none.gateway?.outlierDetection == nil && none.client?.retry.maxAttempts == 1)
+        for name in ["client-retries", "gateway-retry", "gateway-retry-budget", "consecutive-5xx", "success-rate"] {
+            #expect(try load(name).replicas.dynamics?.faults == none.replicas.dynamics?.faults, "\(name)")
+        }
+        #expect(try load("client-retries").client?.retry.maxAttempts == 3)
+        let retry = try load("gateway-retry").gateway!.retry!, budget = try load("gateway-retry-budget").gateway!.retry!
+        #expect(retry.previousHosts && retry.breaker == RetryBudget(budgetPercent: 0, minRetryConcurrency: 3))
+        #expect(budget.breaker == RetryBudget(budgetPercent: 20, minRetryConcurrency: 3))
+        let consecutive = try #require(try load("consecutive-5xx").gateway?.outlierDetection)
+        let defaults = try #require(try load("success-rate").gateway?.outlierDetection)
+        #expect(consecutive.consecutive5xx == 5 && defaults.consecutive5xx == 5)
+        #expect(consecutive.successRate == nil && defaults.successRate == OutlierDetector.SuccessRate())
+    }
+
     @Test func badWindowsAreNamed() {
         func message(_ faults: String) -> String {
             do {
