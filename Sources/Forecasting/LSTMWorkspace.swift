@@ -158,7 +158,7 @@ public final class LSTMWorkspace {
                 let acts = gates + t * batch * g
                 let cPrev = t > 0 ? UnsafePointer(cells + (t - 1) * batch * h) : UnsafePointer(zeros)
                 for s in 0..<batch {
-                    let row = acts + s * g, drow = row
+                    let row = acts + s * g
                     let tc = cellTanh + (t * batch + s) * h
                     let cp = cPrev + s * h
                     let dhs = dh + s * h, dcs = dc + s * h
@@ -169,10 +169,10 @@ public final class LSTMWorkspace {
                         let tcv = FastMath.load(tc + j)
                         let dhv = FastMath.load(dhs + j)
                         let dcv = FastMath.load(dcs + j) + dhv * o * (one - tcv * tcv)
-                        FastMath.store(dcv * c̃ * i * (one - i), drow + j)
-                        FastMath.store(dcv * FastMath.load(cp + j) * f * (one - f), drow + h + j)
-                        FastMath.store(dcv * i * (one - c̃ * c̃), drow + 2 * h + j)
-                        FastMath.store(dhv * tcv * o * (one - o), drow + 3 * h + j)
+                        FastMath.store(dcv * c̃ * i * (one - i), row + j)
+                        FastMath.store(dcv * FastMath.load(cp + j) * f * (one - f), row + h + j)
+                        FastMath.store(dcv * i * (one - c̃ * c̃), row + 2 * h + j)
+                        FastMath.store(dhv * tcv * o * (one - o), row + 3 * h + j)
                         FastMath.store(dcv * f, dcs + j)
                         j += 8
                     }
