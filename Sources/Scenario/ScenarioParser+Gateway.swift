@@ -74,6 +74,24 @@ extension ScenarioParser {
         if let node = f.node("retry"), let r = reader.mapping(node, f.child("retry")) { g.retry = parseGatewayRetry(r) }
         g.maxRequests = f.int("max_requests", 1...Int.max)
         g.routeTimeout = f.duration("route_timeout", min: 0, allowEqual: false)
+        if let node = f.node("fault"), let m = reader.mapping(node, f.child("fault")) {
+            var fault = GatewayConfiguration.Fault()
+            if let dn = m.node("delay"), let d = reader.mapping(dn, m.child("delay")) {
+                let fixed = d.duration("fixed_delay", min: 0, allowEqual: false, required: true)
+                let share = d.requiredValue("percentage", "a percentage such as 10%", Units.fraction)
+                d.finish()
+                if let fixed, let share { fault.delay = (fixed, share) }
+            }
+            if let an = m.node("abort"), let a = reader.mapping(an, m.child("abort")) {
+                let status = a.int("http_status", 200...599, required: true)
+                let share = a.requiredValue("percentage", "a percentage such as 5%", Units.fraction)
+                a.finish()
+                if let status, let share { fault.abort = (status, share) }
+            }
+            m.finish()
+            if fault.delay == nil && fault.abort == nil { reader.fail(node, f.child("fault"), "expected a delay, an abort or both") }
+            g.fault = fault
+        }
         g.busyRetryAfter = f.duration("busy_retry_after")
         g.maxConnections = f.int("max_connections", 1...Int.max)
         g.maxPendingRequests = f.int("max_pending_requests", 0...Int.max)

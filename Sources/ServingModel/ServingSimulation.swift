@@ -67,6 +67,8 @@ public struct ServingSimulation: SimulationModel {
         case kvTransferDone(request: Int32, generation: UInt32)
         /// A gateway retry's backoff is over: it goes to a replica.
         case gatewayResend(request: Int32, generation: UInt32)
+        /// The gateway's fault filter lets an attempt go on (`gateway.fault.delay`).
+        case faultDelayEnded(request: Int32, generation: UInt32)
         /// A call's hedging delay is over: another attempt.
         case hedge(call: Int32, generation: UInt32)
         /// The client's per-try timeout of an attempt.
@@ -132,6 +134,9 @@ public struct ServingSimulation: SimulationModel {
     let pooled: Bool
     /// The gateway's route timeout (nil: none), stored flat: read at every send.
     let routeTimeout: Double?
+    /// `gateway.fault`, and the draws that pick the attempts it delays or aborts.
+    let gatewayFault: GatewayConfiguration.Fault?
+    var gatewayFaultStream: RandomStream
     /// The gateway's per-try timeout (nil: none), stored flat: read at every delivery.
     let gatewayPerTryTimeout: Double?
     /// The `Retry-After` on the service's 503s (nil: none), stored flat.
@@ -237,6 +242,8 @@ public struct ServingSimulation: SimulationModel {
         gatewayRetry = c.gateway?.retry
         pooled = c.gateway?.poolsConnections == true
         routeTimeout = c.gateway?.routeTimeout
+        gatewayFault = c.gateway?.fault
+        gatewayFaultStream = root.stream("gateway-fault")
         gatewayPerTryTimeout = c.gateway?.retry?.perTryTimeout
         busyRetryAfter = c.gateway?.busyRetryAfter
         if case .endpointPicker(let e)? = c.gateway?.balancer { eppScrapeInterval = e.metricsInterval } else { eppScrapeInterval = 0 }
@@ -403,6 +410,8 @@ public struct ServingSimulation: SimulationModel {
             kvTransferDone(id, generation: generation, scheduler: &scheduler)
         case .gatewayResend(let id, let generation):
             gatewayResend(id, generation: generation, scheduler: &scheduler)
+        case .faultDelayEnded(let id, let generation):
+            faultDelayEnded(id, generation: generation, scheduler: &scheduler)
         case .attemptTimeout(let id, let generation):
             attemptTimedOut(id, generation: generation, scheduler: &scheduler)
         case .routeTimeout(let id, let generation):

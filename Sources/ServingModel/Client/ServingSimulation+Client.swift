@@ -88,28 +88,67 @@ extension ServingSimulation {
             clientMetrics.attempts += 1
             if isRetry { clientMetrics.retries += 1 } else if call.attempts > 1 { clientMetrics.hedges += 1 }
         }
-        if let refusal = gatewayRefusal(call, now: now) {
+        // Envoy's fault filter comes first: a delayed attempt meets the
+        // abort and the gateway's limits when its delay is over.
+        let delayed = gatewayFault?.delay.map { gatewayFaultStream.nextUniform() < $0.share } ?? false
+        if !delayed, let refusal = faultAbort() ?? gatewayRefusal(call, now: now) {
             attemptAnswered(id, outcome: refusal, sentAt: now, isRetry: isRetry, scheduler: &scheduler)
             return
         }
-        clientMetrics.series.admitted.add(at: now)
         var req = Request(arrival: now, prompt: call.prompt, output: call.output, tenant: call.tenant, measured: call.measured)
         req.call = id
         req.callGeneration = call.generation
         req.isRetry = isRetry
         req.previousAttempt = call.lastAttempt
         req.previousAttemptGeneration = call.lastAttemptGeneration
+        (req.faultHeld, req.faultDelayed) = (delayed, delayed)
         let rid = requests.insert(req)
+        clientState.calls[id].lastAttempt = rid
+        clientState.calls[id].lastAttemptGeneration = requests[rid].generation
+        if let t = client.perTryTimeout {
+            scheduler.schedule(.attemptTimeout(request: rid, generation: requests[rid].generation), after: t)
+        }
+        if delayed {
+            scheduler.schedule(.faultDelayEnded(request: rid, generation: requests[rid].generation), after: gatewayFault!.delay!.fixed)
+            return
+        }
+        route(rid, call: call, scheduler: &scheduler)
+    }
+
+    /// The fault filter's abort, drawn for one attempt (nil: it goes on).
+    mutating func faultAbort() -> AttemptOutcome? {
+        guard let abort = gatewayFault?.abort, gatewayFaultStream.nextUniform() < abort.share else { return nil }
+        return .response(status: abort.status)
+    }
+
+    /// A delayed attempt's fault delay is over: the abort and the gateway's
+    /// limits, then the route, unless its client has let go meanwhile.
+    mutating func faultDelayEnded(_ rid: Int32, generation: UInt32, scheduler: inout Scheduler<Event>) {
+        guard requests[rid].generation == generation, requests[rid].faultHeld else { return }
+        requests.slots[Int(rid)].faultHeld = false
+        let req = requests[rid]
+        guard !req.orphan, clientState.calls.isLive(req.call, req.callGeneration) else {
+            requests.remove(rid)
+            return
+        }
+        let call = clientState.calls[req.call]
+        if let refusal = faultAbort() ?? gatewayRefusal(call, now: scheduler.now) {
+            requests.remove(rid)
+            attemptAnswered(req.call, outcome: refusal, sentAt: req.arrival, isRetry: req.isRetry, scheduler: &scheduler)
+            return
+        }
+        route(rid, call: call, scheduler: &scheduler)
+    }
+
+    /// An attempt the gateway admitted enters the route: its output-token
+    /// hold, the gateway's in-flight count, the route timeout, a replica.
+    mutating func route(_ rid: Int32, call: Call, scheduler: inout Scheduler<Event>) {
+        clientMetrics.series.admitted.add(at: scheduler.now)
         if gatewayState?.settlesOutput == true {
             gatewayState!.setOutputHold(OutputHold(tenant: call.tenant, apiKey: call.apiKey,
                                                    reserved: call.outputReservation(maxTokens: client.maxTokens)), for: rid)
         }
-        clientState.calls[id].lastAttempt = rid
-        clientState.calls[id].lastAttemptGeneration = requests[rid].generation
         gatewayState?.inside += 1
-        if let t = client.perTryTimeout {
-            scheduler.schedule(.attemptTimeout(request: rid, generation: requests[rid].generation), after: t)
-        }
         if let t = routeTimeout {
             scheduler.schedule(.routeTimeout(request: rid, generation: requests[rid].generation), after: t)
         }
@@ -191,8 +230,9 @@ extension ServingSimulation {
         clientState.attemptsInFlight -= 1
         if clientState.calls.isLive(req.call, req.callGeneration) { clientState.calls[req.call].inFlight -= 1 }
         releasePermit(scheduler: &scheduler)
-        // A gateway retry still in its backoff is dropped when it is due.
-        if requests[id].awaitingResend { return }
+        // A gateway retry still in its backoff, or an attempt the fault
+        // filter holds, is dropped when it is due.
+        if requests[id].awaitingResend || requests[id].faultHeld { return }
         connectionClosed(id, scheduler: &scheduler)
     }
 

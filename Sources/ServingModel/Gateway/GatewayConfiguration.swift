@@ -245,6 +245,33 @@ public struct GatewayConfiguration: Sendable {
     /// retries, to the end of its streamed answer (nil: none; Envoy's own
     /// default is 15 s, and 0 disables it there).
     public var routeTimeout: Double?
+    /// Envoy's HTTP fault filter (`envoy.filters.http.fault`, nil: none).
+    public var fault: Fault?
+
+    /// Envoy's fault-injection filter, first in the filter chain: each
+    /// attempt entering the gateway is held `delay.fixed` seconds with
+    /// probability `delay.share`, then answered locally with `abort.status`
+    /// with probability `abort.share`. Both act before the rate limits and
+    /// the router, so an abort reaches no replica and is not retried by
+    /// the route, and the route timeout starts after the delay; the
+    /// route's own retries do not pass the filter again.
+    public struct Fault: Sendable, Equatable {
+        /// The injected delay: its length (s) and the share of attempts held.
+        public var delay: (fixed: Double, share: Double)?
+        /// The injected abort: its status and the share of attempts answered with it.
+        public var abort: (status: Int, share: Double)?
+
+        /// A fault filter.
+        public init(delay: (fixed: Double, share: Double)? = nil, abort: (status: Int, share: Double)? = nil) {
+            self.delay = delay
+            self.abort = abort
+        }
+
+        public static func == (a: Fault, b: Fault) -> Bool {
+            a.delay?.fixed == b.delay?.fixed && a.delay?.share == b.delay?.share
+                && a.abort?.status == b.abort?.status && a.abort?.share == b.abort?.share
+        }
+    }
 
     /// A gateway that only forwards.
     public init() {}
@@ -268,6 +295,18 @@ public struct GatewayConfiguration: Sendable {
         try retry?.validate()
         if let m = maxRequests { try ServingModelError.check(m >= 1, "gateway.max_requests", m, "an integer >= 1") }
         if let t = routeTimeout { try ServingModelError.check(t > 0 && t.isFinite, "gateway.route_timeout", t, "a duration > 0") }
+        if let f = fault {
+            try ServingModelError.check(f.delay != nil || f.abort != nil, "gateway.fault", "neither", "a delay, an abort or both")
+            if let d = f.delay {
+                try ServingModelError.check(d.fixed > 0 && d.fixed.isFinite, "gateway.fault.delay.fixed_delay", d.fixed, "a duration > 0")
+                try ServingModelError.check(d.share >= 0 && d.share <= 1, "gateway.fault.delay.percentage", d.share, "a share in [0%, 100%]")
+            }
+            if let a = f.abort {
+                try ServingModelError.check((200..<600).contains(a.status), "gateway.fault.abort.http_status", a.status,
+                                            "a status from 200 to 599")
+                try ServingModelError.check(a.share >= 0 && a.share <= 1, "gateway.fault.abort.percentage", a.share, "a share in [0%, 100%]")
+            }
+        }
         if retry?.previousHosts == true {
             let envoyPick: Bool
             switch balancer {

@@ -37,6 +37,7 @@ extension ServingSimulation {
         copy.previousAttempt = old.previousAttempt
         copy.previousAttemptGeneration = old.previousAttemptGeneration
         copy.gatewayRetries = old.gatewayRetries + 1
+        copy.faultDelayed = old.faultDelayed
         copy.awaitingResend = true
         let rid = requests.insert(copy)
         let generation = requests[rid].generation
@@ -51,13 +52,14 @@ extension ServingSimulation {
             gatewayState!.setOutputHold(gatewayState!.outputHolds[Int(id)], for: rid)
             gatewayState!.outputHolds[Int(id)].reserved = 0
         }
-        // The client's per-try timer and the route timeout run from the
-        // attempt's send.
+        // The client's per-try timer runs from the attempt's send, the route
+        // timeout from the route's start (after any fault delay).
         if let t = client.perTryTimeout, old.arrival + t > scheduler.now {
             scheduler.schedule(.attemptTimeout(request: rid, generation: generation), at: old.arrival + t)
         }
-        if let t = routeTimeout, old.arrival + t > scheduler.now {
-            scheduler.schedule(.routeTimeout(request: rid, generation: generation), at: old.arrival + t)
+        let routeStart = old.arrival + (old.faultDelayed ? gatewayFault!.delay!.fixed : 0)
+        if let t = routeTimeout, routeStart + t > scheduler.now {
+            scheduler.schedule(.routeTimeout(request: rid, generation: generation), at: routeStart + t)
         }
         if old.measured { clientMetrics.gatewayRetries += 1 }
         let wait = policy.backoff(retry: Int(copy.gatewayRetries), &gatewayState!.rng)
