@@ -1,0 +1,31 @@
+import SimulationCore
+
+/// Envoy's HTTP fault filter at the gateway (`gateway.fault`): the abort
+/// and the end of the delay. `send` draws the delay, since the filter comes
+/// before everything else the gateway does with an attempt.
+extension ServingSimulation {
+    /// The fault filter's abort, drawn for one attempt (nil: it goes on).
+    mutating func faultAbort() -> AttemptOutcome? {
+        guard let abort = gatewayFault?.abort, gatewayFaultStream.nextUniform() < abort.share else { return nil }
+        return .response(status: abort.status)
+    }
+
+    /// A delayed attempt's fault delay is over: the abort and the gateway's
+    /// limits, then the route, unless its client has let go meanwhile.
+    mutating func faultDelayEnded(_ rid: Int32, generation: UInt32, scheduler: inout Scheduler<Event>) {
+        guard requests[rid].generation == generation, requests[rid].faultHeld else { return }
+        requests.slots[Int(rid)].faultHeld = false
+        let req = requests[rid]
+        guard !req.orphan, clientState.calls.isLive(req.call, req.callGeneration) else {
+            requests.remove(rid)
+            return
+        }
+        let call = clientState.calls[req.call]
+        if let refusal = faultAbort() ?? gatewayRefusal(call, now: scheduler.now) {
+            requests.remove(rid)
+            attemptAnswered(req.call, outcome: refusal, sentAt: req.arrival, isRetry: req.isRetry, scheduler: &scheduler)
+            return
+        }
+        route(rid, call: call, scheduler: &scheduler)
+    }
+}
