@@ -551,7 +551,7 @@ public struct ServingSimulation: SimulationModel {
         if replicas[r].errorWindow >= 0 {
             let w = injectedErrors[Int(replicas[r].errorWindow)]
             if injectedErrorStream.nextUniform() < w.rate {
-                failInjected(id, status: w.status, now: scheduler.now, scheduler: &scheduler)
+                fail(id, outcome: .response(status: w.status), now: scheduler.now, scheduler: &scheduler)
                 return
             }
         }
@@ -685,13 +685,13 @@ public struct ServingSimulation: SimulationModel {
         requests.remove(id)
     }
 
-    /// Ends request `id` with an injected error from its replica
-    /// (`cluster.faults.errors`): counted as failed, and its attempt ends
-    /// with `status`.
-    mutating func failInjected(_ id: Int32, status: Int, now: Double, scheduler: inout Scheduler<Event>) {
+    /// Ends request `id` as failed at its replica, its attempt with
+    /// `outcome`: lost in a crash (a connection error), or answered with an
+    /// injected error (`cluster.faults.errors`).
+    mutating func fail(_ id: Int32, outcome: AttemptOutcome, now: Double, scheduler: inout Scheduler<Event>) {
         metrics.series.failed.add(at: now)
         if requests[id].measured { metrics.failed += 1 }
-        if layered { attemptEnded(id, outcome: .response(status: status), now: now, scheduler: &scheduler) }
+        if layered { attemptEnded(id, outcome: outcome, now: now, scheduler: &scheduler) }
         requests.remove(id)
     }
 

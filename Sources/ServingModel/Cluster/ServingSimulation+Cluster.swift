@@ -183,10 +183,7 @@ extension ServingSimulation {
         }
         for id in lost {
             changeBlocks(-Int(requests[id].blocks), replica: r, now: now)
-            metrics.series.failed.add(at: now)
-            if requests[id].measured { metrics.failed += 1 }
-            if layered { attemptEnded(id, outcome: .connectionError, now: now, scheduler: &scheduler) }
-            requests.remove(id)
+            fail(id, outcome: .connectionError, now: now, scheduler: &scheduler)
         }
         if pooled {
             // Its requests have ended (closing their connections); the idle
