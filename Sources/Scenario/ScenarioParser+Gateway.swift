@@ -80,13 +80,13 @@ extension ScenarioParser {
                 let fixed = d.duration("fixed_delay", min: 0, allowEqual: false, required: true)
                 let share = d.requiredValue("percentage", "a percentage such as 10%", Units.fraction)
                 d.finish()
-                if let fixed, let share { fault.delay = (fixed, share) }
+                if let fixed, let share { fault.delay = .init(fixed: fixed, share: share) }
             }
             if let an = m.node("abort"), let a = reader.mapping(an, m.child("abort")) {
                 let status = a.int("http_status", 200...599, required: true)
                 let share = a.requiredValue("percentage", "a percentage such as 5%", Units.fraction)
                 a.finish()
-                if let status, let share { fault.abort = (status, share) }
+                if let status, let share { fault.abort = .init(status: status, share: share) }
             }
             m.finish()
             if fault.delay == nil && fault.abort == nil { reader.fail(node, f.child("fault"), "expected a delay, an abort or both") }

@@ -117,7 +117,7 @@ import Testing
             try ScenarioLoader.load(path: dir.appendingPathComponent("\(name).yaml").path)
         }
         let plain = try load("no-retries"), sdk = try load("sdk-retries"), perTry = try load("sdk-retries-per-try")
-        #expect(plain.gateway?.fault == GatewayConfiguration.Fault(delay: (2, 0.1), abort: (503, 0.05)))
+        #expect(plain.gateway?.fault == GatewayConfiguration.Fault(delay: .init(fixed: 2, share: 0.1), abort: .init(status: 503, share: 0.05)))
         #expect(sdk.gateway?.fault == plain.gateway?.fault && perTry.gateway?.fault == plain.gateway?.fault)
         #expect(plain.client?.retry.maxAttempts == 1 && sdk.client?.retry == RetryPolicy.openAISDK)
         #expect(perTry.client?.retry == sdk.client?.retry && perTry.client?.perTryTimeout == 2.5 && sdk.client?.perTryTimeout == nil)

@@ -256,20 +256,43 @@ public struct GatewayConfiguration: Sendable {
     /// the route, and the route timeout starts after the delay; the
     /// route's own retries do not pass the filter again.
     public struct Fault: Sendable, Equatable {
-        /// The injected delay: its length (s) and the share of attempts held.
-        public var delay: (fixed: Double, share: Double)?
-        /// The injected abort: its status and the share of attempts answered with it.
-        public var abort: (status: Int, share: Double)?
+        /// The injected delay (`delay`).
+        public var delay: Delay?
+        /// The injected abort (`abort`).
+        public var abort: Abort?
 
-        /// A fault filter.
-        public init(delay: (fixed: Double, share: Double)? = nil, abort: (status: Int, share: Double)? = nil) {
-            self.delay = delay
-            self.abort = abort
+        /// Attempts held before the filter lets them go on.
+        public struct Delay: Sendable, Equatable {
+            /// How long each is held (s, `fixed_delay`).
+            public var fixed: Double
+            /// The share of attempts held (`percentage`, in [0, 1]).
+            public var share: Double
+
+            /// A delay.
+            public init(fixed: Double, share: Double) {
+                self.fixed = fixed
+                self.share = share
+            }
         }
 
-        public static func == (a: Fault, b: Fault) -> Bool {
-            a.delay?.fixed == b.delay?.fixed && a.delay?.share == b.delay?.share
-                && a.abort?.status == b.abort?.status && a.abort?.share == b.abort?.share
+        /// Attempts answered by the filter itself.
+        public struct Abort: Sendable, Equatable {
+            /// The status they get (`http_status`).
+            public var status: Int
+            /// The share of attempts aborted (`percentage`, in [0, 1]).
+            public var share: Double
+
+            /// An abort.
+            public init(status: Int, share: Double) {
+                self.status = status
+                self.share = share
+            }
+        }
+
+        /// A fault filter.
+        public init(delay: Delay? = nil, abort: Abort? = nil) {
+            self.delay = delay
+            self.abort = abort
         }
     }
 
