@@ -63,12 +63,9 @@ public struct Request: Sendable {
     /// and the client have let go, and what the replica still does with it
     /// reaches nobody.
     public var resetByGateway = false
-    /// Whether the gateway's fault filter holds it (`gateway.fault.delay`):
-    /// sent by its client, not yet routed.
-    public var faultHeld = false
-    /// Whether it was held, so that its route (and the route timeout)
-    /// started the fault's delay after its send.
-    public var faultDelayed = false
+    /// Whether the gateway's fault filter holds it, or held it so that its
+    /// route (and the route timeout) started the fault's delay after its send.
+    var faultHold = FaultHold.never
     /// Its place in the gateway's connection pools.
     var pool = PoolUse.none
 

@@ -101,7 +101,7 @@ extension ServingSimulation {
         req.isRetry = isRetry
         req.previousAttempt = call.lastAttempt
         req.previousAttemptGeneration = call.lastAttemptGeneration
-        (req.faultHeld, req.faultDelayed) = (delayed, delayed)
+        if delayed { req.faultHold = .held }
         let rid = requests.insert(req)
         clientState.calls[id].lastAttempt = rid
         clientState.calls[id].lastAttemptGeneration = requests[rid].generation
@@ -207,7 +207,7 @@ extension ServingSimulation {
         releasePermit(scheduler: &scheduler)
         // A gateway retry still in its backoff, or an attempt the fault
         // filter holds, is dropped when it is due.
-        if requests[id].awaitingResend || requests[id].faultHeld { return }
+        if requests[id].awaitingResend || requests[id].faultHold == .held { return }
         connectionClosed(id, scheduler: &scheduler)
     }
 

@@ -1,5 +1,15 @@
 import SimulationCore
 
+/// An attempt's passage through the fault filter's delay (`gateway.fault.delay`).
+enum FaultHold: UInt8, Sendable {
+    /// Not held: its route started at its send.
+    case never
+    /// Held now: sent by its client, not yet routed.
+    case held
+    /// Held, then let go: its route started the fault's delay after its send.
+    case released
+}
+
 /// Envoy's HTTP fault filter at the gateway (`gateway.fault`): the abort
 /// and the end of the delay. `send` draws the delay, since the filter comes
 /// before everything else the gateway does with an attempt.
@@ -13,8 +23,8 @@ extension ServingSimulation {
     /// A delayed attempt's fault delay is over: the abort and the gateway's
     /// limits, then the route, unless its client has let go meanwhile.
     mutating func faultDelayEnded(_ rid: Int32, generation: UInt32, scheduler: inout Scheduler<Event>) {
-        guard requests[rid].generation == generation, requests[rid].faultHeld else { return }
-        requests.slots[Int(rid)].faultHeld = false
+        guard requests[rid].generation == generation, requests[rid].faultHold == .held else { return }
+        requests.slots[Int(rid)].faultHold = .released
         let req = requests[rid]
         guard !req.orphan, clientState.calls.isLive(req.call, req.callGeneration) else {
             requests.remove(rid)

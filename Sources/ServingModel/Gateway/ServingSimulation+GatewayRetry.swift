@@ -37,7 +37,7 @@ extension ServingSimulation {
         copy.previousAttempt = old.previousAttempt
         copy.previousAttemptGeneration = old.previousAttemptGeneration
         copy.gatewayRetries = old.gatewayRetries + 1
-        copy.faultDelayed = old.faultDelayed
+        copy.faultHold = old.faultHold
         copy.awaitingResend = true
         let rid = requests.insert(copy)
         let generation = requests[rid].generation
@@ -57,7 +57,7 @@ extension ServingSimulation {
         if let t = client.perTryTimeout, old.arrival + t > scheduler.now {
             scheduler.schedule(.attemptTimeout(request: rid, generation: generation), at: old.arrival + t)
         }
-        let routeStart = old.arrival + (old.faultDelayed ? gatewayFault!.delay!.fixed : 0)
+        let routeStart = old.arrival + (old.faultHold == .never ? 0 : gatewayFault!.delay!.fixed)
         if let t = routeTimeout, routeStart + t > scheduler.now {
             scheduler.schedule(.routeTimeout(request: rid, generation: generation), at: routeStart + t)
         }
