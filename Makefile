@@ -27,7 +27,7 @@ build: deps
 run: build
 	@mkdir -p out
 	$(BIN) plan --scenario examples/servegen-plan.yaml \
-		--history ../shared/data/traces/servegen_m-large_per_hour.csv \
+		--history data/traces/servegen_m-large_per_hour.csv \
 		--forecast models/forecasters/servegen-hourly.json --quantile 0.5 \
 		--load-scale 0.05 --headroom 3x --sla default --output out/plan-m-large
 

@@ -3,7 +3,7 @@
 
 Data: Vidur (github.com/microsoft/vidur @7d47513, MIT licence; Agrawal et al.,
 "Vidur: A Large-Scale Simulation Framework for LLM Inference", MLSys 2024),
-per-operator profiling CSVs copied to ../shared/data/profiles (gzip).
+per-operator profiling CSVs copied to data/profiles (gzip).
 
 What this script does, per profile (GPU x model x TP x PP):
 
@@ -517,8 +517,8 @@ def main(argv=None):
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.dirname(here)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", default=os.path.join(repo, "..", "shared", "data", "profiles"),
-                    help="directory with Vidur's *.csv.gz files (default ../shared/data/profiles)")
+    ap.add_argument("--data", default=os.path.join(repo, "data", "profiles"),
+                    help="directory with Vidur's *.csv.gz files (default data/profiles)")
     ap.add_argument("--out", default=os.path.join(repo, "models", "hardware"),
                     help="output directory (default models/hardware)")
     ap.add_argument("--cpu-overhead-ms", type=float, default=0.0,

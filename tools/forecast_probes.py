@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Probes behind BENCHMARKS.md "Fourth attempt (issue 5)" and "Fifth attempt": simple and
 per-client forecasts of the ServeGen hourly and 10-minute series under the
-rolling-origin protocol of ../shared/FORECAST-BENCHMARK.md, to see whether any
+rolling-origin protocol of the forecasting benchmark (docs/forecasting.md), to see whether any
 honest route reaches the issue's MASE targets. Nothing here is used by
 Headroom; it records how the negative results were measured.
 
-    python3 tools/forecast_probes.py [--traces ../shared/data/traces] [--clients-out DIR]
+    python3 tools/forecast_probes.py [--traces data/traces] --anchors DIR [--clients-out DIR]
 
 --clients-out also writes each series' 40 largest clients as hourly CSVs
 (timestamp_s,requests,zero_windows) for `headroom forecast evaluate --also`.
@@ -231,10 +231,10 @@ def anchor_hindsight(anchors, tag, scale):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    shared = os.path.join(here, "..", "..", "shared", "data")
+    data = os.path.join(here, "..", "data")
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--traces", default=os.path.join(shared, "traces"))
-    ap.add_argument("--anchors", default=os.path.join(shared, "forecast-anchors"))
+    ap.add_argument("--traces", default=os.path.join(data, "traces"))
+    ap.add_argument("--anchors", required=True)
     ap.add_argument("--clients-out")
     a = ap.parse_args()
     for tag, anchor in (("m-large", "mlarge_h"), ("m-mid", "mmid_h")):

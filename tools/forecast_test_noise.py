@@ -2,9 +2,9 @@
 """How much of a MASE figure on the benchmark's test part is the test days themselves?
 
 Behind BENCHMARKS.md "Forecasting", "What the test part can decide (issue 5)". For each
-ServeGen series of ../shared/FORECAST-BENCHMARK.md it reads the per-origin forecasts of
+ServeGen series of the forecasting benchmark (docs/forecasting.md) it reads the per-origin forecasts of
 `headroom forecast evaluate --forecasts-out` (every Headroom method) and of the anchors
-(../shared/data/forecast-anchors), pools the absolute errors by the *day of the forecast
+(a folder of statsforecast per-origin forecasts, --anchors), pools the absolute errors by the *day of the forecast
 target* (each test part holds three days), and prints per method:
 
 - the test MASE, and the MASE of each test day on its own (the same in-sample scale);
@@ -18,7 +18,7 @@ target* (each test part holds three days), and prints per method:
 
 Nothing here is used by Headroom.
 
-    python3 tools/forecast_test_noise.py --runs DIR [--anchors ../shared/data/forecast-anchors]
+    python3 tools/forecast_test_noise.py --runs DIR --anchors DIR
 
 DIR holds, for S in m-large_h m-mid_h m-large_10m m-mid_10m, the files S.json
 (`evaluate --format json`) and S.csv (`--forecasts-out`), from the commands in BENCHMARKS.md.
@@ -89,7 +89,7 @@ def spearman(a, b):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", required=True)
-    p.add_argument("--anchors", default="../shared/data/forecast-anchors")
+    p.add_argument("--anchors", required=True)
     a = p.parse_args()
     for run, tag, per_day, minutes in SERIES:
         report = json.load(open(os.path.join(a.runs, run + ".json")))

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch's epoch on `headroom bench forecast`'s fixed problem, on this machine.
 
-The issue's speed bar is half of PyTorch's epoch (0.79 s in ../shared/FORECAST-BENCHMARK.md,
+The issue's speed bar is half of PyTorch's epoch (0.79 s in the forecasting benchmark's protocol v1, docs/forecasting.md,
 measured on another machine of this kind). This times the same problem with PyTorch here, so the
 two can be put side by side on one machine: 1,321 windows x 168 steps x 10 features, one LSTM
 layer of hidden 64, a direct Linear(64 -> 24) head on the last hidden state, MSE, Adam (lr 1e-3),

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the request stream Vidur generated for its reference runs, as a trace.
 
-Vidur's reference runs (../shared/data/profiles/README.md) used its synthetic
+Vidur's reference runs (data/profiles/README.md) used its synthetic
 request generator: Poisson inter-arrival times and request lengths taken from
 the Azure conversation trace.  Reproducing that exact stream removes two
 differences from `headroom bench serving --suite vidur` that have nothing to do
@@ -69,7 +69,7 @@ def main(argv=None):
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.dirname(here)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--trace", default=os.path.join(repo, "..", "shared", "data", "traces",
+    ap.add_argument("--trace", default=os.path.join(repo, "data", "traces",
                                                     "AzureLLMInferenceTrace_conv.csv"))
     ap.add_argument("--out", default=os.path.join(repo, "models", "hardware", "vidur-conv-requests.csv"))
     ap.add_argument("--requests", type=int, default=10_000)

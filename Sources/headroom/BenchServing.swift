@@ -16,15 +16,15 @@ struct BenchServing: ParsableCommand {
 
     @Option(help: "Which runs: vidur, day, mmc or all.")
     var suite: Suite = .all
-    @Option(help: "Folder of the shared data (traces and profiles).")
-    var shared = "../shared"
+    @Option(help: "Folder of the bundled traces (the repository's data/traces).")
+    var traces = "data/traces"
     @OptionGroup var output: OutputFormatOptions
 
     enum Suite: String, ExpressibleByArgument { case vidur, day, mmc, all }
 
     /// Vidur 0.0.26's predictions for Llama-2-70B on 4×A100 (TP2×PP2), vLLM
     /// scheduler, batch cap 128, Azure conversation lengths capped at 4,096
-    /// tokens, Poisson arrivals (`../shared/data/profiles/README.md`).
+    /// tokens, Poisson arrivals (`models/hardware/vidur-reference.csv`, whose header says how they were run).
     struct VidurReference: Encodable {
         var requests: Int
         var qps: Double
@@ -93,7 +93,7 @@ struct BenchServing: ParsableCommand {
 
     func run() throws {
         var out = Output()
-        let traces = URL(fileURLWithPath: shared).appendingPathComponent("data/traces")
+        let traces = URL(fileURLWithPath: traces)
         let conv = traces.appendingPathComponent("AzureLLMInferenceTrace_conv.csv").path
         if suite == .vidur || suite == .all {
             let profile = try HardwareProfileLoader.load(path: "models/hardware/a100-llama2-70b-tp2-pp2.yaml")

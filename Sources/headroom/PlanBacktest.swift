@@ -16,7 +16,7 @@ struct PlanBacktest: ParsableCommand {
         abstract: "Plan from the first days of a history and replay the last days against the schedule."
     )
 
-    @Argument(help: "History CSV (e.g. ../shared/data/traces/servegen_m-large_per_hour.csv).")
+    @Argument(help: "History CSV (e.g. data/traces/servegen_m-large_per_hour.csv).")
     var history: String
     @Option(help: "The scenario whose replicas, batching, sizes and cold start are planned.")
     var scenario: String

@@ -7,7 +7,7 @@ import Testing
 /// The client layer and gateway wired into whole runs, from scenario text.
 @Suite struct ClientGatewayTests {
     static let mooncake = ScenarioLoaderTests.root
-        .appendingPathComponent("../shared/data/traces/mooncake_conversation_trace.jsonl").standardizedFileURL.path
+        .appendingPathComponent("data/traces/mooncake_conversation_trace.jsonl").path
     static let profile7B = ScenarioLoaderTests.root.appendingPathComponent("models/hardware/a100-llama2-7b.yaml").path
 
     static func run(_ yaml: String) throws -> (result: ServingResult, metrics: ServingMetrics) {

@@ -70,7 +70,7 @@ import Testing
         let text = try String(contentsOf: dir.appendingPathComponent("prefill-3.yaml"), encoding: .utf8)
         for (bad, key) in [("prefill: 3,", "prefill: 8,"), ("bandwidth: 25GB/s", "bandwidth: fast")].map({ ($0.1, $0.0) }) {
             let path = try Self.write(text.replacingOccurrences(of: key, with: bad)
-                .replacingOccurrences(of: "../../../shared", with: Self.root.path + "/../shared")
+                .replacingOccurrences(of: "../../data", with: Self.root.path + "/data")
                 .replacingOccurrences(of: "../../models", with: Self.root.path + "/models"))
             let e = #expect(throws: ScenarioError.self) { _ = try ScenarioLoader.load(path: path) }
             #expect(e?.issues.contains { $0.description.contains("replicas.disaggregation") } == true, "\(e?.issues ?? [])")

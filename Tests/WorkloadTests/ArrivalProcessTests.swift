@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func rateCurveFromAServeGenHistory() throws {
-        let path = TestData.shared("data/traces/servegen_m-large_per_10min.csv")
+        let path = TestData.data("traces/servegen_m-large_per_10min.csv")
         let (curve, missing) = try RateCurve.fromHistory(path: path)
         #expect(curve.starts.count == 2016)
         #expect(missing == 0)
@@ -107,9 +107,9 @@ enum TestData {
     /// The repository root (two levels above this file's folder).
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// A file under `../shared/`.
-    static func shared(_ relative: String) -> String {
-        root.deletingLastPathComponent().appendingPathComponent("shared").appendingPathComponent(relative).path
+    /// A file under the repository's `data/` folder.
+    static func data(_ relative: String) -> String {
+        root.appendingPathComponent("data").appendingPathComponent(relative).path
     }
 
     /// Writes `text` to a fresh temporary file and returns its path.
@@ -122,11 +122,11 @@ enum TestData {
 
 @Suite struct ServeGenClientsTests {
     @Test func loadsEveryClientAndKeepsTheAggregateRate() throws {
-        let clients = try ServeGenClients.load(path: TestData.shared("data/traces/servegen_deepseek-r1_client_windows.csv.gz"))
+        let clients = try ServeGenClients.load(path: TestData.data("traces/servegen_deepseek-r1_client_windows.csv.gz"))
         #expect(clients.count == 73)
         #expect(clients.allSatisfy { $0.width == 600 })
         // The derived per-10-min file sums rate_rps over clients: window 0.
-        let series = try LoadSeriesCSV.read(path: TestData.shared("data/traces/servegen_deepseek-r1_per_10min.csv"))
+        let series = try LoadSeriesCSV.read(path: TestData.data("traces/servegen_deepseek-r1_per_10min.csv"))
         let window0 = clients.reduce(0.0) { $0 + ($1.rates.first ?? 0) }
         #expect(abs(window0 * 600 - series.values[0]) < 1e-6 * series.values[0])
     }

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct TraceReaderTests {
     @Test func readsTheAzureConversationTrace() throws {
-        let reader = try TraceReader(path: TestData.shared("data/traces/AzureLLMInferenceTrace_conv.csv"), format: .azure)
+        let reader = try TraceReader(path: TestData.data("traces/AzureLLMInferenceTrace_conv.csv"), format: .azure)
         let rows = try reader.readAll()
         #expect(rows.count == 19_366)
         #expect(rows[0] == TraceRecord(time: 0, promptTokens: 374, outputTokens: 44))
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func readsMooncakeWithPrefixBlocks() throws {
-        let reader = try TraceReader(path: TestData.shared("data/traces/mooncake_conversation_trace.jsonl"), format: .mooncake)
+        let reader = try TraceReader(path: TestData.data("traces/mooncake_conversation_trace.jsonl"), format: .mooncake)
         let first = try reader.next()!
         #expect(first.promptTokens == 6758)
         #expect(first.outputTokens == 500)
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func sizesFromATraceAreCappedLikeVidur() throws {
-        let sizes = try RequestSizes.fromTrace(path: TestData.shared("data/traces/AzureLLMInferenceTrace_conv.csv"), format: .azure, maxTotalTokens: 4096)
+        let sizes = try RequestSizes.fromTrace(path: TestData.data("traces/AzureLLMInferenceTrace_conv.csv"), format: .azure, maxTotalTokens: 4096)
         var rng = RandomStream(seed: 1)
         for _ in 0..<10_000 {
             let s = sizes.sample(&rng)

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Retrains the bundled forecasters from the ServeGen series in ../shared/data/traces.
+# Retrains the bundled forecasters from the ServeGen series in data/traces.
 # Run from the repository root after `swift build -c release`. Deterministic for
 # the seeds below with OPENBLAS_NUM_THREADS=1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export OPENBLAS_NUM_THREADS=1
-T=${TRACES:-../shared/data/traces}
+T=${TRACES:-data/traces}
 BIN=${BIN:-.build/release/headroom}
 
 # Hourly, 24 h ahead: one global model over m-large and m-mid (zero_windows > 0 marks missing hours).
