@@ -3,7 +3,7 @@ import Yams
 
 /// The `alerts:` section.
 extension ScenarioParser {
-    /// `alerts:` — `default` (DOMAIN.md's thresholds) or a list of rules
+    /// `alerts:` — `default` (the field's thresholds, docs/mechanisms.md#alerts) or a list of rules
     /// `{name, metric, above|below, for}`.
     func parseAlerts(_ node: Node, _ path: String) -> [AlertRule] {
         if case .scalar = node {

@@ -4,7 +4,7 @@ import SimulationCore
 /// How long a client waits before a retry. `k` is the number of retries
 /// already taken (0 before the first retry) throughout.
 ///
-/// Sources (SEMANTICS.md §1):
+/// Sources (docs/mechanisms.md#backoff-and-jitter has their links):
 /// - `exponential`, `fullJitter`, `equalJitter`, `decorrelated`: AWS
 ///   "Exponential Backoff and Jitter" (Brooker, 2015) [mem: the blog was not
 ///   in the corpus; the formulas come from code comments citing it].

@@ -8,7 +8,7 @@ public enum CircuitState: Sendable, Equatable {
     case halfOpen
 }
 
-/// A client-side circuit breaker of one of two kinds (SEMANTICS.md §2):
+/// A client-side circuit breaker of one of two kinds (docs/mechanisms.md#circuit-breakers):
 /// ``HystrixCircuitBreaker`` (Netflix Hystrix) or
 /// ``Resilience4jCircuitBreaker``.
 ///

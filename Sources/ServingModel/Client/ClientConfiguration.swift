@@ -1,7 +1,7 @@
 import SimulationCore
 
-/// How the callers of the service behave (SEMANTICS.md §1–2, DOMAIN.md
-/// "Client-side mechanisms"): open or closed loop, concurrency limit,
+/// How the callers of the service behave (docs/mechanisms.md#client, with
+/// each mechanism's primary source): open or closed loop, concurrency limit,
 /// deadlines, abandonment, retries with their throttles, hedging, a
 /// circuit breaker, a response cache and a fallback.
 ///

@@ -1,5 +1,5 @@
 /// Netflix Hystrix's circuit breaker (`HystrixCommandProperties.java`,
-/// `HystrixCircuitBreaker.java`; SEMANTICS.md §2 [src]).
+/// `HystrixCircuitBreaker.java`; https://github.com/Netflix/Hystrix/wiki/Configuration [src]).
 ///
 /// Outcomes go into a rolling window of `metrics.rollingStats.timeInMilliseconds`
 /// (10 s) cut into `numBuckets` (10) buckets; the window holds the current

@@ -1,6 +1,6 @@
 /// resilience4j's circuit breaker (`CircuitBreakerConfig.java`,
 /// `CircuitBreakerStateMachine.java`, `CircuitBreakerMetrics.java`;
-/// SEMANTICS.md §2 [src]).
+/// https://resilience4j.readme.io/docs/circuitbreaker [src]).
 ///
 /// While closed, outcomes go into a sliding window: the last
 /// `slidingWindowSize` calls (COUNT_BASED, default 100) or the calls of the

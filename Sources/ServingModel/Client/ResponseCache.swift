@@ -1,6 +1,6 @@
 /// A client-side response cache over integer request keys: least recently
 /// used eviction at `capacity` entries, and an optional time to live from
-/// the moment an entry is stored (DOMAIN.md: in-process LRU of 128–1,024
+/// the moment an entry is stored (field practice, docs/mechanisms.md#field-figures: in-process LRU of 128–1,024
 /// entries, TTL caches of 300 s, shared caches with a 1 h TTL). It stores
 /// only which keys are cached: in the simulation a hit is a request that
 /// never reaches the service. An expired entry is a miss and is dropped

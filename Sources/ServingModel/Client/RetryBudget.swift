@@ -1,5 +1,6 @@
-/// Envoy's retry budget (`circuit_breaker.proto` `RetryBudget`, SEMANTICS.md
-/// §1 [src]): a retry may start only while the retries in flight are fewer
+/// Envoy's retry budget (`circuit_breaker.proto` `RetryBudget` [src],
+/// https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/cluster/v3/circuit_breaker.proto):
+/// a retry may start only while the retries in flight are fewer
 /// than `max(min_retry_concurrency, budget_percent × (active + pending
 /// requests))`, defaults 3 and 20%. With `budgetPercent = 0` it is Envoy's
 /// plain `max_retries` breaker (default 3 concurrent retries).

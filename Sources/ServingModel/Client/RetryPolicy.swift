@@ -43,7 +43,7 @@ public enum RetryDecision: Sendable, Equatable {
 ///
 /// The defaults are those of the OpenAI and Anthropic Python SDKs
 /// (`_base_client.py` `_should_retry` and `_calculate_retry_timeout`,
-/// SEMANTICS.md §1 [src]): 3 attempts (`DEFAULT_MAX_RETRIES = 2`);
+/// https://github.com/openai/openai-python [src]): 3 attempts (`DEFAULT_MAX_RETRIES = 2`);
 /// `x-should-retry: true/false` wins; otherwise retry 408, 409, 429, every
 /// status ≥ 500 (including Anthropic's 529), timeouts and connection
 /// errors; a server delay `0 < d ≤ 120 s` (`MAX_RETRY_AFTER_DELAY` at HEAD;
@@ -99,7 +99,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// The Anthropic Python SDK at HEAD (same Stainless logic and constants).
     public static let anthropicSDK = RetryPolicy(backoff: .anthropic)
     /// An Envoy route with `retry_on: 5xx` and the default `num_retries: 1`
-    /// (SEMANTICS.md §1 [src]): any status ≥ 500, resets and connect
+    /// (Envoy's router filter docs [src]): any status ≥ 500, resets and connect
     /// failures, the default back-off (25 ms base, 250 ms max); headers are
     /// not consulted (`rate_limited_retry_back_off` is not configured).
     public static let envoyRoute5xx = RetryPolicy(maxAttempts: 2, backoff: .envoyDefault, retryableStatuses: [],

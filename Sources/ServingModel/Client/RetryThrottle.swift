@@ -1,5 +1,5 @@
 /// gRPC's client retry throttling, per server name (grpc/proposal
-/// `A6-client-retries.md`, SEMANTICS.md §1 [src]).
+/// `A6-client-retries.md` [src], https://github.com/grpc/proposal/blob/master/A6-client-retries.md).
 ///
 /// `token_count` starts at `maxTokens`; every failed attempt with a
 /// retryable status costs 1 (not below 0) and every success adds

@@ -1,7 +1,8 @@
 import DequeModule
 
 /// The Kubernetes Horizontal Pod Autoscaler's decision rule
-/// (`pkg/controller/podautoscaler`, defaults from SEMANTICS.md §5):
+/// (kubernetes/kubernetes `pkg/controller/podautoscaler`, defaults from its
+/// `config/v1alpha1/defaults.go`; https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/):
 ///
 /// - recommendation `ceil(ready × metric / target)`, unchanged while
 ///   `|metric/target − 1| <= tolerance` (0.1);

@@ -2,7 +2,7 @@ import DequeModule
 
 /// The Knative Pod Autoscaler's decision rule (knative/serving
 /// `pkg/autoscaler/scaling/autoscaler.go`, defaults from
-/// `config/core/configmaps/autoscaler.yaml`, SEMANTICS.md §5):
+/// `config/core/configmaps/autoscaler.yaml`; https://knative.dev/docs/serving/autoscaling/kpa-specific/):
 ///
 /// - observed concurrency (requests held across the revision) averaged over a
 ///   stable window (60 s) and a panic window (10% of it, 6 s);

@@ -1,7 +1,8 @@
 import Workload
 
 /// AWS EC2 Auto Scaling predictive scaling in `ForecastAndScale` mode
-/// (SEMANTICS.md §5; `PredictiveScalingConfiguration`): the load is
+/// (`PredictiveScalingConfiguration`,
+/// https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PredictiveScalingConfiguration.html): the load is
 /// forecast per interval for the next 48 hours, every 6 hours, from the
 /// history and what the run has seen so far. Each interval gets
 /// `ceil(forecast rate / target per replica)` replicas, in place

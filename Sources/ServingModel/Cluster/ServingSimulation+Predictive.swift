@@ -37,7 +37,7 @@ struct PredictiveState: Sendable {
 /// AWS-style predictive scaling (see ``PredictiveScaling``).
 extension ServingSimulation {
     /// Where the run's clock starts on the calendar without a history:
-    /// Monday 2024-01-01 00:00 UTC (as FORECAST-BENCHMARK.md maps ServeGen).
+    /// Monday 2024-01-01 00:00 UTC (as docs/forecasting.md maps ServeGen).
     static var predictiveEpoch: Double { 1_704_067_200 }
 
     /// Schedules the first forecast at 0 and one capacity step per

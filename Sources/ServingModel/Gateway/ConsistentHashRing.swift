@@ -1,4 +1,4 @@
-/// A consistent-hash ring (ring hash; SEMANTICS.md §3 [src] for Envoy's
+/// A consistent-hash ring (ring hash; Envoy's load balancers page [src] for
 /// `ring_hash` and its property that adding or removing one of N hosts
 /// moves about 1/N of the keys).
 ///

@@ -1,7 +1,7 @@
 import DequeModule
 
 /// Backend weights computed from live metrics with the formula practitioners
-/// quote (DOMAIN.md, "Dynamic weights from live metrics"):
+/// quote (docs/mechanisms.md#field-figures; not a product's algorithm):
 /// `weight = (1 − error_rate) · (1 − latency_coef) · base_weight`,
 /// `latency_coef = min(1, observed_latency / target_latency)`.
 ///

@@ -1,7 +1,7 @@
 import SimulationCore
 
 /// The Gateway API Inference Extension's endpoint picker (EPP) with its
-/// default scheduling profile (SEMANTICS.md §3 [src]: `config/charts/epplib`
+/// default scheduling profile (kubernetes-sigs/gateway-api-inference-extension [src]: `config/charts/epplib`
 /// `_config.yaml`, `saturationdetector/utilization/config.go`). Each
 /// candidate replica is scored
 ///

@@ -1,5 +1,5 @@
 /// The generic cell rate algorithm (virtual scheduling form; ITU-T I.371,
-/// SEMANTICS.md §4 [2nd]): one timestamp of state, the theoretical arrival
+/// https://www.itu.int/rec/T-REC-I.371 [2nd]): one timestamp of state, the theoretical arrival
 /// time TAT.
 ///
 /// With emission interval T = 1/rate and burst tolerance τ, a request of

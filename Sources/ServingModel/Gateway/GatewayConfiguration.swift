@@ -1,5 +1,5 @@
-/// What stands between the clients and the replicas (SEMANTICS.md §2–4,
-/// DOMAIN.md "Gateway and cluster mechanisms"): rate limits answering 429
+/// What stands between the clients and the replicas (docs/mechanisms.md#gateway,
+/// with each mechanism's primary source): rate limits answering 429
 /// with `Retry-After`, a concurrency gate and priority shedding answering
 /// 503, a load balancer, active health checks and passive outlier
 /// ejection.
@@ -105,7 +105,7 @@ public struct GatewayConfiguration: Sendable {
         /// only ones allowed into the reserved capacity.
         public var criticalLevel: Int
         /// Share of the replicas' batch slots kept for critical traffic
-        /// (DOMAIN.md: 20% for VIP tenants).
+        /// (field practice: 20% for VIP tenants; docs/mechanisms.md#field-figures).
         public var reserved: Double
         /// Non-critical arrivals are shed (503) while the gateway queue
         /// holds at least this many requests (nil: never shed by depth).
@@ -186,7 +186,7 @@ public struct GatewayConfiguration: Sendable {
     /// back. Without health checks the gateway knows every replica's state
     /// at once.
     public struct HealthCheck: Sendable, Equatable {
-        /// Probe period (s; DOMAIN.md: 10 s).
+        /// Probe period (s; field practice: 10 s, docs/mechanisms.md#health-checks).
         public var interval: Double
         /// Consecutive failed probes that mark a replica unhealthy.
         public var unhealthyThreshold: Int

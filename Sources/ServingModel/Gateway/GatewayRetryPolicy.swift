@@ -1,7 +1,7 @@
 import SimulationCore
 
 /// Envoy's route retry policy at the gateway (`router_filter.rst`,
-/// `circuit_breaker.proto`, SEMANTICS.md §1 [src]): an upstream answer the
+/// `circuit_breaker.proto` [src]; docs/mechanisms.md#route-retries): an upstream answer the
 /// policy retries is not passed to the client; the gateway sends the
 /// attempt to a replica again after `U[0, (2^n − 1)·25 ms)` (capped at
 /// 250 ms), up to `num_retries` times, while its retry breaker allows

@@ -1,5 +1,5 @@
 /// nginx `least_conn` (`src/http/modules/ngx_http_upstream_least_conn_module.c`,
-/// SEMANTICS.md §3 [src]): the eligible peer with the fewest connections
+/// https://github.com/nginx/nginx [src]): the eligible peer with the fewest connections
 /// per unit of configured weight (`conns/weight`, compared as
 /// `conns_a·weight_b < conns_b·weight_a`) wins; when several tie, smooth
 /// weighted round robin among just those decides. Eligibility, failure

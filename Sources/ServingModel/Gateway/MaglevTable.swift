@@ -1,5 +1,5 @@
 /// Maglev consistent hashing (Eisenbud et al., NSDI 2016; Envoy's `maglev`
-/// load balancer, table size 65,537, SEMANTICS.md §3 [src]). Each host
+/// load balancer, table size 65,537, `maglev.proto` [src]). Each host
 /// walks its own permutation of the table's slots, `(offset + j·skip) mod
 /// M`, with `offset` and `skip` from two hashes of the host; hosts take
 /// turns claiming their next free slot until the table is full. So every

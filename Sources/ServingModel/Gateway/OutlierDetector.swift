@@ -1,5 +1,5 @@
 /// Envoy's passive outlier detection by consecutive 5xx
-/// (`outlier_detection.proto`, SEMANTICS.md §2 [src]; the rules below were
+/// (`outlier_detection.proto` [src], docs/mechanisms.md#outlier-detection; the rules below were
 /// read in `source/common/upstream/outlier_detection_impl.cc` at HEAD [src]).
 ///
 /// - A host's 5xx counter is incremented per 5xx and cleared by any other
@@ -8,7 +8,7 @@
 ///   the host returns).
 /// - Ejection is allowed if `100·(ejected + 1)/hosts ≤ max_ejection_percent`
 ///   (10%). With `alwaysEjectOneHost` a host may also be ejected when none
-///   is: SEMANTICS.md's "at least one host is always ejectable", which is
+///   is: "at least one host is always ejectable", which is
 ///   what older Envoy did ("If no hosts have been ejected, Envoy will eject
 ///   the host immediately", `outlier.rst`). At HEAD this is the
 ///   `always_eject_one_host` option and it defaults to **false**.

@@ -2,7 +2,7 @@ import Foundation
 import SimulationCore
 
 /// Envoy's `least_request` load balancer (`least_request.proto` and the
-/// load-balancing architecture doc, SEMANTICS.md §3 [src]).
+/// load-balancing architecture doc [src]; docs/mechanisms.md#envoy-least-request).
 ///
 /// With equal weights it draws `choice_count` (default 2) hosts uniformly at
 /// random, with replacement, and takes the one with the fewest active

@@ -1,7 +1,7 @@
 /// Cache-aware routing for LLM replicas: send a request to the worker that
 /// already holds the longest prefix of its prompt, unless the load is
 /// unbalanced or the match is short, following SGLang's cache-aware router
-/// (SEMANTICS.md §3 [2nd: sglang router docs/code copies]).
+/// (sgl-project/sglang `sgl-router` [2nd: router docs and copies of its code]).
 ///
 /// Prompts are given as Mooncake-style block ids (`hash_ids`: one id per
 /// 512-token block, where an id stands for the whole prefix up to and
@@ -14,7 +14,7 @@
 ///    the request's blocks, route to the best-matching worker (the least
 ///    loaded of those tied).
 /// 3. Else route by `shortMatchFallback`: the least-loaded worker (the
-///    default, as SEMANTICS.md states) or, as SGLang does ("routes to
+///    default, as second-hand descriptions state it) or, as SGLang does ("routes to
 ///    worker with most available cache space", router docs [2nd]), the
 ///    worker remembering the fewest blocks.
 ///
@@ -23,7 +23,7 @@
 /// `eviction_interval`, 60 s, a worker over `max_tree_size` blocks forgets
 /// its least recently used ones). Recent sgl-model-gateway releases default to
 /// `cache_threshold` 0.3, `balance_abs_threshold` 64 and
-/// `balance_rel_threshold` 1.5 [2nd]; the defaults here are SEMANTICS.md's.
+/// `balance_rel_threshold` 1.5 [2nd]; the defaults here are the earlier router's.
 ///
 /// - Complexity: O(blocks of the request × workers) per route.
 public struct PrefixAffinityRouter: Sendable, Equatable {

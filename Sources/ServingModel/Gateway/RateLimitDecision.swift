@@ -3,7 +3,7 @@
 /// A rejection carries the seconds after which the same request would be
 /// admitted if nothing else arrived: what a gateway puts in `Retry-After`
 /// (seconds) or `retry-after-ms` of its `429 Too Many Requests` (Envoy's
-/// local rate limit answers 429 with `x-envoy-ratelimited`, SEMANTICS.md §4,
+/// local rate limit answers 429 with `x-envoy-ratelimited`, `local_rate_limit_filter`,
 /// [mem] for the header detail). `.infinity` means the request can never be
 /// admitted (its cost exceeds the limiter's capacity).
 public enum RateLimitDecision: Sendable, Equatable {

@@ -8,8 +8,8 @@
 /// window's requests were spread evenly. A request of cost c passes if
 /// `estimate + c ≤ limit`. Only admitted requests are counted. This is the
 /// scheme Cloudflare described for its rate limiting (2017 blog post) [mem:
-/// the post was not in the corpus]; SEMANTICS.md §4 and feature row 13 only
-/// name the family.
+/// the post, https://blog.cloudflare.com/counting-things-a-lot-of-different-things/,
+/// was not at hand].
 ///
 /// - Complexity: O(1) per call.
 public struct SlidingWindowLimiter: Sendable, Equatable {

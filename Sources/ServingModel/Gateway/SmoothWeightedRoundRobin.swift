@@ -1,6 +1,6 @@
 /// nginx's smooth weighted round robin with passive health accounting
 /// (`src/http/ngx_http_upstream_round_robin.c`, `ngx_http_upstream_get_peer`
-/// and `ngx_http_upstream_free_round_robin_peer`; SEMANTICS.md §3 [src]).
+/// and `ngx_http_upstream_free_round_robin_peer`; https://github.com/nginx/nginx [src]).
 ///
 /// Each pick: for every eligible peer `cw += ew; total += ew; if ew < w:
 /// ew++`; the peer with the largest `cw` wins (the first on ties) and

@@ -1,14 +1,15 @@
 import Foundation
 
 /// A token bucket rate limiter with Envoy's semantics
-/// (`envoy/type/v3/token_bucket.proto`, SEMANTICS.md §4 [src]).
+/// (`envoy/type/v3/token_bucket.proto` [src],
+/// https://www.envoyproxy.io/docs/envoy/latest/api-v3/type/v3/token_bucket.proto).
 ///
 /// The bucket holds at most `max_tokens` tokens and starts full. In the
 /// default *interval* mode `tokens_per_fill` tokens are added every
 /// `fill_interval`, at `start + k·fill_interval` for k = 1, 2, …, as Envoy's
 /// local rate limit filter does with its fill timer. In the *continuous* mode
 /// tokens flow in at a constant rate (how Anthropic describes its limits,
-/// SEMANTICS.md §4 [2nd/mem]); that mode is exactly equivalent to ``GCRA``.
+/// https://docs.anthropic.com/en/api/rate-limits [2nd/mem]); that mode is exactly equivalent to ``GCRA``.
 ///
 /// ```swift
 /// var bucket = TokenBucket(maxTokens: 3, tokensPerFill: 1, fillInterval: 1)

@@ -1,7 +1,7 @@
 /// One server of an nginx-style upstream group: its configuration
 /// (`server ... weight= max_fails= fail_timeout= max_conns= backup down`)
 /// and the per-peer state nginx keeps in `ngx_http_upstream_rr_peer_t`
-/// (`src/http/ngx_http_upstream_round_robin.h`, SEMANTICS.md §3 [src]).
+/// (nginx/nginx `src/http/ngx_http_upstream_round_robin.h` [src]).
 public struct UpstreamPeer: Sendable, Equatable {
     /// Configured weight `w` (nginx default 1).
     public var weight: Int

@@ -39,7 +39,7 @@ public struct AlertRule: Sendable, Equatable {
         self.forDuration = forDuration
     }
 
-    /// DOMAIN.md's alert thresholds: success rate < 95%, mean latency >
+    /// The field's alert thresholds (docs/mechanisms.md#alerts): success rate < 95%, mean latency >
     /// 500 ms, node load imbalance > 30%, CPU > 85% for 3 minutes.
     public static let fieldDefaults = [
         AlertRule(name: "success rate < 95%", metric: .successRate, above: false, threshold: 0.95),

@@ -1,5 +1,5 @@
-/// Prefill/decode disaggregation (DistServe, Splitwise; SEMANTICS.md feature
-/// row 16): the first `prefillReplicas` replicas only prefill, the others
+/// Prefill/decode disaggregation (DistServe, arXiv:2401.09670; Splitwise,
+/// arXiv:2311.18677): the first `prefillReplicas` replicas only prefill, the others
 /// only decode. A request is prefilled (its first token sampled) on a
 /// prefill replica, its KV cache crosses the interconnect in
 /// `latency + prompt tokens × kvBytesPerToken / bandwidth`, and a decode
