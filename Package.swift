@@ -1,12 +1,9 @@
 // swift-tools-version: 6.1
 // Headroom: capacity planning and overload simulation for LLM inference services.
-// One target per concern; see README.md ("Layout") and DESIGN notes there.
+// One target per concern; docs/architecture.md says what each owns.
+// No unsafe flags: another package can depend on SimulationCore, and any
+// platform Swift supports can build it (docs/decisions: portable build).
 import PackageDescription
-
-/// Release builds specialise the generic engine across modules.
-let optimised: [SwiftSetting] = [
-    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
-]
 
 let package = Package(
     name: "Headroom",
@@ -31,58 +28,52 @@ let package = Package(
         // The domain-free discrete-event engine.
         .target(
             name: "SimulationCore",
-            dependencies: [.product(name: "DequeModule", package: "swift-collections")],
-            swiftSettings: optimised
+            dependencies: [.product(name: "DequeModule", package: "swift-collections")]
         ),
         .testTarget(name: "SimulationCoreTests", dependencies: ["SimulationCore"]),
 
         // What arrives: arrival processes, request sizes, tenants, trace readers.
-        .target(name: "Workload", dependencies: ["SimulationCore"], swiftSettings: optimised),
+        .target(name: "Workload", dependencies: ["SimulationCore"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload"]),
 
         // The LLM service as a simulation model.
         .target(
             name: "ServingModel",
-            dependencies: ["SimulationCore", "Workload", .product(name: "DequeModule", package: "swift-collections")],
-            swiftSettings: optimised
+            dependencies: ["SimulationCore", "Workload", .product(name: "DequeModule", package: "swift-collections")]
         ),
         .testTarget(name: "ServingModelTests", dependencies: ["ServingModel"]),
 
         // Fitting hardware profiles and service factors to a user's own measurements.
         // Its CSV inputs are read with the scenario layer's CSVTable.
-        .target(name: "Calibration", dependencies: ["ServingModel", "Scenario", "Workload", "SimulationCore"], swiftSettings: optimised),
+        .target(name: "Calibration", dependencies: ["ServingModel", "Scenario", "Workload", "SimulationCore"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Scenario", "ServingModel", "Workload", "SimulationCore",
                                                       .product(name: "Yams", package: "Yams")]),
 
         // Scenario files: schema, units, validation with precise errors.
         .target(
             name: "Scenario",
-            dependencies: ["ServingModel", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")],
-            swiftSettings: optimised
+            dependencies: ["ServingModel", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")]
         ),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Forecasting", "ServingModel", "SimulationCore",
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Forecasting", "ServingModel", "SimulationCore", "Report",
                                                    .product(name: "Yams", package: "Yams")]),
 
         // Rendering of results: terminal tables, JSON, CSV.
-        .target(name: "Report", dependencies: ["ServingModel", "CapacityPlanning", "Workload", "SimulationCore"], swiftSettings: optimised),
+        .target(name: "Report", dependencies: ["ServingModel", "CapacityPlanning", "Workload", "SimulationCore"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "CapacityPlanning", "ServingModel", "Workload"]),
 
         // Load forecasting: LSTM on OpenBLAS, baselines, selection, evaluation.
-        // Release builds use AVX2/FMA for the LSTM's gate loops (x86-64 only).
+        // Its gate loops use portable SIMD types; `make build` adds AVX2/FMA on
+        // x86-64 machines that have them (see Makefile), nothing here does.
         .target(
             name: "Forecasting",
-            dependencies: ["COpenBLAS", "Workload", "SimulationCore"],
-            swiftSettings: optimised + [
-                .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"], .when(platforms: [.linux], configuration: .release)),
-            ]
+            dependencies: ["COpenBLAS", "Workload", "SimulationCore"]
         ),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Workload", "SimulationCore"]),
 
         // The capacity planner: SLA-driven replica search verified by simulation.
         .target(
             name: "CapacityPlanning",
-            dependencies: ["ServingModel", "Workload", "SimulationCore", "Forecasting"],
-            swiftSettings: optimised
+            dependencies: ["ServingModel", "Workload", "SimulationCore", "Forecasting"]
         ),
         .testTarget(name: "CapacityPlanningTests", dependencies: ["CapacityPlanning", "Scenario"]),
 
@@ -100,8 +91,7 @@ let package = Package(
                 "CapacityPlanning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
-            ],
-            swiftSettings: optimised
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
