@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Probes behind BENCHMARKS.md "Fourth attempt (issue 5)" and "Fifth attempt": simple and
+"""Probes behind docs/decisions/0023 and 0024 (per-client forecasts, the Theta method): simple and
 per-client forecasts of the ServeGen hourly and 10-minute series under the
 rolling-origin protocol of the forecasting benchmark (docs/forecasting.md), to see whether any
 honest route reaches the issue's MASE targets. Nothing here is used by

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How much of a MASE figure on the benchmark's test part is the test days themselves?
 
-Behind BENCHMARKS.md "Forecasting", "What the test part can decide (issue 5)". For each
+Behind docs/decisions/0025 (what the test part can decide). For each
 ServeGen series of the forecasting benchmark (docs/forecasting.md) it reads the per-origin forecasts of
 `headroom forecast evaluate --forecasts-out` (every Headroom method) and of the anchors
 (a folder of statsforecast per-origin forecasts, --anchors), pools the absolute errors by the *day of the forecast
@@ -21,7 +21,7 @@ Nothing here is used by Headroom.
     python3 tools/forecast_test_noise.py --runs DIR --anchors DIR
 
 DIR holds, for S in m-large_h m-mid_h m-large_10m m-mid_10m, the files S.json
-(`evaluate --format json`) and S.csv (`--forecasts-out`), from the commands in BENCHMARKS.md.
+(`evaluate --format json`) and S.csv (`--forecasts-out`), from the commands in docs/decisions/0025.
 """
 import argparse, csv, gzip, itertools, json, os
 from collections import defaultdict

@@ -6,7 +6,7 @@ measured on another machine of this kind). This times the same problem with PyTo
 two can be put side by side on one machine: 1,321 windows x 168 steps x 10 features, one LSTM
 layer of hidden 64, a direct Linear(64 -> 24) head on the last hidden state, MSE, Adam (lr 1e-3),
 batch 64, shuffled, one thread. Timing does not depend on the values, so inputs are random.
-Nothing here is used by Headroom (BENCHMARKS.md, "LSTM training speed").
+Nothing here is used by Headroom (BENCHMARKS.md, "LSTM training speed", and docs/decisions/0016).
 
     pip install torch --index-url https://download.pytorch.org/whl/cpu
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python3 tools/pytorch_epoch.py [--epochs 8]

@@ -127,6 +127,7 @@ public struct HorizonVerifier: Sendable {
         case .mean: return h.mean
         case .p50: return h.percentile(0.5)
         case .p90: return h.percentile(0.9)
+        case .p95: return h.percentile(0.95)
         case .p99: return h.percentile(0.99)
         case .p999: return h.percentile(0.999)
         }

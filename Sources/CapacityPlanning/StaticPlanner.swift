@@ -147,6 +147,7 @@ public struct StaticPlanner: Sendable {
             case .mean: p = nil
             case .p50: p = 0.5
             case .p90: p = 0.9
+            case .p95: p = 0.95
             case .p99: p = 0.99
             case .p999: p = 0.999
             }

@@ -56,7 +56,7 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     ///   calibrated on its own validation errors.
     ///
     /// The rule was chosen on the pre-test parts of the four ServeGen series together (see
-    /// BENCHMARKS.md, "Forecasting"); members that were not trained are left out.
+    /// docs/decisions/0019 and 0020); members that were not trained are left out.
     public static func combinationRule(horizon: Int, season: Int)
         -> (members: [String], inverseSquaredWeights: Bool, coverMembers: Bool) {
         if 4 * horizon >= season { return (["SeasonalRegression", "LSTM", "SeasonalMean\(seasonalMeanSeasons)"], false, true) }

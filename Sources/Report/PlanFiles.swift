@@ -26,7 +26,7 @@ public enum PlanFiles {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw PlanningError("--output", "cannot create directory \(directory): \(error.localizedDescription)")
+            throw PlanningError("--output", "cannot create directory \(directory): \(FileProblem.reason(error))")
         }
         let texts = [try JSONOutput.encode(document) + "\n", scheduleCSV(document), timeSeriesCSV(result, load: load),
                      html(document, result: result, load: load, sla: sla, scenario: scenario)]

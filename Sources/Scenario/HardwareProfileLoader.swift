@@ -1,5 +1,6 @@
 import Foundation
 import ServingModel
+import Workload
 import Yams
 
 /// Reads hardware profiles (`models/hardware/NAME.yaml`, format
@@ -17,7 +18,7 @@ public enum HardwareProfileLoader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ScenarioError(issues: [ScenarioIssue(file: path, line: nil, key: "", message: "cannot read the profile (\(error.localizedDescription))")])
+            throw ScenarioError(issues: [ScenarioIssue(file: path, line: nil, key: "", message: "cannot read the profile: \(FileProblem.reading(path, error))")])
         }
         let root: Node?
         do {

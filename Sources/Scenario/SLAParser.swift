@@ -5,7 +5,7 @@ extension SLA {
     /// Parses the string form; throws naming the term that is wrong.
     public init(parsing text: String) throws {
         if text.trimmingCharacters(in: .whitespaces) == "default" {
-            self = .seedsDefault
+            self = .standard
             return
         }
         var targets: [Target] = []
@@ -27,7 +27,7 @@ extension SLA {
             if name == "error_rate" { return .errorRate(try fraction(value)) }
             let parts = name.split(separator: "_", maxSplits: 1)
             guard parts.count == 2, let stat = Statistic(rawValue: String(parts[0])), let metric = Metric(rawValue: String(parts[1])) else {
-                throw ScenarioIssue.sla("'\(term)': expected mean|p50|p90|p99|p999 of queue_wait|ttft|tpot|e2e, error_rate")
+                throw ScenarioIssue.sla("'\(term)': expected mean|p50|p90|p95|p99|p999 of queue_wait|ttft|tpot|e2e (e.g. p95_ttft<=2s), error_rate<=, availability>= or goodput>=")
             }
             guard let seconds = Units.duration(String(value)), seconds > 0 else {
                 throw ScenarioIssue.sla("'\(term)': expected a duration > 0 such as 500ms")

@@ -30,7 +30,7 @@ public enum ScenarioLoader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ScenarioError(issues: [ScenarioIssue(file: path, line: nil, key: "", message: "cannot read the scenario (\(error.localizedDescription))")])
+            throw ScenarioError(issues: [ScenarioIssue(file: path, line: nil, key: "", message: "cannot read the scenario: \(FileProblem.reading(path, error))")])
         }
         return try parse(text: text, file: path, forecasters: forecasters)
     }
@@ -52,6 +52,27 @@ public enum ScenarioLoader {
         let config = ScenarioParser(reader: reader, base: base, forecasters: forecasters).parse(f)
         if !reader.issues.isEmpty { throw ScenarioError(issues: reader.issues) }
         return config!
+    }
+
+    /// The key paths that parsing `text` looks up, present in it or not
+    /// (see ``ConsultedKeyLog``), and the paths looked up in each hardware
+    /// profile it reads, by the profile's path; `error` is what the parse
+    /// threw (nil: the scenario is valid). The scenario reference's test
+    /// compares these with the keys `docs/scenario-reference.md` documents.
+    package static func consultedKeys(text: String, file: String, forecasters: LoadForecasterFactory? = nil)
+        -> (keys: Set<String>, profiles: [String: Set<String>], error: (any Error)?) {
+        let log = ConsultedKeyLog()
+        let error = ConsultedKeyLog.$current.withValue(log) { () -> (any Error)? in
+            do {
+                _ = try parse(text: text, file: file, forecasters: forecasters)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        var profiles = log.files
+        let keys = profiles.removeValue(forKey: file) ?? []
+        return (keys, profiles, error)
     }
 }
 
@@ -173,6 +194,8 @@ struct ScenarioParser {
     func parseProcess(_ node: Node, _ path: String) -> ServingConfiguration.Arrivals? {
         guard let a = reader.mapping(node, path) else { return nil }
         defer { a.finish() }
+        // One grammar for workload.arrivals and workload.clients[].arrivals.
+        a.loggedAs = "workload.arrivals"
         let kinds = ["poisson", "renewal", "curve", "onoff", "mmpp", "servegen", "trace"]
         guard let kind = a.value("process", "one of \(kinds.joined(separator: ", "))", { kinds.contains($0) ? $0 : nil }) else {
             if !a.has("process") { reader.fail(node, a.child("process"), "missing; expected one of \(kinds.joined(separator: ", "))") }
@@ -339,6 +362,8 @@ struct ScenarioParser {
     func parseDistribution(_ node: Node, _ path: String, time: Bool) -> Distribution? {
         guard let d = reader.mapping(node, path) else { return nil }
         defer { d.finish() }
+        // One grammar wherever a distribution goes.
+        d.loggedAs = "<dist>"
         let kinds = ["deterministic", "uniform", "exponential", "normal", "lognormal", "gamma", "weibull", "pareto", "empirical", "mixture",
                      "sum"]
         guard let kind = d.value("distribution", "one of \(kinds.joined(separator: ", "))", { kinds.contains($0) ? $0 : nil }) else {
@@ -392,6 +417,7 @@ struct ScenarioParser {
                     guard case .mapping(var m) = n else { reader.fail(n, cp, "expected a mapping"); continue }
                     let weightNode = m["weight"]
                     m["weight"] = nil
+                    d.noteConsulted("components[].weight")
                     let w = weightNode.flatMap { reader.value($0, cp + ".weight", "a weight > 0", { Double($0).flatMap { $0 > 0 ? $0 : nil } }) }
                     if weightNode == nil { reader.fail(n, cp + ".weight", "missing; expected a weight > 0") }
                     if let member = parseDistribution(.mapping(m), cp, time: time), let w { cs.append(.init(weight: w, distribution: member)) }

@@ -19,7 +19,7 @@ public enum AtomicFile {
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temp)
-            throw LoadSeriesError.unwritable(file: path, reason: error.localizedDescription)
+            throw LoadSeriesError.unwritable(file: path, reason: FileProblem.reason(error))
         }
     }
 }

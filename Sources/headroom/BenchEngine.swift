@@ -11,17 +11,17 @@ struct BenchEngine: ParsableCommand {
         abstract: "Time the event engine on an M/M/c queue against Erlang C."
     )
 
-    @Option(help: "Measured customers.")
+    @Option(help: "Measured customers (count).")
     var customers = 1_000_000
-    @Option(help: "Warm-up customers, excluded from statistics.")
+    @Option(help: "Warm-up customers excluded from the statistics (count).")
     var warmup = 10_000
-    @Option(help: "Servers (c).")
+    @Option(help: "Servers, c (count).")
     var servers = 8
-    @Option(help: "Utilisation ρ = λ/(cμ), in (0, 1).")
+    @Option(help: "Utilisation ρ = λ/(cμ), a fraction in (0, 1).")
     var utilization = 0.9
-    @Option(help: "Random seed.")
+    @Option(help: "Random seed (an integer).")
     var seed: UInt64 = 1
-    @OptionGroup var output: OutputFormatOptions
+    @OptionGroup var output: ReportFormatOptions
 
     func validate() throws {
         guard customers > 0 else { throw ValidationError("--customers must be > 0 (got \(customers))") }
@@ -67,7 +67,7 @@ struct BenchEngine: ParsableCommand {
         switch output.format {
         case .json:
             print(try JSONOutput.encode(result))
-        case .table, .csv:
+        case .table:
             var t = TextTable(header: ["metric", "value"])
             t.append(["model", "M/M/\(servers), ρ = \(utilization), μ = 1/s"])
             t.append(["customers", NumberFormatting.grouped(customers)])

@@ -13,21 +13,21 @@ struct BenchForecast: ParsableCommand {
         abstract: "Time LSTM training epochs on the forecasting benchmark's fixed problem."
     )
 
-    @Option(help: "Training windows per epoch.")
+    @Option(help: "Training windows per epoch (count).")
     var windows = 1_321
-    @Option(help: "Steps per window.")
+    @Option(help: "Time steps per window (count).")
     var steps = 168
-    @Option(help: "Hidden units (a multiple of 8).")
+    @Option(help: "Hidden units (count, a multiple of 8).")
     var hidden = 64
-    @Option(help: "Sequences per batch.")
+    @Option(help: "Sequences per batch (count).")
     var batch = 64
-    @Option(help: "Outputs of the head (horizon × quantiles).")
+    @Option(help: "Outputs of the head (count: horizon × quantiles).")
     var outputs = 24
-    @Option(help: "Epochs to time (the median is reported).")
+    @Option(help: "Epochs to time (count; the median is reported).")
     var epochs = 5
-    @Option(help: "Random seed.")
+    @Option(help: "Random seed (an integer).")
     var seed: UInt64 = 1
-    @OptionGroup var output: OutputFormatOptions
+    @OptionGroup var output: ReportFormatOptions
 
     func validate() throws {
         guard windows > 0, steps > 0, batch > 0, outputs > 0, epochs > 0 else {
@@ -62,7 +62,7 @@ struct BenchForecast: ParsableCommand {
         switch output.format {
         case .json:
             print(try JSONOutput.encode(result))
-        case .table, .csv:
+        case .table:
             var t = TextTable(header: ["metric", "value"])
             t.append(["problem", "\(windows) windows × \(steps) steps × \(result.features) features, hidden \(hidden), batch \(batch)"])
             t.append(["parameters", NumberFormatting.grouped(result.parameters)])

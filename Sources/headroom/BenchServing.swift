@@ -18,7 +18,7 @@ struct BenchServing: ParsableCommand {
     var suite: Suite = .all
     @Option(help: "Folder of the bundled traces (the repository's data/traces).")
     var traces = "data/traces"
-    @OptionGroup var output: OutputFormatOptions
+    @OptionGroup var output: ReportFormatOptions
 
     enum Suite: String, ExpressibleByArgument { case vidur, day, mmc, all }
 
@@ -125,7 +125,7 @@ struct BenchServing: ParsableCommand {
         }
         switch output.format {
         case .json: print(try JSONOutput.encode(out))
-        case .table, .csv: print(render(out))
+        case .table: print(render(out))
         }
     }
 

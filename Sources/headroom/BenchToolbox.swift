@@ -12,11 +12,11 @@ struct BenchToolbox: ParsableCommand {
         abstract: "Events per CPU second with every client and gateway mechanism on, against the plain model."
     )
 
-    @Option(help: "The plain scenario.")
+    @Option(help: "The plain scenario file (YAML).")
     var plain = "examples/toolbox/plain.yaml"
-    @Option(name: .customLong("everything-on"), help: "The same scenario with the toolbox on.")
+    @Option(name: .customLong("everything-on"), help: "The same scenario with every client and gateway mechanism on (YAML).")
     var everythingOn = "examples/toolbox/everything-on.yaml"
-    @OptionGroup var output: OutputFormatOptions
+    @OptionGroup var output: ReportFormatOptions
 
     /// One measured run.
     struct Run: Encodable {
@@ -52,7 +52,7 @@ struct BenchToolbox: ParsableCommand {
         let out = Output(plain: p, everythingOn: e, costFactor: p.eventsPerCpuSecond / e.eventsPerCpuSecond)
         switch output.format {
         case .json: print(try JSONOutput.encode(out))
-        case .table, .csv:
+        case .table:
             var t = TextTable(header: ["scenario", "events", "CPU s", "M events/CPU-s", "k requests/CPU-s"])
             for r in [p, e] {
                 t.append([r.scenario, NumberFormatting.grouped(r.events), NumberFormatting.fixed(r.cpuSeconds, decimals: 2),

@@ -28,14 +28,14 @@ struct Calibrate: ParsableCommand {
     var scenario: String?
     @Option(help: "With --observed: scale the whole iteration (single) or prefill and decode apart (split).")
     var mode: String?
-    @Option(help: "With --observed: simulated time per row (default: the scenario's duration).")
+    @Option(help: "With --observed: simulated time per row, with a unit, e.g. 10m (default: the scenario's duration).")
     var duration: String?
     @Option(help: "Starting profile: fields not given are taken from it (required with --observed).")
     var base: String?
     @Option(help: "Where to write the fitted profile (YAML).")
     var out: String
     @OptionGroup var fields: ProfileFieldOptions
-    @OptionGroup var output: OutputFormatOptions
+    @OptionGroup var output: ReportFormatOptions
 
     func validate() throws {
         guard (iterations == nil) != (observed == nil) else {
@@ -55,7 +55,6 @@ struct Calibrate: ParsableCommand {
                 throw ValidationError("\(flag) applies only with --observed")
             }
         }
-        if output.format == .csv { throw ValidationError("--format: calibrate prints table or json, got 'csv'") }
         try fields.validate(hasBase: base != nil)
     }
 
@@ -124,7 +123,7 @@ struct Calibrate: ParsableCommand {
                 errorsByKind: Dictionary(uniqueKeysWithValues: fit.errorsByKind.map { ($0.key.rawValue, $0.value) }),
                 unconstrained: fit.unconstrained)
             print(try JSONOutput.encode(report))
-        case .table, .csv:
+        case .table:
             print("\(out): \(profile.name), fitted to \(fit.errors.rows) iterations of \(path)")
             var c = TextTable(header: ["coefficient", "value"])
             let m = fit.model
@@ -210,7 +209,7 @@ struct Calibrate: ParsableCommand {
                 profile: out, name: fit.profile.name, mode: searchMode, factors: fit.factors, evaluations: fit.evaluations,
                 simulations: fit.evaluations * observations.count, atBound: fit.atBound,
                 mape: fit.mape, maxApe: fit.maxAPE, rows: rows)))
-        case .table, .csv:
+        case .table:
             let factors = searchMode == .single
                 ? "iteration time × \(NumberFormatting.significant(fit.factors.prefill, digits: 4))"
                 : "prefill side × \(NumberFormatting.significant(fit.factors.prefill, digits: 4)), decode side × \(NumberFormatting.significant(fit.factors.decode, digits: 4))"
@@ -240,19 +239,19 @@ struct ProfileFieldOptions: ParsableArguments {
     var gpu: String?
     @Option(help: "Model served, e.g. Llama-2-7b-hf.")
     var model: String?
-    @Option(name: .customLong("tensor-parallel"), help: "Tensor-parallel degree (default 1).")
+    @Option(name: .customLong("tensor-parallel"), help: "Tensor-parallel degree, GPUs (default 1).")
     var tensorParallel: Int?
-    @Option(name: .customLong("pipeline-parallel"), help: "Pipeline-parallel degree (default 1); give per-stage times.")
+    @Option(name: .customLong("pipeline-parallel"), help: "Pipeline-parallel degree, stages (default 1); give per-stage times.")
     var pipelineParallel: Int?
     @Option(name: .customLong("gpus-per-replica"), help: "GPUs per replica (default tensor × pipeline parallel).")
     var gpusPerReplica: Int?
-    @Option(name: .customLong("price-per-gpu-hour"), help: "USD per GPU-hour.")
+    @Option(name: .customLong("price-per-gpu-hour"), help: "Price in USD per GPU-hour.")
     var pricePerGPUHour: Double?
     @Option(name: .customLong("kv-cache-tokens"), help: "KV-cache capacity of one replica, in tokens.")
     var kvCacheTokens: Int?
     @Option(name: .customLong("kv-block-size"), help: "KV-cache block size in tokens (default 16).")
     var kvBlockSize: Int?
-    @Option(name: .customLong("max-model-len"), help: "Longest prompt + output the model accepts (default 4096).")
+    @Option(name: .customLong("max-model-len"), help: "Longest prompt + output the model accepts, in tokens (default 4096).")
     var maxModelLength: Int?
 
     /// Checks ranges, and that fields without a default are given when there is no base.

@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import Report
 import Scenario
+import Workload
 import ServingModel
 import Yams
 
-/// `headroom case-studies`: runs the seeds' case studies listed in a
+/// `headroom case-studies`: runs the practitioners' claims (case studies) listed in a
 /// manifest (`claims.yaml`) and prints what practitioners claimed beside
 /// what the simulation says.
 struct CaseStudies: ParsableCommand {
@@ -188,7 +189,7 @@ struct CaseStudies: ParsableCommand {
         static func load(path: String) throws -> [Study] {
             let text: String
             do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-                throw ValidationError("\(path): cannot read the case-study manifest (\(error.localizedDescription))")
+                throw ValidationError("\(path): cannot read the case-study manifest: \(FileProblem.reading(path, error))")
             }
             return try parse(text: text, file: path)
         }

@@ -15,9 +15,9 @@ struct ForecastEvaluate: ParsableCommand {
 
     @Argument(help: "History CSV.")
     var historyPath: String
-    @Option(help: "Test intervals at the end (default: 7 days from 5 weeks of history, else ceil(20% of the days) days).")
+    @Option(help: "Test part at the end, in intervals (default: 7 days from 5 weeks of history, else ceil(20% of the days) days).")
     var holdout: Int?
-    @Option(help: "Origin step in intervals (default: hourly).")
+    @Option(help: "Step between forecast origins, in intervals (default: one hour of intervals).")
     var step: Int?
     @Option(name: .customLong("also"), help: "An extra history for the global LSTM's training (repeatable); cut before the test part; on a finer interval that divides the history's, its sums at every phase.")
     var auxiliaryPaths: [String] = []

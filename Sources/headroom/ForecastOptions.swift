@@ -7,25 +7,25 @@ struct ForecastOptions: ParsableArguments {
     var horizon: Int?
     @Option(help: "Season length in intervals (default: one day of intervals).")
     var season: Int?
-    @Option(name: .customLong("validation-step"), help: "Origin step of the validation windows (default: hourly).")
+    @Option(name: .customLong("validation-step"), help: "Step between validation origins, in intervals (default: one hour of intervals).")
     var validationStep: Int?
-    @Option(help: "Comma-separated quantile levels, including 0.5.")
+    @Option(help: "Comma-separated quantile levels in (0, 1), including 0.5.")
     var quantiles = "0.5,0.9,0.99"
-    @Option(help: "LSTM hidden units (a multiple of 8).")
+    @Option(help: "LSTM hidden units (count, a multiple of 8).")
     var hidden = 64
     @Option(help: "LSTM input window in intervals (default: one season, 8 to 168).")
     var window: Int?
-    @Option(help: "LSTM epoch limit.")
+    @Option(help: "LSTM epoch limit (count).")
     var epochs = 150
-    @Option(help: "LSTM Adam learning rate.")
+    @Option(help: "LSTM Adam learning rate (a step size, e.g. 0.003).")
     var learningRate = 1e-3
-    @Option(help: "Seed of the LSTM's initialisation and shuffling.")
+    @Option(help: "Seed of the LSTM's initialisation and shuffling (an integer).")
     var seed: UInt64 = 0
     @Option(help: "LSTM count scaling: log-last, log-window-mean or window-mean.")
     var scaling: LSTMSettings.Scaling = .logLast
-    @Option(help: "LSTM member networks (seeds) whose outputs are averaged.")
+    @Option(help: "LSTM member networks (count; each with its own seed) whose outputs are averaged.")
     var members = 5
-    @Option(help: "How the method predict uses is chosen: combination (the fixed rule) or validation (lowest validation MASE).")
+    @Option(help: "How the method that predict uses is chosen: validation (lowest validation MASE) or combination (a fixed combination rule).")
     var selection: ForecasterOptions.Selection = .combination
     @Flag(help: "Leave the LSTM out (baselines only).")
     var noLstm = false

@@ -16,9 +16,9 @@ struct ForecastPredict: ParsableCommand {
     var model: String
     @Option(name: .customLong("history"), help: "History CSV.")
     var historyPath: String
-    @Option(help: "Intervals to forecast (at most the model's horizon).")
+    @Option(help: "How far to forecast, in intervals (at most the model's horizon).")
     var horizon: Int
-    @Option(help: "Comma-separated quantile levels to print (each must be one the model produces).")
+    @Option(help: "Comma-separated quantile levels in (0, 1) to print (each one the model produces).")
     var quantiles = "0.5,0.9,0.99"
     @Option(help: "Method to use instead of the model's selected one.")
     var method: String?

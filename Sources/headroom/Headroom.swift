@@ -9,6 +9,8 @@ struct Headroom: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "headroom",
         abstract: "Simulate, forecast and plan capacity for LLM inference services.",
+        discussion: "Documentation: README.md and docs/ in the source tree. Shell completions: headroom --generate-completion-script bash|zsh|fish.",
+        version: "0.2.0",
         subcommands: [Simulate.self, Replay.self, Validate.self, Calibrate.self, Forecast.self, Plan.self, Bench.self, CaseStudies.self]
     )
 

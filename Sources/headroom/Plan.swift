@@ -7,35 +7,41 @@ import Scenario
 import ServingModel
 import Workload
 
-/// `headroom plan [size]`: static, scheduled and autoscaled plans that
-/// meet an SLA, each verified by simulation.
-struct PlanSize: ParsableCommand {
+/// `headroom plan`: static, scheduled and autoscaled plans that meet an
+/// SLA, each verified by simulation; `plan backtest` checks the planner on
+/// a history's last days.
+struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "size",
-        abstract: "Size a cluster for SLA targets at a design load, verified by simulation (the default)."
+        abstract: "Size a cluster for SLA targets at a design load, verified by simulation.",
+        discussion: """
+            Give the load as a peak rate (--peak-rate 240/s) or as a history of request counts \
+            (--history H.csv, optionally with --forecast MODEL.json to plan the forecast). The design \
+            load is that load times --headroom. Exit status 3 when no plan meets the SLA.
+            """,
+        subcommands: [PlanBacktest.self]
     )
 
-    @Option(help: "The scenario whose workload shape, replicas and batching to plan.")
+    @Option(help: "The scenario file (YAML) whose request sizes, replicas and batching to plan.")
     var scenario: String
-    @Option(name: .customLong("peak-rate"), help: "Peak arrival rate to plan for, e.g. 240/s or 3200/min.")
+    @Option(name: .customLong("peak-rate"), help: "Peak arrival rate to plan for, with a unit: 240/s, 3200/min.")
     var peakRate: String?
-    @Option(help: "A history CSV of counts per interval: plans a horizon (its last --horizon intervals, or the --forecast after it).")
+    @Option(help: "History CSV of request counts per interval: plans its last --horizon intervals, or with --forecast the forecast after it.")
     var history: String?
     @Option(help: "Forecaster model (models/forecasters/*.json) applied to --history; the plan covers the forecast.")
     var forecast: String?
-    @Option(help: "Forecast quantile planned for (a level the model produces).")
+    @Option(help: "Forecast quantile planned for, in (0, 1) (a level the model produces).")
     var quantile: Double = 0.9
     @Option(help: "Forecasting method instead of the model's selected one.")
     var method: String?
-    @Option(help: "Intervals to plan (default: the model's horizon with --forecast, else one day of the history).")
+    @Option(help: "How much to plan, in intervals of the history (default: the model's horizon with --forecast, else one day).")
     var horizon: Int?
     @Option(name: .customLong("output"), help: "Directory for plan.json, schedule.csv, timeseries.csv and report.html.")
     var outputDirectory: String?
-    @Option(help: "Simulated time per replication (default: the scenario's duration).")
+    @Option(help: "Simulated time per replication, with a unit, e.g. 30m (default: the scenario's duration).")
     var duration: String?
     /// Headroom, SLA, confidence, replications and load scale.
     @OptionGroup var judgement: PlanJudgementOptions
-    @OptionGroup var output: OutputFormatOptions
+    @OptionGroup var output: ReportFormatOptions
 
     func validate() throws {
         guard (peakRate == nil) != (history == nil) else {
@@ -107,7 +113,7 @@ struct PlanSize: ParsableCommand {
                                                               autoscaledGpuHours: $0.staticGpuHoursPerDay, currency: $0.currency,
                                                               staticCost: $0.staticCostPerDay, scheduleCost: $0.staticCostPerDay) })
             print(try JSONOutput.encode(doc))
-        case .table, .csv: print(render(out))
+        case .table: print(render(out))
         }
         if plan.replicas == nil { throw ExitCode(3) }
     }
@@ -142,7 +148,7 @@ struct PlanSize: ParsableCommand {
         }
         switch output.format {
         case .json: print(try JSONOutput.encode(doc))
-        case .table, .csv: print(PlanSummary.horizon(doc, result: result, load: load, sla: targets, scenario: config.name, output: outputDirectory))
+        case .table: print(PlanSummary.horizon(doc, result: result, load: load, sla: targets, scenario: config.name, output: outputDirectory))
         }
         if !doc.verification.slaMet { throw ExitCode(3) }
     }

@@ -22,18 +22,18 @@ struct PlanBacktest: ParsableCommand {
     var scenario: String
     @Option(help: "Forecaster model file (models/forecasters/*.json).")
     var forecast: String
-    @Option(help: "Forecast quantile planned for (a level the model produces).")
+    @Option(help: "Forecast quantile planned for, in (0, 1) (a level the model produces).")
     var quantile: Double = 0.5
     @Option(help: "Forecasting method (default SeasonalRegression, fitted on the training days only).")
     var method: String = "SeasonalRegression"
-    @Option(name: .customLong("train-days"), help: "Days planned from.")
+    @Option(name: .customLong("train-days"), help: "Days of history planned from (count).")
     var trainDays: Int = 11
-    @Option(name: .customLong("test-days"), help: "Days replayed after them.")
+    @Option(name: .customLong("test-days"), help: "Days replayed after them (count).")
     var testDays: Int = 3
     /// Headroom (applied to the forecast and to the oracle's actual load),
     /// SLA, confidence, replications and load scale.
     @OptionGroup var judgement: PlanJudgementOptions
-    @OptionGroup var output: OutputFormatOptions
+    @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
         let start = Date()
@@ -62,7 +62,7 @@ struct PlanBacktest: ParsableCommand {
                                             scheduleGpuHours: r.scheduleGpuHours, oracleGpuHours: r.oracleGpuHours,
                                             gpuHoursRatio: r.gpuHoursRatio, corrections: r.corrections, method: r.method,
                                             quantile: r.quantile, rows: r.rows)))
-        case .table, .csv:
+        case .table:
             print(PlanSummary.backtest(r, history: history, trainDays: trainDays, testDays: testDays, seconds: seconds))
         }
     }

@@ -65,12 +65,12 @@ extension PlanSummary {
         if let v = r.schedule {
             let counts = v.plan.map(\.replicas)
             t.append(["schedule", "\(counts.min()!)–\(counts.max()!), \(v.plan.count) steps, rises \(NumberFormatting.duration(r.lead)) early"
-                        + (v.corrections > 0 ? ", \(v.corrections) correction rounds" : ""),
+                        + (v.corrections > 0 ? ", \(v.corrections) correction round\(v.corrections == 1 ? "" : "s")" : ""),
                       att("schedule"), c.map { f($0.scheduleGpuHours) } ?? "", money(c?.scheduleGpuHours), saving(c?.scheduleGpuHours)])
         }
         if let a = d.autoscaler, let v = r.autoscaler {
             t.append(["autoscaler", "\(a.kind.uppercased()) \(a.minReplicas)–\(a.maxReplicas), \(a.kind == "kpa" ? "concurrency" : "in-flight") target \(f(a.target))"
-                        + (v.corrections > 0 ? ", \(v.corrections) correction rounds" : ""),
+                        + (v.corrections > 0 ? ", \(v.corrections) correction round\(v.corrections == 1 ? "" : "s")" : ""),
                       att("autoscaler"), c.map { f($0.autoscaledGpuHours) } ?? "", money(c?.autoscaledGpuHours), saving(c?.autoscaledGpuHours)])
         }
         var text = head.render() + "\n\n" + t.render()

@@ -15,11 +15,11 @@ struct Replay: ParsableCommand {
     var scenario: String
     @Option(name: .customLong("trace-format"), help: "azure, mooncake or csv (default: detected).")
     var traceFormat: String?
-    @Option(name: .customLong("rate-scale"), help: "Multiply the request rate on the same timeline (e.g. 2x).")
+    @Option(name: .customLong("rate-scale"), help: "Multiply the request rate on the same timeline, e.g. 2x.")
     var rateScale: String = "1"
-    @Option(name: .customLong("time-scale"), help: "Multiply every timestamp (2 = half speed).")
+    @Option(name: .customLong("time-scale"), help: "Multiply every timestamp by this factor (2 = half speed).")
     var timeScale: String = "1"
-    @Option(name: .customLong("max-total-tokens"), help: "Cap prompt + output tokens (excess removed from both in proportion).")
+    @Option(name: .customLong("max-total-tokens"), help: "Cap prompt + output at this many tokens (the excess removed from both in proportion).")
     var maxTotalTokens: Int?
     /// `--duration` defaults to the trace's span here.
     @OptionGroup var options: ServingRunOptions

@@ -4,9 +4,9 @@ import Scenario
 /// Flags shared by the commands that run a serving simulation
 /// (`simulate`, `replay`).
 struct ServingRunOptions: ParsableArguments {
-    @Option(help: "Override the scenario's seed.")
+    @Option(help: "Override the scenario's random seed (an integer).")
     var seed: UInt64?
-    @Option(help: "Override the simulated duration (e.g. 30m, 2h).")
+    @Option(help: "Override the simulated duration, with a unit: 30m, 2h.")
     var duration: String?
     @OptionGroup var output: OutputFormatOptions
     @Option(help: "Write the per-interval time series to this CSV file.")

@@ -8,7 +8,7 @@ struct Simulate: ParsableCommand {
         abstract: "Simulate an LLM service described by a scenario file (YAML or JSON)."
     )
 
-    @Argument(help: "The scenario file.")
+    @Argument(help: "The scenario file (YAML; docs/scenario-reference.md).")
     var scenario: String
     @OptionGroup var options: ServingRunOptions
 

@@ -9,7 +9,7 @@ struct Validate: ParsableCommand {
         abstract: "Check a scenario file and report every problem in it at once."
     )
 
-    @Argument(help: "The scenario file.")
+    @Argument(help: "The scenario file (YAML; docs/scenario-reference.md).")
     var scenario: String
 
     func run() throws {

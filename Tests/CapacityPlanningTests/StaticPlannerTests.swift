@@ -14,8 +14,8 @@ import Workload
             .latency(statistic: .mean, metric: .queueWait, seconds: 0.150),
             .errorRate(0.001), .availability(0.9995), .goodput(0.9),
         ])
-        #expect(try SLA(parsing: "default") == .seedsDefault)
-        #expect(SLA.seedsDefault.targets.contains(.latency(statistic: .p99, metric: .ttft, seconds: 0.5)))
+        #expect(try SLA(parsing: "default") == .standard)
+        #expect(SLA.standard.targets.contains(.latency(statistic: .p99, metric: .ttft, seconds: 0.5)))
     }
 
     @Test(arguments: ["p98_ttft<=2s", "p99_ttft<=fast", "error_rate>=1%", "availability>=150%", "ttft", ""])
@@ -98,7 +98,7 @@ import Workload
     }
 
     @Test func badInputsAreRefused() throws {
-        #expect(throws: PlanningError.self) { try StaticPlanner(base: Self.mmc(rate: 1, mu: 1), designRate: 0, sla: .seedsDefault) }
-        #expect(throws: PlanningError.self) { try StaticPlanner(base: Self.mmc(rate: 1, mu: 1), designRate: 1, sla: .seedsDefault, replications: 1) }
+        #expect(throws: PlanningError.self) { try StaticPlanner(base: Self.mmc(rate: 1, mu: 1), designRate: 0, sla: .standard) }
+        #expect(throws: PlanningError.self) { try StaticPlanner(base: Self.mmc(rate: 1, mu: 1), designRate: 1, sla: .standard, replications: 1) }
     }
 }

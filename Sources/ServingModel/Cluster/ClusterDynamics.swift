@@ -85,7 +85,7 @@ public enum ScalingMetric: String, Sendable, CaseIterable {
 }
 
 /// How an autoscaler's metric is collected: sampled every `interval`, and
-/// seen `lag` seconds late (the seeds cite 8 s).
+/// seen `lag` seconds late (practitioners report metrics 8 s late on average).
 public struct MetricScrape: Sendable, Equatable {
     /// Seconds between samples.
     public var interval: Double

@@ -10,6 +10,8 @@ public struct LatencySummary: Sendable, Equatable, Codable {
     public var p50: Double
     /// 90th percentile.
     public var p90: Double
+    /// 95th percentile.
+    public var p95: Double
     /// 99th percentile.
     public var p99: Double
     /// 99.9th percentile.
@@ -23,6 +25,7 @@ public struct LatencySummary: Sendable, Equatable, Codable {
         mean = h.mean
         p50 = h.percentile(0.5)
         p90 = h.percentile(0.9)
+        p95 = h.percentile(0.95)
         p99 = h.percentile(0.99)
         p999 = h.percentile(0.999)
         max = h.count > 0 ? h.max : 0

@@ -2,11 +2,11 @@
 /// Service-level targets a run must meet; the Scenario module parses them
 /// from one readable string such as `p99_ttft<=2s,p99_tpot<=150ms,error_rate<=0.1%`.
 ///
-/// Terms: `mean|p50|p90|p99|p999` of `queue_wait|ttft|tpot|e2e` with `<=` and
+/// Terms: `mean|p50|p90|p95|p99|p999` of `queue_wait|ttft|tpot|e2e` with `<=` and
 /// a duration; `error_rate<=X%` (rejected + timed out, over offered);
 /// `availability>=X%` (completed over offered, requests still in flight at
 /// the end left out); `goodput>=X%` (completions meeting the scenario's
-/// per-request `slo`, over offered). `default` is the seeds' SLA:
+/// per-request `slo`, over offered). `default` is ``standard``:
 /// availability >= 99.95%, p99 latency <= 500 ms, error rate <= 0.1%, with
 /// the latency read as time to first token: a streamed LLM answer takes
 /// seconds to finish, so a 500 ms bound on its end-to-end latency could
@@ -27,7 +27,7 @@ public struct SLA: Sendable, Equatable, CustomStringConvertible {
 
     /// Which summary of a latency.
     public enum Statistic: String, Sendable, CaseIterable {
-        case mean, p50, p90, p99, p999
+        case mean, p50, p90, p95, p99, p999
     }
 
     /// Which latency.
@@ -38,8 +38,9 @@ public struct SLA: Sendable, Equatable, CustomStringConvertible {
     /// The targets, all of which must hold.
     public var targets: [Target]
 
-    /// The seeds' default SLA.
-    public static let seedsDefault = SLA(targets: [.availability(0.9995), .latency(statistic: .p99, metric: .ttft, seconds: 0.5), .errorRate(0.001)])
+    /// The SLA that `--sla default` names: availability >= 99.95%,
+    /// p99 TTFT <= 500 ms, error rate <= 0.1% (see the type's documentation).
+    public static let standard = SLA(targets: [.availability(0.9995), .latency(statistic: .p99, metric: .ttft, seconds: 0.5), .errorRate(0.001)])
 
     /// Targets given directly.
     public init(targets: [Target]) {
@@ -72,6 +73,7 @@ public struct SLA: Sendable, Equatable, CustomStringConvertible {
             case .mean: return l.mean
             case .p50: return l.p50
             case .p90: return l.p90
+            case .p95: return l.p95
             case .p99: return l.p99
             case .p999: return l.p999
             }

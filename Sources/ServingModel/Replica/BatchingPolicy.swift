@@ -35,7 +35,7 @@ public struct DynamicBatching: Sendable, Equatable {
     /// a single request's service time (0 = perfect batching).
     public var perRequestCost: Double
 
-    /// Dynamic batching settings (the seeds' example: 32 and 10 ms).
+    /// Dynamic batching settings (a common example: 32 and 10 ms).
     public init(maxBatchSize: Int = 32, maxQueueDelay: Double = 0.010, perRequestCost: Double = 0) {
         self.maxBatchSize = maxBatchSize
         self.maxQueueDelay = maxQueueDelay
