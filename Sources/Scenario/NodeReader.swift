@@ -9,9 +9,18 @@ final class NodeReader {
     let file: String
     /// Problems found so far.
     private(set) var issues: [ScenarioIssue] = []
+    /// Where the keys this reader's mappings look up are logged: the
+    /// task's ``ConsultedKeyLog/current`` when the reader was made, nil
+    /// (the normal case, costing one nil check per lookup) otherwise.
+    let keyLog: ConsultedKeyLog?
+    /// While logging: the paths (list indices as `[]`) of mappings whose
+    /// keys are logged under another name, with that name (see
+    /// ``Fields/logKeys(as:)``).
+    private var keyAliases: [String: String] = [:]
 
     init(file: String) {
         self.file = file
+        keyLog = ConsultedKeyLog.current
     }
 
     /// Records a problem at `node` (its line) and `path`.
@@ -65,6 +74,22 @@ final class NodeReader {
         return v
     }
 
+    /// `path` (list indices as `[]`) with its longest aliased prefix
+    /// replaced by the alias, so that mappings nested in a grammar logged
+    /// under a shared name are logged under it too.
+    func loggedPath(_ path: String) -> String {
+        var best: (from: String, to: String)?
+        for (from, to) in keyAliases where (best?.from.count ?? -1) < from.count {
+            if path == from || path.hasPrefix(from + ".") || path.hasPrefix(from + "[") { best = (from, to) }
+        }
+        guard let best else { return path }
+        return best.to + path.dropFirst(best.from.count)
+    }
+
+    func alias(_ path: String, as name: String) {
+        keyAliases[path] = name
+    }
+
     func describe(_ node: Node) -> String {
         switch node {
         case .scalar(let s): return "'\(s.string)'"
@@ -102,10 +127,30 @@ final class Fields {
     /// Whether `key` is present.
     func has(_ key: String) -> Bool { entries[key] != nil }
 
-    /// The node of `key`, marking it used.
+    /// The node of `key`, marking it used (and logging it as consulted).
     func node(_ key: String) -> Node? {
         taken.insert(key)
+        if let log = reader.keyLog { log.record(file: reader.file, loggedPath(key)) }
         return entries[key]
+    }
+
+    /// Logs `key` (a path relative to this mapping) as consulted, for a key
+    /// read without ``node(_:)``.
+    func noteConsulted(_ key: String) {
+        if let log = reader.keyLog { log.record(file: reader.file, loggedPath(key)) }
+    }
+
+    /// While a ``ConsultedKeyLog`` records: logs the keys of this mapping,
+    /// and of the mappings nested in it, under `name` instead of its own
+    /// path, for a grammar used in several places and documented once
+    /// (`<dist>` for every distribution). Otherwise does nothing.
+    func logKeys(as name: String) {
+        if reader.keyLog != nil { reader.alias(ConsultedKeyLog.normalised(path), as: name) }
+    }
+
+    private func loggedPath(_ key: String) -> String {
+        let base = reader.loggedPath(ConsultedKeyLog.normalised(path))
+        return base.isEmpty ? key : "\(base).\(key)"
     }
 
     /// The node of a required key, or a problem.
@@ -173,6 +218,66 @@ final class Fields {
         for k in order where !taken.contains(k) {
             reader.fail(entries[k], child(k), "unknown key (expected one of: \(taken.sorted().joined(separator: ", ")))")
         }
+    }
+}
+
+/// The key paths that parsers look up, for the scenario reference's test
+/// (`Tests/ScenarioTests/ScenarioReferenceTests.swift`): every key a parser
+/// asks for, present in the file or not, by the file it was read from, as
+/// a dotted path with list indices written `[]`
+/// (`cluster.faults.scheduled[].at`). Readers made while a log is the
+/// task's ``current`` record into it; otherwise nothing is recorded.
+///
+/// ```swift
+/// let log = ConsultedKeyLog()
+/// _ = ConsultedKeyLog.$current.withValue(log) { try? ScenarioLoader.load(path: path) }
+/// log.keys(file: path)   // ["duration", "workload", "workload.arrivals", ...]
+/// ```
+package final class ConsultedKeyLog: @unchecked Sendable {
+    /// The log that readers made in this task record into (nil: none).
+    @TaskLocal package static var current: ConsultedKeyLog?
+
+    private let lock = NSLock()
+    private var byFile: [String: Set<String>] = [:]
+
+    package init() {}
+
+    func record(file: String, _ path: String) {
+        lock.lock()
+        byFile[file, default: []].insert(path)
+        lock.unlock()
+    }
+
+    /// The paths looked up in `file`.
+    package func keys(file: String) -> Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return byFile[file] ?? []
+    }
+
+    /// The files read, each with the paths looked up in it.
+    package var files: [String: Set<String>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return byFile
+    }
+
+    /// `path` with every list index written `[]` (`a[3].b` → `a[].b`).
+    package static func normalised(_ path: String) -> String {
+        guard path.contains("[") else { return path }
+        var out = ""
+        var inIndex = false
+        for ch in path {
+            if ch == "[" {
+                inIndex = true
+                out.append("[]")
+            } else if ch == "]" {
+                inIndex = false
+            } else if !inIndex {
+                out.append(ch)
+            }
+        }
+        return out
     }
 }
 

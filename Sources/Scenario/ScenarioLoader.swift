@@ -195,7 +195,7 @@ struct ScenarioParser {
         guard let a = reader.mapping(node, path) else { return nil }
         defer { a.finish() }
         // One grammar for workload.arrivals and workload.clients[].arrivals.
-        a.loggedAs = "workload.arrivals"
+        a.logKeys(as: "workload.arrivals")
         let kinds = ["poisson", "renewal", "curve", "onoff", "mmpp", "servegen", "trace"]
         guard let kind = a.value("process", "one of \(kinds.joined(separator: ", "))", { kinds.contains($0) ? $0 : nil }) else {
             if !a.has("process") { reader.fail(node, a.child("process"), "missing; expected one of \(kinds.joined(separator: ", "))") }
@@ -363,7 +363,7 @@ struct ScenarioParser {
         guard let d = reader.mapping(node, path) else { return nil }
         defer { d.finish() }
         // One grammar wherever a distribution goes.
-        d.loggedAs = "<dist>"
+        d.logKeys(as: "<dist>")
         let kinds = ["deterministic", "uniform", "exponential", "normal", "lognormal", "gamma", "weibull", "pareto", "empirical", "mixture",
                      "sum"]
         guard let kind = d.value("distribution", "one of \(kinds.joined(separator: ", "))", { kinds.contains($0) ? $0 : nil }) else {
