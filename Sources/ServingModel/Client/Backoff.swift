@@ -6,8 +6,11 @@ import SimulationCore
 ///
 /// Sources (docs/mechanisms.md#backoff-and-jitter has their links):
 /// - `exponential`, `fullJitter`, `equalJitter`, `decorrelated`: AWS
-///   "Exponential Backoff and Jitter" (Brooker, 2015) [mem: the blog was not
-///   in the corpus; the formulas come from code comments citing it].
+///   "Exponential Backoff and Jitter" (Brooker, 2015), as coded in the
+///   simulator the post used, aws-samples/aws-arch-backoff-simulator
+///   `src/backoff_simulator.py` [src]. Differs from the source: there the
+///   first retry already has `attempt = 1`, so the non-decorrelated waits
+///   start at `min(cap, 2·base)`; here k starts at 0, so at `min(cap, base)`.
 /// - `stainlessSDK`: the OpenAI and Anthropic Python SDKs (`_base_client.py`,
 ///   `_constants.py`) [src], at HEAD.
 /// - `urllib3`: `urllib3/util/retry.py` [src].
@@ -52,7 +55,8 @@ public enum Backoff: Sendable, Equatable {
     /// urllib3 defaults: `backoff_factor = 0`, so no wait at all.
     public static let urllib3Default = Backoff.urllib3(backoffFactor: 0, backoffJitter: 0, backoffMax: 120)
     /// The retry policy example of gRPC A6: 0.1 s initial, ×2, at most 1 s
-    /// [mem for the example's values; gRPC has no default policy].
+    /// (grpc/proposal `A6-client-retries.md`, its example `retryPolicy`
+    /// [src]; gRPC has no default policy).
     public static let grpcExample = Backoff.grpc(initialBackoff: 0.1, multiplier: 2, maxBackoff: 1)
     /// Envoy's default retry back-off: base 25 ms, max 250 ms.
     public static let envoyDefault = Backoff.envoy(base: 0.025, max: 0.25)

@@ -10,8 +10,9 @@
 /// has passed since opening (strictly after), one trial call is let through
 /// (half-open) and every other call is refused; the trial's success closes
 /// the circuit and clears the window, its failure reopens it from that
-/// moment. Hystrix evaluates a health snapshot taken every 500 ms
-/// (`metrics.healthSnapshot.intervalInMilliseconds` [mem]); here the rule
+/// moment. Hystrix evaluates a health snapshot taken at most every 500 ms
+/// (`metrics.healthSnapshot.intervalInMilliseconds`, default 500 in
+/// `HystrixCommandProperties.java` [src]); here the rule
 /// is checked after every outcome. Timeouts, thread-pool and semaphore
 /// rejections are failures the caller reports as `failed: true`.
 public struct HystrixCircuitBreaker: Sendable, Equatable {

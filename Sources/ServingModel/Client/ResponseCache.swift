@@ -6,7 +6,10 @@
 /// never reaches the service. An expired entry is a miss and is dropped
 /// when looked up, so an expired entry nobody asks for keeps its slot until
 /// it is the least recently used; a hit refreshes recency but not the
-/// expiry (as Python's `cachetools.TTLCache` [mem]).
+/// expiry (as Python's `cachetools.TTLCache`, tkem/cachetools
+/// `src/cachetools/__init__.py` [src]). Differs from the source: `TTLCache`
+/// removes every expired entry before each store, so there an expired
+/// entry never holds a slot.
 ///
 /// ```swift
 /// var cache = ResponseCache(capacity: 128, timeToLive: 300)

@@ -1,4 +1,5 @@
-/// KEDA's scale to and from zero around an HPA (https://keda.sh/docs/latest/reference/scaledobject-spec/ [2nd];
+/// KEDA's scale to and from zero around an HPA (https://keda.sh/docs/latest/reference/scaledobject-spec/
+/// and concepts/scaling-deployments, kedacore/keda-docs `content/docs/2.21/` [src];
 /// keda.sh `ScaledObject`): every `pollingInterval` (30 s) KEDA asks its
 /// trigger whether the workload is active. An active workload at zero
 /// replicas is scaled to one; an inactive one is scaled to zero once it

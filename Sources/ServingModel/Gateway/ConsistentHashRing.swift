@@ -6,13 +6,18 @@
 /// (host, point index); a key goes to the owner of the first point at or
 /// after the key's hash, wrapping around. Unlike Envoy, which rescales every
 /// host's point count to fill `minimum_ring_size` (1024) when the host set
-/// changes, the points per host are fixed here (the ketama scheme [mem]),
-/// so a change moves only the keys of the added or removed host. Hashes are
-/// a 64-bit SplitMix finaliser, not Envoy's xxHash.
+/// changes, the points per host are fixed here (the ketama scheme for equal
+/// weights, RJ/ketama `libketama/ketama.c` [src]), so a change moves only
+/// the keys of the added or removed host. Hashes are a 64-bit SplitMix
+/// finaliser, not Envoy's xxHash. Differs from the source: ketama gives a
+/// server `4·floor(40·N·w/Σw)` points, its share of the total weight, and
+/// hashes with MD5, so with unequal weights every server's count changes
+/// when one joins or leaves; here a host keeps `pointsPerWeight × weight`.
 ///
 /// - Complexity: O(log points) per lookup; O(points) per host change.
 public struct ConsistentHashRing: Sendable, Equatable {
-    /// Points per unit of weight (ketama uses 160 per server [mem]).
+    /// Points per unit of weight (ketama uses 160 per server: "40 hashes,
+    /// 4 numbers per hash = 160 points per server", `ketama.c` [src]).
     public let pointsPerWeight: Int
     /// Ring points sorted by hash: (hash, host).
     private var points: [(hash: UInt64, host: Int)] = []

@@ -16,7 +16,9 @@ import SimulationCore
 /// replica has fewer than `queueDepthThreshold` (5) waiting and under
 /// `kvCacheThreshold` (0.8) of its KV cache used; then requests of
 /// sheddable tenants (priority below `sheddableBelow`) are refused with a
-/// 429, as the EPP drops sheddable requests [mem for the status]. Both read
+/// 429, as the EPP drops sheddable requests ("ImmediateResponse with 429
+/// (Too Many Requests)", gateway-api-inference-extension
+/// `docs/proposals/004-endpoint-picker-protocol/README.md` [src]). Both read
 /// the replicas' metrics as last scraped, every `metricsInterval` (the
 /// EPP's `--refreshMetricsInterval`, 50 ms by default [src:
 /// `runserver.DefaultRefreshMetricsInterval`]; 0: read fresh at each pick),

@@ -1,5 +1,5 @@
 /// The generic cell rate algorithm (virtual scheduling form; ITU-T I.371,
-/// https://www.itu.int/rec/T-REC-I.371 [2nd]): one timestamp of state, the theoretical arrival
+/// https://www.itu.int/rec/T-REC-I.371 [2nd: not found in any corpus searched]): one timestamp of state, the theoretical arrival
 /// time TAT.
 ///
 /// With emission interval T = 1/rate and burst tolerance τ, a request of
@@ -7,7 +7,9 @@
 /// `TAT = max(TAT, t) + n·T`. For n = 1 this is the textbook rule "reject if
 /// t < TAT − τ, else TAT = max(TAT, t) + T". It admits exactly what a
 /// continuously refilled ``TokenBucket`` of depth τ/T + 1 admits (the
-/// weighted form follows redis-cell's `allow_at = new_tat − (τ + T)` [mem]).
+/// weighted form follows redis-cell's `allow_at = new_tat − (τ + T)`:
+/// `new_tat - delay_variation_tolerance`, the tolerance being
+/// `period·(max_burst + 1)`, brandur/redis-cell `src/cell/mod.rs` [src]).
 ///
 /// ```swift
 /// // 10 requests/s with bursts of 5: τ = (5 − 1)·0.1

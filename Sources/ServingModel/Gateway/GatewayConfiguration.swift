@@ -239,7 +239,8 @@ public struct GatewayConfiguration: Sendable {
     public var retry: GatewayRetryPolicy?
     /// The `Retry-After` (s) the service puts on its 503s: queue full or
     /// timed out, the gates, shedding, a full pending list, no healthy
-    /// replica (DeepSeek's "server busy" with `retry_after: 30`; nil: none).
+    /// replica (nil: none). DeepSeek's error codes page asks callers of its
+    /// 503 to "retry your request after a brief wait" and names no value.
     public var busyRetryAfter: Double?
     /// Envoy's route timeout (s): from an attempt's send, across its gateway
     /// retries, to the end of its streamed answer (nil: none; Envoy's own

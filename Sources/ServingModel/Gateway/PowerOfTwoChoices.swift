@@ -12,9 +12,12 @@ import SimulationCore
 /// round robin there is its EDF scheduler: each host holds a deadline, the
 /// earliest deadline is picked, and the picked host is re-queued at
 /// `deadline + 1/weight` with its weight recomputed at that moment, so other
-/// hosts' weights refresh only when they are picked [mem: EDF bookkeeping
-/// from Envoy's `edf_scheduler.h`, not in the corpus; ties go to the lower
-/// index here].
+/// hosts' weights refresh only when they are picked (Envoy
+/// `source/common/upstream/edf_scheduler.h` `pickAndAdd`;
+/// `load_balancer_impl.cc`: a weight "will only be stale until this host is
+/// next picked" [src]). Differs from the source: Envoy breaks equal
+/// deadlines by insertion order and starts at a random offset; here the
+/// lower index wins a tie and the schedule starts at host 0.
 ///
 /// - Complexity: O(`choice_count`) per pick with equal weights, O(hosts)
 ///   otherwise.

@@ -1,7 +1,8 @@
 /// Cache-aware routing for LLM replicas: send a request to the worker that
 /// already holds the longest prefix of its prompt, unless the load is
 /// unbalanced or the match is short, following SGLang's cache-aware router
-/// (sgl-project/sglang `sgl-router` [2nd: router docs and copies of its code]).
+/// (sgl-project/sglang `sgl-router`, now `sgl-model-gateway`,
+/// `src/policies/cache_aware.rs` and `tree.rs` [src]).
 ///
 /// Prompts are given as Mooncake-style block ids (`hash_ids`: one id per
 /// 512-token block, where an id stands for the whole prefix up to and
@@ -14,16 +15,21 @@
 ///    the request's blocks, route to the best-matching worker (the least
 ///    loaded of those tied).
 /// 3. Else route by `shortMatchFallback`: the least-loaded worker (the
-///    default, as second-hand descriptions state it) or, as SGLang does ("routes to
-///    worker with most available cache space", router docs [2nd]), the
-///    worker remembering the fewest blocks.
+///    default, as `sgl-model-gateway/src/policies/cache_aware.rs` does) or,
+///    as the earlier `sgl-router/src/policies/cache_aware.rs` did
+///    (`tree.get_smallest_tenant()`, "most available cache space" [src]),
+///    the worker remembering the fewest blocks.
 ///
 /// The chosen worker then records the request's blocks in a
 /// ``PrefixIndex`` (what was routed, not what the engines cached; every
 /// `eviction_interval`, 60 s, a worker over `max_tree_size` blocks forgets
-/// its least recently used ones). Recent sgl-model-gateway releases default to
-/// `cache_threshold` 0.3, `balance_abs_threshold` 64 and
-/// `balance_rel_threshold` 1.5 [2nd]; the defaults here are the earlier router's.
+/// its least recently used ones). Later versions default to
+/// `cache_threshold` 0.3, `balance_abs_threshold` 64,
+/// `balance_rel_threshold` 1.5, 120 s and 2^26 (`router_args.py` [src]); the
+/// defaults here are the earlier router's (`launch_router.py` [src]).
+/// Differs from the source: SGLang matches request characters and sizes
+/// its trees in characters, not blocks, and among tied best matches takes
+/// the first tenant of the matched node, not the least loaded.
 ///
 /// - Complexity: O(blocks of the request × workers) per route.
 public struct PrefixAffinityRouter: Sendable, Equatable {

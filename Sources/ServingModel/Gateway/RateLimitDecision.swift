@@ -3,8 +3,9 @@
 /// A rejection carries the seconds after which the same request would be
 /// admitted if nothing else arrived: what a gateway puts in `Retry-After`
 /// (seconds) or `retry-after-ms` of its `429 Too Many Requests` (Envoy's
-/// local rate limit answers 429 with `x-envoy-ratelimited`, `local_rate_limit_filter`,
-/// [mem] for the header detail). `.infinity` means the request can never be
+/// local rate limit answers 429 with `x-envoy-ratelimited`,
+/// `local_rate_limit_filter.rst` [src]; differs from the source: Envoy's 429
+/// carries no `Retry-After`). `.infinity` means the request can never be
 /// admitted (its cost exceeds the limiter's capacity).
 public enum RateLimitDecision: Sendable, Equatable {
     /// The request may pass; its cost has been charged.

@@ -7,9 +7,9 @@
 /// `previous · (window − elapsed)/window + current`, assuming the previous
 /// window's requests were spread evenly. A request of cost c passes if
 /// `estimate + c ≤ limit`. Only admitted requests are counted. This is the
-/// scheme Cloudflare described for its rate limiting (2017 blog post) [mem:
+/// scheme Cloudflare described for its rate limiting (2017 blog post) [2nd:
 /// the post, https://blog.cloudflare.com/counting-things-a-lot-of-different-things/,
-/// was not at hand].
+/// was not in any corpus searched; verbatim quotations of its formula agree].
 ///
 /// - Complexity: O(1) per call.
 public struct SlidingWindowLimiter: Sendable, Equatable {

@@ -9,13 +9,15 @@
 /// recovered peer ramps back one unit per round. A peer with
 /// `fails ≥ max_fails` is skipped until `fail_timeout` has passed since its
 /// last failure; a later success resets `fails`. Backup peers are used only
-/// when no primary is eligible [2nd: M. Dounin, nginx mailing list]. With no
+/// when no primary is eligible (`ngx_http_upstream_get_round_robin_peer`
+/// turns to `peers->next` only at its `failed:` label [src]). With no
 /// eligible peer at all ``pick(now:excluding:)`` returns `nil` (nginx answers
 /// 502 "no live upstreams"). A group of a single server never counts its
 /// failures, so it is never considered unavailable (nginx's
-/// `peers->single` path, seen in copies of the nginx source [2nd]; whether a
-/// lone primary with backups counts as single is not modelled: here it
-/// does not).
+/// `peers->single` path in `ngx_http_upstream_free_round_robin_peer` [src];
+/// a lone primary with backups does not count as single, since
+/// `ngx_http_upstream_init_round_robin` clears `single` when there are
+/// backups [src], and here it does not either).
 ///
 /// ```swift
 /// var lb = SmoothWeightedRoundRobin(peers: [.init(weight: 5), .init(weight: 1), .init(weight: 1)])

@@ -9,7 +9,7 @@ import Foundation
 /// `fill_interval`, at `start + k·fill_interval` for k = 1, 2, …, as Envoy's
 /// local rate limit filter does with its fill timer. In the *continuous* mode
 /// tokens flow in at a constant rate (how Anthropic describes its limits,
-/// https://docs.anthropic.com/en/api/rate-limits [2nd/mem]); that mode is exactly equivalent to ``GCRA``.
+/// https://docs.anthropic.com/en/api/rate-limits [2nd: quoted by third parties]); that mode is exactly equivalent to ``GCRA``.
 ///
 /// ```swift
 /// var bucket = TokenBucket(maxTokens: 3, tokensPerFill: 1, fillInterval: 1)
