@@ -12,8 +12,20 @@ public enum ServingReport {
                         + (r.requests.cancelled > 0 ? "\(NumberFormatting.grouped(r.requests.cancelled)) cancelled, " : "")
                         + "\(NumberFormatting.grouped(r.requests.unfinished)) unfinished"])
         head.append(["throughput", NumberFormatting.significant(r.throughput.requestsPerSecond) + " req/s, " + NumberFormatting.significant(r.throughput.outputTokensPerSecond) + " output tok/s"])
-        head.append(["goodput", NumberFormatting.significant(r.goodputRequestsPerSecond) + " req/s (" + NumberFormatting.fixed(100 * r.sloAttainment, decimals: 2) + "% of completions meet the SLO)"])
-        head.append(["utilization", NumberFormatting.fixed(100 * r.utilization, decimals: 1) + "% busy, KV cache " + NumberFormatting.fixed(100 * r.kvCacheUtilization, decimals: 1) + "%, " + NumberFormatting.grouped(r.preemptions) + " preemptions"])
+        if let attainment = r.sloAttainment {
+            head.append(["goodput", NumberFormatting.significant(r.goodputRequestsPerSecond) + " req/s (" + NumberFormatting.fixed(100 * attainment, decimals: 2) + "% of completions meet the SLO)"])
+        } else {
+            head.append(["goodput", "no SLO set (add slo: {ttft: ..., tpot: ..., e2e: ...} to the scenario to count it)"])
+        }
+        if let b = r.batchOccupancy {
+            head.append(["batches", NumberFormatting.significant(b.meanRunningSequences, digits: 3) + " of " + String(b.maxNumSeqs)
+                            + " sequences running per replica (" + NumberFormatting.fixed(100 * b.occupancy, decimals: 1) + "% occupancy)"])
+            head.append(["KV cache", NumberFormatting.fixed(100 * r.kvCacheUtilization, decimals: 1) + "% in use on average, "
+                            + NumberFormatting.fixed(100 * b.peakKVCacheUse, decimals: 1) + "% at the fullest sample, "
+                            + NumberFormatting.grouped(r.preemptions) + " preemptions"])
+        } else {
+            head.append(["utilization", NumberFormatting.fixed(100 * r.utilization, decimals: 1) + "% of replica time busy"])
+        }
         head.append(["replicas", "mean " + NumberFormatting.significant(r.cluster.meanReplicas, digits: 3) + ", peak "
                         + NumberFormatting.significant(r.cluster.peakReplicas, digits: 3) + ", "
                         + NumberFormatting.significant(r.cluster.gpuHours, digits: 4) + " GPU-hours"])
@@ -35,6 +47,7 @@ public enum ServingReport {
             lat.append([name] + [s.mean, s.p50, s.p90, s.p99, s.p999].map(NumberFormatting.duration))
         }
         var text = head.render() + "\n\n" + lat.render()
+        if let warning = overloadWarning(r) { text = warning + "\n\n" + text }
         if !r.alerts.isEmpty {
             var alerts = TextTable(header: ["alert", "firings", "firing", "first at"])
             for a in r.alerts {
@@ -68,6 +81,17 @@ public enum ServingReport {
             text += "\n\n" + users.render()
         }
         return text
+    }
+
+    /// The warning an overloaded run opens with (nil when the backlog is
+    /// what a stable system holds).
+    public static func overloadWarning(_ r: ServingResult) -> String? {
+        let o = r.overload
+        guard o.overloaded else { return nil }
+        return "WARNING: overloaded. \(NumberFormatting.grouped(o.unfinished)) of \(NumberFormatting.grouped(r.requests.offered)) measured requests were "
+            + "still in the system at the end (a stable system would hold about \(NumberFormatting.significant(o.expectedInFlight, digits: 3))): "
+            + "the queue grows without bound at this load, so the latencies below grow with the run's length. "
+            + "Add replicas or shed load (headroom plan sizes the cluster)."
     }
 
     /// The time series as CSV, one row per interval.

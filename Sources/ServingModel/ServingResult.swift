@@ -19,18 +19,62 @@ public struct ServingResult: Sendable, Encodable {
     public var latencySeconds: Latencies
     /// Throughput in the measured window.
     public var throughput: Throughput
-    /// Completions per second meeting every SLO target.
+    /// Completions per second meeting every SLO target (every completion
+    /// when the scenario sets no `slo:`).
     public var goodputRequestsPerSecond: Double
-    /// Share of completions meeting every SLO target.
-    public var sloAttainment: Double
-    /// Busy replica-time over provisioned replica-time.
+    /// Share of completions meeting every SLO target; nil (absent from the
+    /// JSON) when the scenario sets no `slo:`.
+    public var sloAttainment: Double?
+    /// Busy replica-time over provisioned replica-time. A continuous-batching
+    /// replica counts as busy while any sequence runs, so near 100% is normal
+    /// there: read ``batchOccupancy`` and ``kvCacheUtilization`` instead.
     public var utilization: Double
     /// Mean fraction of KV-cache blocks in use (continuous batching).
     public var kvCacheUtilization: Double
+    /// How full the continuous-batching replicas ran (nil for other policies).
+    public var batchOccupancy: BatchOccupancy?
+    /// Whether the measured requests piled up faster than they finished.
+    public var overload: Overload
     /// Preemptions (KV cache exhausted) in the measured window.
     public var preemptions: Int
     /// Replica counts and GPU time.
     public var cluster: Cluster
+
+    /// Sequences running on a continuous-batching replica, sampled at every
+    /// time-series interval of the measured window.
+    public struct BatchOccupancy: Sendable, Encodable {
+        /// Mean sequences running per ready replica.
+        public var meanRunningSequences: Double
+        /// The replica's cap (`replicas.batching.max_num_seqs`).
+        public var maxNumSeqs: Int
+        /// `meanRunningSequences / maxNumSeqs`.
+        public var occupancy: Double
+        /// Highest sampled share of the provisioned KV-cache blocks in use.
+        public var peakKVCacheUse: Double
+    }
+
+    /// The backlog test: a stable system ends a run with about λ·W measured
+    /// requests in flight (Little's law: throughput × mean end-to-end
+    /// latency); an overloaded one ends with a backlog that grows with the
+    /// run's length, so its latency figures describe a transient, not a
+    /// steady state.
+    public struct Overload: Sendable, Encodable {
+        /// Measured requests still in the system at the end.
+        public var unfinished: Int
+        /// What a stable system would hold: throughput × mean end-to-end latency.
+        public var expectedInFlight: Double
+        /// `unfinished` exceeds max(10, 2% of the admitted requests,
+        /// expectedInFlight + 3·√expectedInFlight).
+        public var overloaded: Bool
+
+        /// Applies the test to a run's counts.
+        public init(unfinished: Int, admitted: Int, throughput: Double, meanLatency: Double) {
+            self.unfinished = unfinished
+            expectedInFlight = throughput * meanLatency
+            let bound = max(10, 0.02 * Double(admitted), expectedInFlight + 3 * expectedInFlight.squareRoot())
+            overloaded = Double(unfinished) > bound
+        }
+    }
 
     /// What the cluster provisioned.
     public struct Cluster: Sendable, Encodable {

@@ -81,6 +81,7 @@ public struct ServingRun {
         let measured = max(end - configuration.warmup, 1e-9)
         let unfinished = m.offered - m.completed - m.rejected - m.timedOut - m.failed - m.cancelled
         let gpus = Double(configuration.replicas.hardware?.gpusPerReplica ?? 1)
+        let throughput = Double(m.completed) / measured
         return ServingResult(
             scenario: configuration.name, seed: configuration.seed,
             simulatedSeconds: end, measuredSeconds: measured,
@@ -89,13 +90,15 @@ public struct ServingRun {
                             timedOut: m.timedOut, failed: m.failed, cancelled: m.cancelled, unfinished: unfinished),
             latencySeconds: .init(queueWait: LatencySummary(m.queueWait), ttft: LatencySummary(m.ttft),
                                   tpot: LatencySummary(m.tpot), e2e: LatencySummary(m.e2e)),
-            throughput: .init(requestsPerSecond: Double(m.completed) / measured,
+            throughput: .init(requestsPerSecond: throughput,
                               outputTokensPerSecond: Double(m.outputTokens) / measured),
             goodputRequestsPerSecond: Double(m.goodCompletions) / measured,
-            sloAttainment: m.completed > 0 ? Double(m.goodCompletions) / Double(m.completed) : 0,
+            sloAttainment: configuration.slo == nil ? nil : m.completed > 0 ? Double(m.goodCompletions) / Double(m.completed) : 0,
             utilization: m.provisioned.integral(at: end) > 0 ? m.busyReplicas.integral(at: end) / m.provisioned.integral(at: end) : 0,
             kvCacheUtilization: configuration.replicas.hardware != nil && m.provisioned.integral(at: end) > 0
                 ? m.kvBlocksInUse.integral(at: end) / (m.provisioned.integral(at: end) * Double(model.blocksPerReplica)) : 0,
+            batchOccupancy: batchOccupancy(m.series),
+            overload: .init(unfinished: unfinished, admitted: m.offered - m.rejected, throughput: throughput, meanLatency: m.e2e.mean),
             preemptions: m.preemptions,
             cluster: .init(meanReplicas: m.provisioned.average(at: end), peakReplicas: m.provisioned.peak,
                            gpuHours: m.provisioned.integral(at: end) * gpus / 3600),
@@ -105,6 +108,22 @@ public struct ServingRun {
                 : .init(count: m.kvTransfers, meanSeconds: m.kvTransfers > 0 ? m.kvTransferSeconds / Double(m.kvTransfers) : 0,
                         meanWaitSeconds: m.kvTransfers > 0 ? m.kvTransferWaitSeconds / Double(m.kvTransfers) : 0),
             predictive: model.cluster.predictive.map { Self.predictiveSummary($0, end: end) })
+    }
+
+    /// Running sequences per ready replica and KV-cache use, from the samples
+    /// taken at the end of each time-series interval in the measured window
+    /// (nil unless the replicas batch continuously).
+    func batchOccupancy(_ s: TimeSeries) -> ServingResult.BatchOccupancy? {
+        guard case .continuous(let policy) = configuration.replicas.batching else { return nil }
+        var running = 0.0, ready = 0.0, peakKV = 0.0
+        for b in 0..<min(s.running.count, s.ready.count, s.kvUse.count) where Double(b + 1) * s.interval > configuration.warmup {
+            running += s.running[b]
+            ready += s.ready[b]
+            peakKV = max(peakKV, s.kvUse[b])
+        }
+        let mean = ready > 0 ? running / ready : 0
+        return .init(meanRunningSequences: mean, maxNumSeqs: policy.maxNumSeqs, occupancy: mean / Double(policy.maxNumSeqs),
+                     peakKVCacheUse: peakKV)
     }
 
     /// Scores the forecasts of the whole intervals that ended by `end`.
