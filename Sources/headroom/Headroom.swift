@@ -14,11 +14,21 @@ struct Headroom: ParsableCommand {
         subcommands: [Simulate.self, Replay.self, Validate.self, Calibrate.self, Forecast.self, Plan.self, Bench.self, CaseStudies.self]
     )
 
+    /// `plan --help` and `help plan` show the options of `plan size`, the
+    /// command a bare `plan` runs, where a user looks for them, instead of a
+    /// list of two subcommands.
+    static func helpRedirected(_ arguments: [String]) -> [String] {
+        if arguments == ["help", "plan"] { return ["help", "plan", "size"] }
+        guard arguments.first == "plan", arguments.contains(where: { $0 == "--help" || $0 == "-h" }),
+              !(arguments.count > 1 && ["size", "backtest"].contains(arguments[1])) else { return arguments }
+        return ["plan", "size"] + arguments.dropFirst()
+    }
+
     /// Runs the command; user mistakes print one line on stderr and exit
     /// non-zero, never a backtrace.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(helpRedirected(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)  // the command already explained itself

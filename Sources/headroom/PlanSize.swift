@@ -7,18 +7,23 @@ import Scenario
 import ServingModel
 import Workload
 
-/// `headroom plan`: static, scheduled and autoscaled plans that meet an
-/// SLA, each verified by simulation; `plan backtest` checks the planner on
-/// a history's last days.
-struct Plan: ParsableCommand {
+/// `headroom plan` (`plan size`, the default subcommand): static, scheduled
+/// and autoscaled plans that meet an SLA, each verified by simulation.
+/// `headroom plan --help` shows this command's help (see ``Headroom/main()``).
+struct PlanSize: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "size",
         abstract: "Size a cluster for SLA targets at a design load, verified by simulation.",
+        usage: """
+            headroom plan --scenario S.yaml (--peak-rate R | --history H.csv [--forecast M.json]) [<options>]
+              headroom plan backtest H.csv --scenario S.yaml --forecast M.json [<options>]
+            """,
         discussion: """
             Give the load as a peak rate (--peak-rate 240/s) or as a history of request counts \
             (--history H.csv, optionally with --forecast MODEL.json to plan the forecast). The design \
-            load is that load times --headroom. Exit status 3 when no plan meets the SLA.
-            """,
-        subcommands: [PlanBacktest.self]
+            load is that load times --headroom. Exit status 3 when no plan meets the SLA. \
+            'headroom plan backtest --help' describes the back-test.
+            """
     )
 
     @Option(help: "The scenario file (YAML) whose request sizes, replicas and batching to plan.")
