@@ -13,14 +13,15 @@ export OPENBLAS_NUM_THREADS ?= 1
 NATIVE ?= $(shell [ "$$(uname -m)" = x86_64 ] && grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo && echo -Xcc -mavx2 -Xcc -mfma)
 RELEASE_FLAGS := $(foreach f,$(NATIVE),-Xswiftc $(f))
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench fuzz clean
 
-## Install OpenBLAS (and pkg-config) through apt-get when they are missing.
+## Install OpenBLAS, zlib (for .gz inputs) and pkg-config through apt-get
+## when they are missing.
 deps:
-	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists openblas; then \
-		echo "make: installing libopenblas-dev and pkg-config with apt-get"; \
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists openblas || ! pkg-config --exists zlib; then \
+		echo "make: installing libopenblas-dev, zlib1g-dev and pkg-config with apt-get"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libopenblas-dev pkg-config; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libopenblas-dev zlib1g-dev pkg-config; \
 	fi
 
 build: deps
@@ -48,6 +49,19 @@ bench: build
 	$(BIN) bench serving
 	$(BIN) bench toolbox
 	$(BIN) bench forecast
+
+## Fuzz every parser for FUZZ_SECONDS each (seeded mutants of fuzz/corpus and
+## the bundled examples): a crash, a hang over 30 s or a process over 1 GiB
+## fails, and the input is kept in fuzz/findings/.
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= 1
+FUZZ_TARGETS := scenario profile history trace-azure trace-mooncake trace-csv model sla iterations observations
+fuzz: deps
+	$(SWIFT) build -c release --product headroom-fuzz $(RELEASE_FLAGS)
+	@status=0; for t in $(FUZZ_TARGETS); do \
+		.build/release/headroom-fuzz $$t --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) || { \
+			status=1; echo "make fuzz: $$t failed; the input is in fuzz/findings/ (see docs/development.md, Fuzzing)"; }; \
+	done; exit $$status
 
 clean:
 	rm -rf .build

@@ -77,6 +77,15 @@ let package = Package(
         ),
         .testTarget(name: "CapacityPlanningTests", dependencies: ["CapacityPlanning", "Scenario"]),
 
+        // The fuzzing harness behind `make fuzz`: seeded mutants of each
+        // parser's corpus (fuzz/corpus), findings kept in fuzz/findings.
+        .executableTarget(
+            name: "headroom-fuzz",
+            dependencies: ["Scenario", "Workload", "ServingModel", "Forecasting", "Calibration", "CapacityPlanning",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/HeadroomFuzz"
+        ),
+
         // The command-line tool: one file per subcommand.
         .executableTarget(
             name: "headroom",
