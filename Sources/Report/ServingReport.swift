@@ -89,9 +89,9 @@ public enum ServingReport {
         let o = r.overload
         guard o.overloaded else { return nil }
         return "WARNING: overloaded. \(NumberFormatting.grouped(o.unfinished)) of \(NumberFormatting.grouped(r.requests.offered)) measured requests were "
-            + "still in the system at the end (a stable system would hold about \(NumberFormatting.significant(o.expectedInFlight, digits: 3))): "
-            + "the queue grows without bound at this load, so the latencies below grow with the run's length. "
-            + "Add replicas or shed load (headroom plan sizes the cluster)."
+            + "still in the system at the end, more than the \(NumberFormatting.grouped(Int(o.expectedInFlight.rounded()))) in flight that the "
+            + "completion rate and latency account for (Little's law): the queue grows without bound at this load, so the latencies "
+            + "below grow with the run's length. Add replicas or shed load (headroom plan sizes the cluster)."
     }
 
     /// The time series as CSV, one row per interval.
