@@ -24,6 +24,12 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // zlib's gzip interface; Workload streams .gz inputs through it.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
 
         // The domain-free discrete-event engine.
         .target(
@@ -33,8 +39,8 @@ let package = Package(
         .testTarget(name: "SimulationCoreTests", dependencies: ["SimulationCore"]),
 
         // What arrives: arrival processes, request sizes, tenants, trace readers.
-        .target(name: "Workload", dependencies: ["SimulationCore"]),
-        .testTarget(name: "WorkloadTests", dependencies: ["Workload"]),
+        .target(name: "Workload", dependencies: ["SimulationCore", "CZlib"]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "CZlib"]),
 
         // The LLM service as a simulation model.
         .target(

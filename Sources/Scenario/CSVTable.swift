@@ -4,8 +4,10 @@ import Workload
 /// A CSV file with a header row, read row by row with every problem kept:
 /// `FILE:LINE: column 'NAME': expected ..., got '...'` (up to 20, all in one
 /// ``ScenarioError``). Blank lines and lines starting with `#` are skipped;
-/// the header names the columns, in any order. Calibration inputs, replica
-/// schedules and reference tables use it.
+/// the header names the columns, in any order. Lines may end in `\r\n`, the
+/// file may start with a UTF-8 byte-order mark or be gzip-compressed
+/// (``LineReader``), and cells may be quoted as RFC 4180 says (``CSVLine``).
+/// Calibration inputs, replica schedules and reference tables use it.
 public enum CSVTable {
     /// Most problems reported from one file.
     static let maxIssues = 20
@@ -81,10 +83,20 @@ public enum CSVTable {
         var issues: [ScenarioIssue] = []
         var dataRows = 0
         let known = required + optional
-        while let raw = reader.next(), issues.count < maxIssues {
+        while issues.count < maxIssues {
+            let raw: Substring?
+            do {
+                raw = try reader.next()
+            } catch let error as WorkloadError {
+                throw ScenarioError(issues: issues + [ScenarioIssue(file: error.location, line: nil, key: "", message: error.message)])
+            }
+            guard let raw else { break }
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let fields = CSVLine.split(line) else {
+                issues.append(ScenarioIssue(file: path, line: reader.lineNumber, key: "", message: CSVLine.unterminatedQuote))
+                continue
+            }
             guard let columns = header else {
                 let expected = "(expected \(required.joined(separator: ","))\(optional.isEmpty ? "" : " and optionally \(optional.joined(separator: ","))"))"
                 for name in fields where !known.contains(name) {

@@ -1,38 +1,27 @@
 import Foundation
 
 /// Reads ServeGen's per-client window statistics
-/// (`servegen_<model>_client_windows.csv.gz`, gunzipped, or the plain CSV):
+/// (`servegen_<model>_client_windows.csv.gz`, or the plain CSV):
 /// `client_id,window_start_s,rate_rps,cv,iat_dist,iat_param1,iat_param2`.
 /// Each client becomes one ``ClientWindows``; the fitted family's shape
 /// (`iat_param1`) is kept and its scale set so the mean matches `rate_rps`.
+///
+/// A gzip file is decompressed in-process as it is read, and the header is
+/// checked before any row (see ``LineReader`` for the size limits). Window
+/// starts are seconds from 0 to 10⁸, at most ``maxWindows`` windows per
+/// client and ``maxRows`` rows in all.
 public enum ServeGenClients {
-    /// Loads every client of the file, ordered by client id. A `.gz` file
-    /// is decompressed with the system's `gzip -dc`.
-    public static func load(path: String) throws -> [ClientWindows] {
-        let textPath: String
-        var cleanup: String?
-        if path.hasSuffix(".gz") {
-            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-\(getpid())-\(UUID().uuidString).csv").path
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", "gzip -dc \"$0\" > \"$1\"", path, tmp]
-            try p.run()
-            p.waitUntilExit()
-            guard p.terminationStatus == 0 else {
-                try? FileManager.default.removeItem(atPath: tmp)
-                throw WorkloadError(path, "cannot decompress (gzip -dc failed with status \(p.terminationStatus))")
-            }
-            textPath = tmp
-            cleanup = tmp
-        } else {
-            textPath = path
-        }
-        defer { if let cleanup { try? FileManager.default.removeItem(atPath: cleanup) } }
+    /// Most windows one client may span (10⁶: 19 years of 10-minute windows).
+    public static let maxWindows = 1_000_000
+    /// Most rows a file may have (5·10⁶; ServeGen's files have about 10⁵).
+    public static let maxRows = 5_000_000
 
-        let lines = try LineReader(path: textPath)
+    /// Loads every client of the file, ordered by client id.
+    public static func load(path: String) throws -> [ClientWindows] {
+        let lines = try LineReader(path: path)
         func location() -> String { "\(path):\(lines.lineNumber)" }
-        guard let header = lines.next() else { throw WorkloadError(path, "the file is empty") }
-        let names = header.split(separator: ",").map(String.init)
+        guard let header = try lines.next() else { throw WorkloadError(path, "the file is empty") }
+        let names = try CSVLine.cells(header, at: location())
         let wanted = ["client_id", "window_start_s", "rate_rps", "cv", "iat_dist", "iat_param1"]
         var col: [String: Int] = [:]
         for w in wanted {
@@ -41,11 +30,15 @@ public enum ServeGenClients {
             }
             col[w] = i
         }
-        var byClient: [Int: [(start: Double, rate: Double, family: ClientWindows.Family)]] = [:]
-        while let line = lines.next() {
-            if line.isEmpty { continue }
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard cells.count >= names.count else {
+        let needed = col.values.max()! + 1
+        var rows = 0
+        var byClient: [Int: [(start: Double, rate: Double, family: ClientWindows.Family, line: Int)]] = [:]
+        while let line = try lines.next() {
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            rows += 1
+            guard rows <= maxRows else { throw WorkloadError(location(), "more than \(maxRows) rows; expected at most \(maxRows)") }
+            let cells = try CSVLine.cells(line, at: location())
+            guard cells.count >= needed else {
                 throw WorkloadError(location(), "expected \(names.count) cells, found \(cells.count)")
             }
             func num(_ key: String) throws -> Double {
@@ -60,6 +53,10 @@ public enum ServeGenClients {
             }
             let rate = try num("rate_rps")
             guard rate >= 0 else { throw WorkloadError(location(), "column 'rate_rps': expected a rate >= 0, got \(rate)") }
+            let start = try num("window_start_s")
+            guard start >= 0 && start <= 1e8 else {
+                throw WorkloadError(location(), "column 'window_start_s': expected seconds from 0 to 1e8, got '\(cells[col["window_start_s"]!])'")
+            }
             let family: ClientWindows.Family
             switch cells[col["iat_dist"]!].lowercased() {
             case "weibull":
@@ -71,13 +68,21 @@ public enum ServeGenClients {
             default:
                 family = .exponential
             }
-            byClient[client, default: []].append((try num("window_start_s"), rate, family))
+            byClient[client, default: []].append((start, rate, family, lines.lineNumber))
         }
         guard !byClient.isEmpty else { throw WorkloadError(path, "no client rows") }
-        return byClient.keys.sorted().map { id in
+        return try byClient.keys.sorted().map { id in
             let rows = byClient[id]!.sorted { $0.start < $1.start }
+            for (a, b) in zip(rows, rows.dropFirst()) where b.start == a.start {
+                throw WorkloadError("\(path):\(max(a.line, b.line))", "client \(id) has two rows for window_start_s \(b.start) (expected one row per window)")
+            }
             let width = rows.count > 1 ? rows[1].start - rows[0].start : 600
-            let windows = Int(((rows.last!.start) / width).rounded()) + 1
+            let span = (rows.last!.start / width).rounded() + 1
+            guard span <= Double(maxWindows) else {
+                throw WorkloadError("\(path):\(rows.last!.line)",
+                                    "client \(id) spans \(String(format: "%.3g", span)) windows of \(width) s; expected at most \(maxWindows)")
+            }
+            let windows = Int(span)
             var rates = [Double](repeating: 0, count: windows)
             var families = [ClientWindows.Family](repeating: .exponential, count: windows)
             for r in rows {

@@ -4,6 +4,12 @@ import Foundation
 /// with times rebased so the first record arrives at 0. Errors name the file
 /// and line and say what was expected.
 ///
+/// CSV traces may use `\r\n` line endings, a UTF-8 byte-order mark and
+/// RFC 4180 quoted cells (``CSVLine``); any trace may be gzip-compressed
+/// (``LineReader``). Token counts are integers from 0 to ``maxTokens``;
+/// timestamps in seconds (CSV) or milliseconds (Mooncake) lie within
+/// ±``maxSeconds`` s, Azure times between the years 1970 and 2200.
+///
 /// ```swift
 /// let reader = try TraceReader(path: "AzureLLMInferenceTrace_conv.csv", format: .azure)
 /// while let r = try reader.next() { ... }
@@ -16,14 +22,19 @@ public final class TraceReader {
     private var lastTime = -Double.infinity
     private var columns = (time: 0, prompt: 1, output: 2)
 
+    /// Largest token count a record may have (10⁸: above any model's context).
+    public static let maxTokens = 100_000_000
+    /// Largest timestamp magnitude, in seconds (10¹⁰ s, about 317 years).
+    public static let maxSeconds = 1e10
+
     /// Opens a trace; reads the header line of CSV formats.
     public init(path: String, format: TraceFormat) throws {
         self.format = format
         self.lines = try LineReader(path: path)
         switch format {
         case .azure, .csv:
-            guard let header = lines.next() else { throw WorkloadError(path, "the trace is empty (expected a header line)") }
-            let names = header.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let header = try lines.next() else { throw WorkloadError(path, "the trace is empty (expected a header line)") }
+            let names = try CSVLine.cells(header, at: lines.location).map { $0.lowercased() }
             let wanted = format == .azure
                 ? ["timestamp", "contexttokens", "generatedtokens"]
                 : ["timestamp", "prompt_tokens", "output_tokens"]
@@ -42,7 +53,7 @@ public final class TraceReader {
 
     /// The next record, or `nil` at the end. Blank lines are skipped.
     public func next() throws -> TraceRecord? {
-        while let line = lines.next() {
+        while let line = try lines.next() {
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             var record = try parse(line)
             if origin == nil { origin = record.time }
@@ -66,7 +77,7 @@ public final class TraceReader {
     private func parse(_ line: Substring) throws -> TraceRecord {
         switch format {
         case .azure, .csv:
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            let cells = try CSVLine.cells(line, at: lines.location)
             let need = max(columns.time, columns.prompt, columns.output) + 1
             guard cells.count >= need else {
                 throw WorkloadError(lines.location, "expected \(need) comma-separated cells, found \(cells.count)")
@@ -81,23 +92,23 @@ public final class TraceReader {
         }
     }
 
-    private func number(_ cell: Substring, _ column: String) throws -> Double {
-        guard let v = Double(cell.trimmingCharacters(in: .whitespaces)), v.isFinite else {
-            throw WorkloadError(lines.location, "column '\(column)': expected a number, got '\(cell)'")
+    private func number(_ cell: String, _ column: String) throws -> Double {
+        guard let v = Double(cell), v.isFinite, abs(v) <= Self.maxSeconds else {
+            throw WorkloadError(lines.location, "column '\(column)': expected a number of seconds within ±1e10, got '\(cell)'")
         }
         return v
     }
 
-    private func tokens(_ cell: Substring, _ column: String) throws -> Int {
-        guard let v = Int(cell.trimmingCharacters(in: .whitespaces)), v >= 0 else {
-            throw WorkloadError(lines.location, "column '\(column)': expected a token count >= 0, got '\(cell)'")
+    private func tokens(_ cell: String, _ column: String) throws -> Int {
+        guard let v = Int(cell), v >= 0, v <= Self.maxTokens else {
+            throw WorkloadError(lines.location, "column '\(column)': expected a token count from 0 to \(Self.maxTokens), got '\(cell)'")
         }
         return v
     }
 
     /// Parses `YYYY-MM-DD HH:MM:SS[.fffffff]` into seconds since 1970 (UTC).
-    private func parseAzureTimestamp(_ cell: Substring) throws -> Double {
-        let s = Array(cell.trimmingCharacters(in: .whitespaces).utf8)
+    private func parseAzureTimestamp(_ cell: String) throws -> Double {
+        let s = Array(cell.utf8)
         func digits(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= s.count else { return nil }
             var v = 0
@@ -111,9 +122,12 @@ public final class TraceReader {
         guard s.count >= 19, s[4] == 45, s[7] == 45, s[10] == 32 || s[10] == 84, s[13] == 58, s[16] == 58,
               let y = digits(0, 4), let mo = digits(5, 2), let d = digits(8, 2),
               let h = digits(11, 2), let mi = digits(14, 2), let se = digits(17, 2),
-              (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, se < 61
+              h < 24, mi < 60, se < 61
         else {
             throw WorkloadError(lines.location, "column 'TIMESTAMP': expected 'YYYY-MM-DD HH:MM:SS.fffffff', got '\(cell)'")
+        }
+        guard CivilDate.isValid(year: y, month: mo, day: d), (1970..<2200).contains(y) else {
+            throw WorkloadError(lines.location, "column 'TIMESTAMP': \(String(cell.prefix(10))) is not a date between 1970 and 2199, got '\(cell)'")
         }
         var fraction = 0.0
         if s.count > 20 && s[19] == 46 {
@@ -139,15 +153,23 @@ public final class TraceReader {
             throw WorkloadError(lines.location, "expected one JSON object per line")
         }
         func int(_ key: String) throws -> Int {
-            guard let v = object[key] as? NSNumber, v.doubleValue >= 0, v.doubleValue == v.doubleValue.rounded() else {
-                throw WorkloadError(lines.location, "key '\(key)': expected an integer >= 0, got \(object[key].map { "\($0)" } ?? "nothing")")
+            guard let v = object[key] as? NSNumber, v.doubleValue >= 0, v.doubleValue <= Double(Self.maxTokens),
+                  v.doubleValue == v.doubleValue.rounded() else {
+                throw WorkloadError(lines.location, "key '\(key)': expected an integer from 0 to \(Self.maxTokens), got \(object[key].map { "\($0)" } ?? "nothing")")
             }
             return v.intValue
         }
-        guard let ts = object["timestamp"] as? NSNumber else {
-            throw WorkloadError(lines.location, "key 'timestamp': expected milliseconds as a number")
+        guard let ts = object["timestamp"] as? NSNumber, ts.doubleValue.isFinite, abs(ts.doubleValue) <= Self.maxSeconds * 1000 else {
+            throw WorkloadError(lines.location, "key 'timestamp': expected milliseconds as a number within ±1e13, got \(object["timestamp"].map { "\($0)" } ?? "nothing")")
         }
-        let blocks = (object["hash_ids"] as? [NSNumber])?.map(\.intValue) ?? []
+        var blocks: [Int] = []
+        if let ids = object["hash_ids"], !(ids is NSNull) {
+            guard let list = ids as? [NSNumber],
+                  list.allSatisfy({ $0.doubleValue.isFinite && abs($0.doubleValue) < 9e15 && $0.doubleValue == $0.doubleValue.rounded() }) else {
+                throw WorkloadError(lines.location, "key 'hash_ids': expected a list of integers")
+            }
+            blocks = list.map(\.intValue)
+        }
         return TraceRecord(time: ts.doubleValue / 1000, promptTokens: try int("input_length"),
                            outputTokens: try int("output_length"), prefixBlocks: blocks)
     }

@@ -27,11 +27,13 @@ public enum TraceFormat: String, Sendable, CaseIterable {
     /// Generic CSV: `timestamp,prompt_tokens,output_tokens` (seconds).
     case csv
 
-    /// Guesses the format from the file name, then from the first line.
+    /// Guesses the format from the file name (a `.gz` suffix aside), then
+    /// from the first line.
     public static func detect(path: String) throws -> TraceFormat {
-        if path.hasSuffix(".jsonl") || path.hasSuffix(".json") { return .mooncake }
+        let name = path.hasSuffix(".gz") ? String(path.dropLast(3)) : path
+        if name.hasSuffix(".jsonl") || name.hasSuffix(".json") { return .mooncake }
         let reader = try LineReader(path: path)
-        guard let header = reader.next() else { throw WorkloadError(path, "the trace is empty") }
+        guard let header = try reader.next() else { throw WorkloadError(path, "the trace is empty") }
         if header.hasPrefix("TIMESTAMP") || header.contains("ContextTokens") { return .azure }
         if header.hasPrefix("{") { return .mooncake }
         return .csv
