@@ -3,17 +3,30 @@ import Foundation
 /// Reads and writes history CSVs: a timestamp column, a count column per
 /// interval, and optional exogenous columns.
 ///
+/// **Format**: one row per line, `\n` or `\r\n` endings, an optional UTF-8
+/// byte-order mark, RFC 4180 quoted cells (``CSVLine``); a gzip-compressed
+/// file is read as it is decompressed (``LineReader``).
+///
 /// **Timestamps** are ISO-8601 (`2024-01-01T13:00:00Z`, `2024-01-01 13:00`,
 /// an optional `±HH:MM` offset; no offset means UTC) or seconds. Seconds of
 /// 10⁹ or more are Unix time; smaller values are relative and are placed on
 /// the calendar with `0` = Monday 2024-01-01 00:00 UTC (ServeGen's convention:
-/// hour of day is real, day of week is relative).
+/// hour of day is real, day of week is relative). Every time must fall in
+/// 1970-01-01 ... 2199-12-31 (``earliestTime`` ..< ``latestTime``); a date
+/// that does not exist (February 30) is refused.
 ///
-/// **Interval**: given, or inferred as the median gap between rows. A gap of
-/// k intervals inserts k − 1 missing intervals.
+/// **Interval**: given, or inferred as the median gap between rows; from
+/// ``minInterval`` (1 s) to ``maxInterval`` (366 days). A gap of k intervals
+/// inserts k − 1 missing intervals, at most ``maxGap`` per gap, and the
+/// whole series holds at most ``maxIntervals``: the memory a history takes
+/// follows its rows, never a timestamp's magnitude.
+///
+/// **Counts** are numbers from 0 to ``maxCount``; exogenous values lie within
+/// ±``maxCount``.
 ///
 /// **Missing intervals**: an empty count cell, a `zero_windows` cell > 0
 /// (ServeGen hourly files), or, with `zeroIsMissing`, a count of exactly 0.
+/// A history whose every interval is missing is refused.
 ///
 /// ```swift
 /// var options = LoadSeriesCSV.Options()
@@ -40,75 +53,128 @@ public enum LoadSeriesCSV {
 
     /// Seconds from 1970-01-01 to Monday 2024-01-01 00:00 UTC, where relative timestamps start.
     public static let relativeEpoch = 1_704_067_200.0
+    /// Earliest time a history may hold: 1970-01-01 00:00 UTC.
+    public static let earliestTime = 0.0
+    /// End of the times a history may hold: 2200-01-01 00:00 UTC (exclusive).
+    public static let latestTime = Double(CivilDate.daysFromCivil(year: 2200, month: 1, day: 1)) * 86_400
+    /// Shortest interval: 1 s.
+    public static let minInterval = 1.0
+    /// Longest interval: 366 days.
+    public static let maxInterval = 366 * 86_400.0
+    /// Most intervals a history may hold, missing ones included (10⁷: 19 years of minutes).
+    public static let maxIntervals = 10_000_000
+    /// Most missing intervals one gap between consecutive rows may insert (10⁶).
+    public static let maxGap = 1_000_000
+    /// Largest count (or exogenous value magnitude) per interval: 10¹².
+    public static let maxCount = 1e12
 
     static let timestampNames = ["timestamp", "timestamp_s", "time", "ts", "date"]
     static let countNames = ["requests", "count", "value", "y"]
 
-    /// Reads the file at `path`.
+    /// Reads the file at `path` (plain or gzip-compressed), streaming its lines.
     public static func read(path: String, options: Options = Options()) throws -> LoadSeries {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LoadSeriesError.unreadable(file: path, reason: "no such file or not readable")
+        let reader: LineReader
+        do {
+            reader = try LineReader(path: path)
+        } catch let error as WorkloadError {
+            throw LoadSeriesError.unreadable(file: path, reason: error.message.replacingOccurrences(of: "cannot read: ", with: ""))
         }
-        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        return try parse(text: String(decoding: data, as: UTF8.self), file: path, name: name, options: options)
+        var name = (path as NSString).lastPathComponent
+        if name.hasSuffix(".gz") { name = String(name.dropLast(3)) }
+        name = (name as NSString).deletingPathExtension
+        return try parse(lines: {
+            do {
+                guard let line = try reader.next() else { return nil }
+                return (reader.lineNumber, line)
+            } catch let error as WorkloadError {
+                throw LoadSeriesError.unreadable(file: error.location, reason: error.message)
+            }
+        }, file: path, name: name, options: options)
     }
 
     /// Parses CSV text; `file` is used in error messages only.
     public static func parse(text: String, file: String, name: String? = nil,
                              options: Options = Options()) throws -> LoadSeries {
-        var lines: [(number: Int, cells: [String])] = []
-        var lineNumber = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var line = Substring(raw)
-            if line.last == "\r" { line = line.dropLast() }
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            lines.append((lineNumber, splitCells(line)))
+        var body = Substring(text)
+        if body.first == "\u{FEFF}" { body = body.dropFirst() }
+        var lines = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+            .makeIterator()
+        var number = 0
+        return try parse(lines: {
+            guard let line = lines.next() else { return nil }
+            number += 1
+            return (number, line)
+        }, file: file, name: name, options: options)
+    }
+
+    /// Parses lines handed out by `nextLine` (its number and text, without the line ending).
+    static func parse(lines nextLine: () throws -> (Int, Substring)?, file: String, name: String?,
+                      options: Options) throws -> LoadSeries {
+        if let interval = options.interval, !(interval >= minInterval && interval <= maxInterval) {
+            throw LoadSeriesError.invalidInterval(file: file, seconds: interval, inferred: false)
         }
-        guard let header = lines.first, lines.count >= 2 else { throw LoadSeriesError.empty(file: file) }
-        let columns = header.cells.map { $0.lowercased() }
-        func column(_ wanted: String?, defaults: [String], role: String) throws -> Int {
+        func cells(_ number: Int, _ line: Substring) throws -> [String]? {
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { return nil }
+            guard let cells = CSVLine.split(line) else {
+                throw LoadSeriesError.malformedLine(file: file, line: number, reason: CSVLine.unterminatedQuote)
+            }
+            return cells
+        }
+        var headerCells: [String]?
+        while headerCells == nil, case let (number, line)? = try nextLine() { headerCells = try cells(number, line) }
+        guard let headerCells else { throw LoadSeriesError.empty(file: file) }
+        let columns = headerCells.map { $0.lowercased() }
+        func column(_ wanted: String?, defaults: [String]) throws -> Int {
             if let wanted {
                 guard let i = columns.firstIndex(of: wanted.lowercased()) else {
-                    throw LoadSeriesError.missingColumn(file: file, column: wanted, available: header.cells)
+                    throw LoadSeriesError.missingColumn(file: file, column: wanted, available: headerCells)
                 }
                 return i
             }
             for d in defaults { if let i = columns.firstIndex(of: d) { return i } }
-            throw LoadSeriesError.missingColumn(file: file, column: defaults.joined(separator: "|"), available: header.cells)
+            throw LoadSeriesError.missingColumn(file: file, column: defaults.joined(separator: "|"), available: headerCells)
         }
-        let tCol = try column(options.timestampColumn, defaults: timestampNames, role: "timestamp")
-        let yCol = try column(options.countColumn, defaults: countNames, role: "count")
+        let tCol = try column(options.timestampColumn, defaults: timestampNames)
+        let yCol = try column(options.countColumn, defaults: countNames)
         let zeroWindowsCol = columns.firstIndex(of: "zero_windows")
-        let exoCols = try options.exogenousColumns.map { try column($0, defaults: [], role: "exogenous") }
+        let exoCols = try options.exogenousColumns.map { try column($0, defaults: []) }
 
-        var times: [Double] = [], values: [Double] = [], missing: [Bool] = [], lineOf: [Int] = []
+        var times: [Double] = [], values: [Double] = [], missing: [Bool] = [], lineOf: [Int] = [], timeTexts: [String] = []
         var exo = Array(repeating: [Double](), count: exoCols.count)
         let needed = ([tCol, yCol] + exoCols + (zeroWindowsCol.map { [$0] } ?? [])).max()! + 1
-        for (number, cells) in lines.dropFirst() {
+        while case let (number, line)? = try nextLine() {
+            guard let cells = try cells(number, line) else { continue }
             guard cells.count >= needed else {
-                throw LoadSeriesError.shortLine(file: file, line: number, cells: cells.count, expected: header.cells.count)
+                throw LoadSeriesError.shortLine(file: file, line: number, cells: cells.count, expected: headerCells.count)
+            }
+            guard times.count < maxIntervals else {
+                throw LoadSeriesError.tooManyIntervals(file: file, line: number, limit: maxIntervals)
             }
             let tText = cells[tCol]
-            guard let t = parseTimestamp(tText) else {
-                throw LoadSeriesError.invalidCell(file: file, line: number, column: header.cells[tCol], value: tText,
-                                                  expected: "an ISO-8601 time or seconds")
+            guard let raw = parseTimestampUnchecked(tText) else {
+                throw LoadSeriesError.invalidCell(file: file, line: number, column: headerCells[tCol], value: tText,
+                                                  expected: "an ISO-8601 time (a date that exists) or seconds")
+            }
+            guard raw >= earliestTime && raw < latestTime else {
+                throw LoadSeriesError.invalidCell(file: file, line: number, column: headerCells[tCol], value: tText,
+                                                  expected: "a time from 1970-01-01 to 2199-12-31 (seconds below 1e9 count from "
+                                                      + "2024-01-01, from 1e9 up are Unix time, at most 7258118399)")
             }
             let yText = cells[yCol]
             var isMissing = false
             var y = 0.0
             if yText.isEmpty {
                 isMissing = true
-            } else if let v = Double(yText), v.isFinite, v >= 0 {
+            } else if let v = Double(yText), v.isFinite, v >= 0, v <= maxCount {
                 y = v
                 if options.zeroIsMissing && v == 0 { isMissing = true }
             } else {
-                throw LoadSeriesError.invalidCell(file: file, line: number, column: header.cells[yCol], value: yText,
-                                                  expected: Double(yText) == nil ? "a number" : "a finite number >= 0")
+                throw LoadSeriesError.invalidCell(file: file, line: number, column: headerCells[yCol], value: yText,
+                                                  expected: Double(yText) == nil ? "a number" : "a number from 0 to 1e12")
             }
             if let z = zeroWindowsCol, !cells[z].isEmpty {
-                guard let zw = Double(cells[z]) else {
-                    throw LoadSeriesError.invalidCell(file: file, line: number, column: header.cells[z], value: cells[z],
+                guard let zw = Double(cells[z]), zw.isFinite else {
+                    throw LoadSeriesError.invalidCell(file: file, line: number, column: headerCells[z], value: cells[z],
                                                       expected: "a number")
                 }
                 if zw > 0 { isMissing = true }
@@ -116,18 +182,18 @@ public enum LoadSeriesCSV {
             for (k, c) in exoCols.enumerated() {
                 let text = cells[c]
                 if text.isEmpty { exo[k].append(0); continue }
-                guard let v = Double(text), v.isFinite else {
-                    throw LoadSeriesError.invalidCell(file: file, line: number, column: header.cells[c], value: text,
-                                                      expected: "a number")
+                guard let v = Double(text), v.isFinite, abs(v) <= maxCount else {
+                    throw LoadSeriesError.invalidCell(file: file, line: number, column: headerCells[c], value: text,
+                                                      expected: Double(text) == nil ? "a number" : "a number within ±1e12")
                 }
                 exo[k].append(v)
             }
-            times.append(t); values.append(y); missing.append(isMissing); lineOf.append(number)
+            times.append(raw); values.append(y); missing.append(isMissing); lineOf.append(number); timeTexts.append(tText)
         }
+        guard !times.isEmpty else { throw LoadSeriesError.empty(file: file) }
         return try regularise(file: file, name: name ?? file, times: times, values: values, missing: missing,
-                              exogenousNames: exoCols.map { header.cells[$0] }, exogenous: exo,
-                              lineOf: lineOf, timeTexts: lines.dropFirst().map { $0.cells[tCol] },
-                              interval: options.interval)
+                              exogenousNames: exoCols.map { headerCells[$0] }, exogenous: exo,
+                              lineOf: lineOf, timeTexts: timeTexts, interval: options.interval)
     }
 
     /// Puts rows on a regular grid, inserting missing intervals for gaps.
@@ -151,18 +217,40 @@ public enum LoadSeriesCSV {
         } else {
             interval = gaps.sorted()[gaps.count / 2]
         }
+        guard interval >= minInterval && interval <= maxInterval else {
+            throw LoadSeriesError.invalidInterval(file: file, seconds: interval, inferred: given == nil)
+        }
+        // Steps between rows, checked before anything is allocated for them.
+        var steps = [Int](repeating: 1, count: times.count)
+        var total = times.isEmpty ? 0 : 1
+        for i in 1..<max(1, times.count) {
+            let exact = (times[i] - times[i - 1]) / interval
+            guard exact <= Double(maxGap + 1) else {
+                throw LoadSeriesError.irregularTimestamp(
+                    file: file, line: lineOf[i], value: timeTexts[i],
+                    expected: "at most \(maxGap) missing intervals after the previous row (this gap spans "
+                        + "\(String(format: "%.3g", exact)) intervals of \(formatSeconds(interval)))")
+            }
+            let k = Int(exact.rounded())
+            guard k >= 1, abs(exact - Double(k)) < 1e-6 * max(1, exact) else {
+                throw LoadSeriesError.irregularTimestamp(
+                    file: file, line: lineOf[i], value: timeTexts[i],
+                    expected: "a whole number of \(formatSeconds(interval)) intervals after the previous row")
+            }
+            total += k
+            guard total <= maxIntervals else {
+                throw LoadSeriesError.tooManyIntervals(file: file, line: lineOf[i], limit: maxIntervals)
+            }
+            steps[i] = k
+        }
+        guard missing.contains(false) else { throw LoadSeriesError.noData(file: file) }
         var ts: [Double] = [], ys: [Double] = [], ms: [Bool] = []
+        ts.reserveCapacity(total); ys.reserveCapacity(total); ms.reserveCapacity(total)
         var ex = Array(repeating: [Double](), count: exogenous.count)
+        for c in ex.indices { ex[c].reserveCapacity(total) }
         for i in times.indices {
             if i > 0 {
-                let steps = (times[i] - times[i - 1]) / interval
-                let k = Int(steps.rounded())
-                guard k >= 1, abs(steps - Double(k)) < 1e-6 * max(1, steps) else {
-                    throw LoadSeriesError.irregularTimestamp(
-                        file: file, line: lineOf[i], value: timeTexts[i],
-                        expected: "a whole number of \(formatSeconds(interval)) intervals after the previous row")
-                }
-                for j in 1..<k {
+                for j in 1..<steps[i] {
                     ts.append(times[i - 1] + Double(j) * interval); ys.append(0); ms.append(true)
                     for c in ex.indices { ex[c].append(0) }
                 }
@@ -192,25 +280,16 @@ public enum LoadSeriesCSV {
         return out
     }
 
-    /// Splits one CSV line into trimmed cells; double quotes around a cell are removed.
-    static func splitCells(_ line: Substring) -> [String] {
-        var cells: [String] = []
-        var current = ""
-        var quoted = false
-        for ch in line {
-            if ch == "\"" { quoted.toggle(); continue }
-            if ch == "," && !quoted {
-                cells.append(current.trimmingCharacters(in: .whitespaces)); current = ""
-            } else {
-                current.append(ch)
-            }
-        }
-        cells.append(current.trimmingCharacters(in: .whitespaces))
-        return cells
+    /// Seconds since 1970 for an ISO-8601 time or a number of seconds (see
+    /// the type's notes), or `nil` when it is neither or lies outside
+    /// 1970-01-01 ..< 2200-01-01.
+    public static func parseTimestamp(_ text: String) -> Double? {
+        guard let t = parseTimestampUnchecked(text), t >= earliestTime, t < latestTime else { return nil }
+        return t
     }
 
-    /// Seconds since 1970 for an ISO-8601 time or a number of seconds (see the type's notes).
-    public static func parseTimestamp(_ text: String) -> Double? {
+    /// ``parseTimestamp(_:)`` without the range check.
+    static func parseTimestampUnchecked(_ text: String) -> Double? {
         if let s = Double(text) {
             guard s.isFinite else { return nil }
             return s >= 1e9 ? s : s + relativeEpoch
@@ -239,8 +318,8 @@ public enum LoadSeriesCSV {
             return true
         }
         guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2),
-              (1...12).contains(month), (1...31).contains(day) else { return nil }
-        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
+              CivilDate.isValid(year: year, month: month, day: day) else { return nil }
+        var seconds = Double(CivilDate.daysFromCivil(year: year, month: month, day: day)) * 86_400
         if i < u.count && (u[i] == 84 || u[i] == 32) {
             i += 1
             guard let hour = number(2), expect(58), let minute = number(2), hour < 24, minute < 60 else { return nil }
@@ -289,16 +368,6 @@ public enum LoadSeriesCSV {
 
     static func formatSeconds(_ s: Double) -> String {
         s == s.rounded() ? "\(Int(s))-s" : "\(s)-s"
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 
     /// The date of a day count since 1970-01-01.

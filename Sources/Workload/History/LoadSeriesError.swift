@@ -19,6 +19,14 @@ public enum LoadSeriesError: Error, Equatable, LocalizedError, CustomStringConve
     case tooFewPoints(file: String, count: Int, needed: Int, purpose: String)
     /// The output file could not be written.
     case unwritable(file: String, reason: String)
+    /// A line that is not CSV (a quoted cell left open).
+    case malformedLine(file: String, line: Int, reason: String)
+    /// The interval, given or inferred, is outside what a history may have.
+    case invalidInterval(file: String, seconds: Double, inferred: Bool)
+    /// The rows and the missing intervals between them exceed the longest history read.
+    case tooManyIntervals(file: String, line: Int, limit: Int)
+    /// Every interval is missing: there is nothing to forecast or plan from.
+    case noData(file: String)
 
     /// The message the CLI prints: `file:line: column 'x': expected ..., got '...'` and the like.
     public var description: String {
@@ -39,6 +47,17 @@ public enum LoadSeriesError: Error, Equatable, LocalizedError, CustomStringConve
             return "\(file): \(count) intervals, but \(purpose) needs at least \(needed)"
         case let .unwritable(file, reason):
             return "\(file): cannot write: \(reason)"
+        case let .malformedLine(file, line, reason):
+            return "\(file):\(line): \(reason)"
+        case let .invalidInterval(file, seconds, inferred):
+            return "\(file): interval \(seconds) s\(inferred ? " (the median gap between rows)" : ""): expected "
+                + "at least 1 s and at most 366 days"
+        case let .tooManyIntervals(file, line, limit):
+            return "\(file):\(line): the history reaches more than \(limit) intervals here (rows and the missing "
+                + "intervals between them); expected at most \(limit)"
+        case let .noData(file):
+            return "\(file): no data: every interval is missing (an empty count, a zero_windows cell > 0, "
+                + "or a 0 read as missing)"
         }
     }
 
