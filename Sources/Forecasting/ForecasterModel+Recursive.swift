@@ -15,6 +15,10 @@ extension ForecasterModel {
         guard horizon >= 1 else {
             throw ForecastingError.invalidSetting(name: "horizon", value: "\(horizon)", expected: "an integer >= 1")
         }
+        guard horizon <= ModelLimits.maxHorizon * 10 else {
+            throw ForecastingError.invalidSetting(name: "horizon", value: "\(horizon)",
+                                                  expected: "at most \(ModelLimits.maxHorizon * 10) intervals")
+        }
         guard horizon <= self.horizon || history.exogenousNames.isEmpty else {
             throw ForecastingError.invalidSetting(name: "horizon", value: "\(horizon)",
                                                   expected: "at most the model's \(self.horizon) with exogenous columns (their future is unknown)")

@@ -31,6 +31,7 @@ extension ForecasterModel {
     public static func train(histories: [LoadSeries], auxiliary finerOrEqual: [LoadSeries] = [], options: ForecasterOptions,
                              log: ((String) -> Void)? = nil) throws -> (ForecasterModel, ForecasterTrainingReport) {
         let start = Clock.seconds()
+        try options.validate()
         guard let first = histories.first else {
             throw ForecastingError.invalidSetting(name: "histories", value: "none", expected: "at least one history")
         }

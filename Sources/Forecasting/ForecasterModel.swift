@@ -130,6 +130,9 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
         guard history.exogenousNames == exogenousNames else {
             throw ForecastingError.exogenousMismatch(series: history.name, expected: exogenousNames, got: history.exogenousNames)
         }
+        guard abs(history.interval - intervalSeconds) <= 1e-6 * intervalSeconds else {
+            throw ForecastingError.modelIntervalMismatch(series: history.name, interval: history.interval, model: intervalSeconds)
+        }
         let needed = historyNeeded(record.method)
         guard history.count >= needed else {
             throw ForecastingError.tooFewPoints(series: history.name, count: history.count, needed: needed,

@@ -44,4 +44,32 @@ public struct ForecasterOptions: Sendable, Equatable {
     public init(horizon: Int) {
         self.horizon = horizon
     }
+
+    /// Checks every range (``ModelLimits``) before training allocates
+    /// anything: `--hidden 1000000` is refused here, not after trying to
+    /// allocate 4·10¹² weights.
+    ///
+    /// - Throws: ``ForecastingError/invalidSetting(name:value:expected:)``.
+    public func validate() throws {
+        func check(_ ok: Bool, _ name: String, _ value: Any, _ expected: String) throws {
+            if !ok { throw ForecastingError.invalidSetting(name: name, value: "\(value)", expected: expected) }
+        }
+        try check((1...ModelLimits.maxHorizon).contains(horizon), "--horizon", horizon, "an integer from 1 to \(ModelLimits.maxHorizon)")
+        if let season {
+            try check((2...ModelLimits.maxSeason).contains(season), "--season", season, "an integer from 2 to \(ModelLimits.maxSeason)")
+        }
+        if let step { try check(step >= 1, "--validation-step", step, "an integer >= 1") }
+        if let validationHoldout { try check(validationHoldout >= 1, "validation holdout", validationHoldout, "an integer >= 1") }
+        try check(levels.count <= ModelLimits.maxLevels && levels.contains(0.5) && levels == levels.sorted()
+                    && levels.allSatisfy { $0 > 0 && $0 < 1 },
+                  "--quantiles", levels.map { "\($0)" }.joined(separator: ","), "ascending levels in (0, 1) including 0.5")
+        try check(ensembleSize >= 0, "ensemble size", ensembleSize, "an integer >= 0")
+        guard useLSTM else { return }
+        try check((8...ModelLimits.maxHidden).contains(hiddenSize) && hiddenSize % 8 == 0, "--hidden", hiddenSize,
+                  "a multiple of 8 from 8 to \(ModelLimits.maxHidden) (the network holds 4·hidden² weights)")
+        if let window { try check((1...ModelLimits.maxWindow).contains(window), "--window", window, "an integer from 1 to \(ModelLimits.maxWindow)") }
+        try check(maxEpochs >= 1, "--epochs", maxEpochs, "an integer >= 1")
+        try check(learningRate.isFinite && learningRate > 0, "--learning-rate", learningRate, "a finite number > 0")
+        try check((1...ModelLimits.maxMembers).contains(members), "--members", members, "an integer from 1 to \(ModelLimits.maxMembers)")
+    }
 }

@@ -15,6 +15,8 @@ public enum ForecastingError: Error, Equatable, LocalizedError, CustomStringConv
     case exogenousMismatch(series: String, expected: [String], got: [String])
     /// The series are not all on the same interval.
     case intervalMismatch(series: String, interval: Double, expected: Double)
+    /// A history on another interval than the model was trained on.
+    case modelIntervalMismatch(series: String, interval: Double, model: Double)
 
     /// The message the CLI prints: `file:line: column 'x': expected ..., got '...'` and the like.
     public var description: String {
@@ -34,8 +36,14 @@ public enum ForecastingError: Error, Equatable, LocalizedError, CustomStringConv
         case let .intervalMismatch(series, interval, expected):
             return "\(series): interval \(interval) s differs from the other histories' \(expected) s "
                 + "(an --also history may instead be on a finer interval that divides it)"
+        case let .modelIntervalMismatch(series, interval, model):
+            return "\(series): the history has \(seconds(interval)) intervals, the model was trained on \(seconds(model)) "
+                + "(expected a history on the model's interval, or a model trained on this one)"
         }
     }
+
+    /// `3600` → `"3600-s"`.
+    func seconds(_ s: Double) -> String { s == s.rounded() && abs(s) < 1e15 ? "\(Int(s))-s" : "\(s)-s" }
 
     /// Same as ``description``, for `localizedDescription`.
     public var errorDescription: String? { description }

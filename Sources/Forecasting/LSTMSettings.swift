@@ -50,20 +50,39 @@ public struct LSTMSettings: Codable, Sendable, Equatable {
     }
 
     /// Checks ranges; throws ``ForecastingError/invalidSetting(name:value:expected:)``.
+    /// The limits (``ModelLimits``) come before anything is allocated: the
+    /// network holds 4·hidden² recurrent weights and its workspace
+    /// window × batch × 7·hidden floats.
     public func validate() throws {
-        func check(_ ok: Bool, _ name: String, _ value: Any, _ expected: String) throws {
-            if !ok { throw ForecastingError.invalidSetting(name: name, value: "\(value)", expected: expected) }
+        if let p = firstProblem() { throw ForecastingError.invalidSetting(name: p.name, value: p.value, expected: p.expected) }
+    }
+
+    /// ``validate()`` for the settings read from a model file: the error
+    /// names the file and the key (`prefix` + its snake_case name).
+    func validate(prefix: String, file: String) throws {
+        if let p = firstProblem() {
+            throw ForecastingError.invalidModelFile(file: file, reason: "key '\(prefix)\(p.key)': expected \(p.expected), got \(p.value)")
         }
-        try check(window >= 1, "window", window, "an integer >= 1")
-        try check(horizon >= 1, "horizon", horizon, "an integer >= 1")
-        try check(hiddenSize >= 8 && hiddenSize % 8 == 0, "hidden", hiddenSize, "a positive multiple of 8")
-        try check(!quantiles.isEmpty && quantiles.allSatisfy { $0 > 0 && $0 < 1 } && quantiles == quantiles.sorted(),
-                  "quantiles", quantiles, "ascending levels in (0, 1)")
-        try check(batchSize >= 1, "batch", batchSize, "an integer >= 1")
-        try check(learningRate > 0, "learning rate", learningRate, "a number > 0")
-        try check(maxEpochs >= 1, "epochs", maxEpochs, "an integer >= 1")
-        try check(members >= 1, "members", members, "an integer >= 1")
-        try check(patience >= 1, "patience", patience, "an integer >= 1")
-        try check(validationFraction > 0 && validationFraction < 1, "validation fraction", validationFraction, "a number in (0, 1)")
+    }
+
+    /// The first setting out of range: its option name, model-file key, value and what was expected.
+    func firstProblem() -> (name: String, key: String, value: String, expected: String)? {
+        let checks: [(Bool, String, String, Any, String)] = [
+            ((1...ModelLimits.maxWindow).contains(window), "window", "window", window, "an integer from 1 to \(ModelLimits.maxWindow)"),
+            ((1...ModelLimits.maxHorizon).contains(horizon), "horizon", "horizon", horizon, "an integer from 1 to \(ModelLimits.maxHorizon)"),
+            ((8...ModelLimits.maxHidden).contains(hiddenSize) && hiddenSize % 8 == 0, "hidden", "hidden_size", hiddenSize,
+             "a multiple of 8 from 8 to \(ModelLimits.maxHidden)"),
+            (!quantiles.isEmpty && quantiles.count <= ModelLimits.maxLevels && quantiles.allSatisfy { $0 > 0 && $0 < 1 }
+                && quantiles == quantiles.sorted(), "quantiles", "quantiles", quantiles, "ascending levels in (0, 1)"),
+            ((1...65_536).contains(batchSize), "batch", "batch_size", batchSize, "an integer from 1 to 65536"),
+            (learningRate > 0 && learningRate.isFinite, "learning rate", "learning_rate", learningRate, "a finite number > 0"),
+            (maxEpochs >= 1, "epochs", "max_epochs", maxEpochs, "an integer >= 1"),
+            ((1...ModelLimits.maxMembers).contains(members), "members", "members", members, "an integer from 1 to \(ModelLimits.maxMembers)"),
+            (patience >= 1, "patience", "patience", patience, "an integer >= 1"),
+            (validationFraction > 0 && validationFraction < 1, "validation fraction", "validation_fraction", validationFraction,
+             "a number in (0, 1)"),
+        ]
+        for (ok, name, key, value, expected) in checks where !ok { return (name, key, "\(value)", expected) }
+        return nil
     }
 }
