@@ -13,16 +13,15 @@ public enum PlanFiles {
     /// The files written, in order.
     public static let names = ["plan.json", "schedule.csv", "timeseries.csv", "report.html"]
 
-    /// Writes every file into `directory` (created if missing).
+    /// Writes every file into `directory` (created if missing), all or none:
+    /// the four are written to temporary files first and renamed into place
+    /// only when every one was written.
     ///
     /// - Throws: ``PlanningError`` naming `--output` when the directory
-    ///   cannot be created or is a file.
+    ///   cannot be created or is a file, or a file cannot be written.
     public static func write(to directory: String, document: PlanDocument, result: HorizonPlanner.Result, load: PlanLoad,
                              sla: SLA, scenario: String) throws {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), !isDir.boolValue {
-            throw PlanningError("--output", "\(directory) is a file; expected a directory (it is created if missing)")
-        }
+        try checkDirectory(directory)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -30,8 +29,29 @@ public enum PlanFiles {
         }
         let texts = [try JSONOutput.encode(document) + "\n", scheduleCSV(document), timeSeriesCSV(result, load: load),
                      html(document, result: result, load: load, sla: sla, scenario: scenario)]
-        for (name, text) in zip(names, texts) {
-            try AtomicFile.write(text, to: (directory as NSString).appendingPathComponent(name))
+        do {
+            try AtomicFile.write(zip(texts, names).map { ($0, (directory as NSString).appendingPathComponent($1)) })
+        } catch let error as LoadSeriesError {
+            throw PlanningError("--output", error.description)
+        }
+    }
+
+    /// Whether `directory` is, or can be created as, a writable directory,
+    /// with none of the four file names taken by something other than a
+    /// file; `plan` calls it before planning, so a bad `--output` fails at once.
+    ///
+    /// - Throws: ``PlanningError`` naming `--output`.
+    public static func checkDirectory(_ directory: String) throws {
+        do {
+            try AtomicFile.checkDirectory(directory, option: "--output")
+            for name in names {
+                let path = (directory as NSString).appendingPathComponent(name)
+                var info = stat()
+                if lstat(path, &info) == 0 { try AtomicFile.checkFile(path, option: "--output") }
+            }
+        } catch let error as WorkloadError {
+            let place = error.location.hasPrefix("--output ") ? String(error.location.dropFirst(9)) : error.location
+            throw PlanningError("--output", "\(place): \(error.message)")
         }
     }
 

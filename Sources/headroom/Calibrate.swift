@@ -59,6 +59,7 @@ struct Calibrate: ParsableCommand {
     }
 
     func run() throws {
+        try AtomicFile.checkFile(out, option: "--out")
         let baseProfile = try base.map { try HardwareProfileLoader.load(path: $0) }
         if let iterations {
             try fitIterations(iterations, base: baseProfile)

@@ -58,6 +58,7 @@ struct ForecastEvaluate: ParsableCommand {
     }
 
     func run() throws {
+        if let forecastsOut { try AtomicFile.checkFile(forecastsOut, option: "--forecasts-out") }
         let series = try history.read(historyPath)
         let perDay = series.intervalsPerDay
         let options = try forecast.options(defaultHorizon: perDay)

@@ -47,6 +47,7 @@ struct ForecastPredict: ParsableCommand {
     }
 
     func run() throws {
+        if let out { try AtomicFile.checkFile(out, option: "--out") }
         let loaded = try ForecasterModel.load(path: model)
         let series = try history.read(historyPath)
         let levels = try quantiles.split(separator: ",").map { text -> Double in

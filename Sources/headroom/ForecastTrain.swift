@@ -46,6 +46,7 @@ struct ForecastTrain: ParsableCommand {
     }
 
     func run() throws {
+        try AtomicFile.checkFile(out, option: "--out")
         let series = try histories.map { try history.read($0) }
         let perDay = series[0].intervalsPerDay
         let options = try forecast.options(defaultHorizon: perDay)

@@ -89,6 +89,7 @@ struct PlanSize: ParsableCommand {
     }
 
     func run() throws {
+        if let outputDirectory { try PlanFiles.checkDirectory(outputDirectory) }
         var config = try ServingCommandSupport.loadScenario(scenario)
         if let duration { config.duration = Units.duration(duration)!; config.warmup = min(config.warmup, config.duration / 5) }
         let targets = try SLA(parsing: judgement.sla)

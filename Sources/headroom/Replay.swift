@@ -34,6 +34,7 @@ struct Replay: ParsableCommand {
     }
 
     func run() throws {
+        try options.checkOutputs()
         var config = try ServingCommandSupport.loadScenario(scenario)
         let format = try traceFormat.flatMap(TraceFormat.init(rawValue:)) ?? TraceFormat.detect(path: trace)
         let replay = TraceReplay(path: trace, format: format, timeScale: Units.multiplier(timeScale)!,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Scenario
+import Workload
 
 /// Flags shared by the commands that run a serving simulation
 /// (`simulate`, `replay`).
@@ -16,6 +17,11 @@ struct ServingRunOptions: ParsableArguments {
         if let duration, (Units.duration(duration) ?? 0) <= 0 {
             throw ValidationError("--duration: expected a duration > 0 such as 30m or 2h, got '\(duration)'")
         }
+    }
+
+    /// Checks that `--timeseries` can be written, before the run starts.
+    func checkOutputs() throws {
+        if let timeseries { try AtomicFile.checkFile(timeseries, option: "--timeseries") }
     }
 
     /// `--duration` in seconds, when given (validated above).

@@ -13,6 +13,7 @@ struct Simulate: ParsableCommand {
     @OptionGroup var options: ServingRunOptions
 
     func run() throws {
+        try options.checkOutputs()
         var config = try ServingCommandSupport.loadScenario(scenario)
         if let seed = options.seed { config.seed = seed }
         if let d = options.durationSeconds {
