@@ -15,16 +15,24 @@ public enum CalibrationCSV {
     /// The columns of a measured-iterations file, in the order written.
     public static let iterationColumns = ["prefill_tokens", "decode_sequences", "kv_tokens", "prefill_pairs", "iteration_seconds"]
 
-    /// Reads measured iterations. Token counts are integers >= 0,
-    /// `prefill_pairs` a number >= 0, `iteration_seconds` a duration > 0
-    /// (seconds, or with a unit such as `9.7ms`); a row needs at least one
-    /// batched token.
+    /// Largest `prefill_tokens` and `decode_sequences` of a row (10⁸).
+    public static let maxBatchTokens = 100_000_000
+    /// Largest `kv_tokens` of a row (10¹²).
+    public static let maxKVTokens = 1_000_000_000_000
+    /// Largest `prefill_pairs` of a row (10¹⁶, the square of ``maxBatchTokens``).
+    public static let maxPrefillPairs = 1e16
+
+    /// Reads measured iterations. Token counts are integers >= 0 (batch
+    /// tokens and sequences at most 10⁸, KV tokens at most 10¹²),
+    /// `prefill_pairs` a number from 0 to 10¹⁶, `iteration_seconds` a
+    /// duration > 0 (seconds, or with a unit such as `9.7ms`); a row needs at
+    /// least one batched token.
     public static func iterations(path: String) throws -> [IterationTimeFit.Sample] {
         var samples: [IterationTimeFit.Sample] = []
         try CSVTable.read(path: path, required: iterationColumns, optional: []) { row in
-            let prefill = row.count("prefill_tokens"), decode = row.count("decode_sequences")
-            let kv = row.count("kv_tokens")
-            let pairs = row.number("prefill_pairs")
+            let prefill = row.count("prefill_tokens", max: maxBatchTokens), decode = row.count("decode_sequences", max: maxBatchTokens)
+            let kv = row.count("kv_tokens", max: maxKVTokens)
+            let pairs = row.number("prefill_pairs", max: maxPrefillPairs)
             let seconds = row.duration("iteration_seconds")
             if let prefill, let decode, prefill + decode == 0 {
                 row.fail("decode_sequences", "expected prefill_tokens + decode_sequences >= 1 (an iteration batches at least one token)", got: "0")

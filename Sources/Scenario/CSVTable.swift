@@ -44,28 +44,36 @@ public enum CSVTable {
             return v
         }
 
-        /// An integer >= 0 (a whole number such as `64.0` is accepted).
-        public func count(_ column: String) -> Int? {
-            value(column, "an integer >= 0") { text in
-                if let i = Int(text) { return i >= 0 ? i : nil }
-                guard let d = Double(text), d.isFinite, d >= 0, d == d.rounded(), d < 1e15 else { return nil }
+        /// An integer >= 0 (a whole number such as `64.0` is accepted), at
+        /// most `max` when given (so sums of counts cannot overflow).
+        public func count(_ column: String, max: Int? = nil) -> Int? {
+            value(column, max.map { "an integer from 0 to \($0)" } ?? "an integer >= 0") { text in
+                let limit = max ?? Int.max
+                if let i = Int(text) { return i >= 0 && i <= limit ? i : nil }
+                guard let d = Double(text), d.isFinite, d >= 0, d == d.rounded(), d < 1e15, d <= Double(limit) else { return nil }
                 return Int(d)
             }
         }
 
-        /// A finite number >= 0.
-        public func number(_ column: String) -> Double? {
-            value(column, "a number >= 0") { Double($0).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } }
+        /// A finite number >= 0, at most `max` when given.
+        public func number(_ column: String, max: Double? = nil) -> Double? {
+            value(column, max.map { "a number from 0 to \($0)" } ?? "a number >= 0") {
+                Double($0).flatMap { $0.isFinite && $0 >= 0 && $0 <= (max ?? .infinity) ? $0 : nil }
+            }
         }
 
-        /// A duration > 0 in seconds.
+        /// A duration > 0 in seconds, at most a day (a latency or an iteration time).
         public func duration(_ column: String) -> Double? {
-            value(column, "a duration > 0 in seconds (or with a unit such as 250ms)") { Units.duration($0).flatMap { $0 > 0 ? $0 : nil } }
+            value(column, "a duration > 0 in seconds (or with a unit such as 250ms), at most 1 day") {
+                Units.duration($0).flatMap { $0 > 0 && $0 <= 86_400 ? $0 : nil }
+            }
         }
 
-        /// A rate > 0 in requests per second.
+        /// A rate > 0 in requests per second, at most 10⁷/s.
         public func rate(_ column: String) -> Double? {
-            value(column, "a rate > 0 in requests per second (or with a unit such as 720/min)") { Units.rate($0).flatMap { $0 > 0 ? $0 : nil } }
+            value(column, "a rate > 0 in requests per second (or with a unit such as 720/min), at most 10000000/s") {
+                Units.rate($0).flatMap { $0 > 0 && $0 <= 1e7 ? $0 : nil }
+            }
         }
     }
 

@@ -40,3 +40,19 @@ import Testing
         }
     }
 }
+
+/// Values that would overflow or poison the fit are refused with the column named.
+@Suite struct CalibrationCSVRangeTests {
+    @Test func hugeCountsAreRefusedNotOverflowed() throws {
+        let path = try CalibrationCSVFormatTests.write(
+            "prefill_tokens,decode_sequences,kv_tokens,prefill_pairs,iteration_seconds\n9223372036854775807,1,64,0,0.01\n0,1,64,1e300,0.01\n0,1,64,0,1e300\n")
+        do {
+            _ = try CalibrationCSV.iterations(path: path)
+            Issue.record("expected an error")
+        } catch let e as ScenarioError {
+            let text = e.issues.map(\.description)
+            #expect(text.count == 3, "\(text)")
+            #expect(text.first?.contains("column 'prefill_tokens': expected an integer from 0 to 100000000") == true, "\(text)")
+        }
+    }
+}

@@ -45,8 +45,8 @@ import Yams
     @Test func everyBadCellIsReportedWithLineAndColumn() throws {
         let header = CalibrationCSV.iterationColumns.joined(separator: ",")
         #expect(try Self.messages("\(header)\n0,1,64,0.0,0.01\n0,1,abc,0.0,0.01\n0,2,64,0.0,-1\n0,0,0,0,0.01\n1,2,3\n") == [
-            "in.csv:3: column 'kv_tokens': expected an integer >= 0, got 'abc'",
-            "in.csv:4: column 'iteration_seconds': expected a duration > 0 in seconds (or with a unit such as 250ms), got '-1'",
+            "in.csv:3: column 'kv_tokens': expected an integer from 0 to 1000000000000, got 'abc'",
+            "in.csv:4: column 'iteration_seconds': expected a duration > 0 in seconds (or with a unit such as 250ms), at most 1 day, got '-1'",
             "in.csv:5: column 'decode_sequences': expected prefill_tokens + decode_sequences >= 1 (an iteration batches at least one token), got '0'",
             "in.csv:6: expected 5 comma-separated values (\(header)), got 3",
         ])
@@ -72,8 +72,8 @@ import Yams
         #expect(rows[0].targets[1].seconds == 0.1)
         #expect(rows[1].offeredRate == 3 && rows[1].targets.map(\.name) == ["ttft_p50", "tpot_p50", "ttft_p99"])
         #expect(try Self.messages("offered_rps,ttft_p50,tpot_p50\n0,0.4,\n", iterations: false) == [
-            "in.csv:2: column 'offered_rps': expected a rate > 0 in requests per second (or with a unit such as 720/min), got '0'",
-            "in.csv:2: column 'tpot_p50': expected a duration > 0 in seconds (or with a unit such as 250ms), got ''",
+            "in.csv:2: column 'offered_rps': expected a rate > 0 in requests per second (or with a unit such as 720/min), at most 10000000/s, got '0'",
+            "in.csv:2: column 'tpot_p50': expected a duration > 0 in seconds (or with a unit such as 250ms), at most 1 day, got ''",
         ])
         let unknown = try Self.messages("offered_rps,ttft_p50,tpot_p50,e2e_p50\n1,1,1,1\n", iterations: false)
         #expect(unknown.count == 1 && unknown[0].hasPrefix("in.csv:1: header: unknown column 'e2e_p50'"))
