@@ -16,8 +16,11 @@ public struct ServingRun {
     /// first request; a bad row further on stops the run with its error
     /// (nothing is written), without reading the file twice. `headroom
     /// validate` reads it through with ``checkTrace(_:)``.
+    /// An absurd configuration (see ``ServingLimits/checkScale(_:)``) is
+    /// refused here, before anything is allocated.
     public init(configuration: ServingConfiguration) throws {
         self.configuration = configuration
+        try ServingLimits.checkScale(configuration)
         if case .trace(let replay) = configuration.arrivals {
             let reader = try TraceReader(path: replay.path, format: replay.format)
             if try reader.next() == nil { throw WorkloadError(replay.path, "the trace has no requests") }
@@ -33,13 +36,25 @@ public struct ServingRun {
     }
 
     /// Reads a replayed trace through once, in constant memory; returns its
-    /// rows. A bad row is an error naming its line.
+    /// rows. A bad row is an error naming its line; rows × the rate scale
+    /// above ``ServingLimits/maxArrivals`` are refused.
     public static func checkTrace(_ replay: TraceReplay) throws -> Int {
         let reader = try TraceReader(path: replay.path, format: replay.format)
         var rows = 0
         while try reader.next() != nil { rows += 1 }
         if rows == 0 { throw WorkloadError(replay.path, "the trace has no requests") }
+        if let error = traceVolumeError(rows: rows, rateScale: replay.rateScale) { throw error }
         return rows
+    }
+
+    /// The error for a replay of `rows` records at `rateScale` when it
+    /// exceeds ``ServingLimits/maxArrivals`` arrivals, else nil.
+    static func traceVolumeError(rows: Int, rateScale: Double) -> ServingModelError? {
+        let arrivals = Double(rows) * rateScale
+        guard arrivals > ServingLimits.maxArrivals else { return nil }
+        return ServingModelError(key: "workload.arrivals.scale",
+                                 "\(rows) trace records at \(rateScale)x make \(ServingLimits.count(arrivals)) arrivals, "
+                                 + "above the limit of \(ServingLimits.count(ServingLimits.maxArrivals)) per run; lower the rate scale")
     }
 
     /// Simulates, reporting progress (0...1) every 1% of simulated time.

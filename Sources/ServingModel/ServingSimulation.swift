@@ -335,10 +335,28 @@ public struct ServingSimulation: SimulationModel {
         case .traceArrival:
             if let record = pendingRecord {
                 let replay = traceReplay!
+                guard record.promptTokens <= RequestSize.maxTokens && record.outputTokens <= RequestSize.maxTokens else {
+                    // Whatever the reader allows, a count must fit the engine's fields.
+                    traceError = WorkloadError(replay.path, "a record of \(record.promptTokens) prompt and \(record.outputTokens) output tokens; "
+                                               + "expected token counts from 0 to \(RequestSize.maxTokens)")
+                    pendingRecord = nil
+                    trace = nil
+                    return
+                }
                 var size = RequestSize(prompt: max(1, record.promptTokens), output: max(1, record.outputTokens))
                 if let cap = replay.maxTotalTokens { size = size.capped(atMost: cap) }
-                var copies = Int(replay.rateScale.rounded(.down))
+                var copies = ServingLimits.saturatingInt(replay.rateScale.rounded(.down))
                 if replayStream.nextUniform() < replay.rateScale - Double(copies) { copies += 1 }
+                if Double(arrivalsSoFar + copies) > ServingLimits.maxArrivals {
+                    // Rows × rate scale past the limit (checkTrace refuses it
+                    // before a validated run): stop, as a bad row would.
+                    traceError = ServingModelError(key: "workload.arrivals.scale",
+                                                   "the replay passed \(ServingLimits.count(ServingLimits.maxArrivals)) arrivals, the limit per run; "
+                                                   + "lower the rate scale or replay part of the trace")
+                    pendingRecord = nil
+                    trace = nil
+                    return
+                }
                 pendingPrefix = record.prefixBlocks
                 for _ in 0..<copies { admit(size: size, scheduler: &scheduler) }
             }
@@ -490,6 +508,11 @@ public struct ServingSimulation: SimulationModel {
         if requests[id].measured { metrics.offered += 1 }
         if !fits(id) {
             reject(id, now: now, status: 413, scheduler: &scheduler)
+            return
+        }
+        if requests.live > ServingLimits.maxHeldRequests {
+            // Far past saturation: refuse rather than hold without limit.
+            reject(id, now: now, scheduler: &scheduler)
             return
         }
         switch dispatch {

@@ -85,7 +85,7 @@ public struct HorizontalPodAutoscaler: Sendable {
         let s = settings
         func proposal(_ value: Double, _ target: Double) -> Int {
             let ratio = value / target
-            return abs(ratio - 1) <= s.tolerance ? current : Int((Double(ready) * ratio - 1e-9).rounded(.up))
+            return abs(ratio - 1) <= s.tolerance ? current : ServingLimits.saturatingInt((Double(ready) * ratio - 1e-9).rounded(.up))
         }
         var proposals: [Int] = []
         var missing = false
@@ -113,8 +113,9 @@ public struct HorizontalPodAutoscaler: Sendable {
         // Rate limits relative to the count at the start of the period.
         while let first = changes.first, first.time <= now - s.policyPeriod { changes.removeFirst() }
         let periodStart = current - changes.reduce(0) { $0 + $1.delta }
-        let upLimit = periodStart + max(Int((Double(periodStart) * s.scaleUpPercent / 100).rounded(.up)), s.scaleUpPods)
-        let downLimit = periodStart - Int((Double(periodStart) * s.scaleDownPercent / 100).rounded(.down))
+        // Saturating: a huge policy percentage is "no limit", not a trap.
+        let upLimit = periodStart + max(ServingLimits.saturatingInt((Double(periodStart) * s.scaleUpPercent / 100).rounded(.up)), s.scaleUpPods)
+        let downLimit = periodStart - ServingLimits.saturatingInt((Double(periodStart) * s.scaleDownPercent / 100).rounded(.down))
         desired = min(max(desired, downLimit), upLimit)
         desired = min(max(desired, s.minReplicas), s.maxReplicas)
         if desired != current { changes.append((now, desired - current)) }

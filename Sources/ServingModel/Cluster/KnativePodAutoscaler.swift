@@ -78,9 +78,12 @@ public struct KnativePodAutoscaler: Sendable {
             return min(max(current, s.minReplicas), s.maxReplicas)
         }
         let base = Double(max(ready, 1))
-        let low = Int((base / s.maxScaleDownRate).rounded(.down)), high = Int((base * s.maxScaleUpRate).rounded(.up))
-        let stableDesired = min(max(Int((stable / s.target - 1e-9).rounded(.up)), low), high)
-        let panicDesired = min(max(Int((panic / s.target - 1e-9).rounded(.up)), low), high)
+        // Saturating conversions: a tiny target or a huge rate is a large
+        // count, clamped below, never a trap.
+        let low = ServingLimits.saturatingInt((base / s.maxScaleDownRate).rounded(.down))
+        let high = ServingLimits.saturatingInt((base * s.maxScaleUpRate).rounded(.up))
+        let stableDesired = min(max(ServingLimits.saturatingInt((stable / s.target - 1e-9).rounded(.up)), low), high)
+        let panicDesired = min(max(ServingLimits.saturatingInt((panic / s.target - 1e-9).rounded(.up)), low), high)
         if Double(panicDesired) / base >= s.panicThreshold {
             lastAboveThreshold = now
             panicking = true

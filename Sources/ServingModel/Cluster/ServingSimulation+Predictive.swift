@@ -83,7 +83,7 @@ extension ServingSimulation {
                     cluster.predictive!.forecast += Array(repeating: nil, count: needed - cluster.predictive!.forecast.count)
                 }
                 for (i, v) in f.enumerated() {
-                    let replicas = Int((v / width / p.targetPerReplica - 1e-9).rounded(.up))
+                    let replicas = ServingLimits.saturatingInt((v / width / p.targetPerReplica - 1e-9).rounded(.up))
                     cluster.predictive!.plan[first + i] = min(d.maxReplicas, max(d.minReplicas, replicas))
                     cluster.predictive!.forecast[first + i] = v
                 }

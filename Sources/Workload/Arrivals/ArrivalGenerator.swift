@@ -14,11 +14,19 @@ public struct ArrivalGenerator: Sendable {
     var rng: RandomStream
     var state = 0
     var stateEnd = 0.0
+    /// Whether no state or segment has a rate above 0: the source never
+    /// sends (the loops below would otherwise look for an arrival forever).
+    let silent: Bool
 
     /// A generator with its own stream.
     public init(process: ArrivalProcess, stream: RandomStream) {
         self.process = process
         self.rng = stream
+        switch process {
+        case .rateCurve(let c): silent = !(c.peakRate > 0)
+        case .modulated(let states): silent = !states.contains { $0.rate > 0 }
+        default: silent = false
+        }
         if case .modulated(let states) = process {
             stateEnd = Distribution.exponential(mean: states[0].meanHolding).sample(&rng)
         }
@@ -33,6 +41,7 @@ public struct ArrivalGenerator: Sendable {
         case .renewal(let d):
             return t + d.sample(&rng)
         case .rateCurve(let curve):
+            if silent { return .infinity }
             // Memorylessness: draw in the current segment; if the draw leaves
             // it, restart from the segment end at the next segment's rate.
             var now = t
@@ -44,9 +53,12 @@ public struct ArrivalGenerator: Sendable {
                     if candidate < end { return candidate }
                 }
                 if end == .infinity { return .infinity }
-                now = end
+                // A segment end computed at or before `now` (rounding at a
+                // period's boundary) must not stall the loop.
+                now = end > now ? end : now.nextUp
             }
         case .modulated(let states):
+            if silent { return .infinity }
             var now = t
             while true {
                 let rate = states[state].rate
@@ -61,14 +73,15 @@ public struct ArrivalGenerator: Sendable {
         case .windowed(let w):
             var now = t
             while true {
+                // Compared before the conversion: a huge quotient cannot trap.
+                guard now / w.width < Double(w.rates.count) else { return .infinity }
                 let i = Int(now / w.width)
-                guard i < w.rates.count else { return .infinity }
                 let end = Double(i + 1) * w.width
                 if let d = w.interarrival(window: i) {
                     let candidate = now + d.sample(&rng)
                     if candidate < end { return candidate }
                 }
-                now = end
+                now = end > now ? end : now.nextUp
             }
         }
     }

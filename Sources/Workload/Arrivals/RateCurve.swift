@@ -61,7 +61,10 @@ public struct RateCurve: Sendable, Equatable {
     public func segmentEnd(after t: Double) -> Double {
         let i = segment(at: t)
         if let period {
-            let cycleStart = (t / period).rounded(.down) * period
+            // The cycle's start as `segment(at:)` sees it (t minus its
+            // remainder), not ⌊t/period⌋·period, which rounding can put a
+            // whole period away from the segment just found.
+            let cycleStart = t - t.truncatingRemainder(dividingBy: period)
             return cycleStart + (i + 1 < starts.count ? starts[i + 1] : period)
         }
         return i + 1 < starts.count ? starts[i + 1] : .infinity

@@ -12,17 +12,37 @@ public struct RequestSize: Sendable, Equatable {
         self.output = output
     }
 
+    /// Most tokens a prompt or an output may have (10⁸, as a trace row):
+    /// scenario values above it are refused, and draws from a size
+    /// distribution are cut to it, so that sums of token counts never
+    /// overflow and every count fits the engine's 32-bit fields.
+    public static let maxTokens = 100_000_000
+
+    /// `x` rounded to whole tokens within `1...maxTokens` (NaN gives 1):
+    /// one draw of a size distribution.
+    @inlinable
+    public static func tokens(_ x: Double) -> Int {
+        let r = x.rounded()
+        guard r >= 1 else { return 1 }
+        return r < Double(maxTokens) ? Int(r) : maxTokens
+    }
+
     /// The size with prompt + output cut to `maxTotal`: the excess comes
     /// off both in proportion to their sizes, each share rounded up, at
-    /// least 1 token left each (Vidur's trace length generator).
+    /// least 1 token left each (Vidur's trace length generator). Safe for
+    /// any counts: the sum is taken without overflow.
     @inlinable
     public func capped(atMost maxTotal: Int) -> RequestSize {
-        guard prompt + output > maxTotal else { return self }
-        let total = Double(prompt + output)
-        let excess = Double(prompt + output - maxTotal)
-        let p = prompt - Int((excess * Double(prompt) / total).rounded(.up))
-        let o = output - Int((excess * Double(output) / total).rounded(.up))
-        return RequestSize(prompt: max(1, p), output: max(1, o))
+        let (sum, overflow) = prompt.addingReportingOverflow(output)
+        guard overflow || sum > maxTotal else { return self }
+        let total = Double(prompt) + Double(output)
+        let excess = total - Double(maxTotal)
+        // Each cut is at most the count it comes off (then 1 token is left).
+        func less(_ n: Int) -> Int {
+            let cut = (excess * Double(n) / total).rounded(.up)
+            return cut >= Double(n) ? 1 : max(1, n - Int(cut))
+        }
+        return RequestSize(prompt: less(prompt), output: less(output))
     }
 }
 
@@ -37,7 +57,8 @@ public struct RequestSizes: Sendable, Equatable {
     public enum Source: Sendable, Equatable {
         /// Every request the same.
         case fixed(RequestSize)
-        /// Independent draws, rounded to whole tokens (at least 1).
+        /// Independent draws, rounded to whole tokens (from 1 to
+        /// ``RequestSize/maxTokens``).
         case distributions(prompt: Distribution, output: Distribution)
         /// Rows of a trace, drawn uniformly at random with replacement.
         case empirical([RequestSize])
@@ -59,6 +80,10 @@ public struct RequestSizes: Sendable, Equatable {
         let reader = try TraceReader(path: path, format: format)
         var rows: [RequestSize] = []
         while let r = try reader.next() {
+            guard r.promptTokens <= RequestSize.maxTokens && r.outputTokens <= RequestSize.maxTokens else {
+                throw WorkloadError(path, "record \(rows.count + 1) has \(r.promptTokens) prompt and \(r.outputTokens) output tokens; "
+                                    + "expected token counts from 0 to \(RequestSize.maxTokens)")
+            }
             rows.append(RequestSize(prompt: max(1, r.promptTokens), output: max(1, r.outputTokens)))
         }
         guard !rows.isEmpty else { throw WorkloadError(path, "the trace has no requests") }
@@ -72,7 +97,8 @@ public struct RequestSizes: Sendable, Equatable {
         switch source {
         case .fixed(let s): size = s
         case .distributions(let p, let o):
-            size = RequestSize(prompt: max(1, Int(p.sample(&rng).rounded())), output: max(1, Int(o.sample(&rng).rounded())))
+            // Cut to 1...maxTokens: a distribution's tail never traps.
+            size = RequestSize(prompt: RequestSize.tokens(p.sample(&rng)), output: RequestSize.tokens(o.sample(&rng)))
         case .empirical(let rows): size = rows[rng.nextInt(below: rows.count)]
         }
         return cap(size)
