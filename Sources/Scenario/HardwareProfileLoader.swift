@@ -9,6 +9,8 @@ import Yams
 public enum HardwareProfileLoader {
     /// The format tag profiles carry.
     public static let format = "headroom-hardware/1"
+    /// Largest `kv_cache_tokens`, before and after quantisation (10⁹).
+    public static let maxKVCacheTokens = 1_000_000_000
 
     /// Loads a profile file; `quantization` (e.g. `int8`) applies its
     /// documented time and KV-capacity factors.
@@ -45,15 +47,17 @@ public enum HardwareProfileLoader {
         let tp = f.int("tensor_parallel", 1...1024, required: true)
         let pp = f.int("pipeline_parallel", 1...1024, required: true)
         let gpus = f.int("gpus_per_replica", 1...4096, required: true)
-        let price = f.number("price_per_gpu_hour", min: 0, required: true)
-        let kvTokens = f.int("kv_cache_tokens", 1...Int.max, required: true)
+        let price = f.number("price_per_gpu_hour", min: 0, max: 1e6, required: true)
+        // At most 10^9 tokens (100 times an 8-GPU H200 node's cache), so that
+        // the quantised capacity and every block count stay far from overflow.
+        let kvTokens = f.int("kv_cache_tokens", 1...Self.maxKVCacheTokens, required: true)
         let block = f.int("kv_block_size", 1...4096, required: true)
-        let maxLen = f.int("max_model_len", 1...Int.max, required: true)
+        let maxLen = f.int("max_model_len", 1...RequestSize.maxTokens, required: true)
         var iteration: IterationTimeModel?
         if let node = f.required("iteration", "a mapping of iteration-time coefficients"),
            let it = reader.mapping(node, f.child("iteration")) {
             func coefficient(_ key: String) -> Double? {
-                it.number(key, min: 0, required: true)
+                it.number(key, min: 0, max: 3600, required: true)
             }
             let fixed = coefficient("fixed"), floor = coefficient("linear_floor"), perToken = coefficient("per_token")
             let perKV = coefficient("per_kv_token"), pairs = coefficient("per_prefill_pair"), comm = coefficient("per_token_comm")
@@ -67,10 +71,10 @@ public enum HardwareProfileLoader {
             }
         }
         if let fitNode = f.node("fit"), let fit = reader.mapping(fitNode, f.child("fit")) {
-            _ = fit.int("rows", 0...Int.max)
-            _ = fit.number("mape", min: 0)
-            _ = fit.number("max_ape", min: 0)
-            _ = fit.number("p95_ape", min: 0)
+            _ = fit.int("rows", 0...ServingLimits.maxCount)
+            _ = fit.number("mape", min: 0, max: 1e6)
+            _ = fit.number("max_ape", min: 0, max: 1e6)
+            _ = fit.number("p95_ape", min: 0, max: 1e6)
             fit.finish()
         }
         var timeFactor = 1.0, kvFactor = 1.0
@@ -78,8 +82,8 @@ public enum HardwareProfileLoader {
         if let qNode = f.node("quantization"), let q = reader.mapping(qNode, f.child("quantization")) {
             for key in ["int8", "fp8", "int4"] {
                 if let vNode = q.node(key), let v = reader.mapping(vNode, q.child(key)) {
-                    let t = v.number("time_factor", min: 0, allowEqual: false, required: true)
-                    let k = v.number("kv_capacity_factor", min: 0, allowEqual: false, required: true)
+                    let t = v.number("time_factor", min: 0, allowEqual: false, max: 100, required: true)
+                    let k = v.number("kv_capacity_factor", min: 0, allowEqual: false, max: 100, required: true)
                     v.finish()
                     if let t, let k { variants[key] = (t, k) }
                 }
@@ -96,9 +100,18 @@ public enum HardwareProfileLoader {
         }
         guard let tp, let pp, let gpus, let price, let kvTokens, let block, let maxLen, var iteration else { return nil }
         iteration.speedFactor = timeFactor
+        // Both factors are bounded, so the product is finite; it must stay
+        // a whole number of tokens within the same limit.
+        let quantised = (Double(kvTokens) * kvFactor).rounded(.down)
+        guard quantised >= 1, quantised <= Double(Self.maxKVCacheTokens) else {
+            reader.fail(f.node("kv_cache_tokens"), "kv_cache_tokens",
+                        "\(kvTokens) × the \(quantization ?? "") kv_capacity_factor \(kvFactor) is \(NodeReaderText.number(quantised)) tokens; "
+                        + "expected from 1 to \(Self.maxKVCacheTokens)")
+            return nil
+        }
         return HardwareProfile(name: name, gpu: gpu, model: model, tensorParallel: tp, pipelineParallel: pp,
                                gpusPerReplica: gpus, pricePerGPUHour: price,
-                               kvCacheTokens: Int(Double(kvTokens) * kvFactor), kvBlockSize: block,
+                               kvCacheTokens: Int(quantised), kvBlockSize: block,
                                maxModelLength: maxLen, iteration: iteration)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ServingModel
 import Yams
 
 /// Walks a composed YAML (or JSON) document, converting values and
@@ -69,6 +70,34 @@ final class NodeReader {
         guard let text = scalar(node, path, expected) else { return nil }
         guard let v = parse(text) else {
             fail(node, path, "expected \(expected), got '\(text)'")
+            return nil
+        }
+        return v
+    }
+
+    /// A quantity of `kind` within `bounds`, read from a scalar: finite and
+    /// in range before any caller converts or allocates with it, or a
+    /// problem naming `path`, the range and the value as written.
+    func quantity(_ node: Node, _ path: String, _ kind: Quantity, _ bounds: Bounds) -> Double? {
+        let expected = "\(kind.noun) \(bounds.text(kind))\(kind.examples.isEmpty ? "" : " such as \(kind.examples)")"
+        guard let text = scalar(node, path, expected) else { return nil }
+        guard let v = kind.parse(text), v.isFinite else {
+            fail(node, path, "expected \(expected), got '\(text)'")
+            return nil
+        }
+        guard bounds.contains(v) else {
+            fail(node, path, "expected \(expected), got \(text.trimmingCharacters(in: .whitespaces))")
+            return nil
+        }
+        return v
+    }
+
+    /// An integer within `range`, read from a scalar (see ``Fields/int(_:_:required:)``).
+    func int(_ node: Node, _ path: String, _ range: ClosedRange<Int>, _ what: String = "an integer") -> Int? {
+        let expected = "\(what) \(NodeReaderText.range(range))"
+        guard let v = value(node, path, expected, { Int($0.trimmingCharacters(in: .whitespaces)) }) else { return nil }
+        guard range.contains(v) else {
+            fail(node, path, "expected \(expected), got \(v)")
             return nil
         }
         return v
@@ -172,10 +201,13 @@ final class Fields {
         required(key, expected).flatMap { reader.value($0, child(key), expected, parse) }
     }
 
-    /// An integer within `range`.
+    /// An integer within `range`. The text must be a plain integer
+    /// (`1e6` is refused), and `range` must be bounded above by a
+    /// documented limit, never `Int.max`.
     func int(_ key: String, _ range: ClosedRange<Int>, required: Bool = false) -> Int? {
         let expected = "an integer \(NodeReaderText.range(range))"
-        let v: Int? = required ? requiredValue(key, expected, { Int($0) }) : value(key, expected, { Int($0) })
+        let v: Int? = required ? requiredValue(key, expected, { Int($0.trimmingCharacters(in: .whitespaces)) })
+            : value(key, expected, { Int($0.trimmingCharacters(in: .whitespaces)) })
         guard let v else { return nil }
         guard range.contains(v) else {
             reader.fail(node(key), child(key), "expected \(expected), got \(v)")
@@ -184,29 +216,34 @@ final class Fields {
         return v
     }
 
-    /// A duration (seconds) with a lower bound.
-    func duration(_ key: String, min: Double = 0, allowEqual: Bool = true, required: Bool = false) -> Double? {
-        let expected = "a duration \(allowEqual ? ">=" : ">") \(min == 0 ? "0" : "\(min)s") such as 250ms, 1.5s, 10m, 2h"
-        let v: Double? = required ? requiredValue(key, expected, Units.duration) : value(key, expected, Units.duration)
-        guard let v else { return nil }
-        guard allowEqual ? v >= min : v > min else {
-            reader.fail(node(key), child(key), "expected \(expected), got \(v)s")
-            return nil
-        }
-        return v
+    /// A quantity of `kind` within `bounds` (see ``NodeReader/quantity(_:_:_:_:)``).
+    func quantity(_ key: String, _ kind: Quantity, _ bounds: Bounds, required: Bool = false) -> Double? {
+        let n = required ? self.required(key, "\(kind.noun) \(bounds.text(kind))") : node(key)
+        return n.flatMap { reader.quantity($0, child(key), kind, bounds) }
     }
 
-    /// A number with a lower bound.
-    func number(_ key: String, min: Double, allowEqual: Bool = true, required: Bool = false) -> Double? {
-        let expected = "a number \(allowEqual ? ">=" : ">") \(NodeReaderText.number(min))"
-        let parse: (String) -> Double? = { Double($0).flatMap { $0.isFinite ? $0 : nil } }
-        let v: Double? = required ? requiredValue(key, expected, parse) : value(key, expected, parse)
-        guard let v else { return nil }
-        guard allowEqual ? v >= min : v > min else {
-            reader.fail(node(key), child(key), "expected \(expected), got \(NodeReaderText.number(v))")
-            return nil
-        }
-        return v
+    /// A duration (seconds) with a lower bound, at most
+    /// ``ServingLimits/maxDuration`` (365 days) unless `max` says less.
+    func duration(_ key: String, min: Double = 0, allowEqual: Bool = true, max: Double = ServingLimits.maxDuration,
+                  required: Bool = false) -> Double? {
+        quantity(key, .duration, Bounds(min, open: !allowEqual, max), required: required)
+    }
+
+    /// The period of a periodic timer: from ``ServingLimits/minInterval``
+    /// (1 ms) to 365 days.
+    func interval(_ key: String, required: Bool = false) -> Double? {
+        quantity(key, .duration, .interval, required: required)
+    }
+
+    /// A plain number with a lower bound and an upper one (finite always).
+    func number(_ key: String, min: Double, allowEqual: Bool = true, max: Double = .greatestFiniteMagnitude,
+                required: Bool = false) -> Double? {
+        quantity(key, .number, Bounds(min, open: !allowEqual, max), required: required)
+    }
+
+    /// A fraction or percentage within `bounds` (default: 0% to 100%).
+    func fraction(_ key: String, _ bounds: Bounds = .unit, required: Bool = false) -> Double? {
+        quantity(key, .fraction, bounds, required: required)
     }
 
     func bool(_ key: String) -> Bool? {
@@ -281,9 +318,129 @@ package final class ConsultedKeyLog: @unchecked Sendable {
     }
 }
 
+/// What a numeric key holds: how it is written, parsed and shown.
+enum Quantity {
+    /// A plain number.
+    case number
+    /// A duration such as `250ms` (seconds).
+    case duration
+    /// A rate such as `120/s` (requests per second).
+    case rate
+    /// A percentage such as `20%`, or a bare fraction.
+    case fraction
+    /// A multiplier such as `3x`.
+    case multiplier
+    /// A bandwidth such as `25GB/s` (bytes per second).
+    case bandwidth
+    /// A token count written as a plain number (draws are rounded).
+    case tokens
+    /// A count per replica, written as a number (or a percentage of one).
+    case perReplica
+
+    var noun: String {
+        switch self {
+        case .number: return "a number"
+        case .duration: return "a duration"
+        case .rate: return "a rate"
+        case .fraction: return "a percentage"
+        case .multiplier: return "a multiplier"
+        case .bandwidth: return "a bandwidth"
+        case .tokens: return "a token count"
+        case .perReplica: return "a number per replica"
+        }
+    }
+
+    var examples: String {
+        switch self {
+        case .number, .tokens: return ""
+        case .perReplica: return "8"
+        case .duration: return "250ms, 1.5s, 10m, 2h"
+        case .rate: return "720/s or 3200/min"
+        case .fraction: return "20% or 0.2"
+        case .multiplier: return "3x"
+        case .bandwidth: return "25GB/s"
+        }
+    }
+
+    func parse(_ text: String) -> Double? {
+        switch self {
+        case .number, .tokens: return Double(text.trimmingCharacters(in: .whitespaces))
+        case .duration: return Units.duration(text)
+        case .rate: return Units.rate(text)
+        case .fraction, .perReplica: return Units.fraction(text)
+        case .multiplier: return Units.multiplier(text)
+        case .bandwidth: return Units.byteRate(text)
+        }
+    }
+
+    /// `v` as a user would write it.
+    func show(_ v: Double) -> String {
+        switch self {
+        case .number, .tokens, .perReplica: return NodeReaderText.number(v)
+        case .duration: return NodeReaderText.duration(v)
+        case .rate: return "\(NodeReaderText.number(v))/s"
+        case .fraction: return "\(NodeReaderText.number(v * 100))%"
+        case .multiplier: return "\(NodeReaderText.number(v))x"
+        case .bandwidth: return "\(NodeReaderText.number(v))B/s"
+        }
+    }
+}
+
+/// The range a numeric key accepts; each end inclusive unless open. Every
+/// range is finite: an unbounded key would reach a conversion or an
+/// allocation with 1e300.
+struct Bounds {
+    var min: Double
+    var minOpen = false
+    var max: Double
+    var maxOpen = false
+
+    init(_ min: Double, open: Bool = false, _ max: Double, maxOpen: Bool = false) {
+        self.min = min
+        self.minOpen = open
+        self.max = max
+        self.maxOpen = maxOpen
+    }
+
+    /// From 0% to 100%.
+    static let unit = Bounds(0, 1)
+    /// Above 0%, up to 100%.
+    static let positiveUnit = Bounds(0, open: true, 1)
+    /// A periodic timer's period: 1 ms to 365 days.
+    static let interval = Bounds(ServingLimits.minInterval, ServingLimits.maxDuration)
+    /// A rate above 0, up to ``ServingLimits/maxRate``.
+    static let positiveRate = Bounds(0, open: true, ServingLimits.maxRate)
+    /// A multiplier above 0, up to ``ServingLimits/maxFactor``.
+    static let factor = Bounds(0, open: true, ServingLimits.maxFactor)
+
+    func contains(_ v: Double) -> Bool {
+        (minOpen ? v > min : v >= min) && (maxOpen ? v < max : v <= max)
+    }
+
+    /// `> 0`, `>= 1ms and at most 365d`, `from 0% to 100%`.
+    func text(_ kind: Quantity) -> String {
+        let low = "\(minOpen ? ">" : ">=") \(kind.show(min))"
+        guard max < .greatestFiniteMagnitude else { return low }
+        if !minOpen && !maxOpen { return "from \(kind.show(min)) to \(kind.show(max))" }
+        return "\(low) and \(maxOpen ? "below" : "at most") \(kind.show(max))"
+    }
+}
+
 enum NodeReaderText {
     static func number(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+    }
+
+    /// Seconds as the largest unit that writes them whole: `1ms`, `90s`,
+    /// `365d`; else plain seconds.
+    static func duration(_ v: Double) -> String {
+        if v == 0 { return "0" }
+        for (unit, scale) in [("d", 86_400.0), ("h", 3600), ("m", 60), ("s", 1), ("ms", 1e-3), ("us", 1e-6)] where abs(v) >= scale {
+            let n = v / scale
+            if n == n.rounded() && abs(n) < 1e15 { return "\(Int(n))\(unit)" }
+            if scale == 1 { break }
+        }
+        return "\(number(v))s"
     }
 
     static func range(_ r: ClosedRange<Int>) -> String {

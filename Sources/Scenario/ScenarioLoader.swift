@@ -83,6 +83,27 @@ struct ScenarioParser {
     /// Builds a predictive scaler's forecaster (nil: none can be built).
     let forecasters: LoadForecasterFactory?
 
+    /// The node at a dotted key path such as `workload.clients[1].arrivals.rate`
+    /// below `root`, or the deepest one found on the way (for a problem's line).
+    func locate(_ key: String, in root: Node) -> Node {
+        var node = root
+        for part in key.split(separator: ".") {
+            var name = Substring(part)
+            var indices: [Int] = []
+            while let open = name.lastIndex(of: "["), name.hasSuffix("]"), let i = Int(name[name.index(after: open)..<name.index(before: name.endIndex)]) {
+                indices.insert(i, at: 0)
+                name = name[..<open]
+            }
+            guard case .mapping(let m) = node, let child = m[String(name)] else { return node }
+            node = child
+            for i in indices {
+                guard case .sequence(let s) = node, i < s.count else { return node }
+                node = Array(s)[i]
+            }
+        }
+        return node
+    }
+
     func resolve(_ path: String) -> String {
         path.hasPrefix("/") ? path : base.appendingPathComponent(path).standardizedFileURL.path
     }
@@ -130,7 +151,7 @@ struct ScenarioParser {
         let alerts = f.node("alerts").map { parseAlerts($0, "alerts") } ?? []
         var interval = 10.0
         if let node = f.node("output"), let o = reader.mapping(node, "output") {
-            interval = o.duration("interval", min: 0, allowEqual: false) ?? interval
+            interval = o.interval("interval") ?? interval
             o.finish()
         }
         f.finish()
@@ -139,7 +160,7 @@ struct ScenarioParser {
         if replicas.disaggregation != nil && dynamics != nil {
             reader.fail(f.node("cluster"), "replicas.disaggregation", "not with a cluster section (the prefill and decode pools are fixed)")
         }
-        if case .continuous = replicas.batching, replicas.hardware == nil {
+        if case .continuous = replicas.batching, replicas.hardware == nil, !reader.issues.contains(where: { $0.key == "replicas.hardware" }) {
             reader.fail(f.node("replicas"), "replicas.hardware", "continuous batching needs a hardware profile (e.g. hardware: models/hardware/a100-llama2-7b.yaml)")
         }
         var config = ServingConfiguration(name: name, seed: seed, duration: duration, warmup: warmup, arrivals: arrivals,
@@ -147,6 +168,13 @@ struct ScenarioParser {
         config.client = client
         config.gateway = gateway
         config.alerts = alerts
+        do {
+            // The run's expected size, before anything runs: a rate or a
+            // duration that would mean billions of arrivals is refused here.
+            try ServingLimits.checkScale(config)
+        } catch {
+            reader.fail(locate(error.key, in: f.node), error.key, error.message)
+        }
         do {
             try client?.validate()
         } catch {
@@ -201,20 +229,23 @@ struct ScenarioParser {
             if !a.has("process") { reader.fail(node, a.child("process"), "missing; expected one of \(kinds.joined(separator: ", "))") }
             return nil
         }
-        let scale = a.value("scale", "a multiplier such as 3x", Units.multiplier) ?? 1
-        if scale <= 0 { reader.fail(a.node("scale"), a.child("scale"), "expected a multiplier > 0, got \(scale)") }
+        let scale = a.quantity("scale", .multiplier, .factor) ?? 1
         var process: ArrivalProcess?
         switch kind {
         case "poisson":
-            if let rate = a.requiredValue("rate", "a rate such as 720/s or 3200/min", Units.rate) {
-                if rate <= 0 { reader.fail(a.node("rate"), a.child("rate"), "expected a rate > 0, got \(rate)/s") } else { process = .poisson(rate: rate) }
-            }
+            if let rate = a.quantity("rate", .rate, .positiveRate, required: true) { process = .poisson(rate: rate) }
         case "renewal":
-            if let d = a.required("interarrival", "a distribution of inter-arrival times").flatMap({ parseDistribution($0, a.child("interarrival"), time: true) }) {
-                process = .renewal(interarrival: d)
+            if let node = a.required("interarrival", "a distribution of inter-arrival times"),
+               let d = parseDistribution(node, a.child("interarrival"), time: true) {
+                if d.mean >= ServingLimits.minInterval / 1000 {
+                    process = .renewal(interarrival: d)
+                } else {
+                    // No gaps: every arrival at one instant, without end.
+                    reader.fail(node, a.child("interarrival"), "expected a mean gap >= 1us, got \(NodeReaderText.duration(d.mean))")
+                }
             }
         case "curve":
-            let period = a.duration("period", min: 0, allowEqual: false)
+            let period = a.interval("period")
             if let history = a.string("history") {
                 do {
                     let loaded = try RateCurve.fromHistory(path: resolve(history))
@@ -233,11 +264,19 @@ struct ScenarioParser {
                         reader.fail(p, pp, "expected a pair [start, rate] such as [1h, 300/s]")
                         continue
                     }
-                    if let s = reader.value(pair[0], pp, "a duration", Units.duration),
-                       let r = reader.value(pair[1], pp, "a rate such as 300/s", Units.rate) {
+                    if let s = reader.quantity(pair[0], pp, .duration, Bounds(0, ServingLimits.maxDuration)),
+                       let r = reader.quantity(pair[1], pp, .rate, Bounds(0, ServingLimits.maxRate)) {
+                        // Segments shorter than 1 ms would stall the clock
+                        // at a segment end (s + 1e-12 == s at an hour).
+                        if let last = starts.last, s > last, s - last < ServingLimits.minInterval {
+                            reader.fail(p, pp, "expected segment starts at least 1ms apart, got \(NodeReaderText.duration(s - last))")
+                        }
                         starts.append(s)
                         rates.append(r)
                     }
+                }
+                if let period, let last = starts.last, period > last, period - last < ServingLimits.minInterval {
+                    reader.fail(a.node("period"), a.child("period"), "expected a period at least 1ms past the last segment start")
                 }
                 if starts.count == points.count {
                     do { process = .rateCurve(try RateCurve(starts: starts, rates: rates, period: period)) } catch let e as WorkloadError {
@@ -250,21 +289,22 @@ struct ScenarioParser {
                 var out: [ArrivalProcess.ModulatedState] = []
                 for (i, sNode) in states.enumerated() {
                     guard let s = reader.mapping(sNode, "\(a.child("states"))[\(i)]") else { continue }
-                    let rate = s.requiredValue("rate", "a rate such as 100/s", Units.rate)
-                    let hold = s.duration("mean_holding", min: 0, allowEqual: false, required: true)
+                    let rate = s.quantity("rate", .rate, Bounds(0, ServingLimits.maxRate), required: true)
+                    let hold = s.interval("mean_holding", required: true)
                     s.finish()
-                    if let rate, let hold {
-                        if rate < 0 { reader.fail(sNode, s.child("rate"), "expected a rate >= 0") } else { out.append(.init(rate: rate, meanHolding: hold)) }
-                    }
+                    if let rate, let hold { out.append(.init(rate: rate, meanHolding: hold)) }
                 }
                 if states.count < 2 { reader.fail(statesNode, a.child("states"), "expected at least 2 states") }
+                if out.count == states.count, !out.contains(where: { $0.rate > 0 }) {
+                    reader.fail(statesNode, a.child("states"), "expected a state with a rate > 0 (with none, no request ever arrives)")
+                }
                 if out.count == states.count && out.count >= 2 { process = .modulated(out) }
             }
         case "servegen":
             if let file = a.string("clients") {
                 do {
                     let clients = try ServeGenClients.load(path: resolve(file))
-                    let limit = a.int("max_clients", 1...Int.max)
+                    let limit = a.int("max_clients", 1...1_000_000)
                     let chosen = limit.map { Array(clients.prefix($0)) } ?? clients
                     return .processes(chosen.map { ArrivalProcess.windowed($0).scaled(by: scale) })
                 } catch {
@@ -273,7 +313,7 @@ struct ScenarioParser {
             } else {
                 reader.fail(node, a.child("clients"), "missing; expected a ServeGen client_windows CSV (.csv or .csv.gz)")
             }
-            _ = a.int("max_clients", 1...Int.max)
+            _ = a.int("max_clients", 1...1_000_000)
             return nil
         case "trace":
             guard let file = a.string("trace") else {
@@ -289,14 +329,10 @@ struct ScenarioParser {
             } else {
                 format = try? TraceFormat.detect(path: path)
             }
-            let timeScale = a.value("time_scale", "a multiplier > 0", Units.multiplier) ?? 1
-            let maxTotal = a.int("max_total_tokens", 2...Int.max)
+            let timeScale = a.quantity("time_scale", .multiplier, .factor) ?? 1
+            let maxTotal = a.int("max_total_tokens", 2...(2 * RequestSize.maxTokens))
             let spread = a.value("ties", "together or spread") { ["together": false, "spread": true][$0] } ?? false
             guard let format else { return nil }
-            guard timeScale > 0 else {
-                reader.fail(a.node("time_scale"), a.child("time_scale"), "expected a multiplier > 0")
-                return nil
-            }
             return .trace(TraceReplay(path: path, format: format, timeScale: timeScale, rateScale: scale, maxTotalTokens: maxTotal,
                                       spreadTies: spread))
         default:
@@ -308,7 +344,7 @@ struct ScenarioParser {
     func parseSizes(_ node: Node, _ path: String) -> RequestSizes? {
         guard let s = reader.mapping(node, path) else { return nil }
         defer { s.finish() }
-        let cap = s.int("max_total_tokens", 2...Int.max)
+        let cap = s.int("max_total_tokens", 2...(2 * RequestSize.maxTokens))
         if let file = s.string("trace") {
             let p = resolve(file)
             let format = s.value("format", "azure, mooncake or csv") { TraceFormat(rawValue: $0) }
@@ -323,8 +359,9 @@ struct ScenarioParser {
         guard let pNode = s.required("prompt", "a token count or a distribution"),
               let oNode = s.required("output", "a token count or a distribution") else { return nil }
         if case .scalar = pNode, case .scalar = oNode {
-            guard let p = reader.value(pNode, s.child("prompt"), "a token count >= 1", { Int($0).flatMap { $0 >= 1 ? $0 : nil } }),
-                  let o = reader.value(oNode, s.child("output"), "a token count >= 1", { Int($0).flatMap { $0 >= 1 ? $0 : nil } }) else { return nil }
+            let tokens = 1...RequestSize.maxTokens
+            guard let p = reader.int(pNode, s.child("prompt"), tokens, "a token count"),
+                  let o = reader.int(oNode, s.child("output"), tokens, "a token count") else { return nil }
             return RequestSizes(.fixed(RequestSize(prompt: p, output: o)), maxTotalTokens: cap)
         }
         guard let p = parseDistribution(pNode, s.child("prompt"), time: false),
@@ -341,13 +378,11 @@ struct ScenarioParser {
         for (i, n) in list.enumerated() {
             guard let t = reader.mapping(n, "\(path)[\(i)]") else { continue }
             let name = t.string("name") ?? "tenant-\(i)"
-            let share = t.value("share", "a share > 0 such as 20% or 0.2", Units.fraction)
+            let share = t.quantity("share", .fraction, Bounds(0, open: true, 1_000_000))
             let priority = t.int("priority", 0...1000) ?? 0
             t.finish()
             if let share {
-                if share <= 0 { reader.fail(n, t.child("share"), "expected a share > 0") } else {
-                    tenants.append(.init(name: name, share: share, priority: priority))
-                }
+                tenants.append(.init(name: name, share: share, priority: priority))
             } else if !t.has("share") {
                 reader.fail(n, t.child("share"), "missing; expected a share such as 20%")
             }
@@ -370,43 +405,47 @@ struct ScenarioParser {
             if !d.has("distribution") { reader.fail(node, d.child("distribution"), "missing; expected one of \(kinds.joined(separator: ", "))") }
             return nil
         }
-        let parse: (String) -> Double? = time ? { Units.duration($0) } : { (text: String) -> Double? in
-            guard let x = Double(text), x.isFinite else { return nil }
-            return x
-        }
-        let what = time ? "a duration such as 10ms" : "a number"
-        func v(_ key: String, required: Bool = true) -> Double? {
-            required ? d.requiredValue(key, what, parse) : d.value(key, what, parse)
-        }
-        func plain(_ key: String) -> Double? { d.number(key, min: 0, allowEqual: false, required: true) }
+        // Times from 0 to 365 days, token counts from 0 to 10^8: no value
+        // of a distribution is negative, infinite or absurd.
+        let unit: Quantity = time ? .duration : .tokens
+        let bounds = Bounds(0, time ? ServingLimits.maxDuration : Double(RequestSize.maxTokens))
+        func v(_ key: String) -> Double? { d.quantity(key, unit, bounds, required: true) }
+        func plain(_ key: String) -> Double? { d.number(key, min: 0.01, max: 1000, required: true) }
         var dist: Distribution?
         switch kind {
         case "deterministic": dist = v("value").map { .deterministic($0) }
-        case "uniform": if let lo = v("low"), let hi = v("high") { dist = .uniform(low: lo, high: hi) }
+        // Each parameter is read whether or not another was bad, so that a
+        // bad value is one problem, not also an "unknown key" beside it.
+        case "uniform":
+            let lo = v("low"), hi = v("high")
+            if let lo, let hi { dist = .uniform(low: lo, high: hi) }
         case "exponential": dist = v("mean").map { .exponential(mean: $0) }
-        case "normal": if let m = v("mean"), let sd = v("sd") { dist = .normal(mean: m, sd: sd) }
+        case "normal":
+            let m = v("mean"), sd = v("sd")
+            if let m, let sd { dist = .normal(mean: m, sd: sd) }
         case "lognormal":
             if d.has("median") {
-                if let med = v("median"), let p99 = v("p99") { dist = .lognormal(median: med, p99: p99) }
-            } else if let m = v("mean"), let sd = v("sd") {
-                dist = .lognormal(mean: m, sd: sd)
+                let med = v("median"), p99 = v("p99")
+                if let med, let p99 { dist = .lognormal(median: med, p99: p99) }
+            } else {
+                let m = v("mean"), sd = v("sd")
+                if let m, let sd { dist = .lognormal(mean: m, sd: sd) }
             }
         case "gamma", "weibull":
-            if let k = plain("shape") {
-                if d.has("mean") {
-                    if let m = v("mean") {
-                        dist = kind == "gamma" ? .gamma(shape: k, scale: m / k)
-                            : .weibull(shape: k, scale: m / Distribution.weibull(shape: k, scale: 1).mean)
-                    }
-                } else if let s = v("scale") {
-                    dist = kind == "gamma" ? .gamma(shape: k, scale: s) : .weibull(shape: k, scale: s)
-                }
+            let k = plain("shape")
+            let m = d.has("mean") ? v("mean") : nil, s = d.has("mean") ? nil : v("scale")
+            if let k, let m {
+                dist = kind == "gamma" ? .gamma(shape: k, scale: m / k)
+                    : .weibull(shape: k, scale: m / Distribution.weibull(shape: k, scale: 1).mean)
+            } else if let k, let s {
+                dist = kind == "gamma" ? .gamma(shape: k, scale: s) : .weibull(shape: k, scale: s)
             }
         case "pareto":
-            if let k = plain("shape"), let s = v("scale") { dist = .pareto(scale: s, shape: k) }
+            let k = plain("shape"), s = v("scale")
+            if let k, let s { dist = .pareto(scale: s, shape: k) }
         case "empirical":
             if let sNode = d.required("samples", "a list of values"), let list = reader.sequence(sNode, d.child("samples")) {
-                let xs = list.compactMap { reader.value($0, d.child("samples"), what, parse) }
+                let xs = list.compactMap { reader.quantity($0, d.child("samples"), unit, bounds) }
                 if xs.count == list.count { dist = .empirical(EmpiricalDistribution(samples: xs)) }
             }
         case "mixture":
@@ -418,7 +457,7 @@ struct ScenarioParser {
                     let weightNode = m["weight"]
                     m["weight"] = nil
                     d.noteConsulted("components[].weight")
-                    let w = weightNode.flatMap { reader.value($0, cp + ".weight", "a weight > 0", { Double($0).flatMap { $0 > 0 ? $0 : nil } }) }
+                    let w = weightNode.flatMap { reader.quantity($0, cp + ".weight", .number, Bounds(0, open: true, 1e9)) }
                     if weightNode == nil { reader.fail(n, cp + ".weight", "missing; expected a weight > 0") }
                     if let member = parseDistribution(.mapping(m), cp, time: time), let w { cs.append(.init(weight: w, distribution: member)) }
                 }
@@ -429,7 +468,7 @@ struct ScenarioParser {
                let list = reader.sequence(tNode, d.child("of")) {
                 let terms = list.enumerated().compactMap { i, n -> Distribution? in
                     let tp = "\(d.child("of"))[\(i)]"
-                    if case .scalar = n { return reader.value(n, tp, what, parse).map { .deterministic($0) } }
+                    if case .scalar = n { return reader.quantity(n, tp, unit, bounds).map { .deterministic($0) } }
                     return parseDistribution(n, tp, time: time)
                 }
                 if terms.count == list.count { dist = .sum(terms) }
@@ -440,7 +479,24 @@ struct ScenarioParser {
             reader.fail(node, path, problem)
             return nil
         }
+        if time, let dist, let (m, sd) = Self.drawsBelowZero(dist) {
+            reader.fail(node, path, "expected a normal time with mean >= 3.09 × sd (at most 0.1% of draws below 0, which count as 0), "
+                        + "got mean \(NodeReaderText.duration(m)) and sd \(NodeReaderText.duration(sd))")
+            return nil
+        }
         return dist
+    }
+
+    /// The normal member of a time distribution that draws below 0 more
+    /// than 0.1% of the time, if any: only a normal can, every value
+    /// being >= 0.
+    static func drawsBelowZero(_ d: Distribution) -> (mean: Double, sd: Double)? {
+        switch d {
+        case .normal(let m, let sd): return sd > 0 && m < 3.09 * sd ? (m, sd) : nil
+        case .mixture(let cs): return cs.lazy.compactMap { drawsBelowZero($0.distribution) }.first
+        case .sum(let terms): return terms.lazy.compactMap(drawsBelowZero).first
+        default: return nil
+        }
     }
 
     // MARK: replicas
@@ -465,13 +521,13 @@ struct ScenarioParser {
             }
         }
         let dispatch = r.value("dispatch", "shared_queue or round_robin") { ReplicaConfiguration.Dispatch(rawValue: $0) }
-        let maxQueue = r.int("max_queue", 0...Int.max)
+        let maxQueue = r.int("max_queue", 0...ServingLimits.maxCount)
         let timeout = r.duration("queue_timeout", min: 0, allowEqual: false)
         guard let count, let batching else { return nil }
-        if case .unbatched = batching, service == nil, hardware == nil {
+        if case .unbatched = batching, service == nil, hardware == nil, !r.has("service"), !r.has("hardware") {
             reader.fail(r.node, "replicas.service", "missing; policy none needs a service-time distribution (or a hardware profile)")
         }
-        if case .dynamic = batching, service == nil, hardware == nil {
+        if case .dynamic = batching, service == nil, hardware == nil, !r.has("service"), !r.has("hardware") {
             reader.fail(r.node, "replicas.service", "missing; dynamic batching needs a batch service time (or a hardware profile)")
         }
         let defaultDispatch: ReplicaConfiguration.Dispatch = { if case .unbatched = batching { return .sharedQueue } else { return .roundRobin } }()
@@ -479,8 +535,8 @@ struct ScenarioParser {
                                             dispatch: dispatch ?? defaultDispatch, maxQueue: maxQueue, queueTimeout: timeout)
         if let node = r.node("disaggregation"), let d = reader.mapping(node, "replicas.disaggregation") {
             let prefill = d.int("prefill", 1...100_000, required: true)
-            let bytes = d.number("kv_bytes_per_token", min: 0, allowEqual: false, required: true)
-            let bandwidth = d.requiredValue("bandwidth", "a bandwidth such as 25GB/s or 400Gbit/s", Units.byteRate)
+            let bytes = d.number("kv_bytes_per_token", min: 0, allowEqual: false, max: 1e9, required: true)
+            let bandwidth = d.quantity("bandwidth", .bandwidth, Bounds(0, open: true, 1e15), required: true)
             let latency = d.duration("latency") ?? 0
             let link = d.value("link", "shared or dedicated") { ["shared": true, "dedicated": false][$0] } ?? true
             d.finish()
@@ -509,13 +565,13 @@ struct ScenarioParser {
             let d = DynamicBatching()
             return .dynamic(DynamicBatching(maxBatchSize: b.int("max_batch_size", 1...1_000_000) ?? d.maxBatchSize,
                                             maxQueueDelay: b.duration("max_queue_delay") ?? d.maxQueueDelay,
-                                            perRequestCost: b.number("per_request_cost", min: 0) ?? d.perRequestCost))
+                                            perRequestCost: b.number("per_request_cost", min: 0, max: 1000) ?? d.perRequestCost))
         case "continuous":
             let c = ContinuousBatching()
             return .continuous(ContinuousBatching(maxNumSeqs: b.int("max_num_seqs", 1...1_000_000) ?? c.maxNumSeqs,
                                                   maxNumBatchedTokens: b.int("max_num_batched_tokens", 1...10_000_000) ?? c.maxNumBatchedTokens,
                                                   chunkedPrefill: b.bool("chunked_prefill") ?? c.chunkedPrefill,
-                                                  watermark: b.number("watermark", min: 0) ?? c.watermark,
+                                                  watermark: b.number("watermark", min: 0, max: 1) ?? c.watermark,
                                                   fidelity: b.value("fidelity", "iteration or multistep") { ContinuousBatching.Fidelity(rawValue: $0) } ?? c.fidelity,
                                                   paddedPrefill: b.value("prefill_budget", "summed or padded") { ["summed": false, "padded": true][$0] } ?? c.paddedPrefill))
         default:

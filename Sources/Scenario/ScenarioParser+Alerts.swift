@@ -24,10 +24,12 @@ extension ScenarioParser {
         let names = AlertRule.Metric.allCases.map(\.rawValue).joined(separator: ", ")
         guard let metric = a.requiredValue("metric", "one of " + names, { AlertRule.Metric(rawValue: $0) }) else { return nil }
         let latency = metric == .meanLatency
-        let parse: (String) -> Double? = latency ? { Units.duration($0) } : { Units.fraction($0) }
-        let expected = latency ? "a duration such as 500ms" : "a percentage such as 95%"
-        let above: Double? = a.value("above", expected, parse)
-        let below: Double? = a.value("below", expected, parse)
+        // A latency up to 365 days; a rate, an imbalance or a utilisation
+        // from 0 to 1000 (100,000%).
+        let kind: Quantity = latency ? .duration : .fraction
+        let bounds = Bounds(0, latency ? ServingLimits.maxDuration : 1000)
+        let above: Double? = a.quantity("above", kind, bounds)
+        let below: Double? = a.quantity("below", kind, bounds)
         guard let threshold = above ?? below, above == nil || below == nil else {
             reader.fail(n, p, "give exactly one of above or below")
             return nil

@@ -7,7 +7,7 @@ extension ScenarioParser {
     /// A duration given as a scalar (`5s`) or a distribution mapping.
     func parseTimeDistribution(_ node: Node, _ path: String) -> Distribution? {
         if case .scalar = node {
-            return reader.value(node, path, "a duration such as 5s, or a distribution mapping", Units.duration).map { .deterministic($0) }
+            return reader.quantity(node, path, .duration, Bounds(0, ServingLimits.maxDuration)).map { .deterministic($0) }
         }
         return parseDistribution(node, path, time: true)
     }
@@ -18,36 +18,44 @@ extension ScenarioParser {
         var c = ClientConfiguration()
         let loop = f.value("loop", "open or closed") { ["open", "closed"].contains($0) ? $0 : nil } ?? "open"
         if loop == "closed" {
-            let users = f.int("users", 1...10_000_000, required: true)
-            let think = f.required("think", "a think time (a duration or a distribution)").flatMap { parseTimeDistribution($0, f.child("think")) }
+            let users = f.int("users", 1...1_000_000, required: true)
+            let thinkNode = f.required("think", "a think time (a duration or a distribution)")
+            var think = thinkNode.flatMap { parseTimeDistribution($0, f.child("think")) }
+            if let t = think, !(t.mean >= ServingLimits.minInterval) {
+                // A user refused at once (429, 413, an open breaker) would
+                // send again at the same instant, forever.
+                reader.fail(thinkNode, f.child("think"), "expected a mean think time >= 1ms, got \(NodeReaderText.duration(t.mean))")
+                think = nil
+            }
             if let users, let think { c.loop = .closed(users: users, think: think) }
         } else {
             for key in ["users", "think"] where f.has(key) {
                 reader.fail(f.node(key), f.child(key), "only for loop: closed (an open-loop client takes the workload's arrivals)")
             }
         }
-        c.concurrencyLimit = f.int("concurrency", 1...Int.max)
+        c.concurrencyLimit = f.int("concurrency", 1...ServingLimits.maxCount)
         c.maxTokens = f.int("max_tokens", 1...10_000_000)
         c.perTryTimeout = f.duration("per_try_timeout", min: 0, allowEqual: false)
         c.overallTimeout = f.duration("timeout", min: 0, allowEqual: false)
         c.patience = f.node("patience").flatMap { parseTimeDistribution($0, f.child("patience")) }
         if let node = f.node("retry"), let r = reader.mapping(node, f.child("retry")) { c.retry = parseRetry(r) }
         if let node = f.node("retry_throttle"), let t = reader.mapping(node, f.child("retry_throttle")) {
-            c.throttle = RetryThrottle(maxTokens: t.number("max_tokens", min: 1) ?? 10, tokenRatio: t.number("token_ratio", min: 0, allowEqual: false) ?? 0.1)
+            c.throttle = RetryThrottle(maxTokens: t.number("max_tokens", min: 1, max: 1000) ?? 10,
+                                       tokenRatio: t.number("token_ratio", min: 0, allowEqual: false, max: 1e9) ?? 0.1)
             t.finish()
         }
         if let node = f.node("retry_budget"), let b = reader.mapping(node, f.child("retry_budget")) {
-            let pct = b.value("budget_percent", "a percentage such as 20%", Units.fraction).map { $0 * 100 } ?? 20
-            c.budget = RetryBudget(budgetPercent: pct, minRetryConcurrency: b.int("min_retry_concurrency", 0...Int.max) ?? 3)
+            let pct = b.fraction("budget_percent").map { $0 * 100 } ?? 20
+            c.budget = RetryBudget(budgetPercent: pct, minRetryConcurrency: b.int("min_retry_concurrency", 0...ServingLimits.maxCount) ?? 3)
             b.finish()
         }
         c.hedgeDelay = f.duration("hedge_delay", min: 0, allowEqual: false)
         if let node = f.node("breaker"), let b = reader.mapping(node, f.child("breaker")) { c.breaker = parseBreaker(b) }
         if let node = f.node("cache"), let k = reader.mapping(node, f.child("cache")) {
-            let capacity = k.int("capacity", 1...100_000_000, required: true)
+            let capacity = k.int("capacity", 1...10_000_000, required: true)
             let ttl = k.duration("ttl", min: 0, allowEqual: false) ?? .infinity
-            let keys = k.int("keys", 1...100_000_000, required: true)
-            let zipf = k.number("zipf", min: 0) ?? 1
+            let keys = k.int("keys", 1...10_000_000, required: true)
+            let zipf = k.number("zipf", min: 0, max: 100) ?? 1
             let hit = k.duration("hit_latency") ?? 0.001
             k.finish()
             if let capacity, let keys {
@@ -89,7 +97,7 @@ extension ScenarioParser {
             let kind = b.requiredValue("kind", "one of " + kinds.joined(separator: ", ")) { kinds.contains($0) ? $0 : nil }
             let base = b.duration("base") ?? 1
             let cap = b.duration("cap") ?? 30
-            let multiplier = b.number("multiplier", min: 1) ?? 2
+            let multiplier = b.number("multiplier", min: 1, max: 1000) ?? 2
             let jitter = b.duration("jitter") ?? 0
             b.finish()
             switch kind {
@@ -108,7 +116,7 @@ extension ScenarioParser {
         if let node = r.node("retry_on"), let list = reader.sequence(node, r.child("retry_on")) {
             var statuses = Set<Int>()
             for (i, n) in list.enumerated() {
-                if let s = reader.value(n, r.child("retry_on") + "[\(i)]", "an HTTP status such as 429", { Int($0) }) { statuses.insert(s) }
+                if let s = reader.int(n, r.child("retry_on") + "[\(i)]", 100...599, "an HTTP status") { statuses.insert(s) }
             }
             p.retryableStatuses = statuses
             p.retryStatusesFrom = nil
@@ -138,23 +146,24 @@ extension ScenarioParser {
         if kind == "hystrix" {
             let d = HystrixCircuitBreaker()
             return .hystrix(HystrixCircuitBreaker(
-                requestVolumeThreshold: b.int("request_volume_threshold", 1...Int.max) ?? d.requestVolumeThreshold,
-                errorThresholdPercentage: b.value("error_threshold", "a percentage such as 50%", Units.fraction).map { Int(($0 * 100).rounded()) } ?? d.errorThresholdPercentage,
+                requestVolumeThreshold: b.int("request_volume_threshold", 1...ServingLimits.maxCount) ?? d.requestVolumeThreshold,
+                // Within 0%...100% before the conversion to Hystrix's integer percent.
+                errorThresholdPercentage: b.fraction("error_threshold").map { Int(($0 * 100).rounded()) } ?? d.errorThresholdPercentage,
                 sleepWindow: b.duration("sleep_window", min: 0, allowEqual: false) ?? d.sleepWindow,
-                rollingWindow: b.duration("rolling_window", min: 0, allowEqual: false) ?? d.rollingWindow,
+                rollingWindow: b.interval("rolling_window") ?? d.rollingWindow,
                 numBuckets: b.int("buckets", 1...1000) ?? d.numBuckets))
         }
         guard kind == "resilience4j" else { return nil }
         let d = Resilience4jCircuitBreaker()
         let window = b.value("window", "count or time") { ["count": Resilience4jCircuitBreaker.WindowType.countBased, "time": .timeBased][$0] }
         return .resilience4j(Resilience4jCircuitBreaker(
-            failureRateThreshold: b.value("failure_rate_threshold", "a percentage such as 50%", Units.fraction).map { $0 * 100 } ?? d.failureRateThreshold,
-            slowCallRateThreshold: b.value("slow_call_rate_threshold", "a percentage such as 100%", Units.fraction).map { $0 * 100 } ?? d.slowCallRateThreshold,
+            failureRateThreshold: b.fraction("failure_rate_threshold", .positiveUnit).map { $0 * 100 } ?? d.failureRateThreshold,
+            slowCallRateThreshold: b.fraction("slow_call_rate_threshold", .positiveUnit).map { $0 * 100 } ?? d.slowCallRateThreshold,
             slowCallDurationThreshold: b.duration("slow_call_duration", min: 0, allowEqual: false) ?? d.slowCallDurationThreshold,
             windowType: window ?? d.windowType,
-            slidingWindowSize: b.int("window_size", 1...Int.max) ?? d.slidingWindowSize,
-            minimumNumberOfCalls: b.int("minimum_calls", 1...Int.max) ?? d.minimumNumberOfCalls,
+            slidingWindowSize: b.int("window_size", 1...1_000_000) ?? d.slidingWindowSize,
+            minimumNumberOfCalls: b.int("minimum_calls", 1...ServingLimits.maxCount) ?? d.minimumNumberOfCalls,
             waitDurationInOpenState: b.duration("wait_in_open", min: 0, allowEqual: false) ?? d.waitDurationInOpenState,
-            permittedNumberOfCallsInHalfOpenState: b.int("half_open_calls", 1...Int.max) ?? d.permittedNumberOfCallsInHalfOpenState))
+            permittedNumberOfCallsInHalfOpenState: b.int("half_open_calls", 1...ServingLimits.maxCount) ?? d.permittedNumberOfCallsInHalfOpenState))
     }
 }

@@ -20,7 +20,7 @@ extension ScenarioParser {
         var coldStart = Distribution.deterministic(0)
         if let node = c.node("cold_start") {
             if case .scalar = node {
-                coldStart = reader.value(node, "cluster.cold_start", "a duration such as 90s", Units.duration).map { .deterministic($0) } ?? coldStart
+                coldStart = reader.quantity(node, "cluster.cold_start", .duration, Bounds(0, ServingLimits.maxDuration)).map { .deterministic($0) } ?? coldStart
             } else {
                 coldStart = parseDistribution(node, "cluster.cold_start", time: true) ?? coldStart
             }
@@ -51,7 +51,7 @@ extension ScenarioParser {
         }
         if let node = c.node("max_starts"), let m = reader.mapping(node, "cluster.max_starts") {
             let count = m.int("count", 1...100_000, required: true)
-            let per = m.duration("per", min: 0, allowEqual: false, required: true)
+            let per = m.interval("per", required: true)
             m.finish()
             if let count, let per { d.startLimit = (count, per) }
         }
@@ -99,10 +99,12 @@ extension ScenarioParser {
         return metric == .utilization || metric == .kvCache ? "a fraction such as 70%" : "a number per replica such as 8"
     }
 
-    /// Reads an HPA target for `metric`.
-    static func targetParser(_ metric: ScalingMetric) -> (String) -> Double? {
-        if metric.isLatency { return { Units.duration($0) } }
-        return { Units.fraction($0) }
+    /// Reads an HPA target for `metric`, > 0: a duration up to 365 days, or
+    /// a number (a fraction such as 70%, or a count per replica) up to 10^9.
+    func readTarget(_ node: Node, _ path: String, _ metric: ScalingMetric) -> Double? {
+        if metric.isLatency { return reader.quantity(node, path, .duration, Bounds(0, open: true, ServingLimits.maxDuration)) }
+        if metric == .utilization || metric == .kvCache { return reader.quantity(node, path, .fraction, Bounds(0, open: true, 1000)) }
+        return reader.quantity(node, path, .perReplica, Bounds(0, open: true, 1e9))
     }
 
     /// `cluster.autoscaler:`, and KEDA's activation for `kind: keda` (an
@@ -117,9 +119,9 @@ extension ScenarioParser {
         var keda: KEDAActivation?
         if kind == "keda" {
             var k = KEDAActivation()
-            k.pollingInterval = a.duration("polling_interval", min: 0, allowEqual: false) ?? k.pollingInterval
+            k.pollingInterval = a.interval("polling_interval") ?? k.pollingInterval
             k.cooldownPeriod = a.duration("cooldown_period") ?? k.cooldownPeriod
-            k.activationThreshold = a.number("activation_threshold", min: 0) ?? k.activationThreshold
+            k.activationThreshold = a.number("activation_threshold", min: 0, max: 1e9) ?? k.activationThreshold
             if min != 0 { reader.fail(a.node, "cluster.min_replicas", "kind keda scales to zero: needs min_replicas 0, got \(min)") }
             keda = k
         }
@@ -129,19 +131,21 @@ extension ScenarioParser {
     func parseScalerKind(_ kind: String, _ a: Fields, min: Int, max: Int) -> ClusterDynamics.Scaler? {
         if kind == "kpa" {
             var k = KnativePodAutoscaler.Settings(minReplicas: min, maxReplicas: max)
-            if let t = a.number("target", min: 0, allowEqual: false) { k.target = t }
-            if let u = a.value("target_utilization", "a fraction such as 70%", Units.fraction) {
-                k.target = (a.number("container_concurrency", min: 0, allowEqual: false) ?? 100) * u
+            if let t = a.number("target", min: 0, allowEqual: false, max: 1e9) { k.target = t }
+            // A utilisation of 0 would make the target 0 and every
+            // recommendation a division by zero.
+            if let u = a.fraction("target_utilization", .positiveUnit) {
+                k.target = (a.number("container_concurrency", min: 0, allowEqual: false, max: 1e9) ?? 100) * u
             } else {
-                _ = a.number("container_concurrency", min: 0, allowEqual: false)
+                _ = a.number("container_concurrency", min: 0, allowEqual: false, max: 1e9)
             }
-            k.stableWindow = a.duration("stable_window", min: 0, allowEqual: false) ?? k.stableWindow
-            k.panicWindowFraction = a.value("panic_window_percentage", "a percentage such as 10%", Units.fraction) ?? k.panicWindowFraction
-            k.panicThreshold = a.value("panic_threshold_percentage", "a percentage such as 200%", Units.fraction) ?? k.panicThreshold
-            k.maxScaleUpRate = a.number("max_scale_up_rate", min: 1) ?? k.maxScaleUpRate
-            k.maxScaleDownRate = a.number("max_scale_down_rate", min: 1) ?? k.maxScaleDownRate
-            k.tickInterval = a.duration("tick_interval", min: 0, allowEqual: false) ?? k.tickInterval
-            let scrape = MetricScrape(interval: a.duration("scrape_interval", min: 0, allowEqual: false) ?? 1,
+            k.stableWindow = a.interval("stable_window") ?? k.stableWindow
+            k.panicWindowFraction = a.fraction("panic_window_percentage", .positiveUnit) ?? k.panicWindowFraction
+            k.panicThreshold = a.fraction("panic_threshold_percentage", Bounds(0, open: true, 1000)) ?? k.panicThreshold
+            k.maxScaleUpRate = a.number("max_scale_up_rate", min: 1, max: 1e6) ?? k.maxScaleUpRate
+            k.maxScaleDownRate = a.number("max_scale_down_rate", min: 1, max: 1e6) ?? k.maxScaleDownRate
+            k.tickInterval = a.interval("tick_interval") ?? k.tickInterval
+            let scrape = MetricScrape(interval: a.interval("scrape_interval") ?? 1,
                                       lag: a.duration("metric_lag") ?? 0)
             return .kpa(k, scrape: scrape)
         }
@@ -159,7 +163,7 @@ extension ScenarioParser {
             for (i, n) in steps.enumerated() {
                 let p = "\(a.child("steps"))[\(i)]"
                 guard let pair = reader.sequence(n, p), pair.count == 2,
-                      let t = reader.value(pair[0], p, "a duration", Units.duration),
+                      let t = reader.quantity(pair[0], p, .duration, Bounds(0, ServingLimits.maxDuration)),
                       let k = reader.value(pair[1], p, "a replica count", { Int($0) }) else {
                     reader.fail(n, p, "expected [start, replicas] such as [6h, 8]")
                     continue
@@ -173,42 +177,39 @@ extension ScenarioParser {
         }
         let names = ScalingMetric.allCases.map(\.rawValue).joined(separator: ", ")
         let metric = a.value("metric", "one of \(names)") { ScalingMetric(rawValue: $0) } ?? .utilization
-        guard let target = a.requiredValue("target", Self.targetExpected(metric), Self.targetParser(metric)),
-              target > 0 else {
-            if a.has("target") { reader.fail(a.node("target"), a.child("target"), "expected a target > 0") }
-            return nil
-        }
+        guard let node = a.required("target", Self.targetExpected(metric)), let target = readTarget(node, a.child("target"), metric) else { return nil }
         var h = HorizontalPodAutoscaler.Settings(minReplicas: Swift.max(min, 1), maxReplicas: max, target: target)
-        h.tolerance = a.value("tolerance", "a fraction such as 10%", Units.fraction) ?? h.tolerance
-        h.syncPeriod = a.duration("sync_period", min: 0, allowEqual: false) ?? h.syncPeriod
+        h.tolerance = a.fraction("tolerance") ?? h.tolerance
+        h.syncPeriod = a.interval("sync_period") ?? h.syncPeriod
         h.scaleDownStabilization = a.duration("scale_down_stabilization") ?? h.scaleDownStabilization
         h.scaleUpStabilization = a.duration("scale_up_stabilization") ?? h.scaleUpStabilization
-        h.scaleUpPercent = (a.value("scale_up_percent", "a percentage such as 100%", Units.fraction).map { $0 * 100 }) ?? h.scaleUpPercent
+        h.scaleUpPercent = (a.fraction("scale_up_percent", Bounds(0, 1000)).map { $0 * 100 }) ?? h.scaleUpPercent
         h.scaleUpPods = a.int("scale_up_pods", 0...100_000) ?? h.scaleUpPods
-        h.scaleDownPercent = (a.value("scale_down_percent", "a percentage such as 100%", Units.fraction).map { $0 * 100 }) ?? h.scaleDownPercent
-        h.policyPeriod = a.duration("policy_period", min: 0, allowEqual: false) ?? h.policyPeriod
+        h.scaleDownPercent = (a.fraction("scale_down_percent").map { $0 * 100 }) ?? h.scaleDownPercent
+        h.policyPeriod = a.interval("policy_period") ?? h.policyPeriod
         if let node = a.node("metrics"), let list = reader.sequence(node, a.child("metrics")) {
             for (i, n) in list.enumerated() {
                 guard let m = reader.mapping(n, a.child("metrics") + "[\(i)]") else { continue }
                 let extra = m.requiredValue("metric", "one of \(names)") { ScalingMetric(rawValue: $0) }
-                let t = extra.flatMap { e in m.requiredValue("target", Self.targetExpected(e), Self.targetParser(e)) }
+                let t = extra.flatMap { e in m.required("target", Self.targetExpected(e)).flatMap { readTarget($0, m.child("target"), e) } }
                 m.finish()
-                if let t, t <= 0 { reader.fail(n, m.child("target"), "expected a target > 0, got \(t)") }
-                if let extra, let t, t > 0 { h.additionalMetrics.append(.init(metric: extra, target: t)) }
+                if let extra, let t { h.additionalMetrics.append(.init(metric: extra, target: t)) }
             }
         }
-        let scrape = MetricScrape(interval: a.duration("scrape_interval", min: 0, allowEqual: false) ?? 15,
+        let scrape = MetricScrape(interval: a.interval("scrape_interval") ?? 15,
                                   lag: a.duration("metric_lag") ?? 0)
         return .hpa(h, metric: metric, scrape: scrape)
     }
 
     func parseFaults(_ f: Fields, maxReplicas: Int) -> Faults? {
         defer { f.finish() }
-        let mtbf = f.duration("mtbf", min: 0, allowEqual: false)
+        // At least 1 ms: failures and instant repairs could otherwise
+        // follow each other at one instant.
+        let mtbf = f.interval("mtbf")
         var mttr = Distribution.deterministic(300)
         if let node = f.node("mttr") {
             if case .scalar = node {
-                mttr = reader.value(node, "cluster.faults.mttr", "a duration such as 5m", Units.duration).map { .deterministic($0) } ?? mttr
+                mttr = reader.quantity(node, "cluster.faults.mttr", .duration, Bounds(0, ServingLimits.maxDuration)).map { .deterministic($0) } ?? mttr
             } else {
                 mttr = parseDistribution(node, "cluster.faults.mttr", time: true) ?? mttr
             }
@@ -230,10 +231,9 @@ extension ScenarioParser {
                 guard let e = reader.mapping(n, "cluster.faults.slowdowns[\(i)]") else { continue }
                 let at = e.duration("at", required: true)
                 let replica = e.int("replica", 0...(maxReplicas - 1), required: true)
-                let speed = e.requiredValue("speed", "a fraction of normal speed such as 50%", Units.fraction)
+                let speed = e.fraction("speed", .positiveUnit, required: true)
                 let duration = e.duration("duration", min: 0, allowEqual: false, required: true)
                 e.finish()
-                if let speed, !(speed > 0 && speed <= 1) { reader.fail(n, e.child("speed"), "expected a speed in (0%, 100%], got \(speed)") }
                 if let at, let replica, let speed, let duration, speed > 0 && speed <= 1 {
                     slowdowns.append(Slowdown(at: at, replica: replica, speed: speed, duration: duration))
                 }
@@ -268,11 +268,10 @@ extension ScenarioParser {
                 guard let e = reader.mapping(n, path) else { continue }
                 let at = e.duration("at", required: true)
                 let replica = e.int("replica", 0...(maxReplicas - 1), required: true)
-                let rate = e.requiredValue("rate", "a share of the replica's requests such as 20%", Units.fraction)
+                let rate = e.fraction("rate", .positiveUnit, required: true)
                 let status = e.int("status", 400...599) ?? 500
                 let duration = e.duration("duration", min: 0, allowEqual: false, required: true)
                 e.finish()
-                if let rate, !(rate > 0 && rate <= 1) { reader.fail(n, e.child("rate"), "expected a share in (0%, 100%], got \(rate)") }
                 guard let at, let replica, let rate, let duration, rate > 0 && rate <= 1 else { continue }
                 if let other = errors.first(where: { $0.replica == replica && $0.at < at + duration && at < $0.at + $0.duration }) {
                     reader.fail(n, path, "overlaps the error window of replica \(replica) from \(other.at) s to \(other.at + other.duration) s; "

@@ -6,7 +6,7 @@ import Yams
 extension ScenarioParser {
     /// An Envoy `enforcing_*` percentage, modelled as on (100%) or off (0%).
     func parseEnforcing(_ o: Fields, _ key: String, default on: Bool) -> Bool {
-        guard let v = o.value(key, "0% or 100% (other enforcement percentages are not modelled)", Units.fraction) else { return on }
+        guard let v = o.fraction(key) else { return on }
         if v != 0 && v != 1 {
             reader.fail(o.node(key), o.child(key), "expected 0% or 100% (other enforcement percentages are not modelled), got \(v * 100)%")
         }
@@ -39,8 +39,8 @@ extension ScenarioParser {
         p.hostSelectionRetryMaxAttempts = r.int("host_selection_retry_max_attempts", 0...100) ?? p.hostSelectionRetryMaxAttempts
         if let node = r.node("retry_budget"), let b = reader.mapping(node, r.child("retry_budget")) {
             if r.has("max_retries") { reader.fail(r.node("max_retries"), r.child("max_retries"), "give max_retries or retry_budget, not both") }
-            let pct = b.value("budget_percent", "a percentage such as 20%", Units.fraction).map { $0 * 100 } ?? 20
-            p.breaker = RetryBudget(budgetPercent: pct, minRetryConcurrency: b.int("min_retry_concurrency", 0...Int.max) ?? 3)
+            let pct = b.fraction("budget_percent").map { $0 * 100 } ?? 20
+            p.breaker = RetryBudget(budgetPercent: pct, minRetryConcurrency: b.int("min_retry_concurrency", 0...ServingLimits.maxCount) ?? 3)
             b.finish()
         } else if let m = r.int("max_retries", 0...1_000_000) {
             p.breaker = RetryBudget(budgetPercent: 0, minRetryConcurrency: m)
@@ -52,7 +52,7 @@ extension ScenarioParser {
     func parseGateway(_ f: Fields, slots: Int) -> GatewayConfiguration {
         defer { f.finish() }
         var g = GatewayConfiguration()
-        g.apiKeys = f.int("api_keys", 1...10_000_000) ?? 1
+        g.apiKeys = f.int("api_keys", 1...1_000_000) ?? 1
         if let node = f.node("rate_limits"), let list = reader.sequence(node, f.child("rate_limits")) {
             for (i, n) in list.enumerated() {
                 let path = f.child("rate_limits") + "[\(i)]"
@@ -61,9 +61,7 @@ extension ScenarioParser {
                 let scope = l.value("scope", "global, tenant or api_key") { GatewayConfiguration.RateLimit.Scope(rawValue: $0) }
                 typealias Quota = GatewayConfiguration.RateLimit.Quota
                 let quotas: [Quota] = Quota.kinds.compactMap { key, measure, period in
-                    let unit = period == 60 ? "minute" : "day"
-                    return l.value(key, "a rate > 0 such as 3000 (per \(unit))") { Double($0).flatMap { $0 > 0 ? $0 : nil } }
-                        .map { Quota(measure, amount: $0, period: period) }
+                    return l.number(key, min: 0, allowEqual: false, max: 1e12).map { Quota(measure, amount: $0, period: period) }
                 }
                 let burst = l.duration("burst", min: 0, allowEqual: false) ?? 60
                 l.finish()
@@ -72,19 +70,19 @@ extension ScenarioParser {
         }
         g.promptCacheTTL = f.duration("prompt_cache_ttl", min: 0, allowEqual: false) ?? g.promptCacheTTL
         if let node = f.node("retry"), let r = reader.mapping(node, f.child("retry")) { g.retry = parseGatewayRetry(r) }
-        g.maxRequests = f.int("max_requests", 1...Int.max)
+        g.maxRequests = f.int("max_requests", 1...ServingLimits.maxCount)
         g.routeTimeout = f.duration("route_timeout", min: 0, allowEqual: false)
         if let node = f.node("fault"), let m = reader.mapping(node, f.child("fault")) {
             var fault = GatewayConfiguration.Fault()
             if let dn = m.node("delay"), let d = reader.mapping(dn, m.child("delay")) {
                 let fixed = d.duration("fixed_delay", min: 0, allowEqual: false, required: true)
-                let share = d.requiredValue("percentage", "a percentage such as 10%", Units.fraction)
+                let share = d.fraction("percentage", required: true)
                 d.finish()
                 if let fixed, let share { fault.delay = .init(fixed: fixed, share: share) }
             }
             if let an = m.node("abort"), let a = reader.mapping(an, m.child("abort")) {
                 let status = a.int("http_status", 200...599, required: true)
-                let share = a.requiredValue("percentage", "a percentage such as 5%", Units.fraction)
+                let share = a.fraction("percentage", required: true)
                 a.finish()
                 if let status, let share { fault.abort = .init(status: status, share: share) }
             }
@@ -93,38 +91,38 @@ extension ScenarioParser {
             g.fault = fault
         }
         g.busyRetryAfter = f.duration("busy_retry_after")
-        g.maxConnections = f.int("max_connections", 1...Int.max)
-        g.maxPendingRequests = f.int("max_pending_requests", 0...Int.max)
+        g.maxConnections = f.int("max_connections", 1...ServingLimits.maxCount)
+        g.maxPendingRequests = f.int("max_pending_requests", 0...ServingLimits.maxCount)
         if let node = f.node("priorities"), let p = reader.mapping(node, f.child("priorities")) {
-            let level = p.int("critical_level", Int.min...Int.max, required: true)
-            let reserved = p.value("reserved", "a fraction in [0%, 100%) such as 20%", Units.fraction) ?? 0
-            let depth = p.int("shed_queue_depth", 0...Int.max)
+            let level = p.int("critical_level", -1_000_000...1_000_000, required: true)
+            let reserved = p.fraction("reserved", Bounds(0, 1, maxOpen: true)) ?? 0
+            let depth = p.int("shed_queue_depth", 0...ServingLimits.maxCount)
             p.finish()
             if let level { g.priorities = .init(criticalLevel: level, reserved: reserved, shedQueueDepth: depth) }
         }
         if let node = f.node("balancer"), let b = reader.mapping(node, f.child("balancer")) { g.balancer = parseBalancer(b, slots: slots) }
         if let node = f.node("health_check"), let h = reader.mapping(node, f.child("health_check")) {
-            g.healthCheck = .init(interval: h.duration("interval", min: 0, allowEqual: false) ?? 10,
+            g.healthCheck = .init(interval: h.interval("interval") ?? 10,
                                   unhealthyThreshold: h.int("unhealthy_threshold", 1...1000) ?? 3,
                                   healthyThreshold: h.int("healthy_threshold", 1...1000) ?? 2)
             h.finish()
         }
         if let node = f.node("outlier_detection"), let o = reader.mapping(node, f.child("outlier_detection")) {
             g.outlierDetection = OutlierDetector(
-                hosts: slots, consecutive5xx: o.int("consecutive_5xx", 1...Int.max) ?? 5,
-                interval: o.duration("interval", min: 0, allowEqual: false) ?? 10,
+                hosts: slots, consecutive5xx: o.int("consecutive_5xx", 1...ServingLimits.maxCount) ?? 5,
+                interval: o.interval("interval") ?? 10,
                 baseEjectionTime: o.duration("base_ejection_time", min: 0, allowEqual: false) ?? 30,
                 maxEjectionTime: o.duration("max_ejection_time", min: 0, allowEqual: false) ?? 300,
-                maxEjectionPercent: o.value("max_ejection_percent", "a percentage such as 10%", Units.fraction).map { $0 * 100 } ?? 10,
+                maxEjectionPercent: o.fraction("max_ejection_percent").map { $0 * 100 } ?? 10,
                 alwaysEjectOneHost: o.bool("always_eject_one_host") ?? true)
             var s = OutlierDetector.SuccessRate()
             s.minimumHosts = o.int("success_rate_minimum_hosts", 1...100_000) ?? s.minimumHosts
-            s.requestVolume = o.int("success_rate_request_volume", 1...Int.max) ?? s.requestVolume
+            s.requestVolume = o.int("success_rate_request_volume", 1...ServingLimits.maxCount) ?? s.requestVolume
             s.stdevFactor = o.int("success_rate_stdev_factor", 0...100_000).map { Double($0) / 1000 } ?? s.stdevFactor
             var fp = OutlierDetector.FailurePercentage()
-            fp.threshold = o.value("failure_percentage_threshold", "a percentage such as 85%", Units.fraction).map { $0 * 100 } ?? fp.threshold
+            fp.threshold = o.fraction("failure_percentage_threshold").map { $0 * 100 } ?? fp.threshold
             fp.minimumHosts = o.int("failure_percentage_minimum_hosts", 1...100_000) ?? fp.minimumHosts
-            fp.requestVolume = o.int("failure_percentage_request_volume", 1...Int.max) ?? fp.requestVolume
+            fp.requestVolume = o.int("failure_percentage_request_volume", 1...ServingLimits.maxCount) ?? fp.requestVolume
             g.outlierDetection?.successRate = parseEnforcing(o, "enforcing_success_rate", default: true) ? s : nil
             g.outlierDetection?.failurePercentage = parseEnforcing(o, "enforcing_failure_percentage", default: false) ? fp : nil
             o.finish()
@@ -141,7 +139,7 @@ extension ScenarioParser {
         func weights() -> [Double]? {
             guard let node = b.node("weights"), let list = reader.sequence(node, b.child("weights")) else { return nil }
             return list.enumerated().compactMap { i, n in
-                reader.value(n, b.child("weights") + "[\(i)]", "a weight > 0", { Double($0).flatMap { $0 > 0 ? $0 : nil } })
+                reader.quantity(n, b.child("weights") + "[\(i)]", .number, Bounds(0, open: true, 1e9))
             }
         }
         switch policy {
@@ -165,7 +163,7 @@ extension ScenarioParser {
                 defer { s.finish() }
                 return UpstreamPeer(weight: s.int("weight", 1...1_000_000) ?? 1, maxFails: s.int("max_fails", 0...1_000_000) ?? 1,
                                     failTimeout: s.duration("fail_timeout", min: 0, allowEqual: false) ?? 10,
-                                    maxConns: s.int("max_conns", 0...Int.max) ?? 0, isBackup: s.bool("backup") ?? false)
+                                    maxConns: s.int("max_conns", 0...ServingLimits.maxCount) ?? 0, isBackup: s.bool("backup") ?? false)
             }
             return policy == "least_connections" ? .leastConnections(peers) : .weightedRoundRobin(peers)
         case "least_request":
@@ -173,20 +171,27 @@ extension ScenarioParser {
             let w = b.node("weights") == nil ? Array(repeating: 1.0, count: slots) : weights()
             guard let w else { return nil }
             return .leastRequest(weights: w, choiceCount: b.int("choice_count", 2...100) ?? 2,
-                                 activeRequestBias: b.number("active_request_bias", min: 0) ?? 1)
+                                 activeRequestBias: b.number("active_request_bias", min: 0, max: 100) ?? 1)
         case "prefix_affinity":
-            return .prefixAffinity(cacheThreshold: b.number("cache_threshold", min: 0) ?? 0.5,
-                                   balanceAbsThreshold: b.int("balance_abs_threshold", 0...Int.max) ?? 32,
-                                   balanceRelThreshold: b.number("balance_rel_threshold", min: 1) ?? 1.0001)
+            return .prefixAffinity(cacheThreshold: b.number("cache_threshold", min: 0, max: 1) ?? 0.5,
+                                   balanceAbsThreshold: b.int("balance_abs_threshold", 0...ServingLimits.maxCount) ?? 32,
+                                   balanceRelThreshold: b.number("balance_rel_threshold", min: 1, max: 1e9) ?? 1.0001)
         case "epp":
             var e = EndpointPicker(workers: slots)
-            e.queueWeight = b.number("queue_weight", min: 0) ?? e.queueWeight
-            e.kvCacheWeight = b.number("kv_cache_weight", min: 0) ?? e.kvCacheWeight
-            e.prefixWeight = b.number("prefix_weight", min: 0) ?? e.prefixWeight
-            e.queueDepthThreshold = b.int("queue_depth_threshold", 0...Int.max) ?? e.queueDepthThreshold
-            e.kvCacheThreshold = b.value("kv_cache_threshold", "a fraction such as 80%", Units.fraction) ?? e.kvCacheThreshold
-            e.sheddableBelow = b.int("sheddable_below", Int.min...Int.max)
-            e.metricsInterval = b.duration("metrics_interval") ?? e.metricsInterval
+            e.queueWeight = b.number("queue_weight", min: 0, max: 1e6) ?? e.queueWeight
+            e.kvCacheWeight = b.number("kv_cache_weight", min: 0, max: 1e6) ?? e.kvCacheWeight
+            e.prefixWeight = b.number("prefix_weight", min: 0, max: 1e6) ?? e.prefixWeight
+            e.queueDepthThreshold = b.int("queue_depth_threshold", 0...ServingLimits.maxCount) ?? e.queueDepthThreshold
+            e.kvCacheThreshold = b.fraction("kv_cache_threshold") ?? e.kvCacheThreshold
+            e.sheddableBelow = b.int("sheddable_below", -1_000_000...1_000_000)
+            if let m = b.duration("metrics_interval") {
+                // 0 reads fresh metrics; a scrape period is at least 1 ms.
+                if m > 0 && m < ServingLimits.minInterval {
+                    reader.fail(b.node("metrics_interval"), b.child("metrics_interval"), "expected 0 (fresh reads) or a duration >= 1ms, got \(NodeReaderText.duration(m))")
+                } else {
+                    e.metricsInterval = m
+                }
+            }
             return .endpointPicker(e)
         case "dynamic_weights":
             guard let w = weights() else {
@@ -194,7 +199,7 @@ extension ScenarioParser {
                 return nil
             }
             guard let target = b.duration("target_latency", min: 0, allowEqual: false, required: true) else { return nil }
-            return .dynamicWeights(DynamicWeights(baseWeights: w, targetLatency: target, window: b.duration("window", min: 0, allowEqual: false) ?? 10))
+            return .dynamicWeights(DynamicWeights(baseWeights: w, targetLatency: target, window: b.interval("window") ?? 10))
         default: return nil
         }
     }

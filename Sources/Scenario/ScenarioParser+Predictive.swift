@@ -6,11 +6,10 @@ extension ScenarioParser {
     func parsePredictive(_ p: Fields) -> PredictiveScaling? {
         defer { p.finish() }
         guard let modelPath = p.requiredValue("model", "a model file written by 'headroom forecast train'", { $0 }) else { return nil }
-        let level = p.number("quantile", min: 0, allowEqual: false)
+        let level = p.number("quantile", min: 0, allowEqual: false, max: 1)
         let method = p.string("method")
-        let target = p.requiredValue("target_per_replica", "a rate such as 2/s (requests one replica carries)", Units.rate)
-        let scale = p.value("history_scale", "a multiplier such as 0.05x", Units.multiplier) ?? 1
-        if scale <= 0 { reader.fail(p.node("history_scale"), p.child("history_scale"), "expected a multiplier > 0, got \(scale)") }
+        let target = p.quantity("target_per_replica", .rate, .positiveRate, required: true)
+        let scale = p.quantity("history_scale", .multiplier, .factor) ?? 1
         guard let forecasters else {
             reader.fail(p.node("model"), p.child("model"), "this program cannot load forecaster models for predictive scaling")
             return nil
@@ -35,7 +34,7 @@ extension ScenarioParser {
         guard let target else { return nil }
         var s = PredictiveScaling(forecaster: forecaster, history: history, targetPerReplica: target)
         s.buffer = p.duration("buffer") ?? s.buffer
-        s.refresh = p.duration("refresh", min: 0, allowEqual: false) ?? s.refresh
+        s.refresh = p.interval("refresh") ?? s.refresh
         s.horizon = p.duration("horizon", min: 0, allowEqual: false) ?? s.horizon
         s.minimumHistory = p.duration("minimum_history") ?? s.minimumHistory
         do {

@@ -4,6 +4,8 @@ import Foundation
 /// durations (`250ms`, `1.5s`, `10m`, `2h`, `7d`), rates (`120/s`,
 /// `3200/min`, `50/h`), percentages (`0.1%`) and multipliers (`3x`).
 /// A bare number is seconds, requests per second, a fraction, or a factor.
+/// Every result is finite: a value that overflows in its unit (`1e305d`)
+/// reads as no value, and the caller reports it.
 public enum Units {
     /// Seconds in a duration such as `250ms`, `1.5s`, `10m`, `2h`, `7d`, `40us`.
     public static func duration(_ text: String) -> Double? {
@@ -11,7 +13,7 @@ public enum Units {
         let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9),
                                          ("s", 1), ("m", 60), ("min", 60), ("h", 3600), ("d", 86_400), ("w", 604_800)]
         for (suffix, scale) in units.sorted(by: { $0.0.count > $1.0.count }) where s.hasSuffix(suffix) {
-            guard let v = Double(s.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), v.isFinite else { return nil }
+            guard let v = Double(s.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), (v * scale).isFinite else { return nil }
             return v * scale
         }
         guard let v = Double(s), v.isFinite else { return nil }
@@ -39,7 +41,7 @@ public enum Units {
         let units: [(String, Double)] = [("Gbit", 1e9 / 8), ("Mbit", 1e6 / 8), ("GiB", 1_073_741_824), ("MiB", 1_048_576),
                                          ("KiB", 1024), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("kB", 1e3), ("B", 1)]
         for (unit, scale) in units where s.hasSuffix(unit) {
-            guard let v = Double(s.dropLast(unit.count).trimmingCharacters(in: .whitespaces)), v.isFinite else { return nil }
+            guard let v = Double(s.dropLast(unit.count).trimmingCharacters(in: .whitespaces)), (v * scale).isFinite else { return nil }
             return v * scale
         }
         guard let v = Double(s), v.isFinite else { return nil }
