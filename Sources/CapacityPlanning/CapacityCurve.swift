@@ -66,7 +66,7 @@ public struct CapacityCurve: Sendable, Encodable {
     /// The fewest replicas (at least 1) that sustain `rate` requests/s.
     public func replicas(for rate: Double) -> Int {
         guard rate > 0 else { return 1 }
-        var n = max(1, Int((rate / perReplica(points[points.count - 1].replicas)).rounded(.down)))
+        var n = max(1, ServingLimits.saturatingInt((rate / perReplica(points[points.count - 1].replicas)).rounded(.down)))
         while n > 1 && maxRate(replicas: n - 1) >= rate { n -= 1 }
         while maxRate(replicas: n) < rate { n += 1 }
         return n
@@ -134,8 +134,9 @@ public struct CapacityCurve: Sendable, Encodable {
             points.append(Point(replicas: n, maxRate: max(lo, points.last?.maxRate ?? 0), inFlightPerReplica: inFlight))
             if lo >= rate { break }
             // The next count: half again, but no further than the rate needs.
-            let needed = Int((rate / perReplica).rounded(.up))
+            let needed = ServingLimits.saturatingInt((rate / perReplica).rounded(.up))
             n = min(max(n + 1, Int((Double(n) * 1.5).rounded(.up))), max(n + 1, needed))
+            try StaticPlanner.checkReplicas(n, designRate: rate)
         }
         return try CapacityCurve(points: points)
     }

@@ -96,6 +96,16 @@ public struct HorizonPlanner: Sendable {
         if let bad = rates.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
             throw PlanningError("load", "interval \(bad) has rate \(rates[bad]); expected a finite rate >= 0")
         }
+        // Every verification simulates the whole horizon at these rates.
+        if Double(rates.count) * interval > ServingLimits.maxDuration {
+            throw PlanningError("--horizon", "\(rates.count) intervals of \(StaticPlanner.rate(interval, unit: " s")) exceed the 365-day limit of a simulated run")
+        }
+        let arrivals = rates.reduce(0) { $0 + $1 * interval }
+        if arrivals > ServingLimits.maxArrivals {
+            throw PlanningError("--load-scale", "the horizon's design load is \(StaticPlanner.rate(arrivals, unit: "")) requests "
+                                + "(\(rates.count) intervals of \(StaticPlanner.rate(interval, unit: " s")), headroom included), above the limit of "
+                                + "50 million per simulated run; lower --load-scale, --headroom or --horizon")
+        }
         let curve = try given ?? CapacityCurve.measure(base: base, sla: sla, covering: rates.max()!, confidence: confidence,
                                                        replications: replications)
         let needs = rates.map { curve.replicas(for: $0) }

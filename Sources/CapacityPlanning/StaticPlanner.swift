@@ -28,6 +28,14 @@ public struct StaticPlanner: Sendable {
     /// A planner.
     public init(base: ServingConfiguration, designRate: Double, sla: SLA, confidence: Double = 0.95, replications: Int = 4) throws {
         guard designRate > 0, designRate.isFinite else { throw PlanningError("--peak-rate", "expected a rate > 0, got \(designRate)") }
+        // Each candidate simulates the design rate for the scenario's
+        // duration: refuse a plan whose every run would be absurd.
+        let arrivals = designRate * base.duration
+        if arrivals > ServingLimits.maxArrivals {
+            throw PlanningError("--peak-rate", "a design rate of \(Self.rate(designRate)) (headroom included) for \(Self.rate(base.duration, unit: " s")) "
+                                + "is \(Self.rate(arrivals, unit: "")) arrivals per simulated run, above the limit of 50 million; "
+                                + "lower the rate or give a shorter --duration")
+        }
         guard confidence > 0.5 && confidence < 1 else { throw PlanningError("--confidence", "expected a level in (0.5, 1), got \(confidence)") }
         guard replications >= 2 else { throw PlanningError("--replications", "expected at least 2 (a confidence bound needs a spread), got \(replications)") }
         guard case .processes(let ps) = base.arrivals, !ps.isEmpty else {
@@ -113,6 +121,7 @@ public struct StaticPlanner: Sendable {
             previous = e
             fail = c
             c = max(c + 1, Int((Double(c) * 1.5).rounded(.up)))
+            try Self.checkReplicas(c, designRate: designRate)
         }
         var hi = pass!
         while hi - fail > 1 {
@@ -139,7 +148,7 @@ public struct StaticPlanner: Sendable {
               case .processes(let ps) = base.arrivals, ps.count == 1, case .poisson = ps[0],
               base.replicas.maxQueue == nil, base.replicas.queueTimeout == nil else { return nil }
         let mu = 1 / meanService
-        var c = Int((designRate / mu).rounded(.down)) + 1
+        var c = ServingLimits.saturatingInt((designRate / mu).rounded(.down)) + 1
         for target in sla.targets {
             guard case .latency(let stat, .queueWait, let t) = target else { return nil }
             let p: Double?
@@ -161,13 +170,29 @@ public struct StaticPlanner: Sendable {
         return c
     }
 
-    /// The throughput bound ⌈λ/μ⌉ (at least 1).
+    /// The throughput bound ⌈λ/μ⌉ (at least 1); more than
+    /// ``ServingLimits/maxReplicas`` is refused.
     func lowerBound() throws -> Int {
+        let bound: Int
         if case .unbatched = base.replicas.batching, let s = base.replicas.service {
-            return max(1, Int((designRate * s.mean).rounded(.down)) + 1)
+            bound = max(1, ServingLimits.saturatingInt((designRate * s.mean).rounded(.down)) + 1)
+        } else {
+            bound = max(1, ServingLimits.saturatingInt((designRate / (try replicaCapacity())).rounded(.up)))
         }
-        let mu = try replicaCapacity()
-        return max(1, Int((designRate / mu).rounded(.up)))
+        try Self.checkReplicas(bound, designRate: designRate)
+        return bound
+    }
+
+    /// Refuses a size above ``ServingLimits/maxReplicas``.
+    static func checkReplicas(_ n: Int, designRate: Double) throws {
+        guard n > ServingLimits.maxReplicas else { return }
+        throw PlanningError("--peak-rate", "a design rate of \(rate(designRate)) needs at least \(n) replicas, "
+                            + "above the limit of \(ServingLimits.maxReplicas); lower the rate or the headroom")
+    }
+
+    /// `x` for messages: `240/s`, `3.6e+09/s`.
+    static func rate(_ x: Double, unit: String = "/s") -> String {
+        (x < 1e6 && x == x.rounded() ? String(Int(x)) : String(format: "%.3g", x)) + unit
     }
 
     /// Completions per second of one replica kept saturated (every
@@ -176,8 +201,15 @@ public struct StaticPlanner: Sendable {
         var config = scaled(to: designRate * 4, replicas: 1)
         config.replicas.maxQueue = 2_000
         config.duration = min(base.duration, 1_800)
+        // Saturating needs more than one replica's capacity, not billions
+        // of arrivals: at most the arrivals one run may have.
+        if designRate * 4 * config.duration > ServingLimits.maxArrivals {
+            config = scaled(to: ServingLimits.maxArrivals / config.duration, replicas: 1)
+            config.replicas.maxQueue = 2_000
+            config.duration = min(base.duration, 1_800)
+        }
         config.warmup = min(config.duration / 5, 120)
-        config.timeSeriesInterval = config.warmup / 4
+        config.timeSeriesInterval = max(config.warmup / 4, ServingLimits.minInterval)
         let (_, metrics) = try ServingRun(configuration: config).execute()
         let bins = metrics.series.completed
         let first = bins.bin(at: config.warmup)
