@@ -140,8 +140,14 @@ public enum ServingLimits {
         return x < 1e12 ? String(format: "%.4g million", x / 1e6) : String(format: "%.3g", x)
     }
 
-    /// Seconds for messages.
+    /// Seconds for messages, in the largest unit that writes them whole:
+    /// `200d`, `1h`, `90s`, else `%g s`.
     static func seconds(_ x: Double) -> String {
-        x.isFinite ? String(format: "%g s", x) : "\(x) s"
+        guard x.isFinite else { return "\(x) s" }
+        for (unit, scale) in [("d", 86_400.0), ("h", 3600), ("m", 60), ("s", 1)] where x >= scale {
+            let n = x / scale
+            if n == n.rounded() && n < 1e15 { return "\(Int(n))\(unit)" }
+        }
+        return String(format: "%g s", x)
     }
 }
