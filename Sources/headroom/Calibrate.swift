@@ -47,9 +47,7 @@ struct Calibrate: ParsableCommand {
             if let mode, ServingCalibration.Mode(rawValue: mode) == nil {
                 throw ValidationError("--mode: expected single or split, got '\(mode)'")
             }
-            if let duration, (Units.duration(duration) ?? 0) <= 0 {
-                throw ValidationError("--duration: expected a duration > 0 such as 10m, got '\(duration)'")
-            }
+            if let duration { try ServingRunOptions.checkDuration(duration) }
         } else {
             for (flag, value) in [("--scenario", scenario), ("--mode", mode), ("--duration", duration)] where value != nil {
                 throw ValidationError("\(flag) applies only with --observed")
@@ -257,13 +255,15 @@ struct ProfileFieldOptions: ParsableArguments {
 
     /// Checks ranges, and that fields without a default are given when there is no base.
     func validate(hasBase: Bool) throws {
-        for (flag, value) in [("--tensor-parallel", tensorParallel), ("--pipeline-parallel", pipelineParallel),
-                              ("--gpus-per-replica", gpusPerReplica), ("--kv-cache-tokens", kvCacheTokens),
-                              ("--kv-block-size", kvBlockSize), ("--max-model-len", maxModelLength)] {
-            if let value, value < 1 { throw ValidationError("\(flag) must be >= 1 (got \(value))") }
+        // The ranges a hardware profile file accepts (HardwareProfileLoader).
+        for (flag, value, limit) in [("--tensor-parallel", tensorParallel, 1024), ("--pipeline-parallel", pipelineParallel, 1024),
+                                     ("--gpus-per-replica", gpusPerReplica, 4096),
+                                     ("--kv-cache-tokens", kvCacheTokens, HardwareProfileLoader.maxKVCacheTokens),
+                                     ("--kv-block-size", kvBlockSize, 4096), ("--max-model-len", maxModelLength, RequestSize.maxTokens)] {
+            if let value, !(1...limit).contains(value) { throw ValidationError("\(flag): expected an integer from 1 to \(limit), got \(value)") }
         }
-        if let pricePerGPUHour, !(pricePerGPUHour >= 0 && pricePerGPUHour.isFinite) {
-            throw ValidationError("--price-per-gpu-hour must be a number >= 0 (got \(pricePerGPUHour))")
+        if let pricePerGPUHour, !(pricePerGPUHour >= 0 && pricePerGPUHour <= 1e6) {
+            throw ValidationError("--price-per-gpu-hour: expected a number from 0 to 1000000, got \(pricePerGPUHour)")
         }
         if !hasBase {
             let missing = [("--gpu", gpu == nil), ("--model", model == nil), ("--price-per-gpu-hour", pricePerGPUHour == nil),

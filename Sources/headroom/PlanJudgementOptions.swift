@@ -1,5 +1,6 @@
 import ArgumentParser
 import Scenario
+import ServingModel
 
 /// The flags every plan command shares: the load factor, the SLA and how
 /// surely each target must hold.
@@ -19,11 +20,12 @@ struct PlanJudgementOptions: ParsableArguments {
     var factor: Double { Units.multiplier(headroom)! }
 
     func validate() throws {
-        guard let h = Units.multiplier(headroom), h > 0 else {
-            throw ValidationError("--headroom: expected a multiplier > 0 such as 3x, got '\(headroom)'")
-        }
+        try ServingRunOptions.checkFactor(headroom, flag: "--headroom")
         guard confidence > 0.5 && confidence < 1 else { throw ValidationError("--confidence must lie in (0.5, 1), got \(confidence)") }
-        guard replications >= 2 else { throw ValidationError("--replications must be >= 2, got \(replications)") }
-        guard loadScale > 0, loadScale.isFinite else { throw ValidationError("--load-scale: expected a factor > 0, got \(loadScale)") }
+        // Each replication is a whole simulation per candidate size.
+        guard (2...1000).contains(replications) else { throw ValidationError("--replications: expected from 2 to 1000, got \(replications)") }
+        guard loadScale > 0, loadScale <= ServingLimits.maxFactor else {
+            throw ValidationError("--load-scale: expected a factor > 0 and at most 1000000, got \(loadScale)")
+        }
     }
 }

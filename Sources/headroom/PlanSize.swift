@@ -52,12 +52,17 @@ struct PlanSize: ParsableCommand {
         guard (peakRate == nil) != (history == nil) else {
             throw ValidationError("give exactly one of --peak-rate and --history")
         }
-        if let peakRate, (Units.rate(peakRate) ?? 0) <= 0 {
-            throw ValidationError("--peak-rate: expected a rate > 0 such as 240/s, got '\(peakRate)'")
+        if let peakRate {
+            guard let r = Units.rate(peakRate), r > 0, r <= ServingLimits.maxRate else {
+                throw ValidationError("--peak-rate: expected a rate > 0 and at most 10000000/s such as 240/s, got '\(peakRate)'")
+            }
         }
-        if let duration, (Units.duration(duration) ?? 0) <= 0 { throw ValidationError("--duration: expected a duration > 0, got '\(duration)'") }
+        if let duration { try ServingRunOptions.checkDuration(duration) }
         if forecast != nil && history == nil { throw ValidationError("--forecast needs --history (the series the model forecasts from)") }
-        if let horizon, horizon < 1 { throw ValidationError("--horizon: expected at least 1 interval, got \(horizon)") }
+        guard quantile > 0 && quantile < 1 else { throw ValidationError("--quantile: expected a level in (0, 1), got \(quantile)") }
+        if let horizon, !(1...1_000_000).contains(horizon) {
+            throw ValidationError("--horizon: expected from 1 to 1000000 intervals, got \(horizon)")
+        }
         if outputDirectory != nil && history == nil { throw ValidationError("--output needs --history: the files describe a horizon") }
     }
 

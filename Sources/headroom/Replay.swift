@@ -28,9 +28,11 @@ struct Replay: ParsableCommand {
         if let traceFormat, TraceFormat(rawValue: traceFormat) == nil {
             throw ValidationError("--trace-format: expected azure, mooncake or csv, got '\(traceFormat)'")
         }
-        guard let r = Units.multiplier(rateScale), r > 0 else { throw ValidationError("--rate-scale: expected a multiplier > 0 such as 2x, got '\(rateScale)'") }
-        guard let t = Units.multiplier(timeScale), t > 0 else { throw ValidationError("--time-scale: expected a multiplier > 0, got '\(timeScale)'") }
-        if let maxTotalTokens, maxTotalTokens < 2 { throw ValidationError("--max-total-tokens must be >= 2 (got \(maxTotalTokens))") }
+        try ServingRunOptions.checkFactor(rateScale, flag: "--rate-scale")
+        try ServingRunOptions.checkFactor(timeScale, flag: "--time-scale")
+        if let maxTotalTokens, !(2...(2 * RequestSize.maxTokens)).contains(maxTotalTokens) {
+            throw ValidationError("--max-total-tokens: expected an integer from 2 to \(2 * RequestSize.maxTokens), got \(maxTotalTokens)")
+        }
     }
 
     func run() throws {
@@ -49,6 +51,10 @@ struct Replay: ParsableCommand {
             var last = 0.0
             while let r = try reader.next() { last = r.time }
             config.duration = last * replay.timeScale + 1
+            if config.duration > ServingLimits.maxDuration {
+                throw ValidationError("--time-scale: the trace's span of \(last) s × \(timeScale) is \(config.duration) s, "
+                                      + "above the 365-day limit; give --duration to replay part of it")
+            }
         }
         if config.warmup >= config.duration { config.warmup = 0 }
         let outcome = try ServingCommandSupport.run(config)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Scenario
+import ServingModel
 import Workload
 
 /// Flags shared by the commands that run a serving simulation
@@ -14,14 +15,30 @@ struct ServingRunOptions: ParsableArguments {
     var timeseries: String?
 
     func validate() throws {
-        if let duration, (Units.duration(duration) ?? 0) <= 0 {
-            throw ValidationError("--duration: expected a duration > 0 such as 30m or 2h, got '\(duration)'")
+        if let duration {
+            try Self.checkDuration(duration)
         }
     }
 
     /// Checks that `--timeseries` can be written, before the run starts.
     func checkOutputs() throws {
         if let timeseries { try AtomicFile.checkFile(timeseries, option: "--timeseries") }
+    }
+
+    /// Refuses a `--duration` that is not a duration > 0 and at most 365
+    /// days (``ServingLimits/maxDuration``), before any conversion.
+    static func checkDuration(_ text: String, flag: String = "--duration") throws {
+        guard let d = Units.duration(text), d > 0, d <= ServingLimits.maxDuration else {
+            throw ValidationError("\(flag): expected a duration > 0 and at most 365d such as 30m or 2h, got '\(text)'")
+        }
+    }
+
+    /// Refuses a multiplier flag that is not finite, > 0 and at most
+    /// ``ServingLimits/maxFactor``.
+    static func checkFactor(_ text: String, flag: String) throws {
+        guard let f = Units.multiplier(text), f > 0, f <= ServingLimits.maxFactor else {
+            throw ValidationError("\(flag): expected a multiplier > 0 and at most 1000000x such as 2x, got '\(text)'")
+        }
     }
 
     /// `--duration` in seconds, when given (validated above).
