@@ -84,8 +84,9 @@ public struct Backtest: Sendable {
     public func run(series: LoadSeries, model: ForecasterModel, trainDays: Int, testDays: Int, quantile: Double,
                     method: String? = nil) throws -> Result {
         let perDay = series.intervalsPerDay
-        guard trainDays >= 1, testDays >= 1 else {
-            throw PlanningError("--train-days", "expected at least 1 training and 1 test day, got \(trainDays) and \(testDays)")
+        // At most ten years each, so that days × intervals cannot overflow.
+        guard (1...3650).contains(trainDays), (1...3650).contains(testDays) else {
+            throw PlanningError("--train-days", "expected from 1 to 3650 training and test days, got \(trainDays) and \(testDays)")
         }
         guard series.count >= (trainDays + testDays) * perDay else {
             throw PlanningError("history", "\(series.name) has \(series.count) intervals; \(trainDays) + \(testDays) days need \((trainDays + testDays) * perDay)")

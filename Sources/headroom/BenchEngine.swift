@@ -24,9 +24,10 @@ struct BenchEngine: ParsableCommand {
     @OptionGroup var output: ReportFormatOptions
 
     func validate() throws {
-        guard customers > 0 else { throw ValidationError("--customers must be > 0 (got \(customers))") }
-        guard warmup >= 0 else { throw ValidationError("--warmup must be >= 0 (got \(warmup))") }
-        guard servers > 0 else { throw ValidationError("--servers must be > 0 (got \(servers))") }
+        // Bounded so that warm-up + customers cannot overflow nor the servers exhaust memory.
+        guard (1...1_000_000_000).contains(customers) else { throw ValidationError("--customers: expected from 1 to 1000000000, got \(customers)") }
+        guard (0...1_000_000_000).contains(warmup) else { throw ValidationError("--warmup: expected from 0 to 1000000000, got \(warmup)") }
+        guard (1...100_000).contains(servers) else { throw ValidationError("--servers: expected from 1 to 100000, got \(servers)") }
         guard utilization > 0 && utilization < 1 else {
             throw ValidationError("--utilization must lie in (0, 1) for a stable queue (got \(utilization))")
         }

@@ -33,7 +33,15 @@ struct BenchForecast: ParsableCommand {
         guard windows > 0, steps > 0, batch > 0, outputs > 0, epochs > 0 else {
             throw ValidationError("--windows, --steps, --batch, --outputs and --epochs must be > 0")
         }
-        guard hidden > 0 && hidden % 8 == 0 else { throw ValidationError("--hidden must be a positive multiple of 8 (got \(hidden))") }
+        guard hidden > 0 && hidden % 8 == 0 && hidden <= 1024 else { throw ValidationError("--hidden: expected a multiple of 8 from 8 to 1024, got \(hidden)") }
+        // The problem is allocated up front: bound each size and the data.
+        for (flag, value, limit) in [("--windows", windows, 1_000_000), ("--steps", steps, 10_000), ("--batch", batch, 10_000),
+                                     ("--outputs", outputs, 10_000), ("--epochs", epochs, 1000)] where value > limit {
+            throw ValidationError("\(flag): expected from 1 to \(limit), got \(value)")
+        }
+        guard windows * steps <= 100_000_000 else {
+            throw ValidationError("--windows × --steps: expected at most 100000000 time steps in all, got \(windows * steps)")
+        }
     }
 
     /// The benchmark's result.

@@ -35,6 +35,12 @@ struct PlanBacktest: ParsableCommand {
     @OptionGroup var judgement: PlanJudgementOptions
     @OptionGroup var output: ReportFormatOptions
 
+    func validate() throws {
+        guard (1...3650).contains(trainDays) else { throw ValidationError("--train-days: expected from 1 to 3650 days, got \(trainDays)") }
+        guard (1...3650).contains(testDays) else { throw ValidationError("--test-days: expected from 1 to 3650 days, got \(testDays)") }
+        guard quantile > 0 && quantile < 1 else { throw ValidationError("--quantile: expected a level in (0, 1), got \(quantile)") }
+    }
+
     func run() throws {
         let start = Date()
         let config = try ServingCommandSupport.loadScenario(scenario)
