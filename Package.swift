@@ -61,7 +61,8 @@ let package = Package(
             dependencies: ["ServingModel", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Forecasting", "ServingModel", "SimulationCore", "Report",
-                                                   .product(name: "Yams", package: "Yams")]),
+                                                   .product(name: "Yams", package: "Yams")],
+                    exclude: ["Golden"]),
 
         // Rendering of results: terminal tables, JSON, CSV.
         .target(name: "Report", dependencies: ["ServingModel", "CapacityPlanning", "Workload", "SimulationCore"]),
