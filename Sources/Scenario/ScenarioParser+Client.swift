@@ -49,7 +49,7 @@ extension ScenarioParser {
             c.budget = RetryBudget(budgetPercent: pct, minRetryConcurrency: b.int("min_retry_concurrency", 0...ServingLimits.maxCount) ?? 3)
             b.finish()
         }
-        c.hedgeDelay = f.duration("hedge_delay", min: 0, allowEqual: false)
+        c.hedgeDelay = f.interval("hedge_delay")  // a timer that re-arms itself: at least 1 ms (make fuzz found 1e-7 s hang)
         if let node = f.node("breaker"), let b = reader.mapping(node, f.child("breaker")) { c.breaker = parseBreaker(b) }
         if let node = f.node("cache"), let k = reader.mapping(node, f.child("cache")) {
             let capacity = k.int("capacity", 1...10_000_000, required: true)

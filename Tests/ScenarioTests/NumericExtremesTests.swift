@@ -56,6 +56,15 @@ import Workload
         for w in words { #expect(issue.message.contains(w), "\(issue)", sourceLocation: sourceLocation) }
     }
 
+    /// Found by `make fuzz`: a hedge timer of 1e-7 s re-armed itself for
+    /// every call whose hedge the client could not send, 10^7 events per
+    /// simulated second each, and a one-minute run did not end.
+    @Test func aVanishingHedgeDelayIsRefused() {
+        Self.expectRefused(Self.scenario(extra: "client: {retry: {max_attempts: 3}, hedge_delay: 0.0000001}\n"),
+                           key: "client.hedge_delay")
+        #expect(Self.issues(Self.scenario(extra: "client: {retry: {max_attempts: 3}, hedge_delay: 1ms}\n")).isEmpty)
+    }
+
     // MARK: crashes
 
     @Test func aBreakerThresholdOf1e300IsRefusedBeforeItsIntegerPercent() {
