@@ -51,7 +51,11 @@ public enum ScenarioLoader {
         let base = URL(fileURLWithPath: file).deletingLastPathComponent()
         let config = ScenarioParser(reader: reader, base: base, forecasters: forecasters).parse(f)
         if !reader.issues.isEmpty { throw ScenarioError(issues: reader.issues) }
-        return config!
+        guard let config else {
+            // Every path that gives no configuration names its problem; this is the net under them.
+            throw ScenarioError(issues: [ScenarioIssue(file: file, line: nil, key: "", message: "the scenario could not be read, and no key was blamed (a bug: please report it with the file)")])
+        }
+        return config
     }
 
     /// The key paths that parsing `text` looks up, present in it or not
@@ -210,8 +214,18 @@ struct ScenarioParser {
                 guard let c = reader.mapping(n, "workload.clients[\(i)]") else { return nil }
                 defer { c.finish() }
                 guard let a = c.required("arrivals", "an arrival process") else { return nil }
-                guard case .processes(let p)? = parseProcess(a, "workload.clients[\(i)].arrivals") else { return nil }
-                return p.first
+                let path = "workload.clients[\(i)].arrivals"
+                switch parseProcess(a, path) {
+                case .processes(let p)? where p.count == 1:
+                    return p[0]
+                case .processes?:
+                    reader.fail(a, path, "a servegen process brings its own clients; give it as workload.arrivals, not as one of workload.clients")
+                case .trace?:
+                    reader.fail(a, path, "a trace replays its own timeline; give it as workload.arrivals, not as one of workload.clients")
+                case nil:
+                    break
+                }
+                return nil
             }
             return ps.count == list.count ? .processes(ps) : nil
         }

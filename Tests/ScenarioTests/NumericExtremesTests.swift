@@ -65,6 +65,17 @@ import Workload
         #expect(Self.issues(Self.scenario(extra: "client: {retry: {max_attempts: 3}, hedge_delay: 1ms}\n")).isEmpty)
     }
 
+    /// A trace or a servegen process as one of `workload.clients` used to
+    /// leave the parser with no configuration and no problem named, and
+    /// `validate` trapped on a force-unwrap; now each names its key.
+    @Test func aTraceOrServeGenAmongClientsIsRefusedByName() {
+        let trace = ScenarioLoaderTests.root.appendingPathComponent("data/traces/AzureLLMInferenceTrace_conv.csv").path
+        Self.expectRefused(Self.scenario(["ARRIVALS": "{process: poisson, rate: 1/s}"])
+            .replacingOccurrences(of: "  arrivals: {process: poisson, rate: 1/s}\n",
+                                  with: "  clients: [{arrivals: {process: trace, trace: \(trace), format: azure}}]\n"),
+            key: "workload.clients[0].arrivals", "trace")
+    }
+
     // MARK: crashes
 
     @Test func aBreakerThresholdOf1e300IsRefusedBeforeItsIntegerPercent() {
