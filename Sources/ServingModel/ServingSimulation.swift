@@ -335,14 +335,6 @@ public struct ServingSimulation: SimulationModel {
         case .traceArrival:
             if let record = pendingRecord {
                 let replay = traceReplay!
-                guard record.promptTokens <= RequestSize.maxTokens && record.outputTokens <= RequestSize.maxTokens else {
-                    // Whatever the reader allows, a count must fit the engine's fields.
-                    traceError = WorkloadError(replay.path, "a record of \(record.promptTokens) prompt and \(record.outputTokens) output tokens; "
-                                               + "expected token counts from 0 to \(RequestSize.maxTokens)")
-                    pendingRecord = nil
-                    trace = nil
-                    return
-                }
                 var size = RequestSize(prompt: max(1, record.promptTokens), output: max(1, record.outputTokens))
                 if let cap = replay.maxTotalTokens { size = size.capped(atMost: cap) }
                 var copies = ServingLimits.saturatingInt(replay.rateScale.rounded(.down))

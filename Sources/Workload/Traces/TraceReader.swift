@@ -22,8 +22,10 @@ public final class TraceReader {
     private var lastTime = -Double.infinity
     private var columns = (time: 0, prompt: 1, output: 2)
 
-    /// Largest token count a record may have (10⁸: above any model's context).
-    public static let maxTokens = 100_000_000
+    /// Largest token count a record may have: ``RequestSize/maxTokens``
+    /// (10⁸, above any model's context), so every record the reader returns
+    /// fits the engine's fields and its consumers need not check again.
+    public static let maxTokens = RequestSize.maxTokens
     /// Largest timestamp magnitude, in seconds (10¹⁰ s, about 317 years).
     public static let maxSeconds = 1e10
 
