@@ -43,11 +43,6 @@ public struct QuantileCalibration: Codable, Sendable, Equatable {
         peakCorrection = try c.decodeIfPresent(Double.self, forKey: .peakCorrection) ?? 0
     }
 
-    /// No correction (every quantile equals its base).
-    public static func identity(levels: [Double], horizon: Int) -> QuantileCalibration {
-        QuantileCalibration(levels: levels, corrections: levels.map { _ in Array(repeating: 0, count: horizon) })
-    }
-
     /// Learns corrections from validation pairs: `actual[w][h]` and
     /// `base[w][k][h]` for window `w`, level `k`, step `h`.
     /// `independentWindows` (default: every window) sets the level of the peak correction.

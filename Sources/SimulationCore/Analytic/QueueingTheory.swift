@@ -77,11 +77,6 @@ public enum QueueingTheory {
         return c
     }
 
-    /// Square-root staffing c = ⌈A + β√A⌉.
-    public static func squareRootStaffing(offeredLoad a: Double, beta: Double) -> Int {
-        Int((a + beta * a.squareRoot()).rounded(.up))
-    }
-
     /// Halfin–Whitt limit of P(wait) for square-root staffing with `beta`:
     /// [1 + βΦ(β)/φ(β)]⁻¹.
     public static func halfinWhittWaitProbability(beta: Double) -> Double {
