@@ -24,9 +24,46 @@ final class NodeReader {
         keyLog = ConsultedKeyLog.current
     }
 
+    /// The document being read, for ``locate(_:)`` (set by whoever
+    /// composed it).
+    var root: Node?
+
     /// Records a problem at `node` (its line) and `path`.
     func fail(_ node: Node?, _ path: String, _ message: String) {
         issues.append(ScenarioIssue(file: file, line: node?.mark.map { $0.line }, key: path, message: message))
+    }
+
+    /// Records a model's validation problem (``ServingModelError``, whose
+    /// key is a full path as the file spells it) at the line of that key,
+    /// or of the deepest mapping or list on its way that the file has.
+    func fail(_ error: ServingModelError) {
+        fail(locate(error.key), error.key, error.message)
+    }
+
+    /// Where a dotted key path such as `workload.clients[1].arrivals.rate`
+    /// below ``root`` is written, for a problem's line: the key itself (or
+    /// the list element a trailing index names), else the deepest one
+    /// found on the way.
+    func locate(_ key: String) -> Node? {
+        guard var node = root else { return nil }
+        var written = node
+        for part in key.split(separator: ".") {
+            var name = Substring(part)
+            var indices: [Int] = []
+            while let open = name.lastIndex(of: "["), name.hasSuffix("]"), let i = Int(name[name.index(after: open)..<name.index(before: name.endIndex)]) {
+                indices.insert(i, at: 0)
+                name = name[..<open]
+            }
+            guard case .mapping(let m) = node, let (k, child) = m.first(where: { $0.key.string == String(name) }) else { return written }
+            node = child
+            written = k
+            for i in indices {
+                guard case .sequence(let s) = node, i < s.count else { return written }
+                node = Array(s)[i]
+                written = node
+            }
+        }
+        return written
     }
 
     /// A mapping's entries, or a problem if `node` is not a mapping.

@@ -48,6 +48,7 @@ public enum ScenarioLoader {
         guard let root, let f = reader.mapping(root, "") else {
             throw ScenarioError(issues: reader.issues.isEmpty ? [ScenarioIssue(file: file, line: nil, key: "", message: "the scenario is empty")] : reader.issues)
         }
+        reader.root = root
         let base = URL(fileURLWithPath: file).deletingLastPathComponent()
         let config = ScenarioParser(reader: reader, base: base, forecasters: forecasters).parse(f)
         if !reader.issues.isEmpty { throw ScenarioError(issues: reader.issues) }
@@ -87,36 +88,15 @@ struct ScenarioParser {
     /// Builds a predictive scaler's forecaster (nil: none can be built).
     let forecasters: LoadForecasterFactory?
 
-    /// The node at a dotted key path such as `workload.clients[1].arrivals.rate`
-    /// below `root`, or the deepest one found on the way (for a problem's line).
-    func locate(_ key: String, in root: Node) -> Node {
-        var node = root
-        for part in key.split(separator: ".") {
-            var name = Substring(part)
-            var indices: [Int] = []
-            while let open = name.lastIndex(of: "["), name.hasSuffix("]"), let i = Int(name[name.index(after: open)..<name.index(before: name.endIndex)]) {
-                indices.insert(i, at: 0)
-                name = name[..<open]
-            }
-            guard case .mapping(let m) = node, let child = m[String(name)] else { return node }
-            node = child
-            for i in indices {
-                guard case .sequence(let s) = node, i < s.count else { return node }
-                node = Array(s)[i]
-            }
-        }
-        return node
-    }
-
     func resolve(_ path: String) -> String {
         path.hasPrefix("/") ? path : base.appendingPathComponent(path).standardizedFileURL.path
     }
 
     func parse(_ f: Fields) -> ServingConfiguration? {
         let name = f.string("name") ?? URL(fileURLWithPath: reader.file).deletingPathExtension().lastPathComponent
-        let seed = f.value("seed", "an integer >= 0") { UInt64($0) } ?? 1
+        let seed = f.value("seed", "an integer >= 0") { UInt64($0) } ?? ServingConfiguration.defaultSeed
         let duration = f.duration("duration", min: 0, allowEqual: false, required: true)
-        let warmup = f.duration("warmup") ?? 0
+        let warmup = f.duration("warmup") ?? ServingConfiguration.defaultWarmup
         if let duration, warmup >= duration {
             reader.fail(f.node("warmup"), "warmup", "must be shorter than duration (\(warmup)s >= \(duration)s)")
         }
@@ -153,7 +133,7 @@ struct ScenarioParser {
             s.finish()
         }
         let alerts = f.node("alerts").map { parseAlerts($0, "alerts") } ?? []
-        var interval = 10.0
+        var interval = ServingConfiguration.defaultTimeSeriesInterval
         if let node = f.node("output"), let o = reader.mapping(node, "output") {
             interval = o.interval("interval") ?? interval
             o.finish()
@@ -177,12 +157,15 @@ struct ScenarioParser {
             // duration that would mean billions of arrivals is refused here.
             try ServingLimits.checkScale(config)
         } catch {
-            reader.fail(locate(error.key, in: f.node), error.key, error.message)
+            reader.fail(error)
         }
+        // The model's own checks, each error naming the file's key: what
+        // no single key's range can say (a per-try timeout beyond the
+        // deadline, a cap below its base, a budget without retries).
         do {
             try client?.validate()
         } catch {
-            reader.fail(f.node("client"), error.key, error.message)
+            reader.fail(error)
         }
         do {
             if let gateway {
@@ -193,7 +176,7 @@ struct ScenarioParser {
                                      traceHasPrefixes: prefixes)
             }
         } catch {
-            reader.fail(f.node("gateway"), error.key, error.message)
+            reader.fail(error)
         }
         let continuous: Bool = { if case .continuous = replicas.batching { return true } else { return false } }()
         if client?.cancelOnGiveUp == .running, !continuous {
@@ -343,9 +326,9 @@ struct ScenarioParser {
             } else {
                 format = try? TraceFormat.detect(path: path)
             }
-            let timeScale = a.quantity("time_scale", .multiplier, .factor) ?? 1
+            let timeScale = a.quantity("time_scale", .multiplier, .factor) ?? TraceReplay.defaultTimeScale
             let maxTotal = a.int("max_total_tokens", 2...(2 * RequestSize.maxTokens))
-            let spread = a.value("ties", "together or spread") { ["together": false, "spread": true][$0] } ?? false
+            let spread = a.value("ties", "together or spread") { ["together": false, "spread": true][$0] } ?? TraceReplay.defaultSpreadTies
             guard let format else { return nil }
             return .trace(TraceReplay(path: path, format: format, timeScale: timeScale, rateScale: scale, maxTotalTokens: maxTotal,
                                       spreadTies: spread))
@@ -393,10 +376,12 @@ struct ScenarioParser {
             guard let t = reader.mapping(n, "\(path)[\(i)]") else { continue }
             let name = t.string("name") ?? "tenant-\(i)"
             let share = t.quantity("share", .fraction, Bounds(0, open: true, 1_000_000))
-            let priority = t.int("priority", 0...1000) ?? 0
+            let priority = t.int("priority", 0...1000)
             t.finish()
             if let share {
-                tenants.append(.init(name: name, share: share, priority: priority))
+                var tenant = TenantMix.Tenant(name: name, share: share)
+                if let priority { tenant.priority = priority }
+                tenants.append(tenant)
             } else if !t.has("share") {
                 reader.fail(n, t.child("share"), "missing; expected a share such as 20%")
             }
@@ -544,24 +529,24 @@ struct ScenarioParser {
         if case .dynamic = batching, service == nil, hardware == nil, !r.has("service"), !r.has("hardware") {
             reader.fail(r.node, "replicas.service", "missing; dynamic batching needs a batch service time (or a hardware profile)")
         }
-        let defaultDispatch: ReplicaConfiguration.Dispatch = { if case .unbatched = batching { return .sharedQueue } else { return .roundRobin } }()
         var replicas = ReplicaConfiguration(count: count, batching: batching, service: service, hardware: hardware,
-                                            dispatch: dispatch ?? defaultDispatch, maxQueue: maxQueue, queueTimeout: timeout)
+                                            dispatch: dispatch ?? ReplicaConfiguration.defaultDispatch(for: batching), maxQueue: maxQueue, queueTimeout: timeout)
         if let node = r.node("disaggregation"), let d = reader.mapping(node, "replicas.disaggregation") {
             let prefill = d.int("prefill", 1...100_000, required: true)
             let bytes = d.number("kv_bytes_per_token", min: 0, allowEqual: false, max: 1e9, required: true)
             let bandwidth = d.quantity("bandwidth", .bandwidth, Bounds(0, open: true, 1e15), required: true)
-            let latency = d.duration("latency") ?? 0
-            let link = d.value("link", "shared or dedicated") { ["shared": true, "dedicated": false][$0] } ?? true
+            let latency = d.duration("latency")
+            let link = d.value("link", "shared or dedicated") { ["shared": true, "dedicated": false][$0] }
             d.finish()
             if let prefill, let bytes, let bandwidth {
-                let split = Disaggregation(prefillReplicas: prefill, kvBytesPerToken: bytes, bandwidth: bandwidth, latency: latency,
-                                           sharedLink: link)
+                var split = Disaggregation(prefillReplicas: prefill, kvBytesPerToken: bytes, bandwidth: bandwidth)
+                if let latency { split.latency = latency }
+                if let link { split.sharedLink = link }
                 do {
                     try split.validate(replicas: count, batching: batching)
                     replicas.disaggregation = split
                 } catch {
-                    reader.fail(node, error.key, error.message)
+                    reader.fail(error)
                 }
             }
         }

@@ -36,11 +36,11 @@ extension ScenarioParser {
         }
         let sign = above != nil ? ">" : "<"
         let name = a.string("name") ?? metric.rawValue + " " + sign + " " + NodeReaderText.number(threshold)
-        let rule = AlertRule(name: name, metric: metric, above: above != nil, threshold: threshold, forDuration: a.duration("for") ?? 0)
+        let rule = AlertRule(name: name, metric: metric, above: above != nil, threshold: threshold, forDuration: a.duration("for") ?? AlertRule.defaultForDuration)
         do {
             try rule.validate(p)
         } catch {
-            reader.fail(n, error.key, error.message)
+            reader.fail(error)
             return nil
         }
         return rule

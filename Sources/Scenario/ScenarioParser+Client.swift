@@ -16,7 +16,8 @@ extension ScenarioParser {
     func parseClient(_ f: Fields) -> ClientConfiguration {
         defer { f.finish() }
         var c = ClientConfiguration()
-        let loop = f.value("loop", "open or closed") { ["open", "closed"].contains($0) ? $0 : nil } ?? "open"
+        // Without `loop`, the model's default (open).
+        let loop = f.value("loop", "open or closed") { ["open", "closed"].contains($0) ? $0 : nil }
         if loop == "closed" {
             let users = f.int("users", 1...1_000_000, required: true)
             let thinkNode = f.required("think", "a think time (a duration or a distribution)")
@@ -40,23 +41,19 @@ extension ScenarioParser {
         c.patience = f.node("patience").flatMap { parseTimeDistribution($0, f.child("patience")) }
         if let node = f.node("retry"), let r = reader.mapping(node, f.child("retry")) { c.retry = parseRetry(r) }
         if let node = f.node("retry_throttle"), let t = reader.mapping(node, f.child("retry_throttle")) {
-            c.throttle = RetryThrottle(maxTokens: t.number("max_tokens", min: 1, max: 1000) ?? 10,
-                                       tokenRatio: t.number("token_ratio", min: 0, allowEqual: false, max: 1e9) ?? 0.1)
+            c.throttle = RetryThrottle(maxTokens: t.number("max_tokens", min: 1, max: 1000) ?? RetryThrottle.defaultMaxTokens,
+                                       tokenRatio: t.number("token_ratio", min: 0, allowEqual: false, max: 1e9) ?? RetryThrottle.defaultTokenRatio)
             t.finish()
         }
-        if let node = f.node("retry_budget"), let b = reader.mapping(node, f.child("retry_budget")) {
-            let pct = b.fraction("budget_percent").map { $0 * 100 } ?? 20
-            c.budget = RetryBudget(budgetPercent: pct, minRetryConcurrency: b.int("min_retry_concurrency", 0...ServingLimits.maxCount) ?? 3)
-            b.finish()
-        }
+        if let node = f.node("retry_budget"), let b = reader.mapping(node, f.child("retry_budget")) { c.budget = parseRetryBudget(b) }
         c.hedgeDelay = f.interval("hedge_delay")  // a timer that re-arms itself: at least 1 ms (make fuzz found 1e-7 s hang)
         if let node = f.node("breaker"), let b = reader.mapping(node, f.child("breaker")) { c.breaker = parseBreaker(b) }
         if let node = f.node("cache"), let k = reader.mapping(node, f.child("cache")) {
             let capacity = k.int("capacity", 1...10_000_000, required: true)
-            let ttl = k.duration("ttl", min: 0, allowEqual: false) ?? .infinity
+            let ttl = k.duration("ttl", min: 0, allowEqual: false) ?? ResponseCache.defaultTimeToLive
             let keys = k.int("keys", 1...10_000_000, required: true)
-            let zipf = k.number("zipf", min: 0, max: 100) ?? 1
-            let hit = k.duration("hit_latency") ?? 0.001
+            let zipf = k.number("zipf", min: 0, max: 100) ?? ZipfKeys.defaultExponent
+            let hit = k.duration("hit_latency") ?? ClientConfiguration.Cache.defaultHitLatency
             k.finish()
             if let capacity, let keys {
                 c.cache = .init(cache: ResponseCache(capacity: capacity, timeToLive: ttl), keys: ZipfKeys(count: keys, exponent: zipf), hitLatency: hit)
@@ -65,7 +62,7 @@ extension ScenarioParser {
         if let node = f.node("fallback"), let b = reader.mapping(node, f.child("fallback")) {
             let kind = b.requiredValue("kind", "response or smaller_model") { ["response", "smaller_model"].contains($0) ? $0 : nil }
             if kind == "response" {
-                c.fallback = .response(latency: b.duration("latency") ?? 0)
+                c.fallback = .response(latency: b.duration("latency") ?? ClientConfiguration.Fallback.defaultResponseLatency)
             } else if kind == "smaller_model" {
                 let after = b.duration("after", required: true)
                 let latency = b.required("latency", "the smaller model's latency (a duration or a distribution)")
@@ -76,29 +73,34 @@ extension ScenarioParser {
         }
         c.cancelOnGiveUp = f.value("cancel_on_give_up", "false, true (= queued), queued or running") {
             ["false": .none, "true": .queued, "queued": .queued, "running": .running][$0]
-        } ?? .none
+        } ?? c.cancelOnGiveUp
         return c
+    }
+
+    /// A retry budget (`client.retry_budget`, `gateway.retry.retry_budget`),
+    /// Envoy's defaults for what it leaves out.
+    func parseRetryBudget(_ b: Fields) -> RetryBudget {
+        defer { b.finish() }
+        return RetryBudget(budgetPercent: b.fraction("budget_percent").map { $0 * 100 } ?? RetryBudget.defaultBudgetPercent,
+                           minRetryConcurrency: b.int("min_retry_concurrency", 0...ServingLimits.maxCount) ?? RetryBudget.defaultMinRetryConcurrency)
     }
 
     /// `client.retry:` — a preset and/or explicit settings.
     func parseRetry(_ r: Fields) -> RetryPolicy {
         defer { r.finish() }
         let presets: [String: RetryPolicy] = [
-            "none": .noRetries, "openai": .openAISDK, "anthropic": .anthropicSDK, "envoy": .envoyRoute5xx,
-            "urllib3": RetryPolicy(maxAttempts: 11, backoff: .urllib3Default, retryableStatuses: [413, 429, 503], retryStatusesFrom: nil,
-                                   honourShouldRetryHeader: false, retryAfter: .honour(cap: 21_600, giveUpAboveCap: false)),
-            "grpc": RetryPolicy(maxAttempts: 5, backoff: .grpcExample, retryableStatuses: [503], retryStatusesFrom: nil,
-                                honourShouldRetryHeader: false, retryAfter: .ignore),
+            "none": .noRetries, "openai": .openAISDK, "anthropic": .anthropicSDK, "envoy": .envoyRoute5xx, "urllib3": .urllib3,
+            "grpc": .grpcExample,
         ]
         var p = r.value("preset", "one of " + presets.keys.sorted().joined(separator: ", ")) { presets[$0] } ?? RetryPolicy.noRetries
         if let n = r.int("max_attempts", 1...100) { p.maxAttempts = n }
         if let node = r.node("backoff"), let b = reader.mapping(node, r.child("backoff")) {
             let kinds = ["none", "exponential", "full_jitter", "equal_jitter", "decorrelated", "sdk", "grpc", "envoy", "urllib3"]
             let kind = b.requiredValue("kind", "one of " + kinds.joined(separator: ", ")) { kinds.contains($0) ? $0 : nil }
-            let base = b.duration("base") ?? 1
-            let cap = b.duration("cap") ?? 30
-            let multiplier = b.number("multiplier", min: 1, max: 1000) ?? 2
-            let jitter = b.duration("jitter") ?? 0
+            let base = b.duration("base") ?? Backoff.defaultBase
+            let cap = b.duration("cap") ?? Backoff.defaultCap
+            let multiplier = b.number("multiplier", min: 1, max: 1000) ?? Backoff.defaultMultiplier
+            let jitter = b.duration("jitter") ?? Backoff.defaultJitter
             b.finish()
             switch kind {
             case "none": p.backoff = .none
@@ -128,7 +130,7 @@ extension ScenarioParser {
                 p.retryAfter = .ignore
             } else if case .honour = p.retryAfter {
             } else {
-                p.retryAfter = .honour(cap: 120, giveUpAboveCap: true)
+                p.retryAfter = RetryPolicy.defaultRetryAfter
             }
         }
         if let cap = r.duration("max_retry_after", min: 0, allowEqual: false) {

@@ -9,7 +9,8 @@ extension ScenarioParser {
     /// `cluster:` — bounds, cold start, autoscaler or schedule, faults.
     func parseCluster(_ c: Fields, initial: Int?) -> ClusterDynamics? {
         defer { c.finish() }
-        let minReplicas = c.int("min_replicas", 0...100_000) ?? 0
+        let minReplicas = c.int("min_replicas", 0...100_000) ?? ClusterDynamics.defaultMinReplicas
+        // Without max_replicas, the cluster never grows past where it starts.
         let maxReplicas = c.int("max_replicas", 1...100_000) ?? max(initial ?? 1, minReplicas)
         if let initial, initial > maxReplicas || initial < minReplicas {
             reader.fail(c.node, "replicas.count", "\(initial) lies outside cluster.min_replicas…max_replicas (\(minReplicas)…\(maxReplicas))")
@@ -17,7 +18,7 @@ extension ScenarioParser {
         if minReplicas > maxReplicas {
             reader.fail(c.node("min_replicas"), "cluster.min_replicas", "must not exceed max_replicas (\(maxReplicas))")
         }
-        var coldStart = Distribution.deterministic(0)
+        var coldStart = ClusterDynamics.defaultColdStart
         if let node = c.node("cold_start") {
             if case .scalar = node {
                 coldStart = reader.quantity(node, "cluster.cold_start", .duration, Bounds(0, ServingLimits.maxDuration)).map { .deterministic($0) } ?? coldStart
@@ -42,7 +43,7 @@ extension ScenarioParser {
                 reader.fail(node, "cluster.predictive", "not with autoscaler kind schedule (a schedule is already a plan); use hpa, kpa or none")
             }
         }
-        d.zones = c.int("zones", 1...1000) ?? 1
+        d.zones = c.int("zones", 1...1000) ?? d.zones
         if let node = c.node("warm_pool"), let w = reader.mapping(node, "cluster.warm_pool") {
             let size = w.int("size", 0...100_000, required: true)
             let start = w.duration("start", required: true)
@@ -123,7 +124,12 @@ extension ScenarioParser {
             k.cooldownPeriod = a.duration("cooldown_period") ?? k.cooldownPeriod
             k.activationThreshold = a.number("activation_threshold", min: 0, max: 1e9) ?? k.activationThreshold
             if min != 0 { reader.fail(a.node, "cluster.min_replicas", "kind keda scales to zero: needs min_replicas 0, got \(min)") }
-            keda = k
+            do {
+                try k.validate(at: a.path)
+                keda = k
+            } catch {
+                reader.fail(error)
+            }
         }
         return (parseScalerKind(kind, a, min: min, max: max), keda)
     }
@@ -135,7 +141,8 @@ extension ScenarioParser {
             // A utilisation of 0 would make the target 0 and every
             // recommendation a division by zero.
             if let u = a.fraction("target_utilization", .positiveUnit) {
-                k.target = (a.number("container_concurrency", min: 0, allowEqual: false, max: 1e9) ?? 100) * u
+                k.target = (a.number("container_concurrency", min: 0, allowEqual: false, max: 1e9)
+                    ?? KnativePodAutoscaler.Settings.defaultContainerConcurrency) * u
             } else {
                 _ = a.number("container_concurrency", min: 0, allowEqual: false, max: 1e9)
             }
@@ -145,12 +152,10 @@ extension ScenarioParser {
             k.maxScaleUpRate = a.number("max_scale_up_rate", min: 1, max: 1e6) ?? k.maxScaleUpRate
             k.maxScaleDownRate = a.number("max_scale_down_rate", min: 1, max: 1e6) ?? k.maxScaleDownRate
             k.tickInterval = a.interval("tick_interval") ?? k.tickInterval
-            let scrape = MetricScrape(interval: a.interval("scrape_interval") ?? 1,
-                                      lag: a.duration("metric_lag") ?? 0)
-            return .kpa(k, scrape: scrape)
+            return .kpa(k, scrape: parseScrape(a, KnativePodAutoscaler.defaultScrape))
         }
         if kind == "schedule" {
-            let lead = a.duration("lead") ?? 0
+            let lead = a.duration("lead") ?? ReplicaSchedule.defaultLead
             if let file = a.string("file") {
                 if a.has("steps") { reader.fail(a.node("steps"), a.child("steps"), "give steps or file, not both") }
                 guard let (starts, counts) = readScheduleCSV(resolve(file), node: a.node("file"), key: a.child("file"), min: min, max: max)
@@ -176,7 +181,7 @@ extension ScenarioParser {
             return .schedule(ReplicaSchedule(starts: starts, counts: counts, lead: lead))
         }
         let names = ScalingMetric.allCases.map(\.rawValue).joined(separator: ", ")
-        let metric = a.value("metric", "one of \(names)") { ScalingMetric(rawValue: $0) } ?? .utilization
+        let metric = a.value("metric", "one of \(names)") { ScalingMetric(rawValue: $0) } ?? HorizontalPodAutoscaler.defaultMetric
         guard let node = a.required("target", Self.targetExpected(metric)), let target = readTarget(node, a.child("target"), metric) else { return nil }
         var h = HorizontalPodAutoscaler.Settings(minReplicas: Swift.max(min, 1), maxReplicas: max, target: target)
         h.tolerance = a.fraction("tolerance") ?? h.tolerance
@@ -196,9 +201,13 @@ extension ScenarioParser {
                 if let extra, let t { h.additionalMetrics.append(.init(metric: extra, target: t)) }
             }
         }
-        let scrape = MetricScrape(interval: a.interval("scrape_interval") ?? 15,
-                                  lag: a.duration("metric_lag") ?? 0)
-        return .hpa(h, metric: metric, scrape: scrape)
+        return .hpa(h, metric: metric, scrape: parseScrape(a, HorizontalPodAutoscaler.defaultScrape))
+    }
+
+    /// An autoscaler's `scrape_interval` and `metric_lag`, its own defaults
+    /// for what is left out.
+    func parseScrape(_ a: Fields, _ defaults: MetricScrape) -> MetricScrape {
+        MetricScrape(interval: a.interval("scrape_interval") ?? defaults.interval, lag: a.duration("metric_lag") ?? defaults.lag)
     }
 
     func parseFaults(_ f: Fields, maxReplicas: Int) -> Faults? {
@@ -206,7 +215,7 @@ extension ScenarioParser {
         // At least 1 ms: failures and instant repairs could otherwise
         // follow each other at one instant.
         let mtbf = f.interval("mtbf")
-        var mttr = Distribution.deterministic(300)
+        var mttr = Faults.defaultMTTR
         if let node = f.node("mttr") {
             if case .scalar = node {
                 mttr = reader.quantity(node, "cluster.faults.mttr", .duration, Bounds(0, ServingLimits.maxDuration)).map { .deterministic($0) } ?? mttr
@@ -269,7 +278,7 @@ extension ScenarioParser {
                 let at = e.duration("at", required: true)
                 let replica = e.int("replica", 0...(maxReplicas - 1), required: true)
                 let rate = e.fraction("rate", .positiveUnit, required: true)
-                let status = e.int("status", 400...599) ?? 500
+                let status = e.int("status", 400...599) ?? ErrorInjection.defaultStatus
                 let duration = e.duration("duration", min: 0, allowEqual: false, required: true)
                 e.finish()
                 guard let at, let replica, let rate, let duration, rate > 0 && rate <= 1 else { continue }

@@ -33,15 +33,13 @@ extension ScenarioParser {
             })
         }
         p.baseInterval = r.duration("base_interval", min: 0, allowEqual: false) ?? p.baseInterval
-        p.maxInterval = r.duration("max_interval", min: 0, allowEqual: false) ?? 10 * p.baseInterval
+        p.maxInterval = r.duration("max_interval", min: 0, allowEqual: false) ?? GatewayRetryPolicy.defaultMaxInterval(base: p.baseInterval)
         p.perTryTimeout = r.duration("per_try_timeout", min: 0, allowEqual: false)
-        p.previousHosts = r.bool("previous_hosts") ?? false
+        p.previousHosts = r.bool("previous_hosts") ?? p.previousHosts
         p.hostSelectionRetryMaxAttempts = r.int("host_selection_retry_max_attempts", 0...100) ?? p.hostSelectionRetryMaxAttempts
         if let node = r.node("retry_budget"), let b = reader.mapping(node, r.child("retry_budget")) {
             if r.has("max_retries") { reader.fail(r.node("max_retries"), r.child("max_retries"), "give max_retries or retry_budget, not both") }
-            let pct = b.fraction("budget_percent").map { $0 * 100 } ?? 20
-            p.breaker = RetryBudget(budgetPercent: pct, minRetryConcurrency: b.int("min_retry_concurrency", 0...ServingLimits.maxCount) ?? 3)
-            b.finish()
+            p.breaker = parseRetryBudget(b)
         } else if let m = r.int("max_retries", 0...1_000_000) {
             p.breaker = RetryBudget(budgetPercent: 0, minRetryConcurrency: m)
         }
@@ -52,7 +50,7 @@ extension ScenarioParser {
     func parseGateway(_ f: Fields, slots: Int) -> GatewayConfiguration {
         defer { f.finish() }
         var g = GatewayConfiguration()
-        g.apiKeys = f.int("api_keys", 1...1_000_000) ?? 1
+        g.apiKeys = f.int("api_keys", 1...1_000_000) ?? g.apiKeys
         if let node = f.node("rate_limits"), let list = reader.sequence(node, f.child("rate_limits")) {
             for (i, n) in list.enumerated() {
                 let path = f.child("rate_limits") + "[\(i)]"
@@ -63,9 +61,13 @@ extension ScenarioParser {
                 let quotas: [Quota] = Quota.kinds.compactMap { key, measure, period in
                     return l.number(key, min: 0, allowEqual: false, max: 1e12).map { Quota(measure, amount: $0, period: period) }
                 }
-                let burst = l.duration("burst", min: 0, allowEqual: false) ?? 60
+                let burst = l.duration("burst", min: 0, allowEqual: false)
                 l.finish()
-                g.rateLimits.append(.init(algorithm: algorithm ?? .tokenBucket, scope: scope ?? .global, quotas: quotas, burstSeconds: burst))
+                var limit = GatewayConfiguration.RateLimit(quotas: quotas)
+                if let algorithm { limit.algorithm = algorithm }
+                if let scope { limit.scope = scope }
+                if let burst { limit.burstSeconds = burst }
+                g.rateLimits.append(limit)
             }
         }
         g.promptCacheTTL = f.duration("prompt_cache_ttl", min: 0, allowEqual: false) ?? g.promptCacheTTL
@@ -95,26 +97,33 @@ extension ScenarioParser {
         g.maxPendingRequests = f.int("max_pending_requests", 0...ServingLimits.maxCount)
         if let node = f.node("priorities"), let p = reader.mapping(node, f.child("priorities")) {
             let level = p.int("critical_level", -1_000_000...1_000_000, required: true)
-            let reserved = p.fraction("reserved", Bounds(0, 1, maxOpen: true)) ?? 0
+            let reserved = p.fraction("reserved", Bounds(0, 1, maxOpen: true))
             let depth = p.int("shed_queue_depth", 0...ServingLimits.maxCount)
             p.finish()
-            if let level { g.priorities = .init(criticalLevel: level, reserved: reserved, shedQueueDepth: depth) }
+            if let level {
+                var priorities = GatewayConfiguration.Priorities(criticalLevel: level, shedQueueDepth: depth)
+                if let reserved { priorities.reserved = reserved }
+                g.priorities = priorities
+            }
         }
         if let node = f.node("balancer"), let b = reader.mapping(node, f.child("balancer")) { g.balancer = parseBalancer(b, slots: slots) }
         if let node = f.node("health_check"), let h = reader.mapping(node, f.child("health_check")) {
-            g.healthCheck = .init(interval: h.interval("interval") ?? 10,
-                                  unhealthyThreshold: h.int("unhealthy_threshold", 1...1000) ?? 3,
-                                  healthyThreshold: h.int("healthy_threshold", 1...1000) ?? 2)
+            var check = GatewayConfiguration.HealthCheck()
+            check.interval = h.interval("interval") ?? check.interval
+            check.unhealthyThreshold = h.int("unhealthy_threshold", 1...1000) ?? check.unhealthyThreshold
+            check.healthyThreshold = h.int("healthy_threshold", 1...1000) ?? check.healthyThreshold
             h.finish()
+            g.healthCheck = check
         }
         if let node = f.node("outlier_detection"), let o = reader.mapping(node, f.child("outlier_detection")) {
+            typealias D = OutlierDetector
             g.outlierDetection = OutlierDetector(
-                hosts: slots, consecutive5xx: o.int("consecutive_5xx", 1...ServingLimits.maxCount) ?? 5,
-                interval: o.interval("interval") ?? 10,
-                baseEjectionTime: o.duration("base_ejection_time", min: 0, allowEqual: false) ?? 30,
-                maxEjectionTime: o.duration("max_ejection_time", min: 0, allowEqual: false) ?? 300,
-                maxEjectionPercent: o.fraction("max_ejection_percent").map { $0 * 100 } ?? 10,
-                alwaysEjectOneHost: o.bool("always_eject_one_host") ?? true)
+                hosts: slots, consecutive5xx: o.int("consecutive_5xx", 1...ServingLimits.maxCount) ?? D.defaultConsecutive5xx,
+                interval: o.interval("interval") ?? D.defaultInterval,
+                baseEjectionTime: o.duration("base_ejection_time", min: 0, allowEqual: false) ?? D.defaultBaseEjectionTime,
+                maxEjectionTime: o.duration("max_ejection_time", min: 0, allowEqual: false) ?? D.defaultMaxEjectionTime,
+                maxEjectionPercent: o.fraction("max_ejection_percent").map { $0 * 100 } ?? D.defaultMaxEjectionPercent,
+                alwaysEjectOneHost: o.bool("always_eject_one_host") ?? D.defaultAlwaysEjectOneHost)
             var s = OutlierDetector.SuccessRate()
             s.minimumHosts = o.int("success_rate_minimum_hosts", 1...100_000) ?? s.minimumHosts
             s.requestVolume = o.int("success_rate_request_volume", 1...ServingLimits.maxCount) ?? s.requestVolume
@@ -147,7 +156,7 @@ extension ScenarioParser {
         case "random": return .random
         case "consistent_hash": return .consistentHash
         case "maglev":
-            let size = b.int("table_size", 2...10_000_019) ?? 65_537
+            let size = b.int("table_size", 2...10_000_019) ?? GatewayConfiguration.Balancer.defaultMaglevTableSize
             guard b.node("weights") != nil else { return .maglev(tableSize: size, weights: nil) }
             guard let w = weights() else { return nil }
             return .maglev(tableSize: size, weights: w)
@@ -161,21 +170,23 @@ extension ScenarioParser {
             let peers = list.enumerated().compactMap { i, n -> UpstreamPeer? in
                 guard let s = reader.mapping(n, b.child("servers") + "[\(i)]") else { return nil }
                 defer { s.finish() }
-                return UpstreamPeer(weight: s.int("weight", 1...1_000_000) ?? 1, maxFails: s.int("max_fails", 0...1_000_000) ?? 1,
-                                    failTimeout: s.duration("fail_timeout", min: 0, allowEqual: false) ?? 10,
-                                    maxConns: s.int("max_conns", 0...ServingLimits.maxCount) ?? 0, isBackup: s.bool("backup") ?? false)
+                let d = UpstreamPeer()
+                return UpstreamPeer(weight: s.int("weight", 1...1_000_000) ?? d.weight, maxFails: s.int("max_fails", 0...1_000_000) ?? d.maxFails,
+                                    failTimeout: s.duration("fail_timeout", min: 0, allowEqual: false) ?? d.failTimeout,
+                                    maxConns: s.int("max_conns", 0...ServingLimits.maxCount) ?? d.maxConns, isBackup: s.bool("backup") ?? d.isBackup)
             }
             return policy == "least_connections" ? .leastConnections(peers) : .weightedRoundRobin(peers)
         case "least_request":
             // Without `weights`, equal weights: Envoy's power of two choices.
             let w = b.node("weights") == nil ? Array(repeating: 1.0, count: slots) : weights()
             guard let w else { return nil }
-            return .leastRequest(weights: w, choiceCount: b.int("choice_count", 2...100) ?? 2,
-                                 activeRequestBias: b.number("active_request_bias", min: 0, max: 100) ?? 1)
+            return .leastRequest(weights: w, choiceCount: b.int("choice_count", 2...100) ?? PowerOfTwoChoices.defaultChoiceCount,
+                                 activeRequestBias: b.number("active_request_bias", min: 0, max: 100) ?? PowerOfTwoChoices.defaultActiveRequestBias)
         case "prefix_affinity":
-            return .prefixAffinity(cacheThreshold: b.number("cache_threshold", min: 0, max: 1) ?? 0.5,
-                                   balanceAbsThreshold: b.int("balance_abs_threshold", 0...ServingLimits.maxCount) ?? 32,
-                                   balanceRelThreshold: b.number("balance_rel_threshold", min: 1, max: 1e9) ?? 1.0001)
+            typealias R = PrefixAffinityRouter
+            return .prefixAffinity(cacheThreshold: b.number("cache_threshold", min: 0, max: 1) ?? R.defaultCacheThreshold,
+                                   balanceAbsThreshold: b.int("balance_abs_threshold", 0...ServingLimits.maxCount) ?? R.defaultBalanceAbsThreshold,
+                                   balanceRelThreshold: b.number("balance_rel_threshold", min: 1, max: 1e9) ?? R.defaultBalanceRelThreshold)
         case "epp":
             var e = EndpointPicker(workers: slots)
             e.queueWeight = b.number("queue_weight", min: 0, max: 1e6) ?? e.queueWeight
@@ -199,7 +210,7 @@ extension ScenarioParser {
                 return nil
             }
             guard let target = b.duration("target_latency", min: 0, allowEqual: false, required: true) else { return nil }
-            return .dynamicWeights(DynamicWeights(baseWeights: w, targetLatency: target, window: b.interval("window") ?? 10))
+            return .dynamicWeights(DynamicWeights(baseWeights: w, targetLatency: target, window: b.interval("window") ?? DynamicWeights.defaultWindow))
         default: return nil
         }
     }

@@ -40,7 +40,7 @@ extension ScenarioParser {
         do {
             try s.validate()
         } catch {
-            reader.fail(p.node, error.key, error.message)
+            reader.fail(error)
             return nil
         }
         return s

@@ -50,10 +50,17 @@ public struct ServingConfiguration: Sendable {
         case trace(TraceReplay)
     }
 
+    /// The root seed unless given.
+    public static let defaultSeed: UInt64 = 1
+    /// The warm-up unless given (every request is measured).
+    public static let defaultWarmup = 0.0
+    /// The time series' interval unless given (10 s).
+    public static let defaultTimeSeriesInterval = 10.0
+
     /// A configuration.
     public init(name: String, seed: UInt64, duration: Double, warmup: Double, arrivals: Arrivals,
                 sizes: RequestSizes, tenants: TenantMix = .single, replicas: ReplicaConfiguration,
-                slo: SLOTargets? = nil, timeSeriesInterval: Double = 10) {
+                slo: SLOTargets? = nil, timeSeriesInterval: Double = defaultTimeSeriesInterval) {
         self.name = name
         self.seed = seed
         self.duration = duration
@@ -86,9 +93,14 @@ public struct TraceReplay: Sendable, Equatable {
     /// one (a coarse trace's batches), instead of arriving together.
     public var spreadTies: Bool
 
+    /// The trace's own timeline unless a time scale is given.
+    public static let defaultTimeScale = 1.0
+    /// Records sharing a timestamp arrive together unless told to spread.
+    public static let defaultSpreadTies = false
+
     /// A replay.
-    public init(path: String, format: TraceFormat, timeScale: Double = 1, rateScale: Double = 1, maxTotalTokens: Int? = nil,
-                spreadTies: Bool = false) {
+    public init(path: String, format: TraceFormat, timeScale: Double = defaultTimeScale, rateScale: Double = 1, maxTotalTokens: Int? = nil,
+                spreadTies: Bool = defaultSpreadTies) {
         self.path = path
         self.format = format
         self.timeScale = timeScale
@@ -129,6 +141,14 @@ public struct ReplicaConfiguration: Sendable {
         case sharedQueue = "shared_queue"
         /// Each request straight to the next replica in turn.
         case roundRobin = "round_robin"
+    }
+
+    /// How requests reach replicas when a scenario does not say: a shared
+    /// queue for unbatched replicas (M/M/c), round robin for batching ones
+    /// (each engine keeps its own queue).
+    public static func defaultDispatch(for batching: BatchingPolicy) -> Dispatch {
+        if case .unbatched = batching { return .sharedQueue }
+        return .roundRobin
     }
 
     /// A replica configuration.

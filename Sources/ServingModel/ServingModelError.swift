@@ -12,4 +12,13 @@ public struct ServingModelError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "\(key): \(message)" }
+
+    /// This error with its key's leading `prefix` (a whole path component,
+    /// such as a toolbox component's own `upstream`) replaced by `path`,
+    /// the scenario key where the component is configured; other keys are
+    /// kept.
+    public func rooted(from prefix: String, at path: String) -> ServingModelError {
+        guard key == prefix || key.hasPrefix(prefix + ".") || key.hasPrefix(prefix + "[") else { return self }
+        return ServingModelError(key: path + key.dropFirst(prefix.count), message)
+    }
 }

@@ -639,7 +639,7 @@ import Testing
         let budget = issues("client: {retry_budget: {budget_percent: 20%}}")
         #expect(budget.contains { $0.contains("client.retry_budget") && $0.contains("retries") }, "\(budget)")
         let weights = issues("gateway: {balancer: {policy: weighted_round_robin, servers: [{weight: 3}, {weight: 2}]}}")
-        #expect(weights.contains { $0.contains("gateway.balancer.weights") && $0.contains("3") }, "\(weights)")
+        #expect(weights.contains { $0.contains("gateway.balancer.servers") && $0.contains("3") }, "\(weights)")
         let hedge = issues("client: {hedge_delay: 1s}")
         #expect(hedge.contains { $0.contains("client.hedge_delay") }, "\(hedge)")
         let tries = issues("client: {per_try_timeout: 20s, timeout: 10s}")

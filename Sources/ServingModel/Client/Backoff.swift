@@ -48,6 +48,17 @@ public enum Backoff: Sendable, Equatable {
     /// 25 ms and max 10× base (250 ms).
     case envoy(base: Double, max: Double)
 
+    /// A scenario's backoff parameters when its kind is given without them
+    /// (`client.retry.backoff`: `base` 1 s, `cap` 30 s, `multiplier` 2,
+    /// `jitter` 0); each kind reads the ones it has.
+    public static let defaultBase = 1.0
+    /// See ``defaultBase``.
+    public static let defaultCap = 30.0
+    /// See ``defaultBase``.
+    public static let defaultMultiplier = 2.0
+    /// See ``defaultBase``.
+    public static let defaultJitter = 0.0
+
     /// OpenAI Python SDK defaults (0.375–0.5 s, then 0.75–1 s, …, ≤ 8 s).
     public static let openAI = Backoff.stainlessSDK(initial: 0.5, max: 8)
     /// Anthropic Python SDK defaults (the same Stainless constants).
@@ -61,33 +72,31 @@ public enum Backoff: Sendable, Equatable {
     /// Envoy's default retry back-off: base 25 ms, max 250 ms.
     public static let envoyDefault = Backoff.envoy(base: 0.025, max: 0.25)
 
-    /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
+    /// Checks the parameters, naming the first bad one by its scenario key
+    /// below `path`, the backoff's mapping (`client.retry.backoff`), where
+    /// every kind states its first wait as `base`, its largest as `cap`,
+    /// and gRPC's growth as `multiplier`, urllib3's as `jitter`.
+    public func validate(at path: String = "client.retry.backoff") throws(ServingModelError) {
         func positive(_ v: Double, _ name: String) throws(ServingModelError) {
-            try ServingModelError.check(v.isFinite && v > 0, "backoff.\(name)", v, "a duration > 0")
+            try ServingModelError.check(v.isFinite && v > 0, "\(path).\(name)", v, "a duration > 0")
         }
-        func atLeast(_ cap: Double, _ base: Double, _ name: String) throws(ServingModelError) {
-            try ServingModelError.check(cap.isFinite && cap >= base, "backoff.\(name)", cap, "a duration >= the base (\(base))")
+        func atLeast(_ cap: Double, _ base: Double) throws(ServingModelError) {
+            try ServingModelError.check(cap.isFinite && cap >= base, "\(path).cap", cap, "a duration >= the base (\(base))")
         }
         switch self {
         case .none: return
-        case .exponential(let b, let c), .fullJitter(let b, let c), .equalJitter(let b, let c), .decorrelated(let b, let c):
+        case .exponential(let b, let c), .fullJitter(let b, let c), .equalJitter(let b, let c), .decorrelated(let b, let c),
+             .stainlessSDK(let b, let c), .envoy(let b, let c):
             try positive(b, "base")
-            try atLeast(c, b, "cap")
-        case .stainlessSDK(let i, let m):
-            try positive(i, "initial")
-            try atLeast(m, i, "max")
+            try atLeast(c, b)
         case .urllib3(let f, let j, let m):
-            try ServingModelError.check(f.isFinite && f >= 0, "backoff.backoff_factor", f, "a number >= 0")
-            try ServingModelError.check(j.isFinite && j >= 0, "backoff.backoff_jitter", j, "a duration >= 0")
-            try ServingModelError.check(m.isFinite && m >= 0, "backoff.backoff_max", m, "a duration >= 0")
+            try ServingModelError.check(f.isFinite && f >= 0, path + ".base", f, "a duration >= 0")
+            try ServingModelError.check(j.isFinite && j >= 0, path + ".jitter", j, "a duration >= 0")
+            try ServingModelError.check(m.isFinite && m >= 0, path + ".cap", m, "a duration >= 0")
         case .grpc(let i, let mult, let m):
-            try positive(i, "initial_backoff")
-            try ServingModelError.check(mult.isFinite && mult > 0, "backoff.backoff_multiplier", mult, "a number > 0")
-            try positive(m, "max_backoff")
-        case .envoy(let b, let m):
-            try positive(b, "base_interval")
-            try atLeast(m, b, "max_interval")
+            try positive(i, "base")
+            try ServingModelError.check(mult.isFinite && mult > 0, path + ".multiplier", mult, "a number > 0")
+            try positive(m, "cap")
         }
     }
 

@@ -30,6 +30,9 @@ public struct ClientConfiguration: Sendable {
         /// have persisted for `after` seconds without a success; its
         /// answers take `latency` and count as served by fallback.
         case smallerModel(after: Double, latency: Distribution)
+
+        /// A fallback response's latency unless given (at once).
+        public static let defaultResponseLatency = 0.0
     }
 
     /// A response cache in front of the client.
@@ -41,8 +44,11 @@ public struct ClientConfiguration: Sendable {
         /// Latency of a hit (s).
         public var hitLatency: Double
 
+        /// A hit's latency unless given (1 ms).
+        public static let defaultHitLatency = 0.001
+
         /// A cache.
-        public init(cache: ResponseCache, keys: ZipfKeys, hitLatency: Double = 0.001) {
+        public init(cache: ResponseCache, keys: ZipfKeys, hitLatency: Double = defaultHitLatency) {
             self.cache = cache
             self.keys = keys
             self.hitLatency = hitLatency
@@ -107,44 +113,51 @@ public struct ClientConfiguration: Sendable {
 
     /// Checks every setting, and combinations that make no sense (a retry
     /// budget or throttle without retries, hedging without attempts to
-    /// hedge with, a per-try timeout beyond the deadline).
+    /// hedge with, a per-try timeout beyond the deadline), naming the first
+    /// bad one by its scenario key (`client.retry.backoff.cap`).
     public func validate() throws(ServingModelError) {
+        let path = "client"
         if case .closed(let users, let think) = loop {
-            try ServingModelError.check(users >= 1, "client.users", users, "an integer >= 1")
-            try ServingModelError.check(think.parameterProblem == nil, "client.think", think.parameterProblem ?? "", "a valid distribution")
+            try ServingModelError.check(users >= 1, path + ".users", users, "an integer >= 1")
+            try ServingModelError.check(think.parameterProblem == nil, path + ".think", think.parameterProblem ?? "", "a valid distribution")
         }
-        if let c = concurrencyLimit { try ServingModelError.check(c >= 1, "client.concurrency", c, "an integer >= 1") }
-        if let m = maxTokens { try ServingModelError.check(m >= 1, "client.max_tokens", m, "an integer >= 1") }
-        if let t = perTryTimeout { try ServingModelError.check(t > 0, "client.per_try_timeout", t, "a duration > 0") }
-        if let t = overallTimeout { try ServingModelError.check(t > 0, "client.timeout", t, "a duration > 0") }
+        if let c = concurrencyLimit { try ServingModelError.check(c >= 1, path + ".concurrency", c, "an integer >= 1") }
+        if let m = maxTokens { try ServingModelError.check(m >= 1, path + ".max_tokens", m, "an integer >= 1") }
+        if let t = perTryTimeout { try ServingModelError.check(t > 0, path + ".per_try_timeout", t, "a duration > 0") }
+        if let t = overallTimeout { try ServingModelError.check(t > 0, path + ".timeout", t, "a duration > 0") }
         if let t = perTryTimeout, let o = overallTimeout {
-            try ServingModelError.check(t <= o, "client.per_try_timeout", t, "at most client.timeout (\(o) s): the deadline covers every attempt")
+            try ServingModelError.check(t <= o, path + ".per_try_timeout", t, "at most client.timeout (\(o) s): the deadline covers every attempt")
         }
-        try retry.validate()
+        try retry.validate(at: path + ".retry")
         let retries = retry.maxAttempts > 1
         if let throttle {
-            try throttle.validate()
-            try ServingModelError.check(retries || hedgeDelay != nil, "client.retry_throttle", "set", "retries (retry.max_attempts > 1) or hedging to throttle")
+            try throttle.validate(at: path + ".retry_throttle")
+            try ServingModelError.check(retries || hedgeDelay != nil, path + ".retry_throttle", "set",
+                                        "retries (client.retry.max_attempts > 1) or hedging to throttle")
         }
         if let budget {
-            try budget.validate()
-            try ServingModelError.check(retries, "client.retry_budget", "set", "retries to budget (retry.max_attempts > 1)")
+            try budget.validate(at: path + ".retry_budget")
+            try ServingModelError.check(retries, path + ".retry_budget", "set", "retries to budget (client.retry.max_attempts > 1)")
         }
         if let h = hedgeDelay {
-            try ServingModelError.check(h > 0, "client.hedge_delay", h, "a duration > 0")
-            try ServingModelError.check(retries, "client.hedge_delay", h, "retry.max_attempts > 1 (hedges are extra attempts)")
+            try ServingModelError.check(h > 0, path + ".hedge_delay", h, "a duration > 0")
+            try ServingModelError.check(retries, path + ".hedge_delay", h, "client.retry.max_attempts > 1 (hedges are extra attempts)")
         }
-        try breaker?.validate()
+        switch breaker {
+        case .hystrix(let b)?: try b.validate(at: path + ".breaker")
+        case .resilience4j(let b)?: try b.validate(at: path + ".breaker")
+        case nil: break
+        }
         if let cache {
-            try cache.cache.validate()
-            try cache.keys.validate()
-            try ServingModelError.check(cache.hitLatency >= 0, "client.cache.hit_latency", cache.hitLatency, "a duration >= 0")
+            try cache.cache.validate(at: path + ".cache")
+            try cache.keys.validate(at: path + ".cache")
+            try ServingModelError.check(cache.hitLatency >= 0, path + ".cache.hit_latency", cache.hitLatency, "a duration >= 0")
         }
         switch fallback {
-        case .response(let l)?: try ServingModelError.check(l >= 0, "client.fallback.latency", l, "a duration >= 0")
+        case .response(let l)?: try ServingModelError.check(l >= 0, path + ".fallback.latency", l, "a duration >= 0")
         case .smallerModel(let after, let l)?:
-            try ServingModelError.check(after >= 0, "client.fallback.after", after, "a duration >= 0")
-            try ServingModelError.check(l.parameterProblem == nil, "client.fallback.latency", l.parameterProblem ?? "", "a valid distribution")
+            try ServingModelError.check(after >= 0, path + ".fallback.after", after, "a duration >= 0")
+            try ServingModelError.check(l.parameterProblem == nil, path + ".fallback.latency", l.parameterProblem ?? "", "a valid distribution")
         case nil: break
         }
     }

@@ -47,14 +47,15 @@ public struct HystrixCircuitBreaker: Sendable, Equatable {
         self.errors = Array(repeating: 0, count: max(numBuckets, 1))
     }
 
-    /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
-        try ServingModelError.check(requestVolumeThreshold >= 1, "circuit_breaker.request_volume_threshold", requestVolumeThreshold, "an integer >= 1")
-        try ServingModelError.check((0...100).contains(errorThresholdPercentage), "circuit_breaker.error_threshold_percentage",
-                                    errorThresholdPercentage, "a percentage in [0, 100]")
-        try ServingModelError.check(sleepWindow.isFinite && sleepWindow > 0, "circuit_breaker.sleep_window", sleepWindow, "a duration > 0")
-        try ServingModelError.check(rollingWindow.isFinite && rollingWindow > 0, "circuit_breaker.rolling_window", rollingWindow, "a duration > 0")
-        try ServingModelError.check(numBuckets >= 1, "circuit_breaker.num_buckets", numBuckets, "an integer >= 1")
+    /// Checks the parameters, naming the first bad one by its scenario key
+    /// below `path`, the breaker's mapping (`client.breaker`).
+    public func validate(at path: String = "client.breaker") throws(ServingModelError) {
+        try ServingModelError.check(requestVolumeThreshold >= 1, path + ".request_volume_threshold", requestVolumeThreshold, "an integer >= 1")
+        try ServingModelError.check((0...100).contains(errorThresholdPercentage), path + ".error_threshold",
+                                    "\(errorThresholdPercentage)%", "a percentage from 0% to 100%")
+        try ServingModelError.check(sleepWindow.isFinite && sleepWindow > 0, path + ".sleep_window", sleepWindow, "a duration > 0")
+        try ServingModelError.check(rollingWindow.isFinite && rollingWindow > 0, path + ".rolling_window", rollingWindow, "a duration > 0")
+        try ServingModelError.check(numBuckets >= 1, path + ".buckets", numBuckets, "an integer >= 1")
     }
 
     /// Requests and errors in the window ending at `now`.

@@ -76,18 +76,19 @@ public struct Resilience4jCircuitBreaker: Sendable, Equatable {
         self.slotSlow = Array(repeating: 0, count: slots)
     }
 
-    /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
-        try ServingModelError.check(failureRateThreshold > 0 && failureRateThreshold <= 100, "circuit_breaker.failure_rate_threshold",
-                                    failureRateThreshold, "a percentage in (0, 100]")
-        try ServingModelError.check(slowCallRateThreshold > 0 && slowCallRateThreshold <= 100, "circuit_breaker.slow_call_rate_threshold",
-                                    slowCallRateThreshold, "a percentage in (0, 100]")
-        try ServingModelError.check(slowCallDurationThreshold > 0, "circuit_breaker.slow_call_duration_threshold", slowCallDurationThreshold, "a duration > 0")
-        try ServingModelError.check(slidingWindowSize >= 1, "circuit_breaker.sliding_window_size", slidingWindowSize, "an integer >= 1")
-        try ServingModelError.check(minimumNumberOfCalls >= 1, "circuit_breaker.minimum_number_of_calls", minimumNumberOfCalls, "an integer >= 1")
-        try ServingModelError.check(waitDurationInOpenState.isFinite && waitDurationInOpenState > 0, "circuit_breaker.wait_duration_in_open_state",
+    /// Checks the parameters, naming the first bad one by its scenario key
+    /// below `path`, the breaker's mapping (`client.breaker`).
+    public func validate(at path: String = "client.breaker") throws(ServingModelError) {
+        try ServingModelError.check(failureRateThreshold > 0 && failureRateThreshold <= 100, path + ".failure_rate_threshold",
+                                    "\(failureRateThreshold)%", "a percentage above 0% and at most 100%")
+        try ServingModelError.check(slowCallRateThreshold > 0 && slowCallRateThreshold <= 100, path + ".slow_call_rate_threshold",
+                                    "\(slowCallRateThreshold)%", "a percentage above 0% and at most 100%")
+        try ServingModelError.check(slowCallDurationThreshold > 0, path + ".slow_call_duration", slowCallDurationThreshold, "a duration > 0")
+        try ServingModelError.check(slidingWindowSize >= 1, path + ".window_size", slidingWindowSize, "an integer >= 1")
+        try ServingModelError.check(minimumNumberOfCalls >= 1, path + ".minimum_calls", minimumNumberOfCalls, "an integer >= 1")
+        try ServingModelError.check(waitDurationInOpenState.isFinite && waitDurationInOpenState > 0, path + ".wait_in_open",
                                     waitDurationInOpenState, "a duration > 0")
-        try ServingModelError.check(permittedNumberOfCallsInHalfOpenState >= 1, "circuit_breaker.permitted_number_of_calls_in_half_open_state",
+        try ServingModelError.check(permittedNumberOfCallsInHalfOpenState >= 1, path + ".half_open_calls",
                                     permittedNumberOfCallsInHalfOpenState, "an integer >= 1")
     }
 

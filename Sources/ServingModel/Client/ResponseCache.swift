@@ -31,16 +31,20 @@ public struct ResponseCache: Sendable, Equatable {
     private var tail = -1  // least recently used
     private var free: [Int] = []
 
+    /// Entries never expire unless a time to live is given.
+    public static let defaultTimeToLive = Double.infinity
+
     /// A cache of `capacity` entries, each valid for `timeToLive` seconds.
-    public init(capacity: Int, timeToLive: Double = .infinity) {
+    public init(capacity: Int, timeToLive: Double = defaultTimeToLive) {
         self.capacity = capacity
         self.timeToLive = timeToLive
     }
 
-    /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
-        try ServingModelError.check(capacity >= 1, "cache.capacity", capacity, "an integer >= 1")
-        try ServingModelError.check(timeToLive > 0, "cache.ttl", timeToLive, "a duration > 0")
+    /// Checks the parameters, naming the first bad one by its scenario key
+    /// below `path`, the cache's mapping (`client.cache`).
+    public func validate(at path: String = "client.cache") throws(ServingModelError) {
+        try ServingModelError.check(capacity >= 1, path + ".capacity", capacity, "an integer >= 1")
+        try ServingModelError.check(timeToLive > 0, path + ".ttl", timeToLive, "a duration > 0")
     }
 
     /// Entries held (some may have expired but not yet been looked up).

@@ -12,16 +12,24 @@ public struct RetryBudget: Sendable, Equatable {
     /// Retries now in flight.
     public private(set) var activeRetries = 0
 
+    /// Envoy's default `budget_percent` (20%).
+    public static let defaultBudgetPercent = 20.0
+    /// Envoy's default `min_retry_concurrency` (3).
+    public static let defaultMinRetryConcurrency = 3
+
     /// A budget with Envoy's defaults unless given.
-    public init(budgetPercent: Double = 20, minRetryConcurrency: Int = 3) {
+    public init(budgetPercent: Double = defaultBudgetPercent, minRetryConcurrency: Int = defaultMinRetryConcurrency) {
         self.budgetPercent = budgetPercent
         self.minRetryConcurrency = minRetryConcurrency
     }
 
-    /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
-        try ServingModelError.check(budgetPercent >= 0 && budgetPercent <= 100, "retry_budget.budget_percent", budgetPercent, "a percentage in [0, 100]")
-        try ServingModelError.check(minRetryConcurrency >= 0, "retry_budget.min_retry_concurrency", minRetryConcurrency, "an integer >= 0")
+    /// Checks the parameters, naming the first bad one by its scenario key
+    /// below `path`, the budget's mapping (`client.retry_budget` or
+    /// `gateway.retry.retry_budget`).
+    public func validate(at path: String = "client.retry_budget") throws(ServingModelError) {
+        try ServingModelError.check(budgetPercent >= 0 && budgetPercent <= 100, path + ".budget_percent", "\(budgetPercent)%",
+                                    "a percentage from 0% to 100%")
+        try ServingModelError.check(minRetryConcurrency >= 0, path + ".min_retry_concurrency", minRetryConcurrency, "an integer >= 0")
     }
 
     /// Concurrent retries allowed with `activeRequests` active plus pending requests.

@@ -81,10 +81,15 @@ public struct RetryPolicy: Sendable, Equatable {
     /// Server-delay handling.
     public var retryAfter: RetryAfterHandling
 
+    /// The SDK's handling of a server delay (honoured up to 120 s, above it
+    /// no retry), also what `retry_after: honour` turns on over a preset
+    /// that ignores it.
+    public static let defaultRetryAfter = RetryAfterHandling.honour(cap: 120, giveUpAboveCap: true)
+
     /// A policy; each parameter defaults to the OpenAI SDK's value.
     public init(maxAttempts: Int = 3, backoff: Backoff = .openAI, retryableStatuses: Set<Int> = [408, 409, 429],
                 retryStatusesFrom: Int? = 500, retryTimeoutsAndConnectionErrors: Bool = true,
-                honourShouldRetryHeader: Bool = true, retryAfter: RetryAfterHandling = .honour(cap: 120, giveUpAboveCap: true)) {
+                honourShouldRetryHeader: Bool = true, retryAfter: RetryAfterHandling = defaultRetryAfter) {
         self.maxAttempts = maxAttempts
         self.backoff = backoff
         self.retryableStatuses = retryableStatuses
@@ -106,19 +111,30 @@ public struct RetryPolicy: Sendable, Equatable {
                                                   retryStatusesFrom: 500, honourShouldRetryHeader: false, retryAfter: .ignore)
     /// No retries.
     public static let noRetries = RetryPolicy(maxAttempts: 1, backoff: .none)
+    /// urllib3's `Retry` as `requests` users configure it: 11 attempts,
+    /// urllib3's default backoff, 413, 429 and 503 retried, `Retry-After`
+    /// honoured up to 6 hours and the backoff used above it.
+    public static let urllib3 = RetryPolicy(maxAttempts: 11, backoff: .urllib3Default, retryableStatuses: [413, 429, 503],
+                                            retryStatusesFrom: nil, honourShouldRetryHeader: false,
+                                            retryAfter: .honour(cap: 21_600, giveUpAboveCap: false))
+    /// The retry policy example of gRPC A6: 5 attempts, 503 (UNAVAILABLE)
+    /// retried, the example's backoff, no server delays.
+    public static let grpcExample = RetryPolicy(maxAttempts: 5, backoff: .grpcExample, retryableStatuses: [503], retryStatusesFrom: nil,
+                                                honourShouldRetryHeader: false, retryAfter: .ignore)
 
-    /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
-        try ServingModelError.check(maxAttempts >= 1, "retry.max_attempts", maxAttempts, "an integer >= 1 (the first attempt counts)")
-        try backoff.validate()
+    /// Checks the parameters, naming the first bad one by its scenario key
+    /// below `path`, the policy's mapping (`client.retry`).
+    public func validate(at path: String = "client.retry") throws(ServingModelError) {
+        try ServingModelError.check(maxAttempts >= 1, path + ".max_attempts", maxAttempts, "an integer >= 1 (the first attempt counts)")
+        try backoff.validate(at: path + ".backoff")
         for s in retryableStatuses.sorted() {
-            try ServingModelError.check((100...599).contains(s), "retry.retryable_statuses", s, "HTTP statuses in 100...599")
+            try ServingModelError.check((100...599).contains(s), path + ".retry_on", s, "HTTP statuses in 100...599")
         }
         if let from = retryStatusesFrom {
-            try ServingModelError.check((100...599).contains(from), "retry.retry_statuses_from", from, "an HTTP status in 100...599")
+            try ServingModelError.check((100...599).contains(from), path + ".retry_statuses_from", from, "an HTTP status in 100...599")
         }
         if case .honour(let cap, _) = retryAfter {
-            try ServingModelError.check(cap > 0, "retry.max_retry_after", cap, "a duration > 0")
+            try ServingModelError.check(cap > 0, path + ".max_retry_after", cap, "a duration > 0")
         }
     }
 

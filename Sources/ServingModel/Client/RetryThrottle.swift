@@ -13,17 +13,23 @@ public struct RetryThrottle: Sendable, Equatable {
     /// The current `token_count`.
     public private(set) var tokens: Double
 
+    /// The A6 example's `maxTokens` (10).
+    public static let defaultMaxTokens = 10.0
+    /// The A6 example's `tokenRatio` (0.1).
+    public static let defaultTokenRatio = 0.1
+
     /// A throttle at the A6 example's values unless given.
-    public init(maxTokens: Double = 10, tokenRatio: Double = 0.1) {
+    public init(maxTokens: Double = defaultMaxTokens, tokenRatio: Double = defaultTokenRatio) {
         self.maxTokens = maxTokens
         self.tokenRatio = tokenRatio
         self.tokens = maxTokens
     }
 
-    /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
-        try ServingModelError.check(maxTokens > 0 && maxTokens <= 1000, "retry_throttling.max_tokens", maxTokens, "a number in (0, 1000]")
-        try ServingModelError.check(tokenRatio.isFinite && tokenRatio > 0, "retry_throttling.token_ratio", tokenRatio, "a number > 0")
+    /// Checks the parameters, naming the first bad one by its scenario key
+    /// below `path`, the throttle's mapping (`client.retry_throttle`).
+    public func validate(at path: String = "client.retry_throttle") throws(ServingModelError) {
+        try ServingModelError.check(maxTokens > 0 && maxTokens <= 1000, path + ".max_tokens", maxTokens, "a number in (0, 1000]")
+        try ServingModelError.check(tokenRatio.isFinite && tokenRatio > 0, path + ".token_ratio", tokenRatio, "a number > 0")
     }
 
     /// Whether a retry or hedge may be sent now.

@@ -14,8 +14,11 @@ public struct ZipfKeys: Sendable, Equatable {
     public let exponent: Double
     private let cumulative: [Double]
 
+    /// The classic Zipf law's exponent, the default.
+    public static let defaultExponent = 1.0
+
     /// Keys `0..<count` with exponent `exponent`.
-    public init(count: Int, exponent: Double = 1) {
+    public init(count: Int, exponent: Double = defaultExponent) {
         self.count = count
         self.exponent = exponent
         var sums: [Double] = []
@@ -28,10 +31,12 @@ public struct ZipfKeys: Sendable, Equatable {
         self.cumulative = sums.map { $0 / total }
     }
 
-    /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
-        try ServingModelError.check(count >= 1, "zipf.keys", count, "an integer >= 1")
-        try ServingModelError.check(exponent.isFinite && exponent >= 0, "zipf.exponent", exponent, "a number >= 0")
+    /// Checks the parameters, naming the first bad one by its scenario key
+    /// below `path`, the mapping that states it (`client.cache`, whose
+    /// `keys` and `zipf` these are).
+    public func validate(at path: String = "client.cache") throws(ServingModelError) {
+        try ServingModelError.check(count >= 1, path + ".keys", count, "an integer >= 1")
+        try ServingModelError.check(exponent.isFinite && exponent >= 0, path + ".zipf", exponent, "a number >= 0")
     }
 
     /// The probability of key `i`.

@@ -36,6 +36,11 @@ public struct ClusterDynamics: Sendable {
         case schedule(ReplicaSchedule)
     }
 
+    /// Fewest replicas unless given (0: the cluster may scale to zero).
+    public static let defaultMinReplicas = 0
+    /// A replica's cold start unless given (ready at once).
+    public static let defaultColdStart = Distribution.deterministic(0)
+
     /// Dynamics with the given bounds and cold start.
     public init(minReplicas: Int, maxReplicas: Int, coldStart: Distribution, scaler: Scaler? = nil, faults: Faults? = nil) {
         self.minReplicas = minReplicas
@@ -108,8 +113,11 @@ public struct ReplicaSchedule: Sendable, Equatable {
     /// Replicas for a rise are started this long before it (pre-launch buffer).
     public var lead: Double
 
+    /// How early each step is taken unless given (at its start).
+    public static let defaultLead = 0.0
+
     /// A schedule.
-    public init(starts: [Double], counts: [Int], lead: Double = 0) {
+    public init(starts: [Double], counts: [Int], lead: Double = defaultLead) {
         self.starts = starts
         self.counts = counts
         self.lead = lead

@@ -18,8 +18,11 @@ public struct Faults: Sendable, Equatable {
     /// Scheduled error responses from one replica.
     public var errors: [ErrorInjection]
 
+    /// The time to repair a random failure unless given (5 minutes).
+    public static let defaultMTTR = Distribution.deterministic(300)
+
     /// A fault model.
-    public init(mtbf: Double? = nil, mttr: Distribution = .deterministic(300), scheduled: [ScheduledFault] = [],
+    public init(mtbf: Double? = nil, mttr: Distribution = defaultMTTR, scheduled: [ScheduledFault] = [],
                 slowdowns: [Slowdown] = [], zoneOutages: [ZoneOutage] = [], partitions: [Partition] = [],
                 errors: [ErrorInjection] = []) {
         self.mtbf = mtbf
@@ -49,8 +52,11 @@ public struct ErrorInjection: Sendable, Equatable {
     /// How long it lasts (s).
     public var duration: Double
 
+    /// The status an injected error answers unless given (500).
+    public static let defaultStatus = 500
+
     /// An error injection.
-    public init(at: Double, replica: Int, rate: Double, status: Int = 500, duration: Double) {
+    public init(at: Double, replica: Int, rate: Double, status: Int = defaultStatus, duration: Double) {
         self.at = at
         self.replica = replica
         self.rate = rate

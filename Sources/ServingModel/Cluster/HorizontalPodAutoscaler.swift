@@ -73,6 +73,13 @@ public struct HorizontalPodAutoscaler: Sendable {
     var recommendations = Deque<(time: Double, replicas: Int)>()
     var changes = Deque<(time: Double, delta: Int)>()
 
+    /// The metric an HPA scales on unless told (CPU utilisation's
+    /// counterpart: busy share of the replicas).
+    public static let defaultMetric = ScalingMetric.utilization
+    /// How the HPA sees its metric unless told: the metrics server's 15 s
+    /// scrape, without lag.
+    public static let defaultScrape = MetricScrape(interval: 15, lag: 0)
+
     /// An autoscaler with no history.
     public init(settings: Settings) {
         self.settings = settings

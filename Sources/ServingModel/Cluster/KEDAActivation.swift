@@ -22,12 +22,13 @@ public struct KEDAActivation: Sendable, Equatable {
     /// KEDA's defaults.
     public init() {}
 
-    /// Checks the settings.
-    public func validate() throws(ServingModelError) {
-        try ServingModelError.check(pollingInterval.isFinite && pollingInterval > 0, "cluster.autoscaler.polling_interval",
+    /// Checks the settings, naming the first bad one by its scenario key
+    /// below `path`, the autoscaler's mapping (`cluster.autoscaler`).
+    public func validate(at path: String = "cluster.autoscaler") throws(ServingModelError) {
+        try ServingModelError.check(pollingInterval.isFinite && pollingInterval > 0, path + ".polling_interval",
                                     pollingInterval, "a duration > 0")
-        try ServingModelError.check(cooldownPeriod >= 0, "cluster.autoscaler.cooldown_period", cooldownPeriod, "a duration >= 0")
-        try ServingModelError.check(activationThreshold >= 0, "cluster.autoscaler.activation_threshold", activationThreshold,
+        try ServingModelError.check(cooldownPeriod >= 0, path + ".cooldown_period", cooldownPeriod, "a duration >= 0")
+        try ServingModelError.check(activationThreshold >= 0, path + ".activation_threshold", activationThreshold,
                                     "a number >= 0")
     }
 }

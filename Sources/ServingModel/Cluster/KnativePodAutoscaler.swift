@@ -38,6 +38,10 @@ public struct KnativePodAutoscaler: Sendable {
         /// Seconds between decisions (Knative's tick).
         public var tickInterval: Double = 2
 
+        /// Knative's `container-concurrency-target-default` (100), which a
+        /// target utilisation multiplies.
+        public static let defaultContainerConcurrency = 100.0
+
         /// Settings with Knative's defaults for everything but the bounds.
         public init(minReplicas: Int, maxReplicas: Int) {
             self.minReplicas = minReplicas
@@ -51,6 +55,10 @@ public struct KnativePodAutoscaler: Sendable {
     public private(set) var panicking = false
     var samples = Deque<(time: Double, value: Double)>()
     var lastAboveThreshold = -Double.infinity
+
+    /// How the KPA sees its metric unless told: every second (the
+    /// activator and queue-proxy report at once), without lag.
+    public static let defaultScrape = MetricScrape(interval: 1, lag: 0)
 
     /// An autoscaler with no history.
     public init(settings: Settings) {

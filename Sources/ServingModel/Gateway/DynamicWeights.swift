@@ -32,8 +32,11 @@ public struct DynamicWeights: Sendable, Equatable {
     private var failures: [Int]
     private var latencySums: [Double]
 
+    /// The sliding window's length unless given (10 s).
+    public static let defaultWindow = 10.0
+
     /// Weights for backends with `baseWeights`.
-    public init(baseWeights: [Double], targetLatency: Double, window: Double = 10) {
+    public init(baseWeights: [Double], targetLatency: Double, window: Double = defaultWindow) {
         self.baseWeights = baseWeights
         self.targetLatency = targetLatency
         self.window = window
@@ -42,14 +45,15 @@ public struct DynamicWeights: Sendable, Equatable {
         self.latencySums = Array(repeating: 0, count: baseWeights.count)
     }
 
-    /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
-        try ServingModelError.check(!baseWeights.isEmpty, "dynamic_weights.backends", baseWeights.count, "at least one backend")
+    /// Checks the parameters, naming the first bad one by its scenario key
+    /// below `path`, the balancer's mapping (`gateway.balancer`).
+    public func validate(at path: String = "gateway.balancer") throws(ServingModelError) {
+        try ServingModelError.check(!baseWeights.isEmpty, path + ".weights", baseWeights.count, "at least one backend")
         for (i, w) in baseWeights.enumerated() {
-            try ServingModelError.check(w.isFinite && w > 0, "dynamic_weights.backends[\(i)].weight", w, "a number > 0")
+            try ServingModelError.check(w.isFinite && w > 0, path + ".weights[\(i)]", w, "a number > 0")
         }
-        try ServingModelError.check(targetLatency.isFinite && targetLatency > 0, "dynamic_weights.target_latency", targetLatency, "a duration > 0")
-        try ServingModelError.check(window.isFinite && window > 0, "dynamic_weights.window", window, "a duration > 0")
+        try ServingModelError.check(targetLatency.isFinite && targetLatency > 0, path + ".target_latency", targetLatency, "a duration > 0")
+        try ServingModelError.check(window.isFinite && window > 0, path + ".window", window, "a duration > 0")
     }
 
     /// Records a completed request to `backend` at `now`.

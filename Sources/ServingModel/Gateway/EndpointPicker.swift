@@ -46,17 +46,18 @@ public struct EndpointPicker: Sendable, Equatable {
         prefix = PrefixIndex(workers: workers)
     }
 
-    /// Checks the settings.
-    public func validate() throws(ServingModelError) {
+    /// Checks the settings, naming the first bad one by its scenario key
+    /// below `path`, the balancer's mapping (`gateway.balancer`).
+    public func validate(at path: String = "gateway.balancer") throws(ServingModelError) {
         for (key, w) in [("queue_weight", queueWeight), ("kv_cache_weight", kvCacheWeight), ("prefix_weight", prefixWeight)] {
-            try ServingModelError.check(w.isFinite && w >= 0, "gateway.balancer." + key, w, "a weight >= 0")
+            try ServingModelError.check(w.isFinite && w >= 0, path + "." + key, w, "a weight >= 0")
         }
-        try ServingModelError.check(queueDepthThreshold >= 0, "gateway.balancer.queue_depth_threshold", queueDepthThreshold, "an integer >= 0")
-        try ServingModelError.check(kvCacheThreshold >= 0 && kvCacheThreshold <= 1, "gateway.balancer.kv_cache_threshold",
+        try ServingModelError.check(queueDepthThreshold >= 0, path + ".queue_depth_threshold", queueDepthThreshold, "an integer >= 0")
+        try ServingModelError.check(kvCacheThreshold >= 0 && kvCacheThreshold <= 1, path + ".kv_cache_threshold",
                                     kvCacheThreshold, "a fraction in [0, 1]")
-        try ServingModelError.check(metricsInterval.isFinite && metricsInterval >= 0, "gateway.balancer.metrics_interval",
+        try ServingModelError.check(metricsInterval.isFinite && metricsInterval >= 0, path + ".metrics_interval",
                                     metricsInterval, "a duration >= 0 (0: fresh at each pick)")
-        try prefix.validate("gateway.balancer")
+        try prefix.validate(path)
     }
 
     /// Whether no candidate has room.

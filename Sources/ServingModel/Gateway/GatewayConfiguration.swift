@@ -141,6 +141,8 @@ public struct GatewayConfiguration: Sendable {
         /// replicas (the table is rebuilt when they change); with weights,
         /// one per replica slot, each owns slots in proportion.
         case maglev(tableSize: Int, weights: [Double]?)
+        /// A Maglev table's size unless given (65,537, as ``MaglevTable``'s).
+        public static let defaultMaglevTableSize = 65_537
         /// SGLang-style cache-aware routing on the trace's prefix block
         /// ids; a prefix a replica has already seen skips its prefill.
         case prefixAffinity(cacheThreshold: Double, balanceAbsThreshold: Int, balanceRelThreshold: Double)
@@ -316,7 +318,7 @@ public struct GatewayConfiguration: Sendable {
         try ServingModelError.check(promptCacheTTL.isFinite && promptCacheTTL > 0, "gateway.prompt_cache_ttl", promptCacheTTL,
                                     "a duration > 0")
         try ServingModelError.check(apiKeys >= 1, "gateway.api_keys", apiKeys, "an integer >= 1")
-        try retry?.validate()
+        try retry?.validate(at: "gateway.retry")
         if let m = maxRequests { try ServingModelError.check(m >= 1, "gateway.max_requests", m, "an integer >= 1") }
         if let t = routeTimeout { try ServingModelError.check(t > 0 && t.isFinite, "gateway.route_timeout", t, "a duration > 0") }
         if let f = fault {
@@ -360,21 +362,24 @@ public struct GatewayConfiguration: Sendable {
                                         "replicas.dispatch: shared_queue and no gateway.balancer (priorities order the gateway queue)")
         }
         if let b = balancer {
+            let path = "gateway.balancer"
             if let n = b.peerCount {
-                try ServingModelError.check(n == replicaSlots, "gateway.balancer.weights", n,
+                let list: String = { switch b { case .weightedRoundRobin, .leastConnections: return "servers" default: return "weights" } }()
+                try ServingModelError.check(n == replicaSlots, path + "." + list, n,
                                             "one entry per replica (\(replicaSlots), the cluster's maximum)")
             }
             switch b {
             case .weightedRoundRobin(let peers), .leastConnections(let peers):
-                try SmoothWeightedRoundRobin(peers: peers).validate()
+                // The nginx upstream names its keys from its own block.
+                do throws(ServingModelError) { try SmoothWeightedRoundRobin(peers: peers).validate() } catch { throw error.rooted(from: "upstream", at: path) }
             case .leastRequest(let w, let c, let bias):
-                try PowerOfTwoChoices(weights: w, choiceCount: c, activeRequestBias: bias).validate()
-            case .dynamicWeights(let d): try d.validate()
+                try PowerOfTwoChoices(weights: w, choiceCount: c, activeRequestBias: bias).validate(at: path)
+            case .dynamicWeights(let d): try d.validate(at: path)
             case .prefixAffinity(let threshold, let abs, let rel):
-                try ServingModelError.check(traceHasPrefixes, "gateway.balancer", b.name, "a Mooncake trace replay (prefix block ids)")
+                try ServingModelError.check(traceHasPrefixes, path + ".policy", b.name, "a Mooncake trace replay (prefix block ids)")
                 try PrefixAffinityRouter(workers: replicaSlots, cacheThreshold: threshold, balanceAbsThreshold: abs,
-                                         balanceRelThreshold: rel).validate()
-            case .endpointPicker(let e): try e.validate()
+                                         balanceRelThreshold: rel).validate(at: path)
+            case .endpointPicker(let e): try e.validate(at: path)
             case .maglev(let size, let weights):
                 try MaglevTable(hosts: [], size: size).validate()
                 for (i, w) in (weights ?? []).enumerated() {
@@ -389,7 +394,7 @@ public struct GatewayConfiguration: Sendable {
             try ServingModelError.check(h.healthyThreshold >= 1, "gateway.health_check.healthy_threshold", h.healthyThreshold, "an integer >= 1")
         }
         if let o = outlierDetection {
-            try o.validate()
+            try o.validate(at: "gateway.outlier_detection")
             try ServingModelError.check(!sharedQueue || balancer != nil, "gateway.outlier_detection", "set",
                                         "replicas.dispatch: round_robin or a gateway.balancer (ejection removes a host from push routing)")
         }

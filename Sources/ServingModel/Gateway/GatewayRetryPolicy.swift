@@ -31,7 +31,7 @@ public struct GatewayRetryPolicy: Sendable, Equatable {
     public var retriableStatusCodes: Set<Int> = []
     /// Backoff base interval (25 ms).
     public var baseInterval = 0.025
-    /// Backoff cap (10 × base).
+    /// Backoff cap (10 × base: 250 ms; see ``defaultMaxInterval(base:)``).
     public var maxInterval = 0.25
     /// The retry breaker: `max_retries` (3 in flight) as a budget of 0%, or
     /// a retry budget.
@@ -52,22 +52,31 @@ public struct GatewayRetryPolicy: Sendable, Equatable {
     /// A policy with Envoy's defaults.
     public init() {}
 
-    /// Checks the settings.
-    public func validate() throws(ServingModelError) {
-        try ServingModelError.check(numRetries >= 1, "gateway.retry.num_retries", numRetries, "an integer >= 1")
-        try ServingModelError.check(!retryOn.isEmpty, "gateway.retry.retry_on", "[]",
+    /// Envoy's back-off cap when only the base is given: 10 × `base`.
+    public static func defaultMaxInterval(base: Double) -> Double { 10 * base }
+
+    /// Checks the settings, naming the first bad one by its scenario key
+    /// below `path`, the policy's mapping (`gateway.retry`).
+    public func validate(at path: String = "gateway.retry") throws(ServingModelError) {
+        try ServingModelError.check(numRetries >= 1, path + ".num_retries", numRetries, "an integer >= 1")
+        try ServingModelError.check(!retryOn.isEmpty, path + ".retry_on", "[]",
                                     "one or more of " + Condition.allCases.map(\.rawValue).joined(separator: ", "))
         try ServingModelError.check(!retryOn.contains(.retriableStatusCodes) || !retriableStatusCodes.isEmpty,
-                                    "gateway.retry.retriable_status_codes", "[]", "the statuses retriable-status-codes retries")
-        try ServingModelError.check(baseInterval > 0, "gateway.retry.base_interval", baseInterval, "a duration > 0")
-        try ServingModelError.check(maxInterval >= baseInterval, "gateway.retry.max_interval", maxInterval,
-                                    "a duration >= base_interval")
-        try ServingModelError.check((0...100).contains(hostSelectionRetryMaxAttempts), "gateway.retry.host_selection_retry_max_attempts",
+                                    path + ".retriable_status_codes", "[]", "the statuses retriable-status-codes retries")
+        try ServingModelError.check(baseInterval > 0, path + ".base_interval", baseInterval, "a duration > 0")
+        try ServingModelError.check(maxInterval >= baseInterval, path + ".max_interval", maxInterval,
+                                    "a duration >= base_interval (\(baseInterval) s)")
+        try ServingModelError.check((0...100).contains(hostSelectionRetryMaxAttempts), path + ".host_selection_retry_max_attempts",
                                     hostSelectionRetryMaxAttempts, "an integer in 0...100")
         if let t = perTryTimeout {
-            try ServingModelError.check(t > 0 && t.isFinite, "gateway.retry.per_try_timeout", t, "a duration > 0")
+            try ServingModelError.check(t > 0 && t.isFinite, path + ".per_try_timeout", t, "a duration > 0")
         }
-        try breaker.validate()
+        // A budget of 0% is the plain breaker, stated as max_retries.
+        if breaker.budgetPercent == 0 {
+            try ServingModelError.check(breaker.minRetryConcurrency >= 0, path + ".max_retries", breaker.minRetryConcurrency, "an integer >= 0")
+        } else {
+            try breaker.validate(at: path + ".retry_budget")
+        }
     }
 
     /// Whether a try the per-try timeout reset is retried: Envoy counts the

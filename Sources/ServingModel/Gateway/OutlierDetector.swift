@@ -66,9 +66,23 @@ public struct OutlierDetector: Sendable, Equatable {
     /// Time of the next sweep.
     public private(set) var nextSweep: Double
 
+    /// Envoy's `consecutive_5xx` (5).
+    public static let defaultConsecutive5xx = 5
+    /// Envoy's `interval` (10 s).
+    public static let defaultInterval = 10.0
+    /// Envoy's `base_ejection_time` (30 s).
+    public static let defaultBaseEjectionTime = 30.0
+    /// Envoy's `max_ejection_time` (300 s).
+    public static let defaultMaxEjectionTime = 300.0
+    /// Envoy's `max_ejection_percent` (10).
+    public static let defaultMaxEjectionPercent = 10.0
+    /// Envoy's `always_eject_one_host` as this model defaults it (on; see above).
+    public static let defaultAlwaysEjectOneHost = true
+
     /// A detector over `hosts` hosts with Envoy's defaults unless given.
-    public init(hosts: Int, consecutive5xx: Int = 5, interval: Double = 10, baseEjectionTime: Double = 30,
-                maxEjectionTime: Double = 300, maxEjectionPercent: Double = 10, alwaysEjectOneHost: Bool = true,
+    public init(hosts: Int, consecutive5xx: Int = defaultConsecutive5xx, interval: Double = defaultInterval,
+                baseEjectionTime: Double = defaultBaseEjectionTime, maxEjectionTime: Double = defaultMaxEjectionTime,
+                maxEjectionPercent: Double = defaultMaxEjectionPercent, alwaysEjectOneHost: Bool = defaultAlwaysEjectOneHost,
                 start: Double = 0) {
         self.consecutive5xx = consecutive5xx
         self.interval = interval
@@ -111,28 +125,29 @@ public struct OutlierDetector: Sendable, Equatable {
         public init() {}
     }
 
-    /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
-        try ServingModelError.check(!consecutive.isEmpty, "outlier_detection.hosts", consecutive.count, "at least one host")
-        try ServingModelError.check(consecutive5xx >= 1, "outlier_detection.consecutive_5xx", consecutive5xx, "an integer >= 1")
-        try ServingModelError.check(interval.isFinite && interval > 0, "outlier_detection.interval", interval, "a duration > 0")
-        try ServingModelError.check(baseEjectionTime.isFinite && baseEjectionTime > 0, "outlier_detection.base_ejection_time", baseEjectionTime, "a duration > 0")
+    /// Checks the parameters, naming the first bad one by its scenario key
+    /// below `path`, the detector's mapping (`gateway.outlier_detection`).
+    public func validate(at path: String = "gateway.outlier_detection") throws(ServingModelError) {
+        try ServingModelError.check(!consecutive.isEmpty, path, consecutive.count, "at least one host")
+        try ServingModelError.check(consecutive5xx >= 1, path + ".consecutive_5xx", consecutive5xx, "an integer >= 1")
+        try ServingModelError.check(interval.isFinite && interval > 0, path + ".interval", interval, "a duration > 0")
+        try ServingModelError.check(baseEjectionTime.isFinite && baseEjectionTime > 0, path + ".base_ejection_time", baseEjectionTime, "a duration > 0")
         try ServingModelError.check(maxEjectionTime.isFinite && maxEjectionTime >= baseEjectionTime,
-                                    "outlier_detection.max_ejection_time", maxEjectionTime, "a duration >= base_ejection_time")
+                                    path + ".max_ejection_time", maxEjectionTime, "a duration >= base_ejection_time (\(baseEjectionTime) s)")
         try ServingModelError.check(maxEjectionPercent >= 0 && maxEjectionPercent <= 100,
-                                    "outlier_detection.max_ejection_percent", maxEjectionPercent, "a percentage in [0, 100]")
+                                    path + ".max_ejection_percent", "\(maxEjectionPercent)%", "a percentage from 0% to 100%")
         if let s = successRate {
-            try ServingModelError.check(s.minimumHosts >= 1, "outlier_detection.success_rate_minimum_hosts", s.minimumHosts, "an integer >= 1")
-            try ServingModelError.check(s.requestVolume >= 1, "outlier_detection.success_rate_request_volume", s.requestVolume, "an integer >= 1")
-            try ServingModelError.check(s.stdevFactor.isFinite && s.stdevFactor >= 0, "outlier_detection.success_rate_stdev_factor",
+            try ServingModelError.check(s.minimumHosts >= 1, path + ".success_rate_minimum_hosts", s.minimumHosts, "an integer >= 1")
+            try ServingModelError.check(s.requestVolume >= 1, path + ".success_rate_request_volume", s.requestVolume, "an integer >= 1")
+            try ServingModelError.check(s.stdevFactor.isFinite && s.stdevFactor >= 0, path + ".success_rate_stdev_factor",
                                         s.stdevFactor * 1000, "an integer >= 0 (thousandths)")
         }
         if let f = failurePercentage {
-            try ServingModelError.check(f.threshold >= 0 && f.threshold <= 100, "outlier_detection.failure_percentage_threshold",
-                                        f.threshold, "a percentage in [0, 100]")
-            try ServingModelError.check(f.minimumHosts >= 1, "outlier_detection.failure_percentage_minimum_hosts", f.minimumHosts,
+            try ServingModelError.check(f.threshold >= 0 && f.threshold <= 100, path + ".failure_percentage_threshold",
+                                        "\(f.threshold)%", "a percentage from 0% to 100%")
+            try ServingModelError.check(f.minimumHosts >= 1, path + ".failure_percentage_minimum_hosts", f.minimumHosts,
                                         "an integer >= 1")
-            try ServingModelError.check(f.requestVolume >= 1, "outlier_detection.failure_percentage_request_volume", f.requestVolume,
+            try ServingModelError.check(f.requestVolume >= 1, path + ".failure_percentage_request_volume", f.requestVolume,
                                         "an integer >= 1")
         }
     }

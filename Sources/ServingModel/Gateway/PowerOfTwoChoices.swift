@@ -36,8 +36,13 @@ public struct PowerOfTwoChoices: Sendable, Equatable {
     private var deadlines: [Double]
     private var edfTime = 0.0
 
+    /// Envoy's `choice_count` (2).
+    public static let defaultChoiceCount = 2
+    /// Envoy's `active_request_bias` (1).
+    public static let defaultActiveRequestBias = 1.0
+
     /// A balancer over `weights.count` hosts.
-    public init(weights: [Double], choiceCount: Int = 2, activeRequestBias: Double = 1) {
+    public init(weights: [Double], choiceCount: Int = defaultChoiceCount, activeRequestBias: Double = defaultActiveRequestBias) {
         self.weights = weights
         self.choiceCount = choiceCount
         self.activeRequestBias = activeRequestBias
@@ -47,19 +52,20 @@ public struct PowerOfTwoChoices: Sendable, Equatable {
     }
 
     /// `hosts` hosts of equal weight.
-    public init(hosts: Int, choiceCount: Int = 2) {
+    public init(hosts: Int, choiceCount: Int = defaultChoiceCount) {
         self.init(weights: Array(repeating: 1, count: hosts), choiceCount: choiceCount)
     }
 
-    /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
-        try ServingModelError.check(!weights.isEmpty, "least_request.hosts", weights.count, "at least one host")
+    /// Checks the parameters, naming the first bad one by its scenario key
+    /// below `path`, the balancer's mapping (`gateway.balancer`).
+    public func validate(at path: String = "gateway.balancer") throws(ServingModelError) {
+        try ServingModelError.check(!weights.isEmpty, path + ".weights", weights.count, "at least one host")
         for (i, w) in weights.enumerated() {
-            try ServingModelError.check(w.isFinite && w > 0, "least_request.hosts[\(i)].weight", w, "a number > 0")
+            try ServingModelError.check(w.isFinite && w > 0, path + ".weights[\(i)]", w, "a number > 0")
         }
-        try ServingModelError.check(choiceCount >= 2, "least_request.choice_count", choiceCount, "an integer >= 2")
+        try ServingModelError.check(choiceCount >= 2, path + ".choice_count", choiceCount, "an integer >= 2")
         try ServingModelError.check(activeRequestBias.isFinite && activeRequestBias >= 0,
-                                    "least_request.active_request_bias", activeRequestBias, "a number >= 0")
+                                    path + ".active_request_bias", activeRequestBias, "a number >= 0")
     }
 
 

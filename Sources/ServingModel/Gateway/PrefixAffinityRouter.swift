@@ -52,9 +52,16 @@ public struct PrefixAffinityRouter: Sendable, Equatable {
     /// What was routed where (`eviction_interval` 60 s, `max_tree_size` 2^24).
     public private(set) var index: PrefixIndex
 
+    /// SGLang's `cache_threshold` (0.5).
+    public static let defaultCacheThreshold = 0.5
+    /// SGLang's `balance_abs_threshold` (32).
+    public static let defaultBalanceAbsThreshold = 32
+    /// SGLang's `balance_rel_threshold` (1.0001).
+    public static let defaultBalanceRelThreshold = 1.0001
+
     /// A router over `workers` workers with SGLang's defaults.
-    public init(workers: Int, cacheThreshold: Double = 0.5, balanceAbsThreshold: Int = 32,
-                balanceRelThreshold: Double = 1.0001, evictionInterval: Double = 60, maxTreeSize: Int = 1 << 24,
+    public init(workers: Int, cacheThreshold: Double = defaultCacheThreshold, balanceAbsThreshold: Int = defaultBalanceAbsThreshold,
+                balanceRelThreshold: Double = defaultBalanceRelThreshold, evictionInterval: Double = 60, maxTreeSize: Int = 1 << 24,
                 shortMatchFallback: ShortMatchFallback = .leastLoaded) {
         self.cacheThreshold = cacheThreshold
         self.balanceAbsThreshold = balanceAbsThreshold
@@ -63,13 +70,15 @@ public struct PrefixAffinityRouter: Sendable, Equatable {
         self.index = PrefixIndex(workers: workers, evictionInterval: evictionInterval, maxSize: maxTreeSize)
     }
 
-    /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
-        try index.validate("prefix_router")
-        try ServingModelError.check(cacheThreshold >= 0 && cacheThreshold <= 1, "prefix_router.cache_threshold", cacheThreshold, "a fraction in [0, 1]")
-        try ServingModelError.check(balanceAbsThreshold >= 0, "prefix_router.balance_abs_threshold", balanceAbsThreshold, "an integer >= 0")
+    /// Checks the parameters, naming the first bad one by its scenario key
+    /// below `path`, the balancer's mapping (`gateway.balancer`; the
+    /// workers are the replica slots, the index's settings have no key).
+    public func validate(at path: String = "gateway.balancer") throws(ServingModelError) {
+        try index.validate(path)
+        try ServingModelError.check(cacheThreshold >= 0 && cacheThreshold <= 1, path + ".cache_threshold", cacheThreshold, "a fraction in [0, 1]")
+        try ServingModelError.check(balanceAbsThreshold >= 0, path + ".balance_abs_threshold", balanceAbsThreshold, "an integer >= 0")
         try ServingModelError.check(balanceRelThreshold.isFinite && balanceRelThreshold >= 1,
-                                    "prefix_router.balance_rel_threshold", balanceRelThreshold, "a number >= 1")
+                                    path + ".balance_rel_threshold", balanceRelThreshold, "a number >= 1")
     }
 
     /// How many leading `prompt` blocks `worker` has seen.

@@ -30,8 +30,11 @@ public struct AlertRule: Sendable, Equatable {
     /// How long the condition must hold before the alert fires (s).
     public var forDuration: Double
 
+    /// How long a condition must hold unless given (an alert fires at once).
+    public static let defaultForDuration = 0.0
+
     /// A rule.
-    public init(name: String, metric: Metric, above: Bool, threshold: Double, forDuration: Double = 0) {
+    public init(name: String, metric: Metric, above: Bool, threshold: Double, forDuration: Double = defaultForDuration) {
         self.name = name
         self.metric = metric
         self.above = above
@@ -48,9 +51,11 @@ public struct AlertRule: Sendable, Equatable {
         AlertRule(name: "utilization > 85% for 3m", metric: .utilization, above: true, threshold: 0.85, forDuration: 180),
     ]
 
-    /// Checks the rule.
+    /// Checks the rule, naming the first bad setting by its scenario key
+    /// below `key`, the rule's mapping (`alerts[2]`): its threshold is its
+    /// `above` or `below`.
     public func validate(_ key: String) throws(ServingModelError) {
-        try ServingModelError.check(threshold.isFinite && threshold >= 0, key + ".threshold", threshold, "a number >= 0")
+        try ServingModelError.check(threshold.isFinite && threshold >= 0, key + (above ? ".above" : ".below"), threshold, "a number >= 0")
         try ServingModelError.check(forDuration.isFinite && forDuration >= 0, key + ".for", forDuration, "a duration >= 0")
     }
 

@@ -32,7 +32,7 @@ import Testing
         let later = c.lookup(2, now: 34)
         #expect(later)
         let e = #expect(throws: ServingModelError.self) { try ResponseCache(capacity: 0).validate() }
-        #expect(e?.key == "cache.capacity")
+        #expect(e?.key == "client.cache.capacity")
     }
 
     @Test func zipfKeysHaveTheirProbabilities() {

@@ -125,6 +125,6 @@ import Testing
         let e = #expect(throws: ServingModelError.self) {
             try CircuitBreaker.resilience4j(Resilience4jCircuitBreaker(failureRateThreshold: 0)).validate()
         }
-        #expect(e?.key == "circuit_breaker.failure_rate_threshold")
+        #expect(e?.key == "client.breaker.failure_rate_threshold")
     }
 }

@@ -56,7 +56,7 @@ import Testing
         for h in 0..<3 { for _ in 0..<5 { large.record(h, is5xx: true, now: 1) } }
         #expect(large.ejectedCount == 2)   // 10% of 20
         let e = #expect(throws: ServingModelError.self) { try OutlierDetector(hosts: 2, consecutive5xx: 0).validate() }
-        #expect(e?.key == "outlier_detection.consecutive_5xx")
+        #expect(e?.key == "gateway.outlier_detection.consecutive_5xx")
     }
 
     /// Envoy's success-rate ejection at the sweep: over hosts with 100

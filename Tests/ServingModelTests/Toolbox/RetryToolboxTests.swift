@@ -97,7 +97,7 @@ import Testing
         }
         #expect(fallback <= 0.5)
         let e = #expect(throws: ServingModelError.self) { try RetryPolicy(maxAttempts: 0).validate() }
-        #expect(e?.key == "retry.max_attempts")
+        #expect(e?.key == "client.retry.max_attempts")
     }
 
     @Test func envoyRoutePolicyRetriesOnce5xxOnlyWithItsOwnBackoff() {
@@ -141,7 +141,7 @@ import Testing
         for _ in 0..<200 { t.recordSuccess() }
         #expect(t.tokens == 10)
         let e = #expect(throws: ServingModelError.self) { try RetryThrottle(maxTokens: 2000).validate() }
-        #expect(e?.key == "retry_throttling.max_tokens")
+        #expect(e?.key == "client.retry_throttle.max_tokens")
     }
 
     /// Envoy's route retry: which answers it retries, and its backoff

@@ -15,23 +15,23 @@ import Testing
     }
 
     @Test func badParametersAreNamed() {
-        #expect(Self.key { try PowerOfTwoChoices(weights: [1, -1]).validate() } == "least_request.hosts[1].weight")
-        #expect(Self.key { try PowerOfTwoChoices(hosts: 3, choiceCount: 1).validate() } == "least_request.choice_count")
+        #expect(Self.key { try PowerOfTwoChoices(weights: [1, -1]).validate() } == "gateway.balancer.weights[1]")
+        #expect(Self.key { try PowerOfTwoChoices(hosts: 3, choiceCount: 1).validate() } == "gateway.balancer.choice_count")
         #expect(Self.key { try ConsistentHashRing(pointsPerWeight: 0).validate() } == "ring_hash.points_per_weight")
-        #expect(Self.key { try PrefixAffinityRouter(workers: 2, balanceRelThreshold: 0.5).validate() } == "prefix_router.balance_rel_threshold")
-        #expect(Self.key { try PrefixAffinityRouter(workers: 0).validate() } == "prefix_router.workers")
-        #expect(Self.key { try DynamicWeights(baseWeights: [1], targetLatency: 0).validate() } == "dynamic_weights.target_latency")
-        #expect(Self.key { try OutlierDetector(hosts: 3, maxEjectionTime: 10).validate() } == "outlier_detection.max_ejection_time")
-        #expect(Self.key { try Backoff.fullJitter(base: 1, cap: 0.5).validate() } == "backoff.cap")
-        #expect(Self.key { try Backoff.grpc(initialBackoff: 0.1, multiplier: 0, maxBackoff: 1).validate() } == "backoff.backoff_multiplier")
-        #expect(Self.key { try RetryPolicy(backoff: .envoy(base: 0, max: 1)).validate() } == "backoff.base_interval")
-        #expect(Self.key { try RetryPolicy(retryableStatuses: [42]).validate() } == "retry.retryable_statuses")
-        #expect(Self.key { try RetryBudget(budgetPercent: 120).validate() } == "retry_budget.budget_percent")
-        #expect(Self.key { try HystrixCircuitBreaker(sleepWindow: 0).validate() } == "circuit_breaker.sleep_window")
+        #expect(Self.key { try PrefixAffinityRouter(workers: 2, balanceRelThreshold: 0.5).validate() } == "gateway.balancer.balance_rel_threshold")
+        #expect(Self.key { try PrefixAffinityRouter(workers: 0).validate() } == "gateway.balancer.workers")
+        #expect(Self.key { try DynamicWeights(baseWeights: [1], targetLatency: 0).validate() } == "gateway.balancer.target_latency")
+        #expect(Self.key { try OutlierDetector(hosts: 3, maxEjectionTime: 10).validate() } == "gateway.outlier_detection.max_ejection_time")
+        #expect(Self.key { try Backoff.fullJitter(base: 1, cap: 0.5).validate() } == "client.retry.backoff.cap")
+        #expect(Self.key { try Backoff.grpc(initialBackoff: 0.1, multiplier: 0, maxBackoff: 1).validate() } == "client.retry.backoff.multiplier")
+        #expect(Self.key { try RetryPolicy(backoff: .envoy(base: 0, max: 1)).validate() } == "client.retry.backoff.base")
+        #expect(Self.key { try RetryPolicy(retryableStatuses: [42]).validate() } == "client.retry.retry_on")
+        #expect(Self.key { try RetryBudget(budgetPercent: 120).validate() } == "client.retry_budget.budget_percent")
+        #expect(Self.key { try HystrixCircuitBreaker(sleepWindow: 0).validate() } == "client.breaker.sleep_window")
         #expect(Self.key { try Resilience4jCircuitBreaker(permittedNumberOfCallsInHalfOpenState: 0).validate() }
-                == "circuit_breaker.permitted_number_of_calls_in_half_open_state")
-        #expect(Self.key { try ResponseCache(capacity: 10, timeToLive: 0).validate() } == "cache.ttl")
-        #expect(Self.key { try ZipfKeys(count: 0).validate() } == "zipf.keys")
+                == "client.breaker.half_open_calls")
+        #expect(Self.key { try ResponseCache(capacity: 10, timeToLive: 0).validate() } == "client.cache.ttl")
+        #expect(Self.key { try ZipfKeys(count: 0).validate() } == "client.cache.keys")
     }
 
     @Test func defaultsAreValid() {
