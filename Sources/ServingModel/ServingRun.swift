@@ -111,7 +111,7 @@ public struct ServingRun {
             sloAttainment: configuration.slo == nil ? nil : m.completed > 0 ? Double(m.goodCompletions) / Double(m.completed) : 0,
             utilization: m.provisioned.integral(at: end) > 0 ? m.busyReplicas.integral(at: end) / m.provisioned.integral(at: end) : 0,
             kvCacheUtilization: configuration.replicas.hardware != nil && m.provisioned.integral(at: end) > 0
-                ? m.kvBlocksInUse.integral(at: end) / (m.provisioned.integral(at: end) * Double(model.blocksPerReplica)) : 0,
+                ? m.kvBlocksInUse.integral(at: end) / (m.provisioned.integral(at: end) * Double(model.replicas.blocksPerReplica)) : 0,
             batchOccupancy: batchOccupancy(m.series),
             overload: .init(unfinished: unfinished, admitted: m.offered - m.rejected, throughput: throughput, meanLatency: m.e2e.mean),
             preemptions: m.preemptions,

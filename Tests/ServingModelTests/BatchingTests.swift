@@ -70,8 +70,8 @@ import Workload
         let sim = try ServingSimulation(configuration: c)
         for tokens in 0...5000 {
             let expected = Int((Double(tokens) / Double(blockSize)).rounded(.up))
-            guard sim.blocks(for: tokens) == expected else {
-                Issue.record("\(tokens) tokens in blocks of \(blockSize): \(sim.blocks(for: tokens)), expected \(expected)")
+            guard sim.replicas.blocks(for: tokens) == expected else {
+                Issue.record("\(tokens) tokens in blocks of \(blockSize): \(sim.replicas.blocks(for: tokens)), expected \(expected)")
                 return
             }
         }

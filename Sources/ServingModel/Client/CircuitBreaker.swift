@@ -64,3 +64,39 @@ public enum CircuitBreaker: Sendable, Equatable {
         }
     }
 }
+
+extension Optional where Wrapped == CircuitBreaker {
+    /// Whether the breaker, if there is one, lets a call out at `now`.
+    /// The breaker is mutated in place: nil stands in while its payload
+    /// changes, so its windows are not copied.
+    mutating func permitsCall(now: Double) -> Bool {
+        switch self {
+        case .hystrix(var b)?:
+            self = nil
+            defer { self = .hystrix(b) }
+            return b.tryAcquirePermission(now: now)
+        case .resilience4j(var b)?:
+            self = nil
+            defer { self = .resilience4j(b) }
+            return b.tryAcquirePermission(now: now)
+        case nil:
+            return true
+        }
+    }
+
+    /// Records a permitted call's outcome with the breaker, if there is one.
+    mutating func recordOutcome(failed: Bool, duration: Double, now: Double) {
+        switch self {
+        case .hystrix(var b)?:
+            self = nil
+            b.record(failed: failed, now: now)
+            self = .hystrix(b)
+        case .resilience4j(var b)?:
+            self = nil
+            b.record(failed: failed, duration: duration, now: now)
+            self = .resilience4j(b)
+        case nil:
+            break
+        }
+    }
+}

@@ -1,34 +1,35 @@
 import SimulationCore
 
 /// Policy `dynamic`: Triton-style request-level batches.
-extension ServingSimulation {
-    mutating func startBatchIfReady(replica r: Int, policy: DynamicBatching, scheduler: inout Scheduler<Event>) {
+extension ReplicaPool {
+    mutating func startBatchIfReady(replica r: Int, policy: DynamicBatching, requests: inout RequestTable,
+                                    scheduler: inout Scheduler<Event>, recorder: inout Recorder) {
         let now = scheduler.now
-        guard let oldest = peekWaiting(replica: r) else { return }
+        guard let oldest = peekWaiting(replica: r, requests: &requests) else { return }
         let waitedEnough = now - requests[oldest].arrival >= policy.maxQueueDelay - 1e-12
-        guard replicas[r].liveWaiting >= policy.maxBatchSize || waitedEnough else {
+        guard states[r].liveWaiting >= policy.maxBatchSize || waitedEnough else {
             let fire = requests[oldest].arrival + policy.maxQueueDelay
-            if replicas[r].timerAt > fire {
-                replicas[r].timerAt = fire
+            if states[r].timerAt > fire {
+                states[r].timerAt = fire
                 scheduler.schedule(.batchTimer(replica: Int32(r)), at: fire)
             }
             return
         }
         var batch: [Int32] = []
         batch.reserveCapacity(policy.maxBatchSize)
-        while batch.count < policy.maxBatchSize, let id = popWaiting(replica: r) {
-            markScheduled(id, now: now)
+        while batch.count < policy.maxBatchSize, let id = popWaiting(replica: r, requests: &requests) {
+            markScheduled(id, now: now, requests: &requests)
             batch.append(id)
         }
-        replicas[r].running = batch
-        setBusy(r, true, now: now)
+        states[r].running = batch
+        setBusy(r, true, now: now, recorder: &recorder)
         var duration: Double
         if let service = service {
             duration = service.sample(&serviceStream) * (1 + policy.perRequestCost * Double(batch.count - 1))
         } else {
             // Padded static batch: one prefill over all prompts, then decode
             // steps of the whole batch until the longest output is done.
-            let model = iteration!
+            guard let model = iteration else { return }
             var tokens = 0, pairs = 0.0, context = 0, longest = 0
             for id in batch {
                 let p = Int(requests[id].prompt)
@@ -44,20 +45,10 @@ extension ServingSimulation {
                     decode += model.iterationTime(tokens: batch.count, kvTokens: context + step * batch.count, prefillPairs: 0)
                 }
             }
-            for id in batch { requests.slots[Int(id)].firstToken = now + prefill * replicas[r].slowdown }
+            for id in batch { requests.slots[Int(id)].firstToken = now + prefill * states[r].slowdown }
             duration = prefill + decode
         }
-        duration *= replicas[r].slowdown
-        scheduler.schedule(.batchDone(replica: Int32(r), incarnation: replicas[r].incarnation), after: duration)
-    }
-
-    mutating func finishBatch(replica r: Int, scheduler: inout Scheduler<Event>) {
-        let now = scheduler.now
-        for id in replicas[r].running { complete(id, now: now, scheduler: &scheduler) }
-        replicas[r].running.removeAll(keepingCapacity: true)
-        setBusy(r, false, now: now)
-        refill(replica: r, scheduler: &scheduler)
-        kick(replica: r, scheduler: &scheduler)
-        retireIfDrained(r, now: now)
+        duration *= states[r].slowdown
+        scheduler.schedule(.batchDone(replica: Int32(r), incarnation: states[r].incarnation), after: duration)
     }
 }

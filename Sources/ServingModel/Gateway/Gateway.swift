@@ -1,0 +1,678 @@
+import DequeModule
+import SimulationCore
+
+/// An attempt's output-token reservation, settled when the attempt ends.
+struct OutputHold: Sendable {
+    var tenant: Int16
+    var apiKey: Int32
+    var reserved: Int32
+}
+
+/// The gateway, always present: without a `gateway:` section it is the
+/// replicas' plain dispatcher (round robin, or the shared queue). With one
+/// it adds Envoy's fault filter, rate limits, the `max_requests` gate,
+/// priorities, a load balancer, connection pools, route retries and
+/// timeouts, active health checks and outlier ejection.
+///
+/// It sees the replicas only through a borrowed ``ReplicaPool`` (to read
+/// which are ready and how loaded); it never starts their work.
+struct Gateway: Sendable {
+    typealias Event = ServingSimulation.Event
+
+    /// Whether the scenario has a `gateway:` section.
+    let configured: Bool
+    /// How requests reach replicas: a shared queue or one queue per replica.
+    let dispatch: ReplicaConfiguration.Dispatch
+    /// Requests a replica's (or the shared) queue holds at most.
+    let maxQueue: Int?
+    /// The shared queue's timeout (nil: none, or the replicas arm their own).
+    let sharedQueueTimeout: Double?
+    /// Whether HTTP/1.1 connection pools are modelled.
+    let pooled: Bool
+    /// The route timeout (nil: none).
+    let routeTimeout: Double?
+    /// `gateway.fault`, and the draws that pick the attempts it delays or aborts.
+    let fault: GatewayConfiguration.Fault?
+    var faultStream: RandomStream
+    /// Route retries (nil: none) and their per-try timeout.
+    let retry: GatewayRetryPolicy?
+    let perTryTimeout: Double?
+    /// The `Retry-After` on the service's 503s (nil: none).
+    let busyRetryAfter: Double?
+    /// Seconds between the endpoint picker's scrapes (0: none, or fresh reads).
+    let eppScrapeInterval: Double
+    /// Active health checks (nil: none).
+    let healthCheck: GatewayConfiguration.HealthCheck?
+    /// The `max_requests` gate.
+    let maxRequests: Int?
+    /// Priority settings, each tenant's priority rank and whether it is critical.
+    let priorities: GatewayConfiguration.Priorities?
+    let tenantRank: [Int]
+    let tenantCritical: [Bool]
+    /// Each tenant's priority (the endpoint picker sheds low ones).
+    let tenantPriority: [Int]
+    /// Arrivals end at this time; periodic work goes on while requests live.
+    let duration: Double
+
+    /// The shared queue, or one queue per priority rank (0 highest).
+    var sharedQueue = Deque<Int32>()
+    var rankedQueues: [Deque<Int32>] = []
+    /// Live requests in the gateway queue.
+    var liveShared = 0
+    /// The round robin's (and shared queue's) next replica.
+    var nextReplica = 0
+    var balancer: LoadBalancer
+    /// Per rule, per scope instance: one limiter per quota.
+    var limiters: [[[Limiter]]]
+    let scopes: [GatewayConfiguration.RateLimit.Scope]
+    /// Per rule: what each quota counts.
+    let measures: [[GatewayConfiguration.RateLimit.Measure]]
+    /// Whether a quota counts output tokens (reservations are settled).
+    let settlesOutput: Bool
+    /// Whether a quota counts input tokens (the prompt cache is tracked).
+    let tracksPromptCache: Bool
+    /// Output reservations of the attempts in flight, by request slot
+    /// (`reserved` 0: none).
+    var outputHolds: [OutputHold] = []
+    /// Per request slot, the hosts its attempt's tries have been sent to,
+    /// with the slot generation they belong to (kept only under the
+    /// `previous_hosts` retry predicate).
+    var triedHosts: [(generation: UInt32, hosts: [Int32])] = []
+    /// Last use of each (prefix block, tenant) in the prompt cache.
+    var promptCache: [Int: Double] = [:]
+    /// Seconds a prompt-cache entry lives after its last use.
+    let promptCacheTTL: Double
+    let tenantCount: Int
+    /// Leading prefix blocks the last prefix-matching pick had cached.
+    var prefixMatch = 0
+    /// The gateway's view of each replica (health checks).
+    var healthy: [Bool]
+    /// Consecutive probe results per replica (+ successes, − failures).
+    var probeStreak: [Int]
+    var outlier: OutlierDetector?
+    var rng: RandomStream
+    /// Requests inside the cluster (for `max_requests`).
+    var inside = 0
+    /// The route retry breaker (`max_retries` or a retry budget).
+    var retryBreaker: RetryBudget
+    /// The endpoint picker's last scrape: waiting requests and KV-cache use per replica.
+    var eppQueue: [Int] = []
+    var eppKVCache: [Double] = []
+    /// HTTP/1.1 connection pools (empty and unused unless `pooled`).
+    var pool: ConnectionPool
+
+    init(configuration c: ServingConfiguration, slots: Int, root: RandomStream) {
+        let g = c.gateway
+        configured = g != nil
+        dispatch = g?.balancer != nil ? .roundRobin : c.replicas.dispatch
+        maxQueue = c.replicas.maxQueue
+        sharedQueueTimeout = dispatch == .sharedQueue ? c.replicas.queueTimeout : nil
+        pooled = g?.poolsConnections == true
+        routeTimeout = g?.routeTimeout
+        fault = g?.fault
+        faultStream = root.stream("gateway-fault")
+        retry = g?.retry
+        perTryTimeout = g?.retry?.perTryTimeout
+        busyRetryAfter = g?.busyRetryAfter
+        if case .endpointPicker(let e)? = g?.balancer { eppScrapeInterval = e.metricsInterval } else { eppScrapeInterval = 0 }
+        healthCheck = g?.healthCheck
+        maxRequests = g?.maxRequests
+        priorities = g?.priorities
+        let tenants = c.tenants.tenants
+        if let p = g?.priorities {
+            let levels = Array(Set(tenants.map(\.priority))).sorted(by: >)
+            tenantRank = tenants.map { t in levels.firstIndex(of: t.priority) ?? 0 }
+            tenantCritical = tenants.map { $0.priority >= p.criticalLevel }
+            rankedQueues = Array(repeating: Deque<Int32>(), count: levels.count)
+        } else {
+            tenantRank = []
+            tenantCritical = []
+        }
+        tenantPriority = tenants.map(\.priority)
+        duration = c.duration
+        balancer = LoadBalancer(g?.balancer, slots: slots)
+        let rules = g?.rateLimits ?? []
+        scopes = rules.map(\.scope)
+        limiters = rules.map { rule in
+            let n: Int
+            switch rule.scope {
+            case .global: n = 1
+            case .tenant: n = tenants.count
+            case .apiKey: n = g?.apiKeys ?? 1
+            }
+            let set = rule.quotas.map { Limiter(rule.algorithm, quota: $0, burstSeconds: rule.burstSeconds) }
+            return Array(repeating: set, count: n)
+        }
+        measures = rules.map { $0.quotas.map(\.measure) }
+        settlesOutput = measures.contains { $0.contains(.outputTokens) }
+        tracksPromptCache = measures.contains { $0.contains(.inputTokens) }
+        promptCacheTTL = g?.promptCacheTTL ?? GatewayConfiguration().promptCacheTTL
+        tenantCount = tenants.count
+        healthy = (0..<slots).map { $0 < c.replicas.count }
+        probeStreak = Array(repeating: 0, count: slots)
+        outlier = g?.outlierDetection
+        retryBreaker = g?.retry?.breaker ?? RetryBudget()
+        pool = ConnectionPool(maxConnections: g?.maxConnections ?? 1024, maxPendingRequests: g?.maxPendingRequests ?? 1024,
+                              hosts: pooled ? slots : 0)
+        rng = root.stream("gateway")
+    }
+
+    /// Schedules the health probes and the endpoint picker's first scrape.
+    mutating func start(replicas: ReplicaPool, live: Int, scheduler: inout Scheduler<Event>) {
+        if let h = healthCheck { scheduler.schedule(.healthProbe, at: h.interval) }
+        if eppScrapeInterval > 0 { scrapeEPP(replicas: replicas, live: live, scheduler: &scheduler) }
+    }
+
+    /// Requests waiting at the gateway: its queue and the connection pools.
+    var waiting: Int { liveShared + (pooled ? pool.livePending : 0) }
+
+    // MARK: Admission
+
+    /// The fault filter's delay, drawn for one attempt.
+    mutating func drawsFaultDelay() -> Bool {
+        fault?.delay.map { faultStream.nextUniform() < $0.share } ?? false
+    }
+
+    /// The fault filter's delay (s).
+    var faultDelay: Double { fault?.delay?.fixed ?? 0 }
+
+    /// The fault filter's abort, drawn for one attempt (nil: it goes on).
+    mutating func faultAbort() -> AttemptOutcome? {
+        guard let abort = fault?.abort, faultStream.nextUniform() < abort.share else { return nil }
+        return .response(status: abort.status)
+    }
+
+    /// The answer of the gateway's limits and gates to an attempt, or nil
+    /// when it passes. Each limiter charges when it admits; an admitted
+    /// attempt's prompt prefix enters the prompt cache.
+    mutating func refusal(_ call: Call, maxTokens: Int?, now: Double) -> AttemptOutcome? {
+        guard configured else { return nil }
+        if !scopes.isEmpty {
+            let reserved = Double(call.outputReservation(maxTokens: maxTokens))
+            let cached = tracksPromptCache ? promptCacheRead(call, now: now) : 0
+            let input = Double(call.prompt - cached)
+            for i in scopes.indices {
+                let k = scopes[i].instance(tenant: call.tenant, apiKey: call.apiKey)
+                for q in measures[i].indices {
+                    let cost: Double
+                    switch measures[i][q] {
+                    case .requests: cost = 1
+                    case .tokens: cost = Double(call.prompt) + reserved
+                    case .inputTokens: cost = input
+                    case .outputTokens: cost = reserved
+                    }
+                    if case .reject(let wait) = limiters[i][k][q].acquire(cost, now: now) {
+                        return .response(status: 429, retryAfter: wait)
+                    }
+                }
+            }
+        }
+        if let cap = maxRequests, inside >= cap { return .response(status: 503, retryAfter: busyRetryAfter) }
+        if let depth = priorities?.shedQueueDepth, !tenantCritical[Int(call.tenant)], liveShared >= depth {
+            return .response(status: 503, retryAfter: busyRetryAfter)
+        }
+        if tracksPromptCache { promptCacheWrite(call, now: now) }
+        return nil
+    }
+
+    /// An admitted attempt enters the route: its output-token hold, the
+    /// in-flight count, the route timeout.
+    mutating func routeStarted(_ rid: Int32, call: Call, maxTokens: Int?, generation: UInt32, scheduler: inout Scheduler<Event>) {
+        if settlesOutput {
+            setOutputHold(OutputHold(tenant: call.tenant, apiKey: call.apiKey, reserved: call.outputReservation(maxTokens: maxTokens)),
+                          for: rid)
+        }
+        if configured { inside += 1 }
+        if let t = routeTimeout { scheduler.schedule(.routeTimeout(request: rid, generation: generation), after: t) }
+    }
+
+    /// The service's own 503s carry its `Retry-After`, if it sets one.
+    func withRetryAfter(_ answer: AttemptOutcome) -> AttemptOutcome {
+        if let wait = busyRetryAfter, case .response(503, nil, let shouldRetry) = answer {
+            return .response(status: 503, retryAfter: wait, shouldRetry: shouldRetry)
+        }
+        return answer
+    }
+
+    /// Whether the route retries `outcome`.
+    func retries(_ outcome: AttemptOutcome) -> Bool { retry?.retries(outcome) == true }
+
+    /// An attempt that reserved output tokens ends: what it did not
+    /// generate goes back to the output-token quotas it was charged to.
+    mutating func settleOutput(_ id: Int32, generated: Int32, now: Double) {
+        guard settlesOutput, Int(id) < outputHolds.count else { return }
+        let hold = outputHolds[Int(id)]
+        outputHolds[Int(id)].reserved = 0
+        let unused = Double(max(0, hold.reserved - generated))
+        guard unused > 0 else { return }
+        for i in scopes.indices {
+            let k = scopes[i].instance(tenant: hold.tenant, apiKey: hold.apiKey)
+            for q in measures[i].indices where measures[i][q] == .outputTokens {
+                limiters[i][k][q].refund(unused, now: now)
+            }
+        }
+    }
+
+    // MARK: Queue
+
+    /// Queues a request at the gateway (at the front: one sent back by a
+    /// failed replica), by priority rank when priorities are set.
+    mutating func pushShared(_ id: Int32, tenant: Int16, front: Bool = false) {
+        liveShared += 1
+        if rankedQueues.isEmpty {
+            if front { sharedQueue.prepend(id) } else { sharedQueue.append(id) }
+        } else {
+            let k = tenantRank[Int(tenant)]
+            if front { rankedQueues[k].prepend(id) } else { rankedQueues[k].append(id) }
+        }
+    }
+
+    /// The next request of the gateway queue: the highest rank first; a
+    /// non-critical one only while the reserved capacity is untouched.
+    mutating func popShared(requests: inout RequestTable, replicas: ReplicaPool) -> Int32? {
+        guard !rankedQueues.isEmpty else { return sharedQueue.popFirst() }
+        for k in rankedQueues.indices {
+            while let id = rankedQueues[k].first, requests[id].phase == .done {
+                rankedQueues[k].removeFirst()
+                requests.remove(id)
+            }
+            guard let id = rankedQueues[k].first else { continue }
+            if !mayStartNow(tenant: requests[id].tenant, replicas: replicas) { return nil }
+            return rankedQueues[k].removeFirst()
+        }
+        return nil
+    }
+
+    /// Whether a request may take a batch slot now: always, unless it is
+    /// non-critical and the slots left are the critical tier's reserve.
+    func mayStartNow(tenant: Int16, replicas: ReplicaPool) -> Bool {
+        guard let p = priorities, p.reserved > 0, !tenantCritical[Int(tenant)] else { return true }
+        let limit = replicas.roomLimit
+        var used = 0, capacity = 0
+        for r in replicas.states where r.status == .ready && !r.cutOff {
+            used += r.inSystem
+            capacity += limit
+        }
+        return Double(used) < (1 - p.reserved) * Double(capacity)
+    }
+
+    /// The first replica (round-robin order) with room, for the shared queue.
+    mutating func replicaWithRoom(_ replicas: ReplicaPool) -> Int? {
+        let limit = replicas.roomLimit
+        let n = replicas.prefillReplicas > 0 ? replicas.prefillReplicas : replicas.count
+        let start = nextReplica % n
+        // Read through a buffer: the replica structs are large, and this
+        // scan runs on every arrival and every completion.
+        let found: Int? = replicas.states.withUnsafeBufferPointer { buf in
+            for k in 0..<n {
+                let r = (start + k) % n
+                if buf[r].status == .ready && !buf[r].cutOff && buf[r].liveWaiting + buf[r].running.count < limit { return r }
+            }
+            return nil
+        }
+        if let r = found { nextReplica = (r + 1) % n }
+        return found
+    }
+
+    // MARK: Balancing
+
+    /// Whether the gateway would send new work to replica `r`. Without a
+    /// gateway the dispatcher knows: ready and reachable replicas only.
+    mutating func eligible(_ r: Int, replicas: ReplicaPool, now: Double) -> Bool {
+        if replicas.isDecodeReplica(r) { return false }  // new requests go to the prefill pool
+        guard configured else { return replicas.isReachable(r) }
+        let believed = healthCheck != nil ? healthy[r] && replicas.states[r].status != .stopped : replicas.states[r].status == .ready
+        guard believed else { return false }
+        // Optional chaining mutates in place; `outlier != nil` would copy the detector.
+        if outlier?.isEjected(r, now: now) == true { return false }
+        return true
+    }
+
+    /// What the endpoint picker reads of each replica: requests waiting, and
+    /// the share of KV-cache blocks in use, as last scraped (or now).
+    func eppMetrics(_ replicas: ReplicaPool) -> (queue: [Int], kvCache: [Double]) {
+        eppScrapeInterval > 0 ? (eppQueue, eppKVCache) : replicas.loadMetrics()
+    }
+
+    /// The endpoint picker scrapes the replicas' metrics, and schedules its
+    /// next scrape while the run goes on.
+    mutating func scrapeEPP(replicas: ReplicaPool, live: Int, scheduler: inout Scheduler<Event>) {
+        (eppQueue, eppKVCache) = replicas.loadMetrics()
+        let next = scheduler.now + eppScrapeInterval
+        if next <= duration || live > 0 { scheduler.schedule(.eppScrape, at: next) }
+    }
+
+    /// The endpoint picker's saturation detector: a sheddable tenant's
+    /// request is refused (429) while no eligible replica has room.
+    mutating func eppSheds(tenant: Int16, replicas: ReplicaPool, now: Double) -> Bool {
+        guard case .endpointPicker(let epp) = balancer, let below = epp.sheddableBelow,
+              tenantPriority[Int(tenant)] < below else { return false }
+        let candidates = replicas.states.indices.filter { eligible($0, replicas: replicas, now: now) }
+        let (queue, kv) = eppMetrics(replicas)
+        return epp.saturated(candidates, queue: queue, kvCache: kv)
+    }
+
+    /// Where the gateway sends a request.
+    enum Routing {
+        /// To replica `r`'s queue (it holds a connection when pooled).
+        case deliver(Int)
+        /// Nowhere yet: it waits in a host's pending list for a connection.
+        case waitForConnection
+        /// Refused with `status`: 429 (the endpoint picker sheds it), 502 (a
+        /// connect failure), 503 (no live upstream, or the pending lists are full).
+        case refuse(Int)
+    }
+
+    /// Routes request `id`: the balancer's pick, with nginx's
+    /// `proxy_next_upstream error` on connect failures for the nginx
+    /// balancers, then the host's connection pool.
+    mutating func route(_ id: Int32, key: Int32, prefix: [Int], replicas: ReplicaPool, requests: inout RequestTable,
+                        recorder: inout Recorder, now: Double) -> Routing {
+        if eppSheds(tenant: requests[id].tenant, replicas: replicas, now: now) { return .refuse(429) }
+        let avoidsTried = retry?.previousHosts == true
+        var tried = Set<Int>()
+        while let r = tried.isEmpty && avoidsTried
+                ? pickAvoidingTriedHosts(id, request: requests[id], key: key, prefix: prefix, replicas: replicas, now: now)
+                : pick(excluding: tried, key: key, prefix: prefix, replicas: replicas, now: now) {
+            if replicas.isReachable(r) {
+                requests.slots[Int(id)].replica = Int32(r)
+                // What the pick matched is known now, not when a connection frees.
+                if let skip = prefixSkip(prompt: requests[id].prompt, prefix: prefix) { requests.slots[Int(id)].prefilled = skip }
+                guard pooled else { return .deliver(r) }
+                switch connect(id, to: r, requests: &requests, recorder: &recorder) {
+                case .connected: return .deliver(r)
+                case .waiting: return .waitForConnection
+                case .overflow: return .refuse(503)
+                }
+            }
+            // The replica is down or cut off: a connect failure.
+            finished(replica: r, outcome: .connectionError, latency: 0, now: now)
+            guard balancer.triesNextOnConnectFailure else { return .refuse(502) }
+            tried.insert(r)
+        }
+        return .refuse(503)  // no live upstream
+    }
+
+    /// The balancer's pick under Envoy's `previous_hosts` retry predicate: a
+    /// retry picks again (each pick moves the balancer on, as Envoy's
+    /// `chooseHostOnce` does) while it lands on a host an earlier try went
+    /// to, at most `host_selection_retry_max_attempts` more times, and the
+    /// last pick stands. The host picked joins the attempt's tried hosts.
+    mutating func pickAvoidingTriedHosts(_ id: Int32, request: Request, key: Int32, prefix: [Int], replicas: ReplicaPool,
+                                         now: Double) -> Int? {
+        let maxRepicks = retry?.hostSelectionRetryMaxAttempts ?? 0
+        let recorded = hostsTried(by: id, generation: request.generation)
+        // A first try avoids nothing (a drained replica's request picked again included).
+        let tried = request.gatewayRetries > 0 ? recorded : []
+        var r = pick(excluding: [], key: key, prefix: prefix, replicas: replicas, now: now)
+        var repicks = 0
+        while let h = r, tried.contains(Int32(h)), repicks < maxRepicks {
+            // The rejected pick leaves no trace in the balancer's counts.
+            if case .leastRequest(var p) = balancer {
+                balancer = .modifying
+                p.finished(h)
+                balancer = .leastRequest(p)
+            }
+            r = pick(excluding: [], key: key, prefix: prefix, replicas: replicas, now: now)
+            repicks += 1
+        }
+        setHostsTried(recorded + (r.map { [Int32($0)] } ?? []), for: id, generation: request.generation)
+        return r
+    }
+
+    /// The balancer's choice among eligible replicas, nil when none is.
+    /// `key` (the call's API key) and `prefix` (its prompt's blocks) matter
+    /// only to balancers that ``LoadBalancer/readsCall``.
+    mutating func pick(excluding tried: Set<Int>, key: Int32, prefix: [Int], replicas: ReplicaPool, now: Double) -> Int? {
+        let n = replicas.count
+        switch balancer {
+        case .none, .roundRobin:
+            // The common case, without building the excluded set.
+            for k in 0..<n {
+                let r = (nextReplica + k) % n
+                if !tried.contains(r) && eligible(r, replicas: replicas, now: now) {
+                    nextReplica = (r + 1) % n
+                    return r
+                }
+            }
+            return nil
+        default:
+            break
+        }
+        var excluded = tried
+        for r in 0..<n where !eligible(r, replicas: replicas, now: now) { excluded.insert(r) }
+        if excluded.count >= n { return nil }
+        let hashKey = UInt64(bitPattern: Int64(key))
+        switch balancer {
+        case .none, .roundRobin, .modifying:
+            return nil  // handled above
+        case .random:
+            let choices = (0..<n).filter { !excluded.contains($0) }
+            return choices[rng.nextInt(below: choices.count)]
+        case .weightedRoundRobin(var b):
+            balancer = .modifying
+            defer { balancer = .weightedRoundRobin(b) }
+            return b.pick(now: now, excluding: excluded)
+        case .leastConnections(var b):
+            balancer = .modifying
+            defer { balancer = .leastConnections(b) }
+            return b.pick(now: now, excluding: excluded)
+        case .leastRequest(var p):
+            balancer = .modifying
+            defer { balancer = .leastRequest(p) }
+            // Envoy samples among all hosts; a draw of an excluded host is
+            // undone and drawn again (Envoy's `host_selection_retry`).
+            for _ in 0..<32 {
+                let r = p.pick(&rng)
+                if !excluded.contains(r) { return r }
+                p.finished(r)
+            }
+            return Self.leastLoaded(excluding: excluded, replicas: replicas)
+        case .consistentHash(let ring):
+            // Walk on from the key's owner to the next eligible host.
+            if let owner = ring.host(forKey: hashKey), !excluded.contains(owner) { return owner }
+            var walked = ring
+            for r in excluded { walked.remove(host: r) }
+            return walked.host(forKey: hashKey)
+        case .maglev(var table, let size, let weights):
+            let hosts = (0..<n).filter { !excluded.contains($0) }
+            if table?.hosts != hosts {
+                table = MaglevTable(hosts: hosts, weights: weights, size: size)
+                balancer = .maglev(table, size: size, weights: weights)
+            }
+            return table?.host(forKey: hashKey)
+        case .prefixAffinity(var router):
+            balancer = .modifying
+            let loads = (0..<n).map { excluded.contains($0) ? Int(Int32.max) : replicas.states[$0].inSystem }
+            let before = (0..<n).map { router.matchLength(prefix, worker: $0) }
+            let routed = router.route(prefix, loads: loads, now: now)
+            balancer = .prefixAffinity(router)
+            let r = excluded.contains(routed) ? Self.leastLoaded(excluding: excluded, replicas: replicas) : routed
+            if let r { prefixMatch = before[r] }
+            return r
+        case .dynamicWeights(var d, var current):
+            balancer = .modifying
+            defer { balancer = .dynamicWeights(d, current: current) }
+            let weights = d.weights(now: now)
+            var total = 0.0
+            var best: Int?
+            for r in 0..<n where !excluded.contains(r) {
+                current[r] += weights[r]
+                total += weights[r]
+                if best == nil || current[r] > current[best ?? r] { best = r }
+            }
+            guard let b = best, total > 0 else { return Self.leastLoaded(excluding: excluded, replicas: replicas) }
+            current[b] -= total
+            return b
+        case .endpointPicker(var epp):
+            balancer = .modifying
+            let candidates = (0..<n).filter { !excluded.contains($0) }
+            let (queue, kv) = eppMetrics(replicas)
+            let (r, matched) = epp.pick(candidates, queue: queue, kvCache: kv, prompt: prefix, now: now, &rng)
+            balancer = .endpointPicker(epp)
+            prefixMatch = matched
+            return r
+        }
+    }
+
+    /// The eligible replica with the fewest requests (first on ties).
+    static func leastLoaded(excluding excluded: Set<Int>, replicas: ReplicaPool) -> Int? {
+        var best: Int?
+        for r in replicas.states.indices where !excluded.contains(r) {
+            if let b = best, replicas.states[r].inSystem >= replicas.states[b].inSystem { continue }
+            best = r
+        }
+        return best
+    }
+
+    /// Prefill tokens a prefix-matching route saves: the prompt's leading
+    /// blocks the chosen replica has already seen (512 tokens each in
+    /// Mooncake's trace), at most the prompt less one token.
+    func prefixSkip(prompt: Int32, prefix: [Int]) -> Int32? {
+        guard balancer.matchesPrefixes, !prefix.isEmpty else { return nil }
+        let skip = min(Int32(prefixMatch * 512), prompt - 1)
+        return skip > 0 ? skip : nil
+    }
+
+    /// A request leaves replica `r`'s queue unserved (the replica drains).
+    mutating func released(replica r: Int, now: Double) {
+        balancer.released(r, now: now)
+    }
+
+    /// Balancer and outlier bookkeeping when an attempt on replica `r` ends.
+    mutating func finished(replica r: Int, outcome: AttemptOutcome, latency: Double, now: Double) {
+        guard configured else { return }
+        let failed: Bool
+        switch outcome {
+        case .response(let status, _, _): failed = status >= 500
+        case .timeout, .connectionError: failed = true
+        }
+        balancer.finished(r, failed: failed, latency: latency, now: now)
+        _ = outlier?.record(r, is5xx: failed, now: now)
+    }
+
+    // MARK: Health
+
+    /// An active health probe round: a probe fails when the replica is not
+    /// ready or is cut off from the gateway.
+    mutating func probe(replicas: ReplicaPool, live: Int, scheduler: inout Scheduler<Event>) {
+        guard let h = healthCheck else { return }
+        for r in replicas.states.indices {
+            let ok = replicas.isReachable(r)
+            var streak = probeStreak[r]
+            streak = ok ? max(streak, 0) + 1 : min(streak, 0) - 1
+            probeStreak[r] = streak
+            if ok && streak >= h.healthyThreshold { healthy[r] = true }
+            if !ok && -streak >= h.unhealthyThreshold { healthy[r] = false }
+        }
+        let next = scheduler.now + h.interval
+        if next <= duration || live > 0 { scheduler.schedule(.healthProbe, at: next) }
+    }
+
+    // MARK: Route retries
+
+    /// What the gateway does when a try ends.
+    enum TryEnd {
+        /// The client hears the outcome.
+        case answer
+        /// A route retry (the breaker let it start).
+        case retry(GatewayRetryPolicy)
+        /// A retry the breaker refused: the client hears the outcome.
+        case overflow
+    }
+
+    /// The gateway's side of try `req` ends with `outcome`: its place under
+    /// `max_requests` and the retry breaker, the balancer's and outlier
+    /// detector's record, then whether to retry it.
+    mutating func tryEnded(_ req: Request, outcome: AttemptOutcome, retryable: Bool, now: Double) -> TryEnd {
+        if configured { inside -= 1 }
+        if req.gatewayRetries > 0 { retryBreaker.retryFinished() }
+        if req.replica >= 0 { finished(replica: Int(req.replica), outcome: outcome, latency: now - req.arrival, now: now) }
+        if retryable, let policy = retry, Int(req.gatewayRetries) < policy.numRetries {
+            if retryBreaker.tryStartRetry(activeRequests: inside) { return .retry(policy) }
+            return .overflow
+        }
+        return .answer
+    }
+
+    /// A route retry `rid` replaces try `id`: it keeps the hosts tried and
+    /// the output reservation; returns the backoff before it is sent.
+    mutating func retryReplaces(_ id: Int32, oldGeneration: UInt32, with rid: Int32, generation: UInt32, retry: Int,
+                                policy: GatewayRetryPolicy) -> Double {
+        if policy.previousHosts {
+            setHostsTried(hostsTried(by: id, generation: oldGeneration), for: rid, generation: generation)
+        }
+        if settlesOutput, Int(id) < outputHolds.count {
+            setOutputHold(outputHolds[Int(id)], for: rid)
+            outputHolds[Int(id)].reserved = 0
+        }
+        return policy.backoff(retry: retry, &rng)
+    }
+
+    /// A route retry is dropped before its resend (its client let go).
+    mutating func retryDropped(_ id: Int32, now: Double) {
+        retryBreaker.retryFinished()
+        settleOutput(id, generated: 0, now: now)
+    }
+
+    /// A route retry is resent: it is inside the cluster again.
+    mutating func resent() {
+        if configured { inside += 1 }
+    }
+}
+
+extension Gateway {
+    /// Prompt tokens read from the prompt cache: the call's leading prefix
+    /// blocks its tenant sent within the cache's TTL (512 tokens each).
+    func promptCacheRead(_ call: Call, now: Double) -> Int32 {
+        var blocks = 0
+        for b in call.prefix {
+            guard let last = promptCache[promptCacheKey(b, tenant: call.tenant)], now - last <= promptCacheTTL else { break }
+            blocks += 1
+        }
+        return min(Int32(clamping: blocks * 512), call.prompt)
+    }
+
+    /// An admitted attempt's prefix blocks enter (or are refreshed in) the prompt cache.
+    mutating func promptCacheWrite(_ call: Call, now: Double) {
+        for b in call.prefix { promptCache[promptCacheKey(b, tenant: call.tenant)] = now }
+    }
+
+    private func promptCacheKey(_ block: Int, tenant: Int16) -> Int {
+        block &* tenantCount &+ Int(tenant)
+    }
+
+    /// The hosts the attempt of request `id` (slot generation `generation`)
+    /// has tried: none when nothing was recorded for it.
+    func hostsTried(by id: Int32, generation: UInt32) -> [Int32] {
+        let i = Int(id)
+        return i < triedHosts.count && triedHosts[i].generation == generation ? triedHosts[i].hosts : []
+    }
+
+    /// Records the hosts the attempt of request `id` has tried.
+    mutating func setHostsTried(_ hosts: [Int32], for id: Int32, generation: UInt32) {
+        let i = Int(id)
+        if i >= triedHosts.count { triedHosts.append(contentsOf: repeatElement((generation: UInt32(0), hosts: [Int32]()), count: i - triedHosts.count + 1)) }
+        triedHosts[i] = (generation, hosts)
+    }
+
+    /// Records request `rid`'s output reservation.
+    mutating func setOutputHold(_ hold: OutputHold, for rid: Int32) {
+        let i = Int(rid)
+        if i >= outputHolds.count {
+            outputHolds.append(contentsOf: repeatElement(OutputHold(tenant: 0, apiKey: 0, reserved: 0), count: i - outputHolds.count + 1))
+        }
+        outputHolds[i] = hold
+    }
+}
+
+extension GatewayConfiguration.RateLimit.Scope {
+    /// Which of a rule's limiters a request of this tenant and key uses.
+    func instance(tenant: Int16, apiKey: Int32) -> Int {
+        switch self {
+        case .global: return 0
+        case .tenant: return Int(tenant)
+        case .apiKey: return Int(apiKey)
+        }
+    }
+}
