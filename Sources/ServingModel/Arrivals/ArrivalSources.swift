@@ -52,7 +52,7 @@ struct ArrivalSources {
     }
 
     /// Whether the request limit stops further arrivals.
-    var limitReached: Bool { arrivalsSoFar >= arrivalLimit }
+    var limitReached: Bool { @inline(__always) get { arrivalsSoFar >= arrivalLimit } }
 
     /// Schedules each process's first arrival (`openLoop` false: a closed
     /// loop makes its own arrivals) and the trace's first record.
@@ -111,7 +111,7 @@ struct ArrivalSources {
     mutating func readNextRecord(_ scheduler: inout Scheduler<ServingSimulation.Event>) {
         guard trace != nil, let replay, !limitReached else { return }
         do {
-            if let record = try trace!.next() {
+            if let record = try trace?.next() {
                 let t = record.time * replay.timeScale
                 if t < duration {
                     pendingRecord = record

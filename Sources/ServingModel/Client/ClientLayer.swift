@@ -56,7 +56,7 @@ struct ClientLayer: Sendable {
     }
 
     /// The output tokens an attempt asks for at most (nil: no cap).
-    var maxTokens: Int? { settings.maxTokens }
+    var maxTokens: Int? { @inline(__always) get { settings.maxTokens } }
 
     /// Closed loop: every user's first request after one think time.
     mutating func start(_ scheduler: inout Scheduler<Event>) {
@@ -107,7 +107,7 @@ struct ClientLayer: Sendable {
 
     /// Arms the call's next hedge (`generation`: the call's, taken before
     /// the send, which may already have ended it).
-    func armHedge(_ id: Int32, generation: UInt32, scheduler: inout Scheduler<Event>) {
+    @inline(__always) func armHedge(_ id: Int32, generation: UInt32, scheduler: inout Scheduler<Event>) {
         if let h = settings.hedgeDelay { scheduler.schedule(.hedge(call: id, generation: generation), after: h) }
     }
 
@@ -186,7 +186,7 @@ struct ClientLayer: Sendable {
     }
 
     /// Whether attempt `req` still belongs to a live call.
-    func isLive(_ req: Request) -> Bool { calls.isLive(req.call, req.callGeneration) }
+    @inline(__always) func isLive(_ req: Request) -> Bool { calls.isLive(req.call, req.callGeneration) }
 
     /// The attempt's answer reaches its client: true when the call is still
     /// live and reacts (the caller then calls ``react(_:outcome:duration:scheduler:recorder:)``).
@@ -308,7 +308,7 @@ struct ClientLayer: Sendable {
     }
 
     /// The attempt a call whose deadline passed still waits for (nil: none).
-    func attemptAwaited(by id: Int32, requests: RequestTable) -> Int32? {
+    @inline(__always) func attemptAwaited(by id: Int32, requests: RequestTable) -> Int32? {
         let call = calls[id]
         guard call.inFlight > 0 else { return nil }
         let rid = call.lastAttempt
@@ -393,7 +393,7 @@ struct ClientLayer: Sendable {
     }
 
     /// A cache hit or fallback answer arrives: the call's end, if it is live.
-    func answered(_ id: Int32, generation: UInt32, how: ServingSimulation.AnswerKind) -> CallEnd? {
+    @inline(__always) func answered(_ id: Int32, generation: UInt32, how: ServingSimulation.AnswerKind) -> CallEnd? {
         guard calls.isLive(id, generation) else { return nil }
         return how == .cache ? .cache : .fallback
     }
@@ -422,7 +422,7 @@ struct ClientLayer: Sendable {
     }
 
     /// The breaker's state and calls in flight, sampled.
-    func sample(into series: inout ClientSeries) {
+    @inline(__always) func sample(into series: inout ClientSeries) {
         let state: Double
         switch breaker?.state {
         case .open?: state = 1

@@ -86,10 +86,10 @@ struct ClusterControl: Sendable {
     }
 
     /// Whether predictive scaling counts arrivals.
-    var countsArrivals: Bool { predictive != nil }
+    var countsArrivals: Bool { @inline(__always) get { predictive != nil } }
 
     /// Schedules the first scrape, sync, schedule steps and faults.
-    mutating func start(replicas: ReplicaPool, scheduler: inout Scheduler<Event>) {
+    mutating func start(replicas: ReplicaView, scheduler: inout Scheduler<Event>) {
         guard let d = dynamics else { return }
         if let p = d.predictive { startPredictive(p, scheduler: &scheduler) }
         if let k = d.keda { scheduler.schedule(.kedaPoll, at: k.pollingInterval) }
@@ -164,7 +164,7 @@ struct ClusterControl: Sendable {
     mutating func warmPoolRefilled() { warmAvailable += 1 }
 
     /// Zones replicas are spread over (replica `r` is in zone `r % zones`).
-    var zones: Int { dynamics?.zones ?? 1 }
+    var zones: Int { @inline(__always) get { dynamics?.zones ?? 1 } }
 
     /// A completion's time to first token (latency metrics).
     mutating func observeTTFT(_ ttft: Double) {
@@ -241,7 +241,7 @@ struct ClusterControl: Sendable {
     }
 
     /// Schedules the autoscaler's next decision while the run goes on.
-    func scheduleNextSync(_ scheduler: inout Scheduler<Event>) {
+    @inline(__always) func scheduleNextSync(_ scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
         switch dynamics?.scaler {
         case .kpa(let settings, _)?:
@@ -254,7 +254,7 @@ struct ClusterControl: Sendable {
     }
 
     /// A replica schedule's step `i`: its count.
-    func scheduledCount(step i: Int) -> Int? {
+    @inline(__always) func scheduledCount(step i: Int) -> Int? {
         guard case .schedule(let plan)? = dynamics?.scaler else { return nil }
         return plan.counts[i]
     }
@@ -275,7 +275,7 @@ struct ClusterControl: Sendable {
     }
 
     /// Schedules KEDA's next poll while the run goes on.
-    func scheduleNextPoll(_ scheduler: inout Scheduler<Event>) {
+    @inline(__always) func scheduleNextPoll(_ scheduler: inout Scheduler<Event>) {
         guard let k = dynamics?.keda else { return }
         if scheduler.now + k.pollingInterval <= duration { scheduler.schedule(.kedaPoll, after: k.pollingInterval) }
     }

@@ -24,6 +24,8 @@ enum PoolUse: UInt8, Sendable {
 /// Connections stay open for reuse; a reset (the client's cancel, a
 /// connection error) closes one, and a host that goes down loses all.
 struct ConnectionPool: Sendable {
+    /// Envoy's default for both breakers (`max_connections`, `max_pending_requests`).
+    static let envoyDefaultLimit = 1024
     /// Cluster-wide connection limit (Envoy default 1024).
     let maxConnections: Int
     /// Cluster-wide limit on requests waiting for a connection (default 1024).

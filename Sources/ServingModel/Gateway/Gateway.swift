@@ -14,7 +14,7 @@ struct OutputHold: Sendable {
 /// priorities, a load balancer, connection pools, route retries and
 /// timeouts, active health checks and outlier ejection.
 ///
-/// It sees the replicas only through a borrowed ``ReplicaPool`` (to read
+/// It sees the replicas only through a ``ReplicaView`` (to read
 /// which are ready and how loaded); it never starts their work.
 struct Gateway: Sendable {
     typealias Event = ServingSimulation.Event
@@ -152,19 +152,20 @@ struct Gateway: Sendable {
         probeStreak = Array(repeating: 0, count: slots)
         outlier = g?.outlierDetection
         retryBreaker = g?.retry?.breaker ?? RetryBudget()
-        pool = ConnectionPool(maxConnections: g?.maxConnections ?? 1024, maxPendingRequests: g?.maxPendingRequests ?? 1024,
+        pool = ConnectionPool(maxConnections: g?.maxConnections ?? ConnectionPool.envoyDefaultLimit,
+                              maxPendingRequests: g?.maxPendingRequests ?? ConnectionPool.envoyDefaultLimit,
                               hosts: pooled ? slots : 0)
         rng = root.stream("gateway")
     }
 
     /// Schedules the health probes and the endpoint picker's first scrape.
-    mutating func start(replicas: ReplicaPool, live: Int, scheduler: inout Scheduler<Event>) {
+    mutating func start(replicas: ReplicaView, live: Int, scheduler: inout Scheduler<Event>) {
         if let h = healthCheck { scheduler.schedule(.healthProbe, at: h.interval) }
         if eppScrapeInterval > 0 { scrapeEPP(replicas: replicas, live: live, scheduler: &scheduler) }
     }
 
     /// Requests waiting at the gateway: its queue and the connection pools.
-    var waiting: Int { liveShared + (pooled ? pool.livePending : 0) }
+    var waiting: Int { @inline(__always) get { liveShared + (pooled ? pool.livePending : 0) } }
 
     // MARK: Admission
 
@@ -174,7 +175,7 @@ struct Gateway: Sendable {
     }
 
     /// The fault filter's delay (s).
-    var faultDelay: Double { fault?.delay?.fixed ?? 0 }
+    var faultDelay: Double { @inline(__always) get { fault?.delay?.fixed ?? 0 } }
 
     /// The fault filter's abort, drawn for one attempt (nil: it goes on).
     mutating func faultAbort() -> AttemptOutcome? {
@@ -227,7 +228,7 @@ struct Gateway: Sendable {
     }
 
     /// The service's own 503s carry its `Retry-After`, if it sets one.
-    func withRetryAfter(_ answer: AttemptOutcome) -> AttemptOutcome {
+    @inline(__always) func withRetryAfter(_ answer: AttemptOutcome) -> AttemptOutcome {
         if let wait = busyRetryAfter, case .response(503, nil, let shouldRetry) = answer {
             return .response(status: 503, retryAfter: wait, shouldRetry: shouldRetry)
         }
@@ -235,7 +236,7 @@ struct Gateway: Sendable {
     }
 
     /// Whether the route retries `outcome`.
-    func retries(_ outcome: AttemptOutcome) -> Bool { retry?.retries(outcome) == true }
+    @inline(__always) func retries(_ outcome: AttemptOutcome) -> Bool { retry?.retries(outcome) == true }
 
     /// An attempt that reserved output tokens ends: what it did not
     /// generate goes back to the output-token quotas it was charged to.
@@ -269,7 +270,7 @@ struct Gateway: Sendable {
 
     /// The next request of the gateway queue: the highest rank first; a
     /// non-critical one only while the reserved capacity is untouched.
-    mutating func popShared(requests: inout RequestTable, replicas: ReplicaPool) -> Int32? {
+    mutating func popShared(requests: inout RequestTable, replicas: ReplicaView) -> Int32? {
         guard !rankedQueues.isEmpty else { return sharedQueue.popFirst() }
         for k in rankedQueues.indices {
             while let id = rankedQueues[k].first, requests[id].phase == .done {
@@ -285,7 +286,7 @@ struct Gateway: Sendable {
 
     /// Whether a request may take a batch slot now: always, unless it is
     /// non-critical and the slots left are the critical tier's reserve.
-    func mayStartNow(tenant: Int16, replicas: ReplicaPool) -> Bool {
+    func mayStartNow(tenant: Int16, replicas: ReplicaView) -> Bool {
         guard let p = priorities, p.reserved > 0, !tenantCritical[Int(tenant)] else { return true }
         let limit = replicas.roomLimit
         var used = 0, capacity = 0
@@ -297,7 +298,7 @@ struct Gateway: Sendable {
     }
 
     /// The first replica (round-robin order) with room, for the shared queue.
-    mutating func replicaWithRoom(_ replicas: ReplicaPool) -> Int? {
+    mutating func replicaWithRoom(_ replicas: ReplicaView) -> Int? {
         let limit = replicas.roomLimit
         let n = replicas.prefillReplicas > 0 ? replicas.prefillReplicas : replicas.count
         let start = nextReplica % n
@@ -318,7 +319,7 @@ struct Gateway: Sendable {
 
     /// Whether the gateway would send new work to replica `r`. Without a
     /// gateway the dispatcher knows: ready and reachable replicas only.
-    mutating func eligible(_ r: Int, replicas: ReplicaPool, now: Double) -> Bool {
+    mutating func eligible(_ r: Int, replicas: ReplicaView, now: Double) -> Bool {
         if replicas.isDecodeReplica(r) { return false }  // new requests go to the prefill pool
         guard configured else { return replicas.isReachable(r) }
         let believed = healthCheck != nil ? healthy[r] && replicas.states[r].status != .stopped : replicas.states[r].status == .ready
@@ -330,13 +331,13 @@ struct Gateway: Sendable {
 
     /// What the endpoint picker reads of each replica: requests waiting, and
     /// the share of KV-cache blocks in use, as last scraped (or now).
-    func eppMetrics(_ replicas: ReplicaPool) -> (queue: [Int], kvCache: [Double]) {
+    func eppMetrics(_ replicas: ReplicaView) -> (queue: [Int], kvCache: [Double]) {
         eppScrapeInterval > 0 ? (eppQueue, eppKVCache) : replicas.loadMetrics()
     }
 
     /// The endpoint picker scrapes the replicas' metrics, and schedules its
     /// next scrape while the run goes on.
-    mutating func scrapeEPP(replicas: ReplicaPool, live: Int, scheduler: inout Scheduler<Event>) {
+    mutating func scrapeEPP(replicas: ReplicaView, live: Int, scheduler: inout Scheduler<Event>) {
         (eppQueue, eppKVCache) = replicas.loadMetrics()
         let next = scheduler.now + eppScrapeInterval
         if next <= duration || live > 0 { scheduler.schedule(.eppScrape, at: next) }
@@ -344,7 +345,7 @@ struct Gateway: Sendable {
 
     /// The endpoint picker's saturation detector: a sheddable tenant's
     /// request is refused (429) while no eligible replica has room.
-    mutating func eppSheds(tenant: Int16, replicas: ReplicaPool, now: Double) -> Bool {
+    mutating func eppSheds(tenant: Int16, replicas: ReplicaView, now: Double) -> Bool {
         guard case .endpointPicker(let epp) = balancer, let below = epp.sheddableBelow,
               tenantPriority[Int(tenant)] < below else { return false }
         let candidates = replicas.states.indices.filter { eligible($0, replicas: replicas, now: now) }
@@ -366,7 +367,7 @@ struct Gateway: Sendable {
     /// Routes request `id`: the balancer's pick, with nginx's
     /// `proxy_next_upstream error` on connect failures for the nginx
     /// balancers, then the host's connection pool.
-    mutating func route(_ id: Int32, key: Int32, prefix: [Int], replicas: ReplicaPool, requests: inout RequestTable,
+    mutating func route(_ id: Int32, key: Int32, prefix: [Int], replicas: ReplicaView, requests: inout RequestTable,
                         recorder: inout Recorder, now: Double) -> Routing {
         if eppSheds(tenant: requests[id].tenant, replicas: replicas, now: now) { return .refuse(429) }
         let avoidsTried = retry?.previousHosts == true
@@ -398,7 +399,7 @@ struct Gateway: Sendable {
     /// `chooseHostOnce` does) while it lands on a host an earlier try went
     /// to, at most `host_selection_retry_max_attempts` more times, and the
     /// last pick stands. The host picked joins the attempt's tried hosts.
-    mutating func pickAvoidingTriedHosts(_ id: Int32, request: Request, key: Int32, prefix: [Int], replicas: ReplicaPool,
+    mutating func pickAvoidingTriedHosts(_ id: Int32, request: Request, key: Int32, prefix: [Int], replicas: ReplicaView,
                                          now: Double) -> Int? {
         let maxRepicks = retry?.hostSelectionRetryMaxAttempts ?? 0
         let recorded = hostsTried(by: id, generation: request.generation)
@@ -423,7 +424,7 @@ struct Gateway: Sendable {
     /// The balancer's choice among eligible replicas, nil when none is.
     /// `key` (the call's API key) and `prefix` (its prompt's blocks) matter
     /// only to balancers that ``LoadBalancer/readsCall``.
-    mutating func pick(excluding tried: Set<Int>, key: Int32, prefix: [Int], replicas: ReplicaPool, now: Double) -> Int? {
+    mutating func pick(excluding tried: Set<Int>, key: Int32, prefix: [Int], replicas: ReplicaView, now: Double) -> Int? {
         let n = replicas.count
         switch balancer {
         case .none, .roundRobin:
@@ -516,7 +517,7 @@ struct Gateway: Sendable {
     }
 
     /// The eligible replica with the fewest requests (first on ties).
-    static func leastLoaded(excluding excluded: Set<Int>, replicas: ReplicaPool) -> Int? {
+    static func leastLoaded(excluding excluded: Set<Int>, replicas: ReplicaView) -> Int? {
         var best: Int?
         for r in replicas.states.indices where !excluded.contains(r) {
             if let b = best, replicas.states[r].inSystem >= replicas.states[b].inSystem { continue }
@@ -528,7 +529,7 @@ struct Gateway: Sendable {
     /// Prefill tokens a prefix-matching route saves: the prompt's leading
     /// blocks the chosen replica has already seen (512 tokens each in
     /// Mooncake's trace), at most the prompt less one token.
-    func prefixSkip(prompt: Int32, prefix: [Int]) -> Int32? {
+    @inline(__always) func prefixSkip(prompt: Int32, prefix: [Int]) -> Int32? {
         guard balancer.matchesPrefixes, !prefix.isEmpty else { return nil }
         let skip = min(Int32(prefixMatch * 512), prompt - 1)
         return skip > 0 ? skip : nil
@@ -555,7 +556,7 @@ struct Gateway: Sendable {
 
     /// An active health probe round: a probe fails when the replica is not
     /// ready or is cut off from the gateway.
-    mutating func probe(replicas: ReplicaPool, live: Int, scheduler: inout Scheduler<Event>) {
+    mutating func probe(replicas: ReplicaView, live: Int, scheduler: inout Scheduler<Event>) {
         guard let h = healthCheck else { return }
         for r in replicas.states.indices {
             let ok = replicas.isReachable(r)

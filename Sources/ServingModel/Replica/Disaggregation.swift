@@ -36,11 +36,6 @@ public struct Disaggregation: Sendable, Equatable {
         Double(tokens) * kvBytesPerToken / bandwidth
     }
 
-    /// Seconds to move the KV cache of `tokens` tokens over a free link.
-    public func transferTime(tokens: Int) -> Double {
-        latency + linkTime(tokens: tokens)
-    }
-
     /// Checks the split against the replica count and batching policy.
     public func validate(replicas: Int, batching: BatchingPolicy) throws(ServingModelError) {
         try ServingModelError.check(prefillReplicas >= 1 && prefillReplicas < replicas, "replicas.disaggregation.prefill",

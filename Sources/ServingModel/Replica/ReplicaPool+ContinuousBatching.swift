@@ -110,7 +110,7 @@ extension ReplicaPool {
 
     /// How many decode iterations the batch can run unchanged: until its
     /// first sequence finishes, and no further than the free KV blocks last.
-    func planDecodeRun(replica r: Int, batch: MicroBatch, alpha: Double, start: Double, requests: RequestTable) -> DecodeRun? {
+    @inline(__always) func planDecodeRun(replica r: Int, batch: MicroBatch, alpha: Double, start: Double, requests: RequestTable) -> DecodeRun? {
         var maxSteps = Int.max
         for id in batch.members {
             let req = requests[id]
@@ -156,7 +156,7 @@ extension ReplicaPool {
 
     /// Tokens a request must prefill: its prompt, plus what it had generated
     /// before a preemption (recompute).
-    func prefillTarget(_ req: Request) -> Int32 {
+    @inline(__always) func prefillTarget(_ req: Request) -> Int32 {
         req.generated > 0 && req.prefilled < req.prompt + req.generated - 1
             ? req.prompt + req.generated - 1 : req.prompt
     }
@@ -292,7 +292,7 @@ extension ReplicaPool {
     }
 
     /// Applies member `i`'s progress in a finished micro-batch.
-    mutating func advance(member i: Int, of batch: MicroBatch, replica r: Int, now: Double, requests: inout RequestTable,
+    @inline(__always) mutating func advance(member i: Int, of batch: MicroBatch, replica r: Int, now: Double, requests: inout RequestTable,
                           recorder: inout Recorder) -> MemberEnd {
         let id = batch.members[i]
         let steps = Int32(batch.run?.steps ?? 1)

@@ -72,32 +72,39 @@ struct ReplicaPool: Sendable {
     }
 
     /// Replica slots.
-    var count: Int { states.count }
+    var count: Int { @inline(__always) get { states.count } }
 
     /// Sequences (or requests) one replica holds at most.
     var roomLimit: Int {
+        @inline(__always) get {
         switch batching {
         case .unbatched: return 1
         case .dynamic(let d): return d.maxBatchSize
         case .continuous(let c): return c.maxNumSeqs
         }
+        }
+    }
+
+    /// What the gateway reads of the replicas.
+    var view: ReplicaView {
+        @inline(__always) get { ReplicaView(states: states, roomLimit: roomLimit, prefillReplicas: prefillReplicas) }
     }
 
     /// Whether replica `r` is ready and reachable from the gateway.
-    func isReachable(_ r: Int) -> Bool { states[r].status == .ready && !states[r].cutOff }
+    @inline(__always) func isReachable(_ r: Int) -> Bool { states[r].status == .ready && !states[r].cutOff }
 
     /// Whether replica `r` is in the decode pool.
-    func isDecodeReplica(_ r: Int) -> Bool { prefillReplicas > 0 && r >= prefillReplicas }
+    @inline(__always) func isDecodeReplica(_ r: Int) -> Bool { prefillReplicas > 0 && r >= prefillReplicas }
 
     /// KV blocks needed to hold `tokens` tokens.
-    func blocks(for tokens: Int) -> Int {
+    @inline(__always) func blocks(for tokens: Int) -> Int {
         let n = tokens + blockSize - 1  // tokens >= 0, so the shift rounds as the division does
         return blockShift >= 0 ? n >> blockShift : n / blockSize
     }
 
     /// Whether a request can ever be served (its KV need fits one replica,
     /// and without chunked prefill its prompt fits the token budget).
-    func fits(_ req: Request) -> Bool {
+    @inline(__always) func fits(_ req: Request) -> Bool {
         guard case .continuous(let cb) = batching else { return true }
         if blocks(for: Int(req.prompt) + Int(req.output)) > states[0].totalBlocks { return false }
         if !cb.chunkedPrefill && Int(req.prompt) > cb.maxNumBatchedTokens { return false }
@@ -198,7 +205,7 @@ struct ReplicaPool: Sendable {
     }
 
     /// Marks a request scheduled (queue wait ends).
-    func markScheduled(_ id: Int32, now: Double, requests: inout RequestTable) {
+    @inline(__always) func markScheduled(_ id: Int32, now: Double, requests: inout RequestTable) {
         if requests[id].firstScheduled < 0 {
             requests.slots[Int(id)].firstScheduled = now
             requests.slots[Int(id)].phase = .running
@@ -218,7 +225,7 @@ struct ReplicaPool: Sendable {
     }
 
     /// The requests replica `r` is running, in admission order.
-    func running(_ r: Int) -> [Int32] { states[r].running }
+    @inline(__always) func running(_ r: Int) -> [Int32] { states[r].running }
 
     /// Policy `none` or `dynamic`: the work in flight is done; its requests
     /// were completed by the caller.
@@ -228,7 +235,7 @@ struct ReplicaPool: Sendable {
     }
 
     /// Whether replica `r` has nothing left (a draining one then stops).
-    func isIdle(_ r: Int) -> Bool {
+    @inline(__always) func isIdle(_ r: Int) -> Bool {
         states[r].inSystem == 0 && states[r].inFlight == 0 && !states[r].busy
     }
 
@@ -290,12 +297,6 @@ struct ReplicaPool: Sendable {
     }
 
     // MARK: Metrics
-
-    /// Each replica's waiting requests and KV-cache use now.
-    func loadMetrics() -> (queue: [Int], kvCache: [Double]) {
-        (states.map(\.liveWaiting),
-         states.map { $0.totalBlocks > 0 ? Double($0.totalBlocks - $0.freeBlocks) / Double($0.totalBlocks) : 0 })
-    }
 
     /// Requests held by ready replicas (waiting or admitted).
     var heldByReady: Int {

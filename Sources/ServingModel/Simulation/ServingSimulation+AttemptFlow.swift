@@ -115,7 +115,7 @@ extension ServingSimulation {
         }
         switch gateway.dispatch {
         case .sharedQueue:
-            if gateway.mayStartNow(tenant: requests[id].tenant, replicas: replicas), let r = gateway.replicaWithRoom(replicas) {
+            if gateway.mayStartNow(tenant: requests[id].tenant, replicas: replicas.view), let r = gateway.replicaWithRoom(replicas.view) {
                 enqueue(id, replica: r, scheduler: &scheduler)
             } else if let cap = gateway.maxQueue, gateway.liveShared >= cap {
                 reject(id, now: now, scheduler: &scheduler)
@@ -138,7 +138,7 @@ extension ServingSimulation {
             let call = clients.calls[requests[id].call]
             (key, prefix) = (call.apiKey, call.prefix)
         }
-        switch gateway.route(id, key: key, prefix: prefix, replicas: replicas, requests: &requests, recorder: &recorder,
+        switch gateway.route(id, key: key, prefix: prefix, replicas: replicas.view, requests: &requests, recorder: &recorder,
                              now: scheduler.now) {
         case .deliver(let r): deliver(id, to: r, scheduler: &scheduler)
         case .waitForConnection: break

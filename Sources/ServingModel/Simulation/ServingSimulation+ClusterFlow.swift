@@ -56,7 +56,7 @@ extension ServingSimulation {
     mutating func redispatch(_ id: Int32, scheduler: inout Scheduler<Event>) {
         switch gateway.dispatch {
         case .sharedQueue:
-            if let r = gateway.replicaWithRoom(replicas) {
+            if let r = gateway.replicaWithRoom(replicas.view) {
                 enqueue(id, replica: r, scheduler: &scheduler)
             } else {
                 gateway.pushShared(id, tenant: requests[id].tenant, front: true)

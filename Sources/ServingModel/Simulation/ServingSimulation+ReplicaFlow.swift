@@ -66,7 +66,7 @@ extension ServingSimulation {
     mutating func refill(replica r: Int, scheduler: inout Scheduler<Event>) {
         guard gateway.dispatch == .sharedQueue, replicas.isReachable(r), !replicas.isDecodeReplica(r) else { return }
         let limit = replicas.roomLimit
-        while replicas.states[r].inSystem < limit, let id = gateway.popShared(requests: &requests, replicas: replicas) {
+        while replicas.states[r].inSystem < limit, let id = gateway.popShared(requests: &requests, replicas: replicas.view) {
             if requests[id].phase == .done { requests.remove(id); continue }  // abandoned
             gateway.liveShared -= 1
             enqueue(id, replica: r, scheduler: &scheduler)

@@ -55,9 +55,9 @@ public struct ServingSimulation: SimulationModel {
         if recorder.warmup > 0 { scheduler.schedule(.warmupEnd, at: recorder.warmup) }
         scheduler.schedule(.sample, at: configuration.timeSeriesInterval)
         replicas.updateProvisioned(now: 0, recorder: &recorder)
-        cluster.start(replicas: replicas, scheduler: &scheduler)
+        cluster.start(replicas: replicas.view, scheduler: &scheduler)
         if layered { clients.start(&scheduler) }
-        gateway.start(replicas: replicas, live: requests.live, scheduler: &scheduler)
+        gateway.start(replicas: replicas.view, live: requests.live, scheduler: &scheduler)
         for p in cluster.dynamics?.faults?.partitions ?? [] {
             scheduler.schedule(.partition(replica: Int32(p.replica), cut: true), at: p.at)
             scheduler.schedule(.partition(replica: Int32(p.replica), cut: false), at: p.at + p.duration)
@@ -112,14 +112,14 @@ public struct ServingSimulation: SimulationModel {
         case .queueTimeout(let id, let generation):
             expire(id, generation: generation, scheduler: &scheduler)
         case .healthProbe:
-            gateway.probe(replicas: replicas, live: requests.live, scheduler: &scheduler)
+            gateway.probe(replicas: replicas.view, live: requests.live, scheduler: &scheduler)
         case .partition(let r, let cut):
             replicas.states[Int(r)].cutOff = cut
             if !cut { refill(replica: Int(r), scheduler: &scheduler) }
         case .connectionFree(let r):
             connectionFree(Int(r), scheduler: &scheduler)
         case .eppScrape:
-            gateway.scrapeEPP(replicas: replicas, live: requests.live, scheduler: &scheduler)
+            gateway.scrapeEPP(replicas: replicas.view, live: requests.live, scheduler: &scheduler)
 
         // Replicas
         case .serviceDone(let r, let life):
