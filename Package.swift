@@ -38,7 +38,9 @@ let package = Package(
         ),
         .testTarget(name: "SimulationCoreTests", dependencies: ["SimulationCore"]),
 
-        // What arrives: arrival processes, request sizes, tenants, trace readers.
+        // What arrives: arrival processes, request sizes, tenants, trace readers;
+        // and in Files/ the input and output files every layer shares: line and
+        // CSV readers, units, atomic output files.
         .target(name: "Workload", dependencies: ["SimulationCore", "CZlib"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "CZlib"]),
 
@@ -50,8 +52,8 @@ let package = Package(
         .testTarget(name: "ServingModelTests", dependencies: ["ServingModel"]),
 
         // Fitting hardware profiles and service factors to a user's own measurements.
-        // Its CSV inputs are read with the scenario layer's CSVTable.
-        .target(name: "Calibration", dependencies: ["ServingModel", "Scenario", "Workload", "SimulationCore"]),
+        // Its CSV inputs are read with Workload's CSVTable.
+        .target(name: "Calibration", dependencies: ["ServingModel", "Workload", "SimulationCore"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Scenario", "ServingModel", "Workload", "SimulationCore",
                                                       .product(name: "Yams", package: "Yams")]),
 
@@ -60,7 +62,7 @@ let package = Package(
             name: "Scenario",
             dependencies: ["ServingModel", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")]
         ),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Forecasting", "ServingModel", "SimulationCore", "Report",
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Forecasting", "ServingModel", "SimulationCore", "Workload", "Report",
                                                    .product(name: "Yams", package: "Yams")],
                     exclude: ["Golden"]),
 

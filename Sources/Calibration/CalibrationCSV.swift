@@ -1,5 +1,4 @@
 import Foundation
-import Scenario
 import ServingModel
 import Workload
 

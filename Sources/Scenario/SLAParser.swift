@@ -1,5 +1,6 @@
 import Foundation
 import ServingModel
+import Workload
 
 extension SLA {
     /// Parses the string form; throws naming the term that is wrong.

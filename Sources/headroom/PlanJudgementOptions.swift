@@ -1,6 +1,7 @@
 import ArgumentParser
 import Scenario
 import ServingModel
+import Workload
 
 /// The flags every plan command shares: the load factor, the SLA and how
 /// surely each target must hold.

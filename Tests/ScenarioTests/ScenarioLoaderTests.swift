@@ -1,6 +1,7 @@
 import Foundation
 import ServingModel
 import Testing
+import Workload
 @testable import Scenario
 
 @Suite struct UnitsTests {

@@ -1,13 +1,13 @@
 import Foundation
-import Workload
 
 /// A CSV file with a header row, read row by row with every problem kept:
 /// `FILE:LINE: column 'NAME': expected ..., got '...'` (up to 20, all in one
-/// ``ScenarioError``). Blank lines and lines starting with `#` are skipped;
+/// ``InputError``). Blank lines and lines starting with `#` are skipped;
 /// the header names the columns, in any order. Lines may end in `\r\n`, the
 /// file may start with a UTF-8 byte-order mark or be gzip-compressed
 /// (``LineReader``), and cells may be quoted as RFC 4180 says (``CSVLine``).
 /// Calibration inputs, replica schedules and reference tables use it.
+/// Durations and rates take the units ``Units`` reads.
 public enum CSVTable {
     /// Most problems reported from one file.
     static let maxIssues = 20
@@ -18,8 +18,9 @@ public enum CSVTable {
         public let file: String
         /// The row's line in it.
         public let line: Int
-        let cells: [String: String]
-        private(set) var issues: [ScenarioIssue] = []
+        /// Its cells by column name, as written.
+        package let cells: [String: String]
+        private(set) var issues: [InputIssue] = []
 
         init(file: String, line: Int, cells: [String: String]) {
             self.file = file
@@ -29,7 +30,7 @@ public enum CSVTable {
 
         /// Records a problem in `column`.
         public func fail(_ column: String, _ expected: String, got text: String) {
-            issues.append(ScenarioIssue(file: file, line: line, key: "column '\(column)'", message: "\(expected), got '\(text)'"))
+            issues.append(InputIssue(file: file, line: line, key: "column '\(column)'", message: "\(expected), got '\(text)'"))
         }
 
         /// Whether `column` has a value (optional columns may be empty).
@@ -85,10 +86,10 @@ public enum CSVTable {
         do {
             reader = try LineReader(path: path)
         } catch let error as WorkloadError {
-            throw ScenarioError(issues: [ScenarioIssue(file: path, line: nil, key: "", message: error.message)])
+            throw InputError(issues: [InputIssue(file: path, line: nil, key: "", message: error.message)])
         }
         var header: [String]?
-        var issues: [ScenarioIssue] = []
+        var issues: [InputIssue] = []
         var dataRows = 0
         let known = required + optional
         while issues.count < maxIssues {
@@ -96,32 +97,32 @@ public enum CSVTable {
             do {
                 raw = try reader.next()
             } catch let error as WorkloadError {
-                throw ScenarioError(issues: issues + [ScenarioIssue(file: error.location, line: nil, key: "", message: error.message)])
+                throw InputError(issues: issues + [InputIssue(file: error.location, line: nil, key: "", message: error.message)])
             }
             guard let raw else { break }
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let fields = CSVLine.split(line) else {
-                issues.append(ScenarioIssue(file: path, line: reader.lineNumber, key: "", message: CSVLine.unterminatedQuote))
+                issues.append(InputIssue(file: path, line: reader.lineNumber, key: "", message: CSVLine.unterminatedQuote))
                 continue
             }
             guard let columns = header else {
                 let expected = "(expected \(required.joined(separator: ","))\(optional.isEmpty ? "" : " and optionally \(optional.joined(separator: ","))"))"
                 for name in fields where !known.contains(name) {
-                    issues.append(ScenarioIssue(file: path, line: reader.lineNumber, key: "header", message: "unknown column '\(name)' \(expected)"))
+                    issues.append(InputIssue(file: path, line: reader.lineNumber, key: "header", message: "unknown column '\(name)' \(expected)"))
                 }
                 for name in required where !fields.contains(name) {
-                    issues.append(ScenarioIssue(file: path, line: reader.lineNumber, key: "header", message: "missing column '\(name)' \(expected)"))
+                    issues.append(InputIssue(file: path, line: reader.lineNumber, key: "header", message: "missing column '\(name)' \(expected)"))
                 }
                 for name in Set(fields).sorted() where fields.filter({ $0 == name }).count > 1 {
-                    issues.append(ScenarioIssue(file: path, line: reader.lineNumber, key: "header", message: "column '\(name)' appears more than once"))
+                    issues.append(InputIssue(file: path, line: reader.lineNumber, key: "header", message: "column '\(name)' appears more than once"))
                 }
-                if !issues.isEmpty { throw ScenarioError(issues: issues) }
+                if !issues.isEmpty { throw InputError(issues: issues) }
                 header = fields
                 continue
             }
             guard fields.count == columns.count else {
-                issues.append(ScenarioIssue(file: path, line: reader.lineNumber, key: "",
+                issues.append(InputIssue(file: path, line: reader.lineNumber, key: "",
                                             message: "expected \(columns.count) comma-separated values (\(columns.joined(separator: ","))), got \(fields.count)"))
                 continue
             }
@@ -131,10 +132,10 @@ public enum CSVTable {
             dataRows += 1
         }
         if header == nil {
-            issues.append(ScenarioIssue(file: path, line: nil, key: "", message: "empty file; expected a header line \(required.joined(separator: ","))"))
+            issues.append(InputIssue(file: path, line: nil, key: "", message: "empty file; expected a header line \(required.joined(separator: ","))"))
         } else if dataRows == 0 && issues.isEmpty {
-            issues.append(ScenarioIssue(file: path, line: nil, key: "", message: "no data rows after the header"))
+            issues.append(InputIssue(file: path, line: nil, key: "", message: "no data rows after the header"))
         }
-        if !issues.isEmpty { throw ScenarioError(issues: Array(issues.prefix(maxIssues))) }
+        if !issues.isEmpty { throw InputError(issues: Array(issues.prefix(maxIssues))) }
     }
 }
