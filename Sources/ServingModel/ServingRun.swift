@@ -17,7 +17,8 @@ public struct ServingRun {
     /// (nothing is written), without reading the file twice. `headroom
     /// validate` reads it through with ``checkTrace(_:)``.
     /// An absurd configuration (see ``ServingLimits/checkScale(_:)``) is
-    /// refused here, before anything is allocated.
+    /// refused here, before anything is allocated, as is a combination the
+    /// model does not simulate.
     public init(configuration: ServingConfiguration) throws {
         self.configuration = configuration
         try ServingLimits.checkScale(configuration)
@@ -31,8 +32,10 @@ public struct ServingRun {
         case .unbatched, .dynamic: needsProfile = configuration.replicas.service == nil
         }
         if needsProfile && configuration.replicas.hardware == nil {
-            throw ServingModelError(key: "replicas", "policy '\(configuration.replicas.batching.name)' needs replicas.hardware (or replicas.service for none/dynamic)")
+            throw ServingModelError(key: "replicas.hardware", "policy '\(configuration.replicas.batching.name)' needs replicas.hardware (or replicas.service for none/dynamic)")
         }
+        try ServingSimulation.validate(configuration,
+                                       slots: max(configuration.replicas.count, configuration.replicas.dynamics?.maxReplicas ?? 0))
     }
 
     /// Reads a replayed trace through once, in constant memory; returns its

@@ -15,6 +15,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         do {
             let config = try ServingCommandSupport.loadScenario(scenario)
+            _ = try ServingRun(configuration: config)  // the combinations the model does not simulate
             var trace = ""
             if case .trace(let replay) = config.arrivals { trace = ", trace of \(try ServingRun.checkTrace(replay)) requests" }
             print("\(scenario): ok (\(config.name): \(config.replicas.count) replicas, policy \(config.replicas.batching.name), \(config.duration) s\(trace))")

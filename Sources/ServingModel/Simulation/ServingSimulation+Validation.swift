@@ -10,7 +10,8 @@ extension ServingSimulation {
                 throw ServingModelError(key: "replicas.disaggregation", "not with cluster dynamics (the prefill and decode pools are fixed)")
             }
             if c.gateway?.poolsConnections == true {
-                throw ServingModelError(key: "replicas.disaggregation", "not with gateway connection pools (max_connections, max_pending_requests)")
+                throw ServingModelError(key: c.gateway?.maxConnections != nil ? "gateway.max_connections" : "gateway.max_pending_requests",
+                                        "not with replicas.disaggregation (the prefill and decode pools are not pooled)")
             }
         }
         if client.cancelOnGiveUp == .running, c.replicas.batching.continuous == nil {
@@ -19,7 +20,7 @@ extension ServingSimulation {
         if let d = c.replicas.dynamics, let k = d.keda {
             try k.validate()
             guard case .hpa? = d.scaler, d.minReplicas == 0 else {
-                throw ServingModelError(key: "cluster.autoscaler", "KEDA needs an HPA scaler and min_replicas 0")
+                throw ServingModelError(key: "cluster.keda", "needs cluster.autoscaler kind hpa and cluster.min_replicas 0")
             }
         }
         if let d = c.replicas.dynamics, let p = d.predictive {
