@@ -42,19 +42,22 @@ let package = Package(
         // and in Files/ the input and output files every layer shares: line and
         // CSV readers, units, atomic output files.
         .target(name: "Workload", dependencies: ["SimulationCore", "CZlib"]),
-        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "CZlib"]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "CZlib", "TestSupport"]),
 
         // The LLM service as a simulation model.
         .target(
             name: "ServingModel",
             dependencies: ["SimulationCore", "Workload", .product(name: "DequeModule", package: "swift-collections")]
         ),
-        .testTarget(name: "ServingModelTests", dependencies: ["ServingModel"]),
+        // Its folders mirror the model's; behaviour tests run scenario text
+        // through the Scenario loader (TestSupport's ScenarioRunner).
+        .testTarget(name: "ServingModelTests", dependencies: ["ServingModel", "Scenario", "Forecasting", "Workload", "SimulationCore",
+                                                       "TestSupport"]),
 
         // Fitting hardware profiles and service factors to a user's own measurements.
         // Its CSV inputs are read with Workload's CSVTable.
         .target(name: "Calibration", dependencies: ["ServingModel", "Workload", "SimulationCore"]),
-        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Scenario", "ServingModel", "Workload", "SimulationCore",
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Scenario", "ServingModel", "Workload", "SimulationCore", "TestSupport",
                                                       .product(name: "Yams", package: "Yams")]),
 
         // Scenario files: schema, units, validation with precise errors.
@@ -62,7 +65,7 @@ let package = Package(
             name: "Scenario",
             dependencies: ["ServingModel", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")]
         ),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Forecasting", "ServingModel", "SimulationCore", "Workload", "Report",
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Forecasting", "ServingModel", "SimulationCore", "Workload", "Report", "TestSupport",
                                                    .product(name: "Yams", package: "Yams")],
                     exclude: ["Golden"]),
 
@@ -77,7 +80,7 @@ let package = Package(
             name: "Forecasting",
             dependencies: ["COpenBLAS", "Workload", "SimulationCore"]
         ),
-        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Workload", "SimulationCore"]),
+        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Workload", "SimulationCore", "TestSupport"]),
 
         // The capacity planner: SLA-driven replica search verified by simulation.
         .target(
@@ -85,6 +88,10 @@ let package = Package(
             dependencies: ["ServingModel", "Workload", "SimulationCore", "Forecasting"]
         ),
         .testTarget(name: "CapacityPlanningTests", dependencies: ["CapacityPlanning", "Scenario"]),
+
+        // What the test targets share, and only they: the repository root and
+        // its data (TestData), and one scenario runner (ScenarioRunner).
+        .target(name: "TestSupport", dependencies: ["Scenario", "ServingModel", "Workload"], path: "Tests/TestSupport"),
 
         // The fuzzing harness behind `make fuzz`: seeded mutants of each
         // parser's corpus (fuzz/corpus), findings kept in fuzz/findings.

@@ -2,23 +2,16 @@ import Calibration
 import Foundation
 import Scenario
 import ServingModel
+import TestSupport
 import Testing
 import Yams
 
 /// The inputs of `headroom calibrate`: precise errors, and the bundled
 /// profiles refitted from their own `_iterations.csv`.
 @Suite struct CalibrationCSVCalibrationTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// Writes `text` to a fresh temporary file whose name ends in `name`.
-    static func write(_ text: String, name: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hr-cal-csv-\(UUID().uuidString)-\(name)").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     static func messages(_ text: String, iterations: Bool = true) throws -> [String] {
-        let path = try Self.write(text, name: "in.csv")
+        let path = try TestData.write(text, name: "in.csv")
         do {
             if iterations { _ = try CalibrationCSV.iterations(path: path) } else { _ = try CalibrationCSV.observations(path: path) }
             return []
@@ -28,7 +21,7 @@ import Yams
     }
 
     @Test func iterationsAreReadByColumnName() throws {
-        let path = try Self.write("""
+        let path = try TestData.write("""
             # measured on my box
             iteration_seconds,prefill_tokens,decode_sequences,kv_tokens,prefill_pairs
 
@@ -61,7 +54,7 @@ import Yams
     }
 
     @Test func observationsTakeOptionalPercentilesAndUnits() throws {
-        let path = try Self.write("""
+        let path = try TestData.write("""
             offered_rps,ttft_p50,tpot_p50,ttft_p99
             2,0.45,100ms,
             180/min,0.6,0.12,2.5
@@ -81,7 +74,7 @@ import Yams
 
     /// The `fit:` section of a bundled profile, as the fitting tool wrote it.
     static func statedFit(_ name: String) throws -> (mape: Double, maxAPE: Double) {
-        let text = try String(contentsOfFile: root.appendingPathComponent("models/hardware/\(name).yaml").path, encoding: .utf8)
+        let text = try String(contentsOfFile: TestData.root.appendingPathComponent("models/hardware/\(name).yaml").path, encoding: .utf8)
         let yaml = try Yams.load(yaml: text) as! [String: Any]
         let fit = yaml["fit"] as! [String: Any]
         return (fit["mape"] as! Double, fit["max_ape"] as! Double)
@@ -90,7 +83,7 @@ import Yams
     @Test(arguments: ["a100-llama2-7b", "h100-llama2-7b", "a100-llama3-8b",
                       "a100-llama2-70b-tp2-pp2", "a100-llama2-70b-tp4", "h100-llama2-70b-tp4"])
     func theBundledProfilesAreReproducedFromTheirIterations(name: String) throws {
-        let dir = Self.root.appendingPathComponent("models/hardware")
+        let dir = TestData.root.appendingPathComponent("models/hardware")
         let samples = try CalibrationCSV.iterations(path: dir.appendingPathComponent("\(name)_iterations.csv").path)
         let profile = try HardwareProfileLoader.load(path: dir.appendingPathComponent("\(name).yaml").path)
         let multiGPU = profile.tensorParallel * profile.pipelineParallel > 1

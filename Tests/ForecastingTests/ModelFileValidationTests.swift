@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Forecasting
 @testable import Workload
@@ -6,7 +7,7 @@ import Testing
 /// Model files are validated like scenarios: every field's range, the
 /// references between methods, the key path of what is wrong.
 @Suite struct ModelFileValidationTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestData.root
     static let tenMinute = root.appendingPathComponent("models/forecasters/servegen-10min.json").path
     static let hourly = root.appendingPathComponent("models/forecasters/servegen-hourly.json").path
 

@@ -1,5 +1,6 @@
 import Foundation
 import Scenario
+import TestSupport
 import Testing
 import Yams
 
@@ -7,8 +8,7 @@ import Yams
 /// the manifest names only scenarios that exist there. (Running them is
 /// `headroom case-studies`; it takes minutes, too long for a test.)
 @Suite struct CaseStudyScenarioTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("examples/case-studies")
+    static let folder = TestData.root.appendingPathComponent("examples/case-studies")
 
     @Test func everyCaseStudyScenarioValidates() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path)

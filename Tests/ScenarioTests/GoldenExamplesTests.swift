@@ -3,6 +3,7 @@ import Foundation
 import Report
 import Scenario
 import ServingModel
+import TestSupport
 import Testing
 
 /// Every bundled example, simulated for a short time, gives the JSON it
@@ -12,7 +13,7 @@ import Testing
 /// with `HEADROOM_UPDATE_GOLDEN=1 swift test --filter GoldenExamplesTests`
 /// and says why in its commit.
 @Suite struct GoldenExamplesTests {
-    static let root = ScenarioLoaderTests.root
+    static let root = TestData.root
     static let golden = root.appendingPathComponent("Tests/ScenarioTests/Golden")
     /// Simulated time per example: long enough to pass every example's
     /// start-up (cold starts, first scrapes, warm-ups are cut to a fifth).

@@ -1,20 +1,11 @@
 import Foundation
 import ServingModel
+import TestSupport
 import Testing
 @testable import Scenario
 
 /// Profiles written by ``HardwareProfileWriter`` load back unchanged.
 @Suite struct HardwareProfileWriterCalibrationTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func write(_ text: String, name: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hr-cal-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     @Test func aWrittenProfileLoadsBackEqual() throws {
         let profile = HardwareProfile(
             name: "my \"fast\": box\\1", gpu: "H100-80GB # SXM", model: "Llama-3-70B\tinstruct ✓", tensorParallel: 4,
@@ -25,7 +16,7 @@ import Testing
                                           pipelineStages: 2))
         let text = HardwareProfileWriter.yaml(profile, source: "calibrated by headroom calibrate from it.csv",
                                               fit: .init(rows: 425, mape: 0.0218, p95APE: 0.0485, maxAPE: 0.0775))
-        let path = try Self.write(text, name: "p.yaml")
+        let path = try TestData.write(text, name: "p.yaml")
         let loaded = try HardwareProfileLoader.load(path: path)
         #expect(loaded == profile)
         #expect(text.contains("source: \"calibrated by headroom calibrate from it.csv\"\n"))
@@ -33,9 +24,9 @@ import Testing
     }
 
     @Test func aQuantisedProfileIsWrittenWithItsFactorFolded() throws {
-        let bundled = Self.root.appendingPathComponent("models/hardware/a100-llama2-7b.yaml").path
+        let bundled = TestData.root.appendingPathComponent("models/hardware/a100-llama2-7b.yaml").path
         let int8 = try HardwareProfileLoader.load(path: bundled, quantization: "int8")
-        let path = try Self.write(HardwareProfileWriter.yaml(int8, source: "test"), name: "q.yaml")
+        let path = try TestData.write(HardwareProfileWriter.yaml(int8, source: "test"), name: "q.yaml")
         let loaded = try HardwareProfileLoader.load(path: path)
         #expect(loaded.iteration.speedFactor == 1)
         #expect(loaded.kvCacheTokens == int8.kvCacheTokens)

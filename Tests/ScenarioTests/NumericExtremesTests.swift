@@ -1,6 +1,7 @@
 import Foundation
 import ServingModel
 import SimulationCore
+import TestSupport
 import Testing
 import Workload
 @testable import Scenario
@@ -69,7 +70,7 @@ import Workload
     /// leave the parser with no configuration and no problem named, and
     /// `validate` trapped on a force-unwrap; now each names its key.
     @Test func aTraceOrServeGenAmongClientsIsRefusedByName() {
-        let trace = ScenarioLoaderTests.root.appendingPathComponent("data/traces/AzureLLMInferenceTrace_conv.csv").path
+        let trace = TestData.root.appendingPathComponent("data/traces/AzureLLMInferenceTrace_conv.csv").path
         Self.expectRefused(Self.scenario(["ARRIVALS": "{process: poisson, rate: 1/s}"])
             .replacingOccurrences(of: "  arrivals: {process: poisson, rate: 1/s}\n",
                                   with: "  clients: [{arrivals: {process: trace, trace: \(trace), format: azure}}]\n"),
@@ -84,11 +85,11 @@ import Workload
     }
 
     @Test func aProfileKVCacheNearIntMaxIsRefused() throws {
-        let source = try String(contentsOfFile: ScenarioLoaderTests.root.appendingPathComponent("models/hardware/a100-llama2-7b.yaml").path,
+        let source = try String(contentsOfFile: TestData.root.appendingPathComponent("models/hardware/a100-llama2-7b.yaml").path,
                                 encoding: .utf8)
         for bad in ["9223372036854775807", "1e300", "-1", "nan"] {
             let text = source.replacingOccurrences(of: "kv_cache_tokens: 120912", with: "kv_cache_tokens: \(bad)")
-            let path = try ScenarioLoaderTests.write(text, name: "hw.yaml")
+            let path = try TestData.write(text, name: "hw.yaml")
             do {
                 _ = try HardwareProfileLoader.load(path: path)
                 Issue.record("accepted kv_cache_tokens \(bad)")
@@ -98,7 +99,7 @@ import Workload
         }
         // In range alone, out of range once quantised: refused, not trapped.
         let big = source.replacingOccurrences(of: "kv_cache_tokens: 120912", with: "kv_cache_tokens: 1000000000")
-        let path = try ScenarioLoaderTests.write(big, name: "hw.yaml")
+        let path = try TestData.write(big, name: "hw.yaml")
         #expect(throws: ScenarioError.self) { try HardwareProfileLoader.load(path: path, quantization: "fp8") }
         #expect(try HardwareProfileLoader.load(path: path).kvCacheTokens == 1_000_000_000)
     }
@@ -151,7 +152,7 @@ import Workload
         Self.expectRefused(Self.scenario(["ARRIVALS": "{process: poisson, rate: 10/s, scale: 1e300x}"]),
                            key: "workload.arrivals.scale", "1000000x")
         let rows = (0..<100).map { "\($0),10,10\n" }.joined()
-        let trace = try ScenarioLoaderTests.write("timestamp,prompt_tokens,output_tokens\n" + rows, name: "t.csv")
+        let trace = try TestData.write("timestamp,prompt_tokens,output_tokens\n" + rows, name: "t.csv")
         var config = try ScenarioLoader.parse(text: Self.scenario(), file: "x.yaml")
         config.arrivals = .trace(TraceReplay(path: trace, format: .csv, rateScale: 1e300))
         #expect { try ServingRun(configuration: config) } throws: { ($0 as? ServingModelError)?.key == "workload.arrivals.scale" }
@@ -161,7 +162,7 @@ import Workload
 
     @Test func aTraceRowBeyondTheTokenLimitStopsTheRunWithAnError() throws {
         // Whatever the trace reader accepts, the engine's 32-bit fields are safe.
-        let trace = try ScenarioLoaderTests.write("timestamp,prompt_tokens,output_tokens\n0,10,10\n1,100000001,10\n", name: "t.csv")
+        let trace = try TestData.write("timestamp,prompt_tokens,output_tokens\n0,10,10\n1,100000001,10\n", name: "t.csv")
         var config = try ScenarioLoader.parse(text: Self.scenario(), file: "x.yaml")
         config.arrivals = .trace(TraceReplay(path: trace, format: .csv))
         #expect(throws: (any Error).self) { try ServingRun(configuration: config).execute() }
@@ -272,7 +273,7 @@ import Workload
     }
 
     @Test func aWatermarkAbove1IsRefused() throws {
-        let profile = ScenarioLoaderTests.root.appendingPathComponent("models/hardware/a100-llama2-7b.yaml").path
+        let profile = TestData.root.appendingPathComponent("models/hardware/a100-llama2-7b.yaml").path
         Self.expectRefused("""
             duration: 1m
             workload: {arrivals: {process: poisson, rate: 1/s}, sizes: {prompt: 100, output: 10}}
@@ -290,7 +291,7 @@ import Workload
         let number = try NSRegularExpression(pattern: #"(?<![\w.\-/])\d+(\.\d+)?(ms|s|m|h|d|%|x|/s|/min)?(?![\w.])"#)
         var checked = 0
         for name in ["examples/toolbox/everything-on.yaml", "examples/autoscaling-kpa.yaml"] {
-            let path = ScenarioLoaderTests.root.appendingPathComponent(name).path
+            let path = TestData.root.appendingPathComponent(name).path
             // Fixed sizes instead of a trace's: the parse is then quick.
             let lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
                 .map { $0.hasPrefix("  sizes: {trace:") ? "  sizes: {prompt: 100, output: 50, max_total_tokens: 4096}" : $0 }

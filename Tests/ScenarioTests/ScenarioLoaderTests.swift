@@ -1,5 +1,6 @@
 import Foundation
 import ServingModel
+import TestSupport
 import Testing
 import Workload
 @testable import Scenario
@@ -25,14 +26,10 @@ import Workload
 }
 
 @Suite struct ScenarioLoaderTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestData.root
 
     static func write(_ text: String, name: String = "s.yaml") throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hr-scn-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try TestData.write(text, name: name)
     }
 
     @Test func theIssueExampleLoadsExactlyAsWritten() throws {

@@ -1,6 +1,7 @@
 import Forecasting
 import Foundation
 import Scenario
+import TestSupport
 import Testing
 
 /// `docs/scenario-reference.md` against the parser: every key the parser
@@ -12,7 +13,7 @@ import Testing
 /// the keys of a mapping whether the file has them or not, so a new key
 /// fails this test until it is documented.
 @Suite struct ScenarioReferenceTests {
-    static let root = ScenarioLoaderTests.root
+    static let root = TestData.root
     static let reference = root.appendingPathComponent("docs/scenario-reference.md")
     /// YAML files under `examples/` that are not scenarios.
     static let notScenarios: Set<String> = ["examples/case-studies/claims.yaml"]
@@ -110,7 +111,7 @@ import Testing
         var profiles = try FileManager.default.contentsOfDirectory(atPath: hardware.path).filter { $0.hasSuffix(".yaml") }
             .map { hardware.appendingPathComponent($0).path }
         for block in yamlBlocks(markdown).profiles {
-            profiles.append(try ScenarioLoaderTests.write(block.text, name: "reference-profile-line-\(block.line).yaml"))
+            profiles.append(try TestData.write(block.text, name: "reference-profile-line-\(block.line).yaml"))
         }
         for path in profiles {
             let log = ConsultedKeyLog()

@@ -1,5 +1,6 @@
 import Foundation
 import SimulationCore
+import TestSupport
 import Testing
 @testable import Workload
 
@@ -99,24 +100,6 @@ import Testing
             #expect(e.description.contains("'requests'"), "\(e)")
             #expect(e.description.contains("abc"), "\(e)")
         }
-    }
-}
-
-/// Paths of bundled data and temporary files for tests.
-enum TestData {
-    /// The repository root (two levels above this file's folder).
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// A file under the repository's `data/` folder.
-    static func data(_ relative: String) -> String {
-        root.appendingPathComponent("data").appendingPathComponent(relative).path
-    }
-
-    /// Writes `text` to a fresh temporary file and returns its path.
-    static func write(_ text: String, suffix: String = ".csv") throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-test-\(UUID().uuidString)\(suffix)").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
     }
 }
 

@@ -2,11 +2,12 @@ import Forecasting
 import Foundation
 import Scenario
 import ServingModel
+import TestSupport
 import Testing
 
 /// `cluster.predictive` from scenario text, with a trained model file.
 @Suite struct PredictiveScenarioTests {
-    static let root = ScenarioLoaderTests.root
+    static let root = TestData.root
     static let model = root.appendingPathComponent("examples/predictive/m-large-days-0-12.json").path
 
     /// Two days of hourly history: 2 req/s for the first two hours of each
@@ -14,7 +15,7 @@ import Testing
     static func scenario(predictive: Bool, extra: String = "") throws -> String {
         var rows = ["timestamp_s,requests"]
         for h in 0..<48 { rows.append("\(h * 3_600),\(h % 24 < 2 ? 7_200 : 72_000)") }
-        let history = try ScenarioLoaderTests.write(rows.joined(separator: "\n") + "\n", name: "history.csv")
+        let history = try TestData.write(rows.joined(separator: "\n") + "\n", name: "history.csv")
         let p = predictive ? """
               predictive: {model: \(model), method: SeasonalNaive24, history: \(history), target_per_replica: 3/s\(extra)}
             """ : ""
@@ -35,11 +36,6 @@ import Testing
             """
     }
 
-    static func run(_ yaml: String) throws -> ServingResult {
-        let config = try ScenarioLoader.parse(text: yaml, file: "/tmp/predictive-test.yaml", forecasters: ModelLoadForecaster.factory)
-        return try ServingRun(configuration: config).execute().result
-    }
-
     @Test func theBundledExamplesValidate() throws {
         let dir = Self.root.appendingPathComponent("examples/predictive")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }
@@ -56,8 +52,8 @@ import Testing
     /// of each hour is off only by the run's Poisson noise (sd about 1.2% of
     /// 7,200 requests; 5% is more than 4 sd).
     @Test func aForecastRampIsServedBeforeTheHPAWouldReact() throws {
-        let hpa = try Self.run(try Self.scenario(predictive: false))
-        let predictive = try Self.run(try Self.scenario(predictive: true))
+        let hpa = try ScenarioRunner.run(try Self.scenario(predictive: false), forecasters: ModelLoadForecaster.factory).result
+        let predictive = try ScenarioRunner.run(try Self.scenario(predictive: true), forecasters: ModelLoadForecaster.factory).result
         let reactive = try #require(hpa.sloAttainment), ahead = try #require(predictive.sloAttainment)
         #expect(reactive < 0.9, "\(reactive)")
         #expect(ahead > 0.99, "\(ahead)")
@@ -76,8 +72,8 @@ import Testing
     /// arrivals, the run would observe nothing and score no interval.
     @Test func closedLoopUsersAreObserved() throws {
         let rows = ["timestamp_s,requests"] + (0..<48).map { "\($0 * 3_600),36000" }
-        let history = try ScenarioLoaderTests.write(rows.joined(separator: "\n") + "\n", name: "flat-history.csv")
-        let result = try Self.run("""
+        let history = try TestData.write(rows.joined(separator: "\n") + "\n", name: "flat-history.csv")
+        let result = try ScenarioRunner.run("""
             name: closed-loop-predictive
             seed: 3
             duration: 140m
@@ -88,7 +84,7 @@ import Testing
               min_replicas: 4
               max_replicas: 20
               predictive: {model: \(Self.model), method: SeasonalNaive24, history: \(history), target_per_replica: 3/s}
-            """)
+            """, forecasters: ModelLoadForecaster.factory).result
         let p = try #require(result.predictive)
         #expect(p.intervalsScored == 2)
         #expect(try #require(p.forecastMAPE) < 5)

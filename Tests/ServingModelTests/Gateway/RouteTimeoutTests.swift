@@ -1,6 +1,7 @@
 import Foundation
 import Scenario
 import ServingModel
+import TestSupport
 import Testing
 
 /// The gateway's route timeout (Envoy's route `timeout`), from scenario text.
@@ -22,7 +23,7 @@ import Testing
             client: {retry: {max_attempts: 1}}
             gateway: {route_timeout: 200ms}
             """
-        let c = try ClientGatewayTests.run(yaml).result.clients!
+        let c = try ScenarioRunner.run(yaml).result.clients!
         let share = Double(c.routeTimeouts) / Double(c.attempts)
         #expect(c.attempts > 9000)
         #expect(abs(share - exp(-1)) < 0.03, "timed out \(share)")
@@ -38,7 +39,7 @@ import Testing
     /// (`running`), each timeout cancels its request and nothing is wasted.
     @Test func queuedAttemptsGet504AndStreamingOnesAreReset() throws {
         func run(_ cancel: String) throws -> ServingResult {
-            try ClientGatewayTests.run("""
+            try ScenarioRunner.run("""
                 name: route-timeout-7b
                 seed: 3
                 duration: 6m

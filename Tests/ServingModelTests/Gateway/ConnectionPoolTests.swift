@@ -1,6 +1,7 @@
 import Foundation
 import Scenario
 import ServingModel
+import TestSupport
 import Testing
 
 /// The gateway's HTTP/1.1 connection pools (`max_connections`,
@@ -27,8 +28,8 @@ import Testing
     /// replica to its host's pending list, first come first served in both,
     /// so every request starts and ends at the same instant.
     @Test func onePerHostMovesTheQueueToTheGatewayAndChangesNoLatency() throws {
-        let plain = try ClientGatewayTests.run(Self.scenario(rate: "32/s", gateway: "{balancer: {policy: round_robin}}")).result
-        let pooled = try ClientGatewayTests.run(Self.scenario(
+        let plain = try ScenarioRunner.run(Self.scenario(rate: "32/s", gateway: "{balancer: {policy: round_robin}}")).result
+        let pooled = try ScenarioRunner.run(Self.scenario(
             rate: "32/s", gateway: "{balancer: {policy: round_robin}, max_connections: 4, max_pending_requests: 100000}")).result
         #expect(pooled.clients!.pendingWaits > 1000, "\(pooled.clients!.pendingWaits) waits")
         #expect(pooled.clients!.pendingOverflows == 0 && plain.clients!.pendingWaits == 0)
@@ -45,7 +46,7 @@ import Testing
     /// arrivals' states are correlated by e^{−(λ+μ)/λ} = e^{−3} ≈ 0.05, which
     /// widens it by about 5%. The tolerance is four of those, 0.02.
     @Test func noPendingRoomIsAnErlangLossSystem() throws {
-        let r = try ClientGatewayTests.run(Self.scenario(
+        let r = try ScenarioRunner.run(Self.scenario(
             replicas: 1, rate: "5/s", duration: "2000s", gateway: "{max_connections: 1, max_pending_requests: 0}",
             client: "{retry: {max_attempts: 1}}")).result.clients!
         let blocked = Double(r.pendingOverflows) / Double(r.attempts)
@@ -65,7 +66,7 @@ import Testing
     /// service are wasted.
     @Test func aClientThatGivesUpLeavesThePendingList() throws {
         func run(_ cancel: String) throws -> ServingResult {
-            try ClientGatewayTests.run(Self.scenario(
+            try ScenarioRunner.run(Self.scenario(
                 replicas: 1, rate: "15/s", duration: "5m", gateway: "{max_connections: 1, max_pending_requests: 100000}",
                 client: "{per_try_timeout: 1s, retry: {max_attempts: 1}, cancel_on_give_up: \(cancel)}")).result
         }
@@ -91,7 +92,7 @@ import Testing
             curve: "[[0, 50/s], [90s, 20/s]]", duration: "5m", gateway: "{balancer: {policy: round_robin}, max_connections: 4, max_pending_requests: 100000}",
             client: "{retry: {max_attempts: 1}}",
             extra: "cluster: {cold_start: 10s, faults: {scheduled: [{at: 65s, replica: 2, down_for: 60s}]}}")
-        let (result, metrics) = try ClientGatewayTests.run(yaml)
+        let (result, metrics) = try ScenarioRunner.run(yaml)
         let c = result.clients!
         let failedPending = c.status503 - c.pendingOverflows
         #expect(c.pendingOverflows == 0)
@@ -124,7 +125,7 @@ import Testing
             curve: "[[0, 30/s], [30s, 6/s]]", duration: "30m", gateway: "{balancer: {policy: round_robin}, max_connections: 8, max_pending_requests: 0}",
             client: "{retry: {max_attempts: 1}}",
             extra: "cluster: {min_replicas: 1, max_replicas: 4, autoscaler: {kind: schedule, steps: [[0s, 4], [30s, 2]]}}")
-        let (result, metrics) = try ClientGatewayTests.run(yaml)
+        let (result, metrics) = try ScenarioRunner.run(yaml)
         #expect(result.clients!.pendingOverflows > 100, "\(result.clients!.pendingOverflows) overflows")
         let availability = ClientGatewayTests.availability(metrics, from: 120, to: 1790)
         #expect(availability > 0.98, "availability \(availability) after the scale-down")
@@ -156,7 +157,7 @@ import Testing
     /// 5 req/s, under the two replicas' 20 req/s, it only shrinks: from
     /// 2 minutes on every request is served.
     @Test func aDrainingHostsQueuedRequestsGiveBackTheirConnections() throws {
-        let (result, metrics) = try ClientGatewayTests.run(Self.drainScenario(gateway: "{balancer: {policy: round_robin}, max_connections: 20}"))
+        let (result, metrics) = try ScenarioRunner.run(Self.drainScenario(gateway: "{balancer: {policy: round_robin}, max_connections: 20}"))
         let c = result.clients!
         #expect(c.pendingWaits > 1000 && c.failed == c.pendingOverflows)
         #expect(ClientGatewayTests.availability(metrics, from: 120, to: 360) == 1)
@@ -165,7 +166,7 @@ import Testing
     /// The examples load as written: Envoy's defaults spelled out, and a
     /// `least_request` balancer without weights (equal weights, P2C).
     @Test func theExamplesLoad() throws {
-        let dir = ScenarioLoaderTests.root.appendingPathComponent("examples/connection-pool")
+        let dir = TestData.root.appendingPathComponent("examples/connection-pool")
         let defaults = try ScenarioLoader.load(path: dir.appendingPathComponent("envoy-defaults.yaml").path)
         #expect(defaults.gateway?.maxConnections == 1024 && defaults.gateway?.maxPendingRequests == 1024)
         #expect(defaults.gateway?.balancer == .leastRequest(weights: Array(repeating: 1, count: 80), choiceCount: 2, activeRequestBias: 1))
@@ -200,7 +201,7 @@ import Testing
     /// prefill; had A read the last pick's match (B's, none), the two would
     /// take the same time.
     @Test func aRequestWaitingForAConnectionKeepsItsOwnPrefixMatch() throws {
-        let trace = try ScenarioLoaderTests.write("""
+        let trace = try TestData.write("""
             {"timestamp": 0, "input_length": 4096, "output_length": 200, "hash_ids": [100, 101, 102, 103, 104, 105, 106, 107]}
             {"timestamp": 100, "input_length": 4096, "output_length": 10, "hash_ids": [100, 101, 102, 103, 104, 105, 106, 107]}
             {"timestamp": 200, "input_length": 4096, "output_length": 10, "hash_ids": [200, 201, 202, 203, 204, 205, 206, 207]}

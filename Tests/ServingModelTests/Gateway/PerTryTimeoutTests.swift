@@ -1,6 +1,7 @@
 import Foundation
 import Scenario
 import ServingModel
+import TestSupport
 import Testing
 
 /// The gateway's per-try timeout (Envoy's `retry_policy.per_try_timeout`),
@@ -15,7 +16,7 @@ import Testing
     /// The tolerance, 0.03, is the route-timeout test's (3.5 binomial
     /// standard errors of 10,000 tries, widened √3 for correlated sojourns).
     @Test func aTryPastItsTimeoutGets504WhenTheRouteDoesNotRetryResets() throws {
-        let c = try ClientGatewayTests.run("""
+        let c = try ScenarioRunner.run("""
             name: per-try-timeout
             seed: 7
             duration: 2000s
@@ -41,7 +42,7 @@ import Testing
     /// instead of 1 s. The route timeout spans both tries: at 350 ms it ends
     /// every request while its retry is still being served.
     func straggler(_ gateway: String) throws -> ServingResult.Clients {
-        try ClientGatewayTests.run("""
+        try ScenarioRunner.run("""
             name: straggler
             seed: 5
             duration: 200s
@@ -99,7 +100,7 @@ import Testing
     /// timeout resets every stream.
     @Test func aStreamingAnswerOutlivesThePerTryTimeout() throws {
         func run(_ gateway: String) throws -> ServingResult.Clients {
-            try ClientGatewayTests.run("""
+            try ScenarioRunner.run("""
                 name: streaming
                 seed: 2
                 duration: 10m
@@ -130,7 +131,7 @@ import Testing
     /// accounted for, and once the overload has drained the light load is
     /// served in full. The premise: the overload resets over 100 tries.
     @Test func aResetTryLetsGoOfTheGatewayAndTheEngine() throws {
-        let (result, metrics) = try ClientGatewayTests.run("""
+        let (result, metrics) = try ScenarioRunner.run("""
             name: overload-reset
             seed: 4
             duration: 6m
@@ -168,7 +169,7 @@ import Testing
     /// on only the M/M/1 tail past the timeout at 2.5 req/s per replica,
     /// e^{−7.5} ≈ 0.06% of about 1,200 requests, can fail: 99% is the bound.
     @Test func aDrainingReplicaDropsTheTriesTheGatewayReset() throws {
-        let (result, metrics) = try ClientGatewayTests.run(ConnectionPoolTests.drainScenario(gateway: """
+        let (result, metrics) = try ScenarioRunner.run(ConnectionPoolTests.drainScenario(gateway: """
             {balancer: {policy: round_robin}, retry: {retry_on: [connect-failure], per_try_timeout: 1s}, max_connections: 200}
             """))
         #expect(result.clients!.gatewayPerTryTimeouts > 500, "\(result.clients!.gatewayPerTryTimeouts) resets")
@@ -181,7 +182,7 @@ import Testing
     /// The examples of examples/straggler load, and differ only where their
     /// comments say.
     @Test func theStragglerExamplesLoad() throws {
-        let dir = ScenarioLoaderTests.root.appendingPathComponent("examples/straggler")
+        let dir = TestData.root.appendingPathComponent("examples/straggler")
         func gateway(_ name: String) throws -> GatewayConfiguration {
             try ScenarioLoader.load(path: dir.appendingPathComponent("\(name).yaml").path).gateway!
         }

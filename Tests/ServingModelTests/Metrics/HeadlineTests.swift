@@ -2,16 +2,13 @@ import Foundation
 import Report
 import Scenario
 import ServingModel
+import TestSupport
 import Testing
 
 /// What `simulate` says first must not mislead: no SLO is not 100% met, an
 /// overloaded run is called overloaded, and a continuous-batching replica is
 /// described by how full its batches and KV cache are, not by a busy flag.
 @Suite struct HeadlineTests {
-    static func run(_ yaml: String) throws -> ServingResult {
-        try ClientGatewayTests.run(yaml).result
-    }
-
     static func mm1(rate: String, slo: String = "") -> String {
         """
         name: mm1
@@ -28,13 +25,13 @@ import Testing
     /// requests; at ρ = 0.5 it holds λ·W = 5/s × 0.2 s = 1 on average (the
     /// chance of more than 10 in system is 0.5^11 < 0.1%).
     @Test func anOverloadedRunIsCalledOverloaded() throws {
-        let over = try Self.run(Self.mm1(rate: "15/s"))
+        let over = try ScenarioRunner.run(Self.mm1(rate: "15/s")).result
         #expect(over.overload.overloaded && over.overload.unfinished > 5_000, "\(over.overload)")
         let warning = try #require(ServingReport.overloadWarning(over))
         #expect(warning.contains("overloaded") && warning.contains(String(NumberFormatting.grouped(over.overload.unfinished))))
         #expect(ServingReport.table(over).hasPrefix("WARNING: overloaded."))
 
-        let stable = try Self.run(Self.mm1(rate: "5/s"))
+        let stable = try ScenarioRunner.run(Self.mm1(rate: "5/s")).result
         #expect(!stable.overload.overloaded && stable.overload.unfinished <= 10, "\(stable.overload)")
         #expect(abs(stable.overload.expectedInFlight - 1) < 0.2, "\(stable.overload.expectedInFlight)")
         #expect(ServingReport.overloadWarning(stable) == nil)
@@ -54,10 +51,10 @@ import Testing
 
     /// Without `slo:` there is no attainment to report; with one there is.
     @Test func noSLOIsSaidAsSuch() throws {
-        let none = try Self.run(Self.mm1(rate: "5/s"))
+        let none = try ScenarioRunner.run(Self.mm1(rate: "5/s")).result
         #expect(none.sloAttainment == nil)
         #expect(ServingReport.table(none).contains("no SLO set"))
-        let set = try Self.run(Self.mm1(rate: "5/s", slo: "slo: {e2e: 200ms}"))
+        let set = try ScenarioRunner.run(Self.mm1(rate: "5/s", slo: "slo: {e2e: 200ms}")).result
         // Exponential sojourn of M/M/1 with mean 0.2 s: P(W ≤ 0.2 s) = 1 − e^−1 ≈ 63.2%.
         let attainment = try #require(set.sloAttainment)
         #expect(abs(attainment - 0.632) < 0.03, "\(attainment)")
@@ -68,7 +65,7 @@ import Testing
     /// an unbatched one keeps the busy share.
     @Test func continuousBatchingReportsOccupancyNotBusy() throws {
         let profile = ClientGatewayTests.profile7B
-        let r = try Self.run("""
+        let r = try ScenarioRunner.run("""
             name: cb
             seed: 1
             duration: 10m
@@ -77,7 +74,7 @@ import Testing
               arrivals: {process: poisson, rate: 2/s}
               sizes: {prompt: 512, output: 128}
             replicas: {count: 1, hardware: \(profile), batching: {policy: continuous, max_num_seqs: 64}}
-            """)
+            """).result
         let b = try #require(r.batchOccupancy)
         #expect(b.maxNumSeqs == 64)
         // Little's law per replica: running sequences ≈ λ × time in decode.
@@ -88,7 +85,7 @@ import Testing
         let table = ServingReport.table(r)
         #expect(table.contains("occupancy") && table.contains("KV cache") && !table.contains("% of replica time busy"))
 
-        let unbatched = try Self.run(Self.mm1(rate: "5/s"))
+        let unbatched = try ScenarioRunner.run(Self.mm1(rate: "5/s")).result
         #expect(unbatched.batchOccupancy == nil)
         #expect(ServingReport.table(unbatched).contains("% of replica time busy"))
     }
@@ -97,7 +94,7 @@ import Testing
     @Test func theSLATakesP95() throws {
         let sla = try SLA(parsing: "p95_ttft<=2s,error_rate<=0.1%")
         #expect(sla.targets.first == .latency(statistic: .p95, metric: .ttft, seconds: 2))
-        let r = try Self.run(Self.mm1(rate: "5/s"))
+        let r = try ScenarioRunner.run(Self.mm1(rate: "5/s")).result
         #expect(SLA.value(of: .latency(statistic: .p95, metric: .e2e, seconds: 1), in: r) == r.latencySeconds.e2e.p95)
         // M/M/1 sojourn is exponential with mean 0.2 s: p95 = 0.2 · ln 20 ≈ 0.599 s.
         #expect(abs(r.latencySeconds.e2e.p95 - 0.599) < 0.04, "\(r.latencySeconds.e2e.p95)")

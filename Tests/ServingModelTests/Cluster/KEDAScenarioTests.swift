@@ -1,6 +1,7 @@
 import Foundation
 import Scenario
 import ServingModel
+import TestSupport
 import Testing
 
 /// `autoscaler: {kind: keda}`: an HPA between one replica and the maximum,
@@ -22,10 +23,6 @@ import Testing
         """
     }
 
-    static func run(_ yaml: String) throws -> (ServingResult, ServingMetrics) {
-        try ServingRun(configuration: try ScenarioLoader.parse(text: yaml, file: "/tmp/keda-test.yaml")).execute()
-    }
-
     /// Traffic stops at 10 min: the last active poll is at 10 min, so the
     /// replicas go at 10 + 5 = 15 min (cooldown 300 s). It resumes at 30 min:
     /// the poll at 30.5 min starts one replica, ready a minute later, and
@@ -35,7 +32,7 @@ import Testing
     /// a poll or a ready time are skipped (which event comes first at a tie
     /// is arbitrary).
     @Test func scalesToZeroAfterTheCooldownAndBackOnActivity() throws {
-        let (r, m) = try Self.run(Self.scenario("keda", min: 0))
+        let (r, m) = try ScenarioRunner.run(Self.scenario("keda", min: 0))
         let desired = m.series.desired   // sample k at (k + 1) × 30 s
         #expect(desired[28] > 0, "870 s")
         #expect(desired[30...58].allSatisfy { $0 == 0 }, "\(desired[30...58])")
@@ -43,7 +40,7 @@ import Testing
         #expect(desired[61] == 1 && m.series.starting[61] == 1, "1,860 s")
         #expect(m.series.ready[63] >= 1, "1,920 s")
         #expect(r.requests.rejected == 0 && r.requests.unfinished < 5)
-        let (kept, _) = try Self.run(Self.scenario("hpa", min: 1))
+        let (kept, _) = try ScenarioRunner.run(Self.scenario("hpa", min: 1))
         #expect(m.series.gpuHours[30] == m.series.gpuHours[59], "\(m.series.gpuHours[30...59])")
         #expect(r.cluster.gpuHours < kept.cluster.gpuHours, "\(r.cluster.gpuHours) vs \(kept.cluster.gpuHours)")
         // The price: requests arriving at zero wait for the cold start.
@@ -51,7 +48,7 @@ import Testing
     }
 
     @Test func needsMinReplicasZero() {
-        let e = #expect(throws: ScenarioError.self) { _ = try Self.run(Self.scenario("keda", min: 1)) }
+        let e = #expect(throws: ScenarioError.self) { _ = try ScenarioRunner.run(Self.scenario("keda", min: 1)) }
         #expect(e?.issues.contains { $0.description.contains("min_replicas") } == true)
     }
 }

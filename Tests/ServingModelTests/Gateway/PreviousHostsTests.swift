@@ -1,6 +1,7 @@
 import Foundation
 import Scenario
 import ServingModel
+import TestSupport
 import Testing
 
 /// Envoy's `previous_hosts` retry host predicate at the gateway, from
@@ -16,7 +17,7 @@ import Testing
     /// Picks are independent uniform draws, so failures are binomial: about
     /// 20,000 user requests, tolerance 4 standard errors of each share.
     func failedShare(_ retry: String) throws -> (failed: Double, retried: Double, n: Double) {
-        let c = try ClientGatewayTests.run("""
+        let c = try ScenarioRunner.run("""
             name: previous-hosts
             seed: 13
             duration: 2000s
@@ -54,7 +55,7 @@ import Testing
     /// would look busy from then on, P2C would pick it only when both draws
     /// land there (¼), and 1/64 would fail.
     @Test func aRejectedPickLeavesNoActiveRequestBehind() throws {
-        let c = try ClientGatewayTests.run("""
+        let c = try ScenarioRunner.run("""
             name: previous-hosts-p2c
             seed: 17
             duration: 20000s

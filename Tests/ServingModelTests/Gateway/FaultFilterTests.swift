@@ -1,6 +1,7 @@
 import Foundation
 import Scenario
 import ServingModel
+import TestSupport
 import Testing
 
 /// `gateway.fault`: Envoy's HTTP fault filter (delay, then abort), from
@@ -11,7 +12,7 @@ import Testing
 
     /// 10 req/s of 100-ms answers on four replicas (no queueing to speak of).
     func run(client: String = "{retry: {max_attempts: 1}}", gateway: String) throws -> ServingResult {
-        try ClientGatewayTests.run("""
+        try ScenarioRunner.run("""
             name: fault-filter
             seed: 37
             duration: 2000s
@@ -89,7 +90,7 @@ import Testing
     /// 1.08-s route timeout. Timed from the send, the timeout would end
     /// every retried request.
     @Test func theRouteTimeoutOfARetryStartsAfterTheDelay() throws {
-        let r = try ClientGatewayTests.run("""
+        let r = try ScenarioRunner.run("""
             name: fault-filter-retry
             seed: 41
             duration: 200s
@@ -112,7 +113,7 @@ import Testing
     /// The examples of examples/fault-filter load, share one filter, and
     /// differ only in the client their comments name.
     @Test func theFaultFilterExamplesLoad() throws {
-        let dir = ScenarioLoaderTests.root.appendingPathComponent("examples/fault-filter")
+        let dir = TestData.root.appendingPathComponent("examples/fault-filter")
         func load(_ name: String) throws -> ServingConfiguration {
             try ScenarioLoader.load(path: dir.appendingPathComponent("\(name).yaml").path)
         }

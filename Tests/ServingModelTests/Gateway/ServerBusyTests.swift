@@ -1,6 +1,7 @@
 import Foundation
 import Scenario
 import ServingModel
+import TestSupport
 import Testing
 
 /// The service's `Retry-After` on its 503s (`gateway.busy_retry_after`) and
@@ -15,7 +16,7 @@ import Testing
     /// after two.
     @Test func theSDKWaitsTheServicesRetryAfter() throws {
         func run(_ gateway: String) throws -> ServingResult.Clients {
-            try ClientGatewayTests.run("""
+            try ScenarioRunner.run("""
                 name: busy
                 seed: 2
                 duration: 10m
@@ -35,7 +36,7 @@ import Testing
 
     /// The study's four scenarios load as written.
     @Test func theStudyLoads() throws {
-        let dir = ScenarioLoaderTests.root.appendingPathComponent("examples/server-busy")
+        let dir = TestData.root.appendingPathComponent("examples/server-busy")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(files == ["hold-abort.yaml", "hold.yaml", "reject-retry-after.yaml", "reject.yaml"])
         let told = try ScenarioLoader.load(path: dir.appendingPathComponent("reject-retry-after.yaml").path)

@@ -1,6 +1,7 @@
 import Foundation
 import Scenario
 import ServingModel
+import TestSupport
 import Testing
 
 /// `cluster.faults.errors`: a replica that answers a share of its requests
@@ -24,7 +25,7 @@ import Testing
     /// Round robin gives replica 0 a quarter of the requests; half of those
     /// that arrive in its window (1000 s of the 2000) fail: 1/16 of all.
     @Test func aWindowFailsItsShareOfTheReplicasRequests() throws {
-        let r = try ClientGatewayTests.run(scenario(faults: "{at: 500s, replica: 0, rate: 50%, duration: 1000s}")).result
+        let r = try ScenarioRunner.run(scenario(faults: "{at: 500s, replica: 0, rate: 50%, duration: 1000s}")).result
         let n = Double(r.requests.offered)
         #expect(n > 19_000)
         let failed = Double(r.requests.failed) / n
@@ -38,8 +39,8 @@ import Testing
     /// requests fail, against 1/8 without the retry.
     @Test func theGatewayRetriesInjectedErrors() throws {
         let faults = "{at: 0s, replica: 0, rate: 50%, duration: 3000s}"
-        let plain = try ClientGatewayTests.run(scenario(faults: faults, gateway: "{balancer: {policy: random}}")).result.clients!
-        let retried = try ClientGatewayTests.run(scenario(faults: faults, gateway: """
+        let plain = try ScenarioRunner.run(scenario(faults: faults, gateway: "{balancer: {policy: random}}")).result.clients!
+        let retried = try ScenarioRunner.run(scenario(faults: faults, gateway: """
             {balancer: {policy: random}, retry: {num_retries: 1, retry_on: [5xx]}}
             """)).result.clients!
         let n0 = Double(plain.userRequests), n1 = Double(retried.userRequests)
@@ -47,7 +48,7 @@ import Testing
         #expect(abs(Double(retried.gatewayRetries) / n1 - 1.0 / 8) < tolerance(1.0 / 8, n1), "retried \(retried.gatewayRetries)")
         #expect(abs(Double(retried.failed) / n1 - 1.0 / 64) < tolerance(1.0 / 64, n1), "failed \(retried.failed) of \(n1)")
         // The status is the window's: `gateway-error` retries 502/503/504, not a 500.
-        let gatewayErrorsOnly = try ClientGatewayTests.run(scenario(faults: faults, gateway: """
+        let gatewayErrorsOnly = try ScenarioRunner.run(scenario(faults: faults, gateway: """
             {balancer: {policy: random}, retry: {num_retries: 1, retry_on: [gateway-error]}}
             """)).result.clients!
         #expect(gatewayErrorsOnly.gatewayRetries == 0)
@@ -62,10 +63,10 @@ import Testing
     /// requests fail, against a quarter (about 5,000) without ejection.
     @Test func outlierDetectionEjectsAFailingReplica() throws {
         let faults = "{at: 0s, replica: 0, rate: 100%, status: 503, duration: 3000s}"
-        let plain = try ClientGatewayTests.run(scenario(faults: faults, gateway: "{balancer: {policy: random}}")).result.clients!
+        let plain = try ScenarioRunner.run(scenario(faults: faults, gateway: "{balancer: {policy: random}}")).result.clients!
         let n = Double(plain.userRequests)
         #expect(abs(Double(plain.failed) / n - 0.25) < tolerance(0.25, n), "failed \(plain.failed) of \(n)")
-        let ejecting = try ClientGatewayTests.run(scenario(faults: faults, gateway: """
+        let ejecting = try ScenarioRunner.run(scenario(faults: faults, gateway: """
             {balancer: {policy: random}, outlier_detection: {consecutive_5xx: 5, max_ejection_percent: 50%}}
             """)).result.clients!
         #expect(ejecting.failed >= 5)
@@ -80,7 +81,7 @@ import Testing
     /// fails more.
     @Test func withASharedQueueAFailingReplicaIsABlackHole() throws {
         func failedShare(_ rate: Int) throws -> (share: Double, n: Double) {
-            let r = try ClientGatewayTests.run("""
+            let r = try ScenarioRunner.run("""
                 name: black-hole
                 seed: 5
                 duration: 600s
@@ -98,7 +99,7 @@ import Testing
     /// The examples of examples/bad-canary load, share one error window, and
     /// differ only in the defence their comments name.
     @Test func theBadCanaryExamplesLoad() throws {
-        let dir = ScenarioLoaderTests.root.appendingPathComponent("examples/bad-canary")
+        let dir = TestData.root.appendingPathComponent("examples/bad-canary")
         func load(_ name: String) throws -> ServingConfiguration {
             try ScenarioLoader.load(path: dir.appendingPathComponent("\(name).yaml").path)
         }
