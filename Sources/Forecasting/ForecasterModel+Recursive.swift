@@ -32,7 +32,8 @@ extension ForecasterModel {
             for k in out.values.indices { out.values[k] += f.values[k] }
             let next = (0..<steps).map { series.timestamp(series.count + $0) }
             series = LoadSeries(name: series.name, timestamps: series.timestamps + next, interval: series.interval,
-                                values: series.values + f.point, missing: series.missing + Array(repeating: false, count: steps))
+                                values: series.values + f.point, missing: series.missing + Array(repeating: false, count: steps),
+                                utcOffset: series.utcOffset)
         }
         return out
     }

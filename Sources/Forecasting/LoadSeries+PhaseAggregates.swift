@@ -27,7 +27,7 @@ extension LoadSeries {
                 for c in exogenous.indices { exogenous[c].append(parts.reduce(0) { $0 + self.exogenous[c][$1] } / Double(k)) }
             }
             return LoadSeries(name: "\(name)@\(phase)/\(k)", timestamps: stamps, interval: coarse, values: values,
-                              missing: missing, exogenousNames: exogenousNames, exogenous: exogenous)
+                              missing: missing, exogenousNames: exogenousNames, exogenous: exogenous, utcOffset: utcOffset)
         }
     }
 }

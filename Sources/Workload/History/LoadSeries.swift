@@ -25,10 +25,13 @@ public struct LoadSeries: Sendable, Equatable {
     public var exogenousNames: [String]
     /// One array per exogenous column, aligned with `values`.
     public var exogenous: [[Double]]
+    /// Seconds east of UTC of the clock whose hours and days the calendar
+    /// features read (`--timezone`, or the history's own offset); 0: UTC.
+    public var utcOffset: Double
 
     /// A series from its parts; all arrays must have the same length.
     public init(name: String, timestamps: [Double], interval: Double, values: [Double],
-                missing: [Bool]? = nil, exogenousNames: [String] = [], exogenous: [[Double]] = []) {
+                missing: [Bool]? = nil, exogenousNames: [String] = [], exogenous: [[Double]] = [], utcOffset: Double = 0) {
         precondition(timestamps.count == values.count, "timestamps and values differ in length")
         precondition(exogenous.allSatisfy { $0.count == values.count }, "an exogenous column differs in length")
         self.name = name
@@ -38,6 +41,7 @@ public struct LoadSeries: Sendable, Equatable {
         self.missing = missing ?? Array(repeating: false, count: values.count)
         self.exogenousNames = exogenousNames
         self.exogenous = exogenous
+        self.utcOffset = utcOffset
     }
 
     /// Number of intervals.
@@ -53,7 +57,7 @@ public struct LoadSeries: Sendable, Equatable {
     public func prefix(_ n: Int) -> LoadSeries {
         LoadSeries(name: name, timestamps: Array(timestamps.prefix(n)), interval: interval,
                    values: Array(values.prefix(n)), missing: Array(missing.prefix(n)),
-                   exogenousNames: exogenousNames, exogenous: exogenous.map { Array($0.prefix(n)) })
+                   exogenousNames: exogenousNames, exogenous: exogenous.map { Array($0.prefix(n)) }, utcOffset: utcOffset)
     }
 
     /// The intervals that end at or before `time` (seconds since 1970): what
@@ -80,14 +84,16 @@ public struct LoadSeries: Sendable, Equatable {
         return y
     }
 
-    /// Hour of day (0..<24, fractional) of interval `t`'s start, UTC.
+    /// Hour of day (0..<24, fractional) of interval `t`'s start, on the
+    /// clock `utcOffset` east of UTC.
     public func hourOfDay(_ t: Int) -> Double {
-        LoadSeries.hourOfDay(seconds: timestamp(t))
+        LoadSeries.hourOfDay(seconds: timestamp(t) + utcOffset)
     }
 
-    /// Day of week of interval `t`'s start, Monday = 0 ... Sunday = 6, UTC.
+    /// Day of week of interval `t`'s start, Monday = 0 ... Sunday = 6, on
+    /// the clock `utcOffset` east of UTC.
     public func dayOfWeek(_ t: Int) -> Int {
-        LoadSeries.dayOfWeek(seconds: timestamp(t))
+        LoadSeries.dayOfWeek(seconds: timestamp(t) + utcOffset)
     }
 
     /// The start of interval `t`, extrapolated past either end of the series.
