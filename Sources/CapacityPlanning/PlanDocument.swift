@@ -3,7 +3,8 @@ import Workload
 
 /// What `headroom plan --format json` prints and `plan.json` holds: the
 /// keys `design_rate`, `static`, `schedule`, `autoscaler`, `verification`
-/// and `cost`, nothing else at the top level.
+/// and `cost`, and `period` (the day planned) for a plan of a history,
+/// nothing else at the top level.
 public struct PlanDocument: Sendable, Encodable, Equatable {
     /// Peak design load (requests/s, headroom included).
     public var designRate: Double
@@ -17,6 +18,26 @@ public struct PlanDocument: Sendable, Encodable, Equatable {
     public var verification: Verification
     /// GPU-hours and money over the horizon (absent without a hardware profile's price).
     public var cost: Cost?
+    /// The period planned and why (absent for a single design rate).
+    public var period: Period?
+
+    /// The period a history's plan covers, in the history's time zone.
+    public struct Period: Sendable, Encodable, Equatable {
+        /// `busiest_day` (no forecast), `named` (`--from/--to`) or `forecast`.
+        public var basis: PlanPeriod.Basis
+        /// Start, ISO 8601 with the zone's offset.
+        public var start: String
+        /// End (exclusive), ISO 8601 with the zone's offset.
+        public var end: String
+        /// The local date of the start (`2024-01-09`).
+        public var day: String
+        /// Its weekday (`Tuesday`).
+        public var weekday: String
+        /// The zone (`UTC`, `+02:00`, `Europe/Berlin`).
+        public var timeZone: String
+        /// Intervals planned.
+        public var intervals: Int
+    }
 
     /// A static cluster.
     public struct Static: Sendable, Encodable, Equatable {

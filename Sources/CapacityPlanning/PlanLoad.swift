@@ -1,3 +1,5 @@
+import Workload
+
 /// The load a horizon is planned for, per interval, in requests per second
 /// of the simulated cluster (history counts × scale ÷ interval).
 public struct PlanLoad: Sendable, Equatable {
@@ -35,4 +37,26 @@ public struct PlanLoad: Sendable, Equatable {
         a.interval == b.interval && a.origin == b.origin && a.source == b.source && a.expected == b.expected
             && a.planned == b.planned && a.band?.low == b.band?.low && a.band?.high == b.band?.high && a.headroom == b.headroom
     }
+}
+
+extension PlanLoad {
+    /// The load of `period` of `series`, in requests per second of the
+    /// simulated cluster (counts × `scale` ÷ interval), missing intervals
+    /// imputed from a season earlier (``LoadSeries/imputed(season:)``);
+    /// `file` names the history in ``source``, with the period's label and
+    /// `scaleLabel` (the scale as the summary writes it).
+    public static func history(_ series: LoadSeries, period: PlanPeriod, scale: Double, scaleLabel: String, headroom: Double,
+                               file: String) -> PlanLoad {
+        let perSecond = scale / series.interval
+        let values = series.imputed(season: series.intervalsPerDay)[period.range].map { Swift.max(0, $0) * perSecond }
+        let what: String
+        switch period.basis {
+        case .busiestDay: what = "the busiest day of \(file), \(period.label)"
+        case .named: what = "\(file), \(period.label)"
+        case .forecast: what = "\(file), \(period.label)"
+        }
+        return PlanLoad(interval: series.interval, origin: period.origin,
+                        source: "\(what) × \(scaleLabel)", expected: values, planned: values, headroom: headroom)
+    }
+
 }
