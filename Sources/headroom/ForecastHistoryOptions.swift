@@ -3,15 +3,18 @@ import Foundation
 import Scenario
 import Workload
 
-/// How `forecast` commands read history CSVs.
+/// How `forecast` commands read histories (a history CSV, a Prometheus
+/// `query_range` response or a Grafana CSV export).
 struct ForecastHistoryOptions: ParsableArguments {
+    /// `--history-values` and `--timezone`.
+    @OptionGroup var source: HistoryOptions
     @Option(help: "Timestamp column (default: timestamp, timestamp_s, time, ts or date).")
     var timestampColumn: String?
     @Option(help: "Count column (default: requests, count, value or y).")
     var countColumn: String?
     @Option(help: "Comma-separated exogenous columns to use as inputs (e.g. holiday,event).")
     var exogenous: String?
-    @Option(help: "Interval with a unit (600s, 10m, 1h); default: inferred from the timestamps.")
+    @Option(help: "Interval with a unit (600s, 10m, 1h); default: inferred from a history CSV's timestamps; Prometheus and Grafana steps are summed into it (default 1h).")
     var interval: String?
     @Flag(help: "Treat a count of exactly 0 as a missing interval.")
     var zeroIsMissing = false
@@ -33,9 +36,10 @@ struct ForecastHistoryOptions: ParsableArguments {
         return o
     }
 
-    /// Reads one history file.
-    func read(_ path: String) throws -> LoadSeries {
-        try LoadSeriesCSV.read(path: path, options: readOptions)
+    /// Reads one history file; Prometheus and Grafana steps are summed into
+    /// `--interval`, else `interval` (a model's), else 1 h.
+    func read(_ path: String, interval: Double? = nil) throws -> LoadSeries {
+        try source.load(path, csv: readOptions, interval: readOptions.interval ?? interval).series
     }
 
     /// Seconds in a positive duration (`Units.duration`: `600s`, `10m`, `1h`).

@@ -49,7 +49,7 @@ struct ForecastPredict: ParsableCommand {
     func run() throws {
         if let out { try AtomicFile.checkFile(out, option: "--out") }
         let loaded = try ForecasterModel.load(path: model)
-        let series = try history.read(historyPath)
+        let series = try history.read(historyPath, interval: loaded.intervalSeconds)
         let levels = try quantiles.split(separator: ",").map { text -> Double in
             guard let v = Double(text.trimmingCharacters(in: .whitespaces)), loaded.levels.contains(where: { abs($0 - v) < 1e-9 }) else {
                 throw ForecastingError.invalidSetting(name: "--quantiles", value: String(text),
