@@ -69,9 +69,11 @@ let package = Package(
                                                    .product(name: "Yams", package: "Yams")],
                     exclude: ["Golden"]),
 
-        // Rendering of results: terminal tables, JSON, CSV.
-        .target(name: "Report", dependencies: ["ServingModel", "CapacityPlanning", "Workload", "SimulationCore"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "CapacityPlanning", "ServingModel", "Workload"]),
+        // Rendering of results: terminal tables, JSON, CSV; the summaries of
+        // calibrate, plan and case-studies, so the commands stay thin.
+        .target(name: "Report", dependencies: ["ServingModel", "CapacityPlanning", "Calibration", "Scenario", "Workload", "SimulationCore"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "CapacityPlanning", "Calibration", "Scenario", "ServingModel", "Workload",
+                                                 "TestSupport"]),
 
         // Load forecasting: LSTM on OpenBLAS, baselines, selection, evaluation.
         // Its gate loops use portable SIMD types; `make build` adds AVX2/FMA on

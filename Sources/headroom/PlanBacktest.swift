@@ -51,23 +51,7 @@ struct PlanBacktest: ParsableCommand {
         let r = try test.run(series: series, model: model, trainDays: trainDays, testDays: testDays, quantile: quantile, method: method)
         let seconds = Date().timeIntervalSince(start)
         switch output.format {
-        case .json:
-            struct Out: Encodable {
-                var history: String
-                var hours: Int
-                var hoursMet: Int
-                var scheduleGpuHours: Double
-                var oracleGpuHours: Double
-                var gpuHoursRatio: Double
-                var corrections: Int
-                var method: String
-                var quantile: Double
-                var rows: [Backtest.Row]
-            }
-            print(try JSONOutput.encode(Out(history: history, hours: r.rows.count, hoursMet: r.intervalsMet,
-                                            scheduleGpuHours: r.scheduleGpuHours, oracleGpuHours: r.oracleGpuHours,
-                                            gpuHoursRatio: r.gpuHoursRatio, corrections: r.corrections, method: r.method,
-                                            quantile: r.quantile, rows: r.rows)))
+        case .json: print(try JSONOutput.encode(BacktestReport(history: history, result: r)))
         case .table:
             print(PlanSummary.backtest(r, history: history, trainDays: trainDays, testDays: testDays, seconds: seconds))
         }

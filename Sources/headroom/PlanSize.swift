@@ -66,33 +66,6 @@ struct PlanSize: ParsableCommand {
         if outputDirectory != nil && history == nil { throw ValidationError("--output needs --history: the files describe a horizon") }
     }
 
-    /// What `--format json` prints.
-    struct Output: Encodable {
-        var scenario: String
-        var sla: String
-        var peakRate: Double
-        var headroom: Double
-        var designRate: Double
-        var `static`: Static?
-        var method: String
-        var verification: Verification
-        var cost: Cost?
-        var evaluations: [StaticPlanner.Evaluation]
-
-        struct Static: Encodable { var replicas: Int; var gpus: Int }
-        struct Verification: Encodable {
-            var slaMet: Bool
-            var confidence: Double
-            var replications: Int
-            var attainment: [StaticPlanner.TargetValue]
-        }
-        struct Cost: Encodable {
-            var currency: String
-            var staticGpuHoursPerDay: Double
-            var staticCostPerDay: Double
-        }
-    }
-
     func run() throws {
         if let outputDirectory { try PlanFiles.checkDirectory(outputDirectory) }
         var config = try ServingCommandSupport.loadScenario(scenario)
@@ -105,26 +78,11 @@ struct PlanSize: ParsableCommand {
         let planner = try StaticPlanner(base: config, designRate: peak * factor, sla: targets,
                                         confidence: confidence, replications: replications)
         let plan = try planner.plan()
-        let final = plan.evaluations.first { $0.replicas == plan.replicas }
-        let price = config.replicas.hardware?.pricePerGPUHour
-        let out = Output(
-            scenario: config.name, sla: targets.description, peakRate: peak, headroom: factor, designRate: plan.designRate,
-            static: plan.replicas.map { .init(replicas: $0, gpus: plan.gpus ?? $0) }, method: plan.method,
-            verification: .init(slaMet: final?.met ?? false, confidence: confidence, replications: replications,
-                                attainment: final?.targets ?? plan.unreachable),
-            cost: plan.gpus.flatMap { gpus in price.map { .init(currency: "USD", staticGpuHoursPerDay: Double(gpus) * 24,
-                                                                 staticCostPerDay: Double(gpus) * 24 * $0) } },
-            evaluations: plan.evaluations)
+        let report = StaticPlanReport(plan, scenario: config.name, sla: targets, peakRate: peak, headroom: factor, confidence: confidence,
+                                      replications: replications, pricePerGPUHour: config.replicas.hardware?.pricePerGPUHour)
         switch output.format {
-        case .json:
-            let doc = PlanDocument(designRate: out.designRate, static: out.static.map { .init(replicas: $0.replicas, gpus: $0.gpus) },
-                                   verification: .init(slaMet: out.verification.slaMet, attainment: ["static": out.verification.slaMet ? 1 : 0],
-                                                       worstInterval: nil),
-                                   cost: out.cost.map { .init(staticGpuHours: $0.staticGpuHoursPerDay, scheduleGpuHours: $0.staticGpuHoursPerDay,
-                                                              autoscaledGpuHours: $0.staticGpuHoursPerDay, currency: $0.currency,
-                                                              staticCost: $0.staticCostPerDay, scheduleCost: $0.staticCostPerDay) })
-            print(try JSONOutput.encode(doc))
-        case .table: print(render(out))
+        case .json: print(try JSONOutput.encode(report.document))
+        case .table: print(PlanSummary.staticPlan(report))
         }
         if plan.replicas == nil { throw ExitCode(3) }
     }
@@ -140,14 +98,14 @@ struct PlanSize: ParsableCommand {
             let model = try ForecasterModel.load(path: forecast)
             let f = try LoadForecast(model: model, history: series, horizon: horizon ?? model.horizon, level: quantile, method: method)
             load = PlanLoad(interval: series.interval, origin: f.origin,
-                            source: "forecast \(f.method) p\(PlanSummary.f(quantile * 100)) of \((history! as NSString).lastPathComponent) × \(PlanSummary.f(loadScale))",
+                            source: "forecast \(f.method) p\(NumberFormatting.short(quantile * 100)) of \((history! as NSString).lastPathComponent) × \(NumberFormatting.short(loadScale))",
                             expected: f.point.map { $0 * perSecond }, planned: f.planned.map { $0 * perSecond },
                             band: (f.bandLow.map { $0 * perSecond }, f.bandHigh.map { $0 * perSecond }), headroom: factor)
         } else {
             let n = min(horizon ?? series.intervalsPerDay, series.count)
             let values = series.imputed(season: series.intervalsPerDay).suffix(n).map { max(0, $0) * perSecond }
             load = PlanLoad(interval: series.interval, origin: series.timestamp(series.count - n),
-                            source: "the last \(n) intervals of \((history! as NSString).lastPathComponent) × \(PlanSummary.f(loadScale))",
+                            source: "the last \(n) intervals of \((history! as NSString).lastPathComponent) × \(NumberFormatting.short(loadScale))",
                             expected: values, planned: values, headroom: factor)
         }
         let planner = try HorizonPlanner(base: config, sla: targets, interval: series.interval, confidence: confidence, replications: replications)
@@ -162,31 +120,5 @@ struct PlanSize: ParsableCommand {
         case .table: print(PlanSummary.horizon(doc, result: result, load: load, sla: targets, scenario: config.name, output: outputDirectory))
         }
         if !doc.verification.slaMet { throw ExitCode(3) }
-    }
-
-    func render(_ o: Output) -> String {
-        func f(_ x: Double) -> String { NumberFormatting.significant(x, digits: 4) }
-        var head = TextTable(header: ["plan", o.scenario], alignNumbers: false)
-        head.append(["design load", "\(f(o.designRate)) req/s = peak \(f(o.peakRate)) req/s × \(f(o.headroom))"])
-        head.append(["SLA", o.sla])
-        if let s = o.static {
-            head.append(["replicas", "\(s.replicas) (\(s.gpus) GPUs), by \(o.method == "erlang_c" ? "Erlang C, verified by simulation" : "simulation")"])
-            head.append(["verified", o.verification.slaMet
-                ? "every target holds at \(f(o.verification.confidence * 100))% confidence over \(o.verification.replications) replications"
-                : "NOT met by simulation at this size (see the targets below)"])
-        } else {
-            let largest = o.evaluations.map(\.replicas).max() ?? 0
-            head.append(["replicas", "UNREACHABLE: adding replicas stopped improving the targets below; their best values (at \(largest) replicas) are shown"])
-        }
-        if let c = o.cost {
-            head.append(["cost", "\(f(c.staticGpuHoursPerDay)) GPU-hours/day, \(c.currency) \(f(c.staticCostPerDay))/day"])
-        }
-        var t = TextTable(header: ["target", "mean", "bound", "met"])
-        for v in o.verification.attainment {
-            t.append([v.target, f(v.mean), f(v.bound), v.met ? "yes" : "no"])
-        }
-        var tried = TextTable(header: ["replicas tried", "met"])
-        for e in o.evaluations { tried.append([String(e.replicas), e.met ? "yes" : "no"]) }
-        return head.render() + "\n\n" + t.render() + "\n\n" + tried.render()
     }
 }

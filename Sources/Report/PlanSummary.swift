@@ -1,15 +1,16 @@
 import CapacityPlanning
 import Foundation
-import Report
 import ServingModel
 import Workload
 
-/// Terminal summaries of plans and back-tests.
-enum PlanSummary {
+/// The terminal summaries of `headroom plan` and `plan backtest`
+/// (`--format table`); their JSON forms are ``StaticPlanReport/document``,
+/// ``PlanDocument`` and ``BacktestReport``.
+public enum PlanSummary {
     static func f(_ x: Double) -> String { NumberFormatting.short(x) }
 
-    /// The back-test's verdict and per-day table.
-    static func backtest(_ r: Backtest.Result, history: String, trainDays: Int, testDays: Int, seconds: Double) -> String {
+    /// The back-test's verdict and per-day table; `seconds` is its wall time.
+    public static func backtest(_ r: Backtest.Result, history: String, trainDays: Int, testDays: Int, seconds: Double) -> String {
         let hours = r.rows.count
         let share = Double(r.intervalsMet) / Double(max(hours, 1))
         var head = TextTable(header: ["back-test", (history as NSString).lastPathComponent], alignNumbers: false)
@@ -34,8 +35,10 @@ enum PlanSummary {
 }
 
 extension PlanSummary {
-    /// The ten-second summary of a horizon plan.
-    static func horizon(_ d: PlanDocument, result r: HorizonPlanner.Result, load: PlanLoad, sla: SLA, scenario: String, output: String?) -> String {
+    /// The ten-second summary of a horizon plan: its load, capacity curve,
+    /// and each plan (static, schedule, autoscaler) with its verification,
+    /// GPU-hours and cost; `output` is the directory of its files, if written.
+    public static func horizon(_ d: PlanDocument, result r: HorizonPlanner.Result, load: PlanLoad, sla: SLA, scenario: String, output: String?) -> String {
         let hours = Double(r.rates.count) * r.interval / 3600
         func att(_ k: String) -> String {
             guard let a = d.verification.attainment[k] else { return "" }
@@ -79,5 +82,35 @@ extension PlanSummary {
         }
         text += "\nover \(f(hours)) h" + (output.map { "; files in \($0)/ (report.html opens offline)" } ?? "")
         return text
+    }
+}
+
+extension PlanSummary {
+    /// A static plan at one peak rate: design load, replicas, verdict and
+    /// cost, then each target's value and the replica counts tried.
+    public static func staticPlan(_ o: StaticPlanReport) -> String {
+        func f(_ x: Double) -> String { NumberFormatting.significant(x, digits: 4) }
+        var head = TextTable(header: ["plan", o.scenario], alignNumbers: false)
+        head.append(["design load", "\(f(o.designRate)) req/s = peak \(f(o.peakRate)) req/s × \(f(o.headroom))"])
+        head.append(["SLA", o.sla])
+        if let s = o.static {
+            head.append(["replicas", "\(s.replicas) (\(s.gpus) GPUs), by \(o.method == "erlang_c" ? "Erlang C, verified by simulation" : "simulation")"])
+            head.append(["verified", o.verification.slaMet
+                ? "every target holds at \(f(o.verification.confidence * 100))% confidence over \(o.verification.replications) replications"
+                : "NOT met by simulation at this size (see the targets below)"])
+        } else {
+            let largest = o.evaluations.map(\.replicas).max() ?? 0
+            head.append(["replicas", "UNREACHABLE: adding replicas stopped improving the targets below; their best values (at \(largest) replicas) are shown"])
+        }
+        if let c = o.cost {
+            head.append(["cost", "\(f(c.staticGpuHoursPerDay)) GPU-hours/day, \(c.currency) \(f(c.staticCostPerDay))/day"])
+        }
+        var t = TextTable(header: ["target", "mean", "bound", "met"])
+        for v in o.verification.attainment {
+            t.append([v.target, f(v.mean), f(v.bound), v.met ? "yes" : "no"])
+        }
+        var tried = TextTable(header: ["replicas tried", "met"])
+        for e in o.evaluations { tried.append([String(e.replicas), e.met ? "yes" : "no"]) }
+        return head.render() + "\n\n" + t.render() + "\n\n" + tried.render()
     }
 }
