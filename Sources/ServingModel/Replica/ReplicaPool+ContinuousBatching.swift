@@ -284,22 +284,21 @@ extension ReplicaPool {
 
     /// Takes the micro-batch in `slot` out of replica `r` to apply its
     /// progress (nil when the event is stale).
-    mutating func beginFinish(replica r: Int, slot: Int, epoch: UInt16) -> MicroBatch? {
+    @inline(__always) mutating func beginFinish(replica r: Int, slot: Int, epoch: UInt16) -> MicroBatch? {
         guard states[r].slots[slot].active, states[r].slots[slot].epoch == epoch else { return nil }  // superseded
         var batch = MicroBatch()
         swap(&batch, &states[r].slots[slot])
         return batch
     }
 
-    /// Applies member `i`'s progress in a finished micro-batch.
-    @inline(__always) mutating func advance(member i: Int, of batch: MicroBatch, replica r: Int, now: Double, requests: inout RequestTable,
-                          recorder: inout Recorder) -> MemberEnd {
-        let id = batch.members[i]
-        let steps = Int32(batch.run?.steps ?? 1)
+    /// Applies the progress of member `id` of a finished micro-batch: its
+    /// prefill `chunk` (0: a decode token), over `steps` iterations (a
+    /// multi-step decode run).
+    @inline(__always) mutating func advance(_ id: Int32, chunk: Int32, steps: Int32, replica r: Int, now: Double,
+                                            requests: inout RequestTable, recorder: inout Recorder) -> MemberEnd {
         requests.slots[Int(id)].inFlight = false
         guard requests[id].phase == .running else { return .continues }
         if requests[id].aborted { return .aborted }
-        let chunk = batch.chunks[i]
         var req = requests[id]
         if chunk > 0 {
             let target = prefillTarget(req)
@@ -333,10 +332,11 @@ extension ReplicaPool {
         return .continues
     }
 
-    /// Puts the finished micro-batch back in its slot, idle, and drops the
-    /// completed sequences from the running list.
-    mutating func endFinish(_ batch: MicroBatch, replica r: Int, slot: Int, anyFinished: Bool, requests: RequestTable) {
-        var batch = batch
+    /// Puts the finished micro-batch back in its slot, idle (`batch` is left
+    /// holding the slot's placeholder), and drops the completed sequences
+    /// from the running list.
+    @inline(__always) mutating func endFinish(_ batch: inout MicroBatch, replica r: Int, slot: Int, anyFinished: Bool,
+                                              requests: RequestTable) {
         batch.active = false
         batch.run = nil
         swap(&batch, &states[r].slots[slot])

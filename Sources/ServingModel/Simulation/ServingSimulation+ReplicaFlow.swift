@@ -33,21 +33,23 @@ extension ServingSimulation {
     /// finished sequences, frees aborted ones, hands prefilled ones to the
     /// decode pool, and plans the next micro-batch.
     mutating func finishIteration(replica r: Int, slot: Int, epoch: UInt16, scheduler: inout Scheduler<Event>) {
-        guard let batch = replicas.beginFinish(replica: r, slot: slot, epoch: epoch) else { return }
+        guard var batch = replicas.beginFinish(replica: r, slot: slot, epoch: epoch) else { return }
         let now = scheduler.now
         var finished = false
         var aborted: [Int32] = [], handedOff: [Int32] = []
-        for i in batch.members.indices {
-            switch replicas.advance(member: i, of: batch, replica: r, now: now, requests: &requests, recorder: &recorder) {
+        let steps = Int32(batch.run?.steps ?? 1)
+        for (i, id) in batch.members.enumerated() {
+            switch replicas.advance(id, chunk: batch.chunks[i], steps: steps, replica: r, now: now, requests: &requests,
+                                    recorder: &recorder) {
             case .continues: break
             case .finished:
-                complete(batch.members[i], now: now, scheduler: &scheduler)
+                complete(id, now: now, scheduler: &scheduler)
                 finished = true
-            case .aborted: aborted.append(batch.members[i])
-            case .handedOff: handedOff.append(batch.members[i])
+            case .aborted: aborted.append(id)
+            case .handedOff: handedOff.append(id)
             }
         }
-        replicas.endFinish(batch, replica: r, slot: slot, anyFinished: finished, requests: requests)
+        replicas.endFinish(&batch, replica: r, slot: slot, anyFinished: finished, requests: requests)
         if !aborted.isEmpty {
             replicas.removeRunning(aborted, replica: r)
             for id in aborted { dropAborted(id, replica: r, now: now, scheduler: &scheduler) }
