@@ -39,7 +39,7 @@ struct ForecastHistoryOptions: ParsableArguments {
     /// Reads one history file; Prometheus and Grafana steps are summed into
     /// `--interval`, else `interval` (a model's), else 1 h.
     func read(_ path: String, interval: Double? = nil) throws -> LoadSeries {
-        try source.load(path, csv: readOptions, interval: readOptions.interval ?? interval).series
+        try source.load(path, csv: readOptions, interval: readOptions.interval ?? interval, intervalOption: "--interval").series
     }
 
     /// Seconds in a positive duration (`Units.duration`: `600s`, `10m`, `1h`).

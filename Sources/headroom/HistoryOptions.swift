@@ -28,12 +28,14 @@ struct HistoryOptions: ParsableArguments {
     /// Reads `path` with the history CSV options `csv`, Prometheus and
     /// Grafana steps summed into `interval` seconds (default: `csv.interval`,
     /// else 1 h); prints what was assumed on stderr.
-    func load(_ path: String, csv: LoadSeriesCSV.Options = LoadSeriesCSV.Options(), interval: Double? = nil) throws -> HistoryFile.Loaded {
+    func load(_ path: String, csv: LoadSeriesCSV.Options = LoadSeriesCSV.Options(), interval: Double? = nil,
+              intervalOption: String? = nil) throws -> HistoryFile.Loaded {
         var options = HistoryFile.Options()
         options.csv = csv
         options.values = historyValues.flatMap(HistoryValues.init(rawValue:))
         options.zone = zone
         options.interval = interval
+        options.intervalOption = intervalOption
         let loaded = try HistoryFile.read(path: path, options: options)
         for note in loaded.notes { FileHandle.standardError.write(Data("headroom: note: \(note)\n".utf8)) }
         return loaded

@@ -16,8 +16,10 @@ struct PlanBacktest: ParsableCommand {
         abstract: "Plan from the first days of a history and replay the last days against the schedule."
     )
 
-    @Argument(help: "History CSV (e.g. data/traces/servegen_m-large_per_hour.csv).")
+    @Argument(help: "History: a CSV of counts (e.g. data/traces/servegen_m-large_per_hour.csv), a Prometheus query_range response or a Grafana CSV export.")
     var history: String
+    /// `--history-values` and `--timezone`.
+    @OptionGroup var historyOptions: HistoryOptions
     @Option(help: "The scenario whose replicas, batching, sizes and cold start are planned.")
     var scenario: String
     @Option(help: "Forecaster model file (models/forecasters/*.json).")
@@ -45,7 +47,7 @@ struct PlanBacktest: ParsableCommand {
         let start = Date()
         let config = try ServingCommandSupport.loadScenario(scenario)
         let model = try ForecasterModel.load(path: forecast)
-        let series = try LoadSeriesCSV.read(path: history)
+        let series = try historyOptions.load(history, interval: model.intervalSeconds).series
         let test = try Backtest(base: config, sla: try SLA(parsing: judgement.sla), headroom: judgement.factor, scale: judgement.loadScale,
                                 confidence: judgement.confidence, replications: judgement.replications)
         let r = try test.run(series: series, model: model, trainDays: trainDays, testDays: testDays, quantile: quantile, method: method)

@@ -15,13 +15,14 @@ struct PlanSize: ParsableCommand {
         commandName: "size",
         abstract: "Size a cluster for SLA targets at a design load, verified by simulation.",
         usage: """
-            headroom plan --scenario S.yaml (--peak-rate R | --history H.csv [--forecast M.json]) [<options>]
+            headroom plan --scenario S.yaml (--peak-rate R | --history H [--forecast M.json | --from T [--to T]]) [<options>]
               headroom plan backtest H.csv --scenario S.yaml --forecast M.json [<options>]
             """,
         discussion: """
-            Give the load as a peak rate (--peak-rate 240/s) or as a history of request counts \
-            (--history H.csv, optionally with --forecast MODEL.json to plan the forecast). The design \
-            load is that load times --headroom. Exit status 3 when no plan meets the SLA. \
+            Give the load as a peak rate (--peak-rate 240/s) or as a history (--history: a history CSV \
+            of request counts, a Prometheus query_range response or a Grafana CSV export). Without \
+            --forecast the plan covers the history's busiest day (or --from/--to); with --forecast \
+            MODEL.json, the forecast after the history. The design load is that load times --headroom. Exit status 3 when no plan meets the SLA. \
             'headroom plan backtest --help' describes the back-test.
             """
     )
@@ -30,15 +31,21 @@ struct PlanSize: ParsableCommand {
     var scenario: String
     @Option(name: .customLong("peak-rate"), help: "Peak arrival rate to plan for, with a unit: 240/s, 3200/min.")
     var peakRate: String?
-    @Option(help: "History CSV of request counts per interval: plans its last --horizon intervals, or with --forecast the forecast after it.")
+    @Option(help: "History (CSV of counts, Prometheus query_range JSON or Grafana CSV): plans its busiest day, --from/--to, or with --forecast the forecast after it.")
     var history: String?
+    @Option(help: "Start of the period of --history to plan (2024-01-09 or an ISO-8601 time; no offset: the history's zone) instead of its busiest day.")
+    var from: String?
+    @Option(help: "End (exclusive) of the --from period (default: --horizon intervals, one day, after --from).")
+    var to: String?
+    /// `--history-values` and `--timezone`.
+    @OptionGroup var historyOptions: HistoryOptions
     @Option(help: "Forecaster model (models/forecasters/*.json) applied to --history; the plan covers the forecast.")
     var forecast: String?
     @Option(help: "Forecast quantile planned for, in (0, 1) (a level the model produces).")
     var quantile: Double = 0.9
     @Option(help: "Forecasting method instead of the model's selected one.")
     var method: String?
-    @Option(help: "How much to plan, in intervals of the history (default: the model's horizon with --forecast, else one day).")
+    @Option(help: "How much to plan, in intervals of the history (default: the model's horizon with --forecast, else one day from the start of the busiest day or --from).")
     var horizon: Int?
     @Option(name: .customLong("output"), help: "Directory for plan.json, schedule.csv, timeseries.csv and report.html.")
     var outputDirectory: String?
@@ -63,6 +70,10 @@ struct PlanSize: ParsableCommand {
         if let horizon, !(1...1_000_000).contains(horizon) {
             throw ValidationError("--horizon: expected from 1 to 1000000 intervals, got \(horizon)")
         }
+        if (from != nil || to != nil) && (history == nil || forecast != nil) {
+            throw ValidationError("--from/--to name a period of --history to plan; they take no --forecast (which plans the days after the history)")
+        }
+        if to != nil && from == nil { throw ValidationError("--to needs --from") }
         if outputDirectory != nil && history == nil { throw ValidationError("--output needs --history: the files describe a horizon") }
     }
 
@@ -91,27 +102,49 @@ struct PlanSize: ParsableCommand {
     /// HPA (or the scenario's Knative KPA), each verified over the horizon.
     func planHorizon(_ config: ServingConfiguration, targets: SLA, headroom factor: Double) throws {
         let (confidence, replications, loadScale) = (judgement.confidence, judgement.replications, judgement.loadScale)
-        let series = try LoadSeriesCSV.read(path: history!)
+        let model = try forecast.map { try ForecasterModel.load(path: $0) }
+        let loaded = try historyOptions.load(history!, interval: model?.intervalSeconds)
+        let series = loaded.series
+        let file = (history! as NSString).lastPathComponent
         let perSecond = loadScale / series.interval
         let load: PlanLoad
-        if let forecast {
-            let model = try ForecasterModel.load(path: forecast)
+        let period: PlanPeriod
+        if let model {
             let f = try LoadForecast(model: model, history: series, horizon: horizon ?? model.horizon, level: quantile, method: method)
+            period = PlanPeriod.forecast(after: series, count: f.point.count, origin: f.origin, zone: loaded.zone)
+            let level = NumberFormatting.short(quantile * 100), scale = NumberFormatting.short(loadScale)
+            let forecastSource = "forecast \(f.method) p\(level) of \(file) for \(period.label) × \(scale)"
             load = PlanLoad(interval: series.interval, origin: f.origin,
-                            source: "forecast \(f.method) p\(NumberFormatting.short(quantile * 100)) of \((history! as NSString).lastPathComponent) × \(NumberFormatting.short(loadScale))",
+                            source: forecastSource,
                             expected: f.point.map { $0 * perSecond }, planned: f.planned.map { $0 * perSecond },
                             band: (f.bandLow.map { $0 * perSecond }, f.bandHigh.map { $0 * perSecond }), headroom: factor)
         } else {
-            let n = min(horizon ?? series.intervalsPerDay, series.count)
-            let values = series.imputed(season: series.intervalsPerDay).suffix(n).map { max(0, $0) * perSecond }
-            load = PlanLoad(interval: series.interval, origin: series.timestamp(series.count - n),
-                            source: "the last \(n) intervals of \((history! as NSString).lastPathComponent) × \(NumberFormatting.short(loadScale))",
-                            expected: values, planned: values, headroom: factor)
+            if let from {
+                guard let start = PlanPeriod.parseTime(from, zone: loaded.zone) else {
+                    throw ValidationError("--from: expected a date (2024-01-09) or an ISO-8601 time, got '\(from)'")
+                }
+                let end: Double
+                if let to {
+                    guard let t = PlanPeriod.parseTime(to, zone: loaded.zone) else {
+                        throw ValidationError("--to: expected a date (2024-01-10) or an ISO-8601 time, got '\(to)'")
+                    }
+                    end = t
+                } else {
+                    end = start + Double(horizon ?? series.intervalsPerDay) * series.interval
+                }
+                period = try PlanPeriod.named(from: start, to: end, in: series, zone: loaded.zone)
+            } else {
+                period = PlanPeriod.busiestDay(of: series, load: series.imputed(season: series.intervalsPerDay), zone: loaded.zone, horizon: horizon)
+            }
+            load = PlanLoad.history(series, period: period, scale: loadScale, scaleLabel: NumberFormatting.short(loadScale),
+                                    headroom: factor, file: file)
         }
+        FileHandle.standardError.write(Data("headroom: planning \(load.source)\n".utf8))
         let planner = try HorizonPlanner(base: config, sla: targets, interval: series.interval, confidence: confidence, replications: replications)
         let result = try planner.plan(rates: load.designRates)
         let gpus = config.replicas.hardware?.gpusPerReplica ?? 1
-        let doc = PlanDocument(result, sla: targets, origin: load.origin, gpusPerReplica: gpus, pricePerGPUHour: config.replicas.hardware?.pricePerGPUHour)
+        var doc = PlanDocument(result, sla: targets, origin: load.origin, gpusPerReplica: gpus, pricePerGPUHour: config.replicas.hardware?.pricePerGPUHour)
+        doc.period = period.document
         if let outputDirectory {
             try PlanFiles.write(to: outputDirectory, document: doc, result: result, load: load, sla: targets, scenario: config.name)
         }

@@ -38,7 +38,7 @@ import Testing
         #expect(h.series.timestamps == [Self.t0, Self.t0 + 3600, Self.t0 + 7200])
         #expect(h.series.values == [3600, 7200, 10_800])
         #expect(h.series.missingCount == 0)
-        #expect(h.notes.contains { $0.contains("300-s steps summed into 3600-s intervals") })
+        #expect(h.notes.contains { $0.hasSuffix("300-s steps summed into 3600-s intervals") })
     }
 
     @Test func aGapStaysMissingNeverZero() throws {

@@ -31,6 +31,8 @@ public enum HistoryFile {
         /// The planning interval Prometheus and Grafana steps are summed into
         /// (s); `nil`: `csv.interval`, else 1 h (or the step when longer).
         public var interval: Double?
+        /// The option that sets `interval` (`--interval`), named in the note on resampling; `nil` names none.
+        public var intervalOption: String?
 
         /// Default options.
         public init() {}
@@ -118,7 +120,7 @@ public enum HistoryFile {
         let step = try samples.step()
         if series.interval != step {
             notes.append("\(samples.file): \(LoadSeriesCSV.formatSeconds(step)) steps summed into \(LoadSeriesCSV.formatSeconds(series.interval)) intervals"
-                         + (options.interval == nil && options.csv.interval == nil ? " (--interval to change)" : ""))
+                         + (options.intervalOption.map { " (\($0) to change)" } ?? ""))
         }
         if series.missingCount > 0 {
             notes.append("\(samples.file): \(series.missingCount) of \(series.count) intervals lack a step and are missing (never read as zero)")

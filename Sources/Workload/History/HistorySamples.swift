@@ -88,7 +88,7 @@ public struct HistorySamples: Sendable {
         let ratio = interval / step
         let m = Int(ratio.rounded())
         guard m >= 1, abs(ratio - Double(m)) < 1e-9 * ratio, interval <= LoadSeriesCSV.maxInterval else {
-            throw HistoryFormatError(file: file, "expected a planning interval that is a whole number of the \(LoadSeriesCSV.formatSeconds(step)) step, got \(LoadSeriesCSV.formatSeconds(interval)) (set it with --interval)")
+            throw HistoryFormatError(file: file, "expected a planning interval that is a whole number of the \(LoadSeriesCSV.formatSeconds(step)) step, got \(LoadSeriesCSV.formatSeconds(interval))")
         }
         guard let t0 = series.compactMap(\.times.first).min(), let tEnd = series.compactMap(\.times.last).max() else {
             throw HistoryFormatError(file: file, "expected samples, got none")
