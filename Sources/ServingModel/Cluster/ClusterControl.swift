@@ -85,9 +85,6 @@ struct ClusterControl: Sendable {
         }
     }
 
-    /// Whether predictive scaling counts arrivals.
-    var countsArrivals: Bool { @inline(__always) get { predictive != nil } }
-
     /// Schedules the first scrape, sync, schedule steps and faults.
     mutating func start(replicas: ReplicaView, scheduler: inout Scheduler<Event>) {
         guard let d = dynamics else { return }

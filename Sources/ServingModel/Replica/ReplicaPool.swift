@@ -165,18 +165,6 @@ struct ReplicaPool: Sendable {
         }
     }
 
-    /// Takes replica `r`'s queued (not yet admitted) requests out, in
-    /// order, freeing the tombstones (the replica drains).
-    mutating func takeQueued(replica r: Int, requests: inout RequestTable) -> [Int32] {
-        var taken: [Int32] = []
-        while let id = states[r].waiting.popFirst() {
-            if requests[id].phase == .done { requests.remove(id); continue }
-            states[r].liveWaiting -= 1
-            taken.append(id)
-        }
-        return taken
-    }
-
     // MARK: Work
 
     /// Starts work on an idle replica, by policy.
@@ -226,13 +214,6 @@ struct ReplicaPool: Sendable {
 
     /// The requests replica `r` is running, in admission order.
     @inline(__always) func running(_ r: Int) -> [Int32] { states[r].running }
-
-    /// Policy `none` or `dynamic`: the work in flight is done; its requests
-    /// were completed by the caller.
-    mutating func endWork(replica r: Int, now: Double, recorder: inout Recorder) {
-        states[r].running.removeAll(keepingCapacity: true)
-        setBusy(r, false, now: now, recorder: &recorder)
-    }
 
     /// Whether replica `r` has nothing left (a draining one then stops).
     @inline(__always) func isIdle(_ r: Int) -> Bool {
