@@ -51,7 +51,7 @@ let package = Package(
         ),
         // Its folders mirror the model's; behaviour tests run scenario text
         // through the Scenario loader (TestSupport's ScenarioRunner).
-        .testTarget(name: "ServingModelTests", dependencies: ["ServingModel", "Scenario", "Forecasting", "Workload", "SimulationCore",
+        .testTarget(name: "ServingModelTests", dependencies: ["ServingModel", "Scenario", "Forecasting", "Report", "Workload", "SimulationCore",
                                                        "TestSupport"]),
 
         // Fitting hardware profiles and service factors to a user's own measurements.
