@@ -10,23 +10,23 @@ import Workload
 ///   (the `models/hardware/*_iterations.csv` format): see ``iterations(path:)``.
 /// - Serving observations, `offered_rps,ttft_p50,tpot_p50[,ttft_p90,tpot_p90,ttft_p99,tpot_p99,ttft_p999,tpot_p999]`:
 ///   see ``observations(path:)``.
-public enum CalibrationCSV {
+package enum CalibrationCSV {
     /// The columns of a measured-iterations file, in the order written.
-    public static let iterationColumns = ["prefill_tokens", "decode_sequences", "kv_tokens", "prefill_pairs", "iteration_seconds"]
+    package static let iterationColumns = ["prefill_tokens", "decode_sequences", "kv_tokens", "prefill_pairs", "iteration_seconds"]
 
     /// Largest `prefill_tokens` and `decode_sequences` of a row (10⁸).
-    public static let maxBatchTokens = 100_000_000
+    package static let maxBatchTokens = 100_000_000
     /// Largest `kv_tokens` of a row (10¹²).
-    public static let maxKVTokens = 1_000_000_000_000
+    package static let maxKVTokens = 1_000_000_000_000
     /// Largest `prefill_pairs` of a row (10¹⁶, the square of ``maxBatchTokens``).
-    public static let maxPrefillPairs = 1e16
+    package static let maxPrefillPairs = 1e16
 
     /// Reads measured iterations. Token counts are integers >= 0 (batch
     /// tokens and sequences at most 10⁸, KV tokens at most 10¹²),
     /// `prefill_pairs` a number from 0 to 10¹⁶, `iteration_seconds` a
     /// duration > 0 (seconds, or with a unit such as `9.7ms`); a row needs at
     /// least one batched token.
-    public static func iterations(path: String) throws -> [IterationTimeFit.Sample] {
+    package static func iterations(path: String) throws -> [IterationTimeFit.Sample] {
         var samples: [IterationTimeFit.Sample] = []
         try CSVTable.read(path: path, required: iterationColumns, optional: []) { row in
             let prefill = row.count("prefill_tokens", max: maxBatchTokens), decode = row.count("decode_sequences", max: maxBatchTokens)
@@ -45,7 +45,7 @@ public enum CalibrationCSV {
     }
 
     /// The latency columns an observations file may have, `ttft_p50` ... `tpot_p999`.
-    public static var observationColumns: [String] {
+    package static var observationColumns: [String] {
         ServingCalibration.Percentile.allCases.flatMap { p in
             ServingCalibration.Metric.allCases.map { "\($0.rawValue)_\(p.rawValue)" }
         }
@@ -56,7 +56,7 @@ public enum CalibrationCSV {
     /// durations > 0 (seconds, or `250ms`). `ttft_p50` and `tpot_p50` are
     /// required; the other percentile columns are optional and may be left
     /// empty in a row.
-    public static func observations(path: String) throws -> [ServingCalibration.Observation] {
+    package static func observations(path: String) throws -> [ServingCalibration.Observation] {
         var rows: [ServingCalibration.Observation] = []
         let optional = observationColumns.filter { $0 != "ttft_p50" && $0 != "tpot_p50" }
         try CSVTable.read(path: path, required: ["offered_rps", "ttft_p50", "tpot_p50"], optional: optional) { row in

@@ -26,23 +26,23 @@ import SimulationCore
 ///
 /// - Complexity: O(k · n) for n samples and k ≈ 200 knee candidates (a
 ///   161-point grid and 40 refinement steps), each trying 31 supports.
-public struct IterationTimeFit: Sendable, Equatable {
+package struct IterationTimeFit: Sendable, Equatable {
     /// One measured iteration (one pipeline stage when the replica has
     /// several): its batch shape and how long it took.
-    public struct Sample: Sendable, Equatable {
+    package struct Sample: Sendable, Equatable {
         /// Prompt tokens processed in the iteration (prefill chunks).
-        public var prefillTokens: Int
+        package var prefillTokens: Int
         /// Sequences decoding one token each.
-        public var decodeSequences: Int
+        package var decodeSequences: Int
         /// Σ context lengths of the decoding sequences (K).
-        public var kvTokens: Int
+        package var kvTokens: Int
         /// Σ over prefill chunks of chunk·(prior context + chunk/2) (A).
-        public var prefillPairs: Double
+        package var prefillPairs: Double
         /// Measured time (s).
-        public var seconds: Double
+        package var seconds: Double
 
         /// A measured iteration.
-        public init(prefillTokens: Int, decodeSequences: Int, kvTokens: Int, prefillPairs: Double, seconds: Double) {
+        package init(prefillTokens: Int, decodeSequences: Int, kvTokens: Int, prefillPairs: Double, seconds: Double) {
             self.prefillTokens = prefillTokens
             self.decodeSequences = decodeSequences
             self.kvTokens = kvTokens
@@ -51,17 +51,17 @@ public struct IterationTimeFit: Sendable, Equatable {
         }
 
         /// Batched tokens T: prefill tokens + decode sequences.
-        public var tokens: Int { prefillTokens + decodeSequences }
+        package var tokens: Int { prefillTokens + decodeSequences }
 
         /// The iteration's kind, for errors split by kind.
-        public var kind: Kind {
+        package var kind: Kind {
             if prefillTokens == 0 { return .decode }
             return decodeSequences == 0 ? .prefill : .mixed
         }
     }
 
     /// What an iteration does.
-    public enum Kind: String, Sendable, CaseIterable {
+    package enum Kind: String, Sendable, CaseIterable {
         /// Decode steps only.
         case decode
         /// Prefill chunks only.
@@ -71,18 +71,18 @@ public struct IterationTimeFit: Sendable, Equatable {
     }
 
     /// Absolute percentage errors (as fractions) of a model over samples.
-    public struct Errors: Sendable, Equatable, Codable {
+    package struct Errors: Sendable, Equatable, Codable {
         /// Samples compared.
-        public var rows: Int
+        package var rows: Int
         /// Mean absolute percentage error (0.02 = 2%).
-        public var mape: Double
+        package var mape: Double
         /// 95th percentile of the absolute percentage errors (linear interpolation).
-        public var p95APE: Double
+        package var p95APE: Double
         /// Largest absolute percentage error.
-        public var maxAPE: Double
+        package var maxAPE: Double
 
         /// The errors of `model` (one stage, speed factor included) on `samples`.
-        public init(model: IterationTimeModel, samples: [Sample]) {
+        package init(model: IterationTimeModel, samples: [Sample]) {
             let apes = samples.map { s in
                 abs(model.stageTime(tokens: s.tokens, kvTokens: s.kvTokens, prefillPairs: s.prefillPairs) - s.seconds) / s.seconds
             }.sorted()
@@ -101,16 +101,16 @@ public struct IterationTimeFit: Sendable, Equatable {
     }
 
     /// The fitted stage model (`pipelineStages` 1, `speedFactor` 1).
-    public var model: IterationTimeModel
+    package var model: IterationTimeModel
     /// The fitted knee T* (tokens) where the floor gives way to the per-token line.
-    public var knee: Double
+    package var knee: Double
     /// Errors over all samples.
-    public var errors: Errors
+    package var errors: Errors
     /// Errors per kind of iteration, for kinds present in the samples.
-    public var errorsByKind: [Kind: Errors]
+    package var errorsByKind: [Kind: Errors]
     /// Coefficients no sample constrains (their column is all zero: e.g.
     /// `per_prefill_pair` without any prefill), left at 0.
-    public var unconstrained: [String]
+    package var unconstrained: [String]
 
     /// Fits the model to `samples`. `fitsCommunication` fits
     /// `perTokenComm` too (a slope shared by both sides of the knee, as the
@@ -119,7 +119,7 @@ public struct IterationTimeFit: Sendable, Equatable {
     ///
     /// - Throws: ``ServingModelError`` when there are fewer than 3 samples,
     ///   a sample has no token, a negative size or a non-positive time.
-    public static func fit(_ samples: [Sample], fitsCommunication: Bool) throws -> IterationTimeFit {
+    package static func fit(_ samples: [Sample], fitsCommunication: Bool) throws -> IterationTimeFit {
         guard samples.count >= 3 else {
             throw ServingModelError(key: "iterations", "need at least 3 measured iterations to fit, got \(samples.count)")
         }

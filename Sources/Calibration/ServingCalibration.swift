@@ -28,9 +28,9 @@ import Workload
 ///                                      observations: rows, mode: .single)
 /// print(fit.factors, fit.mape)
 /// ```
-public struct ServingCalibration: Sendable {
+package struct ServingCalibration: Sendable {
     /// A latency that a deployment reports.
-    public enum Metric: String, Sendable, CaseIterable {
+    package enum Metric: String, Sendable, CaseIterable {
         /// Time to first token.
         case ttft
         /// Time per output token after the first.
@@ -38,7 +38,7 @@ public struct ServingCalibration: Sendable {
     }
 
     /// A percentile of a latency summary.
-    public enum Percentile: String, Sendable, CaseIterable {
+    package enum Percentile: String, Sendable, CaseIterable {
         /// Median.
         case p50
         /// 90th percentile.
@@ -49,7 +49,7 @@ public struct ServingCalibration: Sendable {
         case p999
 
         /// This percentile of `summary`.
-        public func value(in summary: LatencySummary) -> Double {
+        package func value(in summary: LatencySummary) -> Double {
             switch self {
             case .p50: return summary.p50
             case .p90: return summary.p90
@@ -60,41 +60,41 @@ public struct ServingCalibration: Sendable {
     }
 
     /// One measured percentile.
-    public struct Target: Sendable, Equatable {
+    package struct Target: Sendable, Equatable {
         /// The latency.
-        public var metric: Metric
+        package var metric: Metric
         /// Which percentile.
-        public var percentile: Percentile
+        package var percentile: Percentile
         /// Its measured value (s).
-        public var seconds: Double
+        package var seconds: Double
 
         /// A measured percentile.
-        public init(metric: Metric, percentile: Percentile, seconds: Double) {
+        package init(metric: Metric, percentile: Percentile, seconds: Double) {
             self.metric = metric
             self.percentile = percentile
             self.seconds = seconds
         }
 
         /// The column name, e.g. `ttft_p50`.
-        public var name: String { "\(metric.rawValue)_\(percentile.rawValue)" }
+        package var name: String { "\(metric.rawValue)_\(percentile.rawValue)" }
     }
 
     /// Latencies measured on the deployment at one offered load.
-    public struct Observation: Sendable, Equatable {
+    package struct Observation: Sendable, Equatable {
         /// Offered request rate (requests per second).
-        public var offeredRate: Double
+        package var offeredRate: Double
         /// The measured percentiles.
-        public var targets: [Target]
+        package var targets: [Target]
 
         /// An observation row.
-        public init(offeredRate: Double, targets: [Target]) {
+        package init(offeredRate: Double, targets: [Target]) {
             self.offeredRate = offeredRate
             self.targets = targets
         }
     }
 
     /// Which factors are searched.
-    public enum Mode: String, Sendable, CaseIterable, Codable {
+    package enum Mode: String, Sendable, CaseIterable, Codable {
         /// One factor on the whole iteration time.
         case single
         /// A prefill-side and a decode-side factor.
@@ -102,20 +102,20 @@ public struct ServingCalibration: Sendable {
     }
 
     /// Multiplicative factors on the base profile's coefficients.
-    public struct Factors: Sendable, Hashable, Codable {
+    package struct Factors: Sendable, Hashable, Codable {
         /// On perToken, perPrefillPair and perTokenComm (work per batched token).
-        public var prefill: Double
+        package var prefill: Double
         /// On fixed, linearFloor and perKVToken (per-iteration and decode work).
-        public var decode: Double
+        package var decode: Double
 
         /// Factors.
-        public init(prefill: Double, decode: Double) {
+        package init(prefill: Double, decode: Double) {
             self.prefill = prefill
             self.decode = decode
         }
 
         /// `model` with its coefficients scaled.
-        public func apply(to model: IterationTimeModel) -> IterationTimeModel {
+        package func apply(to model: IterationTimeModel) -> IterationTimeModel {
             var m = model
             m.fixed *= decode
             m.linearFloor *= decode
@@ -128,47 +128,47 @@ public struct ServingCalibration: Sendable {
     }
 
     /// A target beside its simulated value.
-    public struct Comparison: Sendable, Equatable {
+    package struct Comparison: Sendable, Equatable {
         /// The measured percentile.
-        public var target: Target
+        package var target: Target
         /// The simulated value (s); the run's duration when no request completed.
-        public var simulated: Double
+        package var simulated: Double
 
         /// Relative error `simulated/observed − 1`.
-        public var relativeError: Double { simulated / target.seconds - 1 }
+        package var relativeError: Double { simulated / target.seconds - 1 }
     }
 
     /// One observation row after the fit.
-    public struct RowResult: Sendable, Equatable {
+    package struct RowResult: Sendable, Equatable {
         /// Offered request rate (requests per second).
-        public var offeredRate: Double
+        package var offeredRate: Double
         /// Each target beside its simulated value.
-        public var comparisons: [Comparison]
+        package var comparisons: [Comparison]
         /// Requests completed in the row's simulation (measured window).
-        public var completed: Int
+        package var completed: Int
     }
 
     /// The fitted factors (both equal in ``Mode/single``).
-    public var factors: Factors
+    package var factors: Factors
     /// The base profile with the factors applied.
-    public var profile: HardwareProfile
+    package var profile: HardwareProfile
     /// Every row at the fitted factors.
-    public var rows: [RowResult]
+    package var rows: [RowResult]
     /// Candidate factor sets simulated (each one run per row).
-    public var evaluations: Int
+    package var evaluations: Int
     /// Whether a fitted factor stopped at 1/8 or 8: the loss still falls
     /// beyond, so the observations lie outside what scaling the base
     /// profile within that range can reproduce.
-    public var atBound: Bool
+    package var atBound: Bool
 
     /// Mean |simulated/observed − 1| over every target.
-    public var mape: Double {
+    package var mape: Double {
         let errors = rows.flatMap { $0.comparisons.map { abs($0.relativeError) } }
         return errors.isEmpty ? 0 : errors.reduce(0, +) / Double(errors.count)
     }
 
     /// Largest |simulated/observed − 1| over every target.
-    public var maxAPE: Double {
+    package var maxAPE: Double {
         rows.flatMap { $0.comparisons.map { abs($0.relativeError) } }.max() ?? 0
     }
 
@@ -179,7 +179,7 @@ public struct ServingCalibration: Sendable {
     /// - Throws: ``ServingModelError`` when the configuration does not run
     ///   on arrival processes (a trace replay fixes its own rate), when
     ///   there is no observation, or any error of ``ServingRun``.
-    public static func fit(configuration: ServingConfiguration, base: HardwareProfile,
+    package static func fit(configuration: ServingConfiguration, base: HardwareProfile,
                            observations: [Observation], mode: Mode) throws -> ServingCalibration {
         guard !observations.isEmpty else { throw ServingModelError(key: "observations", "need at least one observation row") }
         guard case .processes(let processes) = configuration.arrivals, !processes.isEmpty else {

@@ -4,7 +4,7 @@ import ServingModel
 /// in flight per replica, or, for a scenario whose cluster runs the Knative
 /// KPA, the KPA on concurrency per pod with the scenario's own windows,
 /// panic threshold, rates and scrape.
-public enum AutoscalerPlan: Sendable, Equatable {
+package enum AutoscalerPlan: Sendable, Equatable {
     /// The HPA (15 s sync, 8 s metric lag, tolerance 0.1).
     case hpa(HorizontalPodAutoscaler.Settings)
     /// The KPA and how its concurrency is scraped.
@@ -18,7 +18,7 @@ public enum AutoscalerPlan: Sendable, Equatable {
     }
 
     /// Fewest replicas.
-    public var minReplicas: Int {
+    package var minReplicas: Int {
         switch self {
         case .hpa(let h): h.minReplicas
         case .kpa(let k, _): k.minReplicas
@@ -26,7 +26,7 @@ public enum AutoscalerPlan: Sendable, Equatable {
     }
 
     /// Most replicas.
-    public var maxReplicas: Int {
+    package var maxReplicas: Int {
         switch self {
         case .hpa(let h): h.maxReplicas
         case .kpa(let k, _): k.maxReplicas
@@ -34,7 +34,7 @@ public enum AutoscalerPlan: Sendable, Equatable {
     }
 
     /// Requests in flight (HPA) or concurrency (KPA) per replica aimed at.
-    public var target: Double {
+    package var target: Double {
         switch self {
         case .hpa(let h): h.target
         case .kpa(let k, _): k.target

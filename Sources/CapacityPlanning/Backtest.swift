@@ -12,64 +12,64 @@ import Workload
 /// the test days' actual load. The oracle follows the same rule with
 /// perfect knowledge: per interval, the fewest replicas of the same
 /// capacity curve for the actual load times the headroom, no pre-launch.
-public struct Backtest: Sendable {
+package struct Backtest: Sendable {
     /// One test interval.
-    public struct Row: Sendable, Encodable, Equatable {
+    package struct Row: Sendable, Encodable, Equatable {
         /// Start (s since 1970).
-        public var start: Double
+        package var start: Double
         /// Actual load × scale (requests/s), as replayed.
-        public var actualRate: Double
+        package var actualRate: Double
         /// Forecast quantile × scale × headroom (requests/s).
-        public var plannedRate: Double
+        package var plannedRate: Double
         /// Largest replica count the schedule holds in the interval.
-        public var replicas: Int
+        package var replicas: Int
         /// The oracle's replicas.
-        public var oracleReplicas: Int
+        package var oracleReplicas: Int
         /// Whether every target held in the replay.
-        public var slaMet: Bool
+        package var slaMet: Bool
     }
 
     /// The outcome.
-    public struct Result: Sendable, Encodable {
+    package struct Result: Sendable, Encodable {
         /// Per test interval.
-        public var rows: [Row]
+        package var rows: [Row]
         /// Intervals where every target held in the replay.
-        public var intervalsMet: Int
+        package var intervalsMet: Int
         /// GPU-hours of the schedule.
-        public var scheduleGpuHours: Double
+        package var scheduleGpuHours: Double
         /// GPU-hours of the oracle.
-        public var oracleGpuHours: Double
+        package var oracleGpuHours: Double
         /// Schedule ÷ oracle.
-        public var gpuHoursRatio: Double
+        package var gpuHoursRatio: Double
         /// Correction rounds the plan needed on its forecast.
-        public var corrections: Int
+        package var corrections: Int
         /// The capacity curve.
-        public var curve: CapacityCurve
+        package var curve: CapacityCurve
         /// Forecast method and level.
-        public var method: String
+        package var method: String
         /// See ``method``.
-        public var quantile: Double
+        package var quantile: Double
         /// The schedule.
-        public var schedule: [ScheduleEntry]
+        package var schedule: [ScheduleEntry]
         /// The replay's per-interval outcomes.
-        public var replay: HorizonVerification
+        package var replay: HorizonVerification
     }
 
     /// The scenario.
-    public var base: ServingConfiguration
+    package var base: ServingConfiguration
     /// The targets.
-    public var sla: SLA
+    package var sla: SLA
     /// Factor on the load (forecast and actual alike).
-    public var headroom: Double
+    package var headroom: Double
     /// Factor from the history's counts to the simulated cluster's.
-    public var scale: Double
+    package var scale: Double
     /// Capacity-curve confidence and replications.
-    public var confidence: Double
+    package var confidence: Double
     /// See ``confidence``.
-    public var replications: Int
+    package var replications: Int
 
     /// A back-test.
-    public init(base: ServingConfiguration, sla: SLA, headroom: Double, scale: Double, confidence: Double = 0.95, replications: Int = 4) throws {
+    package init(base: ServingConfiguration, sla: SLA, headroom: Double, scale: Double, confidence: Double = 0.95, replications: Int = 4) throws {
         guard headroom > 0, headroom.isFinite else { throw PlanningError("--headroom", "expected a multiplier > 0 such as 3x, got \(headroom)") }
         guard scale > 0, scale.isFinite else { throw PlanningError("--load-scale", "expected a factor > 0, got \(scale)") }
         self.base = base
@@ -81,7 +81,7 @@ public struct Backtest: Sendable {
     }
 
     /// Runs the back-test on `series`: train on the first `trainDays`, replay the next `testDays`.
-    public func run(series: LoadSeries, model: ForecasterModel, trainDays: Int, testDays: Int, quantile: Double,
+    package func run(series: LoadSeries, model: ForecasterModel, trainDays: Int, testDays: Int, quantile: Double,
                     method: String? = nil) throws -> Result {
         let perDay = series.intervalsPerDay
         // At most ten years each, so that days × intervals cannot overflow.

@@ -10,19 +10,19 @@ import ServingModel
 /// beyond the last it is held (per-replica capacity grows with pooling, so
 /// both err on the side of more replicas). Verification by simulation
 /// catches what interpolation misses.
-public struct CapacityCurve: Sendable, Encodable {
+package struct CapacityCurve: Sendable, Encodable {
     /// One measured count.
-    public struct Point: Sendable, Encodable, Equatable {
+    package struct Point: Sendable, Encodable, Equatable {
         /// Replicas.
-        public var replicas: Int
+        package var replicas: Int
         /// Largest rate (requests/s) at which every target held.
-        public var maxRate: Double
+        package var maxRate: Double
         /// Requests in flight per replica at that rate (Little's law:
         /// throughput × mean end-to-end latency ÷ replicas).
-        public var inFlightPerReplica: Double
+        package var inFlightPerReplica: Double
 
         /// A point.
-        public init(replicas: Int, maxRate: Double, inFlightPerReplica: Double) {
+        package init(replicas: Int, maxRate: Double, inFlightPerReplica: Double) {
             self.replicas = replicas
             self.maxRate = maxRate
             self.inFlightPerReplica = inFlightPerReplica
@@ -30,10 +30,10 @@ public struct CapacityCurve: Sendable, Encodable {
     }
 
     /// Measured points, by increasing replica count.
-    public var points: [Point]
+    package var points: [Point]
 
     /// A curve from measured points (at least one, increasing replicas, rates > 0).
-    public init(points: [Point]) throws {
+    package init(points: [Point]) throws {
         guard !points.isEmpty else { throw PlanningError("capacity curve", "needs at least one measured replica count") }
         for i in points.indices {
             guard points[i].maxRate > 0, points[i].replicas >= 1 else {
@@ -59,12 +59,12 @@ public struct CapacityCurve: Sendable, Encodable {
     }
 
     /// The largest sustainable rate of `n` replicas (requests/s).
-    public func maxRate(replicas n: Int) -> Double {
+    package func maxRate(replicas n: Int) -> Double {
         Double(n) * perReplica(n)
     }
 
     /// The fewest replicas (at least 1) that sustain `rate` requests/s.
-    public func replicas(for rate: Double) -> Int {
+    package func replicas(for rate: Double) -> Int {
         guard rate > 0 else { return 1 }
         var n = max(1, ServingLimits.saturatingInt((rate / perReplica(points[points.count - 1].replicas)).rounded(.down)))
         while n > 1 && maxRate(replicas: n - 1) >= rate { n -= 1 }
@@ -73,7 +73,7 @@ public struct CapacityCurve: Sendable, Encodable {
     }
 
     /// In-flight requests per replica at the capacity of `n` replicas.
-    public func inFlightPerReplica(replicas n: Int) -> Double {
+    package func inFlightPerReplica(replicas n: Int) -> Double {
         let j = points.lastIndex { $0.replicas <= n } ?? 0
         return points[j].inFlightPerReplica
     }
@@ -87,7 +87,7 @@ public struct CapacityCurve: Sendable, Encodable {
     ///
     /// - Throws: ``PlanningError`` when even one replica at a light load
     ///   misses a target (the targets are unreachable), naming the best value.
-    public static func measure(base: ServingConfiguration, sla: SLA, covering rate: Double, confidence: Double = 0.95,
+    package static func measure(base: ServingConfiguration, sla: SLA, covering rate: Double, confidence: Double = 0.95,
                                replications: Int = 4, tolerance: Double = 0.03) throws -> CapacityCurve {
         guard rate > 0, rate.isFinite else { throw PlanningError("load", "expected a peak design rate > 0, got \(rate)") }
         func judge(_ r: Double, _ n: Int) throws -> (met: Bool, evaluation: StaticPlanner.Evaluation, runs: [ServingResult]) {

@@ -8,29 +8,29 @@ import SimulationCore
 /// capacity curve, verifies each by simulating the whole horizon with the
 /// plan in force, and corrects a plan that misses the SLA in some interval
 /// before it is reported.
-public struct HorizonPlanner: Sendable {
+package struct HorizonPlanner: Sendable {
     /// The scenario: replicas, batching, sizes, cold start (`cluster.cold_start`).
-    public var base: ServingConfiguration
+    package var base: ServingConfiguration
     /// The targets.
-    public var sla: SLA
+    package var sla: SLA
     /// Interval width (s).
-    public var interval: Double
+    package var interval: Double
     /// One-sided confidence of the capacity curve's judgements.
-    public var confidence: Double
+    package var confidence: Double
     /// Replications per capacity-curve candidate.
-    public var replications: Int
+    package var replications: Int
     /// Rounds of correction before a plan is reported as failing.
-    public var maxCorrections: Int
+    package var maxCorrections: Int
     /// Which plans to build and verify.
-    public var plans: Set<Kind>
+    package var plans: Set<Kind>
 
     /// The three plans.
-    public enum Kind: String, Sendable, CaseIterable {
+    package enum Kind: String, Sendable, CaseIterable {
         case `static`, schedule, autoscaler
     }
 
     /// A planner.
-    public init(base: ServingConfiguration, sla: SLA, interval: Double, confidence: Double = 0.95, replications: Int = 4,
+    package init(base: ServingConfiguration, sla: SLA, interval: Double, confidence: Double = 0.95, replications: Int = 4,
                 maxCorrections: Int = 4, plans: Set<Kind> = Set(Kind.allCases)) throws {
         guard confidence > 0.5 && confidence < 1 else { throw PlanningError("--confidence", "expected a level in (0.5, 1), got \(confidence)") }
         guard replications >= 2 else { throw PlanningError("--replications", "expected at least 2, got \(replications)") }
@@ -45,37 +45,37 @@ public struct HorizonPlanner: Sendable {
     }
 
     /// A verified plan of one kind.
-    public struct Verified<P: Sendable & Equatable>: Sendable {
+    package struct Verified<P: Sendable & Equatable>: Sendable {
         /// The plan as finally verified (after any corrections).
-        public var plan: P
+        package var plan: P
         /// Its simulation over the horizon.
-        public var verification: HorizonVerification
+        package var verification: HorizonVerification
         /// Correction rounds it took (0: the first plan held).
-        public var corrections: Int
+        package var corrections: Int
     }
 
     /// Everything planned.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// The design load per interval (requests/s).
-        public var rates: [Double]
+        package var rates: [Double]
         /// Interval width (s).
-        public var interval: Double
+        package var interval: Double
         /// The capacity curve every plan was sized from.
-        public var curve: CapacityCurve
+        package var curve: CapacityCurve
         /// Seconds replicas are launched ahead of each rise.
-        public var lead: Double
+        package var lead: Double
         /// Replicas each interval needs by the curve alone.
-        public var needs: [Int]
+        package var needs: [Int]
         /// Static size, verified.
-        public var staticPlan: Verified<Int>?
+        package var staticPlan: Verified<Int>?
         /// Schedule, verified.
-        public var schedule: Verified<[ScheduleEntry]>?
+        package var schedule: Verified<[ScheduleEntry]>?
         /// Autoscaler settings, verified.
-        public var autoscaler: Verified<AutoscalerPlan>?
+        package var autoscaler: Verified<AutoscalerPlan>?
 
         /// Each plan built and its verification, in the order static,
         /// schedule, autoscaler.
-        public var verifications: [(plan: String, verification: HorizonVerification)] {
+        package var verifications: [(plan: String, verification: HorizonVerification)] {
             [staticPlan.map { ("static", $0.verification) }, schedule.map { ("schedule", $0.verification) },
              autoscaler.map { ("autoscaler", $0.verification) }].compactMap { $0 }
         }
@@ -83,7 +83,7 @@ public struct HorizonPlanner: Sendable {
 
     /// The cold-start time by which rises are brought forward: the p99 of
     /// the scenario's cold-start distribution (4,096 draws from a fixed stream).
-    public func preLaunchLead() -> Double {
+    package func preLaunchLead() -> Double {
         guard let d = base.replicas.dynamics?.coldStart else { return 0 }
         var rng = RandomStream(seed: 0x9e37).stream("cold-start-lead")
         let xs = (0..<4096).map { _ in d.sample(&rng) }.sorted()
@@ -91,7 +91,7 @@ public struct HorizonPlanner: Sendable {
     }
 
     /// Plans and verifies against `rates` (requests/s per interval, headroom included).
-    public func plan(rates: [Double], curve given: CapacityCurve? = nil) throws -> Result {
+    package func plan(rates: [Double], curve given: CapacityCurve? = nil) throws -> Result {
         guard !rates.isEmpty else { throw PlanningError("load", "the horizon has no interval") }
         if let bad = rates.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
             throw PlanningError("load", "interval \(bad) has rate \(rates[bad]); expected a finite rate >= 0")

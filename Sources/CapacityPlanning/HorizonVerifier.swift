@@ -14,16 +14,16 @@ import Workload
 /// timed out + lost to failures) / offered; goodput = completions meeting
 /// the scenario's `slo` / offered. One replication per plan: an interval
 /// holds thousands of requests at the loads planned here.
-public struct HorizonVerifier: Sendable {
+package struct HorizonVerifier: Sendable {
     /// The scenario: replicas, batching, sizes, cold start, `slo`.
-    public var base: ServingConfiguration
+    package var base: ServingConfiguration
     /// The targets every interval must meet.
-    public var sla: SLA
+    package var sla: SLA
     /// Interval width (s).
-    public var interval: Double
+    package var interval: Double
 
     /// A verifier.
-    public init(base: ServingConfiguration, sla: SLA, interval: Double) throws {
+    package init(base: ServingConfiguration, sla: SLA, interval: Double) throws {
         guard interval > 0, interval.isFinite else { throw PlanningError("--interval", "expected a duration > 0, got \(interval) s") }
         self.base = base
         self.sla = sla
@@ -61,7 +61,7 @@ public struct HorizonVerifier: Sendable {
     }
 
     /// Simulates `plan` against `rates` and judges each interval.
-    public func verify(_ plan: Provisioning, rates: [Double], seed: UInt64? = nil) throws -> HorizonVerification {
+    package func verify(_ plan: Provisioning, rates: [Double], seed: UInt64? = nil) throws -> HorizonVerification {
         guard !rates.isEmpty else { throw PlanningError("load", "the horizon has no interval") }
         let config = try configuration(plan, rates: rates, seed: seed ?? base.seed)
         let (result, metrics) = try ServingRun(configuration: config).execute()

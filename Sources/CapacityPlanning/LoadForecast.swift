@@ -8,30 +8,30 @@ import Workload
 /// block its point forecast is appended to the history as if observed and
 /// the next block is forecast from there (recursive multi-step), so a
 /// 72-hour plan from a 24-step model uses only the history given.
-public struct LoadForecast: Sendable, Equatable {
+package struct LoadForecast: Sendable, Equatable {
     /// Interval width (s).
-    public var interval: Double
+    package var interval: Double
     /// Start of the first forecast interval (s since 1970).
-    public var origin: Double
+    package var origin: Double
     /// Point forecast (requests per interval).
-    public var point: [Double]
+    package var point: [Double]
     /// The quantile planned for (requests per interval).
-    public var planned: [Double]
+    package var planned: [Double]
     /// Lowest and highest quantile levels the model produces, per interval.
-    public var bandLow: [Double]
+    package var bandLow: [Double]
     /// See ``bandLow``.
-    public var bandHigh: [Double]
+    package var bandHigh: [Double]
     /// The quantile level planned for.
-    public var level: Double
+    package var level: Double
     /// The forecasting method used.
-    public var method: String
+    package var method: String
 
     /// Forecasts `horizon` intervals after `history` with `model`.
     ///
     /// - Throws: ``PlanningError`` for a level the model does not produce, an
     ///   interval that differs from the model's, or a recursive horizon with
     ///   exogenous columns (their future values are unknown).
-    public init(model: ForecasterModel, history: LoadSeries, horizon: Int, level: Double, method: String? = nil) throws {
+    package init(model: ForecasterModel, history: LoadSeries, horizon: Int, level: Double, method: String? = nil) throws {
         guard horizon >= 1 else { throw PlanningError("--horizon", "expected at least 1 interval, got \(horizon)") }
         guard model.levels.contains(where: { abs($0 - level) < 1e-9 }) else {
             throw PlanningError("--quantile", "the model produces levels \(model.levels.map { "\($0)" }.joined(separator: ", ")); got \(level)")

@@ -2,24 +2,24 @@ import Workload
 
 /// The load a horizon is planned for, per interval, in requests per second
 /// of the simulated cluster (history counts × scale ÷ interval).
-public struct PlanLoad: Sendable, Equatable {
+package struct PlanLoad: Sendable, Equatable {
     /// Interval width (s).
-    public var interval: Double
+    package var interval: Double
     /// Start of the first interval (s since 1970).
-    public var origin: Double
+    package var origin: Double
     /// Where it came from (`forecast …` or `history …`), for reports.
-    public var source: String
+    package var source: String
     /// Expected load (the point forecast, or the history itself).
-    public var expected: [Double]
+    package var expected: [Double]
     /// The load planned for before headroom (a forecast quantile, or the history).
-    public var planned: [Double]
+    package var planned: [Double]
     /// The forecaster's band (lowest and highest levels), when forecast.
-    public var band: (low: [Double], high: [Double])?
+    package var band: (low: [Double], high: [Double])?
     /// Factor applied to `planned` for the design load.
-    public var headroom: Double
+    package var headroom: Double
 
     /// A load.
-    public init(interval: Double, origin: Double, source: String, expected: [Double], planned: [Double],
+    package init(interval: Double, origin: Double, source: String, expected: [Double], planned: [Double],
                 band: (low: [Double], high: [Double])? = nil, headroom: Double) {
         self.interval = interval
         self.origin = origin
@@ -31,9 +31,9 @@ public struct PlanLoad: Sendable, Equatable {
     }
 
     /// The design load per interval: planned × headroom.
-    public var designRates: [Double] { planned.map { $0 * headroom } }
+    package var designRates: [Double] { planned.map { $0 * headroom } }
 
-    public static func == (a: PlanLoad, b: PlanLoad) -> Bool {
+    package static func == (a: PlanLoad, b: PlanLoad) -> Bool {
         a.interval == b.interval && a.origin == b.origin && a.source == b.source && a.expected == b.expected
             && a.planned == b.planned && a.band?.low == b.band?.low && a.band?.high == b.band?.high && a.headroom == b.headroom
     }
@@ -45,7 +45,7 @@ extension PlanLoad {
     /// imputed from a season earlier (``LoadSeries/imputed(season:)``);
     /// `file` names the history in ``source``, with the period's label and
     /// `scaleLabel` (the scale as the summary writes it).
-    public static func history(_ series: LoadSeries, period: PlanPeriod, scale: Double, scaleLabel: String, headroom: Double,
+    package static func history(_ series: LoadSeries, period: PlanPeriod, scale: Double, scaleLabel: String, headroom: Double,
                                file: String) -> PlanLoad {
         let perSecond = scale / series.interval
         let values = series.imputed(season: series.intervalsPerDay)[period.range].map { Swift.max(0, $0) * perSecond }

@@ -11,9 +11,9 @@ import Workload
 /// p.label        // "Tuesday 2024-01-09 (UTC)"
 /// series.values[p.range]
 /// ```
-public struct PlanPeriod: Sendable, Equatable {
+package struct PlanPeriod: Sendable, Equatable {
     /// Why this period.
-    public enum Basis: String, Sendable, Equatable, Encodable {
+    package enum Basis: String, Sendable, Equatable, Encodable {
         /// The local day of the history with the highest interval (ties: more requests, then later).
         case busiestDay = "busiest_day"
         /// The period named with `--from`/`--to`.
@@ -23,25 +23,25 @@ public struct PlanPeriod: Sendable, Equatable {
     }
 
     /// Why this period.
-    public var basis: Basis
+    package var basis: Basis
     /// First interval, an index into the history (the history's count for a forecast).
-    public var start: Int
+    package var start: Int
     /// Intervals.
-    public var count: Int
+    package var count: Int
     /// Start of the first interval, s since 1970.
-    public var origin: Double
+    package var origin: Double
     /// Interval width (s).
-    public var interval: Double
+    package var interval: Double
     /// The zone the period's days are named in.
-    public var zone: HistoryTimeZone
+    package var zone: HistoryTimeZone
 
     /// The intervals of the history it covers (empty for a forecast).
-    public var range: Range<Int> { basis == .forecast ? start..<start : start..<(start + count) }
+    package var range: Range<Int> { basis == .forecast ? start..<start : start..<(start + count) }
     /// End (exclusive), s since 1970.
-    public var end: Double { origin + Double(count) * interval }
+    package var end: Double { origin + Double(count) * interval }
 
     /// `Tuesday 2024-01-09 (UTC)`, or `2024-01-09 00:00 – 2024-01-10 12:00 (+02:00)` for a period other than one whole local day.
-    public var label: String {
+    package var label: String {
         let zoneName = zone.name
         if isWholeDay { return "\(zone.weekday(origin)) \(zone.date(origin)) (\(zoneName))" }
         func short(_ t: Double) -> String { String(zone.format(t).prefix(16)).replacingOccurrences(of: "T", with: " ") }
@@ -49,14 +49,14 @@ public struct PlanPeriod: Sendable, Equatable {
     }
 
     /// Whether it is exactly one local day, midnight to midnight.
-    public var isWholeDay: Bool {
+    package var isWholeDay: Bool {
         let startLocal = origin + zone.offset(at: origin)
         let endLocal = end + zone.offset(at: end)
         return abs(startLocal.truncatingRemainder(dividingBy: 86_400)) < 1e-6 && abs(endLocal - startLocal - 86_400) < 1e-6
     }
 
     /// A period.
-    public init(basis: Basis, start: Int, count: Int, origin: Double, interval: Double, zone: HistoryTimeZone) {
+    package init(basis: Basis, start: Int, count: Int, origin: Double, interval: Double, zone: HistoryTimeZone) {
         self.basis = basis
         self.start = start
         self.count = count
@@ -72,7 +72,7 @@ public struct PlanPeriod: Sendable, Equatable {
     /// (imputed). The period starts at that day's first interval and runs
     /// `horizon` intervals (default: a day), moved earlier when it would run
     /// past the history's end.
-    public static func busiestDay(of series: LoadSeries, load: [Double], zone: HistoryTimeZone, horizon: Int? = nil) -> PlanPeriod {
+    package static func busiestDay(of series: LoadSeries, load: [Double], zone: HistoryTimeZone, horizon: Int? = nil) -> PlanPeriod {
         precondition(load.count == series.count && series.count > 0, "load and series differ in length")
         var days: [(day: Int, first: Int, n: Int, peak: Double, total: Double)] = []
         for t in 0..<series.count {
@@ -93,7 +93,7 @@ public struct PlanPeriod: Sendable, Equatable {
     }
 
     /// The intervals of `series` starting in `from ..< to` (s since 1970).
-    public static func named(from: Double, to: Double, in series: LoadSeries, zone: HistoryTimeZone) throws -> PlanPeriod {
+    package static func named(from: Double, to: Double, in series: LoadSeries, zone: HistoryTimeZone) throws -> PlanPeriod {
         guard to > from else {
             throw PlanningError("--to", "expected a time after --from (\(zone.format(from))), got \(zone.format(to))")
         }
@@ -107,19 +107,19 @@ public struct PlanPeriod: Sendable, Equatable {
     }
 
     /// The forecast of `count` intervals after `series`.
-    public static func forecast(after series: LoadSeries, count: Int, origin: Double, zone: HistoryTimeZone) -> PlanPeriod {
+    package static func forecast(after series: LoadSeries, count: Int, origin: Double, zone: HistoryTimeZone) -> PlanPeriod {
         PlanPeriod(basis: .forecast, start: series.count, count: count, origin: origin, interval: series.interval, zone: zone)
     }
 
     /// Seconds since 1970 of a `--from`/`--to` value: a date (`2024-01-09`,
     /// local midnight) or an ISO-8601 time, read in `zone` when it carries no
     /// offset; `nil` when it is neither.
-    public static func parseTime(_ text: String, zone: HistoryTimeZone) -> Double? {
+    package static func parseTime(_ text: String, zone: HistoryTimeZone) -> Double? {
         zone.parse(text)
     }
 
     /// What `plan.json` says about the period.
-    public var document: PlanDocument.Period {
+    package var document: PlanDocument.Period {
         PlanDocument.Period(basis: basis, start: zone.format(origin), end: zone.format(end), day: zone.date(origin),
                             weekday: zone.weekday(origin), timeZone: zone.name, intervals: count)
     }

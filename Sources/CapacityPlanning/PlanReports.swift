@@ -4,58 +4,58 @@ import ServingModel
 /// its table shows: the design load, the replicas found and how, the
 /// verification's targets, the replica counts tried and the daily cost.
 /// `--format json` prints its ``document``, the `plan.json` form.
-public struct StaticPlanReport: Sendable, Encodable {
+package struct StaticPlanReport: Sendable, Encodable {
     /// The scenario's name.
-    public var scenario: String
+    package var scenario: String
     /// The SLA, as written (`p99 ttft < 2s, ...`).
-    public var sla: String
+    package var sla: String
     /// The peak rate given, requests per second.
-    public var peakRate: Double
+    package var peakRate: Double
     /// The headroom factor applied to it.
-    public var headroom: Double
+    package var headroom: Double
     /// Peak × headroom, requests per second.
-    public var designRate: Double
+    package var designRate: Double
     /// The size found; `nil` when no size meets the SLA.
-    public var `static`: Static?
+    package var `static`: Static?
     /// How it was found: `erlang_c` (verified by simulation) or `simulation`.
-    public var method: String
+    package var method: String
     /// Whether the size holds the SLA, and each target's value there.
-    public var verification: Verification
+    package var verification: Verification
     /// GPU-hours and money per day, when the profile has a price.
-    public var cost: Cost?
+    package var cost: Cost?
     /// Every size simulated, smallest first.
-    public var evaluations: [StaticPlanner.Evaluation]
+    package var evaluations: [StaticPlanner.Evaluation]
 
     /// Replicas and the GPUs they hold.
-    public struct Static: Sendable, Encodable {
-        public var replicas: Int
-        public var gpus: Int
+    package struct Static: Sendable, Encodable {
+        package var replicas: Int
+        package var gpus: Int
     }
 
     /// The verification of the size found (of the largest tried when none holds).
-    public struct Verification: Sendable, Encodable {
+    package struct Verification: Sendable, Encodable {
         /// Whether every target holds at the confidence.
-        public var slaMet: Bool
+        package var slaMet: Bool
         /// The confidence level.
-        public var confidence: Double
+        package var confidence: Double
         /// Replications simulated.
-        public var replications: Int
+        package var replications: Int
         /// Each target's value and bound.
-        public var attainment: [StaticPlanner.TargetValue]
+        package var attainment: [StaticPlanner.TargetValue]
     }
 
     /// The static size's daily cost.
-    public struct Cost: Sendable, Encodable {
+    package struct Cost: Sendable, Encodable {
         /// Currency of the price (`USD`).
-        public var currency: String
+        package var currency: String
         /// GPUs × 24 h.
-        public var staticGpuHoursPerDay: Double
+        package var staticGpuHoursPerDay: Double
         /// GPU-hours × price.
-        public var staticCostPerDay: Double
+        package var staticCostPerDay: Double
     }
 
     /// The report of `plan` for `scenario`, planned at `peakRate` × `headroom`.
-    public init(_ plan: StaticPlanner.Plan, scenario: String, sla: SLA, peakRate: Double, headroom: Double,
+    package init(_ plan: StaticPlanner.Plan, scenario: String, sla: SLA, peakRate: Double, headroom: Double,
                 confidence: Double, replications: Int, pricePerGPUHour price: Double?) {
         let final = plan.evaluations.first { $0.replicas == plan.replicas }
         self.scenario = scenario
@@ -76,7 +76,7 @@ public struct StaticPlanReport: Sendable, Encodable {
     /// What `--format json` prints: the plan document of one design rate
     /// (the static size, whether it holds, and its daily cost as every
     /// plan's cost).
-    public var document: PlanDocument {
+    package var document: PlanDocument {
         PlanDocument(designRate: designRate, static: `static`.map { .init(replicas: $0.replicas, gpus: $0.gpus) },
                      verification: .init(slaMet: verification.slaMet, attainment: ["static": verification.slaMet ? 1 : 0],
                                          worstInterval: nil),
@@ -88,30 +88,30 @@ public struct StaticPlanReport: Sendable, Encodable {
 
 /// What `headroom plan backtest --format json` prints: the schedule's
 /// intervals met and GPU-hours against the oracle's, with every interval.
-public struct BacktestReport: Sendable, Encodable {
+package struct BacktestReport: Sendable, Encodable {
     /// The history file.
-    public var history: String
+    package var history: String
     /// Test intervals replayed.
-    public var hours: Int
+    package var hours: Int
     /// Intervals where every target held.
-    public var hoursMet: Int
+    package var hoursMet: Int
     /// GPU-hours of the schedule.
-    public var scheduleGpuHours: Double
+    package var scheduleGpuHours: Double
     /// GPU-hours of the oracle.
-    public var oracleGpuHours: Double
+    package var oracleGpuHours: Double
     /// Schedule ÷ oracle.
-    public var gpuHoursRatio: Double
+    package var gpuHoursRatio: Double
     /// Correction rounds on the forecast.
-    public var corrections: Int
+    package var corrections: Int
     /// The forecasting method.
-    public var method: String
+    package var method: String
     /// The forecast quantile planned for.
-    public var quantile: Double
+    package var quantile: Double
     /// Every test interval.
-    public var rows: [Backtest.Row]
+    package var rows: [Backtest.Row]
 
     /// The report of back-test `r` of `history`.
-    public init(history: String, result r: Backtest.Result) {
+    package init(history: String, result r: Backtest.Result) {
         self.history = history
         hours = r.rows.count
         hoursMet = r.intervalsMet

@@ -1,7 +1,7 @@
 import ServingModel
 
 /// How replicas are provisioned over a planning horizon.
-public enum Provisioning: Sendable, Equatable {
+package enum Provisioning: Sendable, Equatable {
     /// A fixed number of replicas throughout.
     case fixed(Int)
     /// A replica schedule (rises already shifted by the cold start).

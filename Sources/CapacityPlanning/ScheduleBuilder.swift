@@ -7,10 +7,10 @@
 /// interval), a fall waits for the interval's end. Entries are split at
 /// interval boundaries and at every pre-launch point, and merged where
 /// neither the count nor the interval changes.
-public enum ScheduleBuilder {
+package enum ScheduleBuilder {
     /// The schedule for `needs[i]` replicas in interval i of width
     /// `interval`, planned for `rates[i]`, with rises `lead` seconds early.
-    public static func schedule(needs: [Int], rates: [Double], interval: Double, lead: Double) throws -> [ScheduleEntry] {
+    package static func schedule(needs: [Int], rates: [Double], interval: Double, lead: Double) throws -> [ScheduleEntry] {
         guard !needs.isEmpty, needs.count == rates.count else {
             throw PlanningError("schedule", "needs one replica count per interval with a rate (got \(needs.count) counts, \(rates.count) rates)")
         }
@@ -47,7 +47,7 @@ public enum ScheduleBuilder {
     }
 
     /// Replica-seconds of a schedule times GPUs per replica, in GPU-hours.
-    public static func gpuHours(_ entries: [ScheduleEntry], gpusPerReplica: Int) -> Double {
+    package static func gpuHours(_ entries: [ScheduleEntry], gpusPerReplica: Int) -> Double {
         entries.reduce(0) { $0 + Double($1.replicas) * ($1.end - $1.start) } * Double(gpusPerReplica) / 3600
     }
 }

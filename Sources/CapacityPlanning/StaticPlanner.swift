@@ -13,20 +13,20 @@ import Workload
 /// parallel on all cores. For an M/M/c scenario (unbatched, exponential
 /// service, Poisson arrivals) whose targets are all queue-wait statistics
 /// the answer is Erlang C's exactly, and the simulation only verifies it.
-public struct StaticPlanner: Sendable {
+package struct StaticPlanner: Sendable {
     /// The scenario whose replicas, batching and workload shape are planned.
-    public var base: ServingConfiguration
+    package var base: ServingConfiguration
     /// Arrival rate to plan for (requests/s), headroom included.
-    public var designRate: Double
+    package var designRate: Double
     /// The targets.
-    public var sla: SLA
+    package var sla: SLA
     /// One-sided confidence that each target holds (e.g. 0.95).
-    public var confidence: Double
+    package var confidence: Double
     /// Independent replications per candidate (>= 2).
-    public var replications: Int
+    package var replications: Int
 
     /// A planner.
-    public init(base: ServingConfiguration, designRate: Double, sla: SLA, confidence: Double = 0.95, replications: Int = 4) throws {
+    package init(base: ServingConfiguration, designRate: Double, sla: SLA, confidence: Double = 0.95, replications: Int = 4) throws {
         guard designRate > 0, designRate.isFinite else { throw PlanningError("--peak-rate", "expected a rate > 0, got \(designRate)") }
         // Each candidate simulates the design rate for the scenario's
         // duration: refuse a plan whose every run would be absurd.
@@ -49,47 +49,47 @@ public struct StaticPlanner: Sendable {
     }
 
     /// One candidate replica count and how it fared.
-    public struct Evaluation: Sendable, Encodable {
+    package struct Evaluation: Sendable, Encodable {
         /// Replicas.
-        public var replicas: Int
+        package var replicas: Int
         /// Whether every target held at the confidence level.
-        public var met: Bool
+        package var met: Bool
         /// Per target: the mean over replications and its one-sided bound.
-        public var targets: [TargetValue]
+        package var targets: [TargetValue]
     }
 
     /// A target's value over the replications of one candidate.
-    public struct TargetValue: Sendable, Encodable {
+    package struct TargetValue: Sendable, Encodable {
         /// The target, as written.
-        public var target: String
+        package var target: String
         /// Mean over replications.
-        public var mean: Double
+        package var mean: Double
         /// The confidence bound on the side that matters (upper for `<=`).
-        public var bound: Double
+        package var bound: Double
         /// Whether the bound meets the target.
-        public var met: Bool
+        package var met: Bool
     }
 
     /// The plan.
-    public struct Plan: Sendable, Encodable {
+    package struct Plan: Sendable, Encodable {
         /// Requests/s planned for.
-        public var designRate: Double
+        package var designRate: Double
         /// Smallest replica count meeting every target (nil: unreachable).
-        public var replicas: Int?
+        package var replicas: Int?
         /// GPUs of that many replicas.
-        public var gpus: Int?
+        package var gpus: Int?
         /// `erlang_c` (exact) or `simulation`.
-        public var method: String
+        package var method: String
         /// The analytic lower bound the search started from.
-        public var lowerBound: Int
+        package var lowerBound: Int
         /// Every candidate simulated, in the order tried.
-        public var evaluations: [Evaluation]
+        package var evaluations: [Evaluation]
         /// When unreachable: the targets that never held and the best value seen.
-        public var unreachable: [TargetValue]
+        package var unreachable: [TargetValue]
     }
 
     /// Runs the search.
-    public func plan() throws -> Plan {
+    package func plan() throws -> Plan {
         let lower = try lowerBound()
         var evaluations: [Int: Evaluation] = [:]
         func evaluate(_ c: Int) throws -> Evaluation {
@@ -197,7 +197,7 @@ public struct StaticPlanner: Sendable {
 
     /// Completions per second of one replica kept saturated (every
     /// completion after the warm-up counts, whenever its request arrived).
-    public func replicaCapacity() throws -> Double {
+    package func replicaCapacity() throws -> Double {
         var config = scaled(to: designRate * 4, replicas: 1)
         config.replicas.maxQueue = 2_000
         config.duration = min(base.duration, 1_800)
@@ -236,13 +236,13 @@ public struct StaticPlanner: Sendable {
     }
 
     /// Simulates `replicas` with every seed and judges each target.
-    public func evaluate(replicas: Int) throws -> Evaluation {
+    package func evaluate(replicas: Int) throws -> Evaluation {
         judge(try replicationResults(replicas: replicas), replicas: replicas)
     }
 
     /// The runs of `replicas` at the design rate, one per seed (the same
     /// seeds for every candidate: common random numbers), in parallel.
-    public func replicationResults(replicas: Int) throws -> [ServingResult] {
+    package func replicationResults(replicas: Int) throws -> [ServingResult] {
         let config = scaled(to: designRate, replicas: replicas)
         return try Replications.run(count: replications) { i in
             var c = config
@@ -252,7 +252,7 @@ public struct StaticPlanner: Sendable {
     }
 
     /// Each target's mean and one-sided bound over `results`.
-    public func judge(_ results: [ServingResult], replicas: Int) -> Evaluation {
+    package func judge(_ results: [ServingResult], replicas: Int) -> Evaluation {
         let t = Quantiles.studentT(confidence, degreesOfFreedom: Double(replications - 1))
         var values: [TargetValue] = []
         for target in sla.targets {

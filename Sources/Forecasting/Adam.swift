@@ -7,23 +7,23 @@ import Foundation
 /// var adam = Adam(parameterCount: net.parameters.count, learningRate: 1e-3)
 /// adam.step(parameters: &net.parameters, gradient: work.gradient)
 /// ```
-public struct Adam: Sendable {
+package struct Adam: Sendable {
     /// Step size.
-    public var learningRate: Float
+    package var learningRate: Float
     /// First-moment decay.
-    public var beta1: Float = 0.9
+    package var beta1: Float = 0.9
     /// Second-moment decay.
-    public var beta2: Float = 0.999
+    package var beta2: Float = 0.999
     /// Denominator guard.
-    public var epsilon: Float = 1e-8
+    package var epsilon: Float = 1e-8
     /// Largest gradient norm applied (larger gradients are scaled down); `nil` disables clipping.
-    public var clipNorm: Float?
+    package var clipNorm: Float?
     private var m: [Float]
     private var v: [Float]
     private var t: Int = 0
 
     /// An optimiser for `parameterCount` parameters, with zeroed moments.
-    public init(parameterCount: Int, learningRate: Float, clipNorm: Float? = nil) {
+    package init(parameterCount: Int, learningRate: Float, clipNorm: Float? = nil) {
         self.learningRate = learningRate
         self.clipNorm = clipNorm
         m = Array(repeating: 0, count: parameterCount)
@@ -33,7 +33,7 @@ public struct Adam: Sendable {
     /// One update of `parameters` with `gradient` (same length).
     ///
     /// - Complexity: O(parameter count).
-    public mutating func step(parameters: inout [Float], gradient: UnsafePointer<Float>) {
+    package mutating func step(parameters: inout [Float], gradient: UnsafePointer<Float>) {
         t += 1
         var scale: Float = 1
         if let clipNorm {

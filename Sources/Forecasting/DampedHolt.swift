@@ -11,23 +11,23 @@ import Foundation
 /// ```
 ///
 /// - Complexity: O(maxHistory · evaluations) per fit.
-public struct DampedHolt: Sendable, Equatable, Codable {
+package struct DampedHolt: Sendable, Equatable, Codable {
     /// Values used for fitting (the latest ones).
-    public let maxHistory: Int
+    package let maxHistory: Int
 
     /// A damped Holt method fitted on at most `maxHistory` values (>= 3).
-    public init(maxHistory: Int) {
+    package init(maxHistory: Int) {
         precondition(maxHistory >= 3, "DampedHolt: maxHistory must be >= 3")
         self.maxHistory = maxHistory
     }
 
     /// The fewest values a fit needs.
-    public static let minimumHistory = 3
+    package static let minimumHistory = 3
 
     /// Fits on the latest values and forecasts `horizon` steps, clipped at 0.
     ///
     /// - Precondition: `values.count >= 3`.
-    public func forecast(_ values: ArraySlice<Double>, horizon: Int) -> [Double] {
+    package func forecast(_ values: ArraySlice<Double>, horizon: Int) -> [Double] {
         let y = Array(values.suffix(maxHistory))
         func decode(_ z: [Double]) -> (Double, Double, Double) {
             func s(_ v: Double) -> Double { 1 / (1 + exp(-v)) }

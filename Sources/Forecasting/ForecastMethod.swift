@@ -4,7 +4,7 @@
 /// `SeasonalNaive<lag>`, `SeasonalMean<seasons>`, `HoltWintersAdditive`, `HoltWintersMultiplicative`, `DampedHolt`, `SeasonalRegression`,
 /// `LSTM`, `Ensemble<k>` (the mean of the k best methods on validation), `Combination` (the fixed,
 /// documented combination of ``ForecastMethod/combinationRule(horizon:season:)``).
-public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
+package enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     /// Repeat the value `lag` intervals earlier.
     case seasonalNaive(lag: Int)
     /// Mean of the same phase over the last `seasons` seasons.
@@ -24,7 +24,7 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     case combination(members: [String], weights: [Double])
 
     /// The method's report name.
-    public var name: String {
+    package var name: String {
         switch self {
         case let .seasonalNaive(lag): return "SeasonalNaive\(lag)"
         case let .seasonalMean(seasons): return "SeasonalMean\(seasons)"
@@ -39,7 +39,7 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     }
 
     /// Seasons the `SeasonalMean` candidate averages (a week of days).
-    public static let seasonalMeanSeasons = 7
+    package static let seasonalMeanSeasons = 7
 
     /// The members of `Combination`, how they are weighted, and how its upper quantiles are bounded,
     /// by one rule for every series:
@@ -57,14 +57,14 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
     ///
     /// The rule was chosen on the pre-test parts of the four ServeGen series together (see
     /// docs/decisions/0019 and 0020); members that were not trained are left out.
-    public static func combinationRule(horizon: Int, season: Int)
+    package static func combinationRule(horizon: Int, season: Int)
         -> (members: [String], inverseSquaredWeights: Bool, coverMembers: Bool) {
         if 4 * horizon >= season { return (["SeasonalRegression", "LSTM", "SeasonalMean\(seasonalMeanSeasons)"], false, true) }
         return (["HoltWintersAdditive", "HoltWintersMultiplicative", "DampedHolt", "SeasonalRegression", "LSTM"], true, false)
     }
 
     /// Weights ∝ 1 / MASE² (equal when `inverseSquared` is false or a MASE is not finite and positive), summing to 1.
-    public static func combinationWeights(validationMase: [Double], inverseSquared: Bool) -> [Double] {
+    package static func combinationWeights(validationMase: [Double], inverseSquared: Bool) -> [Double] {
         guard !validationMase.isEmpty else { return [] }
         let usable = validationMase.allSatisfy { $0.isFinite && $0 > 0 }
         let raw = inverseSquared && usable ? validationMase.map { 1 / ($0 * $0) } : validationMase.map { _ in 1.0 }
@@ -76,16 +76,16 @@ public enum ForecastMethod: Codable, Sendable, Equatable, Hashable {
 
 /// A forecast of `horizon` steps from one origin: the point forecast and
 /// one array per quantile level.
-public struct QuantileForecast: Sendable, Equatable {
+package struct QuantileForecast: Sendable, Equatable {
     /// Point forecast per step (what MAE, sMAPE and MASE score).
-    public var point: [Double]
+    package var point: [Double]
     /// Quantile levels, ascending.
-    public var levels: [Double]
+    package var levels: [Double]
     /// `values[k][h]`: the `levels[k]` quantile at step `h`.
-    public var values: [[Double]]
+    package var values: [[Double]]
 
     /// The forecast for `level`, or `nil` when it was not produced.
-    public func quantile(_ level: Double) -> [Double]? {
+    package func quantile(_ level: Double) -> [Double]? {
         levels.firstIndex { abs($0 - level) < 1e-9 }.map { values[$0] }
     }
 }

@@ -9,30 +9,30 @@
 /// - `peakCoveredP90`: the same for the p90 forecast.
 /// - `peakRatioP90Mean`: mean of max p90 / max y per window (what covering the peak costs).
 /// - `quantileCoverageP90`: share of points (0...1) with y <= p90.
-public struct ForecastMetrics: Codable, Sendable, Equatable {
+package struct ForecastMetrics: Codable, Sendable, Equatable {
     /// Mean absolute error.
-    public var mae: Double
+    package var mae: Double
     /// Symmetric MAPE, percent.
-    public var smape: Double
+    package var smape: Double
     /// Mean absolute scaled error.
-    public var mase: Double
+    package var mase: Double
     /// Mean peak ratio.
-    public var peakRatioMean: Double
+    package var peakRatioMean: Double
     /// Smallest peak ratio.
-    public var peakRatioMin: Double
+    package var peakRatioMin: Double
     /// Share of windows whose point-forecast peak covers the actual peak.
-    public var peakCovered: Double
+    package var peakCovered: Double
     /// Share of windows whose p90 peak covers the actual peak.
-    public var peakCoveredP90: Double
+    package var peakCoveredP90: Double
     /// Mean ratio of the p90 forecast's peak to the actual peak.
-    public var peakRatioP90Mean: Double
+    package var peakRatioP90Mean: Double
     /// Share of points at or below the p90 forecast.
-    public var quantileCoverageP90: Double
+    package var quantileCoverageP90: Double
     /// Windows scored.
-    public var windows: Int
+    package var windows: Int
 
     /// Metrics of windows `actual[w]` against `point[w]` and `p90[w]`, with MASE scale `scale`.
-    public init(actual: [[Double]], point: [[Double]], p90: [[Double]], scale: Double) {
+    package init(actual: [[Double]], point: [[Double]], p90: [[Double]], scale: Double) {
         var absSum = 0.0, smapeSum = 0.0, points = 0, covered90 = 0
         var ratios: [Double] = [], ratios90: [Double] = [], peaks = 0, peaks90 = 0
         for w in actual.indices {
@@ -69,7 +69,7 @@ public struct ForecastMetrics: Codable, Sendable, Equatable {
     }
 
     /// Decodes metrics; files written before `peakRatioP90Mean` existed read it as 0.
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         mae = try c.decode(Double.self, forKey: .mae)
         smape = try c.decode(Double.self, forKey: .smape)
@@ -84,7 +84,7 @@ public struct ForecastMetrics: Codable, Sendable, Equatable {
     }
 
     /// The MASE scale: mean |y(t) − y(t − m)| for `t` in `m ..< end`, on imputed values.
-    public static func seasonalScale(_ values: [Double], season m: Int, end: Int) -> Double {
+    package static func seasonalScale(_ values: [Double], season m: Int, end: Int) -> Double {
         guard end > m else { return 0 }
         var total = 0.0
         for t in m..<end { total += abs(values[t] - values[t - m]) }

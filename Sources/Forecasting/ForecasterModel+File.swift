@@ -3,14 +3,14 @@ import Workload
 
 extension ForecasterModel {
     /// Largest model file read (256 MiB; the shipped ones are under 1 MiB).
-    public static let maxFileBytes = 256 << 20
+    package static let maxFileBytes = 256 << 20
 
     /// Reads a model file, checking its format name and version, then every
     /// field's range and the references between methods (``validate(file:)``).
     ///
     /// - Throws: ``ForecastingError/invalidModelFile(file:reason:)`` naming
     ///   the JSON key path at fault.
-    public static func load(path: String) throws -> ForecasterModel {
+    package static func load(path: String) throws -> ForecasterModel {
         var info = stat()
         if stat(path, &info) == 0 {
             if (info.st_mode & S_IFMT) == S_IFDIR {
@@ -109,7 +109,7 @@ extension ForecasterModel {
     }
 
     /// The model as JSON text (sorted snake_case keys; weights as decimal floats).
-    public func encoded() throws -> String {
+    package func encoded() throws -> String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -118,7 +118,7 @@ extension ForecasterModel {
     }
 
     /// Writes the model to `path` through a temporary file renamed into place.
-    public func save(path: String) throws {
+    package func save(path: String) throws {
         do {
             try AtomicFile.write(try encoded(), to: path)
         } catch let error as LoadSeriesError {

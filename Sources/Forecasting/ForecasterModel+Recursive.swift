@@ -11,7 +11,7 @@ extension ForecasterModel {
     /// - Throws: ``ForecastingError`` as ``forecast(_:horizon:method:)``
     ///   does, and when a horizon beyond the model's meets exogenous columns
     ///   (their future values are unknown).
-    public func forecastRecursively(_ history: LoadSeries, horizon: Int, method: String? = nil) throws -> QuantileForecast {
+    package func forecastRecursively(_ history: LoadSeries, horizon: Int, method: String? = nil) throws -> QuantileForecast {
         guard horizon >= 1 else {
             throw ForecastingError.invalidSetting(name: "horizon", value: "\(horizon)", expected: "an integer >= 1")
         }

@@ -2,13 +2,13 @@ import Foundation
 import Workload
 
 /// What training did besides producing the model, for reports.
-public struct ForecasterTrainingReport: Sendable {
+package struct ForecasterTrainingReport: Sendable {
     /// Wall seconds of the whole train-validate-select run.
-    public var seconds: Double
+    package var seconds: Double
     /// Wall seconds of the LSTM's validation run and final run.
-    public var lstmSeconds: Double
+    package var lstmSeconds: Double
     /// Methods left out and why (e.g. not enough history for a weekly lag).
-    public var skipped: [String]
+    package var skipped: [String]
 }
 
 extension ForecasterModel {
@@ -28,7 +28,7 @@ extension ForecasterModel {
     ///
     /// - Throws: ``ForecastingError`` for too short histories, mismatched
     ///   intervals or exogenous columns, or invalid options.
-    public static func train(histories: [LoadSeries], auxiliary finerOrEqual: [LoadSeries] = [], options: ForecasterOptions,
+    package static func train(histories: [LoadSeries], auxiliary finerOrEqual: [LoadSeries] = [], options: ForecasterOptions,
                              log: ((String) -> Void)? = nil) throws -> (ForecasterModel, ForecasterTrainingReport) {
         let start = Clock.seconds()
         try options.validate()

@@ -5,23 +5,23 @@ import Workload
 /// checks every one, as the scenario loader checks a scenario, so a
 /// hand-edited or damaged file is refused with the key at fault instead of
 /// crashing or allocating without bound when it is used.
-public enum ModelLimits {
+package enum ModelLimits {
     /// Longest horizon, in intervals (10,000: a week of minutes, 69 days of 10-minute intervals).
-    public static let maxHorizon = 10_000
+    package static let maxHorizon = 10_000
     /// Longest season, in intervals (a year of minutes).
-    public static let maxSeason = 527_040
+    package static let maxSeason = 527_040
     /// Largest seasonal-naive lag and seasonal-mean season count.
-    public static let maxLag = LoadSeriesCSV.maxIntervals
+    package static let maxLag = LoadSeriesCSV.maxIntervals
     /// Largest LSTM hidden size: the network holds 4·hidden² recurrent weights.
-    public static let maxHidden = 1_024
+    package static let maxHidden = 1_024
     /// Longest LSTM input window, in intervals.
-    public static let maxWindow = 2_016
+    package static let maxWindow = 2_016
     /// Most LSTM member networks.
-    public static let maxMembers = 64
+    package static let maxMembers = 64
     /// Most quantile levels.
-    public static let maxLevels = 99
+    package static let maxLevels = 99
     /// Most methods in a model file.
-    public static let maxMethods = 1_000
+    package static let maxMethods = 1_000
 }
 
 extension ForecasterModel {
@@ -30,7 +30,7 @@ extension ForecasterModel {
     /// - Throws: ``ForecastingError/invalidModelFile(file:reason:)`` naming
     ///   the JSON key path (`methods[3].method.combination.weights[1]`) and
     ///   what was expected.
-    public func validate(file: String) throws {
+    package func validate(file: String) throws {
         func fail(_ key: String, _ message: String) -> ForecastingError {
             .invalidModelFile(file: file, reason: "key '\(key)': \(message)")
         }

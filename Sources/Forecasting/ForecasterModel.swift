@@ -11,82 +11,82 @@ import Workload
 /// let f = try model.forecast(history, horizon: 24)    // the selected method
 /// f.quantile(0.9)
 /// ```
-public struct ForecasterModel: Codable, Sendable, Equatable {
+package struct ForecasterModel: Codable, Sendable, Equatable {
     /// Value of `format` in every model file.
-    public static let formatName = "headroom-forecaster"
+    package static let formatName = "headroom-forecaster"
     /// The model file version this code reads and writes.
-    public static let currentVersion = 1
+    package static let currentVersion = 1
 
     /// One candidate method and what validation said about it.
-    public struct MethodRecord: Codable, Sendable, Equatable {
+    package struct MethodRecord: Codable, Sendable, Equatable {
         /// Report name (see ``ForecastMethod/name``).
-        public var name: String
+        package var name: String
         /// The method.
-        public var method: ForecastMethod
+        package var method: ForecastMethod
         /// Mean of the per-history validation MASE (lower is better).
-        public var validationMase: Double
+        package var validationMase: Double
         /// Validation metrics pooled over all histories' validation windows.
-        public var validation: ForecastMetrics
+        package var validation: ForecastMetrics
         /// Quantile corrections learned on the validation windows.
-        public var calibration: QuantileCalibration
+        package var calibration: QuantileCalibration
     }
 
     /// The LSTM's settings and weights.
-    public struct LSTMRecord: Codable, Sendable, Equatable {
+    package struct LSTMRecord: Codable, Sendable, Equatable {
         /// Shape and training settings.
-        public var settings: LSTMSettings
+        package var settings: LSTMSettings
         /// Features per step.
-        public var inputSize: Int
+        package var inputSize: Int
         /// Flat parameters of each member network (layout in ``LSTMNetwork``).
-        public var parameters: [[Float]]
+        package var parameters: [[Float]]
         /// The final training run.
-        public var summary: LSTMForecaster.Summary
+        package var summary: LSTMForecaster.Summary
     }
 
     /// A history the model was trained on.
-    public struct HistoryRecord: Codable, Sendable, Equatable {
+    package struct HistoryRecord: Codable, Sendable, Equatable {
         /// The history's name.
-        public var name: String
+        package var name: String
         /// Intervals.
-        public var intervals: Int
+        package var intervals: Int
         /// Missing intervals.
-        public var missing: Int
+        package var missing: Int
         /// Intervals held out for validation.
-        public var validationIntervals: Int
+        package var validationIntervals: Int
         /// `true` for a history that only added LSTM training windows.
-        public var auxiliary: Bool
+        package var auxiliary: Bool
     }
 
     /// Always ``formatName``.
-    public var format: String
+    package var format: String
     /// Model file version (``currentVersion``).
-    public var version: Int
+    package var version: Int
     /// Interval of the histories, seconds.
-    public var intervalSeconds: Double
+    package var intervalSeconds: Double
     /// Season length in intervals (MASE scale, seasonal naive, Holt-Winters, imputation).
-    public var season: Int
+    package var season: Int
     /// Longest horizon the model forecasts, in intervals.
-    public var horizon: Int
+    package var horizon: Int
     /// Quantile levels produced.
-    public var levels: [Double]
+    package var levels: [Double]
     /// Exogenous columns the model reads.
-    public var exogenousNames: [String]
+    package var exogenousNames: [String]
     /// Every candidate, in report order.
-    public var methods: [MethodRecord]
+    package var methods: [MethodRecord]
     /// The method chosen on validation data (lowest validation MASE).
-    public var selected: String
+    package var selected: String
     /// The LSTM, when it was trained.
-    public var lstm: LSTMRecord?
+    package var lstm: LSTMRecord?
     /// The training histories.
-    public var trainedOn: [HistoryRecord]
+    package var trainedOn: [HistoryRecord]
 
     /// The record of the method called `name`.
-    public func method(named name: String) -> MethodRecord? {
+    package func method(named name: String) -> MethodRecord? {
         methods.first { $0.name == name }
     }
 
     /// The LSTM forecaster rebuilt from its record.
-    public var lstmForecaster: LSTMForecaster? {
+    package var lstmForecaster: LSTMForecaster? {
         lstm.map {
             LSTMForecaster(settings: $0.settings, exogenousNames: exogenousNames,
                            networks: $0.parameters.map { [settings = $0.settings, inputSize = $0.inputSize] p in
@@ -115,7 +115,7 @@ public struct ForecasterModel: Codable, Sendable, Equatable {
     ///
     /// - Throws: ``ForecastingError`` when the horizon exceeds the model's,
     ///   the history is too short, or its exogenous columns differ.
-    public func forecast(_ history: LoadSeries, horizon: Int, method methodName: String? = nil) throws -> QuantileForecast {
+    package func forecast(_ history: LoadSeries, horizon: Int, method methodName: String? = nil) throws -> QuantileForecast {
         guard horizon >= 1 else {
             throw ForecastingError.invalidSetting(name: "horizon", value: "\(horizon)", expected: "an integer >= 1")
         }

@@ -1,38 +1,38 @@
 /// How ``ForecasterModel/train(histories:auxiliary:options:log:)`` trains, validates and selects.
-public struct ForecasterOptions: Sendable, Equatable {
+package struct ForecasterOptions: Sendable, Equatable {
     /// Longest horizon, in intervals.
-    public var horizon: Int
+    package var horizon: Int
     /// Season length in intervals; `nil` = one day of intervals.
-    public var season: Int?
+    package var season: Int?
     /// Origin step of the validation windows; `nil` = hourly (see ``RollingOrigin/defaultStep(perDay:)``).
-    public var step: Int?
+    package var step: Int?
     /// Validation intervals at the end of each history; `nil` = ``RollingOrigin/defaultValidationHoldout(count:perDay:horizon:)``.
-    public var validationHoldout: Int?
+    package var validationHoldout: Int?
     /// Quantile levels (must include 0.5).
-    public var levels: [Double] = [0.5, 0.9, 0.99]
+    package var levels: [Double] = [0.5, 0.9, 0.99]
     /// Train the LSTM as a candidate.
-    public var useLSTM = true
+    package var useLSTM = true
     /// LSTM hidden units.
-    public var hiddenSize = 64
+    package var hiddenSize = 64
     /// LSTM input window; `nil` = ``LSTMSettings/defaultWindow(season:)``.
-    public var window: Int?
+    package var window: Int?
     /// LSTM epoch limit.
-    public var maxEpochs = 150
+    package var maxEpochs = 150
     /// LSTM Adam step size.
-    public var learningRate = 1e-3
+    package var learningRate = 1e-3
     /// Count scaling of the LSTM.
-    public var scaling: LSTMSettings.Scaling = .logLast
+    package var scaling: LSTMSettings.Scaling = .logLast
     /// LSTM member networks (seeds) averaged.
-    public var members = 5
+    package var members = 5
     /// Ensembles `Ensemble2 … EnsembleK` average the 2 … K methods with the best validation MASE.
-    public var ensembleSize = 3
+    package var ensembleSize = 3
     /// How `selected` is chosen.
-    public var selection: Selection = .combination
+    package var selection: Selection = .combination
     /// Seed of the LSTM's initialisation and shuffling.
-    public var seed: UInt64 = 0
+    package var seed: UInt64 = 0
 
     /// How training picks the method `predict` uses.
-    public enum Selection: String, Sendable, Equatable, CaseIterable {
+    package enum Selection: String, Sendable, Equatable, CaseIterable {
         /// `Combination` (the fixed rule of ``ForecastMethod/combinationRule(horizon:season:)``)
         /// when at least one of its members was trained, else the lowest validation MASE.
         case combination
@@ -41,7 +41,7 @@ public struct ForecasterOptions: Sendable, Equatable {
     }
 
     /// Options for a horizon, other fields at their defaults.
-    public init(horizon: Int) {
+    package init(horizon: Int) {
         self.horizon = horizon
     }
 
@@ -50,7 +50,7 @@ public struct ForecasterOptions: Sendable, Equatable {
     /// allocate 4·10¹² weights.
     ///
     /// - Throws: ``ForecastingError/invalidSetting(name:value:expected:)``.
-    public func validate() throws {
+    package func validate() throws {
         func check(_ ok: Bool, _ name: String, _ value: Any, _ expected: String) throws {
             if !ok { throw ForecastingError.invalidSetting(name: name, value: "\(value)", expected: expected) }
         }

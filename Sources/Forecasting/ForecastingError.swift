@@ -2,7 +2,7 @@ import Foundation
 
 /// Why a forecast could not be trained, made, evaluated, loaded or saved;
 /// each case names the file or option, the bad value and what was expected.
-public enum ForecastingError: Error, Equatable, LocalizedError, CustomStringConvertible {
+package enum ForecastingError: Error, Equatable, LocalizedError, CustomStringConvertible {
     /// A history is too short for what was asked.
     case tooFewPoints(series: String, count: Int, needed: Int, purpose: String)
     /// A horizon beyond what the model was trained for.
@@ -19,7 +19,7 @@ public enum ForecastingError: Error, Equatable, LocalizedError, CustomStringConv
     case modelIntervalMismatch(series: String, interval: Double, model: Double)
 
     /// The message the CLI prints: `file:line: column 'x': expected ..., got '...'` and the like.
-    public var description: String {
+    package var description: String {
         switch self {
         case let .tooFewPoints(series, count, needed, purpose):
             return "\(series): \(count) usable intervals, but \(purpose) needs at least \(needed)"
@@ -46,5 +46,5 @@ public enum ForecastingError: Error, Equatable, LocalizedError, CustomStringConv
     func seconds(_ s: Double) -> String { s == s.rounded() && abs(s) < 1e15 ? "\(Int(s))-s" : "\(s)-s" }
 
     /// Same as ``description``, for `localizedDescription`.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

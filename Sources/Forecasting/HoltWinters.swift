@@ -16,9 +16,9 @@ import Foundation
 /// ```
 ///
 /// - Complexity: O(n · evaluations) per fit, with a few hundred evaluations.
-public struct HoltWinters: Sendable, Equatable, Codable {
+package struct HoltWinters: Sendable, Equatable, Codable {
     /// How the season combines with level and trend.
-    public enum Seasonality: String, Sendable, Codable, CaseIterable {
+    package enum Seasonality: String, Sendable, Codable, CaseIterable {
         /// `level + trend + season`.
         case additive
         /// `(level + trend) × season`.
@@ -26,44 +26,44 @@ public struct HoltWinters: Sendable, Equatable, Codable {
     }
 
     /// Fitted smoothing weights.
-    public struct Parameters: Sendable, Equatable, Codable {
+    package struct Parameters: Sendable, Equatable, Codable {
         /// Level weight.
-        public var alpha: Double
+        package var alpha: Double
         /// Trend weight.
-        public var beta: Double
+        package var beta: Double
         /// Season weight.
-        public var gamma: Double
+        package var gamma: Double
         /// Trend damping.
-        public var phi: Double
+        package var phi: Double
     }
 
     /// Season length in intervals (>= 2).
-    public let season: Int
+    package let season: Int
     /// Additive or multiplicative season.
-    public let seasonality: Seasonality
+    package let seasonality: Seasonality
     /// Fit only on the latest this many seasons (older data is ignored).
-    public var maxSeasons = 21
+    package var maxSeasons = 21
 
     /// A Holt-Winters method.
-    public init(season: Int, seasonality: Seasonality) {
+    package init(season: Int, seasonality: Seasonality) {
         precondition(season >= 2, "HoltWinters: season must be >= 2")
         self.season = season
         self.seasonality = seasonality
     }
 
     /// The fewest values a fit needs: two full seasons and one more.
-    public var minimumHistory: Int { 2 * season + 1 }
+    package var minimumHistory: Int { 2 * season + 1 }
 
     /// A model fitted to some values, ready to forecast what follows them.
-    public struct Fitted: Sendable {
+    package struct Fitted: Sendable {
         /// The method.
-        public let method: HoltWinters
+        package let method: HoltWinters
         /// The fitted weights.
-        public let parameters: Parameters
+        package let parameters: Parameters
         let values: [Double]
 
         /// Forecast of `horizon` steps after the fitted values, clipped at 0.
-        public func forecast(horizon: Int) -> [Double] {
+        package func forecast(horizon: Int) -> [Double] {
             let f = method.run(values, parameters, horizon: horizon).forecast
             return f.map { method.seasonality == .multiplicative ? max(0, $0 - 1) : max(0, $0) }
         }
@@ -72,7 +72,7 @@ public struct HoltWinters: Sendable, Equatable, Codable {
     /// Fits the weights on the latest `maxSeasons` seasons of `values`.
     ///
     /// - Precondition: `values.count >= minimumHistory`.
-    public func fitted(_ values: ArraySlice<Double>) -> Fitted {
+    package func fitted(_ values: ArraySlice<Double>) -> Fitted {
         let y = values.suffix(maxSeasons * season).map { seasonality == .multiplicative ? max($0, 0) + 1 : $0 }
         return Fitted(method: self, parameters: fit(y), values: y)
     }
@@ -80,7 +80,7 @@ public struct HoltWinters: Sendable, Equatable, Codable {
     /// Fits on `values` and forecasts `horizon` steps after them.
     ///
     /// - Precondition: `values.count >= minimumHistory`.
-    public func forecast(_ values: ArraySlice<Double>, horizon: Int) -> [Double] {
+    package func forecast(_ values: ArraySlice<Double>, horizon: Int) -> [Double] {
         fitted(values).forecast(horizon: horizon)
     }
 

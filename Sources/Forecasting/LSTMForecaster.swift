@@ -14,34 +14,34 @@ import Workload
 ///                                                 settings: LSTMSettings(window: 48, horizon: 24))
 /// let q = model.forecast(history, season: 24, origins: [history.count])  // [origin][quantile][step]
 /// ```
-public struct LSTMForecaster: Sendable, Equatable {
+package struct LSTMForecaster: Sendable, Equatable {
     /// What training did, for reports.
-    public struct Summary: Codable, Sendable, Equatable {
+    package struct Summary: Codable, Sendable, Equatable {
         /// Epochs run per member (including the patience tail).
-        public var epochs: [Int]
+        package var epochs: [Int]
         /// Epoch whose weights were kept, per member (1-based).
-        public var bestEpochs: [Int]
+        package var bestEpochs: [Int]
         /// Mean validation pinball loss of the members' kept weights.
-        public var validationLoss: Double
+        package var validationLoss: Double
         /// Training windows.
-        public var trainingWindows: Int
+        package var trainingWindows: Int
         /// Validation windows.
-        public var validationWindows: Int
+        package var validationWindows: Int
         /// Mean wall seconds per epoch (one member).
-        public var secondsPerEpoch: Double
+        package var secondsPerEpoch: Double
         /// Total wall seconds.
-        public var seconds: Double
+        package var seconds: Double
     }
 
     /// Shape and training settings.
-    public let settings: LSTMSettings
+    package let settings: LSTMSettings
     /// Exogenous columns, in the order the network reads them.
-    public let exogenousNames: [String]
+    package let exogenousNames: [String]
     /// The trained member networks.
-    public let networks: [LSTMNetwork]
+    package let networks: [LSTMNetwork]
 
     /// A forecaster from its parts (as read from a model file).
-    public init(settings: LSTMSettings, exogenousNames: [String], networks: [LSTMNetwork]) {
+    package init(settings: LSTMSettings, exogenousNames: [String], networks: [LSTMNetwork]) {
         precondition(!networks.isEmpty, "LSTMForecaster: no network")
         self.settings = settings
         self.exogenousNames = exogenousNames
@@ -59,7 +59,7 @@ public struct LSTMForecaster: Sendable, Equatable {
     ///   - season: season length used to impute missing inputs.
     ///   - epochLog: called after each epoch with (epoch, training loss, validation loss).
     /// - Throws: ``ForecastingError`` when the series are too short or the settings invalid.
-    public static func train(series: [LoadSeries], season: Int, settings: LSTMSettings,
+    package static func train(series: [LoadSeries], season: Int, settings: LSTMSettings,
                              epochLog: ((Int, Double, Double) -> Void)? = nil) throws -> (LSTMForecaster, Summary) {
         try settings.validate()
         Matrix.useOneThread()
@@ -198,7 +198,7 @@ public struct LSTMForecaster: Sendable, Equatable {
     /// monotone across quantiles and clipped at 0.
     ///
     /// - Precondition: `window <= origin <= series.count` for every origin.
-    public func forecast(_ series: LoadSeries, season: Int, origins: [Int]) -> [[[Double]]] {
+    package func forecast(_ series: LoadSeries, season: Int, origins: [Int]) -> [[[Double]]] {
         Matrix.useOneThread()
         let encoder = self.encoder
         let p = encoder.prepare(series, season: season)

@@ -15,19 +15,19 @@ import SimulationCore
 /// let net = LSTMNetwork(inputSize: 10, hiddenSize: 64, outputSize: 24, rng: &rng)
 /// let work = LSTMWorkspace(network: net, steps: 168, batch: 64)
 /// ```
-public struct LSTMNetwork: Sendable, Equatable {
+package struct LSTMNetwork: Sendable, Equatable {
     /// Features per time step.
-    public let inputSize: Int
+    package let inputSize: Int
     /// Hidden units (a multiple of 8).
-    public let hiddenSize: Int
+    package let hiddenSize: Int
     /// Outputs of the head.
-    public let outputSize: Int
+    package let outputSize: Int
     /// All parameters (see the type's notes for the layout).
-    public var parameters: [Float]
+    package var parameters: [Float]
 
     /// A network with PyTorch's default initialisation (uniform ±1/√H) and a
     /// forget-gate bias of 1.
-    public init(inputSize: Int, hiddenSize: Int, outputSize: Int, rng: inout RandomStream) {
+    package init(inputSize: Int, hiddenSize: Int, outputSize: Int, rng: inout RandomStream) {
         precondition(hiddenSize > 0 && hiddenSize % 8 == 0, "LSTMNetwork: hidden size must be a positive multiple of 8")
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
@@ -41,7 +41,7 @@ public struct LSTMNetwork: Sendable, Equatable {
     }
 
     /// A network with the given parameters (as stored in a model file).
-    public init(inputSize: Int, hiddenSize: Int, outputSize: Int, parameters: [Float]) {
+    package init(inputSize: Int, hiddenSize: Int, outputSize: Int, parameters: [Float]) {
         precondition(parameters.count == LSTMNetwork.parameterCount(inputSize: inputSize, hiddenSize: hiddenSize,
                                                                     outputSize: outputSize))
         self.inputSize = inputSize
@@ -51,7 +51,7 @@ public struct LSTMNetwork: Sendable, Equatable {
     }
 
     /// Number of parameters of a network of this shape.
-    public static func parameterCount(inputSize: Int, hiddenSize: Int, outputSize: Int) -> Int {
+    package static func parameterCount(inputSize: Int, hiddenSize: Int, outputSize: Int) -> Int {
         let g = 4 * hiddenSize
         return inputSize * g + hiddenSize * g + g + hiddenSize * outputSize + outputSize
     }

@@ -2,9 +2,9 @@
 /// follow the benchmark's reference LSTM (Adam 1e-3, batch 64, 150 epochs,
 /// patience 10, last 10 % of windows for validation); scaling, window and
 /// seed members are Headroom's own defaults.
-public struct LSTMSettings: Codable, Sendable, Equatable {
+package struct LSTMSettings: Codable, Sendable, Equatable {
     /// How counts are scaled before they enter the network.
-    public enum Scaling: String, Codable, Sendable, CaseIterable {
+    package enum Scaling: String, Codable, Sendable, CaseIterable {
         /// `log(1 + y) − log(1 + mean of the input window)`: scale free, so one model fits series of any size.
         case logWindowMean = "log-window-mean"
         /// `y / mean of the input window`.
@@ -14,38 +14,38 @@ public struct LSTMSettings: Codable, Sendable, Equatable {
     }
 
     /// Input window in intervals.
-    public var window: Int
+    package var window: Int
     /// Forecast horizon in intervals (the head predicts all steps at once).
-    public var horizon: Int
+    package var horizon: Int
     /// LSTM hidden units (a multiple of 8).
-    public var hiddenSize = 64
+    package var hiddenSize = 64
     /// Quantile levels of the outputs, ascending; the first 0.5 is the point forecast.
-    public var quantiles: [Double] = [0.5, 0.9, 0.99]
+    package var quantiles: [Double] = [0.5, 0.9, 0.99]
     /// Sequences per Adam step.
-    public var batchSize = 64
+    package var batchSize = 64
     /// Adam step size.
-    public var learningRate = 1e-3
+    package var learningRate = 1e-3
     /// Epoch limit.
-    public var maxEpochs = 150
+    package var maxEpochs = 150
     /// Epochs without a better validation loss before training stops.
-    public var patience = 10
+    package var patience = 10
     /// Share of each series' windows (the latest) held out for early stopping.
-    public var validationFraction = 0.1
+    package var validationFraction = 0.1
     /// Networks trained with different seeds whose outputs are averaged.
-    public var members = 5
+    package var members = 5
     /// Seed for initialisation and shuffling.
-    public var seed: UInt64 = 0
+    package var seed: UInt64 = 0
     /// Count scaling.
-    public var scaling: Scaling = .logLast
+    package var scaling: Scaling = .logLast
 
     /// Settings for a window and horizon, other fields at their defaults.
-    public init(window: Int, horizon: Int) {
+    package init(window: Int, horizon: Int) {
         self.window = window
         self.horizon = horizon
     }
 
     /// The default input window for a season length `m`: one season, at least 8 and at most 168 intervals.
-    public static func defaultWindow(season: Int) -> Int {
+    package static func defaultWindow(season: Int) -> Int {
         max(8, min(season, 168))
     }
 
@@ -53,7 +53,7 @@ public struct LSTMSettings: Codable, Sendable, Equatable {
     /// The limits (``ModelLimits``) come before anything is allocated: the
     /// network holds 4·hidden² recurrent weights and its workspace
     /// window × batch × 7·hidden floats.
-    public func validate() throws {
+    package func validate() throws {
         if let p = firstProblem() { throw ForecastingError.invalidSetting(name: p.name, value: p.value, expected: p.expected) }
     }
 

@@ -10,22 +10,22 @@
 /// `[Wx; Wh]` (adjacent in the parameters) is one GEMM over all steps.
 ///
 /// - Complexity: O(steps · batch · H · (inputSize + H)) per pass.
-public final class LSTMWorkspace {
+package final class LSTMWorkspace {
     /// Largest number of steps a pass may use.
-    public let maxSteps: Int
+    package let maxSteps: Int
     /// Largest batch a pass may use.
-    public let maxBatch: Int
+    package let maxBatch: Int
     let inputSize: Int, hidden: Int, outputs: Int
     /// Time-major rows `[x(t) | h(t-1)]`, `maxSteps · maxBatch × inputStride`.
-    public let input: UnsafeMutablePointer<Float>
+    package let input: UnsafeMutablePointer<Float>
     /// Floats per input row: `inputSize + hiddenSize`.
-    public let inputStride: Int
+    package let inputStride: Int
     /// Head outputs of the last forward pass, `batch × outputSize`.
-    public let output: UnsafeMutablePointer<Float>
+    package let output: UnsafeMutablePointer<Float>
     /// Loss gradient with respect to `output`, filled by the caller before `backward`.
-    public let outputGradient: UnsafeMutablePointer<Float>
+    package let outputGradient: UnsafeMutablePointer<Float>
     /// Parameter gradients of the last backward pass (same layout as the parameters).
-    public let gradient: UnsafeMutablePointer<Float>
+    package let gradient: UnsafeMutablePointer<Float>
     /// Activated gates per step, steps·batch × 4H; `backward` overwrites each
     /// step's with its pre-activation gradients once it has read them.
     let gates: UnsafeMutablePointer<Float>
@@ -39,7 +39,7 @@ public final class LSTMWorkspace {
     private(set) var lastSteps = 0, lastBatch = 0
 
     /// Buffers for `network`'s shape, up to `steps` steps and `batch` sequences.
-    public init(network: LSTMNetwork, steps: Int, batch: Int) {
+    package init(network: LSTMNetwork, steps: Int, batch: Int) {
         maxSteps = steps
         maxBatch = batch
         inputSize = network.inputSize
@@ -76,7 +76,7 @@ public final class LSTMWorkspace {
 
     /// Runs the network over `steps` steps of `batch` sequences whose
     /// features are already in `input`; the head's outputs land in `output`.
-    public func forward(_ network: LSTMNetwork, steps: Int, batch: Int) {
+    package func forward(_ network: LSTMNetwork, steps: Int, batch: Int) {
         precondition(steps >= 1 && steps <= maxSteps && batch >= 1 && batch <= maxBatch, "LSTMWorkspace: shape too large")
         lastSteps = steps
         lastBatch = batch
@@ -128,7 +128,7 @@ public final class LSTMWorkspace {
     /// writes the parameter gradients (overwriting) into `gradient`. It
     /// consumes the pass (the gate activations become their gradients), so
     /// each `backward` needs a `forward` before it.
-    public func backward(_ network: LSTMNetwork) {
+    package func backward(_ network: LSTMNetwork) {
         let steps = lastSteps, batch = lastBatch
         precondition(steps > 0, "LSTMWorkspace: backward without a forward pass before it")
         lastSteps = 0

@@ -10,7 +10,7 @@ extension LoadSeries {
     /// observations. `nil` when `interval` is not such a multiple.
     ///
     /// - Complexity: O(count).
-    public func phaseAggregates(interval coarse: Double) -> [LoadSeries]? {
+    package func phaseAggregates(interval coarse: Double) -> [LoadSeries]? {
         let ratio = coarse / interval
         let k = Int(ratio.rounded())
         guard k >= 2, abs(ratio - Double(k)) < 1e-6 else { return nil }

@@ -12,21 +12,21 @@ import COpenBLAS
 ///
 /// Hot loops call ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
 /// on raw buffers so no array is allocated per call.
-public struct Matrix: Sendable, Equatable {
+package struct Matrix: Sendable, Equatable {
     /// Row count.
-    public let rows: Int
+    package let rows: Int
     /// Column count.
-    public let cols: Int
+    package let cols: Int
     /// Elements, row by row (`rows * cols` of them).
-    public var values: [Float]
+    package var values: [Float]
 
     /// A zero matrix.
-    public init(rows: Int, cols: Int) {
+    package init(rows: Int, cols: Int) {
         self.init(rows: rows, cols: cols, values: Array(repeating: 0, count: rows * cols))
     }
 
     /// A matrix over `values`, row by row.
-    public init(rows: Int, cols: Int, values: [Float]) {
+    package init(rows: Int, cols: Int, values: [Float]) {
         precondition(values.count == rows * cols, "Matrix: \(values.count) values for \(rows)x\(cols)")
         self.rows = rows
         self.cols = cols
@@ -34,7 +34,7 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// Element at row `r`, column `c`.
-    public subscript(r: Int, c: Int) -> Float {
+    package subscript(r: Int, c: Int) -> Float {
         get { values[r * cols + c] }
         set { values[r * cols + c] = newValue }
     }
@@ -42,7 +42,7 @@ public struct Matrix: Sendable, Equatable {
     /// `self · other`.
     ///
     /// - Complexity: O(rows · cols · other.cols) through one `sgemm` call.
-    public func multiplied(by other: Matrix) -> Matrix {
+    package func multiplied(by other: Matrix) -> Matrix {
         precondition(cols == other.rows, "Matrix: \(rows)x\(cols) times \(other.rows)x\(other.cols)")
         var out = Matrix(rows: rows, cols: other.cols)
         values.withUnsafeBufferPointer { a in
@@ -60,7 +60,7 @@ public struct Matrix: Sendable, Equatable {
     /// `op(A)` is m×k and `op(B)` is k×n; `lda`, `ldb`, `ldc` are the row
     /// strides of the stored (untransposed) buffers.
     @inline(__always)
-    public static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+    package static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
                             alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                             b: UnsafePointer<Float>, ldb: Int, beta: Float,
                             c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -70,7 +70,7 @@ public struct Matrix: Sendable, Equatable {
 
     /// Restricts OpenBLAS to one thread: faster for these small shapes on a
     /// shared machine, and it keeps results reproducible.
-    public static func useOneThread() {
+    package static func useOneThread() {
         openblas_set_num_threads(1)
     }
 }

@@ -18,7 +18,7 @@ import Workload
 /// forecast from an origin never depends on later intervals.
 extension LoadSeries {
     /// `true` where an interval is missing or directly follows a missing one.
-    public var inputMask: [Bool] {
+    package var inputMask: [Bool] {
         var mask = missing
         for t in missing.indices.dropFirst() where missing[t - 1] { mask[t] = true }
         return mask
@@ -27,7 +27,7 @@ extension LoadSeries {
     /// Counts with every masked interval (``inputMask``) replaced by the
     /// (imputed) value one season earlier, or the previous value when there
     /// is none: the models' inputs.
-    public func modelInputs(season: Int) -> [Double] {
+    package func modelInputs(season: Int) -> [Double] {
         var masked = self
         masked.missing = inputMask
         return masked.imputed(season: season)

@@ -2,17 +2,17 @@ import Workload
 
 /// A trained model as the simulation's ``LoadForecaster``: its (recursive)
 /// point forecast, or one of its quantiles, clipped at zero.
-public struct ModelLoadForecaster: LoadForecaster {
+package struct ModelLoadForecaster: LoadForecaster {
     /// The model.
-    public let model: ForecasterModel
+    package let model: ForecasterModel
     /// The quantile level used (nil: the point forecast).
-    public let level: Double?
+    package let level: Double?
     /// The method (nil: the model's selected one).
-    public let method: String?
+    package let method: String?
 
     /// An adapter; a level must be one the model produces and the method
     /// one it holds.
-    public init(model: ForecasterModel, level: Double? = nil, method: String? = nil) throws {
+    package init(model: ForecasterModel, level: Double? = nil, method: String? = nil) throws {
         if let level, !model.levels.contains(where: { abs($0 - level) < 1e-9 }) {
             throw ForecastingError.invalidSetting(name: "quantile", value: "\(level)",
                                                   expected: "one of the model's levels " + model.levels.map { "\($0)" }.joined(separator: ", "))
@@ -27,17 +27,17 @@ public struct ModelLoadForecaster: LoadForecaster {
     }
 
     /// Loads a model file and adapts it (a ``LoadForecasterFactory``).
-    public static let factory: LoadForecasterFactory = { path, quantile, method in
+    package static let factory: LoadForecasterFactory = { path, quantile, method in
         try ModelLoadForecaster(model: try ForecasterModel.load(path: path), level: quantile, method: method)
     }
 
-    public var interval: Double { model.intervalSeconds }
+    package var interval: Double { model.intervalSeconds }
 
-    public var minimumHistory: Int {
+    package var minimumHistory: Int {
         model.method(named: method ?? model.selected).map { model.historyNeeded($0.method) } ?? 0
     }
 
-    public func forecast(_ history: LoadSeries, horizon: Int) throws -> [Double] {
+    package func forecast(_ history: LoadSeries, horizon: Int) throws -> [Double] {
         let f = try model.forecastRecursively(history, horizon: horizon, method: method)
         return (level.map { f.quantile($0)! } ?? f.point).map { max(0, $0) }
     }

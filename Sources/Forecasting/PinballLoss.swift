@@ -10,11 +10,11 @@
 /// let loss = PinballLoss.evaluate(outputs: out, targets: y, batch: 64, horizon: 24,
 ///                                 quantiles: [0.5, 0.9, 0.99], gradient: dOut)
 /// ```
-public enum PinballLoss {
+package enum PinballLoss {
     /// Mean pinball loss; when `gradient` is given, writes ∂loss/∂output there.
     ///
     /// - Complexity: O(batch · horizon · quantiles).
-    public static func evaluate(outputs: UnsafePointer<Float>, targets: UnsafePointer<Float>, batch: Int, horizon: Int,
+    package static func evaluate(outputs: UnsafePointer<Float>, targets: UnsafePointer<Float>, batch: Int, horizon: Int,
                                 quantiles: [Float], gradient: UnsafeMutablePointer<Float>?) -> Float {
         let q = quantiles.count
         let width = horizon * q

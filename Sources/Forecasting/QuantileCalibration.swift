@@ -18,16 +18,16 @@ import Foundation
 /// split conformal's finite-sample one, `min(1, ⌈0.9·(n + 1)⌉ / n)` for
 /// `n` independent (non-overlapping) windows: with few of them (three days
 /// of day-ahead windows) it is the largest validation shortfall.
-public struct QuantileCalibration: Codable, Sendable, Equatable {
+package struct QuantileCalibration: Codable, Sendable, Equatable {
     /// Quantile levels, ascending.
-    public var levels: [Double]
+    package var levels: [Double]
     /// `corrections[k][h]` for `levels[k]` at step `h`.
-    public var corrections: [[Double]]
+    package var corrections: [[Double]]
     /// Extra log-scale correction of the 0.9 level so its window peak covers the actual peak (>= 0).
-    public var peakCorrection: Double = 0
+    package var peakCorrection: Double = 0
 
     /// Corrections per level and step, and the p90 peak correction.
-    public init(levels: [Double], corrections: [[Double]], peakCorrection: Double = 0) {
+    package init(levels: [Double], corrections: [[Double]], peakCorrection: Double = 0) {
         self.levels = levels
         self.corrections = corrections
         self.peakCorrection = peakCorrection
@@ -36,7 +36,7 @@ public struct QuantileCalibration: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey { case levels, corrections, peakCorrection }
 
     /// Decodes a calibration; files written before the peak correction existed read it as 0.
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         levels = try c.decode([Double].self, forKey: .levels)
         corrections = try c.decode([[Double]].self, forKey: .corrections)
@@ -46,7 +46,7 @@ public struct QuantileCalibration: Codable, Sendable, Equatable {
     /// Learns corrections from validation pairs: `actual[w][h]` and
     /// `base[w][k][h]` for window `w`, level `k`, step `h`.
     /// `independentWindows` (default: every window) sets the level of the peak correction.
-    public static func fit(levels: [Double], actual: [[Double]], base: [[[Double]]],
+    package static func fit(levels: [Double], actual: [[Double]], base: [[[Double]]],
                            independentWindows: Int? = nil) -> QuantileCalibration {
         let horizon = actual.first?.count ?? 0
         var corrections = levels.map { _ in [Double](repeating: 0, count: horizon) }
@@ -71,7 +71,7 @@ public struct QuantileCalibration: Codable, Sendable, Equatable {
 
     /// Applies the corrections to `base[k][h]` (steps beyond the fitted
     /// horizon reuse the last step's correction).
-    public func apply(base: [[Double]]) -> [[Double]] {
+    package func apply(base: [[Double]]) -> [[Double]] {
         var out = base
         for k in out.indices {
             for h in out[k].indices {

@@ -18,45 +18,45 @@ import Workload
 /// let result = try RollingOriginEvaluation.run(history, holdout: 72, step: 1, options: options)
 /// result.selected                    // chosen without seeing the test part
 /// ```
-public struct RollingOriginEvaluation: Sendable {
+package struct RollingOriginEvaluation: Sendable {
     /// One method's test-part scores.
-    public struct MethodResult: Codable, Sendable {
+    package struct MethodResult: Codable, Sendable {
         /// Method name.
-        public var name: String
+        package var name: String
         /// Test metrics.
-        public var metrics: ForecastMetrics
+        package var metrics: ForecastMetrics
         /// Validation MASE the selection saw.
-        public var validationMase: Double
+        package var validationMase: Double
         /// Fit seconds: all refits (Holt-Winters), the final training run (LSTM), 0 (seasonal naive).
-        public var trainSeconds: Double
+        package var trainSeconds: Double
         /// Seconds to forecast all origins.
-        public var predictSeconds: Double
+        package var predictSeconds: Double
     }
 
     /// Series name.
-    public var series: String
+    package var series: String
     /// Intervals in the history.
-    public var count: Int
+    package var count: Int
     /// First test interval.
-    public var t0: Int
+    package var t0: Int
     /// Horizon in intervals.
-    public var horizon: Int
+    package var horizon: Int
     /// Origin step.
-    public var step: Int
+    package var step: Int
     /// Season length.
-    public var season: Int
+    package var season: Int
     /// The scored origins.
-    public var origins: [Int]
+    package var origins: [Int]
     /// The MASE scale.
-    public var maseScale: Double
+    package var maseScale: Double
     /// Every method, in report order.
-    public var methods: [MethodResult]
+    package var methods: [MethodResult]
     /// The method `predict` would use (``ForecasterOptions/selection``).
-    public var selected: String
+    package var selected: String
     /// Seconds of the whole training, validation and selection run.
-    public var selectionSeconds: Double
+    package var selectionSeconds: Double
     /// Per-origin forecasts `[method][origin]`, for exact comparisons.
-    public var forecasts: [String: [QuantileForecast]]
+    package var forecasts: [String: [QuantileForecast]]
 
     /// Runs the protocol; `options.horizon` is the horizon. `auxiliary`
     /// histories add LSTM training windows (a global model); only their
@@ -64,7 +64,7 @@ public struct RollingOriginEvaluation: Sendable {
     ///
     /// - Throws: ``ForecastingError`` when the history is too short for the
     ///   split, or training fails.
-    public static func run(_ history: LoadSeries, auxiliary: [LoadSeries] = [], holdout: Int, step: Int,
+    package static func run(_ history: LoadSeries, auxiliary: [LoadSeries] = [], holdout: Int, step: Int,
                            options: ForecasterOptions, log: ((String) -> Void)? = nil) throws -> RollingOriginEvaluation {
         let horizon = options.horizon
         guard holdout >= horizon else {

@@ -6,14 +6,14 @@
 /// ```swift
 /// SeasonalMean(season: 24, seasons: 7).forecast(history[...], horizon: 24)
 /// ```
-public struct SeasonalMean: Sendable, Equatable, Codable {
+package struct SeasonalMean: Sendable, Equatable, Codable {
     /// Season length in intervals (>= 1).
-    public let season: Int
+    package let season: Int
     /// Most seasons averaged (>= 1).
-    public let seasons: Int
+    package let seasons: Int
 
     /// A seasonal mean over at most `seasons` seasons of `season` intervals.
-    public init(season: Int, seasons: Int) {
+    package init(season: Int, seasons: Int) {
         precondition(season >= 1 && seasons >= 1, "SeasonalMean: season and seasons must be >= 1")
         self.season = season
         self.seasons = seasons
@@ -25,7 +25,7 @@ public struct SeasonalMean: Sendable, Equatable, Codable {
     ///
     /// - Precondition: `values.count >= season`.
     /// - Complexity: O(horizon · seasons).
-    public func forecast(_ values: ArraySlice<Double>, horizon: Int) -> [Double] {
+    package func forecast(_ values: ArraySlice<Double>, horizon: Int) -> [Double] {
         let n = values.endIndex
         return (0..<horizon).map { h in
             var sum = 0.0, count = 0

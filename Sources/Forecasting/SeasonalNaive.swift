@@ -5,12 +5,12 @@
 /// ```swift
 /// SeasonalNaive(lag: 24).forecast([...], horizon: 24)
 /// ```
-public struct SeasonalNaive: Sendable, Equatable, Codable {
+package struct SeasonalNaive: Sendable, Equatable, Codable {
     /// The lag in intervals (>= 1).
-    public let lag: Int
+    package let lag: Int
 
     /// A seasonal naive method with the given lag.
-    public init(lag: Int) {
+    package init(lag: Int) {
         precondition(lag >= 1, "SeasonalNaive: lag must be >= 1")
         self.lag = lag
     }
@@ -19,7 +19,7 @@ public struct SeasonalNaive: Sendable, Equatable, Codable {
     ///
     /// - Precondition: `values.count >= lag`.
     /// - Complexity: O(horizon).
-    public func forecast(_ values: ArraySlice<Double>, horizon: Int) -> [Double] {
+    package func forecast(_ values: ArraySlice<Double>, horizon: Int) -> [Double] {
         let n = values.endIndex
         return (0..<horizon).map { values[n - lag + $0 % lag] }
     }

@@ -15,20 +15,20 @@ import Foundation
 /// ```
 ///
 /// - Complexity: O(n · p²) per fit with p = 2 + 2·(dailyOrder + weeklyOrder) terms.
-public struct SeasonalRegression: Sendable, Equatable, Codable {
+package struct SeasonalRegression: Sendable, Equatable, Codable {
     /// Intervals per day.
-    public let day: Int
+    package let day: Int
     /// Intervals per week.
-    public let week: Int
+    package let week: Int
     /// Daily Fourier order.
-    public var dailyOrder = 4
+    package var dailyOrder = 4
     /// Weekly Fourier order.
-    public var weeklyOrder = 3
+    package var weeklyOrder = 3
     /// Ridge penalty on the non-intercept coefficients.
-    public var ridge = 1.0
+    package var ridge = 1.0
 
     /// A regression for `day` and `week` intervals (each >= 2).
-    public init(day: Int, week: Int) {
+    package init(day: Int, week: Int) {
         precondition(day >= 2 && week >= 2, "SeasonalRegression: periods must be >= 2")
         self.day = day
         self.week = week
@@ -52,7 +52,7 @@ public struct SeasonalRegression: Sendable, Equatable, Codable {
 
     /// Fits on `values` (skipping intervals where `missing` is true) and
     /// forecasts `horizon` steps after them, clipped at 0.
-    public func forecast(_ values: ArraySlice<Double>, missing: ArraySlice<Bool>, horizon: Int) -> [Double] {
+    package func forecast(_ values: ArraySlice<Double>, missing: ArraySlice<Bool>, horizon: Int) -> [Double] {
         let n = values.count, p = terms
         let base = values.startIndex
         var a = [Double](repeating: 0, count: p * p), b = [Double](repeating: 0, count: p)

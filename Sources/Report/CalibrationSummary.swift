@@ -4,7 +4,7 @@ import ServingModel
 
 /// The terminal tables of `headroom calibrate` (`--format table`); the
 /// JSON forms are ``IterationFitReport`` and ``ObservationFitReport``.
-public enum CalibrationSummary {
+package enum CalibrationSummary {
     /// A fit from measured iterations: where the profile went, the six
     /// coefficients and the knee, then the errors overall and per kind of
     /// iteration.
@@ -12,7 +12,7 @@ public enum CalibrationSummary {
     /// - Parameters:
     ///   - out: the profile file written; `name` is the profile's name.
     ///   - input: the iterations CSV fitted.
-    public static func iterations(_ fit: IterationTimeFit, out: String, name: String, input: String) -> String {
+    package static func iterations(_ fit: IterationTimeFit, out: String, name: String, input: String) -> String {
         var c = TextTable(header: ["coefficient", "value"])
         let m = fit.model
         for (name, value) in [("fixed", m.fixed), ("linear_floor", m.linearFloor), ("per_token", m.perToken),
@@ -38,7 +38,7 @@ public enum CalibrationSummary {
     /// - Parameters:
     ///   - out: the profile file written; `base` the profile scaled.
     ///   - observations: rows of the observations CSV.
-    public static func observations(_ fit: ServingCalibration, mode: ServingCalibration.Mode, out: String, base: String,
+    package static func observations(_ fit: ServingCalibration, mode: ServingCalibration.Mode, out: String, base: String,
                                     observations: Int) -> String {
         let factors = mode == .single
             ? "iteration time × \(NumberFormatting.significant(fit.factors.prefill, digits: 4))"

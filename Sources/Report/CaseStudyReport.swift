@@ -4,29 +4,29 @@ import ServingModel
 /// One row of `headroom case-studies`: a study's claim beside what the
 /// simulation gave, both formatted, and whether they agree. `--format json`
 /// prints the list of them.
-public struct CaseStudyOutcome: Encodable, Sendable {
-    public var name: String
-    public var claim: String
-    public var metric: CaseStudy.Metric
-    public var claimedValue: CaseStudy.Claim
-    public var baselineClaimedValue: CaseStudy.Claim?
+package struct CaseStudyOutcome: Encodable, Sendable {
+    package var name: String
+    package var claim: String
+    package var metric: CaseStudy.Metric
+    package var claimedValue: CaseStudy.Claim
+    package var baselineClaimedValue: CaseStudy.Claim?
     /// The scenario's value of the metric.
-    public var value: Double
+    package var value: Double
     /// The baseline's, when it has one and the metric is not `calls_saved`.
-    public var baselineValue: Double?
+    package var baselineValue: Double?
     /// Whether every claimed value holds.
-    public var agrees: Bool
+    package var agrees: Bool
     /// The claim, formatted (`baseline → scenario` when both are claimed).
-    public var claimed: String
+    package var claimed: String
     /// Headroom's figure, formatted the same way.
-    public var headroom: String
+    package var headroom: String
     /// "yes", or "no" with the numbers.
-    public var verdict: String
+    package var verdict: String
 
     /// Judges study `s` by its scenario's result (and its baseline's).
     ///
     /// - Throws: ``CaseStudyError`` when a result lacks what the metric reads.
-    public init(study s: CaseStudy, scenario: ServingResult, baseline: ServingResult?) throws {
+    package init(study s: CaseStudy, scenario: ServingResult, baseline: ServingResult?) throws {
         name = s.name
         claim = s.claim
         metric = s.metric
@@ -66,9 +66,9 @@ public struct CaseStudyOutcome: Encodable, Sendable {
 
 /// The claims-vs-results table of `headroom case-studies` for a terminal
 /// or a Markdown document; each ends with a newline.
-public enum CaseStudySummary {
+package enum CaseStudySummary {
     /// A terminal table: study, claimed, Headroom, agrees?
-    public static func table(_ rows: [CaseStudyOutcome]) -> String {
+    package static func table(_ rows: [CaseStudyOutcome]) -> String {
         var t = TextTable(header: ["study", "claimed", "Headroom", "agrees?"], alignNumbers: false)
         for r in rows { t.append([r.name, r.claimed, r.headroom, r.verdict]) }
         let text = t.render()
@@ -76,7 +76,7 @@ public enum CaseStudySummary {
     }
 
     /// A Markdown table with the same columns.
-    public static func markdown(_ rows: [CaseStudyOutcome]) -> String {
+    package static func markdown(_ rows: [CaseStudyOutcome]) -> String {
         "| study | claimed | Headroom | agrees? |\n|---|---|---|---|\n" + rows.map { "| \($0.name) | \($0.claimed) | \($0.headroom) | \($0.verdict) |\n" }.joined()
     }
 }

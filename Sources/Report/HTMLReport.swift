@@ -1,39 +1,39 @@
 /// A self-contained HTML page of headed sections, tables and inline SVG
 /// charts: no scripts, stylesheets or images from the network.
-public struct HTMLReport: Sendable {
+package struct HTMLReport: Sendable {
     /// Page title.
-    public var title: String
+    package var title: String
     private var body: [String] = []
 
     /// An empty report.
-    public init(title: String) {
+    package init(title: String) {
         self.title = title
     }
 
     /// Appends a heading.
-    public mutating func heading(_ text: String) {
+    package mutating func heading(_ text: String) {
         body.append("<h2>\(SVGChart.escape(text))</h2>")
     }
 
     /// Appends a paragraph of plain text.
-    public mutating func paragraph(_ text: String) {
+    package mutating func paragraph(_ text: String) {
         body.append("<p>\(SVGChart.escape(text))</p>")
     }
 
     /// Appends a table.
-    public mutating func table(header: [String], rows: [[String]]) {
+    package mutating func table(header: [String], rows: [[String]]) {
         var s = "<table><tr>" + header.map { "<th>\(SVGChart.escape($0))</th>" }.joined() + "</tr>"
         for r in rows { s += "<tr>" + r.map { "<td>\(SVGChart.escape($0))</td>" }.joined() + "</tr>" }
         body.append(s + "</table>")
     }
 
     /// Appends a chart.
-    public mutating func chart(_ c: SVGChart) {
+    package mutating func chart(_ c: SVGChart) {
         body.append("<figure>" + c.render() + "</figure>")
     }
 
     /// The page.
-    public func render() -> String {
+    package func render() -> String {
         """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(SVGChart.escape(title))</title>

@@ -9,13 +9,13 @@ import Foundation
 /// confidence half-width from fewer than two batches with data, or a MASE on a
 /// series with no seasonal variation: `null` says so instead of `inf`.
 /// Every `--format json` and `plan.json` goes through ``encode(_:pretty:)``.
-public enum JSONOutput {
+package enum JSONOutput {
     /// What the encoder writes for a non-finite number before it becomes
     /// `null`: a string no Headroom value holds.
     static let nonFiniteMarker = "\u{1}headroom-non-finite\u{1}"
 
     /// Encodes `value` as pretty-printed JSON text with sorted snake_case keys.
-    public static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
+    package static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]

@@ -1,7 +1,7 @@
 /// Compact, locale-independent number formatting for tables.
-public enum NumberFormatting {
+package enum NumberFormatting {
     /// An integer with thousands separators: `1234567` → `1,234,567`.
-    public static func grouped(_ value: Int) -> String {
+    package static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var out = ""
         for (i, ch) in digits.enumerated() {
@@ -13,7 +13,7 @@ public enum NumberFormatting {
 
     /// A value with `digits` significant digits, without exponent for
     /// ordinary magnitudes.
-    public static func significant(_ value: Double, digits: Int = 4) -> String {
+    package static func significant(_ value: Double, digits: Int = 4) -> String {
         guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
         if value == 0 { return "0" }
         let magnitude = Int((abs(value)).log10Floor)
@@ -22,7 +22,7 @@ public enum NumberFormatting {
     }
 
     /// `significant`, without trailing zeros: for prose (`3x`, `p50`, `0.05`).
-    public static func short(_ value: Double, digits: Int = 4) -> String {
+    package static func short(_ value: Double, digits: Int = 4) -> String {
         var s = significant(value, digits: digits)
         guard s.contains("."), value.isFinite else { return s }
         while s.hasSuffix("0") { s.removeLast() }
@@ -32,14 +32,14 @@ public enum NumberFormatting {
 
     /// The shortest text that reads back as the same value, integral values
     /// without a decimal point: for CSV files.
-    public static func compact(_ value: Double) -> String {
+    package static func compact(_ value: Double) -> String {
         guard value.isFinite else { return significant(value) }
         if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
         return "\(value)"
     }
 
     /// A value with a fixed number of decimals (round half away from zero).
-    public static func fixed(_ value: Double, decimals: Int) -> String {
+    package static func fixed(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return significant(value) }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
@@ -55,7 +55,7 @@ public enum NumberFormatting {
     }
 
     /// A duration in seconds with a readable unit: `0.00042` → `420µs`.
-    public static func duration(_ seconds: Double) -> String {
+    package static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite else { return significant(seconds) }
         let a = abs(seconds)
         if a == 0 { return "0s" }

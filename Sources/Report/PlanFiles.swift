@@ -9,9 +9,9 @@ import Workload
 /// self-contained `report.html` with inline SVG charts. Each file is
 /// written atomically (a temporary file renamed into place), so a reader
 /// never sees a half-written file and an interrupted run leaves the old one.
-public enum PlanFiles {
+package enum PlanFiles {
     /// The files written, in order.
-    public static let names = ["plan.json", "schedule.csv", "timeseries.csv", "report.html"]
+    package static let names = ["plan.json", "schedule.csv", "timeseries.csv", "report.html"]
 
     /// Writes every file into `directory` (created if missing), all or none:
     /// the four are written to temporary files first and renamed into place
@@ -19,7 +19,7 @@ public enum PlanFiles {
     ///
     /// - Throws: ``PlanningError`` naming `--output` when the directory
     ///   cannot be created or is a file, or a file cannot be written.
-    public static func write(to directory: String, document: PlanDocument, result: HorizonPlanner.Result, load: PlanLoad,
+    package static func write(to directory: String, document: PlanDocument, result: HorizonPlanner.Result, load: PlanLoad,
                              sla: SLA, scenario: String) throws {
         try checkDirectory(directory)
         do {
@@ -41,7 +41,7 @@ public enum PlanFiles {
     /// file; `plan` calls it before planning, so a bad `--output` fails at once.
     ///
     /// - Throws: ``PlanningError`` naming `--output`.
-    public static func checkDirectory(_ directory: String) throws {
+    package static func checkDirectory(_ directory: String) throws {
         do {
             try AtomicFile.checkDirectory(directory, option: "--output")
             for name in names {
@@ -58,13 +58,13 @@ public enum PlanFiles {
     static func num(_ x: Double) -> String { String(format: "%.6g", x) }
 
     /// `start,end,replicas,expected_rate`, one row per schedule step.
-    public static func scheduleCSV(_ d: PlanDocument) -> String {
+    package static func scheduleCSV(_ d: PlanDocument) -> String {
         "start,end,replicas,expected_rate\n" + d.schedule.map { "\($0.start),\($0.end),\($0.replicas),\(num($0.expectedRate))\n" }.joined()
     }
 
     /// One row per interval: the load, each plan's replicas, its latency
     /// percentiles and whether it met the SLA.
-    public static func timeSeriesCSV(_ r: HorizonPlanner.Result, load: PlanLoad) -> String {
+    package static func timeSeriesCSV(_ r: HorizonPlanner.Result, load: PlanLoad) -> String {
         let plans = r.verifications
         var header = ["start", "end", "expected_rate", "planned_rate", "band_low", "band_high", "design_rate", "needed_replicas"]
         for (n, _) in plans {
@@ -85,7 +85,7 @@ public enum PlanFiles {
     }
 
     /// The self-contained report.
-    public static func html(_ d: PlanDocument, result r: HorizonPlanner.Result, load: PlanLoad, sla: SLA, scenario: String) -> String {
+    package static func html(_ d: PlanDocument, result r: HorizonPlanner.Result, load: PlanLoad, sla: SLA, scenario: String) -> String {
         func f(_ x: Double) -> String { NumberFormatting.short(x) }
         var page = HTMLReport(title: "Capacity plan: \(scenario)")
         page.paragraph("Load: \(load.source); headroom \(f(load.headroom))x; design peak \(f(d.designRate)) req/s; SLA \(sla.description). "

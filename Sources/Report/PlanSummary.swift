@@ -6,11 +6,11 @@ import Workload
 /// The terminal summaries of `headroom plan` and `plan backtest`
 /// (`--format table`); their JSON forms are ``StaticPlanReport/document``,
 /// ``PlanDocument`` and ``BacktestReport``.
-public enum PlanSummary {
+package enum PlanSummary {
     static func f(_ x: Double) -> String { NumberFormatting.short(x) }
 
     /// The back-test's verdict and per-day table; `seconds` is its wall time.
-    public static func backtest(_ r: Backtest.Result, history: String, trainDays: Int, testDays: Int, seconds: Double) -> String {
+    package static func backtest(_ r: Backtest.Result, history: String, trainDays: Int, testDays: Int, seconds: Double) -> String {
         let hours = r.rows.count
         let share = Double(r.intervalsMet) / Double(max(hours, 1))
         var head = TextTable(header: ["back-test", (history as NSString).lastPathComponent], alignNumbers: false)
@@ -38,7 +38,7 @@ extension PlanSummary {
     /// The ten-second summary of a horizon plan: its load, capacity curve,
     /// and each plan (static, schedule, autoscaler) with its verification,
     /// GPU-hours and cost; `output` is the directory of its files, if written.
-    public static func horizon(_ d: PlanDocument, result r: HorizonPlanner.Result, load: PlanLoad, sla: SLA, scenario: String, output: String?) -> String {
+    package static func horizon(_ d: PlanDocument, result r: HorizonPlanner.Result, load: PlanLoad, sla: SLA, scenario: String, output: String?) -> String {
         let hours = Double(r.rates.count) * r.interval / 3600
         func att(_ k: String) -> String {
             guard let a = d.verification.attainment[k] else { return "" }
@@ -88,7 +88,7 @@ extension PlanSummary {
 extension PlanSummary {
     /// A static plan at one peak rate: design load, replicas, verdict and
     /// cost, then each target's value and the replica counts tried.
-    public static func staticPlan(_ o: StaticPlanReport) -> String {
+    package static func staticPlan(_ o: StaticPlanReport) -> String {
         func f(_ x: Double) -> String { NumberFormatting.significant(x, digits: 4) }
         var head = TextTable(header: ["plan", o.scenario], alignNumbers: false)
         head.append(["design load", "\(f(o.designRate)) req/s = peak \(f(o.peakRate)) req/s × \(f(o.headroom))"])

@@ -3,22 +3,22 @@ import Foundation
 /// A self-contained SVG line chart: lines, step lines and shaded bands over
 /// a shared x axis, with axes, ticks and a legend; no scripts, no fonts
 /// beyond the viewer's default.
-public struct SVGChart: Sendable {
+package struct SVGChart: Sendable {
     /// One plotted series.
-    public struct Series: Sendable {
+    package struct Series: Sendable {
         /// Legend label.
-        public var name: String
+        package var name: String
         /// CSS colour.
-        public var color: String
+        package var color: String
         /// y values (aligned with the chart's x values).
-        public var values: [Double]
+        package var values: [Double]
         /// Lower edge for a band (nil: a line).
-        public var lower: [Double]?
+        package var lower: [Double]?
         /// Draw as steps (value holds until the next x).
-        public var step: Bool
+        package var step: Bool
 
         /// A line or step line.
-        public init(name: String, color: String, values: [Double], step: Bool = false) {
+        package init(name: String, color: String, values: [Double], step: Bool = false) {
             self.name = name
             self.color = color
             self.values = values
@@ -26,7 +26,7 @@ public struct SVGChart: Sendable {
         }
 
         /// A shaded band between `lower` and `upper`.
-        public init(band name: String, color: String, lower: [Double], upper: [Double]) {
+        package init(band name: String, color: String, lower: [Double], upper: [Double]) {
             self.name = name
             self.color = color
             self.values = upper
@@ -36,20 +36,20 @@ public struct SVGChart: Sendable {
     }
 
     /// Chart title.
-    public var title: String
+    package var title: String
     /// y-axis label.
-    public var yLabel: String
+    package var yLabel: String
     /// x values (hours from the start, say).
-    public var x: [Double]
+    package var x: [Double]
     /// x-axis label.
-    public var xLabel: String
+    package var xLabel: String
     /// The series, drawn in order (bands first reads best).
-    public var series: [Series]
+    package var series: [Series]
     /// A horizontal reference line (e.g. an SLA limit), with its label.
-    public var reference: (value: Double, label: String)?
+    package var reference: (value: Double, label: String)?
 
     /// A chart.
-    public init(title: String, xLabel: String, yLabel: String, x: [Double], series: [Series], reference: (value: Double, label: String)? = nil) {
+    package init(title: String, xLabel: String, yLabel: String, x: [Double], series: [Series], reference: (value: Double, label: String)? = nil) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -76,7 +76,7 @@ public struct SVGChart: Sendable {
     }
 
     /// The SVG element (width 800, height 260).
-    public func render() -> String {
+    package func render() -> String {
         let w = 800.0, h = 260.0, left = 62.0, right = 16.0, top = 28.0, bottom = 40.0
         let xs = x.isEmpty ? [0, 1] : x
         let x0 = xs.first!, x1 = max(xs.last!, x0 + 1e-9)

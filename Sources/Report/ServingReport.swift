@@ -2,9 +2,9 @@ import ServingModel
 import SimulationCore
 
 /// Renders serving results: a terminal summary and the per-interval CSV.
-public enum ServingReport {
+package enum ServingReport {
     /// A summary a person can read in ten seconds.
-    public static func table(_ r: ServingResult) -> String {
+    package static func table(_ r: ServingResult) -> String {
         var head = TextTable(header: ["run", r.scenario], alignNumbers: false)
         head.append(["simulated", NumberFormatting.duration(r.simulatedSeconds) + " (measured " + NumberFormatting.duration(r.measuredSeconds) + ")"])
         head.append(["events", NumberFormatting.grouped(r.events) + " in " + NumberFormatting.fixed(r.wallSeconds, decimals: 2) + " s wall"])
@@ -85,7 +85,7 @@ public enum ServingReport {
 
     /// The warning an overloaded run opens with (nil when the backlog is
     /// what a stable system holds).
-    public static func overloadWarning(_ r: ServingResult) -> String? {
+    package static func overloadWarning(_ r: ServingResult) -> String? {
         let o = r.overload
         guard o.overloaded else { return nil }
         return "WARNING: overloaded. \(NumberFormatting.grouped(o.unfinished)) of \(NumberFormatting.grouped(r.requests.offered)) measured requests were "
@@ -95,7 +95,7 @@ public enum ServingReport {
     }
 
     /// The time series as CSV, one row per interval.
-    public static func timeSeriesCSV(_ m: ServingMetrics, duration: Double) -> String {
+    package static func timeSeriesCSV(_ m: ServingMetrics, duration: Double) -> String {
         let s = m.series
         let bins = Int((duration / s.interval).rounded(.up))
         var out = "t_start,t_end,offered,completed,rejected,timed_out,failed,output_tokens,mean_ttft,mean_e2e,slo_met,waiting,running,busy_replicas,kv_use,ready,starting,desired,failed_replicas,gpu_hours,load_imbalance,utilization"

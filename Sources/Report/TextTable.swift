@@ -6,30 +6,30 @@
 /// t.append(["events", "2,000,000"])
 /// print(t.render())
 /// ```
-public struct TextTable: Sendable {
+package struct TextTable: Sendable {
     /// Column titles.
-    public var header: [String]
+    package var header: [String]
     /// Body rows; each has as many cells as the header.
-    public private(set) var rows: [[String]] = []
+    package private(set) var rows: [[String]] = []
 
     /// Whether all-numeric columns are right-aligned.
-    public var alignNumbers: Bool
+    package var alignNumbers: Bool
 
     /// A table with the given column titles.
-    public init(header: [String], alignNumbers: Bool = true) {
+    package init(header: [String], alignNumbers: Bool = true) {
         self.header = header
         self.alignNumbers = alignNumbers
     }
 
     /// Adds a row (missing cells are blank, extra cells dropped).
-    public mutating func append(_ row: [String]) {
+    package mutating func append(_ row: [String]) {
         var r = Array(row.prefix(header.count))
         while r.count < header.count { r.append("") }
         rows.append(r)
     }
 
     /// The table as lines joined by newlines (no trailing newline).
-    public func render() -> String {
+    package func render() -> String {
         var widths = header.map(\.count)
         for row in rows {
             for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }

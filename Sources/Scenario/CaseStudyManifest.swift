@@ -6,24 +6,24 @@ import Yams
 /// A practitioner's claim about a serving setup, checked by simulating its
 /// scenario (and, for a comparison, a baseline scenario): one entry of a
 /// case-study manifest (`claims.yaml`), read by ``CaseStudyManifest``.
-public struct CaseStudy: Sendable, Equatable {
+package struct CaseStudy: Sendable, Equatable {
     /// A short name, shown in the first column.
-    public var name: String
+    package var name: String
     /// The claim in the practitioner's words.
-    public var claim: String
+    package var claim: String
     /// The scenario file, resolved against the manifest's folder.
-    public var scenario: String
+    package var scenario: String
     /// The baseline scenario file, resolved likewise, when the claim compares.
-    public var baseline: String?
+    package var baseline: String?
     /// What the claim measures.
-    public var metric: Metric
+    package var metric: Metric
     /// The claimed value of the scenario.
-    public var claimed: Claim
+    package var claimed: Claim
     /// The claimed value of the baseline, if any.
-    public var baselineClaimed: Claim?
+    package var baselineClaimed: Claim?
 
     /// A case study.
-    public init(name: String, claim: String, scenario: String, baseline: String? = nil, metric: Metric, claimed: Claim,
+    package init(name: String, claim: String, scenario: String, baseline: String? = nil, metric: Metric, claimed: Claim,
                 baselineClaimed: Claim? = nil) {
         self.name = name
         self.claim = claim
@@ -35,19 +35,19 @@ public struct CaseStudy: Sendable, Equatable {
     }
 
     /// What a study measures, as the manifest's `metric:` names it.
-    public enum Metric: String, CaseIterable, Encodable, Sendable {
+    package enum Metric: String, CaseIterable, Encodable, Sendable {
         case rejectedShare = "rejected_share", lostShare = "lost_share", successRate = "success_rate"
         case failureRate = "failure_rate", callsSaved = "calls_saved", utilization, peakReplicas = "peak_replicas"
 
         /// Whether the value is a fraction (printed as a percentage).
-        public var isFraction: Bool { self != .peakReplicas }
+        package var isFraction: Bool { self != .peakReplicas }
 
         /// The metric of a run on its own (`calls_saved` needs a baseline
         /// and is computed from both runs' attempts).
         ///
         /// - Throws: ``CaseStudyError`` naming `file` when the run lacks
         ///   what the metric reads (a client's view, a baseline).
-        public func value(_ r: ServingResult, file: String) throws -> Double {
+        package func value(_ r: ServingResult, file: String) throws -> Double {
             switch self {
             case .rejectedShare: return Self.share(r.requests.rejected, of: r.requests.offered)
             case .lostShare: return Self.share(r.requests.rejected + r.requests.timedOut + r.requests.failed, of: r.requests.offered)
@@ -68,13 +68,13 @@ public struct CaseStudy: Sendable, Equatable {
 
     /// A claimed value: a point with a tolerance, or a bound. Encoded as
     /// `{value, tolerance}`, `{above}` or `{below}`.
-    public enum Claim: Encodable, Sendable, Equatable {
+    package enum Claim: Encodable, Sendable, Equatable {
         case about(Double, tolerance: Double)
         case above(Double)
         case below(Double)
 
         /// Whether `x` bears the claim out.
-        public func holds(_ x: Double) -> Bool {
+        package func holds(_ x: Double) -> Bool {
             switch self {
             case let .about(v, t): return abs(x - v) <= t + 1e-12
             case let .above(v): return x > v
@@ -83,7 +83,7 @@ public struct CaseStudy: Sendable, Equatable {
         }
 
         /// The claim in words (`30.0% ± 5.0%`, `> 85.0%`), its numbers written by `format`.
-        public func text(_ format: (Double) -> String) -> String {
+        package func text(_ format: (Double) -> String) -> String {
             switch self {
             case let .about(v, t): return "\(format(v)) ± \(format(t))"
             case let .above(v): return "> \(format(v))"
@@ -91,7 +91,7 @@ public struct CaseStudy: Sendable, Equatable {
             }
         }
 
-        public func encode(to encoder: Encoder) throws {
+        package func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: Key.self)
             switch self {
             case let .about(v, t): try c.encode(v, forKey: .value); try c.encode(t, forKey: .tolerance)
@@ -108,14 +108,14 @@ public struct CaseStudy: Sendable, Equatable {
 /// manifest, one that is not YAML, a metric the scenario cannot give); the
 /// command line prints its message and exits with status 64. Problems of
 /// single entries are a ``ScenarioError`` instead, every one at once.
-public struct CaseStudyError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct CaseStudyError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, starting with the file.
-    public var message: String
+    package var message: String
 
     /// An error saying `message`.
-    public init(_ message: String) { self.message = message }
+    package init(_ message: String) { self.message = message }
 
-    public var description: String { message }
+    package var description: String { message }
 }
 
 /// Reads a case-study manifest (`claims.yaml`): a `studies:` list whose
@@ -123,13 +123,13 @@ public struct CaseStudyError: Error, Sendable, Equatable, CustomStringConvertibl
 /// (`{value: 30%, tolerance: 5%}`, `{above: 85%}` or `{below: 30%}`), and
 /// optionally `baseline` and `baseline_claimed`. Scenario paths are taken
 /// relative to the manifest's folder and must exist.
-public enum CaseStudyManifest {
+package enum CaseStudyManifest {
     /// Reads the manifest at `path`.
     ///
     /// - Throws: ``CaseStudyError`` when it cannot be read, is not YAML or
     ///   has no `studies:` list; ``ScenarioError`` with every bad entry,
     ///   each with its line and key.
-    public static func load(path: String) throws -> [CaseStudy] {
+    package static func load(path: String) throws -> [CaseStudy] {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw CaseStudyError("\(path): cannot read the case-study manifest: \(FileProblem.reading(path, error))")
@@ -140,7 +140,7 @@ public enum CaseStudyManifest {
     /// Parses manifest text; `file` names it in errors and anchors the scenario paths.
     ///
     /// - Throws: as ``load(path:)``.
-    public static func parse(text: String, file: String) throws -> [CaseStudy] {
+    package static func parse(text: String, file: String) throws -> [CaseStudy] {
         var issues: [ScenarioIssue] = []
         func fail(_ node: Node?, _ key: String, _ message: String) {
             issues.append(ScenarioIssue(file: file, line: node?.mark?.line, key: key, message: message))

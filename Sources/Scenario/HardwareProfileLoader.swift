@@ -6,15 +6,15 @@ import Yams
 /// Reads hardware profiles (`models/hardware/NAME.yaml`, format
 /// `headroom-hardware/1`) into ``HardwareProfile`` values, with precise
 /// errors for missing coefficients and negative times.
-public enum HardwareProfileLoader {
+package enum HardwareProfileLoader {
     /// The format tag profiles carry.
-    public static let format = "headroom-hardware/1"
+    package static let format = "headroom-hardware/1"
     /// Largest `kv_cache_tokens`, before and after quantisation (10⁹).
-    public static let maxKVCacheTokens = 1_000_000_000
+    package static let maxKVCacheTokens = 1_000_000_000
 
     /// Loads a profile file; `quantization` (e.g. `int8`) applies its
     /// documented time and KV-capacity factors.
-    public static func load(path: String, quantization: String? = nil) throws -> HardwareProfile {
+    package static func load(path: String, quantization: String? = nil) throws -> HardwareProfile {
         let reader = NodeReader(file: path)
         let text: String
         do {

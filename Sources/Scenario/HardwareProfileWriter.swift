@@ -14,20 +14,20 @@ import ServingModel
 /// let text = HardwareProfileWriter.yaml(profile, source: "calibrated by headroom calibrate from it.csv",
 ///                                       fit: .init(rows: 337, mape: 0.02, p95APE: 0.047, maxAPE: 0.23))
 /// ```
-public enum HardwareProfileWriter {
+package enum HardwareProfileWriter {
     /// The `fit:` section: how well the coefficients match their data.
-    public struct Fit: Sendable, Equatable {
+    package struct Fit: Sendable, Equatable {
         /// Rows (measured iterations or observations) fitted.
-        public var rows: Int
+        package var rows: Int
         /// Mean absolute percentage error (0.02 = 2%).
-        public var mape: Double
+        package var mape: Double
         /// 95th-percentile absolute percentage error, when meaningful.
-        public var p95APE: Double?
+        package var p95APE: Double?
         /// Largest absolute percentage error.
-        public var maxAPE: Double
+        package var maxAPE: Double
 
         /// A fit summary.
-        public init(rows: Int, mape: Double, p95APE: Double? = nil, maxAPE: Double) {
+        package init(rows: Int, mape: Double, p95APE: Double? = nil, maxAPE: Double) {
             self.rows = rows
             self.mape = mape
             self.p95APE = p95APE
@@ -36,7 +36,7 @@ public enum HardwareProfileWriter {
     }
 
     /// The YAML text of `profile`, with a `source:` line and an optional `fit:` section.
-    public static func yaml(_ profile: HardwareProfile, source: String, fit: Fit? = nil) -> String {
+    package static func yaml(_ profile: HardwareProfile, source: String, fit: Fit? = nil) -> String {
         let it = profile.iteration
         let factor = it.speedFactor
         var lines = [

@@ -4,7 +4,7 @@ import Workload
 
 extension SLA {
     /// Parses the string form; throws naming the term that is wrong.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         if text.trimmingCharacters(in: .whitespaces) == "default" {
             self = .standard
             return

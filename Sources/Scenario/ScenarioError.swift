@@ -4,10 +4,10 @@ import Workload
 /// the bad value, and what was expected. The same type as a CSV cell's
 /// problem (``Workload/InputIssue``), so a schedule CSV's problems join its
 /// scenario's.
-public typealias ScenarioIssue = InputIssue
+package typealias ScenarioIssue = InputIssue
 
 /// Every problem found in a file, reported together.
-public typealias ScenarioError = InputError
+package typealias ScenarioError = InputError
 
 extension Quantity {
     /// `NodeReader.swift` reads quantities with ``Workload/Units`` but does

@@ -21,11 +21,11 @@ import Yams
 ///   batching: {policy: none}
 ///   service: {distribution: exponential, mean: 10ms}
 /// ```
-public enum ScenarioLoader {
+package enum ScenarioLoader {
     /// Loads and validates the scenario at `path`. `forecasters` builds the
     /// forecaster of `cluster.predictive` from its model file (without one,
     /// such a scenario is refused).
-    public static func load(path: String, forecasters: LoadForecasterFactory? = nil) throws -> ServingConfiguration {
+    package static func load(path: String, forecasters: LoadForecasterFactory? = nil) throws -> ServingConfiguration {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -37,7 +37,7 @@ public enum ScenarioLoader {
 
     /// Parses scenario text; `file` names it in errors and anchors relative
     /// paths; `forecasters` as for ``load(path:forecasters:)``.
-    public static func parse(text: String, file: String, forecasters: LoadForecasterFactory? = nil) throws -> ServingConfiguration {
+    package static func parse(text: String, file: String, forecasters: LoadForecasterFactory? = nil) throws -> ServingConfiguration {
         let reader = NodeReader(file: file)
         let root: Node?
         do {

@@ -3,47 +3,47 @@ import Workload
 
 /// Everything a serving simulation needs, validated and with units resolved
 /// (seconds, requests per second). The Scenario module builds it from a file.
-public struct ServingConfiguration: Sendable {
+package struct ServingConfiguration: Sendable {
     /// Scenario name, for reports.
-    public var name: String
+    package var name: String
     /// Root seed; every component derives its own named stream.
-    public var seed: UInt64
+    package var seed: UInt64
     /// Simulated time; arrivals stop here (s).
-    public var duration: Double
+    package var duration: Double
     /// Requests arriving before this time are not measured (s).
-    public var warmup: Double
+    package var warmup: Double
     /// Where requests come from.
-    public var arrivals: Arrivals
+    package var arrivals: Arrivals
     /// Request sizes (ignored for trace replay, which carries its own).
-    public var sizes: RequestSizes
+    package var sizes: RequestSizes
     /// Tenants sharing the traffic.
-    public var tenants: TenantMix
+    package var tenants: TenantMix
     /// The replicas and how requests reach them.
-    public var replicas: ReplicaConfiguration
+    package var replicas: ReplicaConfiguration
     /// Latency targets for goodput (nil: every completion counts).
-    public var slo: SLOTargets?
+    package var slo: SLOTargets?
     /// Width of time-series bins (s).
-    public var timeSeriesInterval: Double
+    package var timeSeriesInterval: Double
     /// Alerting rules evaluated over the time series (empty: none).
-    public var alerts: [AlertRule] = []
+    package var alerts: [AlertRule] = []
     /// Stop arrivals after this many requests (nil: no limit).
-    public var requestLimit: Int?
+    package var requestLimit: Int?
     /// After arrivals stop, keep simulating until every request is done.
-    public var drain = false
+    package var drain = false
     /// Client behaviour: loop, deadlines, retries, breaker, cache, fallback
     /// (nil: arrivals go straight to the gateway queue or replicas).
-    public var client: ClientConfiguration?
+    package var client: ClientConfiguration?
     /// Gateway: rate limits, gates, priorities, balancer, health (nil: none).
-    public var gateway: GatewayConfiguration?
+    package var gateway: GatewayConfiguration?
     /// Keep latency histograms per interval of arrival of this width (s;
     /// nil: none): per-interval SLA judgement in constant memory.
-    public var latencyByArrivalInterval: Double?
+    package var latencyByArrivalInterval: Double?
     /// Keep one record per measured completion (memory grows with requests;
     /// for `--requests FILE.csv` and tests).
-    public var recordRequests = false
+    package var recordRequests = false
 
     /// Arrival sources.
-    public enum Arrivals: Sendable {
+    package enum Arrivals: Sendable {
         /// Independent sources (one per client), each with its own stream.
         case processes([ArrivalProcess])
         /// Replay of a trace file.
@@ -51,14 +51,14 @@ public struct ServingConfiguration: Sendable {
     }
 
     /// The root seed unless given.
-    public static let defaultSeed: UInt64 = 1
+    package static let defaultSeed: UInt64 = 1
     /// The warm-up unless given (every request is measured).
-    public static let defaultWarmup = 0.0
+    package static let defaultWarmup = 0.0
     /// The time series' interval unless given (10 s).
-    public static let defaultTimeSeriesInterval = 10.0
+    package static let defaultTimeSeriesInterval = 10.0
 
     /// A configuration.
-    public init(name: String, seed: UInt64, duration: Double, warmup: Double, arrivals: Arrivals,
+    package init(name: String, seed: UInt64, duration: Double, warmup: Double, arrivals: Arrivals,
                 sizes: RequestSizes, tenants: TenantMix = .single, replicas: ReplicaConfiguration,
                 slo: SLOTargets? = nil, timeSeriesInterval: Double = defaultTimeSeriesInterval) {
         self.name = name
@@ -75,31 +75,31 @@ public struct ServingConfiguration: Sendable {
 }
 
 /// Replay of a recorded trace.
-public struct TraceReplay: Sendable, Equatable {
+package struct TraceReplay: Sendable, Equatable {
     /// The trace file.
-    public var path: String
+    package var path: String
     /// Its format.
-    public var format: TraceFormat
+    package var format: TraceFormat
     /// Multiplies every timestamp (2 = the trace plays at half speed).
-    public var timeScale: Double
+    package var timeScale: Double
     /// Multiplies the request rate on the same timeline: below 1 each
     /// request is kept with that probability; above 1 each request is sent
     /// ⌊x⌋ times plus once more with probability x − ⌊x⌋, copies at the
     /// same instant.
-    public var rateScale: Double
+    package var rateScale: Double
     /// Cap on prompt + output tokens (excess removed from both in proportion).
-    public var maxTotalTokens: Int?
+    package var maxTotalTokens: Int?
     /// Whether records sharing a timestamp are spaced evenly up to the next
     /// one (a coarse trace's batches), instead of arriving together.
-    public var spreadTies: Bool
+    package var spreadTies: Bool
 
     /// The trace's own timeline unless a time scale is given.
-    public static let defaultTimeScale = 1.0
+    package static let defaultTimeScale = 1.0
     /// Records sharing a timestamp arrive together unless told to spread.
-    public static let defaultSpreadTies = false
+    package static let defaultSpreadTies = false
 
     /// A replay.
-    public init(path: String, format: TraceFormat, timeScale: Double = defaultTimeScale, rateScale: Double = 1, maxTotalTokens: Int? = nil,
+    package init(path: String, format: TraceFormat, timeScale: Double = defaultTimeScale, rateScale: Double = 1, maxTotalTokens: Int? = nil,
                 spreadTies: Bool = defaultSpreadTies) {
         self.path = path
         self.format = format
@@ -111,30 +111,30 @@ public struct TraceReplay: Sendable, Equatable {
 }
 
 /// How the replicas are built and reached.
-public struct ReplicaConfiguration: Sendable {
+package struct ReplicaConfiguration: Sendable {
     /// Number of replicas.
-    public var count: Int
+    package var count: Int
     /// Batching policy of every replica.
-    public var batching: BatchingPolicy
+    package var batching: BatchingPolicy
     /// Service time of one request (policy none) or one batch of one
     /// (dynamic), when no hardware profile gives it.
-    public var service: Distribution?
+    package var service: Distribution?
     /// Hardware profile: iteration times, KV capacity, price.
-    public var hardware: HardwareProfile?
+    package var hardware: HardwareProfile?
     /// How arriving requests reach a replica.
-    public var dispatch: Dispatch
+    package var dispatch: Dispatch
     /// Most requests waiting per queue (replica queue, or the shared queue);
     /// an arrival beyond it is rejected (503). nil: unbounded.
-    public var maxQueue: Int?
+    package var maxQueue: Int?
     /// Longest a request may wait before being scheduled; then it times out.
-    public var queueTimeout: Double?
+    package var queueTimeout: Double?
     /// Autoscaling, cold starts and faults (nil: a fixed cluster of `count`).
-    public var dynamics: ClusterDynamics?
+    package var dynamics: ClusterDynamics?
     /// Separate prefill and decode replicas (nil: each replica does both).
-    public var disaggregation: Disaggregation?
+    package var disaggregation: Disaggregation?
 
     /// How requests are assigned to replicas.
-    public enum Dispatch: String, Sendable {
+    package enum Dispatch: String, Sendable {
         /// A gateway queue; a request goes to the first replica with room
         /// (policy none: an idle replica — exactly M/M/c with exponential
         /// service).
@@ -146,13 +146,13 @@ public struct ReplicaConfiguration: Sendable {
     /// How requests reach replicas when a scenario does not say: a shared
     /// queue for unbatched replicas (M/M/c), round robin for batching ones
     /// (each engine keeps its own queue).
-    public static func defaultDispatch(for batching: BatchingPolicy) -> Dispatch {
+    package static func defaultDispatch(for batching: BatchingPolicy) -> Dispatch {
         if case .unbatched = batching { return .sharedQueue }
         return .roundRobin
     }
 
     /// A replica configuration.
-    public init(count: Int, batching: BatchingPolicy, service: Distribution? = nil, hardware: HardwareProfile? = nil,
+    package init(count: Int, batching: BatchingPolicy, service: Distribution? = nil, hardware: HardwareProfile? = nil,
                 dispatch: Dispatch = .sharedQueue, maxQueue: Int? = nil, queueTimeout: Double? = nil) {
         self.count = count
         self.batching = batching
@@ -166,16 +166,16 @@ public struct ReplicaConfiguration: Sendable {
 
 /// Per-request latency targets; a completion meeting all of them counts
 /// toward goodput (DistServe's definition).
-public struct SLOTargets: Sendable, Equatable {
+package struct SLOTargets: Sendable, Equatable {
     /// Time to first token target (s).
-    public var ttft: Double?
+    package var ttft: Double?
     /// Time per output token target (s).
-    public var tpot: Double?
+    package var tpot: Double?
     /// End-to-end target (s).
-    public var e2e: Double?
+    package var e2e: Double?
 
     /// Targets.
-    public init(ttft: Double? = nil, tpot: Double? = nil, e2e: Double? = nil) {
+    package init(ttft: Double? = nil, tpot: Double? = nil, e2e: Double? = nil) {
         self.ttft = ttft
         self.tpot = tpot
         self.e2e = e2e
@@ -183,7 +183,7 @@ public struct SLOTargets: Sendable, Equatable {
 
     /// Whether a completion with these latencies meets every target.
     @inlinable
-    public func met(ttft t: Double, tpot p: Double, e2e e: Double) -> Bool {
+    package func met(ttft t: Double, tpot p: Double, e2e e: Double) -> Bool {
         (ttft.map { t <= $0 } ?? true) && (tpot.map { p <= $0 } ?? true) && (e2e.map { e <= $0 } ?? true)
     }
 }

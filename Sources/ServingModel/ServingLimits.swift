@@ -9,44 +9,44 @@ import Workload
 /// (`docs/scenario-reference.md#limits` lists them); ``checkScale(_:)``
 /// refuses a configuration whose expected work is absurd before it runs;
 /// the engine holds at most ``maxHeldRequests`` requests at once.
-public enum ServingLimits {
+package enum ServingLimits {
     /// Longest simulated duration, and longest value of any duration key
     /// (s): 365 days.
-    public static let maxDuration: Double = 365 * 86_400
+    package static let maxDuration: Double = 365 * 86_400
     /// Shortest period of a periodic timer (scrape, sync and tick
     /// intervals, health checks, the time-series interval, on/off holding
     /// times) (s): 1 ms. A shorter period would fire millions of times per
     /// simulated second, or, below the resolution of the clock, at one
     /// instant forever.
-    public static let minInterval: Double = 0.001
+    package static let minInterval: Double = 0.001
     /// Most arrivals one run may expect (rate × duration, summed over the
     /// arrival sources; a replayed trace's rows × its rate scale): 50
     /// million, about 4 GB if every request queued at once.
-    public static let maxArrivals: Double = 50_000_000
+    package static let maxArrivals: Double = 50_000_000
     /// Most requests the gateway and the replicas hold at once (queued,
     /// running, or waiting for a connection). An attempt beyond it is
     /// refused with 503 and counted as rejected, as a gateway's queue limit
     /// would: a run that reaches it is far past saturation.
-    public static let maxHeldRequests = 2_000_000
+    package static let maxHeldRequests = 2_000_000
     /// Most time-series bins (duration / `output.interval`): 5 million.
-    public static let maxSeriesBins: Double = 5_000_000
+    package static let maxSeriesBins: Double = 5_000_000
     /// Largest arrival rate (requests/s): 10 million.
-    public static let maxRate: Double = 10_000_000
+    package static let maxRate: Double = 10_000_000
     /// Largest scale factor (`scale`, `time_scale`, `--rate-scale`,
     /// `--time-scale`, `--headroom`, `--load-scale`): 10⁶.
-    public static let maxFactor: Double = 1_000_000
+    package static let maxFactor: Double = 1_000_000
     /// Most replicas (`replicas.count`, `cluster.max_replicas`, a plan's
     /// size): 100,000.
-    public static let maxReplicas = 100_000
+    package static let maxReplicas = 100_000
     /// Largest count where nothing smaller applies (queue limits,
     /// thresholds, request volumes): 10⁹.
-    public static let maxCount = 1_000_000_000
+    package static let maxCount = 1_000_000_000
 
     /// `x` rounded toward zero as an `Int`, saturating at ±2⁵⁰ so that sums
     /// of a few such values cannot overflow either; NaN gives 0. For the
     /// decisions (autoscalers, caps) that turn a ratio into a count.
     @inlinable
-    public static func saturatingInt(_ x: Double) -> Int {
+    package static func saturatingInt(_ x: Double) -> Int {
         let bound = 1_125_899_906_842_624.0  // 2^50
         if x.isNaN { return 0 }
         if x >= bound { return 1 << 50 }
@@ -56,7 +56,7 @@ public enum ServingLimits {
 
     /// Expected arrivals of `process` over `[0, duration)` (for a rate
     /// curve its integral; `.infinity` when the mean gap is 0).
-    public static func expectedArrivals(_ process: ArrivalProcess, duration: Double) -> Double {
+    package static func expectedArrivals(_ process: ArrivalProcess, duration: Double) -> Double {
         switch process {
         case .rateCurve(let c):
             guard duration.isFinite else { return c.peakRate > 0 ? .infinity : 0 }
@@ -98,7 +98,7 @@ public enum ServingLimits {
     /// at fault and the estimate: a duration above ``maxDuration``, more
     /// time-series bins than ``maxSeriesBins``, more expected arrivals than
     /// ``maxArrivals``, a trace replay scaled beyond ``maxFactor``.
-    public static func checkScale(_ c: ServingConfiguration) throws(ServingModelError) {
+    package static func checkScale(_ c: ServingConfiguration) throws(ServingModelError) {
         guard c.duration.isFinite, c.duration > 0, c.duration <= maxDuration else {
             throw ServingModelError(key: "duration", "expected a duration > 0 and at most 365d, got \(Self.seconds(c.duration))")
         }

@@ -8,9 +8,9 @@ import Workload
 /// let run = try ServingRun(configuration: config)
 /// let result = try run.execute()
 /// ```
-public struct ServingRun {
+package struct ServingRun {
     /// The configuration.
-    public let configuration: ServingConfiguration
+    package let configuration: ServingConfiguration
 
     /// Checks a configuration can be simulated. A replayed trace must have a
     /// first request; a bad row further on stops the run with its error
@@ -19,7 +19,7 @@ public struct ServingRun {
     /// An absurd configuration (see ``ServingLimits/checkScale(_:)``) is
     /// refused here, before anything is allocated, as is a combination the
     /// model does not simulate.
-    public init(configuration: ServingConfiguration) throws {
+    package init(configuration: ServingConfiguration) throws {
         self.configuration = configuration
         try ServingLimits.checkScale(configuration)
         if case .trace(let replay) = configuration.arrivals {
@@ -41,7 +41,7 @@ public struct ServingRun {
     /// Reads a replayed trace through once, in constant memory; returns its
     /// rows. A bad row is an error naming its line; rows × the rate scale
     /// above ``ServingLimits/maxArrivals`` are refused.
-    public static func checkTrace(_ replay: TraceReplay) throws -> Int {
+    package static func checkTrace(_ replay: TraceReplay) throws -> Int {
         let reader = try TraceReader(path: replay.path, format: replay.format)
         var rows = 0
         while try reader.next() != nil { rows += 1 }
@@ -61,7 +61,7 @@ public struct ServingRun {
     }
 
     /// Simulates, reporting progress (0...1) every 1% of simulated time.
-    public func execute(progress: ((Double) -> Void)? = nil) throws -> (result: ServingResult, metrics: ServingMetrics) {
+    package func execute(progress: ((Double) -> Void)? = nil) throws -> (result: ServingResult, metrics: ServingMetrics) {
         let wallStart = Date()
         var sim = Simulation(model: try ServingSimulation(configuration: configuration))
         sim.model.start(&sim.scheduler)

@@ -1,6 +1,6 @@
 /// What a ``Slab`` stores: a value with a reuse counter, which the slab
 /// bumps each time the slot is reused so that stale timers can tell.
-public protocol SlabElement: Sendable {
+package protocol SlabElement: Sendable {
     /// Reuse counter of the slot.
     var generation: UInt32 { get set }
     /// Marks the value as freed (its slot may be reused).
@@ -12,18 +12,18 @@ public protocol SlabElement: Sendable {
 /// user requests in flight).
 ///
 /// - Complexity: O(1) amortised per insert and remove.
-public struct Slab<Element: SlabElement>: Sendable {
+package struct Slab<Element: SlabElement>: Sendable {
     /// The slots; index with an id from ``insert(_:)``.
-    public var slots: ContiguousArray<Element> = []
+    package var slots: ContiguousArray<Element> = []
     private var free: [Int32] = []
     /// Values currently held.
-    public private(set) var live = 0
+    package private(set) var live = 0
 
     /// An empty slab.
-    public init() {}
+    package init() {}
 
     /// Stores a value; returns its id.
-    public mutating func insert(_ value: Element) -> Int32 {
+    package mutating func insert(_ value: Element) -> Int32 {
         live += 1
         if let id = free.popLast() {
             let generation = slots[Int(id)].generation &+ 1
@@ -36,7 +36,7 @@ public struct Slab<Element: SlabElement>: Sendable {
     }
 
     /// Frees a slot.
-    public mutating func remove(_ id: Int32) {
+    package mutating func remove(_ id: Int32) {
         slots[Int(id)].release()
         free.append(id)
         live -= 1
@@ -44,7 +44,7 @@ public struct Slab<Element: SlabElement>: Sendable {
 
     /// Access by id.
     @inlinable
-    public subscript(id: Int32) -> Element {
+    package subscript(id: Int32) -> Element {
         get { slots[Int(id)] }
         set { slots[Int(id)] = newValue }
     }

@@ -1,10 +1,10 @@
 /// Calendar arithmetic on the proleptic Gregorian calendar, without
 /// Foundation's locale and time-zone machinery.
-public enum CivilDate {
+package enum CivilDate {
     /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
     /// The date should be valid (``isValid(year:month:day:)``): February 30
     /// would silently become March 1 or 2.
-    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    package static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -15,12 +15,12 @@ public enum CivilDate {
     }
 
     /// Whether `year` is a Gregorian leap year.
-    public static func isLeapYear(_ year: Int) -> Bool {
+    package static func isLeapYear(_ year: Int) -> Bool {
         year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
     }
 
     /// Days in `month` (1–12) of `year`; 0 for a month outside 1–12.
-    public static func daysInMonth(year: Int, month: Int) -> Int {
+    package static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 1, 3, 5, 7, 8, 10, 12: return 31
         case 4, 6, 9, 11: return 30
@@ -31,7 +31,7 @@ public enum CivilDate {
 
     /// Whether the date exists: month 1–12 and a day the month has
     /// (no February 30, no April 31, February 29 only in leap years).
-    public static func isValid(year: Int, month: Int, day: Int) -> Bool {
+    package static func isValid(year: Int, month: Int, day: Int) -> Bool {
         day >= 1 && day <= daysInMonth(year: year, month: month)
     }
 }

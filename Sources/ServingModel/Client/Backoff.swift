@@ -21,7 +21,7 @@ import SimulationCore
 /// var rng = RandomStream(seed: 1).stream("retry-jitter")
 /// let wait = Backoff.openAI.delay(retriesTaken: 0, previous: 0, &rng)   // 0.375–0.5 s
 /// ```
-public enum Backoff: Sendable, Equatable {
+package enum Backoff: Sendable, Equatable {
     /// Retry at once.
     case none
     /// `min(cap, base·2^k)`.
@@ -51,32 +51,32 @@ public enum Backoff: Sendable, Equatable {
     /// A scenario's backoff parameters when its kind is given without them
     /// (`client.retry.backoff`: `base` 1 s, `cap` 30 s, `multiplier` 2,
     /// `jitter` 0); each kind reads the ones it has.
-    public static let defaultBase = 1.0
+    package static let defaultBase = 1.0
     /// See ``defaultBase``.
-    public static let defaultCap = 30.0
+    package static let defaultCap = 30.0
     /// See ``defaultBase``.
-    public static let defaultMultiplier = 2.0
+    package static let defaultMultiplier = 2.0
     /// See ``defaultBase``.
-    public static let defaultJitter = 0.0
+    package static let defaultJitter = 0.0
 
     /// OpenAI Python SDK defaults (0.375–0.5 s, then 0.75–1 s, …, ≤ 8 s).
-    public static let openAI = Backoff.stainlessSDK(initial: 0.5, max: 8)
+    package static let openAI = Backoff.stainlessSDK(initial: 0.5, max: 8)
     /// Anthropic Python SDK defaults (the same Stainless constants).
-    public static let anthropic = Backoff.stainlessSDK(initial: 0.5, max: 8)
+    package static let anthropic = Backoff.stainlessSDK(initial: 0.5, max: 8)
     /// urllib3 defaults: `backoff_factor = 0`, so no wait at all.
-    public static let urllib3Default = Backoff.urllib3(backoffFactor: 0, backoffJitter: 0, backoffMax: 120)
+    package static let urllib3Default = Backoff.urllib3(backoffFactor: 0, backoffJitter: 0, backoffMax: 120)
     /// The retry policy example of gRPC A6: 0.1 s initial, ×2, at most 1 s
     /// (grpc/proposal `A6-client-retries.md`, its example `retryPolicy`
     /// [src]; gRPC has no default policy).
-    public static let grpcExample = Backoff.grpc(initialBackoff: 0.1, multiplier: 2, maxBackoff: 1)
+    package static let grpcExample = Backoff.grpc(initialBackoff: 0.1, multiplier: 2, maxBackoff: 1)
     /// Envoy's default retry back-off: base 25 ms, max 250 ms.
-    public static let envoyDefault = Backoff.envoy(base: 0.025, max: 0.25)
+    package static let envoyDefault = Backoff.envoy(base: 0.025, max: 0.25)
 
     /// Checks the parameters, naming the first bad one by its scenario key
     /// below `path`, the backoff's mapping (`client.retry.backoff`), where
     /// every kind states its first wait as `base`, its largest as `cap`,
     /// and gRPC's growth as `multiplier`, urllib3's as `jitter`.
-    public func validate(at path: String = "client.retry.backoff") throws(ServingModelError) {
+    package func validate(at path: String = "client.retry.backoff") throws(ServingModelError) {
         func positive(_ v: Double, _ name: String) throws(ServingModelError) {
             try ServingModelError.check(v.isFinite && v > 0, "\(path).\(name)", v, "a duration > 0")
         }
@@ -102,7 +102,7 @@ public enum Backoff: Sendable, Equatable {
 
     /// The wait before the next retry after `retriesTaken` retries;
     /// `previous` is the last wait (used only by `decorrelated`).
-    public func delay(retriesTaken k: Int, previous: Double, _ rng: inout RandomStream) -> Double {
+    package func delay(retriesTaken k: Int, previous: Double, _ rng: inout RandomStream) -> Double {
         let k = Double(min(k, 1000))
         switch self {
         case .none:

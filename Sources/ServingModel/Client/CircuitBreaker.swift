@@ -1,5 +1,5 @@
 /// The state of a circuit breaker.
-public enum CircuitState: Sendable, Equatable {
+package enum CircuitState: Sendable, Equatable {
     /// Calls flow and outcomes are counted.
     case closed
     /// Calls are refused until the wait is over.
@@ -15,14 +15,14 @@ public enum CircuitState: Sendable, Equatable {
 /// Use: ask ``tryAcquirePermission(now:)`` before each call (a refused call
 /// fails fast without reaching the service and is not counted); report each
 /// permitted call's outcome with ``record(failed:duration:now:)``.
-public enum CircuitBreaker: Sendable, Equatable {
+package enum CircuitBreaker: Sendable, Equatable {
     /// Netflix Hystrix rules.
     case hystrix(HystrixCircuitBreaker)
     /// resilience4j rules.
     case resilience4j(Resilience4jCircuitBreaker)
 
     /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
+    package func validate() throws(ServingModelError) {
         switch self {
         case .hystrix(let b): try b.validate()
         case .resilience4j(let b): try b.validate()
@@ -31,7 +31,7 @@ public enum CircuitBreaker: Sendable, Equatable {
 
     /// The current state (an open breaker whose wait is over reads as open
     /// until a call asks for permission).
-    public var state: CircuitState {
+    package var state: CircuitState {
         switch self {
         case .hystrix(let b): return b.state
         case .resilience4j(let b): return b.state
@@ -39,7 +39,7 @@ public enum CircuitBreaker: Sendable, Equatable {
     }
 
     /// Whether a call may go out at `now`.
-    public mutating func tryAcquirePermission(now: Double) -> Bool {
+    package mutating func tryAcquirePermission(now: Double) -> Bool {
         switch self {
         case .hystrix(var b):
             let ok = b.tryAcquirePermission(now: now)
@@ -53,7 +53,7 @@ public enum CircuitBreaker: Sendable, Equatable {
     }
 
     /// Records the outcome of a permitted call that took `duration` seconds.
-    public mutating func record(failed: Bool, duration: Double, now: Double) {
+    package mutating func record(failed: Bool, duration: Double, now: Double) {
         switch self {
         case .hystrix(var b):
             b.record(failed: failed, now: now)

@@ -9,9 +9,9 @@ import SimulationCore
 /// send of it to the gateway is an *attempt*. Availability counts user
 /// requests served within their deadline; amplification is attempts per
 /// user request.
-public struct ClientConfiguration: Sendable {
+package struct ClientConfiguration: Sendable {
     /// Where user requests come from.
-    public enum Loop: Sendable, Equatable {
+    package enum Loop: Sendable, Equatable {
         /// The workload's arrival processes (users do not wait for answers).
         case open
         /// `users` users, each sending its next request `think` seconds
@@ -21,7 +21,7 @@ public struct ClientConfiguration: Sendable {
     }
 
     /// What a user gets when every attempt failed or the breaker is open.
-    public enum Fallback: Sendable, Equatable {
+    package enum Fallback: Sendable, Equatable {
         /// A marked fallback response (a canned answer, a degraded page)
         /// after `latency` seconds; counted as served by fallback, not as
         /// available.
@@ -32,23 +32,23 @@ public struct ClientConfiguration: Sendable {
         case smallerModel(after: Double, latency: Distribution)
 
         /// A fallback response's latency unless given (at once).
-        public static let defaultResponseLatency = 0.0
+        package static let defaultResponseLatency = 0.0
     }
 
     /// A response cache in front of the client.
-    public struct Cache: Sendable, Equatable {
+    package struct Cache: Sendable, Equatable {
         /// The cache itself (LRU, with a TTL).
-        public var cache: ResponseCache
+        package var cache: ResponseCache
         /// Popularity of request keys (Zipf); the hit rate emerges from it.
-        public var keys: ZipfKeys
+        package var keys: ZipfKeys
         /// Latency of a hit (s).
-        public var hitLatency: Double
+        package var hitLatency: Double
 
         /// A hit's latency unless given (1 ms).
-        public static let defaultHitLatency = 0.001
+        package static let defaultHitLatency = 0.001
 
         /// A cache.
-        public init(cache: ResponseCache, keys: ZipfKeys, hitLatency: Double = defaultHitLatency) {
+        package init(cache: ResponseCache, keys: ZipfKeys, hitLatency: Double = defaultHitLatency) {
             self.cache = cache
             self.keys = keys
             self.hitLatency = hitLatency
@@ -56,36 +56,36 @@ public struct ClientConfiguration: Sendable {
     }
 
     /// Open or closed loop.
-    public var loop: Loop = .open
+    package var loop: Loop = .open
     /// Most attempts in flight at once over all users (a semaphore); a user
     /// request beyond it waits, FIFO, client-side (nil: no limit).
-    public var concurrencyLimit: Int?
+    package var concurrencyLimit: Int?
     /// Per-attempt timeout (s): the client stops waiting for that attempt.
-    public var perTryTimeout: Double?
+    package var perTryTimeout: Double?
     /// Overall deadline (s) of a user request, covering every attempt and
     /// backoff (the SDK's `timeout`, Envoy's route timeout, gRPC's deadline).
-    public var overallTimeout: Double?
+    package var overallTimeout: Double?
     /// User patience: each user request is abandoned after a draw from this
     /// distribution unless served first (nil: users wait for the deadline).
-    public var patience: Distribution?
+    package var patience: Distribution?
     /// Retry rules (default: no retries).
-    public var retry: RetryPolicy = .noRetries
+    package var retry: RetryPolicy = .noRetries
     /// gRPC retry throttling (blocks retries and hedges while low).
-    public var throttle: RetryThrottle?
+    package var throttle: RetryThrottle?
     /// Envoy retry budget (concurrent retries ≤ max(min, % of active)).
-    public var budget: RetryBudget?
+    package var budget: RetryBudget?
     /// Hedging: another attempt each `hedgeDelay` seconds while none has
     /// answered, up to `retry.maxAttempts` in all (gRPC `hedgingDelay`).
-    public var hedgeDelay: Double?
+    package var hedgeDelay: Double?
     /// Client-side circuit breaker.
-    public var breaker: CircuitBreaker?
+    package var breaker: CircuitBreaker?
     /// Response cache.
-    public var cache: Cache?
+    package var cache: Cache?
     /// Degradation when the service fails.
-    public var fallback: Fallback?
+    package var fallback: Fallback?
     /// What becomes of an attempt the client gave up on (per-try timeout,
     /// deadline, abandonment).
-    public enum Cancellation: String, Sendable, Equatable {
+    package enum Cancellation: String, Sendable, Equatable {
         /// Nothing: an HTTP server learns of a closed connection only when
         /// it writes the response, so the work is still done (and wasted),
         /// the engine of retry storms. The default.
@@ -99,23 +99,23 @@ public struct ClientConfiguration: Sendable {
         case running
     }
     /// What becomes of an attempt the client gave up on.
-    public var cancelOnGiveUp = Cancellation.none
+    package var cancelOnGiveUp = Cancellation.none
     /// The `max_tokens` every request sends (nil: none). Generation stops
     /// there, and rate limits reserve it: token quotas count the prompt plus
     /// `max_tokens`, output-token quotas reserve it at admission and give
     /// back what was not generated when the attempt ends. Without it the
     /// reservation is the request's actual output.
-    public var maxTokens: Int?
+    package var maxTokens: Int?
 
     /// A client with no resilience settings: open loop, no deadline, no
     /// retries.
-    public init() {}
+    package init() {}
 
     /// Checks every setting, and combinations that make no sense (a retry
     /// budget or throttle without retries, hedging without attempts to
     /// hedge with, a per-try timeout beyond the deadline), naming the first
     /// bad one by its scenario key (`client.retry.backoff.cap`).
-    public func validate() throws(ServingModelError) {
+    package func validate() throws(ServingModelError) {
         let path = "client"
         if case .closed(let users, let think) = loop {
             try ServingModelError.check(users >= 1, path + ".users", users, "an integer >= 1")

@@ -15,27 +15,27 @@
 /// `HystrixCommandProperties.java` [src]); here the rule
 /// is checked after every outcome. Timeouts, thread-pool and semaphore
 /// rejections are failures the caller reports as `failed: true`.
-public struct HystrixCircuitBreaker: Sendable, Equatable {
+package struct HystrixCircuitBreaker: Sendable, Equatable {
     /// Requests the window must hold before the circuit can open (20).
-    public let requestVolumeThreshold: Int
+    package let requestVolumeThreshold: Int
     /// Error percentage that opens the circuit (50).
-    public let errorThresholdPercentage: Int
+    package let errorThresholdPercentage: Int
     /// Seconds the circuit stays open before the trial (5).
-    public let sleepWindow: Double
+    package let sleepWindow: Double
     /// Length of the rolling window in seconds (10).
-    public let rollingWindow: Double
+    package let rollingWindow: Double
     /// Buckets in the rolling window (10).
-    public let numBuckets: Int
+    package let numBuckets: Int
     /// The current state.
-    public private(set) var state: CircuitState = .closed
+    package private(set) var state: CircuitState = .closed
     /// When the circuit last opened.
-    public private(set) var openedAt = -Double.infinity
+    package private(set) var openedAt = -Double.infinity
     private var bucketIDs: [Int]
     private var totals: [Int]
     private var errors: [Int]
 
     /// A breaker with Hystrix's defaults unless given.
-    public init(requestVolumeThreshold: Int = 20, errorThresholdPercentage: Int = 50, sleepWindow: Double = 5,
+    package init(requestVolumeThreshold: Int = 20, errorThresholdPercentage: Int = 50, sleepWindow: Double = 5,
                 rollingWindow: Double = 10, numBuckets: Int = 10) {
         self.requestVolumeThreshold = requestVolumeThreshold
         self.errorThresholdPercentage = errorThresholdPercentage
@@ -49,7 +49,7 @@ public struct HystrixCircuitBreaker: Sendable, Equatable {
 
     /// Checks the parameters, naming the first bad one by its scenario key
     /// below `path`, the breaker's mapping (`client.breaker`).
-    public func validate(at path: String = "client.breaker") throws(ServingModelError) {
+    package func validate(at path: String = "client.breaker") throws(ServingModelError) {
         try ServingModelError.check(requestVolumeThreshold >= 1, path + ".request_volume_threshold", requestVolumeThreshold, "an integer >= 1")
         try ServingModelError.check((0...100).contains(errorThresholdPercentage), path + ".error_threshold",
                                     "\(errorThresholdPercentage)%", "a percentage from 0% to 100%")
@@ -59,7 +59,7 @@ public struct HystrixCircuitBreaker: Sendable, Equatable {
     }
 
     /// Requests and errors in the window ending at `now`.
-    public func healthCounts(now: Double) -> (total: Int, errors: Int) {
+    package func healthCounts(now: Double) -> (total: Int, errors: Int) {
         let current = bucketID(now)
         var total = 0
         var errorCount = 0
@@ -71,7 +71,7 @@ public struct HystrixCircuitBreaker: Sendable, Equatable {
     }
 
     /// Whether a call may go out at `now` (the trial call when half-opening).
-    public mutating func tryAcquirePermission(now: Double) -> Bool {
+    package mutating func tryAcquirePermission(now: Double) -> Bool {
         switch state {
         case .closed:
             return true
@@ -85,7 +85,7 @@ public struct HystrixCircuitBreaker: Sendable, Equatable {
     }
 
     /// Records the outcome of a permitted call completing at `now`.
-    public mutating func record(failed: Bool, now: Double) {
+    package mutating func record(failed: Bool, now: Double) {
         if state == .halfOpen {
             if failed {
                 state = .open

@@ -15,9 +15,9 @@
 /// the rest refused; when all of them have completed the same thresholds
 /// over just those calls reopen or close it (closing starts a fresh
 /// window). Outcomes of calls that complete while open are ignored.
-public struct Resilience4jCircuitBreaker: Sendable, Equatable {
+package struct Resilience4jCircuitBreaker: Sendable, Equatable {
     /// The kind of sliding window.
-    public enum WindowType: Sendable, Equatable {
+    package enum WindowType: Sendable, Equatable {
         /// The last `slidingWindowSize` calls.
         case countBased
         /// The calls of the last `slidingWindowSize` seconds.
@@ -25,25 +25,25 @@ public struct Resilience4jCircuitBreaker: Sendable, Equatable {
     }
 
     /// Failure percentage that opens the circuit (50).
-    public let failureRateThreshold: Double
+    package let failureRateThreshold: Double
     /// Slow-call percentage that opens the circuit (100).
-    public let slowCallRateThreshold: Double
+    package let slowCallRateThreshold: Double
     /// Seconds above which a call is slow (60).
-    public let slowCallDurationThreshold: Double
+    package let slowCallDurationThreshold: Double
     /// COUNT_BASED (default) or TIME_BASED.
-    public let windowType: WindowType
+    package let windowType: WindowType
     /// Calls (count-based) or seconds (time-based) in the window (100).
-    public let slidingWindowSize: Int
+    package let slidingWindowSize: Int
     /// Calls needed before the rates are evaluated (100).
-    public let minimumNumberOfCalls: Int
+    package let minimumNumberOfCalls: Int
     /// Seconds to stay open (60).
-    public let waitDurationInOpenState: Double
+    package let waitDurationInOpenState: Double
     /// Trial calls in half-open (10).
-    public let permittedNumberOfCallsInHalfOpenState: Int
+    package let permittedNumberOfCallsInHalfOpenState: Int
     /// The current state.
-    public private(set) var state: CircuitState = .closed
+    package private(set) var state: CircuitState = .closed
     /// When the circuit last opened.
-    public private(set) var openedAt = -Double.infinity
+    package private(set) var openedAt = -Double.infinity
     // Closed-state window: one slot per call (count-based) or per second
     // (time-based), each with its tag (call number or epoch second).
     private var slotTags: [Int]
@@ -58,7 +58,7 @@ public struct Resilience4jCircuitBreaker: Sendable, Equatable {
     private var trialSlow = 0
 
     /// A breaker with resilience4j's defaults unless given.
-    public init(failureRateThreshold: Double = 50, slowCallRateThreshold: Double = 100, slowCallDurationThreshold: Double = 60,
+    package init(failureRateThreshold: Double = 50, slowCallRateThreshold: Double = 100, slowCallDurationThreshold: Double = 60,
                 windowType: WindowType = .countBased, slidingWindowSize: Int = 100, minimumNumberOfCalls: Int = 100,
                 waitDurationInOpenState: Double = 60, permittedNumberOfCallsInHalfOpenState: Int = 10) {
         self.failureRateThreshold = failureRateThreshold
@@ -78,7 +78,7 @@ public struct Resilience4jCircuitBreaker: Sendable, Equatable {
 
     /// Checks the parameters, naming the first bad one by its scenario key
     /// below `path`, the breaker's mapping (`client.breaker`).
-    public func validate(at path: String = "client.breaker") throws(ServingModelError) {
+    package func validate(at path: String = "client.breaker") throws(ServingModelError) {
         try ServingModelError.check(failureRateThreshold > 0 && failureRateThreshold <= 100, path + ".failure_rate_threshold",
                                     "\(failureRateThreshold)%", "a percentage above 0% and at most 100%")
         try ServingModelError.check(slowCallRateThreshold > 0 && slowCallRateThreshold <= 100, path + ".slow_call_rate_threshold",
@@ -93,7 +93,7 @@ public struct Resilience4jCircuitBreaker: Sendable, Equatable {
     }
 
     /// Calls, failures and slow calls in the closed-state window at `now`.
-    public func windowCounts(now: Double) -> (calls: Int, failures: Int, slow: Int) {
+    package func windowCounts(now: Double) -> (calls: Int, failures: Int, slow: Int) {
         var calls = 0, failures = 0, slow = 0
         for i in slotTags.indices where slotTags[i] != Int.min {
             if windowType == .timeBased, slotTags[i] <= second(now) - slidingWindowSize { continue }
@@ -105,7 +105,7 @@ public struct Resilience4jCircuitBreaker: Sendable, Equatable {
     }
 
     /// Whether a call may go out at `now`.
-    public mutating func tryAcquirePermission(now: Double) -> Bool {
+    package mutating func tryAcquirePermission(now: Double) -> Bool {
         if state == .open {
             guard now > openedAt + waitDurationInOpenState else { return false }
             state = .halfOpen
@@ -122,7 +122,7 @@ public struct Resilience4jCircuitBreaker: Sendable, Equatable {
     }
 
     /// Records a permitted call that took `duration` seconds, ending at `now`.
-    public mutating func record(failed: Bool, duration: Double, now: Double) {
+    package mutating func record(failed: Bool, duration: Double, now: Double) {
         let slow = duration > slowCallDurationThreshold
         switch state {
         case .open:

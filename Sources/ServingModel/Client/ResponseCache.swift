@@ -17,11 +17,11 @@
 /// ```
 ///
 /// - Complexity: O(1) expected per call.
-public struct ResponseCache: Sendable, Equatable {
+package struct ResponseCache: Sendable, Equatable {
     /// Most entries held.
-    public let capacity: Int
+    package let capacity: Int
     /// Seconds an entry stays valid after it is stored (`.infinity`: forever).
-    public let timeToLive: Double
+    package let timeToLive: Double
     private var slots: [Int: Int] = [:]
     private var keys: [Int] = []
     private var expiries: [Double] = []
@@ -32,26 +32,26 @@ public struct ResponseCache: Sendable, Equatable {
     private var free: [Int] = []
 
     /// Entries never expire unless a time to live is given.
-    public static let defaultTimeToLive = Double.infinity
+    package static let defaultTimeToLive = Double.infinity
 
     /// A cache of `capacity` entries, each valid for `timeToLive` seconds.
-    public init(capacity: Int, timeToLive: Double = defaultTimeToLive) {
+    package init(capacity: Int, timeToLive: Double = defaultTimeToLive) {
         self.capacity = capacity
         self.timeToLive = timeToLive
     }
 
     /// Checks the parameters, naming the first bad one by its scenario key
     /// below `path`, the cache's mapping (`client.cache`).
-    public func validate(at path: String = "client.cache") throws(ServingModelError) {
+    package func validate(at path: String = "client.cache") throws(ServingModelError) {
         try ServingModelError.check(capacity >= 1, path + ".capacity", capacity, "an integer >= 1")
         try ServingModelError.check(timeToLive > 0, path + ".ttl", timeToLive, "a duration > 0")
     }
 
     /// Entries held (some may have expired but not yet been looked up).
-    public var count: Int { slots.count }
+    package var count: Int { slots.count }
 
     /// Keys from most to least recently used.
-    public var keysByRecency: [Int] {
+    package var keysByRecency: [Int] {
         var out: [Int] = []
         var i = head
         while i >= 0 {
@@ -63,7 +63,7 @@ public struct ResponseCache: Sendable, Equatable {
 
     /// Whether `key` is cached and fresh at `now`; a hit becomes the most
     /// recently used entry, an expired entry is removed.
-    public mutating func lookup(_ key: Int, now: Double) -> Bool {
+    package mutating func lookup(_ key: Int, now: Double) -> Bool {
         guard let s = slots[key] else { return false }
         if now >= expiries[s] {
             unlink(s)
@@ -78,7 +78,7 @@ public struct ResponseCache: Sendable, Equatable {
 
     /// Stores `key` at `now` (or refreshes it), evicting the least recently
     /// used entry when full.
-    public mutating func insert(_ key: Int, now: Double) {
+    package mutating func insert(_ key: Int, now: Double) {
         if let s = slots[key] {
             expiries[s] = now + timeToLive
             unlink(s)

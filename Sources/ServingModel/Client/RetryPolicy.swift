@@ -1,7 +1,7 @@
 import SimulationCore
 
 /// What one attempt of a request ended with, as a client sees it.
-public enum AttemptOutcome: Sendable, Equatable {
+package enum AttemptOutcome: Sendable, Equatable {
     /// An HTTP response: its status, any server-requested delay in seconds
     /// (`retry-after-ms`, else `retry-after`), and any `x-should-retry`
     /// header.
@@ -12,14 +12,14 @@ public enum AttemptOutcome: Sendable, Equatable {
     case connectionError
 
     /// Whether the attempt succeeded (a 2xx or 3xx response).
-    public var isSuccess: Bool {
+    package var isSuccess: Bool {
         if case .response(let status, _, _) = self { return status < 400 }
         return false
     }
 }
 
 /// What the client does after an attempt.
-public enum RetryDecision: Sendable, Equatable {
+package enum RetryDecision: Sendable, Equatable {
     /// The attempt succeeded; nothing more to do.
     case done
     /// Send the request again after `delay` seconds.
@@ -28,7 +28,7 @@ public enum RetryDecision: Sendable, Equatable {
     case giveUp(GiveUpReason)
 
     /// Why a failed request is not retried.
-    public enum GiveUpReason: Sendable, Equatable {
+    package enum GiveUpReason: Sendable, Equatable {
         /// The status (or `x-should-retry: false`) says not to.
         case notRetryable
         /// `maxAttempts` attempts were made.
@@ -55,9 +55,9 @@ public enum RetryDecision: Sendable, Equatable {
 /// let next = policy.decide(.response(status: 429, retryAfter: 2), attempt: 1, previousDelay: 0, &rng)
 /// // .retry(after: 2)
 /// ```
-public struct RetryPolicy: Sendable, Equatable {
+package struct RetryPolicy: Sendable, Equatable {
     /// How a server-requested delay is treated.
-    public enum RetryAfterHandling: Sendable, Equatable {
+    package enum RetryAfterHandling: Sendable, Equatable {
         /// Ignore `Retry-After`; always use the backoff.
         case ignore
         /// Wait the server delay when `0 < d ≤ cap`; above the cap give up
@@ -67,27 +67,27 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// Attempts in all, the first included (SDK: `max_retries + 1` = 3).
-    public var maxAttempts: Int
+    package var maxAttempts: Int
     /// The wait when the server gives none.
-    public var backoff: Backoff
+    package var backoff: Backoff
     /// Statuses retried when `x-should-retry` is absent.
-    public var retryableStatuses: Set<Int>
+    package var retryableStatuses: Set<Int>
     /// Every status at or above this is retried too (`nil`: none).
-    public var retryStatusesFrom: Int?
+    package var retryStatusesFrom: Int?
     /// Whether timeouts and connection errors are retried.
-    public var retryTimeoutsAndConnectionErrors: Bool
+    package var retryTimeoutsAndConnectionErrors: Bool
     /// Whether `x-should-retry` overrides the status rule.
-    public var honourShouldRetryHeader: Bool
+    package var honourShouldRetryHeader: Bool
     /// Server-delay handling.
-    public var retryAfter: RetryAfterHandling
+    package var retryAfter: RetryAfterHandling
 
     /// The SDK's handling of a server delay (honoured up to 120 s, above it
     /// no retry), also what `retry_after: honour` turns on over a preset
     /// that ignores it.
-    public static let defaultRetryAfter = RetryAfterHandling.honour(cap: 120, giveUpAboveCap: true)
+    package static let defaultRetryAfter = RetryAfterHandling.honour(cap: 120, giveUpAboveCap: true)
 
     /// A policy; each parameter defaults to the OpenAI SDK's value.
-    public init(maxAttempts: Int = 3, backoff: Backoff = .openAI, retryableStatuses: Set<Int> = [408, 409, 429],
+    package init(maxAttempts: Int = 3, backoff: Backoff = .openAI, retryableStatuses: Set<Int> = [408, 409, 429],
                 retryStatusesFrom: Int? = 500, retryTimeoutsAndConnectionErrors: Bool = true,
                 honourShouldRetryHeader: Bool = true, retryAfter: RetryAfterHandling = defaultRetryAfter) {
         self.maxAttempts = maxAttempts
@@ -100,31 +100,31 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// The OpenAI Python SDK at HEAD (also DeepSeek's recommended client).
-    public static let openAISDK = RetryPolicy()
+    package static let openAISDK = RetryPolicy()
     /// The Anthropic Python SDK at HEAD (same Stainless logic and constants).
-    public static let anthropicSDK = RetryPolicy(backoff: .anthropic)
+    package static let anthropicSDK = RetryPolicy(backoff: .anthropic)
     /// An Envoy route with `retry_on: 5xx` and the default `num_retries: 1`
     /// (Envoy's router filter docs [src]): any status ≥ 500, resets and connect
     /// failures, the default back-off (25 ms base, 250 ms max); headers are
     /// not consulted (`rate_limited_retry_back_off` is not configured).
-    public static let envoyRoute5xx = RetryPolicy(maxAttempts: 2, backoff: .envoyDefault, retryableStatuses: [],
+    package static let envoyRoute5xx = RetryPolicy(maxAttempts: 2, backoff: .envoyDefault, retryableStatuses: [],
                                                   retryStatusesFrom: 500, honourShouldRetryHeader: false, retryAfter: .ignore)
     /// No retries.
-    public static let noRetries = RetryPolicy(maxAttempts: 1, backoff: .none)
+    package static let noRetries = RetryPolicy(maxAttempts: 1, backoff: .none)
     /// urllib3's `Retry` as `requests` users configure it: 11 attempts,
     /// urllib3's default backoff, 413, 429 and 503 retried, `Retry-After`
     /// honoured up to 6 hours and the backoff used above it.
-    public static let urllib3 = RetryPolicy(maxAttempts: 11, backoff: .urllib3Default, retryableStatuses: [413, 429, 503],
+    package static let urllib3 = RetryPolicy(maxAttempts: 11, backoff: .urllib3Default, retryableStatuses: [413, 429, 503],
                                             retryStatusesFrom: nil, honourShouldRetryHeader: false,
                                             retryAfter: .honour(cap: 21_600, giveUpAboveCap: false))
     /// The retry policy example of gRPC A6: 5 attempts, 503 (UNAVAILABLE)
     /// retried, the example's backoff, no server delays.
-    public static let grpcExample = RetryPolicy(maxAttempts: 5, backoff: .grpcExample, retryableStatuses: [503], retryStatusesFrom: nil,
+    package static let grpcExample = RetryPolicy(maxAttempts: 5, backoff: .grpcExample, retryableStatuses: [503], retryStatusesFrom: nil,
                                                 honourShouldRetryHeader: false, retryAfter: .ignore)
 
     /// Checks the parameters, naming the first bad one by its scenario key
     /// below `path`, the policy's mapping (`client.retry`).
-    public func validate(at path: String = "client.retry") throws(ServingModelError) {
+    package func validate(at path: String = "client.retry") throws(ServingModelError) {
         try ServingModelError.check(maxAttempts >= 1, path + ".max_attempts", maxAttempts, "an integer >= 1 (the first attempt counts)")
         try backoff.validate(at: path + ".backoff")
         for s in retryableStatuses.sorted() {
@@ -139,7 +139,7 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// Whether `outcome` is worth another attempt, ignoring attempt counts.
-    public func isRetryable(_ outcome: AttemptOutcome) -> Bool {
+    package func isRetryable(_ outcome: AttemptOutcome) -> Bool {
         switch outcome {
         case .timeout, .connectionError:
             return retryTimeoutsAndConnectionErrors
@@ -153,7 +153,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// The decision after attempt number `attempt` (1 for the first) ended
     /// with `outcome`; `previousDelay` is the last wait (for decorrelated
     /// jitter), `rng` the client's jitter stream.
-    public func decide(_ outcome: AttemptOutcome, attempt: Int, previousDelay: Double,
+    package func decide(_ outcome: AttemptOutcome, attempt: Int, previousDelay: Double,
                        _ rng: inout RandomStream) -> RetryDecision {
         if outcome.isSuccess { return .done }
         guard isRetryable(outcome) else { return .giveUp(.notRetryable) }

@@ -7,18 +7,18 @@ import SimulationCore
 /// Sampling inverts the cumulative distribution by binary search.
 ///
 /// - Complexity: O(count) to build, O(log count) per draw.
-public struct ZipfKeys: Sendable, Equatable {
+package struct ZipfKeys: Sendable, Equatable {
     /// Number of distinct keys.
-    public let count: Int
+    package let count: Int
     /// The exponent `s` (1 is the classic Zipf law).
-    public let exponent: Double
+    package let exponent: Double
     private let cumulative: [Double]
 
     /// The classic Zipf law's exponent, the default.
-    public static let defaultExponent = 1.0
+    package static let defaultExponent = 1.0
 
     /// Keys `0..<count` with exponent `exponent`.
-    public init(count: Int, exponent: Double = defaultExponent) {
+    package init(count: Int, exponent: Double = defaultExponent) {
         self.count = count
         self.exponent = exponent
         var sums: [Double] = []
@@ -34,18 +34,18 @@ public struct ZipfKeys: Sendable, Equatable {
     /// Checks the parameters, naming the first bad one by its scenario key
     /// below `path`, the mapping that states it (`client.cache`, whose
     /// `keys` and `zipf` these are).
-    public func validate(at path: String = "client.cache") throws(ServingModelError) {
+    package func validate(at path: String = "client.cache") throws(ServingModelError) {
         try ServingModelError.check(count >= 1, path + ".keys", count, "an integer >= 1")
         try ServingModelError.check(exponent.isFinite && exponent >= 0, path + ".zipf", exponent, "a number >= 0")
     }
 
     /// The probability of key `i`.
-    public func probability(_ i: Int) -> Double {
+    package func probability(_ i: Int) -> Double {
         cumulative[i] - (i == 0 ? 0 : cumulative[i - 1])
     }
 
     /// Draws one key.
-    public func sample(_ rng: inout RandomStream) -> Int {
+    package func sample(_ rng: inout RandomStream) -> Int {
         let u = rng.nextUniform()
         var lo = 0
         var hi = count - 1

@@ -2,32 +2,32 @@ import SimulationCore
 
 /// How the cluster changes while it serves: replicas start (after a cold
 /// start) and stop under an autoscaler or a schedule, and fail and recover.
-public struct ClusterDynamics: Sendable {
+package struct ClusterDynamics: Sendable {
     /// Fewest replicas.
-    public var minReplicas: Int
+    package var minReplicas: Int
     /// Most replicas (the cluster's arrays are sized to it).
-    public var maxReplicas: Int
+    package var maxReplicas: Int
     /// Time from a replica's start to ready: image pull, weight load,
     /// engine warm-up (s).
-    public var coldStart: Distribution
+    package var coldStart: Distribution
     /// What sets the desired replica count.
-    public var scaler: Scaler?
+    package var scaler: Scaler?
     /// Forecast-driven capacity, alone or as a floor under an HPA or KPA.
-    public var predictive: PredictiveScaling?
+    package var predictive: PredictiveScaling?
     /// KEDA's scale to and from zero around the HPA (`scaler` must be an
     /// HPA and `minReplicas` 0).
-    public var keda: KEDAActivation?
+    package var keda: KEDAActivation?
     /// Replica failures.
-    public var faults: Faults?
+    package var faults: Faults?
     /// Availability zones; replica r lives in zone r mod zones.
-    public var zones: Int = 1
+    package var zones: Int = 1
     /// Pre-provisioned instances that start in `warmStart` instead of a cold start.
-    public var warmPool: WarmPool?
+    package var warmPool: WarmPool?
     /// GPU stock-out: at most `count` replica starts per `interval` seconds.
-    public var startLimit: (count: Int, interval: Double)?
+    package var startLimit: (count: Int, interval: Double)?
 
     /// What sets the desired count.
-    public enum Scaler: Sendable {
+    package enum Scaler: Sendable {
         /// The Kubernetes HPA on one metric.
         case hpa(HorizontalPodAutoscaler.Settings, metric: ScalingMetric, scrape: MetricScrape)
         /// The Knative KPA on the concurrency held across replicas.
@@ -37,12 +37,12 @@ public struct ClusterDynamics: Sendable {
     }
 
     /// Fewest replicas unless given (0: the cluster may scale to zero).
-    public static let defaultMinReplicas = 0
+    package static let defaultMinReplicas = 0
     /// A replica's cold start unless given (ready at once).
-    public static let defaultColdStart = Distribution.deterministic(0)
+    package static let defaultColdStart = Distribution.deterministic(0)
 
     /// Dynamics with the given bounds and cold start.
-    public init(minReplicas: Int, maxReplicas: Int, coldStart: Distribution, scaler: Scaler? = nil, faults: Faults? = nil) {
+    package init(minReplicas: Int, maxReplicas: Int, coldStart: Distribution, scaler: Scaler? = nil, faults: Faults? = nil) {
         self.minReplicas = minReplicas
         self.maxReplicas = maxReplicas
         self.coldStart = coldStart
@@ -54,21 +54,21 @@ public struct ClusterDynamics: Sendable {
 /// Instances kept provisioned and warm: a start takes one and is ready after
 /// `warmStart`; the pool replaces it after a full cold start. The pool's
 /// instances count as provisioned (they hold GPUs).
-public struct WarmPool: Sendable, Equatable {
+package struct WarmPool: Sendable, Equatable {
     /// Instances kept warm.
-    public var size: Int
+    package var size: Int
     /// Start time from a warm instance (s).
-    public var warmStart: Double
+    package var warmStart: Double
 
     /// A warm pool.
-    public init(size: Int, warmStart: Double) {
+    package init(size: Int, warmStart: Double) {
         self.size = size
         self.warmStart = warmStart
     }
 }
 
 /// A metric an autoscaler reads, averaged over ready replicas.
-public enum ScalingMetric: String, Sendable, CaseIterable {
+package enum ScalingMetric: String, Sendable, CaseIterable {
     /// Fraction of time busy (a CPU-utilisation analogue).
     case utilization
     /// Requests held (waiting or running) per replica.
@@ -86,38 +86,38 @@ public enum ScalingMetric: String, Sendable, CaseIterable {
     case ttftP99 = "ttft_p99"
 
     /// Whether the metric is a latency (its target a duration).
-    public var isLatency: Bool { self == .ttftP50 || self == .ttftP90 || self == .ttftP99 }
+    package var isLatency: Bool { self == .ttftP50 || self == .ttftP90 || self == .ttftP99 }
 }
 
 /// How an autoscaler's metric is collected: sampled every `interval`, and
 /// seen `lag` seconds late (practitioners report metrics 8 s late on average).
-public struct MetricScrape: Sendable, Equatable {
+package struct MetricScrape: Sendable, Equatable {
     /// Seconds between samples.
-    public var interval: Double
+    package var interval: Double
     /// Age of the newest sample the autoscaler may use.
-    public var lag: Double
+    package var lag: Double
 
     /// A scrape setting.
-    public init(interval: Double = 15, lag: Double = 0) {
+    package init(interval: Double = 15, lag: Double = 0) {
         self.interval = interval
         self.lag = lag
     }
 }
 
 /// Desired replicas over time: `counts[i]` from `starts[i]` on.
-public struct ReplicaSchedule: Sendable, Equatable {
+package struct ReplicaSchedule: Sendable, Equatable {
     /// Step times (s), increasing.
-    public var starts: [Double]
+    package var starts: [Double]
     /// Desired replicas at each step.
-    public var counts: [Int]
+    package var counts: [Int]
     /// Replicas for a rise are started this long before it (pre-launch buffer).
-    public var lead: Double
+    package var lead: Double
 
     /// How early each step is taken unless given (at its start).
-    public static let defaultLead = 0.0
+    package static let defaultLead = 0.0
 
     /// A schedule.
-    public init(starts: [Double], counts: [Int], lead: Double = defaultLead) {
+    package init(starts: [Double], counts: [Int], lead: Double = defaultLead) {
         self.starts = starts
         self.counts = counts
         self.lead = lead

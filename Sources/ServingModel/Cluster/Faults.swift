@@ -2,27 +2,27 @@ import SimulationCore
 
 /// Replica failures: random (exponential time to failure per replica) and
 /// scheduled ones.
-public struct Faults: Sendable, Equatable {
+package struct Faults: Sendable, Equatable {
     /// Mean time between failures of one replica (nil: no random failures).
-    public var mtbf: Double?
+    package var mtbf: Double?
     /// Time to repair: down time before the replica restarts (then a cold start).
-    public var mttr: Distribution
+    package var mttr: Distribution
     /// Scheduled failures.
-    public var scheduled: [ScheduledFault]
+    package var scheduled: [ScheduledFault]
     /// Scheduled slowdowns.
-    public var slowdowns: [Slowdown]
+    package var slowdowns: [Slowdown]
     /// Scheduled losses of a whole zone.
-    public var zoneOutages: [ZoneOutage]
+    package var zoneOutages: [ZoneOutage]
     /// Scheduled gateway–replica partitions.
-    public var partitions: [Partition]
+    package var partitions: [Partition]
     /// Scheduled error responses from one replica.
-    public var errors: [ErrorInjection]
+    package var errors: [ErrorInjection]
 
     /// The time to repair a random failure unless given (5 minutes).
-    public static let defaultMTTR = Distribution.deterministic(300)
+    package static let defaultMTTR = Distribution.deterministic(300)
 
     /// A fault model.
-    public init(mtbf: Double? = nil, mttr: Distribution = defaultMTTR, scheduled: [ScheduledFault] = [],
+    package init(mtbf: Double? = nil, mttr: Distribution = defaultMTTR, scheduled: [ScheduledFault] = [],
                 slowdowns: [Slowdown] = [], zoneOutages: [ZoneOutage] = [], partitions: [Partition] = [],
                 errors: [ErrorInjection] = []) {
         self.mtbf = mtbf
@@ -40,23 +40,23 @@ public struct Faults: Sendable, Equatable {
 /// failing. The request never reaches the engine; its attempt ends with
 /// `status`, which the gateway (retries, outlier detection) and the client
 /// (retries, breakers) see like any upstream error.
-public struct ErrorInjection: Sendable, Equatable {
+package struct ErrorInjection: Sendable, Equatable {
     /// When it starts (s).
-    public var at: Double
+    package var at: Double
     /// Which replica.
-    public var replica: Int
+    package var replica: Int
     /// Share of the requests sent to the replica that fail, in (0, 1].
-    public var rate: Double
+    package var rate: Double
     /// The status they fail with (400–599).
-    public var status: Int
+    package var status: Int
     /// How long it lasts (s).
-    public var duration: Double
+    package var duration: Double
 
     /// The status an injected error answers unless given (500).
-    public static let defaultStatus = 500
+    package static let defaultStatus = 500
 
     /// An error injection.
-    public init(at: Double, replica: Int, rate: Double, status: Int = defaultStatus, duration: Double) {
+    package init(at: Double, replica: Int, rate: Double, status: Int = defaultStatus, duration: Double) {
         self.at = at
         self.replica = replica
         self.rate = rate
@@ -68,16 +68,16 @@ public struct ErrorInjection: Sendable, Equatable {
 /// A network partition between the gateway and one replica: the replica
 /// keeps running (and, with a shared queue, cannot pull work), but the
 /// gateway cannot reach it and its answers are lost.
-public struct Partition: Sendable, Equatable {
+package struct Partition: Sendable, Equatable {
     /// When it starts (s).
-    public var at: Double
+    package var at: Double
     /// Which replica.
-    public var replica: Int
+    package var replica: Int
     /// How long it lasts (s).
-    public var duration: Double
+    package var duration: Double
 
     /// A partition.
-    public init(at: Double, replica: Int, duration: Double) {
+    package init(at: Double, replica: Int, duration: Double) {
         self.at = at
         self.replica = replica
         self.duration = duration
@@ -85,16 +85,16 @@ public struct Partition: Sendable, Equatable {
 }
 
 /// One planned failure.
-public struct ScheduledFault: Sendable, Equatable {
+package struct ScheduledFault: Sendable, Equatable {
     /// When (s).
-    public var at: Double
+    package var at: Double
     /// Which replica.
-    public var replica: Int
+    package var replica: Int
     /// How long it stays down before restarting (s).
-    public var downFor: Double
+    package var downFor: Double
 
     /// A planned failure.
-    public init(at: Double, replica: Int, downFor: Double) {
+    package init(at: Double, replica: Int, downFor: Double) {
         self.at = at
         self.replica = replica
         self.downFor = downFor
@@ -103,18 +103,18 @@ public struct ScheduledFault: Sendable, Equatable {
 
 /// A replica running at a fraction of its speed for a while (thermal
 /// throttling, a noisy neighbour, a degraded link).
-public struct Slowdown: Sendable, Equatable {
+package struct Slowdown: Sendable, Equatable {
     /// When it starts (s).
-    public var at: Double
+    package var at: Double
     /// Which replica.
-    public var replica: Int
+    package var replica: Int
     /// Speed as a fraction of normal (0.5 = every iteration takes twice as long).
-    public var speed: Double
+    package var speed: Double
     /// How long it lasts (s).
-    public var duration: Double
+    package var duration: Double
 
     /// A slowdown.
-    public init(at: Double, replica: Int, speed: Double, duration: Double) {
+    package init(at: Double, replica: Int, speed: Double, duration: Double) {
         self.at = at
         self.replica = replica
         self.speed = speed
@@ -123,16 +123,16 @@ public struct Slowdown: Sendable, Equatable {
 }
 
 /// Every replica of a zone lost at once.
-public struct ZoneOutage: Sendable, Equatable {
+package struct ZoneOutage: Sendable, Equatable {
     /// When (s).
-    public var at: Double
+    package var at: Double
     /// Which zone (0-based).
-    public var zone: Int
+    package var zone: Int
     /// Down time before its replicas restart (s).
-    public var downFor: Double
+    package var downFor: Double
 
     /// A zone outage.
-    public init(at: Double, zone: Int, downFor: Double) {
+    package init(at: Double, zone: Int, downFor: Double) {
         self.at = at
         self.zone = zone
         self.downFor = downFor

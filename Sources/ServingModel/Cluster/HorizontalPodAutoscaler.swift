@@ -18,36 +18,36 @@ import DequeModule
 /// With several metrics each gives its own recommendation and the largest
 /// wins; when a metric has no sample and the others would scale down, the
 /// count is held (Kubernetes does not scale down on partial information).
-public struct HorizontalPodAutoscaler: Sendable {
+package struct HorizontalPodAutoscaler: Sendable {
     /// The HPA's settings.
-    public struct Settings: Sendable, Equatable {
+    package struct Settings: Sendable, Equatable {
         /// Fewest replicas.
-        public var minReplicas: Int
+        package var minReplicas: Int
         /// Most replicas.
-        public var maxReplicas: Int
+        package var maxReplicas: Int
         /// Target value of the metric per ready replica.
-        public var target: Double
+        package var target: Double
         /// Dead band around the target (0.1 = ±10%).
-        public var tolerance: Double = 0.1
+        package var tolerance: Double = 0.1
         /// Seconds between decisions (`--horizontal-pod-autoscaler-sync-period`).
-        public var syncPeriod: Double = 15
+        package var syncPeriod: Double = 15
         /// Window of the scale-down stabilisation (s).
-        public var scaleDownStabilization: Double = 300
+        package var scaleDownStabilization: Double = 300
         /// Window of the scale-up stabilisation (s).
-        public var scaleUpStabilization: Double = 0
+        package var scaleUpStabilization: Double = 0
         /// Scale-up policy: percent of current replicas per period.
-        public var scaleUpPercent: Double = 100
+        package var scaleUpPercent: Double = 100
         /// Scale-up policy: pods per period.
-        public var scaleUpPods: Int = 4
+        package var scaleUpPods: Int = 4
         /// Scale-down policy: percent of current replicas per period.
-        public var scaleDownPercent: Double = 100
+        package var scaleDownPercent: Double = 100
         /// Period of the rate-limit policies (s).
-        public var policyPeriod: Double = 15
+        package var policyPeriod: Double = 15
         /// Further metrics beside the first, each with its own target.
-        public var additionalMetrics: [MetricTarget] = []
+        package var additionalMetrics: [MetricTarget] = []
 
         /// Settings with Kubernetes' defaults for everything but the bounds and target.
-        public init(minReplicas: Int, maxReplicas: Int, target: Double) {
+        package init(minReplicas: Int, maxReplicas: Int, target: Double) {
             self.minReplicas = minReplicas
             self.maxReplicas = maxReplicas
             self.target = target
@@ -55,40 +55,40 @@ public struct HorizontalPodAutoscaler: Sendable {
     }
 
     /// One more metric for the HPA, with its target per ready replica.
-    public struct MetricTarget: Sendable, Equatable {
+    package struct MetricTarget: Sendable, Equatable {
         /// The metric.
-        public var metric: ScalingMetric
+        package var metric: ScalingMetric
         /// Its target.
-        public var target: Double
+        package var target: Double
 
         /// A metric and its target.
-        public init(metric: ScalingMetric, target: Double) {
+        package init(metric: ScalingMetric, target: Double) {
             self.metric = metric
             self.target = target
         }
     }
 
     /// The settings.
-    public let settings: Settings
+    package let settings: Settings
     var recommendations = Deque<(time: Double, replicas: Int)>()
     var changes = Deque<(time: Double, delta: Int)>()
 
     /// The metric an HPA scales on unless told (CPU utilisation's
     /// counterpart: busy share of the replicas).
-    public static let defaultMetric = ScalingMetric.utilization
+    package static let defaultMetric = ScalingMetric.utilization
     /// How the HPA sees its metric unless told: the metrics server's 15 s
     /// scrape, without lag.
-    public static let defaultScrape = MetricScrape(interval: 15, lag: 0)
+    package static let defaultScrape = MetricScrape(interval: 15, lag: 0)
 
     /// An autoscaler with no history.
-    public init(settings: Settings) {
+    package init(settings: Settings) {
         self.settings = settings
     }
 
     /// The desired replica count at `now`, given the current desired count,
     /// the ready replicas, and the metric's average over ready replicas
     /// (nil when no sample exists yet: no change).
-    public mutating func decide(now: Double, current: Int, ready: Int, metric: Double?, additional: [Double?] = []) -> Int {
+    package mutating func decide(now: Double, current: Int, ready: Int, metric: Double?, additional: [Double?] = []) -> Int {
         let s = settings
         func proposal(_ value: Double, _ target: Double) -> Int {
             let ratio = value / target

@@ -10,21 +10,21 @@
 /// `activationThreshold` requests arrived since the last poll or are held
 /// (queued or running), the kind of request-count trigger (Prometheus, the
 /// HTTP add-on) that can see a workload with no replicas.
-public struct KEDAActivation: Sendable, Equatable {
+package struct KEDAActivation: Sendable, Equatable {
     /// Seconds between trigger polls.
-    public var pollingInterval = 30.0
+    package var pollingInterval = 30.0
     /// Inactive seconds before scaling to zero.
-    public var cooldownPeriod = 300.0
+    package var cooldownPeriod = 300.0
     /// Requests (arrived since the last poll, or held) above which the
     /// workload is active.
-    public var activationThreshold = 0.0
+    package var activationThreshold = 0.0
 
     /// KEDA's defaults.
-    public init() {}
+    package init() {}
 
     /// Checks the settings, naming the first bad one by its scenario key
     /// below `path`, the autoscaler's mapping (`cluster.autoscaler`).
-    public func validate(at path: String = "cluster.autoscaler") throws(ServingModelError) {
+    package func validate(at path: String = "cluster.autoscaler") throws(ServingModelError) {
         try ServingModelError.check(pollingInterval.isFinite && pollingInterval > 0, path + ".polling_interval",
                                     pollingInterval, "a duration > 0")
         try ServingModelError.check(cooldownPeriod >= 0, path + ".cooldown_period", cooldownPeriod, "a duration >= 0")

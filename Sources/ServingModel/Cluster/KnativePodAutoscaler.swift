@@ -16,57 +16,57 @@ import DequeModule
 ///   threshold being reached;
 /// - clamped to `[minReplicas, maxReplicas]`; scale to zero needs
 ///   `minReplicas: 0` and a zero stable average.
-public struct KnativePodAutoscaler: Sendable {
+package struct KnativePodAutoscaler: Sendable {
     /// The KPA's settings.
-    public struct Settings: Sendable, Equatable {
+    package struct Settings: Sendable, Equatable {
         /// Fewest replicas (0 allows scale to zero).
-        public var minReplicas: Int
+        package var minReplicas: Int
         /// Most replicas.
-        public var maxReplicas: Int
+        package var maxReplicas: Int
         /// Target concurrency per pod (container concurrency × utilisation).
-        public var target: Double = 70
+        package var target: Double = 70
         /// Stable window (s).
-        public var stableWindow: Double = 60
+        package var stableWindow: Double = 60
         /// Panic window as a fraction of the stable window.
-        public var panicWindowFraction: Double = 0.1
+        package var panicWindowFraction: Double = 0.1
         /// Panic threshold: desired/ready ratio that starts panic mode.
-        public var panicThreshold: Double = 2.0
+        package var panicThreshold: Double = 2.0
         /// Largest scale-up factor per decision.
-        public var maxScaleUpRate: Double = 1000
+        package var maxScaleUpRate: Double = 1000
         /// Largest scale-down divisor per decision.
-        public var maxScaleDownRate: Double = 2
+        package var maxScaleDownRate: Double = 2
         /// Seconds between decisions (Knative's tick).
-        public var tickInterval: Double = 2
+        package var tickInterval: Double = 2
 
         /// Knative's `container-concurrency-target-default` (100), which a
         /// target utilisation multiplies.
-        public static let defaultContainerConcurrency = 100.0
+        package static let defaultContainerConcurrency = 100.0
 
         /// Settings with Knative's defaults for everything but the bounds.
-        public init(minReplicas: Int, maxReplicas: Int) {
+        package init(minReplicas: Int, maxReplicas: Int) {
             self.minReplicas = minReplicas
             self.maxReplicas = maxReplicas
         }
     }
 
     /// The settings.
-    public let settings: Settings
+    package let settings: Settings
     /// Whether the autoscaler is in panic mode.
-    public private(set) var panicking = false
+    package private(set) var panicking = false
     var samples = Deque<(time: Double, value: Double)>()
     var lastAboveThreshold = -Double.infinity
 
     /// How the KPA sees its metric unless told: every second (the
     /// activator and queue-proxy report at once), without lag.
-    public static let defaultScrape = MetricScrape(interval: 1, lag: 0)
+    package static let defaultScrape = MetricScrape(interval: 1, lag: 0)
 
     /// An autoscaler with no history.
-    public init(settings: Settings) {
+    package init(settings: Settings) {
         self.settings = settings
     }
 
     /// Records one observation of the concurrency held across replicas.
-    public mutating func observe(now: Double, concurrency: Double) {
+    package mutating func observe(now: Double, concurrency: Double) {
         samples.append((now, concurrency))
         while let first = samples.first, first.time <= now - settings.stableWindow { samples.removeFirst() }
     }
@@ -79,7 +79,7 @@ public struct KnativePodAutoscaler: Sendable {
 
     /// The desired replica count at `now` given the current desired count
     /// and the ready replicas.
-    public mutating func decide(now: Double, current: Int, ready: Int) -> Int {
+    package mutating func decide(now: Double, current: Int, ready: Int) -> Int {
         let s = settings
         guard let stable = average(since: now - s.stableWindow),
               let panic = average(since: now - s.stableWindow * s.panicWindowFraction) else {

@@ -10,35 +10,35 @@ import Workload
 /// autoscaler (HPA or KPA) may run beside it; then the cluster follows the
 /// higher of the two, as an Auto Scaling group does with predictive and
 /// dynamic policies together.
-public struct PredictiveScaling: Sendable {
+package struct PredictiveScaling: Sendable {
     /// The forecaster (a trained model's, see `Forecasting.ModelLoadForecaster`).
-    public var forecaster: any LoadForecaster
+    package var forecaster: any LoadForecaster
     /// The load before the run, at the forecaster's interval; the run starts
     /// where it ends, so its calendar sets the run's hour of day and day of
     /// week.
-    public var history: LoadSeries
+    package var history: LoadSeries
     /// Requests per second one replica is planned to carry (the target
     /// value of the scaling metric).
-    public var targetPerReplica: Double
+    package var targetPerReplica: Double
     /// `SchedulingBufferTime`: capacity for an interval is asked for this
     /// long before it starts (default 300 s; AWS requires < 3,600 s).
-    public var buffer: Double = 300
+    package var buffer: Double = 300
     /// How often the forecast is remade (AWS: about every 6 hours).
-    public var refresh: Double = 21_600
+    package var refresh: Double = 21_600
     /// How far each forecast reaches (AWS: 48 hours).
-    public var horizon: Double = 172_800
+    package var horizon: Double = 172_800
     /// History needed before the first forecast (AWS: 24 hours).
-    public var minimumHistory: Double = 86_400
+    package var minimumHistory: Double = 86_400
 
     /// Predictive scaling with AWS's defaults.
-    public init(forecaster: any LoadForecaster, history: LoadSeries, targetPerReplica: Double) {
+    package init(forecaster: any LoadForecaster, history: LoadSeries, targetPerReplica: Double) {
         self.forecaster = forecaster
         self.history = history
         self.targetPerReplica = targetPerReplica
     }
 
     /// Checks the settings, and that the history is at the forecaster's interval.
-    public func validate() throws(ServingModelError) {
+    package func validate() throws(ServingModelError) {
         try ServingModelError.check(targetPerReplica.isFinite && targetPerReplica > 0, "cluster.predictive.target_per_replica",
                                     targetPerReplica, "a rate > 0")
         try ServingModelError.check(buffer >= 0 && buffer < 3_600, "cluster.predictive.buffer", buffer,

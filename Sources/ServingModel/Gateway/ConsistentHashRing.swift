@@ -15,38 +15,38 @@
 /// when one joins or leaves; here a host keeps `pointsPerWeight × weight`.
 ///
 /// - Complexity: O(log points) per lookup; O(points) per host change.
-public struct ConsistentHashRing: Sendable, Equatable {
+package struct ConsistentHashRing: Sendable, Equatable {
     /// Points per unit of weight (ketama uses 160 per server: "40 hashes,
     /// 4 numbers per hash = 160 points per server", `ketama.c` [src]).
-    public let pointsPerWeight: Int
+    package let pointsPerWeight: Int
     /// Ring points sorted by hash: (hash, host).
     private var points: [(hash: UInt64, host: Int)] = []
 
     /// An empty ring.
-    public init(pointsPerWeight: Int = 160) {
+    package init(pointsPerWeight: Int = 160) {
         self.pointsPerWeight = pointsPerWeight
     }
 
     /// A ring over hosts `0..<hosts`, each of weight 1.
-    public init(hosts: Int, pointsPerWeight: Int = 160) {
+    package init(hosts: Int, pointsPerWeight: Int = 160) {
         self.init(pointsPerWeight: pointsPerWeight)
         for h in 0..<hosts { add(host: h) }
     }
 
-    public static func == (a: Self, b: Self) -> Bool {
+    package static func == (a: Self, b: Self) -> Bool {
         a.pointsPerWeight == b.pointsPerWeight && a.points.elementsEqual(b.points) { $0 == $1 }
     }
 
     /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
+    package func validate() throws(ServingModelError) {
         try ServingModelError.check(pointsPerWeight >= 1, "ring_hash.points_per_weight", pointsPerWeight, "an integer >= 1")
     }
 
     /// Hosts on the ring, ascending.
-    public var hosts: [Int] { Array(Set(points.map(\.host))).sorted() }
+    package var hosts: [Int] { Array(Set(points.map(\.host))).sorted() }
 
     /// Adds `host` with `weight` (an integer >= 1) unless it is present.
-    public mutating func add(host: Int, weight: Int = 1) {
+    package mutating func add(host: Int, weight: Int = 1) {
         guard !points.contains(where: { $0.host == host }) else { return }
         for i in 0..<(pointsPerWeight * weight) {
             points.append((Self.hash(UInt64(bitPattern: Int64(host)) &* 0x1_0000_0001 &+ UInt64(i)), host))
@@ -55,12 +55,12 @@ public struct ConsistentHashRing: Sendable, Equatable {
     }
 
     /// Removes `host` and its points.
-    public mutating func remove(host: Int) {
+    package mutating func remove(host: Int) {
         points.removeAll { $0.host == host }
     }
 
     /// The host owning `key`, or `nil` when the ring is empty.
-    public func host(forKey key: UInt64) -> Int? {
+    package func host(forKey key: UInt64) -> Int? {
         guard !points.isEmpty else { return nil }
         let h = Self.hash(key ^ 0x5DEE_CE66_D1CE_4E5B)
         var lo = 0

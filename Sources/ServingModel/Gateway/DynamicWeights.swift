@@ -14,7 +14,7 @@ import DequeModule
 /// request failed.
 ///
 /// - Complexity: O(1) amortised per observation; O(expired) per query.
-public struct DynamicWeights: Sendable, Equatable {
+package struct DynamicWeights: Sendable, Equatable {
     /// One completed request.
     struct Observation: Sendable, Equatable {
         var time: Double
@@ -23,20 +23,20 @@ public struct DynamicWeights: Sendable, Equatable {
     }
 
     /// Static weights the formula scales.
-    public let baseWeights: [Double]
+    package let baseWeights: [Double]
     /// Latency at which a backend's weight reaches 0, in seconds.
-    public let targetLatency: Double
+    package let targetLatency: Double
     /// Length of the sliding window, in seconds.
-    public let window: Double
+    package let window: Double
     private var observations: [Deque<Observation>]
     private var failures: [Int]
     private var latencySums: [Double]
 
     /// The sliding window's length unless given (10 s).
-    public static let defaultWindow = 10.0
+    package static let defaultWindow = 10.0
 
     /// Weights for backends with `baseWeights`.
-    public init(baseWeights: [Double], targetLatency: Double, window: Double = defaultWindow) {
+    package init(baseWeights: [Double], targetLatency: Double, window: Double = defaultWindow) {
         self.baseWeights = baseWeights
         self.targetLatency = targetLatency
         self.window = window
@@ -47,7 +47,7 @@ public struct DynamicWeights: Sendable, Equatable {
 
     /// Checks the parameters, naming the first bad one by its scenario key
     /// below `path`, the balancer's mapping (`gateway.balancer`).
-    public func validate(at path: String = "gateway.balancer") throws(ServingModelError) {
+    package func validate(at path: String = "gateway.balancer") throws(ServingModelError) {
         try ServingModelError.check(!baseWeights.isEmpty, path + ".weights", baseWeights.count, "at least one backend")
         for (i, w) in baseWeights.enumerated() {
             try ServingModelError.check(w.isFinite && w > 0, path + ".weights[\(i)]", w, "a number > 0")
@@ -57,33 +57,33 @@ public struct DynamicWeights: Sendable, Equatable {
     }
 
     /// Records a completed request to `backend` at `now`.
-    public mutating func record(_ backend: Int, latency: Double, failed: Bool, now: Double) {
+    package mutating func record(_ backend: Int, latency: Double, failed: Bool, now: Double) {
         observations[backend].append(Observation(time: now, latency: latency, failed: failed))
         if failed { failures[backend] += 1 } else { latencySums[backend] += latency }
         expire(backend, now: now)
     }
 
     /// Failures / completions of `backend` in the window ending at `now`.
-    public mutating func errorRate(_ backend: Int, now: Double) -> Double {
+    package mutating func errorRate(_ backend: Int, now: Double) -> Double {
         expire(backend, now: now)
         let n = observations[backend].count
         return n == 0 ? 0 : Double(failures[backend]) / Double(n)
     }
 
     /// `min(1, mean successful latency / target)` in the window ending at `now`.
-    public mutating func latencyCoefficient(_ backend: Int, now: Double) -> Double {
+    package mutating func latencyCoefficient(_ backend: Int, now: Double) -> Double {
         expire(backend, now: now)
         let successes = observations[backend].count - failures[backend]
         return successes == 0 ? 0 : min(1, latencySums[backend] / Double(successes) / targetLatency)
     }
 
     /// The current weight of `backend`.
-    public mutating func weight(_ backend: Int, now: Double) -> Double {
+    package mutating func weight(_ backend: Int, now: Double) -> Double {
         (1 - errorRate(backend, now: now)) * (1 - latencyCoefficient(backend, now: now)) * baseWeights[backend]
     }
 
     /// The current weights of every backend.
-    public mutating func weights(now: Double) -> [Double] {
+    package mutating func weights(now: Double) -> [Double] {
         baseWeights.indices.map { weight($0, now: now) }
     }
 

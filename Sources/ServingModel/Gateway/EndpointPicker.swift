@@ -23,32 +23,32 @@ import SimulationCore
 /// EPP's `--refreshMetricsInterval`, 50 ms by default [src:
 /// `runserver.DefaultRefreshMetricsInterval`]; 0: read fresh at each pick),
 /// so requests arriving between two scrapes see the same queues.
-public struct EndpointPicker: Sendable, Equatable {
+package struct EndpointPicker: Sendable, Equatable {
     /// Weight of the queue scorer (2).
-    public var queueWeight = 2.0
+    package var queueWeight = 2.0
     /// Weight of the KV-cache utilisation scorer (2).
-    public var kvCacheWeight = 2.0
+    package var kvCacheWeight = 2.0
     /// Weight of the prefix-cache scorer (3).
-    public var prefixWeight = 3.0
+    package var prefixWeight = 3.0
     /// Saturation: a replica with this many waiting has no room (5).
-    public var queueDepthThreshold = 5
+    package var queueDepthThreshold = 5
     /// Saturation: a replica with this share of KV cache used has no room (0.8).
-    public var kvCacheThreshold = 0.8
+    package var kvCacheThreshold = 0.8
     /// Tenants with a priority below this are sheddable (nil: none is).
-    public var sheddableBelow: Int?
+    package var sheddableBelow: Int?
     /// Seconds between metric scrapes (0: fresh at each pick).
-    public var metricsInterval = 0.05
+    package var metricsInterval = 0.05
     /// What was routed where.
-    public private(set) var prefix: PrefixIndex
+    package private(set) var prefix: PrefixIndex
 
     /// A picker over `workers` replicas with the EPP's defaults.
-    public init(workers: Int) {
+    package init(workers: Int) {
         prefix = PrefixIndex(workers: workers)
     }
 
     /// Checks the settings, naming the first bad one by its scenario key
     /// below `path`, the balancer's mapping (`gateway.balancer`).
-    public func validate(at path: String = "gateway.balancer") throws(ServingModelError) {
+    package func validate(at path: String = "gateway.balancer") throws(ServingModelError) {
         for (key, w) in [("queue_weight", queueWeight), ("kv_cache_weight", kvCacheWeight), ("prefix_weight", prefixWeight)] {
             try ServingModelError.check(w.isFinite && w >= 0, path + "." + key, w, "a weight >= 0")
         }
@@ -61,13 +61,13 @@ public struct EndpointPicker: Sendable, Equatable {
     }
 
     /// Whether no candidate has room.
-    public func saturated(_ candidates: [Int], queue: [Int], kvCache: [Double]) -> Bool {
+    package func saturated(_ candidates: [Int], queue: [Int], kvCache: [Double]) -> Bool {
         !candidates.contains { queue[$0] < queueDepthThreshold && kvCache[$0] < kvCacheThreshold }
     }
 
     /// The best-scoring candidate for a prompt of block ids (recorded in the
     /// prefix index), with the blocks it had already seen.
-    public mutating func pick(_ candidates: [Int], queue: [Int], kvCache: [Double], prompt: [Int], now: Double,
+    package mutating func pick(_ candidates: [Int], queue: [Int], kvCache: [Double], prompt: [Int], now: Double,
                               _ rng: inout RandomStream) -> (replica: Int, matched: Int) {
         prefix.evict(now: now)
         let qs = candidates.map { queue[$0] }

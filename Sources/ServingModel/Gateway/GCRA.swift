@@ -17,17 +17,17 @@
 /// ```
 ///
 /// - Complexity: O(1) per call.
-public struct GCRA: Sendable, Equatable {
+package struct GCRA: Sendable, Equatable {
     /// T, seconds per unit of cost (1/rate).
-    public let emissionInterval: Double
+    package let emissionInterval: Double
     /// τ, how far ahead of schedule requests may run, in seconds.
-    public let burstTolerance: Double
+    package let burstTolerance: Double
     /// The theoretical arrival time.
-    public private(set) var theoreticalArrivalTime: Double
+    package private(set) var theoreticalArrivalTime: Double
 
     /// A limiter at rate 1/`emissionInterval` with tolerance `burstTolerance`,
     /// idle (a full burst available) from `start`.
-    public init(emissionInterval: Double, burstTolerance: Double, start: Double = 0) {
+    package init(emissionInterval: Double, burstTolerance: Double, start: Double = 0) {
         self.emissionInterval = emissionInterval
         self.burstTolerance = burstTolerance
         self.theoreticalArrivalTime = start
@@ -35,19 +35,19 @@ public struct GCRA: Sendable, Equatable {
 
     /// The GCRA equivalent to a token bucket of depth `burst` refilled at
     /// `rate` per second: T = 1/rate, τ = (burst − 1)·T.
-    public init(rate: Double, burst: Double, start: Double = 0) {
+    package init(rate: Double, burst: Double, start: Double = 0) {
         self.init(emissionInterval: 1 / rate, burstTolerance: (burst - 1) / rate, start: start)
     }
 
     /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
+    package func validate() throws(ServingModelError) {
         try ServingModelError.check(emissionInterval.isFinite && emissionInterval > 0, "gcra.emission_interval", emissionInterval, "a duration > 0 (1/rate)")
         try ServingModelError.check(burstTolerance.isFinite && burstTolerance >= 0, "gcra.burst_tolerance", burstTolerance, "a duration >= 0")
     }
 
     /// Admits a request of `cost` units at `now` or says how long until it
     /// would be admitted (`.infinity` when `cost` exceeds the burst depth).
-    public mutating func acquire(_ cost: Double = 1, now: Double) -> RateLimitDecision {
+    package mutating func acquire(_ cost: Double = 1, now: Double) -> RateLimitDecision {
         let increment = cost * emissionInterval
         let newTAT = max(theoreticalArrivalTime, now) + increment
         let allowAt = newTAT - (burstTolerance + emissionInterval)
@@ -62,7 +62,7 @@ public struct GCRA: Sendable, Equatable {
     /// Gives back `amount` units charged earlier (a reservation settled
     /// below its estimate): TAT moves back by `amount·T`. A TAT before
     /// `now` acts as `now`, so no credit beyond a full burst builds up.
-    public mutating func refund(_ amount: Double, now: Double) {
+    package mutating func refund(_ amount: Double, now: Double) {
         theoreticalArrivalTime = max(now, theoreticalArrivalTime - amount * emissionInterval)
     }
 }

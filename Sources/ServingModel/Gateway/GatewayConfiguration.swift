@@ -3,15 +3,15 @@
 /// with `Retry-After`, a concurrency gate and priority shedding answering
 /// 503, a load balancer, active health checks and passive outlier
 /// ejection.
-public struct GatewayConfiguration: Sendable {
+package struct GatewayConfiguration: Sendable {
     /// One rate limit: quotas of requests and tokens per minute or per day,
     /// per scope, as LLM APIs state them (OpenAI RPM, RPD, TPM, TPD;
     /// Anthropic RPM, ITPM, OTPM). Each quota has its own limiter; they are
     /// charged in order and the first exhausted answers 429, so a request
     /// refused by a later quota has spent the earlier ones.
-    public struct RateLimit: Sendable, Equatable {
+    package struct RateLimit: Sendable, Equatable {
         /// What a quota counts.
-        public enum Measure: Sendable, Equatable {
+        package enum Measure: Sendable, Equatable {
             /// Requests.
             case requests
             /// Prompt tokens plus the output reservation (the request's
@@ -25,32 +25,32 @@ public struct GatewayConfiguration: Sendable {
             case outputTokens
         }
         /// One quota: `amount` of a measure per minute or per day.
-        public struct Quota: Sendable, Equatable {
+        package struct Quota: Sendable, Equatable {
             /// What it counts.
-            public var measure: Measure
+            package var measure: Measure
             /// Seconds its amount refills over (60 or 86,400).
-            public var period: Double
+            package var period: Double
             /// Units per period.
-            public var amount: Double
+            package var amount: Double
             /// The quotas a limit may state, by scenario key.
-            public static let kinds: [(key: String, measure: Measure, period: Double)] = [
+            package static let kinds: [(key: String, measure: Measure, period: Double)] = [
                 ("requests_per_minute", .requests, 60), ("requests_per_day", .requests, 86_400),
                 ("tokens_per_minute", .tokens, 60), ("tokens_per_day", .tokens, 86_400),
                 ("input_tokens_per_minute", .inputTokens, 60), ("output_tokens_per_minute", .outputTokens, 60)]
             /// The scenario key that states it (`tokens_per_minute`, ...).
-            public var key: String {
+            package var key: String {
                 Self.kinds.first { $0.measure == measure && $0.period == period }?.key ?? "quota"
             }
 
             /// A quota.
-            public init(_ measure: Measure, amount: Double, period: Double = 60) {
+            package init(_ measure: Measure, amount: Double, period: Double = 60) {
                 self.measure = measure
                 self.amount = amount
                 self.period = period
             }
         }
         /// The limiter algorithm.
-        public enum Algorithm: String, Sendable, Equatable {
+        package enum Algorithm: String, Sendable, Equatable {
             /// Envoy/Anthropic-style token bucket, continuously refilled.
             case tokenBucket = "token_bucket"
             /// The generic cell rate algorithm (equivalent to a token bucket
@@ -60,7 +60,7 @@ public struct GatewayConfiguration: Sendable {
             case slidingWindow = "sliding_window"
         }
         /// Who shares one limiter.
-        public enum Scope: String, Sendable, Equatable {
+        package enum Scope: String, Sendable, Equatable {
             /// One limiter for all traffic (a scenario has one model, so a
             /// per-model limit is this).
             case global
@@ -70,19 +70,19 @@ public struct GatewayConfiguration: Sendable {
             case apiKey = "api_key"
         }
         /// The algorithm.
-        public var algorithm: Algorithm
+        package var algorithm: Algorithm
         /// The scope.
-        public var scope: Scope
+        package var scope: Scope
         /// The quotas, charged in this order.
-        public var quotas: [Quota]
+        package var quotas: [Quota]
         /// Bucket depth of the per-minute quotas as seconds of their rate
         /// (token bucket and GCRA; OpenAI and Anthropic allow about a
         /// minute's worth; default 60 s). A per-day quota's depth is the
         /// whole day's amount.
-        public var burstSeconds: Double
+        package var burstSeconds: Double
 
         /// A limit.
-        public init(algorithm: Algorithm = .tokenBucket, scope: Scope = .global, quotas: [Quota], burstSeconds: Double = 60) {
+        package init(algorithm: Algorithm = .tokenBucket, scope: Scope = .global, quotas: [Quota], burstSeconds: Double = 60) {
             self.algorithm = algorithm
             self.scope = scope
             self.quotas = quotas
@@ -90,7 +90,7 @@ public struct GatewayConfiguration: Sendable {
         }
 
         /// A limit of requests and/or tokens per minute.
-        public init(algorithm: Algorithm = .tokenBucket, scope: Scope = .global, requestsPerMinute: Double? = nil,
+        package init(algorithm: Algorithm = .tokenBucket, scope: Scope = .global, requestsPerMinute: Double? = nil,
                     tokensPerMinute: Double? = nil, burstSeconds: Double = 60) {
             self.init(algorithm: algorithm, scope: scope,
                       quotas: [requestsPerMinute.map { Quota(.requests, amount: $0) },
@@ -100,19 +100,19 @@ public struct GatewayConfiguration: Sendable {
     }
 
     /// Priority classes from the tenants' `priority` levels (higher first).
-    public struct Priorities: Sendable, Equatable {
+    package struct Priorities: Sendable, Equatable {
         /// Tenants at or above this level are critical: never shed, and the
         /// only ones allowed into the reserved capacity.
-        public var criticalLevel: Int
+        package var criticalLevel: Int
         /// Share of the replicas' batch slots kept for critical traffic
         /// (field practice: 20% for VIP tenants; docs/mechanisms.md#field-figures).
-        public var reserved: Double
+        package var reserved: Double
         /// Non-critical arrivals are shed (503) while the gateway queue
         /// holds at least this many requests (nil: never shed by depth).
-        public var shedQueueDepth: Int?
+        package var shedQueueDepth: Int?
 
         /// Priority settings.
-        public init(criticalLevel: Int, reserved: Double = 0, shedQueueDepth: Int? = nil) {
+        package init(criticalLevel: Int, reserved: Double = 0, shedQueueDepth: Int? = nil) {
             self.criticalLevel = criticalLevel
             self.reserved = reserved
             self.shedQueueDepth = shedQueueDepth
@@ -122,7 +122,7 @@ public struct GatewayConfiguration: Sendable {
     /// How the gateway picks a replica for a request it pushes. Without a
     /// balancer the replicas' `dispatch` decides (a shared gateway queue by
     /// default).
-    public enum Balancer: Sendable, Equatable {
+    package enum Balancer: Sendable, Equatable {
         /// Plain round robin over the replicas the gateway believes healthy.
         case roundRobin
         /// Uniform random choice.
@@ -142,7 +142,7 @@ public struct GatewayConfiguration: Sendable {
         /// one per replica slot, each owns slots in proportion.
         case maglev(tableSize: Int, weights: [Double]?)
         /// A Maglev table's size unless given (65,537, as ``MaglevTable``'s).
-        public static let defaultMaglevTableSize = 65_537
+        package static let defaultMaglevTableSize = 65_537
         /// SGLang-style cache-aware routing on the trace's prefix block
         /// ids; a prefix a replica has already seen skips its prefill.
         case prefixAffinity(cacheThreshold: Double, balanceAbsThreshold: Int, balanceRelThreshold: Double)
@@ -154,7 +154,7 @@ public struct GatewayConfiguration: Sendable {
         case endpointPicker(EndpointPicker)
 
         /// The scenario name of the balancer.
-        public var name: String {
+        package var name: String {
             switch self {
             case .roundRobin: return "round_robin"
             case .random: return "random"
@@ -187,16 +187,16 @@ public struct GatewayConfiguration: Sendable {
     /// unhealthy (no new requests), `healthyThreshold` successes bring it
     /// back. Without health checks the gateway knows every replica's state
     /// at once.
-    public struct HealthCheck: Sendable, Equatable {
+    package struct HealthCheck: Sendable, Equatable {
         /// Probe period (s; field practice: 10 s, docs/mechanisms.md#health-checks).
-        public var interval: Double
+        package var interval: Double
         /// Consecutive failed probes that mark a replica unhealthy.
-        public var unhealthyThreshold: Int
+        package var unhealthyThreshold: Int
         /// Consecutive good probes that mark it healthy again.
-        public var healthyThreshold: Int
+        package var healthyThreshold: Int
 
         /// Health-check settings.
-        public init(interval: Double = 10, unhealthyThreshold: Int = 3, healthyThreshold: Int = 2) {
+        package init(interval: Double = 10, unhealthyThreshold: Int = 3, healthyThreshold: Int = 2) {
             self.interval = interval
             self.unhealthyThreshold = unhealthyThreshold
             self.healthyThreshold = healthyThreshold
@@ -204,52 +204,52 @@ public struct GatewayConfiguration: Sendable {
     }
 
     /// Rate limits, all applied (the first to refuse answers 429).
-    public var rateLimits: [RateLimit] = []
+    package var rateLimits: [RateLimit] = []
     /// How long a prompt prefix stays in the provider's prompt cache after
     /// its last use (Anthropic's default 5 minutes). Within it, a repeated
     /// prefix is a cache read and does not count toward an
     /// `input_tokens_per_minute` quota. Prefixes are known only in a
     /// Mooncake replay (its block ids, 512 tokens each), per tenant.
-    public var promptCacheTTL: Double = 300
+    package var promptCacheTTL: Double = 300
     /// API keys the traffic is spread over, uniformly per user request
     /// (for `api_key` limits and hashing).
-    public var apiKeys = 1
+    package var apiKeys = 1
     /// Envoy `max_requests`-style gate: most requests inside the cluster
     /// (queued or running); beyond it 503 `x-envoy-overloaded` (nil: none).
-    public var maxRequests: Int?
+    package var maxRequests: Int?
     /// Envoy `max_connections` breaker over HTTP/1.1 connection pools (one
     /// request per connection): requests beyond it wait for a connection of
     /// their host (see ``maxPendingRequests``). Nil with
     /// `maxPendingRequests` nil: no pools are modelled; nil with it set:
     /// Envoy's default 1024.
-    public var maxConnections: Int?
+    package var maxConnections: Int?
     /// Envoy `max_pending_requests` breaker: most requests waiting for a
     /// connection; beyond it 503 (`upstream_rq_pending_overflow`). Nil with
     /// `maxConnections` set: Envoy's default 1024.
-    public var maxPendingRequests: Int?
+    package var maxPendingRequests: Int?
     /// Whether the HTTP/1.1 connection pools are modelled.
-    public var poolsConnections: Bool { maxConnections != nil || maxPendingRequests != nil }
+    package var poolsConnections: Bool { maxConnections != nil || maxPendingRequests != nil }
     /// Priority classes and shedding.
-    public var priorities: Priorities?
+    package var priorities: Priorities?
     /// Load balancer (nil: the replicas' dispatch).
-    public var balancer: Balancer?
+    package var balancer: Balancer?
     /// Active health checks (nil: the gateway sees replica state at once).
-    public var healthCheck: HealthCheck?
+    package var healthCheck: HealthCheck?
     /// Envoy consecutive-5xx outlier ejection template (hosts = replica slots).
-    public var outlierDetection: OutlierDetector?
+    package var outlierDetection: OutlierDetector?
     /// Envoy route retries at the gateway (nil: none, Envoy's default).
-    public var retry: GatewayRetryPolicy?
+    package var retry: GatewayRetryPolicy?
     /// The `Retry-After` (s) the service puts on its 503s: queue full or
     /// timed out, the gates, shedding, a full pending list, no healthy
     /// replica (nil: none). DeepSeek's error codes page asks callers of its
     /// 503 to "retry your request after a brief wait" and names no value.
-    public var busyRetryAfter: Double?
+    package var busyRetryAfter: Double?
     /// Envoy's route timeout (s): from an attempt's send, across its gateway
     /// retries, to the end of its streamed answer (nil: none; Envoy's own
     /// default is 15 s, and 0 disables it there).
-    public var routeTimeout: Double?
+    package var routeTimeout: Double?
     /// Envoy's HTTP fault filter (`envoy.filters.http.fault`, nil: none).
-    public var fault: Fault?
+    package var fault: Fault?
 
     /// Envoy's fault-injection filter, first in the filter chain: each
     /// attempt entering the gateway is held `delay.fixed` seconds with
@@ -258,52 +258,52 @@ public struct GatewayConfiguration: Sendable {
     /// the router, so an abort reaches no replica and is not retried by
     /// the route, and the route timeout starts after the delay; the
     /// route's own retries do not pass the filter again.
-    public struct Fault: Sendable, Equatable {
+    package struct Fault: Sendable, Equatable {
         /// The injected delay (`delay`).
-        public var delay: Delay?
+        package var delay: Delay?
         /// The injected abort (`abort`).
-        public var abort: Abort?
+        package var abort: Abort?
 
         /// Attempts held before the filter lets them go on.
-        public struct Delay: Sendable, Equatable {
+        package struct Delay: Sendable, Equatable {
             /// How long each is held (s, `fixed_delay`).
-            public var fixed: Double
+            package var fixed: Double
             /// The share of attempts held (`percentage`, in [0, 1]).
-            public var share: Double
+            package var share: Double
 
             /// A delay.
-            public init(fixed: Double, share: Double) {
+            package init(fixed: Double, share: Double) {
                 self.fixed = fixed
                 self.share = share
             }
         }
 
         /// Attempts answered by the filter itself.
-        public struct Abort: Sendable, Equatable {
+        package struct Abort: Sendable, Equatable {
             /// The status they get (`http_status`).
-            public var status: Int
+            package var status: Int
             /// The share of attempts aborted (`percentage`, in [0, 1]).
-            public var share: Double
+            package var share: Double
 
             /// An abort.
-            public init(status: Int, share: Double) {
+            package init(status: Int, share: Double) {
                 self.status = status
                 self.share = share
             }
         }
 
         /// A fault filter.
-        public init(delay: Delay? = nil, abort: Abort? = nil) {
+        package init(delay: Delay? = nil, abort: Abort? = nil) {
             self.delay = delay
             self.abort = abort
         }
     }
 
     /// A gateway that only forwards.
-    public init() {}
+    package init() {}
 
     /// Checks every setting against the replica slots it serves.
-    public func validate(replicaSlots: Int, sharedQueue: Bool, traceHasPrefixes: Bool) throws(ServingModelError) {
+    package func validate(replicaSlots: Int, sharedQueue: Bool, traceHasPrefixes: Bool) throws(ServingModelError) {
         for (i, l) in rateLimits.enumerated() {
             let key = "gateway.rate_limits[\(i)]"
             try ServingModelError.check(!l.quotas.isEmpty, key, "no limit",

@@ -9,9 +9,9 @@ import SimulationCore
 /// one attempt, so SDK retries multiply with these. An optional
 /// `per_try_timeout` bounds each try until its answer starts, and the
 /// `previous_hosts` predicate steers retries away from the hosts tried.
-public struct GatewayRetryPolicy: Sendable, Equatable {
+package struct GatewayRetryPolicy: Sendable, Equatable {
     /// Envoy `retry_on` conditions.
-    public enum Condition: String, Sendable, CaseIterable {
+    package enum Condition: String, Sendable, CaseIterable {
         /// Any 5xx, and no answer at all (reset, connect failure).
         case fiveXX = "5xx"
         /// 502, 503 or 504, and no answer at all.
@@ -24,40 +24,40 @@ public struct GatewayRetryPolicy: Sendable, Equatable {
         case retriableStatusCodes = "retriable-status-codes"
     }
     /// Retries after the first try (`num_retries`, default 1).
-    public var numRetries = 1
+    package var numRetries = 1
     /// What is retried.
-    public var retryOn: Set<Condition> = [.fiveXX]
+    package var retryOn: Set<Condition> = [.fiveXX]
     /// Statuses for `retriable-status-codes`.
-    public var retriableStatusCodes: Set<Int> = []
+    package var retriableStatusCodes: Set<Int> = []
     /// Backoff base interval (25 ms).
-    public var baseInterval = 0.025
+    package var baseInterval = 0.025
     /// Backoff cap (10 × base: 250 ms; see ``defaultMaxInterval(base:)``).
-    public var maxInterval = 0.25
+    package var maxInterval = 0.25
     /// The retry breaker: `max_retries` (3 in flight) as a budget of 0%, or
     /// a retry budget.
-    public var breaker = RetryBudget(budgetPercent: 0, minRetryConcurrency: 3)
+    package var breaker = RetryBudget(budgetPercent: 0, minRetryConcurrency: 3)
     /// Envoy's `per_try_timeout` (s; nil: none, Envoy's default): each try,
     /// from the moment it has a connection to its replica, must start its
     /// answer within it, or the gateway resets it and retries it as a
     /// reset (`5xx`, `gateway-error`, `reset`), else answers 504.
-    public var perTryTimeout: Double?
+    package var perTryTimeout: Double?
     /// Envoy's `previous_hosts` retry host predicate: a retry's host pick is
     /// redone, up to `hostSelectionRetryMaxAttempts` times, while it lands
     /// on a host an earlier try of the attempt went to; the last pick stands.
-    public var previousHosts = false
+    package var previousHosts = false
     /// Envoy's `host_selection_retry_max_attempts` (default 1): re-picks
     /// after the first, under a retry host predicate.
-    public var hostSelectionRetryMaxAttempts = 1
+    package var hostSelectionRetryMaxAttempts = 1
 
     /// A policy with Envoy's defaults.
-    public init() {}
+    package init() {}
 
     /// Envoy's back-off cap when only the base is given: 10 × `base`.
-    public static func defaultMaxInterval(base: Double) -> Double { 10 * base }
+    package static func defaultMaxInterval(base: Double) -> Double { 10 * base }
 
     /// Checks the settings, naming the first bad one by its scenario key
     /// below `path`, the policy's mapping (`gateway.retry`).
-    public func validate(at path: String = "gateway.retry") throws(ServingModelError) {
+    package func validate(at path: String = "gateway.retry") throws(ServingModelError) {
         try ServingModelError.check(numRetries >= 1, path + ".num_retries", numRetries, "an integer >= 1")
         try ServingModelError.check(!retryOn.isEmpty, path + ".retry_on", "[]",
                                     "one or more of " + Condition.allCases.map(\.rawValue).joined(separator: ", "))
@@ -82,14 +82,14 @@ public struct GatewayRetryPolicy: Sendable, Equatable {
     /// Whether a try the per-try timeout reset is retried: Envoy counts the
     /// reset as a 5xx, so `5xx`, `gateway-error` and `reset` retry it
     /// (`connect-failure` and `retriable-status-codes` do not).
-    public var retriesPerTryTimeouts: Bool {
+    package var retriesPerTryTimeouts: Bool {
         !retryOn.isDisjoint(with: [.fiveXX, .gatewayError, .reset])
     }
 
     /// Whether the policy retries `outcome`. Connection failures and resets
     /// are both `.connectionError` here: any of `5xx`, `gateway-error`,
     /// `reset` or `connect-failure` retries them.
-    public func retries(_ outcome: AttemptOutcome) -> Bool {
+    package func retries(_ outcome: AttemptOutcome) -> Bool {
         switch outcome {
         case .connectionError:
             return !retryOn.isDisjoint(with: [.fiveXX, .gatewayError, .reset, .connectFailure])
@@ -104,7 +104,7 @@ public struct GatewayRetryPolicy: Sendable, Equatable {
 
     /// The wait before retry number `n` (1 for the first):
     /// `U[0, min((2^n − 1)·base, max))`.
-    public func backoff(retry n: Int, _ rng: inout RandomStream) -> Double {
+    package func backoff(retry n: Int, _ rng: inout RandomStream) -> Double {
         let ceiling = min(Double((1 << min(n, 30)) - 1) * baseInterval, maxInterval)
         return rng.nextUniform() * ceiling
     }

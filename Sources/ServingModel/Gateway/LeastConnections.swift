@@ -7,23 +7,23 @@
 /// never failing) and backup servers follow ``SmoothWeightedRoundRobin``.
 ///
 /// - Complexity: O(peers) per pick.
-public struct LeastConnections: Sendable, Equatable {
+package struct LeastConnections: Sendable, Equatable {
     /// The upstream servers, with their state.
-    public private(set) var peers: [UpstreamPeer]
+    package private(set) var peers: [UpstreamPeer]
 
     /// A group over `peers`.
-    public init(peers: [UpstreamPeer]) {
+    package init(peers: [UpstreamPeer]) {
         self.peers = peers
     }
 
     /// Checks every peer and that there is at least one primary.
-    public func validate() throws(ServingModelError) {
+    package func validate() throws(ServingModelError) {
         try SmoothWeightedRoundRobin(peers: peers).validate()
     }
 
     /// Chooses a peer at `now`, skipping `tried`, and counts a connection
     /// to it; `nil` when none is eligible.
-    public mutating func pick(now: Double, excluding tried: Set<Int> = []) -> Int? {
+    package mutating func pick(now: Double, excluding tried: Set<Int> = []) -> Int? {
         guard let best = pick(now: now, tried: tried, backup: false) ?? pick(now: now, tried: tried, backup: true)
         else { return nil }
         peers[best].markChosen(now: now)
@@ -31,7 +31,7 @@ public struct LeastConnections: Sendable, Equatable {
     }
 
     /// Reports the end of a request to `peer`.
-    public mutating func finished(_ peer: Int, failed: Bool, now: Double) {
+    package mutating func finished(_ peer: Int, failed: Bool, now: Double) {
         peers[peer].markFinished(failed: failed && peers.count > 1, now: now)
     }
 

@@ -14,16 +14,16 @@
 ///
 /// - Complexity: O(M · N) worst case to build (about M log M for a filled
 ///   table), O(1) per lookup.
-public struct MaglevTable: Sendable, Equatable {
+package struct MaglevTable: Sendable, Equatable {
     /// Table size M, a prime (Envoy's default 65,537).
-    public let size: Int
+    package let size: Int
     /// The hosts the table was built over, ascending.
-    public let hosts: [Int]
+    package let hosts: [Int]
     /// Slot → host.
     private let entries: [Int32]
 
     /// A table over `hosts`, weighted by `weights[host]` (nil: equal).
-    public init(hosts: [Int], weights: [Double]? = nil, size: Int = 65_537) {
+    package init(hosts: [Int], weights: [Double]? = nil, size: Int = 65_537) {
         self.size = size
         self.hosts = hosts.sorted()
         guard !hosts.isEmpty else {
@@ -65,21 +65,21 @@ public struct MaglevTable: Sendable, Equatable {
     }
 
     /// Checks the table size.
-    public func validate() throws(ServingModelError) {
+    package func validate() throws(ServingModelError) {
         try ServingModelError.check(size >= 2 && Self.isPrime(size), "gateway.balancer.table_size", size, "a prime >= 2 such as 65537")
     }
 
     /// The host owning `key`, or `nil` when there are no hosts.
-    public func host(forKey key: UInt64) -> Int? {
+    package func host(forKey key: UInt64) -> Int? {
         guard !entries.isEmpty else { return nil }
         return Int(entries[Int(ConsistentHashRing.hash(key ^ 0x5DEE_CE66_D1CE_4E5B) % UInt64(size))])
     }
 
     /// How many slots `host` owns.
-    public func slots(of host: Int) -> Int { entries.reduce(0) { $0 + ($1 == Int32(host) ? 1 : 0) } }
+    package func slots(of host: Int) -> Int { entries.reduce(0) { $0 + ($1 == Int32(host) ? 1 : 0) } }
 
     /// The owners of all slots, in slot order.
-    public var owners: [Int] { entries.map(Int.init) }
+    package var owners: [Int] { entries.map(Int.init) }
 
     static func isPrime(_ n: Int) -> Bool {
         guard n >= 2 else { return false }

@@ -39,48 +39,48 @@
 /// `now` run first.
 ///
 /// - Complexity: O(1) per response, O(hosts) per sweep.
-public struct OutlierDetector: Sendable, Equatable {
+package struct OutlierDetector: Sendable, Equatable {
     /// Consecutive 5xx responses that eject a host (`consecutive_5xx`, 5).
-    public let consecutive5xx: Int
+    package let consecutive5xx: Int
     /// Seconds between sweeps (`interval`, 10 s).
-    public let interval: Double
+    package let interval: Double
     /// Ejection time per time ejected (`base_ejection_time`, 30 s).
-    public let baseEjectionTime: Double
+    package let baseEjectionTime: Double
     /// Cap on one ejection's length (`max_ejection_time`, 300 s).
-    public let maxEjectionTime: Double
+    package let maxEjectionTime: Double
     /// Most hosts ejected at once, in percent (`max_ejection_percent`, 10).
-    public let maxEjectionPercent: Double
+    package let maxEjectionPercent: Double
     /// Whether one host may be ejected whatever the percentage (see above).
-    public let alwaysEjectOneHost: Bool
+    package let alwaysEjectOneHost: Bool
     /// Envoy's success-rate ejection (on by default).
-    public var successRate: SuccessRate? = SuccessRate()
+    package var successRate: SuccessRate? = SuccessRate()
     /// Envoy's failure-percentage ejection (off by default).
-    public var failurePercentage: FailurePercentage?
+    package var failurePercentage: FailurePercentage?
     private var consecutive: [Int]
     private var requests: [Int]
     private var failures: [Int]
     private var ejectedAt: [Double?]
     private var returnedAt: [Double?]
     /// The ejection back-off multiplier per host (Envoy `ejectTimeBackoff`).
-    public private(set) var multiplier: [Int]
+    package private(set) var multiplier: [Int]
     /// Time of the next sweep.
-    public private(set) var nextSweep: Double
+    package private(set) var nextSweep: Double
 
     /// Envoy's `consecutive_5xx` (5).
-    public static let defaultConsecutive5xx = 5
+    package static let defaultConsecutive5xx = 5
     /// Envoy's `interval` (10 s).
-    public static let defaultInterval = 10.0
+    package static let defaultInterval = 10.0
     /// Envoy's `base_ejection_time` (30 s).
-    public static let defaultBaseEjectionTime = 30.0
+    package static let defaultBaseEjectionTime = 30.0
     /// Envoy's `max_ejection_time` (300 s).
-    public static let defaultMaxEjectionTime = 300.0
+    package static let defaultMaxEjectionTime = 300.0
     /// Envoy's `max_ejection_percent` (10).
-    public static let defaultMaxEjectionPercent = 10.0
+    package static let defaultMaxEjectionPercent = 10.0
     /// Envoy's `always_eject_one_host` as this model defaults it (on; see above).
-    public static let defaultAlwaysEjectOneHost = true
+    package static let defaultAlwaysEjectOneHost = true
 
     /// A detector over `hosts` hosts with Envoy's defaults unless given.
-    public init(hosts: Int, consecutive5xx: Int = defaultConsecutive5xx, interval: Double = defaultInterval,
+    package init(hosts: Int, consecutive5xx: Int = defaultConsecutive5xx, interval: Double = defaultInterval,
                 baseEjectionTime: Double = defaultBaseEjectionTime, maxEjectionTime: Double = defaultMaxEjectionTime,
                 maxEjectionPercent: Double = defaultMaxEjectionPercent, alwaysEjectOneHost: Bool = defaultAlwaysEjectOneHost,
                 start: Double = 0) {
@@ -100,34 +100,34 @@ public struct OutlierDetector: Sendable, Equatable {
     }
 
     /// Success-rate ejection settings (`success_rate_*`).
-    public struct SuccessRate: Sendable, Equatable {
+    package struct SuccessRate: Sendable, Equatable {
         /// Hosts with enough requests needed to judge any (5).
-        public var minimumHosts = 5
+        package var minimumHosts = 5
         /// Requests in the interval for a host to count (100).
-        public var requestVolume = 100
+        package var requestVolume = 100
         /// Ejection below `mean − stdevFactor × stdev` (1900/1000 = 1.9).
-        public var stdevFactor = 1.9
+        package var stdevFactor = 1.9
 
         /// Envoy's defaults.
-        public init() {}
+        package init() {}
     }
 
     /// Failure-percentage ejection settings (`failure_percentage_*`).
-    public struct FailurePercentage: Sendable, Equatable {
+    package struct FailurePercentage: Sendable, Equatable {
         /// Ejection at or above this failure percentage (85).
-        public var threshold = 85.0
+        package var threshold = 85.0
         /// Hosts with enough requests needed to judge any (5).
-        public var minimumHosts = 5
+        package var minimumHosts = 5
         /// Requests in the interval for a host to count (50).
-        public var requestVolume = 50
+        package var requestVolume = 50
 
         /// Envoy's defaults.
-        public init() {}
+        package init() {}
     }
 
     /// Checks the parameters, naming the first bad one by its scenario key
     /// below `path`, the detector's mapping (`gateway.outlier_detection`).
-    public func validate(at path: String = "gateway.outlier_detection") throws(ServingModelError) {
+    package func validate(at path: String = "gateway.outlier_detection") throws(ServingModelError) {
         try ServingModelError.check(!consecutive.isEmpty, path, consecutive.count, "at least one host")
         try ServingModelError.check(consecutive5xx >= 1, path + ".consecutive_5xx", consecutive5xx, "an integer >= 1")
         try ServingModelError.check(interval.isFinite && interval > 0, path + ".interval", interval, "a duration > 0")
@@ -153,10 +153,10 @@ public struct OutlierDetector: Sendable, Equatable {
     }
 
     /// Number of hosts ejected now.
-    public var ejectedCount: Int { ejectedAt.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+    package var ejectedCount: Int { ejectedAt.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
 
     /// Whether `host` is ejected at `now`.
-    public mutating func isEjected(_ host: Int, now: Double) -> Bool {
+    package mutating func isEjected(_ host: Int, now: Double) -> Bool {
         advance(now: now)
         return ejectedAt[host] != nil
     }
@@ -165,7 +165,7 @@ public struct OutlierDetector: Sendable, Equatable {
     /// connect failure, which Envoy counts as 5xx). Returns whether this
     /// response ejected the host.
     @discardableResult
-    public mutating func record(_ host: Int, is5xx: Bool, now: Double) -> Bool {
+    package mutating func record(_ host: Int, is5xx: Bool, now: Double) -> Bool {
         advance(now: now)
         requests[host] += 1
         guard is5xx else {
@@ -217,7 +217,7 @@ public struct OutlierDetector: Sendable, Equatable {
     }
 
     /// Runs the sweeps due by `now`.
-    public mutating func advance(now: Double) {
+    package mutating func advance(now: Double) {
         while nextSweep <= now {
             for h in ejectedAt.indices {
                 guard let at = ejectedAt[h] else { continue }

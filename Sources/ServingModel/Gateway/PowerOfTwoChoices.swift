@@ -21,28 +21,28 @@ import SimulationCore
 ///
 /// - Complexity: O(`choice_count`) per pick with equal weights, O(hosts)
 ///   otherwise.
-public struct PowerOfTwoChoices: Sendable, Equatable {
+package struct PowerOfTwoChoices: Sendable, Equatable {
     /// Static host weights (all equal selects the P2C mode).
-    public let weights: [Double]
+    package let weights: [Double]
     /// Hosts sampled per pick (Envoy `choice_count`, default 2).
-    public let choiceCount: Int
+    package let choiceCount: Int
     /// Exponent on `active + 1` in weighted mode (`active_request_bias`, default 1).
-    public let activeRequestBias: Double
+    package let activeRequestBias: Double
     /// Whether all weights are equal (the P2C mode).
-    public let isUnweighted: Bool
+    package let isUnweighted: Bool
     /// Requests in flight per host.
-    public private(set) var active: [Int]
+    package private(set) var active: [Int]
     /// EDF state (weighted mode): each host's next deadline and the current time.
     private var deadlines: [Double]
     private var edfTime = 0.0
 
     /// Envoy's `choice_count` (2).
-    public static let defaultChoiceCount = 2
+    package static let defaultChoiceCount = 2
     /// Envoy's `active_request_bias` (1).
-    public static let defaultActiveRequestBias = 1.0
+    package static let defaultActiveRequestBias = 1.0
 
     /// A balancer over `weights.count` hosts.
-    public init(weights: [Double], choiceCount: Int = defaultChoiceCount, activeRequestBias: Double = defaultActiveRequestBias) {
+    package init(weights: [Double], choiceCount: Int = defaultChoiceCount, activeRequestBias: Double = defaultActiveRequestBias) {
         self.weights = weights
         self.choiceCount = choiceCount
         self.activeRequestBias = activeRequestBias
@@ -52,13 +52,13 @@ public struct PowerOfTwoChoices: Sendable, Equatable {
     }
 
     /// `hosts` hosts of equal weight.
-    public init(hosts: Int, choiceCount: Int = defaultChoiceCount) {
+    package init(hosts: Int, choiceCount: Int = defaultChoiceCount) {
         self.init(weights: Array(repeating: 1, count: hosts), choiceCount: choiceCount)
     }
 
     /// Checks the parameters, naming the first bad one by its scenario key
     /// below `path`, the balancer's mapping (`gateway.balancer`).
-    public func validate(at path: String = "gateway.balancer") throws(ServingModelError) {
+    package func validate(at path: String = "gateway.balancer") throws(ServingModelError) {
         try ServingModelError.check(!weights.isEmpty, path + ".weights", weights.count, "at least one host")
         for (i, w) in weights.enumerated() {
             try ServingModelError.check(w.isFinite && w > 0, path + ".weights[\(i)]", w, "a number > 0")
@@ -70,7 +70,7 @@ public struct PowerOfTwoChoices: Sendable, Equatable {
 
 
     /// Chooses a host and counts a request on it.
-    public mutating func pick(_ rng: inout RandomStream) -> Int {
+    package mutating func pick(_ rng: inout RandomStream) -> Int {
         let chosen: Int
         if isUnweighted {
             var best = rng.nextInt(below: weights.count)
@@ -91,12 +91,12 @@ public struct PowerOfTwoChoices: Sendable, Equatable {
     }
 
     /// Reports the end of a request on `host`.
-    public mutating func finished(_ host: Int) {
+    package mutating func finished(_ host: Int) {
         active[host] -= 1
     }
 
     /// `weight / (active + 1)^bias`, the weighted mode's dynamic weight.
-    public func effectiveWeight(_ host: Int) -> Double {
+    package func effectiveWeight(_ host: Int) -> Double {
         weights[host] / pow(Double(active[host] + 1), activeRequestBias)
     }
 }

@@ -32,9 +32,9 @@
 /// the first tenant of the matched node, not the least loaded.
 ///
 /// - Complexity: O(blocks of the request × workers) per route.
-public struct PrefixAffinityRouter: Sendable, Equatable {
+package struct PrefixAffinityRouter: Sendable, Equatable {
     /// Where a request goes when no worker matches enough of it.
-    public enum ShortMatchFallback: Sendable, Equatable {
+    package enum ShortMatchFallback: Sendable, Equatable {
         /// The worker with the least load.
         case leastLoaded
         /// The worker remembering the fewest blocks (SGLang).
@@ -42,25 +42,25 @@ public struct PrefixAffinityRouter: Sendable, Equatable {
     }
 
     /// Fraction of the request's blocks a match must exceed (`cache_threshold`, 0.5).
-    public let cacheThreshold: Double
+    package let cacheThreshold: Double
     /// Absolute load gap that counts as imbalance (`balance_abs_threshold`, 32).
-    public let balanceAbsThreshold: Int
+    package let balanceAbsThreshold: Int
     /// Load ratio that counts as imbalance (`balance_rel_threshold`, 1.0001).
-    public let balanceRelThreshold: Double
+    package let balanceRelThreshold: Double
     /// Rule 3's choice.
-    public let shortMatchFallback: ShortMatchFallback
+    package let shortMatchFallback: ShortMatchFallback
     /// What was routed where (`eviction_interval` 60 s, `max_tree_size` 2^24).
-    public private(set) var index: PrefixIndex
+    package private(set) var index: PrefixIndex
 
     /// SGLang's `cache_threshold` (0.5).
-    public static let defaultCacheThreshold = 0.5
+    package static let defaultCacheThreshold = 0.5
     /// SGLang's `balance_abs_threshold` (32).
-    public static let defaultBalanceAbsThreshold = 32
+    package static let defaultBalanceAbsThreshold = 32
     /// SGLang's `balance_rel_threshold` (1.0001).
-    public static let defaultBalanceRelThreshold = 1.0001
+    package static let defaultBalanceRelThreshold = 1.0001
 
     /// A router over `workers` workers with SGLang's defaults.
-    public init(workers: Int, cacheThreshold: Double = defaultCacheThreshold, balanceAbsThreshold: Int = defaultBalanceAbsThreshold,
+    package init(workers: Int, cacheThreshold: Double = defaultCacheThreshold, balanceAbsThreshold: Int = defaultBalanceAbsThreshold,
                 balanceRelThreshold: Double = defaultBalanceRelThreshold, evictionInterval: Double = 60, maxTreeSize: Int = 1 << 24,
                 shortMatchFallback: ShortMatchFallback = .leastLoaded) {
         self.cacheThreshold = cacheThreshold
@@ -73,7 +73,7 @@ public struct PrefixAffinityRouter: Sendable, Equatable {
     /// Checks the parameters, naming the first bad one by its scenario key
     /// below `path`, the balancer's mapping (`gateway.balancer`; the
     /// workers are the replica slots, the index's settings have no key).
-    public func validate(at path: String = "gateway.balancer") throws(ServingModelError) {
+    package func validate(at path: String = "gateway.balancer") throws(ServingModelError) {
         try index.validate(path)
         try ServingModelError.check(cacheThreshold >= 0 && cacheThreshold <= 1, path + ".cache_threshold", cacheThreshold, "a fraction in [0, 1]")
         try ServingModelError.check(balanceAbsThreshold >= 0, path + ".balance_abs_threshold", balanceAbsThreshold, "an integer >= 0")
@@ -82,14 +82,14 @@ public struct PrefixAffinityRouter: Sendable, Equatable {
     }
 
     /// How many leading `prompt` blocks `worker` has seen.
-    public func matchLength(_ prompt: [Int], worker: Int) -> Int {
+    package func matchLength(_ prompt: [Int], worker: Int) -> Int {
         index.matchLength(prompt, worker: worker)
     }
 
     /// Chooses a worker for a prompt of block ids given each worker's
     /// current load (running plus queued requests), and records the blocks
     /// there.
-    public mutating func route(_ prompt: [Int], loads: [Int], now: Double) -> Int {
+    package mutating func route(_ prompt: [Int], loads: [Int], now: Double) -> Int {
         index.evict(now: now)
         let least = Self.leastLoaded(loads, among: Array(loads.indices))
         let maxLoad = loads.max() ?? 0

@@ -5,17 +5,17 @@
 /// SGLang's approximate radix trees and the EPP's prefix indexer. Every
 /// `evictionInterval` a worker over `maxSize` blocks forgets its least
 /// recently routed blocks down to that size.
-public struct PrefixIndex: Sendable, Equatable {
+package struct PrefixIndex: Sendable, Equatable {
     /// Seconds between eviction sweeps.
-    public let evictionInterval: Double
+    package let evictionInterval: Double
     /// Most blocks remembered per worker.
-    public let maxSize: Int
+    package let maxSize: Int
     /// Per worker: block id → last time it was routed there.
-    public private(set) var blocks: [[Int: Double]]
+    package private(set) var blocks: [[Int: Double]]
     private var nextEviction: Double
 
     /// An empty index over `workers` workers.
-    public init(workers: Int, evictionInterval: Double = 60, maxSize: Int = 1 << 24) {
+    package init(workers: Int, evictionInterval: Double = 60, maxSize: Int = 1 << 24) {
         self.evictionInterval = evictionInterval
         self.maxSize = maxSize
         self.blocks = Array(repeating: [:], count: workers)
@@ -23,7 +23,7 @@ public struct PrefixIndex: Sendable, Equatable {
     }
 
     /// Checks the parameters, naming the first bad one under `key`.
-    public func validate(_ key: String) throws(ServingModelError) {
+    package func validate(_ key: String) throws(ServingModelError) {
         try ServingModelError.check(!blocks.isEmpty, key + ".workers", blocks.count, "at least one worker")
         try ServingModelError.check(evictionInterval.isFinite && evictionInterval > 0, key + ".eviction_interval", evictionInterval,
                                     "a duration > 0")
@@ -31,19 +31,19 @@ public struct PrefixIndex: Sendable, Equatable {
     }
 
     /// How many leading `prompt` blocks `worker` has seen.
-    public func matchLength(_ prompt: [Int], worker: Int) -> Int {
+    package func matchLength(_ prompt: [Int], worker: Int) -> Int {
         var n = 0
         while n < prompt.count, blocks[worker][prompt[n]] != nil { n += 1 }
         return n
     }
 
     /// Records that `prompt` went to `worker` at `now`.
-    public mutating func record(_ prompt: [Int], worker: Int, now: Double) {
+    package mutating func record(_ prompt: [Int], worker: Int, now: Double) {
         for b in prompt { blocks[worker][b] = now }
     }
 
     /// Runs the eviction sweeps due by `now`.
-    public mutating func evict(now: Double) {
+    package mutating func evict(now: Double) {
         while now >= nextEviction {
             for w in blocks.indices where blocks[w].count > maxSize {
                 let keep = blocks[w].sorted { ($0.value, $0.key) > ($1.value, $1.key) }.prefix(maxSize)

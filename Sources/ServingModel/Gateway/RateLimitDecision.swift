@@ -7,20 +7,20 @@
 /// `local_rate_limit_filter.rst` [src]; differs from the source: Envoy's 429
 /// carries no `Retry-After`). `.infinity` means the request can never be
 /// admitted (its cost exceeds the limiter's capacity).
-public enum RateLimitDecision: Sendable, Equatable {
+package enum RateLimitDecision: Sendable, Equatable {
     /// The request may pass; its cost has been charged.
     case admit
     /// The request is refused; retrying after `retryAfter` seconds would pass.
     case reject(retryAfter: Double)
 
     /// Whether the request was admitted.
-    public var isAdmitted: Bool {
+    package var isAdmitted: Bool {
         if case .admit = self { return true }
         return false
     }
 
     /// The wait to report with a 429, or `nil` when admitted.
-    public var retryAfter: Double? {
+    package var retryAfter: Double? {
         if case .reject(let wait) = self { return wait }
         return nil
     }

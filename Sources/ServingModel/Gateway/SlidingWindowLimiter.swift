@@ -12,39 +12,39 @@
 /// was not in any corpus searched; verbatim quotations of its formula agree].
 ///
 /// - Complexity: O(1) per call.
-public struct SlidingWindowLimiter: Sendable, Equatable {
+package struct SlidingWindowLimiter: Sendable, Equatable {
     /// Most units admitted per window.
-    public let limit: Double
+    package let limit: Double
     /// Window length in seconds.
-    public let window: Double
+    package let window: Double
     /// Index of the current fixed window.
     private var windowIndex: Double = 0
     /// Units admitted in the current fixed window.
-    public private(set) var currentCount: Double = 0
+    package private(set) var currentCount: Double = 0
     /// Units admitted in the previous fixed window.
-    public private(set) var previousCount: Double = 0
+    package private(set) var previousCount: Double = 0
 
     /// A limiter of `limit` units per `window` seconds.
-    public init(limit: Double, window: Double) {
+    package init(limit: Double, window: Double) {
         self.limit = limit
         self.window = window
     }
 
     /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
+    package func validate() throws(ServingModelError) {
         try ServingModelError.check(limit.isFinite && limit >= 1, "sliding_window.limit", limit, "a number >= 1")
         try ServingModelError.check(window.isFinite && window > 0, "sliding_window.window", window, "a duration > 0")
     }
 
     /// The estimated units in the `window` seconds up to `now`.
-    public mutating func estimate(now: Double) -> Double {
+    package mutating func estimate(now: Double) -> Double {
         roll(now: now)
         return previousCount * weight(now: now) + currentCount
     }
 
     /// Admits `cost` units at `now` or says how long until they would pass
     /// (`.infinity` when `cost` exceeds `limit`).
-    public mutating func acquire(_ cost: Double = 1, now: Double) -> RateLimitDecision {
+    package mutating func acquire(_ cost: Double = 1, now: Double) -> RateLimitDecision {
         let used = estimate(now: now)
         if used + cost <= limit {
             currentCount += cost
@@ -67,7 +67,7 @@ public struct SlidingWindowLimiter: Sendable, Equatable {
     /// Gives back `amount` units charged earlier (a reservation settled
     /// below its estimate): from the current window's count, and what it
     /// lacks from the previous window's (where an older charge sits).
-    public mutating func refund(_ amount: Double, now: Double) {
+    package mutating func refund(_ amount: Double, now: Double) {
         roll(now: now)
         let fromCurrent = min(amount, currentCount)
         currentCount -= fromCurrent

@@ -26,17 +26,17 @@
 /// ```
 ///
 /// - Complexity: O(peers) per pick.
-public struct SmoothWeightedRoundRobin: Sendable, Equatable {
+package struct SmoothWeightedRoundRobin: Sendable, Equatable {
     /// The upstream servers, with their state.
-    public private(set) var peers: [UpstreamPeer]
+    package private(set) var peers: [UpstreamPeer]
 
     /// A group over `peers` (primaries and backups in any order).
-    public init(peers: [UpstreamPeer]) {
+    package init(peers: [UpstreamPeer]) {
         self.peers = peers
     }
 
     /// Checks every peer and that there is at least one primary.
-    public func validate() throws(ServingModelError) {
+    package func validate() throws(ServingModelError) {
         try ServingModelError.check(peers.contains { !$0.isBackup }, "upstream.servers", peers.count, "at least one non-backup server")
         for (i, p) in peers.enumerated() { try p.validate(key: "upstream.servers[\(i)]") }
     }
@@ -44,7 +44,7 @@ public struct SmoothWeightedRoundRobin: Sendable, Equatable {
     /// Chooses a peer at `now`, skipping those in `tried` (already tried for
     /// this request), and counts a connection to it. `nil` when none is
     /// eligible.
-    public mutating func pick(now: Double, excluding tried: Set<Int> = []) -> Int? {
+    package mutating func pick(now: Double, excluding tried: Set<Int> = []) -> Int? {
         guard let best = Self.smoothPick(&peers, now: now, tried: tried, backup: false)
             ?? Self.smoothPick(&peers, now: now, tried: tried, backup: true) else { return nil }
         peers[best].markChosen(now: now)
@@ -53,7 +53,7 @@ public struct SmoothWeightedRoundRobin: Sendable, Equatable {
 
     /// Reports the end of a request to `peer`; `failed` per the proxy's
     /// `proxy_next_upstream` conditions (error, timeout, chosen 5xx).
-    public mutating func finished(_ peer: Int, failed: Bool, now: Double) {
+    package mutating func finished(_ peer: Int, failed: Bool, now: Double) {
         peers[peer].markFinished(failed: failed && peers.count > 1, now: now)
     }
 

@@ -17,9 +17,9 @@ import Foundation
 /// ```
 ///
 /// - Complexity: O(1) per call.
-public struct TokenBucket: Sendable, Equatable {
+package struct TokenBucket: Sendable, Equatable {
     /// How tokens come back.
-    public enum Refill: Sendable, Equatable {
+    package enum Refill: Sendable, Equatable {
         /// Envoy: `tokensPerFill` tokens every `fillInterval` seconds.
         case interval(tokensPerFill: Double, fillInterval: Double)
         /// A constant flow of `tokensPerSecond`.
@@ -27,18 +27,18 @@ public struct TokenBucket: Sendable, Equatable {
     }
 
     /// Capacity and initial fill (Envoy `max_tokens`).
-    public let maxTokens: Double
+    package let maxTokens: Double
     /// How the bucket refills.
-    public let refill: Refill
+    package let refill: Refill
     /// Tokens in the bucket as of the last call.
-    public private(set) var tokens: Double
+    package private(set) var tokens: Double
     /// Interval mode: time of the last fill tick applied; continuous mode:
     /// time of the last update.
     private var lastUpdate: Double
 
     /// Envoy's bucket: `maxTokens` capacity, `tokensPerFill` (Envoy default
     /// 1) added every `fillInterval` seconds, full at time `start`.
-    public init(maxTokens: Double, tokensPerFill: Double = 1, fillInterval: Double, start: Double = 0) {
+    package init(maxTokens: Double, tokensPerFill: Double = 1, fillInterval: Double, start: Double = 0) {
         self.maxTokens = maxTokens
         self.refill = .interval(tokensPerFill: tokensPerFill, fillInterval: fillInterval)
         self.tokens = maxTokens
@@ -46,7 +46,7 @@ public struct TokenBucket: Sendable, Equatable {
     }
 
     /// A continuously refilled bucket: `tokensPerSecond`, full at `start`.
-    public init(maxTokens: Double, tokensPerSecond: Double, start: Double = 0) {
+    package init(maxTokens: Double, tokensPerSecond: Double, start: Double = 0) {
         self.maxTokens = maxTokens
         self.refill = .continuous(tokensPerSecond: tokensPerSecond)
         self.tokens = maxTokens
@@ -54,7 +54,7 @@ public struct TokenBucket: Sendable, Equatable {
     }
 
     /// Checks the parameters, naming the first bad one.
-    public func validate() throws(ServingModelError) {
+    package func validate() throws(ServingModelError) {
         try ServingModelError.check(maxTokens.isFinite && maxTokens >= 1, "token_bucket.max_tokens", maxTokens, "a number >= 1")
         switch refill {
         case .interval(let perFill, let interval):
@@ -66,7 +66,7 @@ public struct TokenBucket: Sendable, Equatable {
     }
 
     /// Adds the tokens due by `now` (times must not go backwards).
-    public mutating func update(now: Double) {
+    package mutating func update(now: Double) {
         switch refill {
         case .interval(let perFill, let interval):
             let ticks = ((now - lastUpdate) / interval).rounded(.down)
@@ -83,7 +83,7 @@ public struct TokenBucket: Sendable, Equatable {
     /// Takes `cost` tokens if the bucket holds them at `now`; otherwise
     /// rejects with the wait until it will, or `.infinity` when `cost`
     /// exceeds `maxTokens`. A rejection takes nothing.
-    public mutating func acquire(_ cost: Double = 1, now: Double) -> RateLimitDecision {
+    package mutating func acquire(_ cost: Double = 1, now: Double) -> RateLimitDecision {
         update(now: now)
         if tokens >= cost {
             tokens -= cost
@@ -102,7 +102,7 @@ public struct TokenBucket: Sendable, Equatable {
 
     /// Gives back `amount` tokens taken earlier (a reservation settled
     /// below its estimate), up to `maxTokens`.
-    public mutating func refund(_ amount: Double, now: Double) {
+    package mutating func refund(_ amount: Double, now: Double) {
         update(now: now)
         tokens = min(maxTokens, tokens + amount)
     }

@@ -2,38 +2,38 @@
 /// (`server ... weight= max_fails= fail_timeout= max_conns= backup down`)
 /// and the per-peer state nginx keeps in `ngx_http_upstream_rr_peer_t`
 /// (nginx/nginx `src/http/ngx_http_upstream_round_robin.h` [src]).
-public struct UpstreamPeer: Sendable, Equatable {
+package struct UpstreamPeer: Sendable, Equatable {
     /// Configured weight `w` (nginx default 1).
-    public var weight: Int
+    package var weight: Int
     /// Failures within `failTimeout` that make the peer unavailable
     /// (nginx `max_fails`, default 1; 0 disables the accounting).
-    public var maxFails: Int
+    package var maxFails: Int
     /// Both the window in which failures are counted and how long the peer
     /// then stays unavailable (nginx `fail_timeout`, default 10 s).
-    public var failTimeout: Double
+    package var failTimeout: Double
     /// Most concurrent connections (nginx `max_conns`, 0 = unlimited).
-    public var maxConns: Int
+    package var maxConns: Int
     /// A `backup` server: used only when every primary is unavailable.
-    public var isBackup: Bool
+    package var isBackup: Bool
     /// Marked `down`: never chosen.
-    public var isDown: Bool
+    package var isDown: Bool
 
     /// The smooth WRR current weight `cw`.
-    public internal(set) var currentWeight = 0
+    package internal(set) var currentWeight = 0
     /// The effective weight `ew`, lowered by failures and raised by one per
     /// selection round until it is back at `weight`.
-    public internal(set) var effectiveWeight: Int
+    package internal(set) var effectiveWeight: Int
     /// Failures counted since the last reset (`fails`).
-    public internal(set) var fails = 0
+    package internal(set) var fails = 0
     /// Time of the last failure (`accessed`).
-    public internal(set) var accessed = -Double.infinity
+    package internal(set) var accessed = -Double.infinity
     /// Start of the current failure window (`checked`).
-    public internal(set) var checked = -Double.infinity
+    package internal(set) var checked = -Double.infinity
     /// Requests in flight (`conns`).
-    public internal(set) var conns = 0
+    package internal(set) var conns = 0
 
     /// A peer with nginx's defaults unless given.
-    public init(weight: Int = 1, maxFails: Int = 1, failTimeout: Double = 10, maxConns: Int = 0,
+    package init(weight: Int = 1, maxFails: Int = 1, failTimeout: Double = 10, maxConns: Int = 0,
                 isBackup: Bool = false, isDown: Bool = false) {
         self.weight = weight
         self.maxFails = maxFails
@@ -45,7 +45,7 @@ public struct UpstreamPeer: Sendable, Equatable {
     }
 
     /// Checks the configuration; `key` prefixes the parameter names.
-    public func validate(key: String) throws(ServingModelError) {
+    package func validate(key: String) throws(ServingModelError) {
         try ServingModelError.check(weight >= 1, "\(key).weight", weight, "an integer >= 1")
         try ServingModelError.check(maxFails >= 0, "\(key).max_fails", maxFails, "an integer >= 0")
         try ServingModelError.check(failTimeout.isFinite && failTimeout > 0, "\(key).fail_timeout", failTimeout, "a duration > 0")
@@ -54,7 +54,7 @@ public struct UpstreamPeer: Sendable, Equatable {
 
     /// Whether nginx would consider the peer at `now` (not down, not failed
     /// out within `fail_timeout`, below `max_conns`).
-    public func isEligible(now: Double) -> Bool {
+    package func isEligible(now: Double) -> Bool {
         if isDown { return false }
         if maxFails > 0, fails >= maxFails, now - checked <= failTimeout { return false }
         if maxConns > 0, conns >= maxConns { return false }

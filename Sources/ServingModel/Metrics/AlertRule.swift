@@ -3,9 +3,9 @@
 /// condition holds or not (an interval with no data does not hold); once
 /// it has held for `forDuration` without a break the alert fires, and it
 /// stays firing until an interval where it does not hold.
-public struct AlertRule: Sendable, Equatable {
+package struct AlertRule: Sendable, Equatable {
     /// What a rule watches, per time-series interval.
-    public enum Metric: String, Sendable, CaseIterable {
+    package enum Metric: String, Sendable, CaseIterable {
         /// Share of requests ending in the interval that succeeded: user
         /// requests served (with a client layer), else completions among
         /// completions, rejections, timeouts and failures.
@@ -20,21 +20,21 @@ public struct AlertRule: Sendable, Equatable {
         case utilization
     }
     /// Name shown in reports.
-    public var name: String
+    package var name: String
     /// The metric.
-    public var metric: Metric
+    package var metric: Metric
     /// Whether the condition is `metric > threshold` (else `metric < threshold`).
-    public var above: Bool
+    package var above: Bool
     /// The threshold (a fraction for rates, seconds for latency).
-    public var threshold: Double
+    package var threshold: Double
     /// How long the condition must hold before the alert fires (s).
-    public var forDuration: Double
+    package var forDuration: Double
 
     /// How long a condition must hold unless given (an alert fires at once).
-    public static let defaultForDuration = 0.0
+    package static let defaultForDuration = 0.0
 
     /// A rule.
-    public init(name: String, metric: Metric, above: Bool, threshold: Double, forDuration: Double = defaultForDuration) {
+    package init(name: String, metric: Metric, above: Bool, threshold: Double, forDuration: Double = defaultForDuration) {
         self.name = name
         self.metric = metric
         self.above = above
@@ -44,7 +44,7 @@ public struct AlertRule: Sendable, Equatable {
 
     /// The field's alert thresholds (docs/mechanisms.md#alerts): success rate < 95%, mean latency >
     /// 500 ms, node load imbalance > 30%, CPU > 85% for 3 minutes.
-    public static let fieldDefaults = [
+    package static let fieldDefaults = [
         AlertRule(name: "success rate < 95%", metric: .successRate, above: false, threshold: 0.95),
         AlertRule(name: "mean latency > 500ms", metric: .meanLatency, above: true, threshold: 0.5),
         AlertRule(name: "load imbalance > 30%", metric: .loadImbalance, above: true, threshold: 0.3),
@@ -54,21 +54,21 @@ public struct AlertRule: Sendable, Equatable {
     /// Checks the rule, naming the first bad setting by its scenario key
     /// below `key`, the rule's mapping (`alerts[2]`): its threshold is its
     /// `above` or `below`.
-    public func validate(_ key: String) throws(ServingModelError) {
+    package func validate(_ key: String) throws(ServingModelError) {
         try ServingModelError.check(threshold.isFinite && threshold >= 0, key + (above ? ".above" : ".below"), threshold, "a number >= 0")
         try ServingModelError.check(forDuration.isFinite && forDuration >= 0, key + ".for", forDuration, "a duration >= 0")
     }
 
     /// When the alert fired over a run: firings, total firing time, first firing.
-    public struct Outcome: Sendable, Encodable, Equatable {
+    package struct Outcome: Sendable, Encodable, Equatable {
         /// The rule's name.
-        public var name: String
+        package var name: String
         /// Times it started firing.
-        public var firings: Int
+        package var firings: Int
         /// Seconds it was firing.
-        public var firingSeconds: Double
+        package var firingSeconds: Double
         /// When it first fired (s from the start), nil if never.
-        public var firstFiredAt: Double?
+        package var firstFiredAt: Double?
     }
 
     /// The metric's value per interval (nil: no data in it).
@@ -93,7 +93,7 @@ public struct AlertRule: Sendable, Equatable {
     }
 
     /// Evaluates the rule over a run of `duration` seconds.
-    public func evaluate(_ m: ServingMetrics, duration: Double) -> Outcome {
+    package func evaluate(_ m: ServingMetrics, duration: Double) -> Outcome {
         let width = m.series.interval
         let bins = Int((duration / width).rounded(.up))
         var out = Outcome(name: name, firings: 0, firingSeconds: 0, firstFiredAt: nil)

@@ -4,110 +4,110 @@ import SimulationCore
 /// configured: user requests against attempts, how each ended, and the
 /// dynamics per interval (offered vs admitted vs served, 429/503/timeouts,
 /// retries and amplification, breaker state, cache hits, availability).
-public struct ClientMetrics: Sendable {
+package struct ClientMetrics: Sendable {
     /// Measured user requests.
-    public var userRequests = 0
+    package var userRequests = 0
     /// Attempts sent for measured user requests (first tries, retries, hedges).
-    public var attempts = 0
+    package var attempts = 0
     /// Retries among them.
-    public var retries = 0
+    package var retries = 0
     /// Hedges among them.
-    public var hedges = 0
+    package var hedges = 0
     /// Gateway (Envoy route) retries of those attempts: sends to a replica
     /// the client never saw.
-    public var gatewayRetries = 0
+    package var gatewayRetries = 0
     /// Gateway retries refused by the gateway's retry breaker
     /// (`upstream_rq_retry_overflow`): the failure went to the client.
-    public var gatewayRetryOverflows = 0
+    package var gatewayRetryOverflows = 0
     /// Attempts the gateway's route timeout ended (504 before the first
     /// token, a reset stream after it).
-    public var routeTimeouts = 0
+    package var routeTimeouts = 0
     /// Tries the gateway's per-try timeout reset (Envoy's
     /// `upstream_rq_per_try_timeout`; retried or answered 504).
-    public var gatewayPerTryTimeouts = 0
+    package var gatewayPerTryTimeouts = 0
     /// Attempts that waited at the gateway for a connection to their
     /// replica (`max_connections` reached).
-    public var pendingWaits = 0
+    package var pendingWaits = 0
     /// Attempts refused with a 503 because `max_pending_requests` were
     /// already waiting (`upstream_rq_pending_overflow`).
-    public var pendingOverflows = 0
+    package var pendingOverflows = 0
     /// User requests answered by the service before their deadline.
-    public var served = 0
+    package var served = 0
     /// User requests answered from the cache.
-    public var cacheHits = 0
+    package var cacheHits = 0
     /// User requests answered by a fallback (marked response or smaller model).
-    public var fallbacks = 0
+    package var fallbacks = 0
     /// User requests that ended in an error (retries exhausted or refused).
-    public var failed = 0
+    package var failed = 0
     /// User requests whose deadline or patience ran out.
-    public var abandoned = 0
+    package var abandoned = 0
     /// Attempts answered 429 by a rate limit.
-    public var status429 = 0
+    package var status429 = 0
     /// Attempts answered with a 5xx: 503 (queue full, queue timeout,
     /// overload gate, a full pending list, shed, or no healthy replica), 502
     /// (connect failure) and the route timeout's 504.
-    public var status503 = 0
+    package var status503 = 0
     /// Attempts lost to a connection error (replica crash, partition).
-    public var connectionErrors = 0
+    package var connectionErrors = 0
     /// Attempts the client stopped waiting for (per-try timeout).
-    public var attemptTimeouts = 0
+    package var attemptTimeouts = 0
     /// Attempts refused by an open circuit breaker.
-    public var breakerRejections = 0
+    package var breakerRejections = 0
     /// Attempts completed by a replica after the client gave up on them.
-    public var wastedCompletions = 0
+    package var wastedCompletions = 0
     /// User-perceived latency of served user requests (s), retries included.
-    public var latency = LogHistogram()
+    package var latency = LogHistogram()
     /// Per-interval series.
-    public var series: ClientSeries
+    package var series: ClientSeries
 
     /// Empty metrics with bins of `interval` seconds.
-    public init(interval: Double) {
+    package init(interval: Double) {
         series = ClientSeries(interval: interval)
     }
 
     /// Share of user requests served by the service within their deadline
     /// (cache hits count as served; fallbacks do not).
-    public var availability: Double {
+    package var availability: Double {
         userRequests > 0 ? Double(served + cacheHits) / Double(userRequests) : 1
     }
 
     /// Attempts per user request that reached the client's send path.
-    public var amplification: Double {
+    package var amplification: Double {
         let sent = userRequests - cacheHits
         return sent > 0 ? Double(attempts) / Double(sent) : 0
     }
 }
 
 /// Per-interval client and gateway counts (`--timeseries` columns).
-public struct ClientSeries: Sendable {
+package struct ClientSeries: Sendable {
     /// User requests per bin.
-    public var userRequests: TimeBinnedCounter
+    package var userRequests: TimeBinnedCounter
     /// Attempts sent per bin.
-    public var attempts: TimeBinnedCounter
+    package var attempts: TimeBinnedCounter
     /// Retries sent per bin.
-    public var retries: TimeBinnedCounter
+    package var retries: TimeBinnedCounter
     /// Attempts admitted past the gateway (rate limits, gates, shedding) per bin.
-    public var admitted: TimeBinnedCounter
+    package var admitted: TimeBinnedCounter
     /// User requests served per bin (by the service or the cache).
-    public var served: TimeBinnedCounter
+    package var served: TimeBinnedCounter
     /// Cache hits per bin.
-    public var cacheHits: TimeBinnedCounter
+    package var cacheHits: TimeBinnedCounter
     /// Fallback answers per bin.
-    public var fallbacks: TimeBinnedCounter
+    package var fallbacks: TimeBinnedCounter
     /// User requests failed per bin.
-    public var failed: TimeBinnedCounter
+    package var failed: TimeBinnedCounter
     /// User requests abandoned per bin.
-    public var abandoned: TimeBinnedCounter
+    package var abandoned: TimeBinnedCounter
     /// 429 answers per bin.
-    public var status429: TimeBinnedCounter
+    package var status429: TimeBinnedCounter
     /// 503 answers per bin.
-    public var status503: TimeBinnedCounter
+    package var status503: TimeBinnedCounter
     /// Per-try timeouts and connection errors per bin.
-    public var attemptErrors: TimeBinnedCounter
+    package var attemptErrors: TimeBinnedCounter
     /// Breaker state at each bin's end: 0 closed, 0.5 half-open, 1 open.
-    public var breakerState: [Double] = []
+    package var breakerState: [Double] = []
     /// Calls in flight at each bin's end.
-    public var callsInFlight: [Double] = []
+    package var callsInFlight: [Double] = []
 
     init(interval: Double) {
         userRequests = TimeBinnedCounter(width: interval)
@@ -128,7 +128,7 @@ public struct ClientSeries: Sendable {
 extension ClientSeries {
     /// Served over user requests that ended in bin `b` (served, fallback,
     /// failed or abandoned; `served` counts cache hits), nil when none ended.
-    public func availability(inBin b: Int) -> Double? {
+    package func availability(inBin b: Int) -> Double? {
         let served = self.served.value(inBin: b)
         let ended = served + fallbacks.value(inBin: b) + failed.value(inBin: b) + abandoned.value(inBin: b)
         return ended > 0 ? served / ended : nil

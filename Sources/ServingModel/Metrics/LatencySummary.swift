@@ -1,26 +1,26 @@
 import SimulationCore
 
 /// Mean and tail percentiles of one latency, in seconds.
-public struct LatencySummary: Sendable, Equatable, Codable {
+package struct LatencySummary: Sendable, Equatable, Codable {
     /// Number of observations.
-    public var count: Int
+    package var count: Int
     /// Mean.
-    public var mean: Double
+    package var mean: Double
     /// Median.
-    public var p50: Double
+    package var p50: Double
     /// 90th percentile.
-    public var p90: Double
+    package var p90: Double
     /// 95th percentile.
-    public var p95: Double
+    package var p95: Double
     /// 99th percentile.
-    public var p99: Double
+    package var p99: Double
     /// 99.9th percentile.
-    public var p999: Double
+    package var p999: Double
     /// Largest observation.
-    public var max: Double
+    package var max: Double
 
     /// Reads a histogram (percentiles within its 0.2% relative error).
-    public init(_ h: LogHistogram) {
+    package init(_ h: LogHistogram) {
         count = Int(h.count)
         mean = h.mean
         p50 = h.percentile(0.5)

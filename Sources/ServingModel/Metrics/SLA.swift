@@ -12,9 +12,9 @@
 /// seconds to finish, so a 500 ms bound on its end-to-end latency could
 /// never hold, while the first token is what a user waits for (for
 /// unbatched one-shot services TTFT equals the end-to-end latency).
-public struct SLA: Sendable, Equatable, CustomStringConvertible {
+package struct SLA: Sendable, Equatable, CustomStringConvertible {
     /// One target.
-    public enum Target: Sendable, Equatable {
+    package enum Target: Sendable, Equatable {
         /// A latency statistic at most `seconds`.
         case latency(statistic: Statistic, metric: Metric, seconds: Double)
         /// Error rate at most this fraction.
@@ -26,28 +26,28 @@ public struct SLA: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Which summary of a latency.
-    public enum Statistic: String, Sendable, CaseIterable {
+    package enum Statistic: String, Sendable, CaseIterable {
         case mean, p50, p90, p95, p99, p999
     }
 
     /// Which latency.
-    public enum Metric: String, Sendable, CaseIterable {
+    package enum Metric: String, Sendable, CaseIterable {
         case queueWait = "queue_wait", ttft, tpot, e2e
     }
 
     /// The targets, all of which must hold.
-    public var targets: [Target]
+    package var targets: [Target]
 
     /// The SLA that `--sla default` names: availability >= 99.95%,
     /// p99 TTFT <= 500 ms, error rate <= 0.1% (see the type's documentation).
-    public static let standard = SLA(targets: [.availability(0.9995), .latency(statistic: .p99, metric: .ttft, seconds: 0.5), .errorRate(0.001)])
+    package static let standard = SLA(targets: [.availability(0.9995), .latency(statistic: .p99, metric: .ttft, seconds: 0.5), .errorRate(0.001)])
 
     /// Targets given directly.
-    public init(targets: [Target]) {
+    package init(targets: [Target]) {
         self.targets = targets
     }
 
-    public var description: String {
+    package var description: String {
         targets.map { t in
             switch t {
             case .latency(let s, let m, let sec): return "\(s.rawValue)_\(m.rawValue)<=\(sec)s"
@@ -59,7 +59,7 @@ public struct SLA: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The value of a target's quantity in a run (seconds or a fraction).
-    public static func value(of target: Target, in r: ServingResult) -> Double {
+    package static func value(of target: Target, in r: ServingResult) -> Double {
         switch target {
         case .latency(let stat, let metric, _):
             let l: LatencySummary
@@ -88,7 +88,7 @@ public struct SLA: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether `value` meets the target.
-    public static func meets(_ target: Target, _ value: Double) -> Bool {
+    package static func meets(_ target: Target, _ value: Double) -> Bool {
         switch target {
         case .latency(_, _, let limit): return value <= limit
         case .errorRate(let limit): return value <= limit

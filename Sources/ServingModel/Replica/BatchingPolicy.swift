@@ -1,7 +1,7 @@
 import SimulationCore
 
 /// How a replica groups requests.
-public enum BatchingPolicy: Sendable, Equatable {
+package enum BatchingPolicy: Sendable, Equatable {
     /// One request at a time (scenario `policy: none`); its service time comes from the replica's
     /// service distribution (or the hardware profile). How M/M/c and M/G/c
     /// models are expressed.
@@ -12,7 +12,7 @@ public enum BatchingPolicy: Sendable, Equatable {
     case continuous(ContinuousBatching)
 
     /// The policy's name as scenarios spell it.
-    public var name: String {
+    package var name: String {
         switch self {
         case .unbatched: return "none"
         case .dynamic: return "dynamic"
@@ -25,18 +25,18 @@ public enum BatchingPolicy: Sendable, Equatable {
 /// requests wait, or when the oldest has waited `maxQueueDelay`. The batch
 /// runs as one unit (prefill, then decode to the longest output, padded);
 /// every member completes when the batch does.
-public struct DynamicBatching: Sendable, Equatable {
+package struct DynamicBatching: Sendable, Equatable {
     /// Largest batch (Triton `max_batch_size`).
-    public var maxBatchSize: Int
+    package var maxBatchSize: Int
     /// Longest a request is held for a fuller batch (Triton
     /// `max_queue_delay_microseconds`), in seconds.
-    public var maxQueueDelay: Double
+    package var maxQueueDelay: Double
     /// Without a hardware profile: each extra member adds this fraction of
     /// a single request's service time (0 = perfect batching).
-    public var perRequestCost: Double
+    package var perRequestCost: Double
 
     /// Dynamic batching settings (a common example: 32 and 10 ms).
-    public init(maxBatchSize: Int = 32, maxQueueDelay: Double = 0.010, perRequestCost: Double = 0) {
+    package init(maxBatchSize: Int = 32, maxQueueDelay: Double = 0.010, perRequestCost: Double = 0) {
         self.maxBatchSize = maxBatchSize
         self.maxQueueDelay = maxQueueDelay
         self.perRequestCost = perRequestCost
@@ -51,26 +51,26 @@ public struct DynamicBatching: Sendable, Equatable {
 /// recomputed later. With pipeline parallelism each of the replica's
 /// micro-batches (one per stage in flight) holds at most
 /// `maxNumSeqs / stages` sequences, as in Vidur.
-public struct ContinuousBatching: Sendable, Equatable {
+package struct ContinuousBatching: Sendable, Equatable {
     /// Most sequences in a batch (vLLM `max_num_seqs`).
-    public var maxNumSeqs: Int
+    package var maxNumSeqs: Int
     /// Token budget per iteration (vLLM `max_num_batched_tokens`).
-    public var maxNumBatchedTokens: Int
+    package var maxNumBatchedTokens: Int
     /// Chunked prefill (Sarathi-style): prefills are cut to fit the budget
     /// beside running decodes. Off: prefill-only iterations for new
     /// requests (vLLM V0 / Vidur's vLLM scheduler), decodes otherwise.
-    public var chunkedPrefill: Bool
+    package var chunkedPrefill: Bool
     /// Fraction of KV blocks kept free when admitting (vLLM watermark).
-    public var watermark: Double
+    package var watermark: Double
     /// How iterations are simulated.
-    public var fidelity: Fidelity
+    package var fidelity: Fidelity
     /// Without chunked prefill, count a prefill batch's tokens as its size
     /// times its longest prompt (Vidur's vLLM scheduler) instead of their sum
     /// (vLLM's).
-    public var paddedPrefill: Bool
+    package var paddedPrefill: Bool
 
     /// Simulation fidelity of continuous batching.
-    public enum Fidelity: String, Sendable {
+    package enum Fidelity: String, Sendable {
         /// One event per iteration.
         case iteration
         /// Runs of decode-only iterations whose batch cannot change (no
@@ -82,7 +82,7 @@ public struct ContinuousBatching: Sendable, Equatable {
     }
 
     /// Continuous batching settings; defaults are vLLM's for GPUs under 70 GiB.
-    public init(maxNumSeqs: Int = 256, maxNumBatchedTokens: Int = 2048, chunkedPrefill: Bool = true,
+    package init(maxNumSeqs: Int = 256, maxNumBatchedTokens: Int = 2048, chunkedPrefill: Bool = true,
                 watermark: Double = 0.01, fidelity: Fidelity = .multistep, paddedPrefill: Bool = false) {
         self.maxNumSeqs = maxNumSeqs
         self.maxNumBatchedTokens = maxNumBatchedTokens

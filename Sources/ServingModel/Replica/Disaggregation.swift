@@ -8,22 +8,22 @@
 /// each gets the whole bandwidth). The prefill replica holds the blocks
 /// until the transfer ends; the decode replica admits the request when it
 /// has blocks and a sequence slot.
-public struct Disaggregation: Sendable, Equatable {
+package struct Disaggregation: Sendable, Equatable {
     /// Replicas that prefill (the rest decode).
-    public var prefillReplicas: Int
+    package var prefillReplicas: Int
     /// KV-cache bytes per token: 2 × layers × KV heads × head size ×
     /// bytes per value (Llama-2-7B in fp16: 2 × 32 × 32 × 128 × 2 = 524,288).
-    public var kvBytesPerToken: Double
+    package var kvBytesPerToken: Double
     /// Bandwidth of a prefill replica's link (bytes/s).
-    public var bandwidth: Double
+    package var bandwidth: Double
     /// Fixed cost of one transfer (s), paid after its bytes have crossed.
-    public var latency: Double
+    package var latency: Double
     /// Whether a prefill replica's transfers share its link, one after
     /// another (true, the default), or each has the whole bandwidth.
-    public var sharedLink: Bool
+    package var sharedLink: Bool
 
     /// A split.
-    public init(prefillReplicas: Int, kvBytesPerToken: Double, bandwidth: Double, latency: Double = 0, sharedLink: Bool = true) {
+    package init(prefillReplicas: Int, kvBytesPerToken: Double, bandwidth: Double, latency: Double = 0, sharedLink: Bool = true) {
         self.prefillReplicas = prefillReplicas
         self.kvBytesPerToken = kvBytesPerToken
         self.bandwidth = bandwidth
@@ -32,12 +32,12 @@ public struct Disaggregation: Sendable, Equatable {
     }
 
     /// Seconds the link carries the KV cache of `tokens` tokens.
-    public func linkTime(tokens: Int) -> Double {
+    package func linkTime(tokens: Int) -> Double {
         Double(tokens) * kvBytesPerToken / bandwidth
     }
 
     /// Checks the split against the replica count and batching policy.
-    public func validate(replicas: Int, batching: BatchingPolicy) throws(ServingModelError) {
+    package func validate(replicas: Int, batching: BatchingPolicy) throws(ServingModelError) {
         try ServingModelError.check(prefillReplicas >= 1 && prefillReplicas < replicas, "replicas.disaggregation.prefill",
                                     prefillReplicas, "an integer from 1 to replicas.count − 1 (\(replicas - 1))")
         try ServingModelError.check(kvBytesPerToken.isFinite && kvBytesPerToken > 0, "replicas.disaggregation.kv_bytes_per_token",

@@ -1,32 +1,32 @@
 /// What one replica's hardware can do: the fitted iteration-time function of
 /// a (GPU, model, parallelism) combination, its KV-cache capacity and price.
 /// Loaded from `models/hardware/NAME.yaml` by the Scenario module.
-public struct HardwareProfile: Sendable, Equatable {
+package struct HardwareProfile: Sendable, Equatable {
     /// Profile name (file stem).
-    public var name: String
+    package var name: String
     /// GPU type, e.g. `A100-80GB`.
-    public var gpu: String
+    package var gpu: String
     /// Model served, e.g. `Llama-2-7b-hf`.
-    public var model: String
+    package var model: String
     /// Tensor-parallel degree.
-    public var tensorParallel: Int
+    package var tensorParallel: Int
     /// Pipeline-parallel degree (stages).
-    public var pipelineParallel: Int
+    package var pipelineParallel: Int
     /// GPUs one replica occupies.
-    public var gpusPerReplica: Int
+    package var gpusPerReplica: Int
     /// Price of one GPU-hour (USD).
-    public var pricePerGPUHour: Double
+    package var pricePerGPUHour: Double
     /// KV-cache capacity of one replica, in tokens.
-    public var kvCacheTokens: Int
+    package var kvCacheTokens: Int
     /// KV-cache block size in tokens (vLLM paged attention).
-    public var kvBlockSize: Int
+    package var kvBlockSize: Int
     /// Longest prompt + output the model accepts.
-    public var maxModelLength: Int
+    package var maxModelLength: Int
     /// The iteration-time function.
-    public var iteration: IterationTimeModel
+    package var iteration: IterationTimeModel
 
     /// A profile.
-    public init(name: String, gpu: String, model: String, tensorParallel: Int, pipelineParallel: Int,
+    package init(name: String, gpu: String, model: String, tensorParallel: Int, pipelineParallel: Int,
                 gpusPerReplica: Int, pricePerGPUHour: Double, kvCacheTokens: Int, kvBlockSize: Int,
                 maxModelLength: Int, iteration: IterationTimeModel) {
         self.name = name
@@ -53,26 +53,26 @@ public struct HardwareProfile: Sendable, Equatable {
 /// where T = prefill tokens + decode sequences, K = Σ context lengths of the
 /// decode sequences (KV tokens read), A = Σ over prefill chunks of
 /// chunk·(prior context + chunk/2) (attention token pairs).
-public struct IterationTimeModel: Sendable, Equatable {
+package struct IterationTimeModel: Sendable, Equatable {
     /// Per-iteration overhead (s).
-    public var fixed: Double
+    package var fixed: Double
     /// Token-parallel operators at small batches, weight-read bound (s).
-    public var linearFloor: Double
+    package var linearFloor: Double
     /// Per batched token once compute-bound (s).
-    public var perToken: Double
+    package var perToken: Double
     /// Per KV token read by decode attention (s).
-    public var perKVToken: Double
+    package var perKVToken: Double
     /// Per prefill attention (query, key) pair (s).
-    public var perPrefillPair: Double
+    package var perPrefillPair: Double
     /// Per batched token of parallelism communication (s).
-    public var perTokenComm: Double
+    package var perTokenComm: Double
     /// Pipeline stages the iteration passes through in sequence.
-    public var pipelineStages: Int
+    package var pipelineStages: Int
     /// Multiplier on every term (quantisation, slowdowns).
-    public var speedFactor: Double
+    package var speedFactor: Double
 
     /// A model from its coefficients.
-    public init(fixed: Double, linearFloor: Double, perToken: Double, perKVToken: Double,
+    package init(fixed: Double, linearFloor: Double, perToken: Double, perKVToken: Double,
                 perPrefillPair: Double, perTokenComm: Double, pipelineStages: Int = 1, speedFactor: Double = 1) {
         self.fixed = fixed
         self.linearFloor = linearFloor
@@ -86,7 +86,7 @@ public struct IterationTimeModel: Sendable, Equatable {
 
     /// Seconds one pipeline stage spends on a batch of the given shape.
     @inlinable
-    public func stageTime(tokens t: Int, kvTokens k: Int, prefillPairs a: Double) -> Double {
+    package func stageTime(tokens t: Int, kvTokens k: Int, prefillPairs a: Double) -> Double {
         let tokens = Double(t)
         return (fixed + max(linearFloor, perToken * tokens) + perKVToken * Double(k)
             + perPrefillPair * a + perTokenComm * tokens) * speedFactor
@@ -95,14 +95,14 @@ public struct IterationTimeModel: Sendable, Equatable {
     /// Seconds for a batch to cross every pipeline stage (its latency when
     /// the pipeline is otherwise empty).
     @inlinable
-    public func iterationTime(tokens t: Int, kvTokens k: Int, prefillPairs a: Double) -> Double {
+    package func iterationTime(tokens t: Int, kvTokens k: Int, prefillPairs a: Double) -> Double {
         stageTime(tokens: t, kvTokens: k, prefillPairs: a) * Double(pipelineStages)
     }
 
     /// Attention pairs of a prefill chunk of `chunk` tokens after `prior`
     /// tokens of context.
     @inlinable
-    public static func prefillPairs(chunk: Int, prior: Int) -> Double {
+    package static func prefillPairs(chunk: Int, prior: Int) -> Double {
         Double(chunk) * (Double(prior) + Double(chunk) / 2)
     }
 }

@@ -2,7 +2,7 @@ import SimulationCore
 
 extension ServingSimulation {
     /// The model's events.
-    public enum Event: Sendable {
+    package enum Event: Sendable {
         /// The next arrival of source `source`.
         case arrival(source: Int32)
         /// The next record(s) of the replayed trace.
@@ -85,7 +85,7 @@ extension ServingSimulation {
     }
 
     /// Where an answer that is not the service's comes from.
-    public enum AnswerKind: UInt8, Sendable {
+    package enum AnswerKind: UInt8, Sendable {
         /// The client's response cache.
         case cache
         /// A fallback (marked response or smaller model).

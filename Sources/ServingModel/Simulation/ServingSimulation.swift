@@ -12,11 +12,11 @@ import Workload
 /// another's state: the compiler says so.
 ///
 /// Events carry only integer ids; requests live in a ``RequestTable`` slab.
-public struct ServingSimulation: SimulationModel {
+package struct ServingSimulation: SimulationModel {
     /// The configuration simulated.
-    public let configuration: ServingConfiguration
+    package let configuration: ServingConfiguration
     /// Requests in flight.
-    public internal(set) var requests = RequestTable()
+    package internal(set) var requests = RequestTable()
     var arrivals: ArrivalSources
     var clients: ClientLayer
     var gateway: Gateway
@@ -27,7 +27,7 @@ public struct ServingSimulation: SimulationModel {
     let layered: Bool
 
     /// A model at time 0. Call ``start(_:)`` to schedule the first events.
-    public init(configuration c: ServingConfiguration) throws {
+    package init(configuration c: ServingConfiguration) throws {
         let slots = max(c.replicas.count, c.replicas.dynamics?.maxReplicas ?? 0)
         try Self.validate(c, slots: slots)
         configuration = c
@@ -42,14 +42,14 @@ public struct ServingSimulation: SimulationModel {
     }
 
     /// What users and the gateway saw (populated when ``layered``).
-    public var clientMetrics: ClientMetrics { recorder.clientMetrics }
+    package var clientMetrics: ClientMetrics { recorder.clientMetrics }
     /// Recorded metrics.
-    public var metrics: ServingMetrics { recorder.metrics }
+    package var metrics: ServingMetrics { recorder.metrics }
     /// First error met while replaying the trace (the run stops arrivals).
-    public var traceError: Error? { arrivals.traceError }
+    package var traceError: Error? { arrivals.traceError }
 
     /// Schedules the first arrivals, the warm-up end and the sampling ticks.
-    public mutating func start(_ scheduler: inout Scheduler<Event>) {
+    package mutating func start(_ scheduler: inout Scheduler<Event>) {
         // A closed loop makes its own arrivals; the workload gives sizes.
         arrivals.start(openLoop: !(layered && clients.isClosedLoop), scheduler: &scheduler)
         if recorder.warmup > 0 { scheduler.schedule(.warmupEnd, at: recorder.warmup) }
@@ -64,7 +64,7 @@ public struct ServingSimulation: SimulationModel {
         }
     }
 
-    public mutating func handle(_ event: Event, scheduler: inout Scheduler<Event>) {
+    package mutating func handle(_ event: Event, scheduler: inout Scheduler<Event>) {
         switch event {
         // Arrivals
         case .arrival(let source):

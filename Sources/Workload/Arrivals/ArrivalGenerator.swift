@@ -8,9 +8,9 @@ import SimulationCore
 /// var g = ArrivalGenerator(process: .poisson(rate: 5), stream: root.stream("arrivals/0"))
 /// let t1 = g.next(after: 0)
 /// ```
-public struct ArrivalGenerator: Sendable {
+package struct ArrivalGenerator: Sendable {
     /// The process generated.
-    public let process: ArrivalProcess
+    package let process: ArrivalProcess
     var rng: RandomStream
     var state = 0
     var stateEnd = 0.0
@@ -19,7 +19,7 @@ public struct ArrivalGenerator: Sendable {
     let silent: Bool
 
     /// A generator with its own stream.
-    public init(process: ArrivalProcess, stream: RandomStream) {
+    package init(process: ArrivalProcess, stream: RandomStream) {
         self.process = process
         self.rng = stream
         switch process {
@@ -34,7 +34,7 @@ public struct ArrivalGenerator: Sendable {
 
     /// The first arrival strictly after `t` (the previous arrival), or
     /// `.infinity` when the source has no more arrivals.
-    public mutating func next(after t: Double) -> Double {
+    package mutating func next(after t: Double) -> Double {
         switch process {
         case .poisson(let rate):
             return rate > 0 ? t - log(rng.nextOpenUniform()) / rate : .infinity

@@ -4,7 +4,7 @@ import SimulationCore
 /// How requests arrive: the configuration of one arrival source. A workload
 /// may have several sources (clients); each becomes an ``ArrivalGenerator``
 /// with its own random stream.
-public enum ArrivalProcess: Sendable, Equatable {
+package enum ArrivalProcess: Sendable, Equatable {
     /// Poisson arrivals at a constant rate (requests/s).
     case poisson(rate: Double)
     /// A renewal process: i.i.d. inter-arrival times.
@@ -22,13 +22,13 @@ public enum ArrivalProcess: Sendable, Equatable {
     case windowed(ClientWindows)
 
     /// One state of a modulated process.
-    public struct ModulatedState: Sendable, Equatable {
+    package struct ModulatedState: Sendable, Equatable {
         /// Arrival rate in the state (requests/s, >= 0).
-        public var rate: Double
+        package var rate: Double
         /// Mean time spent in the state (s, > 0).
-        public var meanHolding: Double
+        package var meanHolding: Double
         /// A state.
-        public init(rate: Double, meanHolding: Double) {
+        package init(rate: Double, meanHolding: Double) {
             self.rate = rate
             self.meanHolding = meanHolding
         }
@@ -36,7 +36,7 @@ public enum ArrivalProcess: Sendable, Equatable {
 
     /// Long-run mean arrival rate (for a rate curve: its time average over
     /// the first period or segment span).
-    public var meanRate: Double {
+    package var meanRate: Double {
         switch self {
         case .poisson(let r): return r
         case .renewal(let d): return 1 / d.mean
@@ -52,7 +52,7 @@ public enum ArrivalProcess: Sendable, Equatable {
     }
 
     /// The same process with its rate multiplied by `factor` (> 0).
-    public func scaled(by factor: Double) -> ArrivalProcess {
+    package func scaled(by factor: Double) -> ArrivalProcess {
         switch self {
         case .poisson(let r): return .poisson(rate: r * factor)
         case .renewal(let d):
@@ -68,17 +68,17 @@ public enum ArrivalProcess: Sendable, Equatable {
 }
 
 /// Per-window traffic statistics of one client (ServeGen's form).
-public struct ClientWindows: Sendable, Equatable {
+package struct ClientWindows: Sendable, Equatable {
     /// Window length in seconds (ServeGen: 600).
-    public var width: Double
+    package var width: Double
     /// Mean request rate per window (requests/s).
-    public var rates: [Double]
+    package var rates: [Double]
     /// Inter-arrival family per window.
-    public var families: [Family]
+    package var families: [Family]
 
     /// An inter-arrival family with its shape; the scale is set per window
     /// so the mean inter-arrival time is 1/rate.
-    public enum Family: Sendable, Equatable {
+    package enum Family: Sendable, Equatable {
         /// Exponential (Poisson within the window).
         case exponential
         /// Weibull with this shape.
@@ -88,14 +88,14 @@ public struct ClientWindows: Sendable, Equatable {
     }
 
     /// Client windows.
-    public init(width: Double, rates: [Double], families: [Family]) {
+    package init(width: Double, rates: [Double], families: [Family]) {
         self.width = width
         self.rates = rates
         self.families = families
     }
 
     /// The inter-arrival distribution of window `i` (nil when its rate is 0).
-    public func interarrival(window i: Int) -> Distribution? {
+    package func interarrival(window i: Int) -> Distribution? {
         let rate = rates[i]
         guard rate > 0 else { return nil }
         let mean = 1 / rate
@@ -110,7 +110,7 @@ public struct ClientWindows: Sendable, Equatable {
 
 extension Distribution {
     /// The distribution of `factor · X`.
-    public func scaledTime(_ factor: Double) -> Distribution {
+    package func scaledTime(_ factor: Double) -> Distribution {
         switch self {
         case .deterministic(let v): return .deterministic(v * factor)
         case .uniform(let lo, let hi): return .uniform(low: lo * factor, high: hi * factor)

@@ -7,16 +7,16 @@
 /// let curve = try RateCurve(starts: [0, 600], rates: [100, 250])
 /// curve.rate(at: 700)   // 250
 /// ```
-public struct RateCurve: Sendable, Equatable {
+package struct RateCurve: Sendable, Equatable {
     /// Segment start times in seconds, strictly increasing, first = 0.
-    public private(set) var starts: [Double]
+    package private(set) var starts: [Double]
     /// Requests per second in each segment (>= 0).
-    public private(set) var rates: [Double]
+    package private(set) var rates: [Double]
     /// If set, the curve repeats every `period` seconds.
-    public var period: Double?
+    package var period: Double?
 
     /// A curve from segment starts and rates.
-    public init(starts: [Double], rates: [Double], period: Double? = nil) throws {
+    package init(starts: [Double], rates: [Double], period: Double? = nil) throws {
         guard !starts.isEmpty, starts.count == rates.count else {
             throw WorkloadError("rate curve", "needs as many segment starts as rates, and at least one")
         }
@@ -36,14 +36,14 @@ public struct RateCurve: Sendable, Equatable {
     }
 
     /// The curve with every rate multiplied by `factor`.
-    public func scaled(by factor: Double) -> RateCurve {
+    package func scaled(by factor: Double) -> RateCurve {
         var c = self
         c.rates = rates.map { $0 * factor }
         return c
     }
 
     /// Index of the segment holding time `t` (0 ≤ t).
-    public func segment(at t: Double) -> Int {
+    package func segment(at t: Double) -> Int {
         let local = period.map { t.truncatingRemainder(dividingBy: $0) } ?? t
         var lo = 0, hi = starts.count - 1
         while lo < hi {
@@ -54,11 +54,11 @@ public struct RateCurve: Sendable, Equatable {
     }
 
     /// The rate at time `t`.
-    public func rate(at t: Double) -> Double { rates[segment(at: t)] }
+    package func rate(at t: Double) -> Double { rates[segment(at: t)] }
 
     /// Absolute end time of the segment holding `t` (`.infinity` for the
     /// last segment of a non-repeating curve).
-    public func segmentEnd(after t: Double) -> Double {
+    package func segmentEnd(after t: Double) -> Double {
         let i = segment(at: t)
         if let period {
             // The cycle's start as `segment(at:)` sees it (t minus its
@@ -71,7 +71,7 @@ public struct RateCurve: Sendable, Equatable {
     }
 
     /// Expected number of arrivals in `[from, to)`.
-    public func expectedCount(from: Double, to: Double) -> Double {
+    package func expectedCount(from: Double, to: Double) -> Double {
         var t = from, total = 0.0
         while t < to {
             let end = min(segmentEnd(after: t), to)
@@ -82,5 +82,5 @@ public struct RateCurve: Sendable, Equatable {
     }
 
     /// Largest rate of the curve.
-    public var peakRate: Double { rates.max() ?? 0 }
+    package var peakRate: Double { rates.max() ?? 0 }
 }

@@ -10,14 +10,14 @@ import Foundation
 /// checked before any row (see ``LineReader`` for the size limits). Window
 /// starts are seconds from 0 to 10⁸, at most ``maxWindows`` windows per
 /// client and ``maxRows`` rows in all.
-public enum ServeGenClients {
+package enum ServeGenClients {
     /// Most windows one client may span (10⁶: 19 years of 10-minute windows).
-    public static let maxWindows = 1_000_000
+    package static let maxWindows = 1_000_000
     /// Most rows a file may have (5·10⁶; ServeGen's files have about 10⁵).
-    public static let maxRows = 5_000_000
+    package static let maxRows = 5_000_000
 
     /// Loads every client of the file, ordered by client id.
-    public static func load(path: String) throws -> [ClientWindows] {
+    package static func load(path: String) throws -> [ClientWindows] {
         let lines = try LineReader(path: path)
         func location() -> String { "\(path):\(lines.lineNumber)" }
         guard let header = try lines.next() else { throw WorkloadError(path, "the file is empty") }

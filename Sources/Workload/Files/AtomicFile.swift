@@ -16,15 +16,15 @@ import Darwin
 ///   (``TemporaryFiles``).
 /// - ``checkFile(_:option:)`` and ``checkDirectory(_:option:)`` tell a
 ///   command, before its long work, whether its output paths can be written.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Writes `text` to `path` atomically; throws ``LoadSeriesError/unwritable(file:reason:)``.
-    public static func write(_ text: String, to path: String) throws {
+    package static func write(_ text: String, to path: String) throws {
         try write([(text, path)])
     }
 
     /// Writes several files, all or none: every text goes to its temporary
     /// file first, and only when all are written are they renamed into place.
-    public static func write(_ files: [(text: String, path: String)]) throws {
+    package static func write(_ files: [(text: String, path: String)]) throws {
         var temps: [String] = []
         defer { for t in temps { TemporaryFiles.remove(t) } }
         for (text, path) in files {
@@ -52,7 +52,7 @@ public enum AtomicFile {
     ///
     /// - Throws: ``WorkloadError`` at `option path`, e.g.
     ///   `--out results/x.csv: no such directory 'results'`.
-    public static func checkFile(_ path: String, option: String) throws {
+    package static func checkFile(_ path: String, option: String) throws {
         let at = "\(option) \(path)"
         guard !path.isEmpty else { throw WorkloadError(option, "expected a file path, got an empty one") }
         guard !path.hasSuffix("/") else { throw WorkloadError(at, "is a directory path, expected a file") }
@@ -75,7 +75,7 @@ public enum AtomicFile {
     /// writable directory. Nothing is created.
     ///
     /// - Throws: ``WorkloadError`` at `option path`.
-    public static func checkDirectory(_ path: String, option: String) throws {
+    package static func checkDirectory(_ path: String, option: String) throws {
         let at = "\(option) \(path)"
         guard !path.isEmpty else { throw WorkloadError(option, "expected a directory path, got an empty one") }
         var candidate = path
@@ -162,9 +162,9 @@ public enum AtomicFile {
 /// `raise`) on a fixed table of C strings allocated up front; at most
 /// ``capacity`` files are tracked at once (more are still written, just not
 /// cleaned up on a signal).
-public enum TemporaryFiles {
+package enum TemporaryFiles {
     /// Most paths tracked at once.
-    public static let capacity = 64
+    package static let capacity = 64
 
     /// The table the handler reads: `capacity` slots, each a `strdup`ed path or nil.
     nonisolated(unsafe) static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
@@ -176,7 +176,7 @@ public enum TemporaryFiles {
     nonisolated(unsafe) private static var installed = false
 
     /// Tracks `path` until ``remove(_:)``.
-    public static func register(_ path: String) {
+    package static func register(_ path: String) {
         lock.lock(); defer { lock.unlock() }
         if !installed {
             installed = true
@@ -195,7 +195,7 @@ public enum TemporaryFiles {
     }
 
     /// Unlinks `path` if it still exists and stops tracking it.
-    public static func remove(_ path: String) {
+    package static func remove(_ path: String) {
         unlink(path)
         lock.lock(); defer { lock.unlock() }
         for i in 0..<capacity {
@@ -207,7 +207,7 @@ public enum TemporaryFiles {
     }
 
     /// The paths tracked now (for tests).
-    public static var tracked: [String] {
+    package static var tracked: [String] {
         lock.lock(); defer { lock.unlock() }
         return (0..<capacity).compactMap { slots[$0].map { String(cString: $0) } }
     }

@@ -16,9 +16,9 @@
 /// ```
 ///
 /// - Complexity: O(length of the line).
-public enum CSVLine {
+package enum CSVLine {
     /// The cells of `line`, or `nil` when a quoted cell is not closed.
-    public static func split<S: StringProtocol>(_ line: S) -> [String]? {
+    package static func split<S: StringProtocol>(_ line: S) -> [String]? {
         var cells: [String] = []
         let utf8 = Array(line.utf8)
         // Fast path: no quotes, split on commas and trim.
@@ -72,7 +72,7 @@ public enum CSVLine {
 
     /// The cells of `line`, throwing a ``WorkloadError`` at `location` for a
     /// quote left open.
-    public static func cells<S: StringProtocol>(_ line: S, at location: @autoclosure () -> String) throws -> [String] {
+    package static func cells<S: StringProtocol>(_ line: S, at location: @autoclosure () -> String) throws -> [String] {
         guard let cells = split(line) else {
             throw WorkloadError(location(), unterminatedQuote)
         }
@@ -80,7 +80,7 @@ public enum CSVLine {
     }
 
     /// The message for a quoted cell that does not end on its line.
-    public static let unterminatedQuote = "a quoted cell is not closed (expected a closing \" on the same line; a doubled \"\" is one quote)"
+    package static let unterminatedQuote = "a quoted cell is not closed (expected a closing \" on the same line; a doubled \"\" is one quote)"
 
     static let comma: UInt8 = 0x2C
     static let quote: UInt8 = 0x22

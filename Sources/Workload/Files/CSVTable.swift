@@ -8,16 +8,16 @@ import Foundation
 /// (``LineReader``), and cells may be quoted as RFC 4180 says (``CSVLine``).
 /// Calibration inputs, replica schedules and reference tables use it.
 /// Durations and rates take the units ``Units`` reads.
-public enum CSVTable {
+package enum CSVTable {
     /// Most problems reported from one file.
     static let maxIssues = 20
 
     /// One data row: its cells by column, converting values and recording problems.
-    public final class Row {
+    package final class Row {
         /// The file.
-        public let file: String
+        package let file: String
         /// The row's line in it.
-        public let line: Int
+        package let line: Int
         /// Its cells by column name, as written.
         package let cells: [String: String]
         private(set) var issues: [InputIssue] = []
@@ -29,14 +29,14 @@ public enum CSVTable {
         }
 
         /// Records a problem in `column`.
-        public func fail(_ column: String, _ expected: String, got text: String) {
+        package func fail(_ column: String, _ expected: String, got text: String) {
             issues.append(InputIssue(file: file, line: line, key: "column '\(column)'", message: "\(expected), got '\(text)'"))
         }
 
         /// Whether `column` has a value (optional columns may be empty).
-        public func has(_ column: String) -> Bool { !(cells[column] ?? "").isEmpty }
+        package func has(_ column: String) -> Bool { !(cells[column] ?? "").isEmpty }
 
-        public func value<T>(_ column: String, _ expected: String, _ parse: (String) -> T?) -> T? {
+        package func value<T>(_ column: String, _ expected: String, _ parse: (String) -> T?) -> T? {
             let text = cells[column] ?? ""
             guard let v = parse(text) else {
                 fail(column, "expected \(expected)", got: text)
@@ -47,7 +47,7 @@ public enum CSVTable {
 
         /// An integer >= 0 (a whole number such as `64.0` is accepted), at
         /// most `max` when given (so sums of counts cannot overflow).
-        public func count(_ column: String, max: Int? = nil) -> Int? {
+        package func count(_ column: String, max: Int? = nil) -> Int? {
             value(column, max.map { "an integer from 0 to \($0)" } ?? "an integer >= 0") { text in
                 let limit = max ?? Int.max
                 if let i = Int(text) { return i >= 0 && i <= limit ? i : nil }
@@ -57,21 +57,21 @@ public enum CSVTable {
         }
 
         /// A finite number >= 0, at most `max` when given.
-        public func number(_ column: String, max: Double? = nil) -> Double? {
+        package func number(_ column: String, max: Double? = nil) -> Double? {
             value(column, max.map { "a number from 0 to \($0)" } ?? "a number >= 0") {
                 Double($0).flatMap { $0.isFinite && $0 >= 0 && $0 <= (max ?? .infinity) ? $0 : nil }
             }
         }
 
         /// A duration > 0 in seconds, at most a day (a latency or an iteration time).
-        public func duration(_ column: String) -> Double? {
+        package func duration(_ column: String) -> Double? {
             value(column, "a duration > 0 in seconds (or with a unit such as 250ms), at most 1 day") {
                 Units.duration($0).flatMap { $0 > 0 && $0 <= 86_400 ? $0 : nil }
             }
         }
 
         /// A rate > 0 in requests per second, at most 10⁷/s.
-        public func rate(_ column: String) -> Double? {
+        package func rate(_ column: String) -> Double? {
             value(column, "a rate > 0 in requests per second (or with a unit such as 720/min), at most 10000000/s") {
                 Units.rate($0).flatMap { $0 > 0 && $0 <= 1e7 ? $0 : nil }
             }
@@ -81,7 +81,7 @@ public enum CSVTable {
     /// Streams `path`: checks the header has every `required` column and no
     /// column outside `required` + `optional`, then hands each data row to
     /// `handle`. Throws every problem found (at most ``maxIssues``).
-    public static func read(path: String, required: [String], optional: [String], _ handle: (Row) -> Void) throws {
+    package static func read(path: String, required: [String], optional: [String], _ handle: (Row) -> Void) throws {
         let reader: LineReader
         do {
             reader = try LineReader(path: path)

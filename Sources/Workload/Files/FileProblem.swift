@@ -2,11 +2,11 @@ import Foundation
 
 /// Plain words for why a file could not be read or written, instead of
 /// Foundation's "The operation could not be completed" text.
-public enum FileProblem {
+package enum FileProblem {
     /// Why reading `path` failed with `error`: "no such file", "is a
     /// directory, expected a file", "permission denied", "not UTF-8 text", or
     /// the system's own reason.
-    public static func reading(_ path: String, _ error: Error) -> String {
+    package static func reading(_ path: String, _ error: Error) -> String {
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
         if isDirectory.boolValue { return "is a directory, expected a file" }
@@ -15,7 +15,7 @@ public enum FileProblem {
     }
 
     /// Why writing failed with `error`, in the system's words.
-    public static func reason(_ error: Error) -> String {
+    package static func reason(_ error: Error) -> String {
         let ns = error as NSError
         if ns.domain == NSCocoaErrorDomain {
             switch CocoaError.Code(rawValue: ns.code) {

@@ -1,20 +1,20 @@
 /// One problem in an input file: where (file, line, key path or column),
 /// the bad value, and what was expected. ``CSVTable`` reports its cells with
 /// it; the scenario layer calls it `ScenarioIssue`.
-public struct InputIssue: Sendable, Equatable, CustomStringConvertible {
+package struct InputIssue: Sendable, Equatable, CustomStringConvertible {
     /// The file.
-    public var file: String
+    package var file: String
     /// 1-based line, when known.
-    public var line: Int?
+    package var line: Int?
     /// Dotted key path, e.g. `replicas.batching.max_num_seqs`, or a CSV
     /// column, e.g. `column 'ttft_p50'`; empty when the problem is the
     /// whole line or file.
-    public var key: String
+    package var key: String
     /// What was wrong and what was expected.
-    public var message: String
+    package var message: String
 
     /// A problem in `file` at `line` (when known) and `key`.
-    public init(file: String, line: Int? = nil, key: String, message: String) {
+    package init(file: String, line: Int? = nil, key: String, message: String) {
         self.file = file
         self.line = line
         self.key = key
@@ -22,7 +22,7 @@ public struct InputIssue: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `FILE:LINE: KEY: MESSAGE`, leaving out what is unknown.
-    public var description: String {
+    package var description: String {
         "\(file)\(line.map { ":\($0)" } ?? ""): \(key.isEmpty ? "" : "\(key): ")\(message)"
     }
 }
@@ -30,14 +30,14 @@ public struct InputIssue: Sendable, Equatable, CustomStringConvertible {
 /// Every problem found in an input file, reported together (the command
 /// line prints one per line and exits with status 65). The scenario layer
 /// calls it `ScenarioError`.
-public struct InputError: Error, Sendable, CustomStringConvertible {
+package struct InputError: Error, Sendable, CustomStringConvertible {
     /// The problems, in file order.
-    public var issues: [InputIssue]
+    package var issues: [InputIssue]
 
     /// The problems of a file, in file order.
-    public init(issues: [InputIssue]) {
+    package init(issues: [InputIssue]) {
         self.issues = issues
     }
 
-    public var description: String { issues.map(\.description).joined(separator: "\n") }
+    package var description: String { issues.map(\.description).joined(separator: "\n") }
 }

@@ -16,18 +16,18 @@ import Foundation
 ///   which has no size limit.
 ///
 /// - Complexity: O(bytes); one allocation per line handed out.
-public final class LineReader {
+package final class LineReader {
     /// Longest line read, in bytes (4 MiB).
-    public static let maxLineBytes = 4 << 20
+    package static let maxLineBytes = 4 << 20
     /// Most bytes a gzip input may decompress to (1 GiB).
-    public static let maxDecompressedBytes = 1 << 30
+    package static let maxDecompressedBytes = 1 << 30
 
     /// The file being read.
-    public let path: String
+    package let path: String
     /// 1-based number of the line last returned (0 before the first).
-    public private(set) var lineNumber = 0
+    package private(set) var lineNumber = 0
     /// Whether the file is gzip-compressed.
-    public let isCompressed: Bool
+    package let isCompressed: Bool
     private let file: gzFile
     private let limit: Int
     private let chunk: UnsafeMutablePointer<UInt8>
@@ -42,7 +42,7 @@ public final class LineReader {
     ///
     /// - Throws: ``WorkloadError`` when the file cannot be opened, is a
     ///   directory, or is not a readable gzip stream.
-    public init(path: String, maxDecompressedBytes: Int = LineReader.maxDecompressedBytes) throws {
+    package init(path: String, maxDecompressedBytes: Int = LineReader.maxDecompressedBytes) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw WorkloadError(path, "cannot read: \(Self.reason(errno))") }
         var info = stat()
@@ -72,7 +72,7 @@ public final class LineReader {
     /// - Throws: ``WorkloadError`` for a line over ``maxLineBytes``, a gzip
     ///   input over its decompressed limit, corrupt or truncated gzip data, or
     ///   a read error.
-    public func next() throws -> Substring? {
+    package func next() throws -> Substring? {
         line.removeAll(keepingCapacity: true)
         var any = false
         while true {
@@ -104,7 +104,7 @@ public final class LineReader {
     }
 
     /// `path:line` of the line last returned, for error messages.
-    public var location: String { "\(path):\(lineNumber)" }
+    package var location: String { "\(path):\(lineNumber)" }
 
     private func append(_ bytes: UnsafeMutablePointer<UInt8>, _ count: Int) throws {
         guard line.count + count <= Self.maxLineBytes else {

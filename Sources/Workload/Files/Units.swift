@@ -6,9 +6,9 @@ import Foundation
 /// A bare number is seconds, requests per second, a fraction, or a factor.
 /// Every result is finite: a value that overflows in its unit (`1e305d`)
 /// reads as no value, and the caller reports it.
-public enum Units {
+package enum Units {
     /// Seconds in a duration such as `250ms`, `1.5s`, `10m`, `2h`, `7d`, `40us`.
-    public static func duration(_ text: String) -> Double? {
+    package static func duration(_ text: String) -> Double? {
         let s = text.trimmingCharacters(in: .whitespaces)
         let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9),
                                          ("s", 1), ("m", 60), ("min", 60), ("h", 3600), ("d", 86_400), ("w", 604_800)]
@@ -21,7 +21,7 @@ public enum Units {
     }
 
     /// Requests per second in a rate such as `120/s`, `3200/min`, `50/h`, `1000/d`.
-    public static func rate(_ text: String) -> Double? {
+    package static func rate(_ text: String) -> Double? {
         let s = text.trimmingCharacters(in: .whitespaces)
         if let slash = s.firstIndex(of: "/") {
             guard let v = Double(s[..<slash].trimmingCharacters(in: .whitespaces)), v.isFinite else { return nil }
@@ -35,7 +35,7 @@ public enum Units {
 
     /// Bytes per second in a bandwidth such as `25GB/s`, `400Gbit/s` or
     /// `800MiB/s` (decimal and binary prefixes; a bare number is bytes/s).
-    public static func byteRate(_ text: String) -> Double? {
+    package static func byteRate(_ text: String) -> Double? {
         var s = text.trimmingCharacters(in: .whitespaces)
         if s.hasSuffix("/s") { s = String(s.dropLast(2)) }
         let units: [(String, Double)] = [("Gbit", 1e9 / 8), ("Mbit", 1e6 / 8), ("GiB", 1_073_741_824), ("MiB", 1_048_576),
@@ -49,7 +49,7 @@ public enum Units {
     }
 
     /// A fraction from a percentage such as `0.1%` (a bare number is a fraction).
-    public static func fraction(_ text: String) -> Double? {
+    package static func fraction(_ text: String) -> Double? {
         let s = text.trimmingCharacters(in: .whitespaces)
         if s.hasSuffix("%") {
             guard let v = Double(s.dropLast().trimmingCharacters(in: .whitespaces)), v.isFinite else { return nil }
@@ -60,7 +60,7 @@ public enum Units {
     }
 
     /// A factor from a multiplier such as `3x` (a bare number is the factor).
-    public static func multiplier(_ text: String) -> Double? {
+    package static func multiplier(_ text: String) -> Double? {
         let s = text.trimmingCharacters(in: .whitespaces)
         let body = s.hasSuffix("x") || s.hasSuffix("X") ? String(s.dropLast()) : s
         guard let v = Double(body.trimmingCharacters(in: .whitespaces)), v.isFinite else { return nil }

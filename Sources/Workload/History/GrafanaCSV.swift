@@ -22,14 +22,14 @@ import Foundation
 ///
 /// A file is taken for a Grafana export when it starts with `sep=` or its
 /// header is exactly `Time` and one other column (``looksLikeGrafana(header:)``).
-public enum GrafanaCSV {
+package enum GrafanaCSV {
     /// Whether a header line (cells) is a Grafana export's.
-    public static func looksLikeGrafana(header cells: [String]) -> Bool {
+    package static func looksLikeGrafana(header cells: [String]) -> Bool {
         cells.count == 2 && cells[0] == "Time"
     }
 
     /// Reads the export at `path`; `zone` (`--timezone`) places times written without an offset.
-    public static func read(path: String, zone given: HistoryTimeZone?) throws -> HistorySamples {
+    package static func read(path: String, zone given: HistoryTimeZone?) throws -> HistorySamples {
         let reader: LineReader
         do {
             reader = try LineReader(path: path)
@@ -51,7 +51,7 @@ public enum GrafanaCSV {
     }
 
     /// Parses CSV text; `file` names it in errors.
-    public static func parse(text: String, file: String, zone: HistoryTimeZone?) throws -> HistorySamples {
+    package static func parse(text: String, file: String, zone: HistoryTimeZone?) throws -> HistorySamples {
         var body = Substring(text)
         if body.first == "\u{FEFF}" { body = body.dropFirst() }
         let lines = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
@@ -131,7 +131,7 @@ public enum GrafanaCSV {
     }
 
     /// The UTC offset an ISO-8601 time carries (`Z` → 0, `+02:00` → 7200), or `nil` when none.
-    public static func offset(of text: String) -> Double? {
+    package static func offset(of text: String) -> Double? {
         let u = Array(text.utf8)
         guard u.count > 10 else { return nil }
         if u.last == UInt8(ascii: "Z") { return 0 }

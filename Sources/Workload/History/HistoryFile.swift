@@ -14,46 +14,46 @@ import Foundation
 /// hundreds of times too small. Everything assumed on the way (the values'
 /// meaning, the series summed, the time zone, the resampling) comes back in
 /// ``Loaded/notes`` for the command to print on stderr.
-public enum HistoryFile {
+package enum HistoryFile {
     /// The three formats.
-    public enum Format: String, Sendable {
+    package enum Format: String, Sendable {
         case csv, prometheus, grafana
     }
 
     /// How to read a history.
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// The history CSV's columns, interval and missing-value rule.
-        public var csv = LoadSeriesCSV.Options()
+        package var csv = LoadSeriesCSV.Options()
         /// What the values are (`--history-values`); `nil` infers it or refuses.
-        public var values: HistoryValues?
+        package var values: HistoryValues?
         /// The zone of local days (`--timezone`); `nil`: the history's own offset, else UTC.
-        public var zone: HistoryTimeZone?
+        package var zone: HistoryTimeZone?
         /// The planning interval Prometheus and Grafana steps are summed into
         /// (s); `nil`: `csv.interval`, else 1 h (or the step when longer).
-        public var interval: Double?
+        package var interval: Double?
         /// The option that sets `interval` (`--interval`), named in the note on resampling; `nil` names none.
-        public var intervalOption: String?
+        package var intervalOption: String?
 
         /// Default options.
-        public init() {}
+        package init() {}
     }
 
     /// A history read.
-    public struct Loaded: Sendable {
+    package struct Loaded: Sendable {
         /// Requests per interval.
-        public var series: LoadSeries
+        package var series: LoadSeries
         /// The format it was in.
-        public var format: Format
+        package var format: Format
         /// How its values were read.
-        public var values: HistoryValues
+        package var values: HistoryValues
         /// The zone its local days are in.
-        public var zone: HistoryTimeZone
+        package var zone: HistoryTimeZone
         /// What was assumed or done, one line each, for stderr.
-        public var notes: [String]
+        package var notes: [String]
     }
 
     /// Reads `path`.
-    public static func read(path: String, options: Options = Options()) throws -> Loaded {
+    package static func read(path: String, options: Options = Options()) throws -> Loaded {
         switch try sniff(path: path) {
         case .prometheus:
             return try fromSamples(PrometheusMatrix.read(path: path), format: .prometheus, options: options)
@@ -65,7 +65,7 @@ public enum HistoryFile {
     }
 
     /// The format of the file at `path`, from its first bytes and header line.
-    public static func sniff(path: String) throws -> Format {
+    package static func sniff(path: String) throws -> Format {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw LoadSeriesError.unreadable(file: path, reason: "no such file or not readable")
         }

@@ -18,20 +18,20 @@ import Foundation
 /// An interval with any step missing (no sample, `NaN`, `±Inf`, a counter's
 /// first sample after a gap) is missing, never zero; incomplete intervals
 /// at either end are dropped.
-public struct HistorySamples: Sendable {
+package struct HistorySamples: Sendable {
     /// One series: its samples in time order.
-    public struct Series: Sendable {
+    package struct Series: Sendable {
         /// Its labels, for notes (`{instance="a"}`).
-        public var labels: String
+        package var labels: String
         /// Sample times, s since 1970.
-        public var times: [Double]
+        package var times: [Double]
         /// Values; `NaN` (also for `±Inf`) is missing.
-        public var values: [Double]
+        package var values: [Double]
         /// Where each sample is, for errors (`12` or `data.result[0].values[3]`).
-        public var locations: [String]
+        package var locations: [String]
 
         /// A series.
-        public init(labels: String, times: [Double], values: [Double], locations: [String]) {
+        package init(labels: String, times: [Double], values: [Double], locations: [String]) {
             self.labels = labels
             self.times = times
             self.values = values
@@ -40,23 +40,23 @@ public struct HistorySamples: Sendable {
     }
 
     /// The file, for errors.
-    public var file: String
+    package var file: String
     /// A name for reports.
-    public var name: String
+    package var name: String
     /// The query or column header the values came from.
-    public var label: String
+    package var label: String
     /// The series (summed when more than one).
-    public var series: [Series]
+    package var series: [Series]
     /// The history's own time zone, when its timestamps carry an offset.
-    public var zone: HistoryTimeZone?
+    package var zone: HistoryTimeZone?
     /// Notes for stderr gathered while reading (zone-less times, NaN samples).
-    public var notes: [String] = []
+    package var notes: [String] = []
 
     /// Shortest and longest step read: 15 s and 1 h.
-    public static let stepRange = 15.0...3600.0
+    package static let stepRange = 15.0...3600.0
 
     /// Samples read from `file`.
-    public init(file: String, name: String, label: String, series: [Series], zone: HistoryTimeZone?, notes: [String] = []) {
+    package init(file: String, name: String, label: String, series: [Series], zone: HistoryTimeZone?, notes: [String] = []) {
         self.file = file
         self.name = name
         self.label = label
@@ -66,7 +66,7 @@ public struct HistorySamples: Sendable {
     }
 
     /// The step: the median gap between consecutive sample times of all series.
-    public func step() throws -> Double {
+    package func step() throws -> Double {
         let times = Array(Set(series.flatMap(\.times))).sorted()
         guard times.count >= 2 else {
             throw HistoryFormatError(file: file, "expected at least 2 samples to tell the step, got \(times.count)")
@@ -82,7 +82,7 @@ public struct HistorySamples: Sendable {
 
     /// Requests per interval of `interval` seconds (default: the step when it
     /// is 1 h, else 1 h), read as `values`; `zone` aligns intervals to its clock.
-    public func series(values meaning: HistoryValues, interval wanted: Double?, zone: HistoryTimeZone) throws -> LoadSeries {
+    package func series(values meaning: HistoryValues, interval wanted: Double?, zone: HistoryTimeZone) throws -> LoadSeries {
         let step = try step()
         let interval = wanted ?? max(step, 3600)
         let ratio = interval / step

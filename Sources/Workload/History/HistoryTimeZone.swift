@@ -4,13 +4,13 @@ import Foundation
 /// a fixed offset (`+02:00`, `-05:30`, `UTC`) or an IANA name
 /// (`Europe/Berlin`), given with `--timezone` or taken from the history's
 /// own timestamps.
-public struct HistoryTimeZone: Sendable, Equatable, CustomStringConvertible {
+package struct HistoryTimeZone: Sendable, Equatable, CustomStringConvertible {
     /// The name as given (`Europe/Berlin`, `+02:00`).
-    public let name: String
+    package let name: String
     let fixedOffset: Double?
 
     /// UTC.
-    public static let utc = HistoryTimeZone(name: "UTC", fixedOffset: 0)
+    package static let utc = HistoryTimeZone(name: "UTC", fixedOffset: 0)
 
     init(name: String, fixedOffset: Double?) {
         self.name = name
@@ -18,12 +18,12 @@ public struct HistoryTimeZone: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A fixed offset east of UTC, in seconds.
-    public init(offset seconds: Double) {
+    package init(offset seconds: Double) {
         self.init(name: HistoryTimeZone.formatOffset(seconds), fixedOffset: seconds)
     }
 
     /// `UTC`, `Z`, `±HH:MM`, `±HHMM`, `±HH` or an IANA name; `nil` when it is none of them.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let t = text.trimmingCharacters(in: .whitespaces)
         if t == "UTC" || t == "Z" || t == "utc" { self = .utc; return }
         if let first = t.first, first == "+" || first == "-" {
@@ -39,14 +39,14 @@ public struct HistoryTimeZone: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Seconds east of UTC at `time` (seconds since 1970).
-    public func offset(at time: Double) -> Double {
+    package func offset(at time: Double) -> Double {
         if let fixedOffset { return fixedOffset }
         guard let zone = TimeZone(identifier: name) else { return 0 }
         return Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: time)))
     }
 
     /// The UTC time of a wall-clock time read in this zone (`local` as if it were UTC).
-    public func utc(fromLocal local: Double) -> Double {
+    package func utc(fromLocal local: Double) -> Double {
         let guess = local - offset(at: local)
         return local - offset(at: guess)
     }
@@ -54,13 +54,13 @@ public struct HistoryTimeZone: Sendable, Equatable, CustomStringConvertible {
     /// Seconds since 1970 of an ISO-8601 date or time (`2024-01-09`,
     /// `2024-01-09T06:00`, `2024-01-09T06:00:00+02:00`), read on this zone's
     /// clock when it carries no offset; `nil` when it is not one.
-    public func parse(_ text: String) -> Double? {
+    package func parse(_ text: String) -> Double? {
         guard let t = LoadSeriesCSV.parseISO8601(text) else { return nil }
         return GrafanaCSV.offset(of: text) == nil ? utc(fromLocal: t) : t
     }
 
     /// Whether the offset differs anywhere in `start ... end` (daylight saving).
-    public func changes(from start: Double, to end: Double) -> Bool {
+    package func changes(from start: Double, to end: Double) -> Bool {
         guard fixedOffset == nil, end > start else { return false }
         let first = offset(at: start)
         var t = start
@@ -71,10 +71,10 @@ public struct HistoryTimeZone: Sendable, Equatable, CustomStringConvertible {
         return offset(at: end) != first
     }
 
-    public var description: String { name }
+    package var description: String { name }
 
     /// `+02:00`, `-05:30`, `+00:00`.
-    public static func formatOffset(_ seconds: Double) -> String {
+    package static func formatOffset(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         let a = abs(s)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
@@ -82,19 +82,19 @@ public struct HistoryTimeZone: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `2024-01-09T14:00:00+02:00`: a UTC time shown on this zone's clock.
-    public func format(_ time: Double) -> String {
+    package func format(_ time: Double) -> String {
         let o = offset(at: time)
         let iso = LoadSeriesCSV.formatISO8601(time + o)
         return String(iso.dropLast()) + HistoryTimeZone.formatOffset(o)
     }
 
     /// `2024-01-09`: the local date of a UTC time.
-    public func date(_ time: Double) -> String {
+    package func date(_ time: Double) -> String {
         String(LoadSeriesCSV.formatISO8601(time + offset(at: time)).prefix(10))
     }
 
     /// `Tuesday`: the local weekday of a UTC time.
-    public func weekday(_ time: Double) -> String {
+    package func weekday(_ time: Double) -> String {
         ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][
             LoadSeries.dayOfWeek(seconds: time + offset(at: time))]
     }

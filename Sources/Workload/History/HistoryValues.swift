@@ -13,7 +13,7 @@
 /// so a column is read one way only when it says which
 /// (``infer(from:)``) or the user does (`--history-values`); otherwise it
 /// is refused (``HistoryFormatError``), never guessed.
-public enum HistoryValues: String, Sendable, Equatable, CaseIterable {
+package enum HistoryValues: String, Sendable, Equatable, CaseIterable {
     case rate, count, counter
 
     /// What `label` (a PromQL query, a Grafana column header, a CSV column
@@ -28,7 +28,7 @@ public enum HistoryValues: String, Sendable, Equatable, CaseIterable {
     ///
     /// Anything else (`value`, `Value`, `sum(x_total)`, `deriv(...)`, `y`)
     /// is `nil`.
-    public static func infer(from label: String) -> Inference? {
+    package static func infer(from label: String) -> Inference? {
         let text = label.lowercased().filter { !$0.isWhitespace }
         if text == "requests" || text == "count" {
             return Inference(values: .count, reason: "the column '\(label)' holds counts per interval")
@@ -49,13 +49,13 @@ public enum HistoryValues: String, Sendable, Equatable, CaseIterable {
     }
 
     /// What ``infer(from:)`` found.
-    public struct Inference: Sendable, Equatable {
+    package struct Inference: Sendable, Equatable {
         /// The meaning.
-        public var values: HistoryValues
+        package var values: HistoryValues
         /// Why, for the note printed on stderr.
-        public var reason: String
+        package var reason: String
         /// The window of `increase(x[W])`, in seconds, when written out.
-        public var window: Double?
+        package var window: Double?
     }
 
     /// The metric name of a selector (`name` or `name{labels}`), or `nil`.
@@ -75,7 +75,7 @@ public enum HistoryValues: String, Sendable, Equatable, CaseIterable {
     }
 
     /// A Prometheus duration (`1h30m`, `5m`, `15s`, `1d`, `250ms`) in seconds.
-    public static func promDuration(_ text: String) -> Double? {
+    package static func promDuration(_ text: String) -> Double? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400), ("w", 604_800), ("y", 31_536_000)]
         var rest = Substring(text)
         var total = 0.0

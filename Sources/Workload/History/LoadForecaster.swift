@@ -1,7 +1,7 @@
 /// Something that forecasts the next intervals of a load history. The
 /// simulation's predictive scaler asks one while it runs; the `Forecasting`
 /// target adapts a trained model to it.
-public protocol LoadForecaster: Sendable {
+package protocol LoadForecaster: Sendable {
     /// Interval width of the histories it forecasts (s).
     var interval: Double { get }
     /// Fewest intervals of history it needs.
@@ -14,5 +14,5 @@ public protocol LoadForecaster: Sendable {
 /// forecast) and a method name (nil: the model's selected one). A scenario
 /// loader takes one to build predictive scaling without knowing the model
 /// format; the `Forecasting` target provides `ModelLoadForecaster.factory`.
-public typealias LoadForecasterFactory = @Sendable (_ modelPath: String, _ quantile: Double?, _ method: String?) throws
+package typealias LoadForecasterFactory = @Sendable (_ modelPath: String, _ quantile: Double?, _ method: String?) throws
     -> any LoadForecaster

@@ -10,27 +10,27 @@
 /// series.count            // intervals
 /// series.imputed(season: 24)  // counts with missing intervals filled
 /// ```
-public struct LoadSeries: Sendable, Equatable {
+package struct LoadSeries: Sendable, Equatable {
     /// A name for reports (usually the file name without directory).
-    public var name: String
+    package var name: String
     /// Start of each interval, seconds since 1970-01-01 00:00 UTC.
-    public var timestamps: [Double]
+    package var timestamps: [Double]
     /// Interval length in seconds.
-    public var interval: Double
+    package var interval: Double
     /// Count per interval (the value of a missing interval is meaningless).
-    public var values: [Double]
+    package var values: [Double]
     /// `true` where the interval is missing: never scored, never a target.
-    public var missing: [Bool]
+    package var missing: [Bool]
     /// Names of the exogenous columns, in file order.
-    public var exogenousNames: [String]
+    package var exogenousNames: [String]
     /// One array per exogenous column, aligned with `values`.
-    public var exogenous: [[Double]]
+    package var exogenous: [[Double]]
     /// Seconds east of UTC of the clock whose hours and days the calendar
     /// features read (`--timezone`, or the history's own offset); 0: UTC.
-    public var utcOffset: Double
+    package var utcOffset: Double
 
     /// A series from its parts; all arrays must have the same length.
-    public init(name: String, timestamps: [Double], interval: Double, values: [Double],
+    package init(name: String, timestamps: [Double], interval: Double, values: [Double],
                 missing: [Bool]? = nil, exogenousNames: [String] = [], exogenous: [[Double]] = [], utcOffset: Double = 0) {
         precondition(timestamps.count == values.count, "timestamps and values differ in length")
         precondition(exogenous.allSatisfy { $0.count == values.count }, "an exogenous column differs in length")
@@ -45,16 +45,16 @@ public struct LoadSeries: Sendable, Equatable {
     }
 
     /// Number of intervals.
-    public var count: Int { values.count }
+    package var count: Int { values.count }
 
     /// Number of missing intervals.
-    public var missingCount: Int { missing.reduce(0) { $0 + ($1 ? 1 : 0) } }
+    package var missingCount: Int { missing.reduce(0) { $0 + ($1 ? 1 : 0) } }
 
     /// Intervals per day (rounded; at least 1).
-    public var intervalsPerDay: Int { max(1, Int((86_400 / interval).rounded())) }
+    package var intervalsPerDay: Int { max(1, Int((86_400 / interval).rounded())) }
 
     /// The first `n` intervals.
-    public func prefix(_ n: Int) -> LoadSeries {
+    package func prefix(_ n: Int) -> LoadSeries {
         LoadSeries(name: name, timestamps: Array(timestamps.prefix(n)), interval: interval,
                    values: Array(values.prefix(n)), missing: Array(missing.prefix(n)),
                    exogenousNames: exogenousNames, exogenous: exogenous.map { Array($0.prefix(n)) }, utcOffset: utcOffset)
@@ -62,7 +62,7 @@ public struct LoadSeries: Sendable, Equatable {
 
     /// The intervals that end at or before `time` (seconds since 1970): what
     /// had been fully observed by then.
-    public func ending(atOrBefore time: Double) -> LoadSeries {
+    package func ending(atOrBefore time: Double) -> LoadSeries {
         prefix(timestamps.firstIndex { $0 + interval > time + 1e-9 } ?? count)
     }
 
@@ -71,7 +71,7 @@ public struct LoadSeries: Sendable, Equatable {
     /// model inputs and fitting only, never for scoring.
     ///
     /// - Complexity: O(n).
-    public func imputed(season: Int) -> [Double] {
+    package func imputed(season: Int) -> [Double] {
         var y = values
         let firstKnown = missing.firstIndex(of: false).map { values[$0] } ?? 0
         for t in y.indices where missing[t] {
@@ -86,32 +86,32 @@ public struct LoadSeries: Sendable, Equatable {
 
     /// Hour of day (0..<24, fractional) of interval `t`'s start, on the
     /// clock `utcOffset` east of UTC.
-    public func hourOfDay(_ t: Int) -> Double {
+    package func hourOfDay(_ t: Int) -> Double {
         LoadSeries.hourOfDay(seconds: timestamp(t) + utcOffset)
     }
 
     /// Day of week of interval `t`'s start, Monday = 0 ... Sunday = 6, on
     /// the clock `utcOffset` east of UTC.
-    public func dayOfWeek(_ t: Int) -> Int {
+    package func dayOfWeek(_ t: Int) -> Int {
         LoadSeries.dayOfWeek(seconds: timestamp(t) + utcOffset)
     }
 
     /// The start of interval `t`, extrapolated past either end of the series.
-    public func timestamp(_ t: Int) -> Double {
+    package func timestamp(_ t: Int) -> Double {
         if t >= 0 && t < timestamps.count { return timestamps[t] }
         let base = timestamps.first ?? 0
         return base + Double(t) * interval
     }
 
     /// Hour of day (fractional) of a UTC time in seconds.
-    public static func hourOfDay(seconds: Double) -> Double {
+    package static func hourOfDay(seconds: Double) -> Double {
         let day = 86_400.0
         let s = seconds - (seconds / day).rounded(.down) * day
         return s / 3_600
     }
 
     /// Day of week (Monday = 0) of a UTC time in seconds; 1970-01-01 was a Thursday.
-    public static func dayOfWeek(seconds: Double) -> Int {
+    package static func dayOfWeek(seconds: Double) -> Int {
         let days = Int((seconds / 86_400).rounded(.down))
         return ((days + 3) % 7 + 7) % 7
     }

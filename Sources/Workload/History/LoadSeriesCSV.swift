@@ -33,46 +33,46 @@ import Foundation
 /// options.exogenousColumns = ["holiday"]
 /// let series = try LoadSeriesCSV.read(path: "history.csv", options: options)
 /// ```
-public enum LoadSeriesCSV {
+package enum LoadSeriesCSV {
     /// How to read a history file.
-    public struct Options: Sendable, Equatable {
+    package struct Options: Sendable, Equatable {
         /// Timestamp column; `nil` picks the first of `timestamp`, `timestamp_s`, `time`, `ts`, `date`.
-        public var timestampColumn: String?
+        package var timestampColumn: String?
         /// Count column; `nil` picks the first of `requests`, `count`, `value`, `y`.
-        public var countColumn: String?
+        package var countColumn: String?
         /// Columns to carry as exogenous inputs (empty cells read as 0).
-        public var exogenousColumns: [String] = []
+        package var exogenousColumns: [String] = []
         /// Interval in seconds; `nil` infers it.
-        public var interval: Double?
+        package var interval: Double?
         /// Treat a count of exactly 0 as a missing interval.
-        public var zeroIsMissing = false
+        package var zeroIsMissing = false
 
         /// Default options.
-        public init() {}
+        package init() {}
     }
 
     /// Seconds from 1970-01-01 to Monday 2024-01-01 00:00 UTC, where relative timestamps start.
-    public static let relativeEpoch = 1_704_067_200.0
+    package static let relativeEpoch = 1_704_067_200.0
     /// Earliest time a history may hold: 1970-01-01 00:00 UTC.
-    public static let earliestTime = 0.0
+    package static let earliestTime = 0.0
     /// End of the times a history may hold: 2200-01-01 00:00 UTC (exclusive).
-    public static let latestTime = Double(CivilDate.daysFromCivil(year: 2200, month: 1, day: 1)) * 86_400
+    package static let latestTime = Double(CivilDate.daysFromCivil(year: 2200, month: 1, day: 1)) * 86_400
     /// Shortest interval: 1 s.
-    public static let minInterval = 1.0
+    package static let minInterval = 1.0
     /// Longest interval: 366 days.
-    public static let maxInterval = 366 * 86_400.0
+    package static let maxInterval = 366 * 86_400.0
     /// Most intervals a history may hold, missing ones included (10⁷: 19 years of minutes).
-    public static let maxIntervals = 10_000_000
+    package static let maxIntervals = 10_000_000
     /// Most missing intervals one gap between consecutive rows may insert (10⁶).
-    public static let maxGap = 1_000_000
+    package static let maxGap = 1_000_000
     /// Largest count (or exogenous value magnitude) per interval: 10¹².
-    public static let maxCount = 1e12
+    package static let maxCount = 1e12
 
     static let timestampNames = ["timestamp", "timestamp_s", "time", "ts", "date"]
     static let countNames = ["requests", "count", "value", "y"]
 
     /// Reads the file at `path` (plain or gzip-compressed), streaming its lines.
-    public static func read(path: String, options: Options = Options()) throws -> LoadSeries {
+    package static func read(path: String, options: Options = Options()) throws -> LoadSeries {
         let reader: LineReader
         do {
             reader = try LineReader(path: path)
@@ -93,7 +93,7 @@ public enum LoadSeriesCSV {
     }
 
     /// Parses CSV text; `file` is used in error messages only.
-    public static func parse(text: String, file: String, name: String? = nil,
+    package static func parse(text: String, file: String, name: String? = nil,
                              options: Options = Options()) throws -> LoadSeries {
         var body = Substring(text)
         if body.first == "\u{FEFF}" { body = body.dropFirst() }
@@ -265,12 +265,12 @@ public enum LoadSeriesCSV {
     /// Writes `series` as CSV (`timestamp,requests[,exogenous...]`, ISO-8601
     /// UTC times, missing counts as empty cells) to a temporary file renamed
     /// into place.
-    public static func write(_ series: LoadSeries, to path: String) throws {
+    package static func write(_ series: LoadSeries, to path: String) throws {
         try AtomicFile.write(render(series), to: path)
     }
 
     /// The CSV text `write` produces.
-    public static func render(_ series: LoadSeries) -> String {
+    package static func render(_ series: LoadSeries) -> String {
         var out = (["timestamp", "requests"] + series.exogenousNames).joined(separator: ",") + "\n"
         for t in 0..<series.count {
             var cells = [formatISO8601(series.timestamps[t]), series.missing[t] ? "" : formatNumber(series.values[t])]
@@ -283,7 +283,7 @@ public enum LoadSeriesCSV {
     /// Seconds since 1970 for an ISO-8601 time or a number of seconds (see
     /// the type's notes), or `nil` when it is neither or lies outside
     /// 1970-01-01 ..< 2200-01-01.
-    public static func parseTimestamp(_ text: String) -> Double? {
+    package static func parseTimestamp(_ text: String) -> Double? {
         guard let t = parseTimestampUnchecked(text), t >= earliestTime, t < latestTime else { return nil }
         return t
     }
@@ -353,7 +353,7 @@ public enum LoadSeriesCSV {
     }
 
     /// An ISO-8601 UTC time (`2024-01-01T13:00:00Z`) for seconds since 1970.
-    public static func formatISO8601(_ seconds: Double) -> String {
+    package static func formatISO8601(_ seconds: Double) -> String {
         let whole = Int(seconds.rounded(.down))
         let days = Int((Double(whole) / 86_400).rounded(.down))
         let rest = whole - days * 86_400

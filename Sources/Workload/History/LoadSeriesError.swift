@@ -2,7 +2,7 @@ import Foundation
 
 /// Why a history CSV could not be read or written; each case names the file,
 /// the line or column, the bad value and what was expected.
-public enum LoadSeriesError: Error, Equatable, LocalizedError, CustomStringConvertible {
+package enum LoadSeriesError: Error, Equatable, LocalizedError, CustomStringConvertible {
     /// The file could not be opened or read.
     case unreadable(file: String, reason: String)
     /// The file has no header line or no data lines.
@@ -29,7 +29,7 @@ public enum LoadSeriesError: Error, Equatable, LocalizedError, CustomStringConve
     case noData(file: String)
 
     /// The message the CLI prints: `file:line: column 'x': expected ..., got '...'` and the like.
-    public var description: String {
+    package var description: String {
         switch self {
         case let .unreadable(file, reason):
             return "\(file): cannot read: \(reason)"
@@ -62,5 +62,5 @@ public enum LoadSeriesError: Error, Equatable, LocalizedError, CustomStringConve
     }
 
     /// Same as ``description``, for `localizedDescription`.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

@@ -23,12 +23,12 @@ import Foundation
 ///   as the query (``HistoryValues/infer(from:)``).
 ///
 /// Errors name the JSON path: `data.result[0].values[12][1]`.
-public enum PrometheusMatrix {
+package enum PrometheusMatrix {
     /// Largest file read: 256 MiB.
-    public static let maxBytes = 256 << 20
+    package static let maxBytes = 256 << 20
 
     /// Reads the response at `path`.
-    public static func read(path: String) throws -> HistorySamples {
+    package static func read(path: String) throws -> HistorySamples {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw HistoryFormatError(file: path, "cannot read: no such file or not readable")
         }
@@ -39,7 +39,7 @@ public enum PrometheusMatrix {
     }
 
     /// Parses response bytes; `file` names it in errors.
-    public static func parse(data: Data, file: String) throws -> HistorySamples {
+    package static func parse(data: Data, file: String) throws -> HistorySamples {
         func fail(_ at: String, _ message: String) -> HistoryFormatError { HistoryFormatError(file: file, location: at, message) }
         let json: Any
         do {

@@ -1,13 +1,13 @@
 import SimulationCore
 
 /// Prompt and output token counts of one request.
-public struct RequestSize: Sendable, Equatable {
+package struct RequestSize: Sendable, Equatable {
     /// Prompt (input) tokens, >= 1.
-    public var prompt: Int
+    package var prompt: Int
     /// Output tokens to generate, >= 1.
-    public var output: Int
+    package var output: Int
     /// A size.
-    public init(prompt: Int, output: Int) {
+    package init(prompt: Int, output: Int) {
         self.prompt = prompt
         self.output = output
     }
@@ -16,12 +16,12 @@ public struct RequestSize: Sendable, Equatable {
     /// scenario values above it are refused, and draws from a size
     /// distribution are cut to it, so that sums of token counts never
     /// overflow and every count fits the engine's 32-bit fields.
-    public static let maxTokens = 100_000_000
+    package static let maxTokens = 100_000_000
 
     /// `x` rounded to whole tokens within `1...maxTokens` (NaN gives 1):
     /// one draw of a size distribution.
     @inlinable
-    public static func tokens(_ x: Double) -> Int {
+    package static func tokens(_ x: Double) -> Int {
         let r = x.rounded()
         guard r >= 1 else { return 1 }
         return r < Double(maxTokens) ? Int(r) : maxTokens
@@ -32,7 +32,7 @@ public struct RequestSize: Sendable, Equatable {
     /// least 1 token left each (Vidur's trace length generator). Safe for
     /// any counts: the sum is taken without overflow.
     @inlinable
-    public func capped(atMost maxTotal: Int) -> RequestSize {
+    package func capped(atMost maxTotal: Int) -> RequestSize {
         let (sum, overflow) = prompt.addingReportingOverflow(output)
         guard overflow || sum > maxTotal else { return self }
         let total = Double(prompt) + Double(output)
@@ -52,9 +52,9 @@ public struct RequestSize: Sendable, Equatable {
 /// excess from both in proportion (rounded up, at least 1 token left each),
 /// as Vidur's trace length generator does, so capped traces compare side by
 /// side with it.
-public struct RequestSizes: Sendable, Equatable {
+package struct RequestSizes: Sendable, Equatable {
     /// Where sizes come from.
-    public enum Source: Sendable, Equatable {
+    package enum Source: Sendable, Equatable {
         /// Every request the same.
         case fixed(RequestSize)
         /// Independent draws, rounded to whole tokens (from 1 to
@@ -65,18 +65,18 @@ public struct RequestSizes: Sendable, Equatable {
     }
 
     /// The source.
-    public var source: Source
+    package var source: Source
     /// Cap on prompt + output tokens (nil: none).
-    public var maxTotalTokens: Int?
+    package var maxTotalTokens: Int?
 
     /// Sizes from a source, optionally capped.
-    public init(_ source: Source, maxTotalTokens: Int? = nil) {
+    package init(_ source: Source, maxTotalTokens: Int? = nil) {
         self.source = source
         self.maxTotalTokens = maxTotalTokens
     }
 
     /// Sizes drawn from the rows of a trace file.
-    public static func fromTrace(path: String, format: TraceFormat, maxTotalTokens: Int? = nil) throws -> RequestSizes {
+    package static func fromTrace(path: String, format: TraceFormat, maxTotalTokens: Int? = nil) throws -> RequestSizes {
         let reader = try TraceReader(path: path, format: format)
         var rows: [RequestSize] = []
         while let r = try reader.next() {  // the reader bounds token counts to maxTokens
@@ -88,7 +88,7 @@ public struct RequestSizes: Sendable, Equatable {
 
     /// Draws one size.
     @inlinable
-    public func sample(_ rng: inout RandomStream) -> RequestSize {
+    package func sample(_ rng: inout RandomStream) -> RequestSize {
         var size: RequestSize
         switch source {
         case .fixed(let s): size = s
@@ -102,13 +102,13 @@ public struct RequestSizes: Sendable, Equatable {
 
     /// Applies the cap (see ``RequestSize/capped(atMost:)``).
     @inlinable
-    public func cap(_ size: RequestSize) -> RequestSize {
+    package func cap(_ size: RequestSize) -> RequestSize {
         maxTotalTokens.map { size.capped(atMost: $0) } ?? size
     }
 
     /// Mean prompt and output tokens (exact for fixed and empirical; from
     /// the distributions' means otherwise), after the cap for empirical.
-    public var meanSize: (prompt: Double, output: Double) {
+    package var meanSize: (prompt: Double, output: Double) {
         switch source {
         case .fixed(let s): let c = cap(s); return (Double(c.prompt), Double(c.output))
         case .distributions(let p, let o): return (p.mean, o.mean)

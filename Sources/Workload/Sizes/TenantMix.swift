@@ -2,17 +2,17 @@ import SimulationCore
 
 /// Tenants (or priority classes) sharing the traffic: each request belongs
 /// to one, drawn by share.
-public struct TenantMix: Sendable, Equatable {
+package struct TenantMix: Sendable, Equatable {
     /// One tenant.
-    public struct Tenant: Sendable, Equatable {
+    package struct Tenant: Sendable, Equatable {
         /// Name shown in reports.
-        public var name: String
+        package var name: String
         /// Share of the traffic (> 0; shares are normalised).
-        public var share: Double
+        package var share: Double
         /// Priority level, higher served first where the gateway honours it.
-        public var priority: Int
+        package var priority: Int
         /// A tenant.
-        public init(name: String, share: Double, priority: Int = 0) {
+        package init(name: String, share: Double, priority: Int = 0) {
             self.name = name
             self.share = share
             self.priority = priority
@@ -20,11 +20,11 @@ public struct TenantMix: Sendable, Equatable {
     }
 
     /// The tenants, in the order given.
-    public let tenants: [Tenant]
+    package let tenants: [Tenant]
     private let cumulative: [Double]
 
     /// A mix; at least one tenant.
-    public init(_ tenants: [Tenant]) {
+    package init(_ tenants: [Tenant]) {
         precondition(!tenants.isEmpty, "a tenant mix needs at least one tenant")
         self.tenants = tenants
         let total = tenants.reduce(0) { $0 + $1.share }
@@ -33,10 +33,10 @@ public struct TenantMix: Sendable, Equatable {
     }
 
     /// A single default tenant.
-    public static let single = TenantMix([Tenant(name: "default", share: 1)])
+    package static let single = TenantMix([Tenant(name: "default", share: 1)])
 
     /// Draws a tenant index.
-    public func sample(_ rng: inout RandomStream) -> Int {
+    package func sample(_ rng: inout RandomStream) -> Int {
         guard tenants.count > 1 else { return 0 }
         let u = rng.nextUniform()
         return cumulative.firstIndex { u < $0 } ?? tenants.count - 1

@@ -14,9 +14,9 @@ import Foundation
 /// let reader = try TraceReader(path: "AzureLLMInferenceTrace_conv.csv", format: .azure)
 /// while let r = try reader.next() { ... }
 /// ```
-public final class TraceReader {
+package final class TraceReader {
     /// The format being read.
-    public let format: TraceFormat
+    package let format: TraceFormat
     private let lines: LineReader
     private var origin: Double?
     private var lastTime = -Double.infinity
@@ -25,12 +25,12 @@ public final class TraceReader {
     /// Largest token count a record may have: ``RequestSize/maxTokens``
     /// (10⁸, above any model's context), so every record the reader returns
     /// fits the engine's fields and its consumers need not check again.
-    public static let maxTokens = RequestSize.maxTokens
+    package static let maxTokens = RequestSize.maxTokens
     /// Largest timestamp magnitude, in seconds (10¹⁰ s, about 317 years).
-    public static let maxSeconds = 1e10
+    package static let maxSeconds = 1e10
 
     /// Opens a trace; reads the header line of CSV formats.
-    public init(path: String, format: TraceFormat) throws {
+    package init(path: String, format: TraceFormat) throws {
         self.format = format
         self.lines = try LineReader(path: path)
         switch format {
@@ -54,7 +54,7 @@ public final class TraceReader {
     }
 
     /// The next record, or `nil` at the end. Blank lines are skipped.
-    public func next() throws -> TraceRecord? {
+    package func next() throws -> TraceRecord? {
         while let line = try lines.next() {
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             var record = try parse(line)
@@ -70,7 +70,7 @@ public final class TraceReader {
     }
 
     /// Reads every remaining record (for size distributions and tests).
-    public func readAll() throws -> [TraceRecord] {
+    package func readAll() throws -> [TraceRecord] {
         var out: [TraceRecord] = []
         while let r = try next() { out.append(r) }
         return out

@@ -1,16 +1,16 @@
 /// One request of a trace: when it arrived and how large it was.
-public struct TraceRecord: Sendable, Equatable {
+package struct TraceRecord: Sendable, Equatable {
     /// Arrival time in seconds from the trace's first request.
-    public var time: Double
+    package var time: Double
     /// Prompt (input) tokens.
-    public var promptTokens: Int
+    package var promptTokens: Int
     /// Output (generated) tokens.
-    public var outputTokens: Int
+    package var outputTokens: Int
     /// Ids of reusable 512-token prefix blocks (Mooncake), empty otherwise.
-    public var prefixBlocks: [Int]
+    package var prefixBlocks: [Int]
 
     /// A record.
-    public init(time: Double, promptTokens: Int, outputTokens: Int, prefixBlocks: [Int] = []) {
+    package init(time: Double, promptTokens: Int, outputTokens: Int, prefixBlocks: [Int] = []) {
         self.time = time
         self.promptTokens = promptTokens
         self.outputTokens = outputTokens
@@ -19,7 +19,7 @@ public struct TraceRecord: Sendable, Equatable {
 }
 
 /// The trace formats Headroom reads.
-public enum TraceFormat: String, Sendable, CaseIterable {
+package enum TraceFormat: String, Sendable, CaseIterable {
     /// Azure LLM inference CSV: `TIMESTAMP,ContextTokens,GeneratedTokens`.
     case azure
     /// Mooncake JSONL: `timestamp` (ms), `input_length`, `output_length`, `hash_ids`.
@@ -29,7 +29,7 @@ public enum TraceFormat: String, Sendable, CaseIterable {
 
     /// Guesses the format from the file name (a `.gz` suffix aside), then
     /// from the first line.
-    public static func detect(path: String) throws -> TraceFormat {
+    package static func detect(path: String) throws -> TraceFormat {
         let name = path.hasSuffix(".gz") ? String(path.dropLast(3)) : path
         if name.hasSuffix(".jsonl") || name.hasSuffix(".json") { return .mooncake }
         let reader = try LineReader(path: path)
