@@ -13,7 +13,7 @@ import Workload
 /// runaway allocation is a finding.
 enum FuzzTarget: String, CaseIterable {
     case scenario, profile, history, traceAzure = "trace-azure", traceMooncake = "trace-mooncake", traceCSV = "trace-csv"
-    case model, sla, iterations, observations
+    case model, sla, iterations, observations, prometheus, grafana
 
     /// Folders of seeds, relative to the repository root.
     var seedFolders: [String] {
@@ -29,7 +29,7 @@ enum FuzzTarget: String, CaseIterable {
         switch self {
         case .scenario, .profile: return "yaml"
         case .traceMooncake: return "jsonl"
-        case .model: return "json"
+        case .model, .prometheus: return "json"
         case .sla: return "txt"
         default: return "csv"
         }
@@ -72,6 +72,18 @@ enum FuzzTarget: String, CaseIterable {
             _ = try CalibrationCSV.iterations(path: path)
         case .observations:
             _ = try CalibrationCSV.observations(path: path)
+        case .prometheus, .grafana:
+            // As `--history` reads it: each meaning forced, resampled to the
+            // hour and imputed; then the meaning inferred, whose refusal
+            // counts the input as refused.
+            for values in HistoryValues.allCases {
+                var options = HistoryFile.Options()
+                options.values = values
+                if let loaded = try? HistoryFile.read(path: path, options: options) {
+                    _ = loaded.series.imputed(season: loaded.series.intervalsPerDay)
+                }
+            }
+            _ = try HistoryFile.read(path: path)
         }
     }
 

@@ -70,6 +70,21 @@ import Testing
         #expect(e4.description == "g.csv: expected data lines after the header, got none")
     }
 
+    /// Found by `make fuzz` (target grafana): a row whose time lay after
+    /// the file's last row, followed by earlier rows, indexed past the end
+    /// of the step grid and trapped. It is refused at the first row out of
+    /// order, naming its line.
+    @Test func aRowLaterThanTheLastIsRefusedNotATrap() throws {
+        var lines = Self.rows("sum(rate(vllm:request_success_total[5m]))", time: { String(Int($0 * 1000)) })
+            .components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        lines.insert(String(Int((Self.t0 + 100 * 300) * 1000)) + ",2", at: 10)
+        #expect {
+            _ = try Self.read(lines.joined(separator: "\r\n") + "\r\n")
+        } throws: { error in
+            "\(error)".contains("g.csv:12") && "\(error)".contains("after the previous sample")
+        }
+    }
+
     @Test func offsetsAreFoundOnlyAfterTheTimeOfDay() {
         #expect(GrafanaCSV.offset(of: "2024-01-01T00:00:00+02:00") == 7200)
         #expect(GrafanaCSV.offset(of: "2024-01-01T00:00:00-0530") == -19_800)

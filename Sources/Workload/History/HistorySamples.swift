@@ -90,7 +90,10 @@ package struct HistorySamples: Sendable {
         guard m >= 1, abs(ratio - Double(m)) < 1e-9 * ratio, interval <= LoadSeriesCSV.maxInterval else {
             throw HistoryFormatError(file: file, "expected a planning interval that is a whole number of the \(LoadSeriesCSV.formatSeconds(step)) step, got \(LoadSeriesCSV.formatSeconds(interval))")
         }
-        guard let t0 = series.compactMap(\.times.first).min(), let tEnd = series.compactMap(\.times.last).max() else {
+        // Over every sample, not each series' first and last: an unordered
+        // series is refused below, at its first time out of order, and no
+        // time may index outside the grid before that.
+        guard let t0 = series.lazy.flatMap(\.times).min(), let tEnd = series.lazy.flatMap(\.times).max() else {
             throw HistoryFormatError(file: file, "expected samples, got none")
         }
         let n = Int(((tEnd - t0) / step).rounded()) + 1
