@@ -1,34 +1,19 @@
 import Foundation
 import Scenario
 import ServingModel
+import TestSupport
 import Testing
 
 /// The `client:` and `gateway:` sections as the loader reads them: the
 /// balancers' defaults, and settings refused together. Their behaviour in
 /// whole runs is tested in ServingModelTests/Client/ClientGatewayTests.
 @Suite struct ClientGatewayTests {
-    /// Four replicas behind `gateway`, replica 2 crashing at 65 s.
-    static func crashScenario(gateway: String) -> String {
-        """
-        name: crash
-        seed: 8
-        duration: 5m
-        workload: {arrivals: {process: poisson, rate: 20/s}}
-        replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}, dispatch: round_robin}
-        cluster:
-          cold_start: 30s
-          faults:
-            scheduled: [{at: 65s, replica: 2, down_for: 10m}]
-        gateway: \(gateway)
-        """
-    }
-
     /// A weighted balancer without weights gives every replica slot the
     /// proxy's default: nginx's peer (weight 1, max_fails 1, fail_timeout
     /// 10 s), Envoy's weight 1.
     @Test func weightedBalancersDefaultToEqualWeights() throws {
         func balancer(_ policy: String) throws -> GatewayConfiguration.Balancer? {
-            try ScenarioLoader.parse(text: Self.crashScenario(gateway: "{balancer: {policy: \(policy)}}"), file: "b.yaml").gateway?.balancer
+            try ScenarioLoader.parse(text: TestScenarios.crash(gateway: "{balancer: {policy: \(policy)}}"), file: "b.yaml").gateway?.balancer
         }
         let peers = Array(repeating: UpstreamPeer(weight: 1, maxFails: 1, failTimeout: 10), count: 4)
         #expect(try balancer("weighted_round_robin") == .weightedRoundRobin(peers))

@@ -359,23 +359,8 @@ import Testing
     /// rate/N × 20–30 s of connection errors; without health checks (an
     /// oracle gateway) none; with Envoy outlier ejection on as well, about
     /// five.
-    static func crashScenario(gateway: String) -> String {
-        """
-        name: crash
-        seed: 8
-        duration: 5m
-        workload: {arrivals: {process: poisson, rate: 20/s}}
-        replicas: {count: 4, batching: {policy: none}, service: {distribution: exponential, mean: 100ms}, dispatch: round_robin}
-        cluster:
-          cold_start: 30s
-          faults:
-            scheduled: [{at: 65s, replica: 2, down_for: 10m}]
-        gateway: \(gateway)
-        """
-    }
-
     @Test func healthChecksDetectACrashAfterTheirThreshold() throws {
-        let scenario = { (gateway: String) in Self.crashScenario(gateway: gateway) }
+        let scenario = { (gateway: String) in TestScenarios.crash(gateway: gateway) }
         let oracle = try ScenarioRunner.run(scenario("{}")).result.clients!
         let probed = try ScenarioRunner.run(scenario("{health_check: {interval: 10s, unhealthy_threshold: 3}}")).result.clients!
         let ejecting = try ScenarioRunner.run(scenario(
@@ -397,7 +382,7 @@ import Testing
     /// others (the table is rebuilt over the eligible replicas), so with an
     /// oracle gateway no request goes to the dead replica after the crash.
     @Test func maglevReroutesTheKeysOfACrashedReplica() throws {
-        let r = try ScenarioRunner.run(Self.crashScenario(gateway: "{api_keys: 1000, balancer: {policy: maglev}}")).result
+        let r = try ScenarioRunner.run(TestScenarios.crash(gateway: "{api_keys: 1000, balancer: {policy: maglev}}")).result
         // Only the requests the replica held when it crashed are lost.
         #expect(r.clients!.connectionErrors <= 10 && r.requests.failed <= 10)
         #expect(r.requests.completed + r.requests.failed + r.requests.unfinished == r.requests.offered)
