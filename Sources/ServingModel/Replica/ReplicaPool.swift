@@ -279,32 +279,20 @@ struct ReplicaPool: Sendable {
 
     // MARK: Metrics
 
-    /// Requests held by ready replicas (waiting or admitted).
-    var heldByReady: Int {
-        var held = 0
-        for r in states where r.status == .ready { held += r.inSystem }
-        return held
-    }
-
-    /// Requests held by every replica.
-    var held: Int {
-        var held = 0
-        for r in states { held += r.inSystem }
-        return held
-    }
-
-    /// Requests waiting at ready replicas.
-    var waitingAtReady: Int {
-        var waiting = 0
-        for r in states where r.status == .ready { waiting += r.liveWaiting }
-        return waiting
-    }
-
-    /// KV blocks in use at ready replicas.
-    var blocksUsedAtReady: Int {
-        var used = 0
-        for r in states where r.status == .ready { used += r.totalBlocks - r.freeBlocks }
-        return used
+    /// What cluster control reads at a decision, counted in one pass:
+    /// `gatewayQueue` requests wait at the gateway, `arrivals` came so far.
+    func clusterView(gatewayQueue: Int, arrivals: Int, now: Double) -> ClusterView {
+        var view = ClusterView(readyCount: readyCount, heldByReady: gatewayQueue, waiting: gatewayQueue, held: gatewayQueue,
+                               kvBlocksUsed: 0, blocksPerReplica: blocksPerReplica, busyIntegral: busy.integral(at: now),
+                               readyIntegral: ready.integral(at: now), arrivals: arrivals)
+        for r in states {
+            view.held += r.inSystem
+            guard r.status == .ready else { continue }
+            view.heldByReady += r.inSystem
+            view.waiting += r.liveWaiting
+            view.kvBlocksUsed += r.totalBlocks - r.freeBlocks
+        }
+        return view
     }
 
     /// The time-series sample of the replicas at `now`.

@@ -187,11 +187,7 @@ package struct ServingSimulation: SimulationModel {
 
     /// What cluster control reads now.
     func clusterView(now: Double) -> ClusterView {
-        ClusterView(readyCount: replicas.readyCount, heldByReady: gateway.liveShared + replicas.heldByReady,
-                    waiting: gateway.liveShared + replicas.waitingAtReady, held: gateway.liveShared + replicas.held,
-                    kvBlocksUsed: replicas.blocksUsedAtReady, blocksPerReplica: replicas.blocksPerReplica,
-                    busyIntegral: replicas.busy.integral(at: now),
-                    readyIntegral: replicas.ready.integral(at: now), arrivals: arrivals.arrivalsSoFar)
+        replicas.clusterView(gatewayQueue: gateway.liveShared, arrivals: arrivals.arrivalsSoFar, now: now)
     }
 
     /// The time-series sample at `now`.
