@@ -55,10 +55,12 @@ let package = Package(
                                                        "TestSupport"]),
 
         // Fitting hardware profiles and service factors to a user's own measurements.
-        // Its CSV inputs are read with Workload's CSVTable.
-        .target(name: "Calibration", dependencies: ["ServingModel", "Workload", "SimulationCore"]),
+        // Its CSV inputs are read with Workload's CSVTable; measurement files
+        // (inference-perf folders, benchmark JSON) with Yams.
+        .target(name: "Calibration", dependencies: ["ServingModel", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Scenario", "ServingModel", "Workload", "SimulationCore", "TestSupport",
-                                                      .product(name: "Yams", package: "Yams")]),
+                                                      .product(name: "Yams", package: "Yams")],
+                    exclude: ["Fixtures"]),
 
         // Scenario files: schema, units, validation with precise errors.
         .target(
