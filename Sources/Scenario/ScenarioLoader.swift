@@ -95,22 +95,41 @@ struct ScenarioParser {
     func parse(_ f: Fields) -> ServingConfiguration? {
         let name = f.string("name") ?? URL(fileURLWithPath: reader.file).deletingPathExtension().lastPathComponent
         let seed = f.value("seed", "an integer >= 0") { UInt64($0) } ?? ServingConfiguration.defaultSeed
-        let duration = f.duration("duration", min: 0, allowEqual: false, required: true)
+        var duration = f.duration("duration", min: 0, allowEqual: false)
         let warmup = f.duration("warmup") ?? ServingConfiguration.defaultWarmup
-        if let duration, warmup >= duration {
-            reader.fail(f.node("warmup"), "warmup", "must be shorter than duration (\(warmup)s >= \(duration)s)")
-        }
         var arrivals: ServingConfiguration.Arrivals?
         var sizes: RequestSizes?
         var tenants = TenantMix.single
+        var sharedPrefix: SharedPrefixPrompts?
         if let node = f.required("workload", "a mapping with arrivals (and sizes)"), let w = reader.mapping(node, "workload") {
             arrivals = parseArrivals(w)
+            if let sp = w.node("shared_prefix") {
+                sharedPrefix = parseSharedPrefix(sp, "workload.shared_prefix")
+                if w.has("sizes") {
+                    reader.fail(w.node("sizes"), "workload.sizes", "shared_prefix sets every request's size; give one or the other")
+                }
+                if case .trace? = arrivals {
+                    reader.fail(sp, "workload.shared_prefix", "a trace replay carries its own prompts; use an arrival process")
+                }
+            }
             // Without sizes every request is one token in, one out (queueing
             // models; trace replay carries its own sizes).
-            sizes = w.node("sizes").map { parseSizes($0, "workload.sizes") }
+            sizes = sharedPrefix.map { RequestSizes(.fixed($0.size)) } ?? w.node("sizes").map { parseSizes($0, "workload.sizes") }
                 ?? RequestSizes(.fixed(RequestSize(prompt: 1, output: 1)))
             if let t = w.node("tenants") { tenants = parseTenants(t, "workload.tenants") ?? tenants }
             w.finish()
+        }
+        if duration == nil && !reader.issues.contains(where: { $0.key == "duration" }) {
+            if case .processes(let ps)? = arrivals, ps.count == 1, case .constantStages(let c) = ps[0] {
+                // Constant stages: the run lasts the stages and their gaps
+                // (so the last stage's last request, at its end, arrives).
+                duration = c.end + c.gap
+            } else {
+                reader.fail(nil, "duration", "missing; expected a duration > 0 such as 1h (optional only with constant load stages)")
+            }
+        }
+        if let duration, warmup >= duration {
+            reader.fail(f.node("warmup"), "warmup", "must be shorter than duration (\(warmup)s >= \(duration)s)")
         }
         var replicas: ReplicaConfiguration?
         if let node = f.required("replicas", "a mapping with count and batching"), let r = reader.mapping(node, "replicas") {
@@ -151,6 +170,11 @@ struct ScenarioParser {
                                           sizes: sizes, tenants: tenants, replicas: replicas, slo: slo, timeSeriesInterval: interval)
         config.client = client
         config.gateway = gateway
+        config.sharedPrefix = sharedPrefix
+        if case .continuous(let cb) = replicas.batching, cb.prefixCaching, replicas.disaggregation != nil {
+            reader.fail(f.node("replicas"), "replicas.batching.prefix_caching",
+                        "prefix caching with a prefill/decode split is not modelled; turn one of them off")
+        }
         config.alerts = alerts
         do {
             // The run's expected size, before anything runs: a rate or a
@@ -221,7 +245,7 @@ struct ScenarioParser {
         defer { a.finish() }
         // One grammar for workload.arrivals and workload.clients[].arrivals.
         a.logKeys(as: "workload.arrivals")
-        let kinds = ["poisson", "renewal", "curve", "onoff", "mmpp", "servegen", "trace"]
+        let kinds = ["poisson", "renewal", "curve", "onoff", "mmpp", "servegen", "trace", "constant"]
         guard let kind = a.value("process", "one of \(kinds.joined(separator: ", "))", { kinds.contains($0) ? $0 : nil }) else {
             if !a.has("process") { reader.fail(node, a.child("process"), "missing; expected one of \(kinds.joined(separator: ", "))") }
             return nil
@@ -296,6 +320,25 @@ struct ScenarioParser {
                     reader.fail(statesNode, a.child("states"), "expected a state with a rate > 0 (with none, no request ever arrives)")
                 }
                 if out.count == states.count && out.count >= 2 { process = .modulated(out) }
+            }
+        case "constant":
+            if let stagesNode = a.required("stages", "a list of {rate, duration} such as [{rate: 5/s, duration: 10m}]"),
+               let list = reader.sequence(stagesNode, a.child("stages")) {
+                var stages: [ConstantStages.Stage] = []
+                for (i, sNode) in list.enumerated() {
+                    guard let s = reader.mapping(sNode, "\(a.child("stages"))[\(i)]") else { continue }
+                    let rate = s.quantity("rate", .rate, .positiveRate, required: true)
+                    let d = s.duration("duration", min: 0, allowEqual: false, required: true)
+                    s.finish()
+                    if let rate, let d { stages.append(.init(rate: rate, duration: d)) }
+                }
+                if list.isEmpty { reader.fail(stagesNode, a.child("stages"), "expected at least one stage") }
+                let gap = a.duration("stage_gap") ?? ConstantStages.defaultGap
+                if !list.isEmpty, stages.count == list.count {
+                    process = .constantStages(ConstantStages(stages: stages, gap: gap))
+                }
+            } else {
+                _ = a.duration("stage_gap")
             }
         case "servegen":
             if let file = a.string("clients") {
@@ -508,17 +551,8 @@ struct ScenarioParser {
             batching = parseBatching(b)
         }
         let service = r.node("service").flatMap { parseDistribution($0, "replicas.service", time: true) }
-        var hardware: HardwareProfile?
         let quantization = r.value("quantization", "int8 or fp8") { ["int8", "fp8", "int4"].contains($0) ? $0 : nil }
-        if let file = r.string("hardware") {
-            do {
-                hardware = try HardwareProfileLoader.load(path: resolve(file), quantization: quantization)
-            } catch let e as ScenarioError {
-                for issue in e.issues { reader.fail(r.node("hardware"), "replicas.hardware", issue.description) }
-            } catch {
-                reader.fail(r.node("hardware"), "replicas.hardware", "\(error)")
-            }
-        }
+        let hardware = parseHardware(r, quantization: quantization)
         let dispatch = r.value("dispatch", "shared_queue or round_robin") { ReplicaConfiguration.Dispatch(rawValue: $0) }
         let maxQueue = r.int("max_queue", 0...ServingLimits.maxCount)
         let timeout = r.duration("queue_timeout", min: 0, allowEqual: false)
@@ -572,7 +606,8 @@ struct ScenarioParser {
                                                   chunkedPrefill: b.bool("chunked_prefill") ?? c.chunkedPrefill,
                                                   watermark: b.number("watermark", min: 0, max: 1) ?? c.watermark,
                                                   fidelity: b.value("fidelity", "iteration or multistep") { ContinuousBatching.Fidelity(rawValue: $0) } ?? c.fidelity,
-                                                  paddedPrefill: b.value("prefill_budget", "summed or padded") { ["summed": false, "padded": true][$0] } ?? c.paddedPrefill))
+                                                  paddedPrefill: b.value("prefill_budget", "summed or padded") { ["summed": false, "padded": true][$0] } ?? c.paddedPrefill,
+                                                  prefixCaching: b.bool("prefix_caching") ?? c.prefixCaching))
         default:
             return .unbatched
         }

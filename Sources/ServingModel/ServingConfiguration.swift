@@ -38,6 +38,10 @@ package struct ServingConfiguration: Sendable {
     /// Keep latency histograms per interval of arrival of this width (s;
     /// nil: none): per-interval SLA judgement in constant memory.
     package var latencyByArrivalInterval: Double?
+    /// inference-perf's `shared_prefix` prompts (nil: sizes only): every
+    /// request's prompt is one of its system prompt + question pairs, which
+    /// the replicas' prefix cache can recognise.
+    package var sharedPrefix: SharedPrefixPrompts?
     /// Keep one record per measured completion (memory grows with requests;
     /// for `--requests FILE.csv` and tests).
     package var recordRequests = false

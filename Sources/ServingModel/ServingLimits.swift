@@ -77,6 +77,8 @@ package enum ServingLimits {
         case .renewal(let d):
             let mean = d.mean
             return mean > 0 ? duration / mean : .infinity
+        case .constantStages(let c):
+            return Double(c.stages.reduce(0) { $0 + $1.count })
         default:
             let rate = process.meanRate
             return rate.isNaN ? .infinity : rate * duration
@@ -91,6 +93,7 @@ package enum ServingLimits {
         case .rateCurve: return "points"
         case .modulated: return "states"
         case .windowed: return "clients"
+        case .constantStages: return "stages"
         }
     }
 

@@ -163,6 +163,55 @@ package struct ServingResult: Sendable, Encodable {
         package var meanWaitSeconds: Double
     }
 
+    /// What the prefix caches did, with `replicas.batching.prefix_caching`.
+    package var prefixCache: PrefixCache? = nil
+    /// Per load stage, with `workload.arrivals.process: constant`.
+    package var stages: [Stage]? = nil
+
+    /// vLLM automatic prefix caching's effect (from the end of the warm-up).
+    package struct PrefixCache: Sendable, Encodable {
+        /// `hitTokens / promptTokens`.
+        package var hitRate: Double
+        /// Prompt tokens of requests admitted (first admissions).
+        package var promptTokens: Int
+        /// Of those, tokens found cached.
+        package var hitTokens: Int
+        /// Prefill tokens skipped, re-admissions after preemption included.
+        package var savedPrefillTokens: Int
+        /// Cached blocks evicted.
+        package var evictions: Int
+
+        /// The summary of `c`.
+        package init(_ c: PrefixCacheCounts) {
+            hitRate = c.promptTokens > 0 ? Double(c.hitTokens) / Double(c.promptTokens) : 0
+            promptTokens = c.promptTokens
+            hitTokens = c.hitTokens
+            savedPrefillTokens = c.savedPrefillTokens
+            evictions = c.evictions
+        }
+    }
+
+    /// One load stage: the requests that arrived in it, every one counted.
+    package struct Stage: Sendable, Encodable {
+        /// Requested rate (requests/s).
+        package var rate: Double
+        /// Stage duration (s).
+        package var duration: Double
+        /// When the stage's schedule starts (s).
+        package var start: Double
+        /// Requests that arrived in it.
+        package var arrivals: Int
+        /// Served to the last token.
+        package var completed: Int
+        /// Refused, failed, timed out or cancelled.
+        package var failed: Int
+        /// Latencies of its completions.
+        package var queueWait: LatencySummary
+        package var ttft: LatencySummary
+        package var tpot: LatencySummary
+        package var e2e: LatencySummary
+    }
+
     /// Predictive scaling's forecasts, when it ran.
     package var predictive: Predictive? = nil
     /// The scenario's alerting rules, evaluated over the whole run

@@ -83,6 +83,17 @@ package struct ServingRun {
         var metrics = sim.model.metrics
         if sim.model.layered { metrics.client = sim.model.clientMetrics }
         var result = summarise(sim.model, events: sim.eventCount, wall: wall, now: sim.now)
+        if case .continuous(let cb) = configuration.replicas.batching, cb.prefixCaching {
+            result.prefixCache = .init(metrics.prefixCache)
+        }
+        if case .processes(let ps) = configuration.arrivals, ps.count == 1, case .constantStages(let c) = ps[0] {
+            let origins = c.origins
+            result.stages = metrics.stages.enumerated().map { k, s in
+                .init(rate: c.stages[k].rate, duration: c.stages[k].duration, start: origins[k], arrivals: s.arrivals,
+                      completed: s.completed, failed: s.failed, queueWait: LatencySummary(s.queueWait),
+                      ttft: LatencySummary(s.ttft), tpot: LatencySummary(s.tpot), e2e: LatencySummary(s.e2e))
+            }
+        }
         result.alerts = configuration.alerts.map { $0.evaluate(metrics, duration: configuration.duration) }
         return (result, metrics)
     }

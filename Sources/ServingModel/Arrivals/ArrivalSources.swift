@@ -29,6 +29,13 @@ struct ArrivalSources {
     var arrivalsSoFar = 0
     /// Prefix block ids of the trace record being admitted.
     var pendingPrefix: [Int] = []
+    /// The shared-prefix workload, its prompt order, and the number of the
+    /// next request in its stage (inference-perf numbers them from 0 in
+    /// every stage).
+    let sharedPrefix: SharedPrefixPrompts?
+    var promptOrder: [Int32] = []
+    var promptNumber = 0
+    var promptStage = -1
 
     init(configuration c: ServingConfiguration, root: RandomStream) throws {
         sizes = c.sizes
@@ -38,6 +45,11 @@ struct ArrivalSources {
         sizeStream = root.stream("sizes")
         tenantStream = root.stream("tenants")
         replayStream = root.stream("replay")
+        sharedPrefix = c.sharedPrefix
+        if let sp = c.sharedPrefix {
+            var s = root.stream("prompts")
+            promptOrder = sp.order(&s)
+        }
         switch c.arrivals {
         case .processes(let ps):
             replay = nil
@@ -66,6 +78,31 @@ struct ArrivalSources {
 
     /// The size of the next request.
     mutating func sampleSize() -> RequestSize { sizes.sample(&sizeStream) }
+
+    /// The shared-prefix prompt of source `source`'s arrival just fired
+    /// (-1: no shared-prefix workload).
+    mutating func nextPrompt(source: Int32) -> Int32 {
+        guard !promptOrder.isEmpty else { return -1 }
+        let stage = generators[Int(source)].stage
+        if stage != promptStage {
+            promptStage = stage
+            promptNumber = 0
+        }
+        defer { promptNumber += 1 }
+        return promptOrder[promptNumber % promptOrder.count]
+    }
+
+    /// What prompt `prompt` (a shared-prefix index, or -1) with Mooncake
+    /// block ids `prefix` is made of, for the prefix cache.
+    func content(prompt: Int32, prefix: [Int]) -> PromptContent {
+        if prompt >= 0, let sp = sharedPrefix {
+            return .sharedPrefix(group: sp.group(of: prompt), prompt: prompt, systemTokens: sp.systemTokens,
+                                 questionTokens: sp.questionTokens)
+        }
+        var c = PromptContent()
+        c.hashIDs = prefix
+        return c
+    }
 
     /// The tenant of the next request.
     mutating func sampleTenant() -> Int16 { Int16(tenants.sample(&tenantStream)) }

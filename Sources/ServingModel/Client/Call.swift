@@ -39,6 +39,8 @@ struct Call: Sendable {
     var lastAttemptGeneration: UInt32 = 0
     /// Prefix block ids (Mooncake replay with prefix affinity), else empty.
     var prefix: [Int] = []
+    /// Its shared-prefix prompt (`workload.shared_prefix`), else -1.
+    var promptIndex: Int32 = -1
 }
 
 extension Call {

@@ -17,6 +17,8 @@ struct Recorder: Sendable {
     let latencyBinWidth: Double?
     /// End of the warm-up: later events are measured.
     let warmup: Double
+    /// Origins of the load stages requests are binned by (empty: none).
+    let stageOrigins: [Double]
 
     init(configuration c: ServingConfiguration) {
         metrics = ServingMetrics(interval: c.timeSeriesInterval, warmup: c.warmup, duration: c.duration)
@@ -25,6 +27,42 @@ struct Recorder: Sendable {
         recordRequests = c.recordRequests
         latencyBinWidth = c.latencyByArrivalInterval
         warmup = c.warmup
+        if case .processes(let ps) = c.arrivals, ps.count == 1, case .constantStages(let s) = ps[0] {
+            stageOrigins = s.origins
+            metrics.stages = Array(repeating: StageLatency(), count: s.stages.count)
+        } else {
+            stageOrigins = []
+        }
+    }
+
+    /// The load stage request `req` arrived in.
+    @inline(__always) func stage(of req: Request) -> Int {
+        var k = 0
+        while k + 1 < stageOrigins.count, req.arrival >= stageOrigins[k + 1] { k += 1 }
+        return k
+    }
+
+    /// A request of a load stage did not complete.
+    @inline(__always) mutating func stageFailed(_ req: Request) {
+        if !stageOrigins.isEmpty { metrics.stages[stage(of: req)].failed += 1 }
+    }
+
+    /// A prefix-cache lookup at admission: `hit` of `prompt` tokens were
+    /// cached (`first`: the request's first admission, not a recompute),
+    /// and `evicted` cached blocks made room.
+    mutating func onPrefixLookup(prompt: Int, hit: Int, first: Bool, evicted: Int, now: Double) {
+        guard now >= warmup else { return }
+        if first {
+            metrics.prefixCache.promptTokens += prompt
+            metrics.prefixCache.hitTokens += hit
+        }
+        metrics.prefixCache.savedPrefillTokens += hit
+        metrics.prefixCache.evictions += evicted
+    }
+
+    /// Cached blocks evicted for a running sequence's new blocks.
+    mutating func onPrefixEvictions(_ n: Int, now: Double) {
+        if now >= warmup { metrics.prefixCache.evictions += n }
     }
 
     /// The warm-up is over: the utilisation integrals restart.
@@ -38,29 +76,34 @@ struct Recorder: Sendable {
     mutating func onOffered(_ req: Request, now: Double) {
         metrics.series.offered.add(at: now)
         if req.measured { metrics.offered += 1 }
+        if !stageOrigins.isEmpty { metrics.stages[stage(of: req)].arrivals += 1 }
     }
 
     /// A request is refused (full queue, no replica, too large).
     mutating func onRejected(_ req: Request, now: Double) {
         metrics.series.rejected.add(at: now)
         if req.measured { metrics.rejected += 1 }
+        stageFailed(req)
     }
 
     /// A request fails at its replica (a crash or an injected error).
     mutating func onFailed(_ req: Request, now: Double) {
         metrics.series.failed.add(at: now)
         if req.measured { metrics.failed += 1 }
+        stageFailed(req)
     }
 
     /// A waiting request's queue timeout runs out.
     mutating func onTimedOut(_ req: Request, now: Double) {
         metrics.series.timedOut.add(at: now)
         if req.measured { metrics.timedOut += 1 }
+        stageFailed(req)
     }
 
     /// A request's client went away (nginx's 499) or the gateway reset it.
     mutating func onCancelled(_ req: Request) {
         if req.measured { metrics.cancelled += 1 }
+        stageFailed(req)
     }
 
     /// A running sequence is preempted (recomputed later).
@@ -110,6 +153,14 @@ struct Recorder: Sendable {
             metrics.byArrival[bin].e2e.record(e2e)
             if req.output > 1 { metrics.byArrival[bin].tpot.record(tpot) }
             if good { metrics.byArrival[bin].good += 1 }
+        }
+        if !stageOrigins.isEmpty {
+            let k = stage(of: req)
+            metrics.stages[k].completed += 1
+            metrics.stages[k].queueWait.record(req.firstScheduled - req.arrival)
+            metrics.stages[k].ttft.record(ttft)
+            metrics.stages[k].e2e.record(e2e)
+            if req.output > 1 { metrics.stages[k].tpot.record(tpot) }
         }
         metrics.series.e2eSum.add(e2e, at: now)
         if good { metrics.series.good.add(at: now) }

@@ -53,6 +53,10 @@ package struct ServingMetrics: Sendable {
     /// Latencies of completions by the interval they arrived in, when
     /// ``ServingConfiguration/latencyByArrivalInterval`` is set.
     package var byArrival: [ArrivalIntervalLatency] = []
+    /// What the prefix caches did (all zero without prefix caching).
+    package var prefixCache = PrefixCacheCounts()
+    /// Per load stage of a `constant` arrival process (empty otherwise).
+    package var stages: [StageLatency] = []
     /// User-request and gateway metrics (nil without a client layer or gateway).
     package var client: ClientMetrics?
     /// Batch means of queue waits over the measured window.

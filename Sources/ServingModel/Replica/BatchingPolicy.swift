@@ -68,6 +68,10 @@ package struct ContinuousBatching: Sendable, Equatable {
     /// times its longest prompt (Vidur's vLLM scheduler) instead of their sum
     /// (vLLM's).
     package var paddedPrefill: Bool
+    /// vLLM's automatic prefix caching (`enable_prefix_caching`): full KV
+    /// blocks stay cached under their chained hash, and a new request's
+    /// longest run of cached leading blocks skips prefill.
+    package var prefixCaching: Bool
 
     /// Simulation fidelity of continuous batching.
     package enum Fidelity: String, Sendable {
@@ -83,12 +87,14 @@ package struct ContinuousBatching: Sendable, Equatable {
 
     /// Continuous batching settings; defaults are vLLM's for GPUs under 70 GiB.
     package init(maxNumSeqs: Int = 256, maxNumBatchedTokens: Int = 2048, chunkedPrefill: Bool = true,
-                watermark: Double = 0.01, fidelity: Fidelity = .multistep, paddedPrefill: Bool = false) {
+                watermark: Double = 0.01, fidelity: Fidelity = .multistep, paddedPrefill: Bool = false,
+                prefixCaching: Bool = false) {
         self.maxNumSeqs = maxNumSeqs
         self.maxNumBatchedTokens = maxNumBatchedTokens
         self.chunkedPrefill = chunkedPrefill
         self.watermark = watermark
         self.fidelity = fidelity
         self.paddedPrefill = paddedPrefill
+        self.prefixCaching = prefixCaching
     }
 }

@@ -184,6 +184,7 @@ extension ReplicaPool {
                 }
                 if preemptedSelf { continue }
                 if states[r].freeBlocks < 1 { i += 1; continue }  // only in-flight sequences left to evict
+                if !caches.isEmpty { takeCachedBlocks(1, replica: r, now: now, recorder: &recorder) }
                 changeBlocks(1, replica: r, now: now, recorder: &recorder)
                 requests.slots[Int(id)].blocks += 1
             }
@@ -199,9 +200,7 @@ extension ReplicaPool {
     /// Frees a sequence's KV blocks and puts it back at the head of the queue
     /// to be recomputed (vLLM's default preemption mode).
     mutating func preempt(_ id: Int32, replica r: Int, now: Double, requests: inout RequestTable, recorder: inout Recorder) {
-        let held = Int(requests[id].blocks)
-        changeBlocks(-held, replica: r, now: now, recorder: &recorder)
-        requests.slots[Int(id)].blocks = 0
+        releaseBlocks(of: id, replica: r, now: now, requests: &requests, recorder: &recorder)
         requests.slots[Int(id)].prefilled = 0
         requests.slots[Int(id)].phase = .waiting
         states[r].waiting.prepend(id)
@@ -222,8 +221,15 @@ extension ReplicaPool {
             let target = Int(prefillTarget(req))
             // Tokens still to prefill: a prefix-cache hit (prefix affinity)
             // arrives partly prefilled.
-            let remaining = target - Int(req.prefilled)
+            var remaining = target - Int(req.prefilled)
             if remaining == 0 { break }  // arrived prefilled: admitPrefilled takes it
+            var lookup: PrefixLookup?
+            if !caches.isEmpty {
+                // The replica's own cache decides what is prefilled already.
+                let l = lookUpPrefix(id, replica: r, target: target, requests: requests)
+                remaining = target - l.hitBlocks * blockSize
+                lookup = l
+            }
             if wholePrompts {
                 if policy.paddedPrefill {
                     // Vidur counts a prefill batch as its size × its longest prompt.
@@ -235,12 +241,17 @@ extension ReplicaPool {
                 }
             }
             let need = blocks(for: target + 1)
-            if states[r].freeBlocks - need < reserve { break }
+            let take = lookup.map { need - $0.hitBlocks + $0.freeHits } ?? need
+            if states[r].freeBlocks - take < reserve { break }
             _ = popWaiting(replica: r, requests: &requests)
             markScheduled(id, now: now, requests: &requests)
             requests.slots[Int(id)].phase = .running
             requests.slots[Int(id)].blocks = Int32(need)
-            changeBlocks(need, replica: r, now: now, recorder: &recorder)
+            if let lookup {
+                requests.slots[Int(id)].prefilled = Int32(target - remaining)
+                _ = admitCached(id, replica: r, lookup: lookup, need: need, now: now, requests: &requests, recorder: &recorder)
+            }
+            changeBlocks(take, replica: r, now: now, recorder: &recorder)
             states[r].running.append(id)
             let chunk = min(remaining, budget)
             batch.members.append(id)
@@ -315,6 +326,7 @@ extension ReplicaPool {
                 let context = Int(req.prompt + req.generated)
                 let extra = blocks(for: context + Int(steps)) - blocks(for: context + 1)
                 if extra > 0 {
+                    if !caches.isEmpty { takeCachedBlocks(extra, replica: r, now: now, recorder: &recorder) }
                     changeBlocks(extra, replica: r, now: now, recorder: &recorder)
                     req.blocks += Int32(extra)
                 }
@@ -324,8 +336,7 @@ extension ReplicaPool {
         }
         requests[id] = req
         if req.generated >= req.output {
-            changeBlocks(-Int(req.blocks), replica: r, now: now, recorder: &recorder)
-            requests.slots[Int(id)].blocks = 0
+            releaseBlocks(of: id, replica: r, now: now, requests: &requests, recorder: &recorder)
             return .finished
         }
         if chunk > 0, r < prefillReplicas, req.prefilled >= prefillTarget(req) { return .handedOff }

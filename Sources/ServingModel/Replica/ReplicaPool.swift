@@ -46,6 +46,15 @@ struct ReplicaPool: Sendable {
     var provisioned: TimeWeightedAverage
     /// Integrals at the previous time-series sample: (busy, ready).
     var lastSample = (busy: 0.0, ready: 0.0)
+    /// Prefix caching (`replicas.batching.prefix_caching`): one block pool
+    /// per replica slot; empty when off.
+    var caches: [PrefixCache] = []
+    /// What each request slot's prompt is made of (prefix caching only).
+    var contents: [PromptContent] = []
+    /// Block hashes of the request being admitted or freed (reused).
+    var hashScratch: [UInt64] = []
+    /// Next request serial (names its unique tokens).
+    var nextSerial: UInt64 = 1
 
     init(configuration c: ServingConfiguration, slots: Int, warmPool: Int, root: RandomStream) {
         batching = c.replicas.batching
@@ -64,6 +73,9 @@ struct ReplicaPool: Sendable {
         blocksPerReplica = blocks
         let stages = c.replicas.hardware?.pipelineParallel ?? 1
         states = Array(repeating: ReplicaState(totalBlocks: blocks, stages: stages), count: slots)
+        if case .continuous(let cb) = batching, cb.prefixCaching {
+            caches = Array(repeating: PrefixCache(blocks: blocks), count: slots)
+        }
         for r in c.replicas.count..<slots { states[r].status = .stopped }
         readyCount = c.replicas.count
         provisionedCount = c.replicas.count + warmPool
@@ -208,8 +220,7 @@ struct ReplicaPool: Sendable {
 
     /// Frees the KV blocks request `id` holds at replica `r`.
     mutating func freeBlocks(of id: Int32, replica r: Int, now: Double, requests: inout RequestTable, recorder: inout Recorder) {
-        changeBlocks(-Int(requests[id].blocks), replica: r, now: now, recorder: &recorder)
-        requests.slots[Int(id)].blocks = 0
+        releaseBlocks(of: id, replica: r, now: now, requests: &requests, recorder: &recorder)
     }
 
     /// The requests replica `r` is running, in admission order.
@@ -254,7 +265,13 @@ struct ReplicaPool: Sendable {
         while let id = states[r].waiting.popFirst() {
             if requests[id].phase == .done { requests.remove(id) } else { lost.append(id) }
         }
-        for id in lost { changeBlocks(-Int(requests[id].blocks), replica: r, now: now, recorder: &recorder) }
+        if caches.isEmpty {
+            for id in lost { changeBlocks(-Int(requests[id].blocks), replica: r, now: now, recorder: &recorder) }
+        } else {
+            // The cache is lost with the replica: every block is free again.
+            changeBlocks(states[r].freeBlocks - states[r].totalBlocks, replica: r, now: now, recorder: &recorder)
+            caches[r].reset(blocks: states[r].totalBlocks)
+        }
         return lost
     }
 

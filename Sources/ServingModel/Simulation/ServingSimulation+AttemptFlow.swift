@@ -10,26 +10,30 @@ extension ServingSimulation {
 
     /// An arrival: a call through the client layer, or a request straight
     /// to the dispatcher.
-    mutating func admit(size: RequestSize, scheduler: inout Scheduler<Event>) {
+    mutating func admit(size: RequestSize, prompt: Int32 = -1, scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
         guard arrivals.count() else { return }
         cluster.observeArrival(now: now)
         if layered {
-            newCall(size: size, user: -1, prefix: arrivals.pendingPrefix, scheduler: &scheduler)
+            newCall(size: size, user: -1, prefix: arrivals.pendingPrefix, prompt: prompt, scheduler: &scheduler)
             return
         }
         let tenant = arrivals.sampleTenant()
         let id = requests.insert(Request(arrival: now, prompt: Int32(size.prompt), output: Int32(size.output),
                                          tenant: tenant, measured: now >= recorder.warmup))
+        if replicas.cachesPrefixes {
+            replicas.describe(id, arrivals.content(prompt: prompt, prefix: arrivals.pendingPrefix), requests: requests)
+        }
         dispatchArrival(id, scheduler: &scheduler)
     }
 
     /// A user asks: the client answers from its cache or fallback, or sends
     /// the call's first attempt (and arms its hedge).
-    mutating func newCall(size: RequestSize, user: Int32, prefix: [Int], scheduler: inout Scheduler<Event>) {
+    mutating func newCall(size: RequestSize, user: Int32, prefix: [Int], prompt: Int32 = -1, scheduler: inout Scheduler<Event>) {
         let tenant = arrivals.sampleTenant()
         guard let id = clients.newCall(size: size, tenant: tenant, user: user, prefix: prefix, scheduler: &scheduler,
                                        recorder: &recorder) else { return }
+        clients.calls.slots[Int(id)].promptIndex = prompt
         let generation = clients.calls[id].generation
         send(id, scheduler: &scheduler)
         clients.armHedge(id, generation: generation, scheduler: &scheduler)
@@ -62,6 +66,9 @@ extension ServingSimulation {
         req.previousAttemptGeneration = call.lastAttemptGeneration
         if delayed { req.faultHold = .held }
         let rid = requests.insert(req)
+        if replicas.cachesPrefixes {
+            replicas.describe(rid, arrivals.content(prompt: call.promptIndex, prefix: call.prefix), requests: requests)
+        }
         let generation = requests[rid].generation
         clients.attemptStarted(id, attempt: rid, generation: generation, sentAt: now, scheduler: &scheduler)
         if delayed {
@@ -322,6 +329,7 @@ extension ServingSimulation {
         copy.faultHold = old.faultHold
         copy.awaitingResend = true
         let rid = requests.insert(copy)
+        replicas.copyContent(from: id, to: rid, requests: requests)
         let generation = requests[rid].generation
         // The client's per-try timer runs from the attempt's send, the route
         // timeout from the route's start (after any fault delay).

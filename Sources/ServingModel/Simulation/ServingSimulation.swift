@@ -69,7 +69,7 @@ package struct ServingSimulation: SimulationModel {
         // Arrivals
         case .arrival(let source):
             let size = arrivals.sampleSize()
-            admit(size: size, scheduler: &scheduler)
+            admit(size: size, prompt: arrivals.nextPrompt(source: source), scheduler: &scheduler)
             arrivals.scheduleNext(source: source, scheduler: &scheduler)
         case .traceArrival:
             if let (size, copies) = arrivals.takeRecord() {

@@ -17,6 +17,11 @@ package struct ArrivalGenerator: Sendable {
     /// Whether no state or segment has a rate above 0: the source never
     /// sends (the loops below would otherwise look for an arrival forever).
     let silent: Bool
+    /// Constant stages: the stage of the last arrival returned, the
+    /// stage's arrival times and the next one's index in them.
+    package private(set) var stage = -1
+    var stageTimes: [Double] = []
+    var stageNext = 0
 
     /// A generator with its own stream.
     package init(process: ArrivalProcess, stream: RandomStream) {
@@ -25,6 +30,7 @@ package struct ArrivalGenerator: Sendable {
         switch process {
         case .rateCurve(let c): silent = !(c.peakRate > 0)
         case .modulated(let states): silent = !states.contains { $0.rate > 0 }
+        case .constantStages(let c): silent = !c.stages.contains { $0.count > 0 }
         default: silent = false
         }
         if case .modulated(let states) = process {
@@ -83,6 +89,16 @@ package struct ArrivalGenerator: Sendable {
                 }
                 now = end > now ? end : now.nextUp
             }
+        case .constantStages(let c):
+            // The schedule is fixed stage by stage; `t` is the previous arrival.
+            while stageNext >= stageTimes.count {
+                guard stage + 1 < c.stages.count else { return .infinity }
+                stage += 1
+                stageTimes = c.times(stage: stage, origin: c.origins[stage], rng: &rng)
+                stageNext = 0
+            }
+            defer { stageNext += 1 }
+            return stageTimes[stageNext]
         }
     }
 }

@@ -20,6 +20,10 @@ package enum ArrivalProcess: Sendable, Equatable {
     /// an inter-arrival family (`shapes[i]`, Weibull or Gamma shape; 0 means
     /// exponential) rescaled to the window's mean.
     case windowed(ClientWindows)
+    /// inference-perf's constant-rate load stages, back to back
+    /// (``ConstantStages``): a fixed count per stage, its gaps rescaled
+    /// exponential draws.
+    case constantStages(ConstantStages)
 
     /// One state of a modulated process.
     package struct ModulatedState: Sendable, Equatable {
@@ -48,6 +52,9 @@ package enum ArrivalProcess: Sendable, Equatable {
             return states.reduce(0) { $0 + $1.rate * $1.meanHolding } / time
         case .windowed(let w):
             return w.rates.reduce(0, +) / Double(max(w.rates.count, 1))
+        case .constantStages(let c):
+            let n = c.stages.reduce(0) { $0 + $1.count }
+            return c.end > 0 ? Double(n) / c.end : 0
         }
     }
 
@@ -63,6 +70,9 @@ package enum ArrivalProcess: Sendable, Equatable {
             var w = w
             w.rates = w.rates.map { $0 * factor }
             return .windowed(w)
+        case .constantStages(var c):
+            c.stages = c.stages.map { .init(rate: $0.rate * factor, duration: $0.duration) }
+            return .constantStages(c)
         }
     }
 }

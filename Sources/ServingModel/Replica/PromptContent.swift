@@ -1,0 +1,109 @@
+/// What a request's tokens are made of, for the prefix cache: a compact
+/// description as segments, from which the hash of every full KV block is
+/// derived (``BlockHashes``). In order: a shared system prompt (`system`,
+/// `systemTokens`; id 0: none), a question (`question`, `questionTokens`),
+/// Mooncake `hash_ids` (512 tokens each, each standing for the prefix up to
+/// its block), the rest of the prompt (unique to the request), then its
+/// output (unique to the request). Kept in a side table by request slot,
+/// so ``Request`` stays small.
+struct PromptContent: Sendable {
+    /// Shared system prompt segment id (0: none).
+    var system: UInt64 = 0
+    /// Its tokens.
+    var systemTokens: Int32 = 0
+    /// Question segment id (0: none).
+    var question: UInt64 = 0
+    /// Its tokens.
+    var questionTokens: Int32 = 0
+    /// Mooncake block ids (512 tokens each), else empty.
+    var hashIDs: [Int] = []
+    /// Unique per request: names the rest of its prompt and its output.
+    var serial: UInt64 = 0
+    /// The slot generation of the request it describes (a stale entry
+    /// describes an earlier occupant of the slot).
+    var generation: UInt32 = 0
+    /// Leading blocks of the request's block table that hold a reference
+    /// on a cached block (hits, then blocks it registered).
+    var cached: Int32 = 0
+    /// Tokens of one Mooncake hash id.
+    static let hashIDTokens = 512
+
+    /// Segment ids of the shared-prefix workload's prompt `p` of group `g`.
+    static func sharedPrefix(group g: Int32, prompt p: Int32, systemTokens: Int, questionTokens: Int) -> PromptContent {
+        var c = PromptContent()
+        c.system = BlockHashes.mix(0x5359_5354_454D_0000 &+ UInt64(UInt32(bitPattern: g)))
+        c.systemTokens = Int32(systemTokens)
+        c.question = BlockHashes.mix(0x5155_4553_5400_0000 &+ UInt64(UInt32(bitPattern: p)))
+        c.questionTokens = Int32(questionTokens)
+        return c
+    }
+}
+
+/// The hashes of a request's full KV blocks, in order, as vLLM chains them
+/// (`kv_cache_utils.hash_block_tokens`: the parent block's hash and this
+/// block's tokens): here the tokens are named by (segment id, offset,
+/// length) pieces, so equal token runs give equal hashes.
+struct BlockHashes {
+    let content: PromptContent
+    let prompt: Int
+    let blockSize: Int
+    /// Current segment: 0 system, 1 question, 2 hash ids, 3 rest of prompt, 4 output.
+    var segment = 0
+    /// Index in `hashIDs` (segment 2).
+    var hashID = 0
+    /// Tokens of the current segment already consumed.
+    var offset = 0
+    /// Token position where the current segment starts.
+    var start = 0
+    var parent: UInt64 = 0x6A09_E667_F3BC_C908
+
+    init(content: PromptContent, prompt: Int, blockSize: Int) {
+        self.content = content
+        self.prompt = prompt
+        self.blockSize = blockSize
+    }
+
+    /// SplitMix64's finaliser.
+    @inline(__always) static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// The current segment's id and length (tokens).
+    @inline(__always) func current() -> (id: UInt64, length: Int) {
+        let left = max(0, prompt - start)
+        switch segment {
+        case 0: return (content.system, content.system == 0 ? 0 : min(Int(content.systemTokens), left))
+        case 1: return (content.question, content.question == 0 ? 0 : min(Int(content.questionTokens), left))
+        case 2:
+            guard hashID < content.hashIDs.count else { return (0, 0) }
+            return (Self.mix(UInt64(bitPattern: Int64(content.hashIDs[hashID])) ^ 0x4D4F_4F4E), min(PromptContent.hashIDTokens, left))
+        case 3: return (Self.mix(content.serial ^ 0x5245_5354), left)
+        default: return (Self.mix(content.serial ^ 0x4F55_5450_5554), Int.max)
+        }
+    }
+
+    /// The next full block's hash.
+    @inline(__always) mutating func next() -> UInt64 {
+        var h = parent
+        var need = blockSize
+        while need > 0 {
+            let (id, length) = current()
+            let avail = length - offset
+            if avail <= 0 {
+                start += length
+                offset = 0
+                if segment == 2 && hashID + 1 < content.hashIDs.count && start < prompt { hashID += 1 } else { segment += 1 }
+                continue
+            }
+            let take = min(avail, need)
+            h = Self.mix(h ^ Self.mix(id ^ (UInt64(offset) << 32) ^ UInt64(take)))
+            offset += take
+            need -= take
+        }
+        parent = h
+        return h
+    }
+}

@@ -1,0 +1,67 @@
+import SimulationCore
+
+/// inference-perf's `shared_prefix` data generator as the vLLM ground-truth
+/// runs used it (kubernetes-sigs/inference-perf between commits b81afa4 and
+/// ad40050, `inference_perf/datagen/shared_prefix_datagen.py`): `groups`
+/// system prompts of `systemPromptLength` random tokens, each followed by
+/// `promptsPerGroup` distinct questions of `questionLength` random tokens;
+/// the `groups × promptsPerGroup` prompts are shuffled once, and request
+/// `n` of a stage (numbered from 0 in every stage) sends prompt
+/// `n mod count` of that order, asking for `outputLength` tokens
+/// (`ignore_eos`: exactly that many). The generator decodes its random
+/// token ids to text and the server tokenizes that text again, which
+/// changes the counts: `tokenInflation` multiplies both lengths to say so
+/// (1: the configured counts exactly).
+package struct SharedPrefixPrompts: Sendable, Equatable {
+    /// Tokens of each group's system prompt.
+    package var systemPromptLength: Int
+    /// Tokens of each question.
+    package var questionLength: Int
+    /// Output tokens of every request.
+    package var outputLength: Int
+    /// System prompts (`num_groups`).
+    package var groups: Int
+    /// Questions per system prompt (`num_prompts_per_group`).
+    package var promptsPerGroup: Int
+    /// Factor on both lengths for the server's re-tokenization (>= 1 in
+    /// the ground truth: about 1.05).
+    package var tokenInflation: Double
+
+    /// A shared-prefix workload.
+    package init(systemPromptLength: Int, questionLength: Int, outputLength: Int, groups: Int = 10, promptsPerGroup: Int = 10,
+                 tokenInflation: Double = 1) {
+        self.systemPromptLength = systemPromptLength
+        self.questionLength = questionLength
+        self.outputLength = outputLength
+        self.groups = groups
+        self.promptsPerGroup = promptsPerGroup
+        self.tokenInflation = tokenInflation
+    }
+
+    /// Distinct prompts.
+    package var count: Int { groups * promptsPerGroup }
+    /// System prompt tokens the server sees.
+    package var systemTokens: Int { Int((Double(systemPromptLength) * tokenInflation).rounded()) }
+    /// Question tokens the server sees.
+    package var questionTokens: Int { Int((Double(questionLength) * tokenInflation).rounded()) }
+    /// Every request's size.
+    package var size: RequestSize { RequestSize(prompt: max(1, systemTokens + questionTokens), output: max(1, outputLength)) }
+
+    /// The order requests pick prompts in: prompt `p` is question
+    /// `p mod promptsPerGroup` of group `p / promptsPerGroup`, generated
+    /// group by group, then shuffled (Fisher–Yates, as Python's
+    /// `random.shuffle`) with `rng`.
+    package func order(_ rng: inout RandomStream) -> [Int32] {
+        var order = (0..<count).map { Int32($0) }
+        var i = order.count - 1
+        while i > 0 {
+            let j = rng.nextInt(below: i + 1)
+            order.swapAt(i, j)
+            i -= 1
+        }
+        return order
+    }
+
+    /// The group (system prompt) of prompt `p`.
+    package func group(of p: Int32) -> Int32 { p / Int32(promptsPerGroup) }
+}
