@@ -21,7 +21,12 @@ import Workload
 ///   perTokenComm), then on the decode-side factor (fixed, linearFloor,
 ///   perKVToken); twice, with steps of ×1.25, then ×1.1.
 ///
-/// Every factor stays within [1/8, 8].
+/// Every factor stays within [1/8, 8]. Then, in both modes, the
+/// per-iteration overhead (``Factors/overhead``, seconds added to `fixed`)
+/// is searched within [0, ``maxOverhead``], the decode-side factor (the
+/// single factor in `single`) re-fitted at each candidate, since the two
+/// trade against each other: a grid 0, 1, 2, 4, ... ms, then golden
+/// section to 0.25 ms.
 ///
 /// ```swift
 /// let fit = try ServingCalibration.fit(configuration: scenario, base: profile,
@@ -37,7 +42,7 @@ package struct ServingCalibration: Sendable {
         case tpot
     }
 
-    /// A percentile of a latency summary.
+    /// A percentile (or the mean) of a latency summary.
     package enum Percentile: String, Sendable, CaseIterable {
         /// Median.
         case p50
@@ -47,6 +52,8 @@ package struct ServingCalibration: Sendable {
         case p99
         /// 99.9th percentile.
         case p999
+        /// The mean (what inference-perf's step time is derived from).
+        case mean
 
         /// This percentile of `summary`.
         package func value(in summary: LatencySummary) -> Double {
@@ -55,6 +62,7 @@ package struct ServingCalibration: Sendable {
             case .p90: return summary.p90
             case .p99: return summary.p99
             case .p999: return summary.p999
+            case .mean: return summary.mean
             }
         }
     }
@@ -101,23 +109,30 @@ package struct ServingCalibration: Sendable {
         case split
     }
 
-    /// Multiplicative factors on the base profile's coefficients.
+    /// Multiplicative factors on the base profile's coefficients, and the
+    /// per-iteration overhead added to its `fixed` term.
     package struct Factors: Sendable, Hashable, Codable {
         /// On perToken, perPrefillPair and perTokenComm (work per batched token).
         package var prefill: Double
         /// On fixed, linearFloor and perKVToken (per-iteration and decode work).
         package var decode: Double
+        /// Seconds added to every iteration's `fixed` term: the CPU work a
+        /// real server does per step (scheduling, sampling, detokenising,
+        /// streaming) that a GPU-kernel profile leaves out. Fitted within
+        /// [0, ``ServingCalibration/maxOverhead``].
+        package var overhead: Double
 
         /// Factors.
-        package init(prefill: Double, decode: Double) {
+        package init(prefill: Double, decode: Double, overhead: Double = 0) {
             self.prefill = prefill
             self.decode = decode
+            self.overhead = overhead
         }
 
-        /// `model` with its coefficients scaled.
+        /// `model` with its coefficients scaled and the overhead added to `fixed`.
         package func apply(to model: IterationTimeModel) -> IterationTimeModel {
             var m = model
-            m.fixed *= decode
+            m.fixed = m.fixed * decode + overhead
             m.linearFloor *= decode
             m.perKVToken *= decode
             m.perToken *= prefill
@@ -161,6 +176,12 @@ package struct ServingCalibration: Sendable {
     /// profile within that range can reproduce.
     package var atBound: Bool
 
+    /// The largest per-iteration overhead the fit considers (s): 50 ms,
+    /// above any CPU step overhead reported for vLLM (a few ms in V1, up
+    /// to tens of ms for large batches in V0), so a fit that reaches it
+    /// says the base profile is wrong in shape, not in overhead.
+    package static let maxOverhead = 0.05
+
     /// Mean |simulated/observed − 1| over every target.
     package var mape: Double {
         let errors = rows.flatMap { $0.comparisons.map { abs($0.relativeError) } }
@@ -201,6 +222,20 @@ package struct ServingCalibration: Sendable {
                 atBound = p.atBound || d.atBound
             }
         }
+        // The per-iteration overhead, the factors re-fitted at each candidate.
+        let overhead = try search.minimiseOverhead(from: best, mode: mode)
+        best = overhead.factors
+        if mode == .split {
+            let held = best
+            let p = try search.minimise(from: log(held.prefill), step: log(1.1)) {
+                Factors(prefill: exp($0), decode: held.decode, overhead: held.overhead)
+            }
+            best.prefill = exp(p.u)
+            atBound = overhead.factorAtBound || p.atBound
+        } else {
+            atBound = overhead.factorAtBound
+        }
+        atBound = atBound || overhead.atBound
         var profile = base
         profile.iteration = best.apply(to: base.iteration)
         let rows = try search.rows(best)
@@ -255,6 +290,64 @@ private struct Search {
         cache[factors] = (loss, rows)
         return (loss, rows)
     }
+
+    /// The decode-side factor (both factors in ``ServingCalibration/Mode/single``)
+    /// that minimises the loss at overhead `overhead`, from `start`.
+    mutating func refit(_ start: ServingCalibration.Factors, overhead: Double,
+                        mode: ServingCalibration.Mode) throws -> (factors: ServingCalibration.Factors, loss: Double, atBound: Bool) {
+        let prefill = start.prefill
+        let r = try minimise(from: log(start.decode), step: log(1.1)) {
+            ServingCalibration.Factors(prefill: mode == .single ? exp($0) : prefill, decode: exp($0), overhead: overhead)
+        }
+        let f = ServingCalibration.Factors(prefill: mode == .single ? exp(r.u) : prefill, decode: exp(r.u), overhead: overhead)
+        return (f, try evaluate(f).loss, r.atBound)
+    }
+
+    /// The overhead in [0, ``ServingCalibration/maxOverhead``] whose
+    /// re-fitted factors (``refit(_:overhead:mode:)``) give the lowest
+    /// loss. Overhead and the decode factor trade against each other, so
+    /// holding the factors while moving the overhead would stall; each
+    /// candidate gets its own factor instead (a profile search). The grid
+    /// 0, 1, 2, 4, ... ms stops two points past its lowest loss; golden
+    /// section between the lowest point's neighbours refines it to about
+    /// ``overheadTolerance``.
+    mutating func minimiseOverhead(from start: ServingCalibration.Factors, mode: ServingCalibration.Mode) throws
+        -> (factors: ServingCalibration.Factors, atBound: Bool, factorAtBound: Bool) {
+        let upper = ServingCalibration.maxOverhead
+        let grid = [0.0, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, upper]
+        var points: [(o: Double, fit: (factors: ServingCalibration.Factors, loss: Double, atBound: Bool))] = []
+        var warm = start
+        var bestIndex = 0
+        for o in grid {
+            let r = try refit(warm, overhead: o, mode: mode)
+            points.append((o, r))
+            warm = r.factors
+            if r.loss < points[bestIndex].fit.loss { bestIndex = points.count - 1 }
+            if points.count - 1 - bestIndex >= 2 { break }
+        }
+        var best = points[bestIndex]
+        if points.count > 1 {
+            var a = points[max(bestIndex - 1, 0)].o, b = points[min(bestIndex + 1, points.count - 1)].o
+            let ratio = (sqrt(5.0) - 1) / 2
+            var c = b - ratio * (b - a), d = a + ratio * (b - a)
+            var fc = try refit(best.fit.factors, overhead: c, mode: mode)
+            var fd = try refit(best.fit.factors, overhead: d, mode: mode)
+            while b - a > Self.overheadTolerance {
+                if fc.loss < fd.loss {
+                    b = d; d = c; fd = fc
+                    c = b - ratio * (b - a); fc = try refit(fd.factors, overhead: c, mode: mode)
+                } else {
+                    a = c; c = d; fc = fd
+                    d = a + ratio * (b - a); fd = try refit(fc.factors, overhead: d, mode: mode)
+                }
+            }
+            for (o, r) in [(c, fc), (d, fd)] where r.loss < best.fit.loss { best = (o, r) }
+        }
+        return (best.fit.factors, upper - best.o < Self.overheadTolerance, best.fit.atBound)
+    }
+
+    /// The overhead search stops at this bracket width (s): 0.25 ms.
+    static let overheadTolerance = 2.5e-4
 
     /// Factors are searched within [1/8, 8].
     static let bound = log(8.0)

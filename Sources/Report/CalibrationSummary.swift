@@ -31,8 +31,8 @@ package enum CalibrationSummary {
         return "\(out): \(name), fitted to \(fit.errors.rows) iterations of \(input)\n" + c.render() + "\n\n" + e.render()
     }
 
-    /// A fit from serving observations: the factors found on the base
-    /// profile, the search's size and error, then every observed latency
+    /// A fit from serving observations: the factors and per-iteration
+    /// overhead found on the base profile, the search's size and error, then every observed latency
     /// beside the simulated one.
     ///
     /// - Parameters:
@@ -43,6 +43,7 @@ package enum CalibrationSummary {
         let factors = mode == .single
             ? "iteration time × \(NumberFormatting.significant(fit.factors.prefill, digits: 4))"
             : "prefill side × \(NumberFormatting.significant(fit.factors.prefill, digits: 4)), decode side × \(NumberFormatting.significant(fit.factors.decode, digits: 4))"
+        let overhead = ", per-iteration overhead + " + NumberFormatting.duration(fit.factors.overhead)
         var t = TextTable(header: ["offered_rps", "target", "observed", "simulated", "error"])
         for r in fit.rows {
             for c in r.comparisons {
@@ -52,7 +53,7 @@ package enum CalibrationSummary {
                           sign + NumberFormatting.fixed(100 * c.relativeError, decimals: 1) + "%"])
             }
         }
-        return "\(out): \(fit.profile.name), \(factors) on \(base)\n"
+        return "\(out): \(fit.profile.name), \(factors)\(overhead) on \(base)\n"
             + "\(fit.evaluations) candidates × \(observations) row\(observations == 1 ? "" : "s") simulated; MAPE \(NumberFormatting.fixed(100 * fit.mape, decimals: 1))%, max \(NumberFormatting.fixed(100 * fit.maxAPE, decimals: 1))%\n"
             + "\n" + t.render()
     }

@@ -65,6 +65,23 @@ import ServingModel
         #expect(fit.mape < 0.05)
     }
 
+    /// A deployment whose every iteration takes 4 ms more than the base
+    /// profile says (CPU scheduling overhead): the fit puts it in
+    /// `overhead`, not in the factors. 4 ms against a 10 ms decode step is
+    /// a 40% change the factors alone cannot mimic at both loads (TTFT is
+    /// prefill-bound), so the tolerance of ±1 ms is far from the 0 a fit
+    /// without the term would report.
+    @Test func thePerIterationOverheadIsFitted() throws {
+        var truth = Self.base
+        truth.iteration.fixed += 0.004
+        let observed = try Self.observations(truth, rates: [4, 10])
+        let fit = try ServingCalibration.fit(configuration: Self.config(), base: Self.base, observations: observed, mode: .single)
+        #expect(abs(fit.factors.overhead - 0.004) < 0.001, "\(fit.factors)")
+        #expect(abs(fit.factors.prefill - 1) < 0.1, "\(fit.factors)")
+        #expect(fit.profile.iteration.fixed == Self.base.iteration.fixed * fit.factors.decode + fit.factors.overhead)
+        #expect(fit.mape < 0.05)
+    }
+
     @Test func observationsOutOfReachAreFlagged() throws {
         // 20x faster than the base: the single factor stops at 1/8.
         let observed = try Self.observations(Self.scaled(prefill: 0.05, decode: 0.05), rates: [4])
