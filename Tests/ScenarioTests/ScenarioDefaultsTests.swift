@@ -134,6 +134,19 @@ import Testing
         Section(yaml: "", workload: "workload: {arrivals: {process: poisson, rate: 1/s}, tenants: [{share: 100%}]}", values: [
             ("workload.tenants[].priority", { number($0.tenants.tenants.first?.priority) }),
         ]),
+        Section(yaml: "", workload: """
+            workload:
+              arrivals: {process: constant, stages: [{rate: 1/s, duration: 10s}]}
+              shared_prefix: {system_prompt_len: 10, question_len: 10, output_len: 5}
+            """, values: [
+            ("workload.arrivals.stage_gap", { c in
+                if case .processes(let ps) = c.arrivals, case .constantStages(let s)? = ps.first { return .seconds(s.gap) }
+                return nil
+            }),
+            ("workload.shared_prefix.groups", { number($0.sharedPrefix?.groups) }),
+            ("workload.shared_prefix.prompts_per_group", { number($0.sharedPrefix?.promptsPerGroup) }),
+            ("workload.shared_prefix.token_inflation", { number($0.sharedPrefix?.tokenInflation) }),
+        ]),
         Section(yaml: "", replicas: "replicas: {count: 3, batching: {policy: dynamic}, service: {distribution: exponential, mean: 100ms}}",
                 values: [
             ("replicas.batching.max_batch_size", { number(dynamic($0)?.maxBatchSize) }),
@@ -153,6 +166,7 @@ import Testing
             ("replicas.batching.watermark", { number(continuous($0)?.watermark) }),
             ("replicas.batching.prefill_budget", { continuous($0).map { .word($0.paddedPrefill ? "padded" : "summed") } }),
             ("replicas.batching.fidelity", { continuous($0).map { .word($0.fidelity.rawValue) } }),
+            ("replicas.batching.prefix_caching", { word(continuous($0)?.prefixCaching) }),
             ("replicas.disaggregation.latency", { seconds($0.replicas.disaggregation?.latency) }),
             ("replicas.disaggregation.link", { $0.replicas.disaggregation.map { .word($0.sharedLink ? "shared" : "dedicated") } }),
         ]),
@@ -348,6 +362,7 @@ import Testing
         "workload.arrivals.scale": "scales the processes' rates; 1 leaves them as given",
         "workload.arrivals.time_scale": "a trace replay's; 1 keeps its timeline",
         "workload.arrivals.ties": "a trace replay's",
+        "workload.shared_prefix.multi_turn": "only false is accepted",
         "cluster.predictive.history_scale": "scales the history's values; 1 leaves them as given",
         "gateway.balancer.cache_threshold": "prefix_affinity needs a Mooncake trace",
         "gateway.balancer.balance_abs_threshold": "prefix_affinity needs a Mooncake trace",
