@@ -62,10 +62,20 @@ let package = Package(
                                                       .product(name: "Yams", package: "Yams")],
                     exclude: ["Fixtures"]),
 
+        // Profiles from a model's config.json and a GPU's datasheet: roofline
+        // terms scaled by each GPU family's fitted efficiencies.
+        .target(name: "ModelProfiles", dependencies: ["ServingModel"]),
+        .testTarget(name: "ModelProfilesTests", dependencies: ["ModelProfiles", "ServingModel", "TestSupport"]),
+
+        // The fidelity benchmark: measured vLLM runs (inference-perf folders)
+        // replayed on profiles generated from the models' configs.
+        .target(name: "Fidelity", dependencies: ["Calibration", "ModelProfiles", "Scenario", "ServingModel"]),
+        .testTarget(name: "FidelityTests", dependencies: ["Fidelity", "Calibration", "ModelProfiles", "TestSupport"]),
+
         // Scenario files: schema, units, validation with precise errors.
         .target(
             name: "Scenario",
-            dependencies: ["ServingModel", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["ServingModel", "ModelProfiles", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Forecasting", "ServingModel", "SimulationCore", "Workload", "Report", "TestSupport",
                                                    .product(name: "Yams", package: "Yams")],
@@ -114,6 +124,8 @@ let package = Package(
                 "Workload",
                 "ServingModel",
                 "Calibration",
+                "ModelProfiles",
+                "Fidelity",
                 "Scenario",
                 "Report",
                 "Forecasting",

@@ -61,6 +61,20 @@ package enum HardwareProfileLoader {
             }
             let fixed = coefficient("fixed"), floor = coefficient("linear_floor"), perToken = coefficient("per_token")
             let perKV = coefficient("per_kv_token"), pairs = coefficient("per_prefill_pair"), comm = coefficient("per_token_comm")
+            var moe: (experts: Int, perToken: Int, read: Double)?
+            if let moeNode = it.node("moe"), let m = reader.mapping(moeNode, it.child("moe")) {
+                let experts = m.int("experts", 1...100_000, required: true)
+                let perToken = m.int("experts_per_token", 1...100_000, required: true)
+                let read = m.number("per_expert_read", min: 0, max: 3600, required: true)
+                m.finish()
+                if let experts, let perToken, let read {
+                    if perToken > experts {
+                        reader.fail(moeNode, it.child("moe") + ".experts_per_token", "\(perToken) is more than the \(experts) experts")
+                    } else {
+                        moe = (experts, perToken, read)
+                    }
+                }
+            }
             it.finish()
             if let fixed, let floor, let perToken, let perKV, let pairs, let comm {
                 if fixed + floor <= 0 {
@@ -68,6 +82,11 @@ package enum HardwareProfileLoader {
                 }
                 iteration = IterationTimeModel(fixed: fixed, linearFloor: floor, perToken: perToken, perKVToken: perKV,
                                                perPrefillPair: pairs, perTokenComm: comm, pipelineStages: pp ?? 1)
+                if let moe {
+                    iteration?.experts = moe.experts
+                    iteration?.expertsPerToken = moe.perToken
+                    iteration?.expertRead = moe.read
+                }
             }
         }
         if let fitNode = f.node("fit"), let fit = reader.mapping(fitNode, f.child("fit")) {

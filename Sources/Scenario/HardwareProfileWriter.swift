@@ -36,7 +36,7 @@ package enum HardwareProfileWriter {
     }
 
     /// The YAML text of `profile`, with a `source:` line and an optional `fit:` section.
-    package static func yaml(_ profile: HardwareProfile, source: String, fit: Fit? = nil) -> String {
+    package static func yaml(_ profile: HardwareProfile, source: String, fit: Fit? = nil, notes: [String] = []) -> String {
         let it = profile.iteration
         let factor = it.speedFactor
         var lines = [
@@ -60,12 +60,19 @@ package enum HardwareProfileWriter {
             "  per_prefill_pair: \(number(it.perPrefillPair * factor))",
             "  per_token_comm: \(number(it.perTokenComm * factor))",
         ]
+        if it.experts > 0 {
+            lines.append("  moe: {experts: \(it.experts), experts_per_token: \(it.expertsPerToken), per_expert_read: \(number(it.expertRead * factor))}")
+        }
         if let fit {
             lines.append("fit:")
             lines.append("  rows: \(fit.rows)")
             lines.append("  mape: \(fraction(fit.mape))")
             if let p95 = fit.p95APE { lines.append("  p95_ape: \(fraction(p95))") }
             lines.append("  max_ape: \(fraction(fit.maxAPE))")
+        }
+        if !notes.isEmpty {
+            lines.append("# Assumptions:")
+            for note in notes { lines.append("#   " + note.replacingOccurrences(of: "\n", with: " ")) }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one replica's hardware can do: the fitted iteration-time function of
 /// a (GPU, model, parallelism) combination, its KV-cache capacity and price.
 /// Loaded from `models/hardware/NAME.yaml` by the Scenario module.
@@ -46,13 +48,16 @@ package struct HardwareProfile: Sendable, Equatable {
 /// The time of one engine iteration (one forward pass over the batch) as a
 /// compact function of the batch's shape, fitted from profiling data:
 ///
-///     stage = fixed + max(linearFloor, perToken·T) + perKVToken·K
-///             + perPrefillPair·A + perTokenComm·T
+///     stage = fixed + max(linearFloor + expertRead·X(T), perToken·T)
+///             + perKVToken·K + perPrefillPair·A + perTokenComm·T
 ///     iteration = stage × pipelineStages
 ///
 /// where T = prefill tokens + decode sequences, K = Σ context lengths of the
 /// decode sequences (KV tokens read), A = Σ over prefill chunks of
-/// chunk·(prior context + chunk/2) (attention token pairs).
+/// chunk·(prior context + chunk/2) (attention token pairs), and for a
+/// mixture of experts X(T) = E·(1 − (1 − k/E)^T) is the expected number of
+/// distinct experts (of E, k per token, routed uniformly) a batch of T
+/// tokens touches: their weights are read once per step.
 package struct IterationTimeModel: Sendable, Equatable {
     /// Per-iteration overhead (s).
     package var fixed: Double
@@ -70,6 +75,13 @@ package struct IterationTimeModel: Sendable, Equatable {
     package var pipelineStages: Int
     /// Multiplier on every term (quantisation, slowdowns).
     package var speedFactor: Double
+    /// Seconds to read one routed expert's weights in every MoE layer of
+    /// the stage (0: a dense model).
+    package var expertRead: Double = 0
+    /// Routed experts per MoE layer (0: a dense model).
+    package var experts: Int = 0
+    /// Experts each token is routed to.
+    package var expertsPerToken: Int = 0
 
     /// A model from its coefficients.
     package init(fixed: Double, linearFloor: Double, perToken: Double, perKVToken: Double,
@@ -88,8 +100,20 @@ package struct IterationTimeModel: Sendable, Equatable {
     @inlinable
     package func stageTime(tokens t: Int, kvTokens k: Int, prefillPairs a: Double) -> Double {
         let tokens = Double(t)
-        return (fixed + max(linearFloor, perToken * tokens) + perKVToken * Double(k)
+        var floor = linearFloor
+        if experts > 0 { floor += expertRead * Self.expertsTouched(tokens: tokens, experts: experts, perToken: expertsPerToken) }
+        return (fixed + max(floor, perToken * tokens) + perKVToken * Double(k)
             + perPrefillPair * a + perTokenComm * tokens) * speedFactor
+    }
+
+    /// Expected distinct experts, of `experts`, that `tokens` tokens routed
+    /// to `perToken` each (uniformly, without repeats) touch:
+    /// E·(1 − (1 − k/E)^T).
+    @inlinable
+    package static func expertsTouched(tokens: Double, experts: Int, perToken: Int) -> Double {
+        let e = Double(experts)
+        guard tokens > 0 else { return 0 }
+        return e * (1 - pow(1 - Double(min(perToken, experts)) / e, tokens))
     }
 
     /// Seconds for a batch to cross every pipeline stage (its latency when

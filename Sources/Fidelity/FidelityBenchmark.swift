@@ -1,0 +1,199 @@
+import Calibration
+import Foundation
+import ModelProfiles
+import Scenario
+import ServingModel
+
+/// Replays measured vLLM serving runs (inference-perf experiment folders)
+/// on profiles generated from the models' config.json files, and compares
+/// what Headroom predicts with what was measured, stage by stage.
+///
+/// Each stage is simulated on its own, as one replica with the run's vLLM
+/// settings (`max_num_seqs`, `max_num_batched_tokens`, `max_model_len`,
+/// tensor parallelism), chunked prefill and automatic prefix caching (vLLM
+/// V1's defaults), the run's shared-prefix prompts at its constant rate
+/// for the stage's duration, and a client that gives up after the run's
+/// `request_timeout` (300 s when unset: aiohttp's default total timeout,
+/// which inference-perf's client leaves in place). The profile always
+/// comes from the config: never from a bundled per-model profile.
+package enum FidelityBenchmark {
+    /// How to run the comparison.
+    package struct Options: Sendable {
+        /// Folder of `NAME.json` model configs.
+        package var modelConfigs: String
+        /// The GPU the runs used.
+        package var gpu: String
+        /// The simulation seed.
+        package var seed: UInt64 = 1
+        /// Efficiencies to use instead of the GPU family's (the fit).
+        package var efficiency: GPUEfficiency?
+        /// Options.
+        package init(modelConfigs: String, gpu: String) {
+            self.modelConfigs = modelConfigs
+            self.gpu = gpu
+        }
+    }
+
+    /// One stage compared.
+    package struct Stage: Sendable, Encodable {
+        /// The experiment folder's name.
+        package var experiment: String
+        /// The model, as the experiment names it.
+        package var model: String
+        /// The stage's index in its experiment.
+        package var stage: Int
+        /// Requests per second.
+        package var rate: Double
+        /// Whether the measured stage was in overload (some requests failed).
+        package var overloaded: Bool
+        /// What was measured.
+        package var measured: FidelityFigures
+        /// What Headroom predicts.
+        package var predicted: FidelityFigures
+        /// Absolute percentage errors (0.05 = 5%).
+        package var ape: FidelityFigures
+    }
+
+    /// The medians and maxima of the APEs over the stages not in overload.
+    package struct Summary: Sendable, Encodable {
+        /// Stages summarised.
+        package var stages: Int
+        /// Median APE per figure.
+        package var medianAPE: FidelityFigures
+        /// Largest APE per figure.
+        package var maxAPE: FidelityFigures
+        enum CodingKeys: String, CodingKey { case stages, medianAPE = "median_ape", maxAPE = "max_ape" }
+    }
+
+    /// The whole comparison.
+    package struct Report: Sendable, Encodable {
+        /// Every stage.
+        package var stages: [Stage]
+        /// Over the stages not in overload.
+        package var summary: Summary
+        /// The GPU and its efficiencies' basis.
+        package var gpu: String
+        /// Whether the GPU family's efficiencies were fitted on it.
+        package var efficiencyBasis: String
+        enum CodingKeys: String, CodingKey { case stages, summary, gpu, efficiencyBasis = "efficiency_basis" }
+    }
+
+    /// Compares every stage of every experiment folder.
+    package static func run(experiments folders: [String], options: Options) throws -> Report {
+        let experiments = try folders.map { try InferencePerfExperiment.read(folder: $0) }
+        var stages: [Stage] = []
+        for e in experiments {
+            let configPath = try modelConfig(for: e, in: options.modelConfigs)
+            for (k, stage) in e.stages.enumerated() {
+                guard let measured = stage.measured else { continue }
+                stages.append(try compare(e, stage: k, measured: measured, configPath: configPath, options: options))
+            }
+        }
+        let gpu = try GPUCatalog.named(options.gpu)
+        let eff = options.efficiency ?? GPUEfficiency.of(gpu.family)
+        return Report(stages: stages, summary: summarise(stages), gpu: gpu.displayName, efficiencyBasis: eff.basis)
+    }
+
+    /// The config file of the experiment's model: the part of its name after
+    /// the `/`, lower-cased, as `NAME.json`.
+    package static func modelConfig(for e: InferencePerfExperiment, in folder: String) throws -> String {
+        let name = (e.model.split(separator: "/").last.map(String.init) ?? e.model).lowercased()
+        let path = (folder as NSString).appendingPathComponent(name + ".json")
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ModelProfileError(file: e.folder + "/exp-config.yaml", key: "model",
+                                    "'\(e.model)' has no config in \(folder) (looked for \(name).json)")
+        }
+        return path
+    }
+
+    static func compare(_ e: InferencePerfExperiment, stage k: Int, measured m: StageMeasurement, configPath: String,
+                        options: Options) throws -> Stage {
+        let stage = e.stages[k]
+        let text = try scenario(e, stage: k, configPath: configPath, gpu: options.gpu, seed: options.seed)
+        var config = try ScenarioLoader.parse(text: text, file: "\(e.folder) stage \(k)")
+        // inference-perf waits for a stage's requests to finish: so does the replay.
+        config.drain = true
+        if let eff = options.efficiency {
+            config.replicas.hardware = try generateProfile(e, configPath: configPath, gpu: options.gpu, efficiency: eff)
+        }
+        let (r, _) = try ServingRun(configuration: config).execute()
+        let output = Double(e.sharedPrefix?.outputLength ?? 0)
+        let lat = r.latencySeconds
+        var predicted = FidelityFigures(ttftMean: lat.ttft.mean, ttftP50: lat.ttft.p50, ttftP90: lat.ttft.p90, ttftP99: lat.ttft.p99,
+                                        e2eMean: lat.e2e.mean, e2eP50: lat.e2e.p50, e2eP99: lat.e2e.p99,
+                                        failures: Double(r.requests.timedOut + r.requests.rejected + r.requests.failed + r.requests.cancelled))
+        if lat.e2e.count == 0 {
+            predicted = FidelityFigures(failures: predicted.failures)
+        } else if output > 1 {
+            predicted.stepTime = (lat.e2e.mean - lat.ttft.mean) / (output - 1)
+        }
+        let ttft = m.timeToFirstToken, e2e = m.requestLatency
+        let measured = FidelityFigures(ttftMean: ttft?.mean, ttftP50: ttft?.p50, ttftP90: ttft?.p90, ttftP99: ttft?.p99,
+                                       e2eMean: e2e?.mean, e2eP50: e2e?.p50, e2eP99: e2e?.p99, stepTime: m.stepTime,
+                                       failures: Double(m.failures))
+        return Stage(experiment: (e.folder as NSString).lastPathComponent, model: e.model, stage: k, rate: stage.rate,
+                     overloaded: m.failures > 0, measured: measured, predicted: predicted,
+                     ape: FidelityFigures.ape(measured: measured, predicted: predicted))
+    }
+
+    /// The profile of the experiment's server on `gpu`.
+    package static func generateProfile(_ e: InferencePerfExperiment, configPath: String, gpu: String,
+                                        efficiency: GPUEfficiency? = nil) throws -> HardwareProfile {
+        try ProfileGeneration.generate(model: configPath, gpu: gpu, tp: e.tensorParallel, pp: e.pipelineParallel,
+                                       gpuMemoryUtilization: e.gpuMemoryUtilization ?? 0.9, maxNumSeqs: e.maxNumSeqs ?? 256,
+                                       maxNumBatchedTokens: e.maxNumBatchedTokens ?? 8192, maxModelLength: e.maxModelLength,
+                                       efficiency: efficiency).profile
+    }
+
+    /// The scenario that replays stage `k` of `e`.
+    package static func scenario(_ e: InferencePerfExperiment, stage k: Int, configPath: String, gpu: String, seed: UInt64) throws -> String {
+        guard let sp = e.sharedPrefix else {
+            throw ModelProfileError(file: e.folder + "/profile.yaml", key: "data.shared_prefix",
+                                    "missing; the fidelity benchmark replays shared_prefix workloads")
+        }
+        let stage = e.stages[k]
+        let seqs = e.maxNumSeqs ?? 256, batched = e.maxNumBatchedTokens ?? 8192
+        var lines = [
+            "name: fidelity-\((e.folder as NSString).lastPathComponent)-stage-\(k)",
+            "seed: \(seed)",
+            "duration: \(number(stage.duration))s",
+            "warmup: 0s",
+            "workload:",
+            "  arrivals: {process: constant, stages: [{rate: \(number(stage.rate))/s, duration: \(number(stage.duration))s}]}",
+            "  shared_prefix: {system_prompt_len: \(sp.systemPromptLength), question_len: \(sp.questionLength), output_len: \(sp.outputLength), "
+                + "groups: \(sp.numGroups), prompts_per_group: \(sp.numPromptsPerGroup)}",
+            "client:",
+            "  timeout: \(number(e.requestTimeout ?? 300))s",
+            "replicas:",
+            "  count: 1",
+            "  batching: {policy: continuous, max_num_seqs: \(seqs), max_num_batched_tokens: \(batched), chunked_prefill: true, prefix_caching: true}",
+            "  hardware:",
+            "    model: \(quoted(configPath))",
+            "    gpu: \(gpu)",
+            "    tp: \(e.tensorParallel)",
+            "    pp: \(e.pipelineParallel)",
+            "    max_num_seqs: \(seqs)",
+            "    max_num_batched_tokens: \(batched)",
+        ]
+        if let len = e.maxModelLength { lines.append("    max_model_len: \(len)") }
+        if let util = e.gpuMemoryUtilization { lines.append("    gpu_memory_utilization: \(number(util))") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func summarise(_ stages: [Stage]) -> Summary {
+        let calm = stages.filter { !$0.overloaded }
+        var median = FidelityFigures(), maximum = FidelityFigures()
+        for key in FidelityFigures.keys {
+            let values = calm.compactMap { $0.ape[key] }.sorted()
+            guard !values.isEmpty else { continue }
+            let n = values.count
+            median[key] = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2
+            maximum[key] = values[n - 1]
+        }
+        return Summary(stages: calm.count, medianAPE: median, maxAPE: maximum)
+    }
+
+    static func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+
+    static func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+}

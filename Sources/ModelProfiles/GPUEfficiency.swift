@@ -1,0 +1,60 @@
+/// How close a GPU family's serving stack comes to its datasheet: the
+/// coefficients that turn roofline work (bytes moved, FLOPs) into seconds.
+/// They depend on the GPU family and the serving engine, never on the
+/// model: a model's profile comes from its config alone.
+///
+/// Fitted by `tools/fit_gpu_efficiency.sh` (which runs
+/// `headroom bench fidelity --fit`) on measured vLLM runs; see
+/// docs/profiles.md for the data, the residuals and what each family's
+/// figures rest on.
+package struct GPUEfficiency: Sendable, Equatable {
+    /// Share of peak memory bandwidth reached reading weights and the KV cache.
+    package var bandwidth: Double
+    /// Share of peak tensor throughput reached by the linear layers.
+    package var compute: Double
+    /// Share of peak tensor throughput reached by prefill attention.
+    package var attention: Double
+    /// Per-iteration CPU/scheduler time of the serving engine (s): scheduling,
+    /// input preparation, sampling, output processing.
+    package var overhead: Double
+    /// Latency of one tensor-parallel all-reduce (s), paid twice per layer.
+    package var allReduceLatency: Double
+    /// Share of the GPU link's one-way bandwidth an all-reduce reaches.
+    package var link: Double
+    /// Whether these figures were fitted on this family (false: borrowed
+    /// from another family, and the profile says so).
+    package var fitted: Bool
+    /// What they were fitted on.
+    package var basis: String
+
+    /// Coefficients.
+    package init(bandwidth: Double, compute: Double, attention: Double, overhead: Double, allReduceLatency: Double, link: Double,
+                 fitted: Bool, basis: String) {
+        self.bandwidth = bandwidth
+        self.compute = compute
+        self.attention = attention
+        self.overhead = overhead
+        self.allReduceLatency = allReduceLatency
+        self.link = link
+        self.fitted = fitted
+        self.basis = basis
+    }
+
+    /// Hopper: fitted on the 12 vLLM runs on H100 SXM (data/ground-truth/vllm-h100).
+    package static let hopper = GPUEfficiency(bandwidth: 0.85, compute: 0.60, attention: 0.45, overhead: 0.0015,
+                                              allReduceLatency: 0.000015, link: 0.7, fitted: true,
+                                              basis: "fitted on 12 vLLM runs on H100 SXM (data/ground-truth/vllm-h100)")
+
+    /// The coefficients of `family`, and whether they were fitted on it.
+    package static func of(_ family: GPUSpec.Family) -> GPUEfficiency {
+        switch family {
+        case .hopper:
+            return hopper
+        case .ampere, .ada, .blackwell, .cdna3:
+            var borrowed = hopper
+            borrowed.fitted = false
+            borrowed.basis = "not fitted on \(family.rawValue) GPUs: Hopper's coefficients (\(hopper.basis)) applied to this GPU's datasheet"
+            return borrowed
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+@testable import Fidelity
+
+/// The error arithmetic and the summary of the fidelity benchmark.
+@Suite struct FidelityFiguresTests {
+    @Test func apeIsRelativeToTheMeasurement() {
+        let m = FidelityFigures(ttftP50: 0.020, e2eMean: 2.0, failures: 0)
+        let p = FidelityFigures(ttftP50: 0.025, e2eMean: 1.9, failures: 3)
+        let ape = FidelityFigures.ape(measured: m, predicted: p)
+        #expect(abs(ape.ttftP50! - 0.25) < 1e-12)
+        #expect(abs(ape.e2eMean! - 0.05) < 1e-12)
+        // No failure measured, some predicted: no relative error exists.
+        #expect(ape.failures == nil)
+        #expect(ape.ttftP90 == nil)
+        #expect(FidelityFigures.ape(measured: m, predicted: FidelityFigures(failures: 0)).failures == 0)
+    }
+
+    static func stage(_ e2eAPE: Double, overloaded: Bool) -> FidelityBenchmark.Stage {
+        FidelityBenchmark.Stage(experiment: "x", model: "m", stage: 0, rate: 1, overloaded: overloaded,
+                                measured: FidelityFigures(), predicted: FidelityFigures(), ape: FidelityFigures(e2eMean: e2eAPE))
+    }
+
+    @Test func summaryLeavesOverloadOut() {
+        let s = FidelityBenchmark.summarise([Self.stage(0.01, overloaded: false), Self.stage(0.03, overloaded: false),
+                                             Self.stage(0.10, overloaded: false), Self.stage(5.0, overloaded: true)])
+        #expect(s.stages == 3)
+        #expect(s.medianAPE.e2eMean == 0.03)
+        #expect(s.maxAPE.e2eMean == 0.10)
+        let even = FidelityBenchmark.summarise([Self.stage(0.01, overloaded: false), Self.stage(0.03, overloaded: false)])
+        #expect(abs(even.medianAPE.e2eMean! - 0.02) < 1e-12)
+    }
+
+    @Test func jsonHasEveryKeyInOrder() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let text = String(decoding: try encoder.encode(FidelityFigures(ttftMean: 1)), as: UTF8.self)
+        for key in FidelityFigures.keys { #expect(text.contains("\"\(key)\":")) }
+        #expect(text.contains("\"ttft_p50\":null"))
+    }
+}
