@@ -8,7 +8,8 @@ package enum ServingReport {
         var head = TextTable(header: ["run", r.scenario], alignNumbers: false)
         head.append(["simulated", NumberFormatting.duration(r.simulatedSeconds) + " (measured " + NumberFormatting.duration(r.measuredSeconds) + ")"])
         head.append(["events", NumberFormatting.grouped(r.events) + " in " + NumberFormatting.fixed(r.wallSeconds, decimals: 2) + " s wall"])
-        head.append(["requests", "\(NumberFormatting.grouped(r.requests.offered)) offered, \(NumberFormatting.grouped(r.requests.completed)) completed, \(NumberFormatting.grouped(r.requests.rejected)) rejected, \(NumberFormatting.grouped(r.requests.timedOut)) timed out, \(NumberFormatting.grouped(r.requests.failed)) failed, "
+        head.append(["requests", "\(NumberFormatting.grouped(r.requests.offered)) offered, \(NumberFormatting.grouped(r.requests.completed)) completed, \(NumberFormatting.grouped(r.requests.rejected)) rejected"
+                        + (r.requests.rejectedTooLong.map { " (\(NumberFormatting.grouped($0)) longer than max_model_len: 400)" } ?? "") + ", \(NumberFormatting.grouped(r.requests.timedOut)) timed out, \(NumberFormatting.grouped(r.requests.failed)) failed, "
                         + (r.requests.cancelled > 0 ? "\(NumberFormatting.grouped(r.requests.cancelled)) cancelled, " : "")
                         + "\(NumberFormatting.grouped(r.requests.unfinished)) unfinished"])
         head.append(["throughput", NumberFormatting.significant(r.throughput.requestsPerSecond) + " req/s, " + NumberFormatting.significant(r.throughput.outputTokensPerSecond) + " output tok/s"])

@@ -113,8 +113,11 @@ package struct ServingResult: Sendable, Encodable {
         package var offered: Int
         /// Served to the last token.
         package var completed: Int
-        /// Refused (full queue, or too large to ever fit).
+        /// Refused (full queue, too large to ever fit, longer than the context).
         package var rejected: Int
+        /// Of `rejected`: refused with HTTP 400 because prompt + max_tokens
+        /// exceed the profile's `max_model_len` (vLLM's rule); absent when none.
+        package var rejectedTooLong: Int? = nil
         /// Gave up waiting (queue timeout).
         package var timedOut: Int
         /// Lost when their replica failed, or answered with an injected

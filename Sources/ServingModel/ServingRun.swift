@@ -116,6 +116,7 @@ package struct ServingRun {
             simulatedSeconds: end, measuredSeconds: measured,
             wallSeconds: wall, events: events,
             requests: .init(offered: m.offered, completed: m.completed, rejected: m.rejected,
+                            rejectedTooLong: m.rejectedTooLong > 0 ? m.rejectedTooLong : nil,
                             timedOut: m.timedOut, failed: m.failed, cancelled: m.cancelled, unfinished: unfinished),
             latencySeconds: .init(queueWait: LatencySummary(m.queueWait), ttft: LatencySummary(m.ttft),
                                   tpot: LatencySummary(m.tpot), e2e: LatencySummary(m.e2e)),

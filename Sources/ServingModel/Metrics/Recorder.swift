@@ -93,6 +93,13 @@ struct Recorder: Sendable {
         stageFailed(req)
     }
 
+    /// A request longer than the model's context is refused (HTTP 400):
+    /// a rejection, counted apart too.
+    mutating func onRejectedTooLong(_ req: Request, now: Double) {
+        onRejected(req, now: now)
+        if req.measured { metrics.rejectedTooLong += 1 }
+    }
+
     /// A waiting request's queue timeout runs out.
     mutating func onTimedOut(_ req: Request, now: Double) {
         metrics.series.timedOut.add(at: now)

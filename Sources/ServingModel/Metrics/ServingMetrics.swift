@@ -18,6 +18,9 @@ package struct ServingMetrics: Sendable {
     package var completed = 0
     /// Measured rejections (full queue, or a request that can never fit).
     package var rejected = 0
+    /// Of ``rejected``: requests whose prompt + max_tokens exceed the
+    /// profile's `max_model_len`, refused at once with HTTP 400 as vLLM does.
+    package var rejectedTooLong = 0
     /// Measured queue timeouts.
     package var timedOut = 0
     /// Measured requests lost when their replica failed.

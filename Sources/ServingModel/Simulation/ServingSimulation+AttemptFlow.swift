@@ -107,10 +107,20 @@ extension ServingSimulation {
 
     // MARK: Dispatch
 
-    /// Sends a new request to the gateway queue or a replica.
+    /// Sends a new request to the gateway queue or a replica. One whose
+    /// prompt + max_tokens exceed the profile's `max_model_len` is refused
+    /// at once with 400, as vLLM's OpenAI server refuses it before the
+    /// engine sees it; max_tokens is the client's `max_tokens` when set,
+    /// else the request's own output length (what benchmark clients and
+    /// `ignore_eos` runs send).
     mutating func dispatchArrival(_ id: Int32, scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
         recorder.onOffered(requests[id], now: now)
+        if let limit = configuration.replicas.hardware?.maxModelLength,
+           Int(requests[id].prompt) + (layered ? clients.maxTokens ?? Int(requests[id].output) : Int(requests[id].output)) > limit {
+            reject(id, now: now, status: 400, scheduler: &scheduler)
+            return
+        }
         if !replicas.fits(requests[id]) {
             reject(id, now: now, status: 413, scheduler: &scheduler)
             return
@@ -201,10 +211,11 @@ extension ServingSimulation {
     // MARK: Ends at the service
 
     /// Refuses a request (`status` to its client: 503 for a full queue or
-    /// no ready replica, 413 for one that can never fit, 502 for a connect
-    /// failure, 429 for the endpoint picker's shedding).
+    /// no ready replica, 413 for one that can never fit, 400 for one
+    /// longer than the model's context, 502 for a connect failure, 429 for
+    /// the endpoint picker's shedding).
     mutating func reject(_ id: Int32, now: Double, status: Int = 503, scheduler: inout Scheduler<Event>) {
-        recorder.onRejected(requests[id], now: now)
+        if status == 400 { recorder.onRejectedTooLong(requests[id], now: now) } else { recorder.onRejected(requests[id], now: now) }
         if layered {
             let outcome: AttemptOutcome = status == 502 ? .connectionError : .response(status: status)
             attemptEnded(id, outcome: outcome, now: now, scheduler: &scheduler)
