@@ -114,7 +114,7 @@ package struct ServingCalibration: Sendable {
     package struct Factors: Sendable, Hashable, Codable {
         /// On perToken, perPrefillPair and perTokenComm (work per batched token).
         package var prefill: Double
-        /// On fixed, linearFloor and perKVToken (per-iteration and decode work).
+        /// On fixed, linearFloor, perKVToken and expertRead (per-iteration and decode work).
         package var decode: Double
         /// Seconds added to every iteration's `fixed` term: the CPU work a
         /// real server does per step (scheduling, sampling, detokenising,
@@ -135,6 +135,7 @@ package struct ServingCalibration: Sendable {
             m.fixed = m.fixed * decode + overhead
             m.linearFloor *= decode
             m.perKVToken *= decode
+            m.expertRead *= decode
             m.perToken *= prefill
             m.perPrefillPair *= prefill
             m.perTokenComm *= prefill

@@ -1,3 +1,4 @@
+import Calibration
 import Forecasting
 import Foundation
 import Report
@@ -10,7 +11,11 @@ enum ServingCommandSupport {
     /// Loads a scenario, building a predictive scaler's forecaster from its
     /// model file.
     static func loadScenario(_ path: String) throws -> ServingConfiguration {
-        try ScenarioLoader.load(path: path, forecasters: ModelLoadForecaster.factory)
+        let config = try ScenarioLoader.load(path: path, forecasters: ModelLoadForecaster.factory)
+        if let warning = ContextLengthCheck.warning(config) {
+            FileHandle.standardError.write(Data("headroom: warning: \(path): \(warning)\n".utf8))
+        }
+        return config
     }
 
     /// Runs a configuration, with a progress bar on stderr when it is a terminal.

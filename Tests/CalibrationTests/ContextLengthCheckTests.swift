@@ -1,0 +1,57 @@
+import Calibration
+import Foundation
+import Scenario
+import ServingModel
+import TestSupport
+import Testing
+
+/// The pre-run warning for requests longer than the profile's context.
+@Suite struct ContextLengthCheckTests {
+    static func config(_ sizes: String, client: String = "") throws -> ServingConfiguration {
+        try ScenarioLoader.parse(text: """
+            name: ctx
+            duration: 1m
+            workload:
+              arrivals: {process: poisson, rate: 1/s}
+              sizes: \(sizes)
+            \(client)
+            replicas:
+              count: 1
+              hardware: \(TestData.path("models/hardware/h100-llama2-7b.yaml"))
+              batching: {policy: continuous, max_num_seqs: 64, max_num_batched_tokens: 2048, chunked_prefill: true}
+            """, file: ScenarioRunner.file)
+    }
+
+    @Test func fittingSizesGiveNoWarning() throws {
+        #expect(ContextLengthCheck.warning(try Self.config("{prompt: {distribution: deterministic, value: 3000}, output: {distribution: deterministic, value: 1000}}")) == nil)
+    }
+
+    /// 7,000-token prompts on a 4,096-token model: the issue's example.
+    @Test func sevenThousandTokenPromptsAreNamed() throws {
+        let w = try #require(ContextLengthCheck.warning(try Self.config("{prompt: {distribution: deterministic, value: 7000}, output: {distribution: deterministic, value: 200}}")))
+        #expect(w.hasPrefix("every request exceeds max_model_len 4096 of profile h100-llama2-7b (prompt + output up to 7200 tokens)"), "\(w)")
+    }
+
+    /// Uniform prompts on [2000, 6000) + 300: 55.1% over; 20,000 draws give
+    /// a standard error of 0.35%, the tolerance is 4 of those.
+    @Test func aDistributionIsSampled() throws {
+        let w = try #require(ContextLengthCheck.warning(try Self.config("{prompt: {distribution: uniform, low: 2000, high: 6000}, output: {distribution: deterministic, value: 300}}")))
+        let share = try #require(w.split(separator: " ").dropFirst().first.flatMap { Double($0.dropLast()) })
+        #expect(abs(share - 55.1) < 1.4, "\(w)")
+    }
+
+    /// The client's max_tokens is what vLLM adds to the prompt.
+    @Test func theClientsMaxTokensCounts() throws {
+        let sizes = "{prompt: {distribution: deterministic, value: 3500}, output: {distribution: deterministic, value: 100}}"
+        #expect(ContextLengthCheck.warning(try Self.config(sizes)) == nil)
+        let w = try #require(ContextLengthCheck.warning(try Self.config(sizes, client: "client: {max_tokens: 1024}")))
+        #expect(w.contains("prompt + max_tokens 1024 up to 4524 tokens"), "\(w)")
+    }
+
+    /// Trace-drawn sizes are checked row by row: the Azure code trace has
+    /// 1,257 of 8,819 requests over 4,096 tokens.
+    @Test func traceSizesAreCountedExactly() throws {
+        let w = try #require(ContextLengthCheck.warning(try Self.config("{trace: \(TestData.data("traces/AzureLLMInferenceTrace_code.csv"))}")))
+        #expect(w.hasPrefix("1257 of 8819 request sizes (14.3%) exceed max_model_len 4096"), "\(w)")
+    }
+}
