@@ -192,19 +192,20 @@ import Testing
 
     /// The prefix match is the pick's, even when the request then waits for
     /// a connection. One Llama-2-7B replica with one connection, behind
-    /// prefix affinity, replays three 4,096-token prompts (8 blocks of 512):
+    /// prefix affinity, replays three 3,584-token prompts (7 blocks of 512,
+    /// within the 4,096-token context with their answers):
     /// X at 0 s holds the connection for its 200-token answer; A at 0.1 s
-    /// repeats X's blocks, so its pick matches all 8 and it may skip 4,095
+    /// repeats X's blocks, so its pick matches all 7 and it may skip 3,583
     /// tokens of prefill; B at 0.2 s shares none. A and B wait for X's
     /// connection, and B is picked while A waits. Once scheduled, A's first
-    /// token takes one 1-token prefill step and B's a whole 4,096-token
+    /// token takes one 1-token prefill step and B's a whole 3,584-token
     /// prefill; had A read the last pick's match (B's, none), the two would
     /// take the same time.
     @Test func aRequestWaitingForAConnectionKeepsItsOwnPrefixMatch() throws {
         let trace = try TestData.write("""
-            {"timestamp": 0, "input_length": 4096, "output_length": 200, "hash_ids": [100, 101, 102, 103, 104, 105, 106, 107]}
-            {"timestamp": 100, "input_length": 4096, "output_length": 10, "hash_ids": [100, 101, 102, 103, 104, 105, 106, 107]}
-            {"timestamp": 200, "input_length": 4096, "output_length": 10, "hash_ids": [200, 201, 202, 203, 204, 205, 206, 207]}
+            {"timestamp": 0, "input_length": 3584, "output_length": 200, "hash_ids": [100, 101, 102, 103, 104, 105, 106]}
+            {"timestamp": 100, "input_length": 3584, "output_length": 10, "hash_ids": [100, 101, 102, 103, 104, 105, 106]}
+            {"timestamp": 200, "input_length": 3584, "output_length": 10, "hash_ids": [200, 201, 202, 203, 204, 205, 206]}
 
             """, name: "prefix-wait.jsonl")
         var config = try ScenarioLoader.parse(text: """
