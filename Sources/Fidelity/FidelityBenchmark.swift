@@ -10,11 +10,14 @@ import ServingModel
 ///
 /// Each stage is simulated on its own, as one replica with the run's vLLM
 /// settings (`max_num_seqs`, `max_num_batched_tokens`, `max_model_len`,
-/// tensor parallelism), chunked prefill and automatic prefix caching (vLLM
-/// V1's defaults), the run's shared-prefix prompts at its constant rate
-/// for the stage's duration, and a client that gives up after the run's
+/// tensor parallelism), chunked prefill, automatic prefix caching and
+/// async scheduling (vLLM V1's defaults in 2026), the run's shared-prefix prompts at its constant rate
+/// for the stage's duration (inference-perf's spacing: see `constant` in
+/// docs/scenario-reference.md), prompt lengths scaled to the mean the
+/// client measured, and a client that gives up after the run's
 /// `request_timeout` (300 s when unset: aiohttp's default total timeout,
-/// which inference-perf's client leaves in place). The profile always
+/// which inference-perf's client leaves in place), whereupon vLLM aborts
+/// the request as it does when a streaming client disconnects. The profile always
 /// comes from the config: never from a bundled per-model profile.
 package enum FidelityBenchmark {
     /// How to run the comparison.
@@ -98,7 +101,7 @@ package enum FidelityBenchmark {
     /// the `/`, lower-cased, as `NAME.json`.
     package static func modelConfig(for e: InferencePerfExperiment, in folder: String) throws -> String {
         let name = (e.model.split(separator: "/").last.map(String.init) ?? e.model).lowercased()
-        let path = (folder as NSString).appendingPathComponent(name + ".json")
+        let path = URL(fileURLWithPath: folder).appendingPathComponent(name + ".json").standardizedFileURL.path
         guard FileManager.default.fileExists(atPath: path) else {
             throw ModelProfileError(file: e.folder + "/exp-config.yaml", key: "model",
                                     "'\(e.model)' has no config in \(folder) (looked for \(name).json)")
@@ -106,7 +109,7 @@ package enum FidelityBenchmark {
         return path
     }
 
-    static func compare(_ e: InferencePerfExperiment, stage k: Int, measured m: StageMeasurement, configPath: String,
+    package static func compare(_ e: InferencePerfExperiment, stage k: Int, measured m: StageMeasurement, configPath: String,
                         options: Options) throws -> Stage {
         let stage = e.stages[k]
         let text = try scenario(e, stage: k, configPath: configPath, gpu: options.gpu, seed: options.seed)
@@ -121,7 +124,8 @@ package enum FidelityBenchmark {
         let lat = r.latencySeconds
         var predicted = FidelityFigures(ttftMean: lat.ttft.mean, ttftP50: lat.ttft.p50, ttftP90: lat.ttft.p90, ttftP99: lat.ttft.p99,
                                         e2eMean: lat.e2e.mean, e2eP50: lat.e2e.p50, e2eP99: lat.e2e.p99,
-                                        failures: Double(r.requests.timedOut + r.requests.rejected + r.requests.failed + r.requests.cancelled))
+                                        failures: Double(r.clients.map { $0.failed + $0.abandoned }
+                                            ?? r.requests.timedOut + r.requests.rejected + r.requests.failed + r.requests.cancelled))
         if lat.e2e.count == 0 {
             predicted = FidelityFigures(failures: predicted.failures)
         } else if output > 1 {
@@ -153,20 +157,26 @@ package enum FidelityBenchmark {
         }
         let stage = e.stages[k]
         let seqs = e.maxNumSeqs ?? 256, batched = e.maxNumBatchedTokens ?? 8192
+        // The server saw the prompts as the client's tokenizer counted them
+        // (random token ids decoded to text and tokenized again): scale both
+        // lengths by what was measured.
+        var inflation = 1.0
+        if let measured = stage.measured?.meanPromptLength ?? e.summary?.meanPromptLength, sp.systemPromptLength + sp.questionLength > 0 {
+            inflation = min(4, max(0.5, measured / Double(sp.systemPromptLength + sp.questionLength)))
+        }
         var lines = [
             "name: fidelity-\((e.folder as NSString).lastPathComponent)-stage-\(k)",
             "seed: \(seed)",
-            "duration: \(number(stage.duration))s",
-            "warmup: 0s",
             "workload:",
             "  arrivals: {process: constant, stages: [{rate: \(number(stage.rate))/s, duration: \(number(stage.duration))s}]}",
             "  shared_prefix: {system_prompt_len: \(sp.systemPromptLength), question_len: \(sp.questionLength), output_len: \(sp.outputLength), "
-                + "groups: \(sp.numGroups), prompts_per_group: \(sp.numPromptsPerGroup)}",
+                + "groups: \(sp.numGroups), prompts_per_group: \(sp.numPromptsPerGroup), token_inflation: \(String(format: "%.4f", inflation))}",
             "client:",
             "  timeout: \(number(e.requestTimeout ?? 300))s",
+            "  cancel_on_give_up: running",
             "replicas:",
             "  count: 1",
-            "  batching: {policy: continuous, max_num_seqs: \(seqs), max_num_batched_tokens: \(batched), chunked_prefill: true, prefix_caching: true}",
+            "  batching: {policy: continuous, max_num_seqs: \(seqs), max_num_batched_tokens: \(batched), chunked_prefill: true, prefix_caching: true, async_scheduling: true}",
             "  hardware:",
             "    model: \(quoted(configPath))",
             "    gpu: \(gpu)",

@@ -42,8 +42,14 @@ package enum GPUCatalog {
 
     /// The GPU called `name` (canonical or alias, any case).
     package static func named(_ name: String) throws -> GPUSpec {
-        let key = name.lowercased().replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: " ", with: "-")
-        if let gpu = all.first(where: { $0.name == key || $0.aliases.contains(key) }) { return gpu }
+        if let gpu = find(name) { return gpu }
         throw ModelProfileError(file: "", key: "gpu", "'\(name)' is not a bundled GPU; known: \(all.map(\.name).joined(separator: ", "))")
+    }
+
+    /// The GPU a profile's `gpu:` names (canonical name, alias or display
+    /// name, any case), nil when none matches.
+    package static func find(_ name: String) -> GPUSpec? {
+        let key = name.lowercased().replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: " ", with: "-")
+        return all.first { $0.name == key || $0.aliases.contains(key) || $0.displayName.lowercased() == name.lowercased() }
     }
 }

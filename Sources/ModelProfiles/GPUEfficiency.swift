@@ -8,8 +8,11 @@
 /// docs/profiles.md for the data, the residuals and what each family's
 /// figures rest on.
 package struct GPUEfficiency: Sendable, Equatable {
-    /// Share of peak memory bandwidth reached reading weights and the KV cache.
+    /// Share of peak memory bandwidth reached reading the weights.
     package var bandwidth: Double
+    /// Share of peak memory bandwidth decode attention reaches reading the
+    /// KV cache (paged, scattered blocks: below the weights' streaming).
+    package var kvBandwidth: Double
     /// Share of peak tensor throughput reached by the linear layers.
     package var compute: Double
     /// Share of peak tensor throughput reached by prefill attention.
@@ -17,10 +20,15 @@ package struct GPUEfficiency: Sendable, Equatable {
     /// Per-iteration CPU/scheduler time of the serving engine (s): scheduling,
     /// input preparation, sampling, output processing.
     package var overhead: Double
+    /// Per-sequence CPU time of the serving engine per iteration (s).
+    package var perSequence: Double
     /// Latency of one tensor-parallel all-reduce (s), paid twice per layer.
     package var allReduceLatency: Double
     /// Share of the GPU link's one-way bandwidth an all-reduce reaches.
     package var link: Double
+    /// Seconds the serving front end adds to each request outside the
+    /// engine (HTTP, tokenization, detokenization, streaming).
+    package var requestOverhead: Double
     /// Whether these figures were fitted on this family (false: borrowed
     /// from another family, and the profile says so).
     package var fitted: Bool
@@ -28,21 +36,24 @@ package struct GPUEfficiency: Sendable, Equatable {
     package var basis: String
 
     /// Coefficients.
-    package init(bandwidth: Double, compute: Double, attention: Double, overhead: Double, allReduceLatency: Double, link: Double,
-                 fitted: Bool, basis: String) {
+    package init(bandwidth: Double, kvBandwidth: Double, compute: Double, attention: Double, overhead: Double, perSequence: Double, allReduceLatency: Double, link: Double,
+                 requestOverhead: Double, fitted: Bool, basis: String) {
         self.bandwidth = bandwidth
+        self.kvBandwidth = kvBandwidth
         self.compute = compute
         self.attention = attention
         self.overhead = overhead
+        self.perSequence = perSequence
         self.allReduceLatency = allReduceLatency
         self.link = link
+        self.requestOverhead = requestOverhead
         self.fitted = fitted
         self.basis = basis
     }
 
     /// Hopper: fitted on the 12 vLLM runs on H100 SXM (data/ground-truth/vllm-h100).
-    package static let hopper = GPUEfficiency(bandwidth: 0.85, compute: 0.60, attention: 0.45, overhead: 0.0015,
-                                              allReduceLatency: 0.000015, link: 0.7, fitted: true,
+    package static let hopper = GPUEfficiency(bandwidth: 0.85, kvBandwidth: 0.5, compute: 0.60, attention: 0.45, overhead: 0.0015, perSequence: 0.00001,
+                                              allReduceLatency: 0.000015, link: 0.7, requestOverhead: 0.006, fitted: true,
                                               basis: "fitted on 12 vLLM runs on H100 SXM (data/ground-truth/vllm-h100)")
 
     /// The coefficients of `family`, and whether they were fitted on it.

@@ -11,10 +11,11 @@ import ServingModel
 ///
 ///     linear_floor     = W / (B·η_bw)                 weights read once per step
 ///     per_token        = 2·P / (F·η_compute)          linear layers, per batched token
-///     per_kv_token     = kv bytes per token / (B·η_bw)   decode attention reads the cache
+///     per_kv_token     = kv bytes per token / (B·η_kv)   decode attention reads the cache
 ///     per_prefill_pair = 2·(d_qk + d_v)·heads·layers / (F_bf16·η_attention)
 ///     per_token_comm   = 2 all-reduces per layer of hidden·2 bytes, ring cost 2(tp−1)/tp, over link·η_link
 ///     fixed            = engine overhead + 2·layers·all-reduce latency (tp > 1)
+///     per_sequence     = the engine's CPU time per sequence in the batch
 ///     moe              = one expert's bytes in every MoE layer / (B·η_bw), read per distinct expert touched
 ///
 /// KV capacity follows vLLM's `determine_available_memory`: device memory ×
@@ -117,7 +118,7 @@ package enum ProfileGenerator {
         }
         let effectiveLayers = Double(model.layers - model.slidingLayers) + Double(model.slidingLayers) * slidingShare
         let kvPerTokenPerGPU = model.kvElementsPerTokenPerLayer(perGPUOf: tp) * effectiveLayers * stageShare * kvBytes
-        let perKVToken = kvPerTokenPerGPU / bw
+        let perKVToken = kvPerTokenPerGPU / (gpu.memoryBandwidth * eff.kvBandwidth)
 
         let pairFlops: Double
         switch model.attention {
@@ -138,6 +139,7 @@ package enum ProfileGenerator {
         }
         var iteration = IterationTimeModel(fixed: fixed, linearFloor: linearFloor, perToken: perToken, perKVToken: perKVToken,
                                            perPrefillPair: perPair, perTokenComm: perTokenComm, pipelineStages: pp)
+        iteration.perSequence = eff.perSequence
         if let e = model.experts, model.moeLayers > 0 {
             iteration.experts = e.count
             iteration.expertsPerToken = e.perToken
@@ -168,9 +170,11 @@ package enum ProfileGenerator {
         }
         if !eff.fitted { notes.append(eff.basis) }
         let name = "\(modelName)-\(gpu.name)-tp\(tp)" + (pp > 1 ? "-pp\(pp)" : "") + (s.dtype == .fp8 && model.weightPrecision != .fp8 ? "-fp8" : "")
-        let profile = HardwareProfile(name: name, gpu: gpu.displayName, model: modelName, tensorParallel: tp, pipelineParallel: pp,
+        var profile = HardwareProfile(name: name, gpu: gpu.displayName, model: modelName, tensorParallel: tp, pipelineParallel: pp,
                                       gpusPerReplica: tp * pp, pricePerGPUHour: s.pricePerGPUHour ?? gpu.pricePerHour,
                                       kvCacheTokens: kvTokens, kvBlockSize: s.blockSize, maxModelLength: maxLen, iteration: iteration)
+        profile.requestOverhead = eff.requestOverhead
+        profile.weightPrecision = precision.rawValue
         return Result(profile: profile, weightBytesPerGPU: weightsPerGPU, kvBytesPerGPU: available, kvBytesPerToken: kvPerTokenPerGPU,
                       reserveBytesPerGPU: reserve, notes: notes)
     }

@@ -30,6 +30,14 @@ package enum BundledProfiles {
         return files.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
     }
 
+    /// The bundled `config.json` of model `name` (`models/configs/NAME.json`,
+    /// lower-cased), nil when there is none.
+    package static func modelConfig(named name: String) -> String? {
+        guard !name.isEmpty, !name.contains("/"), let dir = directory else { return nil }
+        let path = (dir as NSString).deletingLastPathComponent + "/configs/" + name.lowercased() + ".json"
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
     /// The path of the bundled profile `name`, nil when there is none.
     package static func path(named name: String) -> String? {
         guard !name.contains("/"), !name.hasSuffix(".yaml"), let dir = directory else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import ModelProfiles
 import ServingModel
 import Workload
 import Yams
@@ -33,7 +34,24 @@ package enum HardwareProfileLoader {
         }
         let profile = parse(f, reader: reader, path: path, quantization: quantization)
         if !reader.issues.isEmpty { throw ScenarioError(issues: reader.issues) }
+        try checkFloor(profile!, path: path)
         return profile!
+    }
+
+    /// Refuses a profile faster than its model can run on its GPU (see
+    /// ``RooflineFloor``), when its `gpu` is a bundled GPU and its `model`
+    /// has a bundled config (`models/configs/`); others cannot be checked.
+    static func checkFloor(_ profile: HardwareProfile, path: String) throws {
+        guard let gpu = GPUCatalog.find(profile.gpu), let config = BundledProfiles.modelConfig(named: profile.model),
+              let model = try? ModelConfigReader.read(path: config) else { return }
+        let floor = RooflineFloor.floor(model: model, gpu: gpu, tensorParallel: profile.tensorParallel, pipelineParallel: profile.pipelineParallel,
+                                        weightPrecision: profile.weightPrecision)
+        let problems = RooflineFloor.violations(of: profile, floor: floor, gpu: gpu)
+        guard !problems.isEmpty else { return }
+        throw ScenarioError(issues: problems.map {
+            ScenarioIssue(file: path, line: nil, key: "iteration", message: "\($0) (\(profile.model), tensor_parallel \(profile.tensorParallel), pipeline_parallel \(profile.pipelineParallel)): "
+                          + "the profile is faster than the hardware can be; refit it (headroom calibrate) or generate one (headroom profile)")
+        })
     }
 
     static func parse(_ f: Fields, reader: NodeReader, path: String, quantization: String?) -> HardwareProfile? {
@@ -53,6 +71,8 @@ package enum HardwareProfileLoader {
         let kvTokens = f.int("kv_cache_tokens", 1...Self.maxKVCacheTokens, required: true)
         let block = f.int("kv_block_size", 1...4096, required: true)
         let maxLen = f.int("max_model_len", 1...RequestSize.maxTokens, required: true)
+        let requestOverhead = f.number("request_overhead", min: 0, max: 60) ?? 0
+        let weightDType = f.value("weight_dtype", "bf16, fp16, fp8, int8 or int4") { ["bf16", "fp16", "fp8", "int8", "int4"].contains($0) ? $0 : nil }
         var iteration: IterationTimeModel?
         if let node = f.required("iteration", "a mapping of iteration-time coefficients"),
            let it = reader.mapping(node, f.child("iteration")) {
@@ -61,6 +81,7 @@ package enum HardwareProfileLoader {
             }
             let fixed = coefficient("fixed"), floor = coefficient("linear_floor"), perToken = coefficient("per_token")
             let perKV = coefficient("per_kv_token"), pairs = coefficient("per_prefill_pair"), comm = coefficient("per_token_comm")
+            let perSequence = it.number("per_sequence", min: 0, max: 3600) ?? 0
             var moe: (experts: Int, perToken: Int, read: Double)?
             if let moeNode = it.node("moe"), let m = reader.mapping(moeNode, it.child("moe")) {
                 let experts = m.int("experts", 1...100_000, required: true)
@@ -82,6 +103,7 @@ package enum HardwareProfileLoader {
                 }
                 iteration = IterationTimeModel(fixed: fixed, linearFloor: floor, perToken: perToken, perKVToken: perKV,
                                                perPrefillPair: pairs, perTokenComm: comm, pipelineStages: pp ?? 1)
+                iteration?.perSequence = perSequence
                 if let moe {
                     iteration?.experts = moe.experts
                     iteration?.expertsPerToken = moe.perToken
@@ -128,9 +150,12 @@ package enum HardwareProfileLoader {
                         + "expected from 1 to \(Self.maxKVCacheTokens)")
             return nil
         }
-        return HardwareProfile(name: name, gpu: gpu, model: model, tensorParallel: tp, pipelineParallel: pp,
+        var profile = HardwareProfile(name: name, gpu: gpu, model: model, tensorParallel: tp, pipelineParallel: pp,
                                gpusPerReplica: gpus, pricePerGPUHour: price,
                                kvCacheTokens: Int(quantised), kvBlockSize: block,
                                maxModelLength: maxLen, iteration: iteration)
+        profile.requestOverhead = requestOverhead
+        profile.weightPrecision = quantization ?? weightDType
+        return profile
     }
 }

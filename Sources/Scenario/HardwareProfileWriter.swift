@@ -52,6 +52,7 @@ package enum HardwareProfileWriter {
             "kv_cache_tokens: \(profile.kvCacheTokens)",
             "kv_block_size: \(profile.kvBlockSize)",
             "max_model_len: \(profile.maxModelLength)",
+        ] + (profile.weightPrecision.map { ["weight_dtype: \($0)"] } ?? []) + (profile.requestOverhead > 0 ? ["request_overhead: \(number(profile.requestOverhead))    # seconds per request outside the engine"] : []) + [
             "iteration:                      # seconds, one pipeline stage",
             "  fixed: \(number(it.fixed * factor))",
             "  linear_floor: \(number(it.linearFloor * factor))",
@@ -60,6 +61,7 @@ package enum HardwareProfileWriter {
             "  per_prefill_pair: \(number(it.perPrefillPair * factor))",
             "  per_token_comm: \(number(it.perTokenComm * factor))",
         ]
+        if it.perSequence > 0 { lines.append("  per_sequence: \(number(it.perSequence * factor))") }
         if it.experts > 0 {
             lines.append("  moe: {experts: \(it.experts), experts_per_token: \(it.expertsPerToken), per_expert_read: \(number(it.expertRead * factor))}")
         }

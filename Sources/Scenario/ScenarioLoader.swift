@@ -171,6 +171,13 @@ struct ScenarioParser {
         config.client = client
         config.gateway = gateway
         config.sharedPrefix = sharedPrefix
+        if case .continuous(let cb) = replicas.batching, cb.asyncScheduling {
+            if !cb.chunkedPrefill {
+                reader.fail(f.node("replicas"), "replicas.batching.async_scheduling", "needs chunked_prefill: true (vLLM V1's scheduler)")
+            } else if let pp = replicas.hardware?.pipelineParallel, pp > 1 {
+                reader.fail(f.node("replicas"), "replicas.batching.async_scheduling", "is modelled for one pipeline stage; the profile has pipeline_parallel \(pp)")
+            }
+        }
         if case .continuous(let cb) = replicas.batching, cb.prefixCaching, replicas.disaggregation != nil {
             reader.fail(f.node("replicas"), "replicas.batching.prefix_caching",
                         "prefix caching with a prefill/decode split is not modelled; turn one of them off")
@@ -607,7 +614,8 @@ struct ScenarioParser {
                                                   watermark: b.number("watermark", min: 0, max: 1) ?? c.watermark,
                                                   fidelity: b.value("fidelity", "iteration or multistep") { ContinuousBatching.Fidelity(rawValue: $0) } ?? c.fidelity,
                                                   paddedPrefill: b.value("prefill_budget", "summed or padded") { ["summed": false, "padded": true][$0] } ?? c.paddedPrefill,
-                                                  prefixCaching: b.bool("prefix_caching") ?? c.prefixCaching))
+                                                  prefixCaching: b.bool("prefix_caching") ?? c.prefixCaching,
+                                                  asyncScheduling: b.bool("async_scheduling") ?? c.asyncScheduling))
         default:
             return .unbatched
         }

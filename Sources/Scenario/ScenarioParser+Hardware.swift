@@ -41,8 +41,14 @@ extension ScenarioParser {
                                                       gpuMemoryUtilization: util, maxNumSeqs: seqs, maxNumBatchedTokens: batched,
                                                       blockSize: block, maxModelLength: maxLen, price: price).profile
             } catch let e as ModelProfileError {
-                let where_ = e.key.map { $0.hasPrefix("--") ? key + "." + $0.dropFirst(2).replacingOccurrences(of: "-", with: "_") : key + ".model: " + $0 } ?? key
-                reader.fail(node, where_, e.file.isEmpty ? e.message : "\(e.file): \(e.message)")
+                // A setting (`--tp`, `gpu`) is this mapping's key; a problem
+                // in the config file is the `model` key's, naming the file's key.
+                if e.file.isEmpty {
+                    let setting = (e.key ?? "").drop { $0 == "-" }.replacingOccurrences(of: "-", with: "_")
+                    reader.fail(node, setting.isEmpty ? key : key + "." + setting, e.message)
+                } else {
+                    reader.fail(node, key + ".model", e.description)
+                }
                 return nil
             } catch {
                 reader.fail(node, key, "\(error)")

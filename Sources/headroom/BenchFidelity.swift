@@ -3,6 +3,8 @@ import Calibration
 import Fidelity
 import Foundation
 import ModelProfiles
+import Scenario
+import Workload
 
 /// `headroom bench fidelity`: measured vLLM runs against Headroom's
 /// predictions from generated profiles.
@@ -32,12 +34,36 @@ struct BenchFidelity: ParsableCommand {
     @Option(help: "Simulation seed.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Refit the GPU family's efficiencies: compute from --iteration-tables, memory and overheads from the runs (tools/fit_gpu_efficiency.sh).")
+    var fit = false
+
+    @Option(name: .customLong("iteration-tables"), parsing: .upToNextOption,
+            help: "With --fit: hardware profiles (YAML) whose NAME_iterations.csv holds measured iterations on --gpu.")
+    var iterationTables: [String] = []
+
+    @Option(name: .customLong("write-scenarios"), help: "Also write each stage's replay scenario (YAML) into this folder.")
+    var writeScenarios: String?
+
     func run() throws {
         var options = FidelityBenchmark.Options(modelConfigs: modelConfigs, gpu: gpu)
         options.seed = seed
         let folders = try Self.expand(experiments)
+        if let dir = writeScenarios {
+            try AtomicFile.checkDirectory(dir, option: "--write-scenarios")
+            var files: [(text: String, path: String)] = []
+            for folder in folders {
+                let e = try InferencePerfExperiment.read(folder: folder)
+                let config = try FidelityBenchmark.modelConfig(for: e, in: modelConfigs)
+                for k in e.stages.indices {
+                    files.append((try FidelityBenchmark.scenario(e, stage: k, configPath: config, gpu: gpu, seed: seed),
+                                  (dir as NSString).appendingPathComponent("\((folder as NSString).lastPathComponent)-stage-\(k).yaml")))
+                }
+            }
+            try AtomicFile.write(files)
+        }
         let report: FidelityBenchmark.Report
         do {
+            if fit { options.efficiency = try refit(folders: folders, options: options) }
             report = try FidelityBenchmark.run(experiments: folders, options: options)
         } catch let e as ModelProfileError {
             throw ValidationError(e.description)
@@ -50,6 +76,35 @@ struct BenchFidelity: ParsableCommand {
         case .table:
             print(FidelityTable.render(report), terminator: "")
         }
+    }
+
+    /// Fits the efficiencies and prints them (stderr: progress).
+    func refit(folders: [String], options: FidelityBenchmark.Options) throws -> GPUEfficiency {
+        let gpuSpec = try GPUCatalog.named(gpu)
+        var start = GPUEfficiency.of(gpuSpec.family)
+        var tables: [EfficiencyFit.Table] = []
+        for path in iterationTables {
+            let profile = try HardwareProfileLoader.load(path: path)
+            let csv = String(path.dropLast(5)) + "_iterations.csv"
+            let name = profile.model.lowercased()
+            let config = URL(fileURLWithPath: modelConfigs).appendingPathComponent(name + ".json").path
+            guard FileManager.default.fileExists(atPath: config) else {
+                throw ValidationError("\(path): its model '\(profile.model)' has no config in \(modelConfigs) (looked for \(name).json)")
+            }
+            tables.append(.init(modelConfig: config, tensorParallel: profile.tensorParallel, pipelineParallel: profile.pipelineParallel,
+                                samples: try CalibrationCSV.iterations(path: csv)))
+        }
+        let log: (String) -> Void = { FileHandle.standardError.write(Data("fit: \($0)\n".utf8)) }
+        if !tables.isEmpty {
+            let (e, rows, mape) = try EfficiencyFit.fitCompute(tables: tables, gpu: gpuSpec, start: start)
+            start = e
+            log(String(format: "compute %.2f, attention %.2f from %d prefill rows, MAPE %.1f%%", e.compute, e.attention, rows, mape * 100))
+        }
+        let (e, before, after, n) = try EfficiencyFit.fitRuns(experiments: folders, options: options, start: start, progress: log)
+        log(String(format: "objective (mean APE of TTFT p50, p90, E2E mean, step over calm stages) %.4f -> %.4f in %d replays", before, after, n))
+        print("fitted \(gpuSpec.family.rawValue) efficiencies: " + String(format: "bandwidth %.4f, kv_bandwidth %.4f, compute %.4f, attention %.4f, overhead %.6f s, per_sequence %.7f s, all_reduce_latency %.7f s, link %.2f, request_overhead %.6f s",
+                     e.bandwidth, e.kvBandwidth, e.compute, e.attention, e.overhead, e.perSequence, e.allReduceLatency, e.link, e.requestOverhead))
+        return e
     }
 
     /// Experiment folders, with a folder of experiments expanded (sorted).

@@ -37,3 +37,85 @@ import Testing
         #expect(!HardwareProfileWriter.yaml(int8, source: "test").contains("fit:"))
     }
 }
+
+/// Generated profiles (MoE block, request overhead) and the `hardware:`
+/// forms of a scenario: a bundled name and a generated mapping.
+@Suite struct GeneratedProfileScenarioTests {
+    @Test func aGeneratedMoEProfileLoadsBackEqual() throws {
+        var profile = HardwareProfile(
+            name: "moe", gpu: "NVIDIA H100 SXM 80GB", model: "mixtral", tensorParallel: 2, pipelineParallel: 1, gpusPerReplica: 2,
+            pricePerGPUHour: 3, kvCacheTokens: 435_520, kvBlockSize: 16, maxModelLength: 4096,
+            iteration: IterationTimeModel(fixed: 0.00246, linearFloor: 0.0005177516614574188, perToken: 2.1252341263264276e-05,
+                                          perKVToken: 2.3015276558384547e-08, perPrefillPair: 5.887238223569704e-10,
+                                          perTokenComm: 1.6644063492063492e-06))
+        profile.iteration.experts = 8
+        profile.iteration.expertsPerToken = 2
+        profile.iteration.expertRead = 0.001979682028446005
+        profile.requestOverhead = 0.006
+        let text = HardwareProfileWriter.yaml(profile, source: "generated", notes: ["MoE: uniform routing"])
+        let loaded = try HardwareProfileLoader.load(path: try TestData.write(text, name: "moe.yaml"))
+        #expect(loaded == profile)
+        #expect(text.contains("# Assumptions:\n#   MoE: uniform routing\n"))
+    }
+
+    @Test func moreExpertsPerTokenThanExpertsIsRefused() throws {
+        let text = """
+        format: headroom-hardware/1
+        tensor_parallel: 1
+        pipeline_parallel: 1
+        gpus_per_replica: 1
+        price_per_gpu_hour: 1
+        kv_cache_tokens: 1000
+        kv_block_size: 16
+        max_model_len: 512
+        iteration: {fixed: 0.001, linear_floor: 0.001, per_token: 0, per_kv_token: 0, per_prefill_pair: 0, per_token_comm: 0,
+                    moe: {experts: 4, experts_per_token: 5, per_expert_read: 0.001}}
+        """
+        do {
+            _ = try HardwareProfileLoader.load(path: try TestData.write(text, name: "bad-moe.yaml"))
+            Issue.record("accepted")
+        } catch let e as ScenarioError {
+            #expect(e.issues.contains { $0.key == "iteration.moe.experts_per_token" })
+        }
+    }
+
+    static func scenario(_ hardware: String) -> String {
+        """
+        name: h
+        duration: 1m
+        workload:
+          arrivals: {process: poisson, rate: 1/s}
+          sizes: {prompt: 100, output: 10}
+        replicas:
+          count: 1
+          batching: {policy: continuous}
+          hardware: \(hardware)
+        """
+    }
+
+    @Test func hardwareByBundledNameOrFromAConfig() throws {
+        let root = TestData.root.path
+        let bundled = try ScenarioLoader.parse(text: Self.scenario("a100-llama3-8b"), file: root + "/x.yaml")
+        #expect(bundled.replicas.hardware?.name == "a100-llama3-8b")
+        let generated = try ScenarioLoader.parse(text: Self.scenario("{model: models/configs/llama-3.1-8b-instruct.json, gpu: h100-sxm, max_model_len: 8192}"),
+                                                 file: root + "/x.yaml")
+        #expect(generated.replicas.hardware?.gpu == "NVIDIA H100 SXM 80GB")
+        #expect(generated.replicas.hardware?.maxModelLength == 8192)
+        #expect(generated.replicas.hardware?.iteration.linearFloor ?? 0 > 0.002)
+    }
+
+    @Test func aBadGeneratedHardwareNamesTheKey() throws {
+        let root = TestData.root.path
+        for (hardware, key) in [("{model: models/configs/llama-3.1-8b-instruct.json, gpu: tpu}", "replicas.hardware.gpu"),
+                                ("{model: models/configs/llama-3.1-8b-instruct.json, gpu: h100-sxm, tp: 3}", "replicas.hardware.tp"),
+                                ("{model: no/such.json, gpu: h100-sxm}", "replicas.hardware.model"),
+                                ("{gpu: h100-sxm}", "replicas.hardware.model")] {
+            do {
+                _ = try ScenarioLoader.parse(text: Self.scenario(hardware), file: root + "/x.yaml")
+                Issue.record("accepted \(hardware)")
+            } catch let e as ScenarioError {
+                #expect(e.issues.contains { $0.key.hasPrefix(key) }, "\(e.issues)")
+            }
+        }
+    }
+}

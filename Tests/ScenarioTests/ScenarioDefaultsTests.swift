@@ -167,6 +167,7 @@ import Testing
             ("replicas.batching.prefill_budget", { continuous($0).map { .word($0.paddedPrefill ? "padded" : "summed") } }),
             ("replicas.batching.fidelity", { continuous($0).map { .word($0.fidelity.rawValue) } }),
             ("replicas.batching.prefix_caching", { word(continuous($0)?.prefixCaching) }),
+            ("replicas.batching.async_scheduling", { word(continuous($0)?.asyncScheduling) }),
             ("replicas.disaggregation.latency", { seconds($0.replicas.disaggregation?.latency) }),
             ("replicas.disaggregation.link", { $0.replicas.disaggregation.map { .word($0.sharedLink ? "shared" : "dedicated") } }),
         ]),
@@ -367,6 +368,14 @@ import Testing
         "gateway.balancer.cache_threshold": "prefix_affinity needs a Mooncake trace",
         "gateway.balancer.balance_abs_threshold": "prefix_affinity needs a Mooncake trace",
         "gateway.balancer.balance_rel_threshold": "prefix_affinity needs a Mooncake trace",
+        // Settings of a generated profile: they shape the profile and are not
+        // kept in the configuration (ProfileGeneratorTests checks their use).
+        "replicas.hardware.tp": "a generated profile's setting",
+        "replicas.hardware.pp": "a generated profile's setting",
+        "replicas.hardware.gpu_memory_utilization": "a generated profile's setting",
+        "replicas.hardware.max_num_seqs": "a generated profile's setting",
+        "replicas.hardware.max_num_batched_tokens": "a generated profile's setting",
+        "replicas.hardware.block_size": "a generated profile's setting",
     ]
 
     /// The reference's one-value defaults by scenario key: the Default cell

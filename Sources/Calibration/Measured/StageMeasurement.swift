@@ -36,11 +36,15 @@ package struct StageMeasurement: Sendable, Equatable {
     /// stage's mean `successes.output_len`. Nil when nothing succeeded or
     /// the output length is under 2.
     package var stepTime: Double?
+    /// `successes.prompt_len.mean`: prompt tokens as the client's tokenizer
+    /// counted the text it sent (nil when absent or nothing succeeded).
+    package var meanPromptLength: Double?
 
     /// A measurement.
     package init(requestedRate: Double?, achievedRate: Double?, count: Int, successes: Int, failures: Int,
                 requestLatency: LatencyStatistics?, timeToFirstToken: LatencyStatistics?,
-                timePerOutputToken: LatencyStatistics?, interTokenLatency: LatencyStatistics?, stepTime: Double?) {
+                timePerOutputToken: LatencyStatistics?, interTokenLatency: LatencyStatistics?, stepTime: Double?,
+                meanPromptLength: Double? = nil) {
         self.requestedRate = requestedRate
         self.achievedRate = achievedRate
         self.count = count
@@ -51,6 +55,7 @@ package struct StageMeasurement: Sendable, Equatable {
         self.timePerOutputToken = timePerOutputToken
         self.interTokenLatency = interTokenLatency
         self.stepTime = stepTime
+        self.meanPromptLength = meanPromptLength
     }
 
     /// Reads one lifecycle-metrics file. `outputLength` is the configured
@@ -85,6 +90,7 @@ package struct StageMeasurement: Sendable, Equatable {
             successes: successCount, failures: failureCount,
             requestLatency: requestLatency, timeToFirstToken: ttft,
             timePerOutputToken: try stats("time_per_output_token"), interTokenLatency: try stats("inter_token_latency"),
-            stepTime: step)
+            stepTime: step,
+            meanPromptLength: successCount > 0 ? try successes.optional("prompt_len")?.optional("mean")?.double(atLeast: 0) : nil)
     }
 }

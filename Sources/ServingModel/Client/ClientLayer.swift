@@ -339,7 +339,7 @@ struct ClientLayer: Sendable {
             if end == .cache { recorder.clientMetrics.series.cacheHits.add(at: now) }
             if call.measured {
                 if end == .cache { recorder.clientMetrics.cacheHits += 1 } else { recorder.clientMetrics.served += 1 }
-                recorder.clientMetrics.latency.record(now - call.arrival)
+                recorder.clientMetrics.latency.record(now - call.arrival + (end == .cache ? 0 : recorder.requestOverhead))
             }
         case .fallback:
             recorder.clientMetrics.series.fallbacks.add(at: now)

@@ -19,6 +19,12 @@ struct Recorder: Sendable {
     let warmup: Double
     /// Origins of the load stages requests are binned by (empty: none).
     let stageOrigins: [Double]
+    /// The serving front end's time per request outside the engine
+    /// (`request_overhead` of the hardware profile), added to every time to
+    /// first token and end-to-end latency: a fixed delay in series with the
+    /// engine, which holds no engine capacity, so it shifts latencies
+    /// without changing the queueing.
+    let requestOverhead: Double
 
     init(configuration c: ServingConfiguration) {
         metrics = ServingMetrics(interval: c.timeSeriesInterval, warmup: c.warmup, duration: c.duration)
@@ -27,6 +33,7 @@ struct Recorder: Sendable {
         recordRequests = c.recordRequests
         latencyBinWidth = c.latencyByArrivalInterval
         warmup = c.warmup
+        requestOverhead = c.replicas.hardware?.requestOverhead ?? 0
         if case .processes(let ps) = c.arrivals, ps.count == 1, case .constantStages(let s) = ps[0] {
             stageOrigins = s.origins
             metrics.stages = Array(repeating: StageLatency(), count: s.stages.count)
@@ -144,8 +151,8 @@ struct Recorder: Sendable {
 
     /// Records a completion; returns its time to first token.
     mutating func onCompleted(_ req: Request, now: Double) -> Double {
-        let e2e = now - req.arrival
-        let ttft = req.firstToken >= 0 ? req.firstToken - req.arrival : e2e
+        let e2e = now - req.arrival + requestOverhead
+        let ttft = req.firstToken >= 0 ? req.firstToken - req.arrival + requestOverhead : e2e
         let tpot = req.output > 1 ? (e2e - ttft) / Double(req.output - 1) : 0
         let good = slo?.met(ttft: ttft, tpot: tpot, e2e: e2e) ?? true
         metrics.series.completed.add(at: now)

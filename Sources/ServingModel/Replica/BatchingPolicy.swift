@@ -72,6 +72,10 @@ package struct ContinuousBatching: Sendable, Equatable {
     /// blocks stay cached under their chained hash, and a new request's
     /// longest run of cached leading blocks skips prefill.
     package var prefixCaching: Bool
+    /// vLLM's async scheduling (`async_scheduling`): the scheduler plans
+    /// step N+1 while step N runs, so a request that joins during a step
+    /// waits for the step after the next (chunked prefill, one stage).
+    package var asyncScheduling: Bool
 
     /// Simulation fidelity of continuous batching.
     package enum Fidelity: String, Sendable {
@@ -88,7 +92,7 @@ package struct ContinuousBatching: Sendable, Equatable {
     /// Continuous batching settings; defaults are vLLM's for GPUs under 70 GiB.
     package init(maxNumSeqs: Int = 256, maxNumBatchedTokens: Int = 2048, chunkedPrefill: Bool = true,
                 watermark: Double = 0.01, fidelity: Fidelity = .multistep, paddedPrefill: Bool = false,
-                prefixCaching: Bool = false) {
+                prefixCaching: Bool = false, asyncScheduling: Bool = false) {
         self.maxNumSeqs = maxNumSeqs
         self.maxNumBatchedTokens = maxNumBatchedTokens
         self.chunkedPrefill = chunkedPrefill
@@ -96,5 +100,6 @@ package struct ContinuousBatching: Sendable, Equatable {
         self.fidelity = fidelity
         self.paddedPrefill = paddedPrefill
         self.prefixCaching = prefixCaching
+        self.asyncScheduling = asyncScheduling
     }
 }

@@ -26,6 +26,13 @@ package struct HardwareProfile: Sendable, Equatable {
     package var maxModelLength: Int
     /// The iteration-time function.
     package var iteration: IterationTimeModel
+    /// Seconds the serving front end adds to every request outside the
+    /// engine (HTTP, tokenization, detokenization, streaming): added to its
+    /// time to first token and end-to-end latency.
+    package var requestOverhead: Double = 0
+    /// The weights' precision the coefficients describe (`bf16`, `fp16`,
+    /// `fp8`, `int8`, `int4`; nil: the model checkpoint's).
+    package var weightPrecision: String?
 
     /// A profile.
     package init(name: String, gpu: String, model: String, tensorParallel: Int, pipelineParallel: Int,
@@ -48,11 +55,11 @@ package struct HardwareProfile: Sendable, Equatable {
 /// The time of one engine iteration (one forward pass over the batch) as a
 /// compact function of the batch's shape, fitted from profiling data:
 ///
-///     stage = fixed + max(linearFloor + expertRead·X(T), perToken·T)
+///     stage = fixed + perSequence·S + max(linearFloor + expertRead·X(T), perToken·T)
 ///             + perKVToken·K + perPrefillPair·A + perTokenComm·T
 ///     iteration = stage × pipelineStages
 ///
-/// where T = prefill tokens + decode sequences, K = Σ context lengths of the
+/// where S = sequences in the batch, T = prefill tokens + decode sequences, K = Σ context lengths of the
 /// decode sequences (KV tokens read), A = Σ over prefill chunks of
 /// chunk·(prior context + chunk/2) (attention token pairs), and for a
 /// mixture of experts X(T) = E·(1 − (1 − k/E)^T) is the expected number of
@@ -75,6 +82,10 @@ package struct IterationTimeModel: Sendable, Equatable {
     package var pipelineStages: Int
     /// Multiplier on every term (quantisation, slowdowns).
     package var speedFactor: Double
+    /// Per sequence in the batch (s): the engine's CPU work that grows with
+    /// the batch (scheduling, input preparation, sampling, output
+    /// processing).
+    package var perSequence: Double = 0
     /// Seconds to read one routed expert's weights in every MoE layer of
     /// the stage (0: a dense model).
     package var expertRead: Double = 0
@@ -98,11 +109,11 @@ package struct IterationTimeModel: Sendable, Equatable {
 
     /// Seconds one pipeline stage spends on a batch of the given shape.
     @inlinable
-    package func stageTime(tokens t: Int, kvTokens k: Int, prefillPairs a: Double) -> Double {
+    package func stageTime(tokens t: Int, kvTokens k: Int, prefillPairs a: Double, sequences s: Int = 0) -> Double {
         let tokens = Double(t)
         var floor = linearFloor
         if experts > 0 { floor += expertRead * Self.expertsTouched(tokens: tokens, experts: experts, perToken: expertsPerToken) }
-        return (fixed + max(floor, perToken * tokens) + perKVToken * Double(k)
+        return (fixed + perSequence * Double(s) + max(floor, perToken * tokens) + perKVToken * Double(k)
             + perPrefillPair * a + perTokenComm * tokens) * speedFactor
     }
 
@@ -119,8 +130,8 @@ package struct IterationTimeModel: Sendable, Equatable {
     /// Seconds for a batch to cross every pipeline stage (its latency when
     /// the pipeline is otherwise empty).
     @inlinable
-    package func iterationTime(tokens t: Int, kvTokens k: Int, prefillPairs a: Double) -> Double {
-        stageTime(tokens: t, kvTokens: k, prefillPairs: a) * Double(pipelineStages)
+    package func iterationTime(tokens t: Int, kvTokens k: Int, prefillPairs a: Double, sequences s: Int = 0) -> Double {
+        stageTime(tokens: t, kvTokens: k, prefillPairs: a, sequences: s) * Double(pipelineStages)
     }
 
     /// Attention pairs of a prefill chunk of `chunk` tokens after `prior`

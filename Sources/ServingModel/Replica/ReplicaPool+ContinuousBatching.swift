@@ -73,14 +73,20 @@ extension ReplicaPool {
         for id in batch.members { requests.slots[Int(id)].inFlight = true }
         batch.active = true
         batch.epoch &+= 1
-        let stageTime = model.stageTime(tokens: tokens, kvTokens: kv, prefillPairs: pairs) * states[r].slowdown
+        let stageTime = model.stageTime(tokens: tokens, kvTokens: kv, prefillPairs: pairs, sequences: batch.members.count) * states[r].slowdown
         var end = now
         if stages == 1 {
             end = now + stageTime
-            if policy.fidelity == .multistep && pairs == 0 && tokens == batch.members.count && batch.members.count > 0,
+            // Requests this step was planned without join the next one: no
+            // multi-step run past it.
+            let deferred = asyncScheduling && states[r].lateJoins > 0 && !states[r].waiting.isEmpty
+            states[r].lastStepStart = now
+            states[r].lateJoins = 0
+            if policy.fidelity == .multistep && !deferred && pairs == 0 && tokens == batch.members.count && batch.members.count > 0,
                let run = planDecodeRun(replica: r, batch: batch, alpha: stageTime, start: now, requests: requests) {
                 batch.run = run
                 end = now + run.elapsed(run.steps)
+                states[r].lastStepStart = now + run.elapsed(run.steps - 1)
             }
             states[r].stageFree[0] = end
         } else {
@@ -144,9 +150,11 @@ extension ReplicaPool {
     mutating func truncateDecodeRun(replica r: Int, scheduler: inout Scheduler<Event>) {
         guard states[r].slots.count == 1, var run = states[r].slots[0].run, states[r].slots[0].active else { return }
         let done = run.completed(by: scheduler.now)
-        let keep = min(done + 1, run.steps)
+        // Async scheduling has planned the step after the current one too.
+        let keep = min(done + (asyncScheduling ? 2 : 1), run.steps)
         guard keep < run.steps else { return }
         run.steps = keep
+        states[r].lastStepStart = run.start + run.elapsed(keep - 1)
         states[r].slots[0].run = run
         states[r].slots[0].epoch &+= 1
         let end = run.start + run.elapsed(keep)
@@ -215,7 +223,12 @@ extension ReplicaPool {
         let reserve = Int(Double(states[r].totalBlocks) * policy.watermark)
         let microCap = max(1, policy.maxNumSeqs / states[r].slots.count)
         var longest = 0
+        // Async scheduling planned this step while the last one ran: the
+        // requests that joined since (the back of the queue) wait, unless
+        // the engine has nothing else to run.
+        let late = asyncScheduling && !batch.members.isEmpty ? states[r].lateJoins : 0
         while budget > 0, states[r].running.count < policy.maxNumSeqs, batch.members.count < microCap,
+              states[r].waiting.count > late,
               let id = peekWaiting(replica: r, requests: &requests) {
             let req = requests[id]
             let target = Int(prefillTarget(req))

@@ -38,11 +38,11 @@ extension ReplicaPool {
                 pairs += IterationTimeModel.prefillPairs(chunk: p, prior: 0)
                 longest = max(longest, Int(requests[id].output))
             }
-            let prefill = model.iterationTime(tokens: tokens, kvTokens: 0, prefillPairs: pairs)
+            let prefill = model.iterationTime(tokens: tokens, kvTokens: 0, prefillPairs: pairs, sequences: batch.count)
             var decode = 0.0
             if longest > 1 {
                 for step in 1..<longest {
-                    decode += model.iterationTime(tokens: batch.count, kvTokens: context + step * batch.count, prefillPairs: 0)
+                    decode += model.iterationTime(tokens: batch.count, kvTokens: context + step * batch.count, prefillPairs: 0, sequences: batch.count)
                 }
             }
             for id in batch { requests.slots[Int(id)].firstToken = now + prefill * states[r].slowdown }

@@ -17,11 +17,11 @@ extension ReplicaPool {
             // Only a hardware profile: prefill, then one decode per token.
             guard let model = iteration else { return }
             let prefill = model.iterationTime(tokens: Int(req.prompt), kvTokens: 0,
-                                              prefillPairs: IterationTimeModel.prefillPairs(chunk: Int(req.prompt), prior: 0))
+                                              prefillPairs: IterationTimeModel.prefillPairs(chunk: Int(req.prompt), prior: 0), sequences: 1)
             var decode = 0.0
             if req.output > 1 {
                 for step in 1..<Int(req.output) {
-                    decode += model.iterationTime(tokens: 1, kvTokens: Int(req.prompt) + step, prefillPairs: 0)
+                    decode += model.iterationTime(tokens: 1, kvTokens: Int(req.prompt) + step, prefillPairs: 0, sequences: 1)
                 }
             }
             requests.slots[Int(id)].firstToken = now + prefill * states[r].slowdown

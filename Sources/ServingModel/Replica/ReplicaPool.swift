@@ -14,6 +14,8 @@ struct ReplicaPool: Sendable {
     let service: Distribution?
     /// Iteration times from the hardware profile.
     let iteration: IterationTimeModel?
+    /// vLLM async scheduling (continuous batching, one stage).
+    let asyncScheduling: Bool
     var serviceStream: RandomStream
     /// `cluster.faults.errors`, and the draws that pick the requests they fail.
     let injectedErrors: [ErrorInjection]
@@ -60,6 +62,7 @@ struct ReplicaPool: Sendable {
         batching = c.replicas.batching
         service = c.replicas.service
         iteration = c.replicas.hardware?.iteration
+        if case .continuous(let cb) = c.replicas.batching { asyncScheduling = cb.asyncScheduling } else { asyncScheduling = false }
         serviceStream = root.stream("service")
         injectedErrors = c.replicas.dynamics?.faults?.errors ?? []
         injectedErrorStream = root.stream("injected-errors")
@@ -137,10 +140,16 @@ struct ReplicaPool: Sendable {
         }
         states[r].waiting.append(id)
         states[r].liveWaiting += 1
+        let wasBusy = states[r].inFlight > 0
         if let t = replicaQueueTimeout {
             scheduler.schedule(.queueTimeout(request: id, generation: requests[id].generation), after: t)
         }
         kick(replica: r, requests: &requests, scheduler: &scheduler, recorder: &recorder)
+        // Async scheduling: the step after the one in flight is planned
+        // already; joining once its last step began, the request waits
+        // for the step after that (kick has cut a decode run so that its
+        // last step is the next one).
+        if asyncScheduling && wasBusy && scheduler.now >= states[r].lastStepStart { states[r].lateJoins += 1 }
         return nil
     }
 

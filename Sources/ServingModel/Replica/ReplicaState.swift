@@ -16,6 +16,12 @@ struct ReplicaState: Sendable {
     var stageFree: [Double]
     /// Micro-batches in flight (continuous).
     var inFlight = 0
+    /// Async scheduling: requests that joined `waiting` after the last
+    /// step of the batch in flight began (the back of the queue): the
+    /// next step was planned without them.
+    var lateJoins = 0
+    /// Async scheduling: when the last step of the batch in flight began.
+    var lastStepStart = 0.0
     /// Whether a `.stageFree` wake-up is pending (continuous, pipelines).
     var wakePending = false
     /// Whether work is in flight.
