@@ -85,7 +85,7 @@ let package = Package(
         // calibrate, plan and case-studies, so the commands stay thin.
         .target(name: "Report", dependencies: ["ServingModel", "CapacityPlanning", "Calibration", "Scenario", "Workload", "SimulationCore"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "CapacityPlanning", "Calibration", "Scenario", "ServingModel", "Workload",
-                                                 "TestSupport"]),
+                                                 "TestSupport", .product(name: "Yams", package: "Yams")]),
 
         // Load forecasting: LSTM on OpenBLAS, baselines, selection, evaluation.
         // Its gate loops use portable SIMD types; `make build` adds AVX2/FMA on

@@ -51,6 +51,14 @@ struct PlanSize: ParsableCommand {
     var outputDirectory: String?
     @Option(help: "Simulated time per replication, with a unit, e.g. 30m (default: the scenario's duration).")
     var duration: String?
+    @Option(name: .customLong("emit"), parsing: .upToNextOption,
+            help: ArgumentHelp("Also write the Kubernetes manifests of the verified plans (Deployment patch, HPA, KEDA, Knative) into DIR.",
+                               valueName: "kubernetes DIR"))
+    var emit: [String] = []
+    @Option(help: "The Deployment the --emit manifests scale.")
+    var deployment: String = ManifestOptions.defaultDeployment
+    @Option(help: "Its namespace.")
+    var namespace: String = ManifestOptions.defaultNamespace
     /// Headroom, SLA, confidence, replications and load scale.
     @OptionGroup var judgement: PlanJudgementOptions
     @OptionGroup var output: ReportFormatOptions
@@ -75,10 +83,24 @@ struct PlanSize: ParsableCommand {
         }
         if to != nil && from == nil { throw ValidationError("--to needs --from") }
         if outputDirectory != nil && history == nil { throw ValidationError("--output needs --history: the files describe a horizon") }
+        if !emit.isEmpty {
+            guard emit.count == 2, emit[0] == "kubernetes" else {
+                throw ValidationError("--emit: expected 'kubernetes DIR', got '\(emit.joined(separator: " "))'")
+            }
+            if history == nil { throw ValidationError("--emit needs --history: the manifests apply a horizon's plans") }
+        }
+        if let p = ManifestOptions.problem(name: deployment, limit: 54) { throw ValidationError("--deployment: \(p)") }
+        if let p = ManifestOptions.problem(name: namespace, limit: 63) ?? (namespace.contains(".") ? "expected no '.' in a namespace" : nil) {
+            throw ValidationError("--namespace: \(p)")
+        }
     }
+
+    /// `--emit kubernetes DIR`'s directory.
+    var manifestDirectory: String? { emit.count == 2 ? emit[1] : nil }
 
     func run() throws {
         if let outputDirectory { try PlanFiles.checkDirectory(outputDirectory) }
+        if let manifestDirectory { try KubernetesManifests.checkDirectory(manifestDirectory) }
         var config = try ServingCommandSupport.loadScenario(scenario)
         if let duration { config.duration = Units.duration(duration)!; config.warmup = min(config.warmup, config.duration / 5) }
         let targets = try SLA(parsing: judgement.sla)
@@ -145,8 +167,17 @@ struct PlanSize: ParsableCommand {
         let gpus = config.replicas.hardware?.gpusPerReplica ?? 1
         var doc = PlanDocument(result, sla: targets, origin: load.origin, gpusPerReplica: gpus, pricePerGPUHour: config.replicas.hardware?.pricePerGPUHour)
         doc.period = period.document
+        let manifests = try manifestDirectory.map { _ in
+            try KubernetesManifests(result, base: config, sla: targets, period: period,
+                                    options: ManifestOptions(deployment: deployment, namespace: namespace),
+                                    version: Headroom.configuration.version)
+        }
         if let outputDirectory {
             try PlanFiles.write(to: outputDirectory, document: doc, result: result, load: load, sla: targets, scenario: config.name)
+        }
+        if let manifestDirectory, let manifests {
+            try manifests.write(to: manifestDirectory)
+            FileHandle.standardError.write(Data(manifests.note(directory: manifestDirectory).utf8))
         }
         switch output.format {
         case .json: print(try JSONOutput.encode(doc))
