@@ -45,6 +45,10 @@ package struct ServingConfiguration: Sendable {
     /// Keep one record per measured completion (memory grows with requests;
     /// for `--requests FILE.csv` and tests).
     package var recordRequests = false
+    /// Attribute every measured completion's latency to where it was spent,
+    /// and count refusals by cause (``Attribution``; `headroom explain`).
+    /// Off by default: the side table costs a little per request.
+    package var attribution = false
 
     /// Arrival sources.
     package enum Arrivals: Sendable {

@@ -34,6 +34,7 @@ struct Recorder: Sendable {
         latencyBinWidth = c.latencyByArrivalInterval
         warmup = c.warmup
         requestOverhead = c.replicas.hardware?.requestOverhead ?? 0
+        if c.attribution { metrics.attribution = Attribution(keepRecords: c.recordRequests) }
         if case .processes(let ps) = c.arrivals, ps.count == 1, case .constantStages(let s) = ps[0] {
             stageOrigins = s.origins
             metrics.stages = Array(repeating: StageLatency(), count: s.stages.count)
@@ -147,6 +148,13 @@ struct Recorder: Sendable {
         metrics.kvTransfers += 1
         metrics.kvTransferSeconds += seconds
         metrics.kvTransferWaitSeconds += wait
+    }
+
+    /// A measured completion `id` reached its user, whose call began at
+    /// `callStart`: its latency goes to the attribution.
+    mutating func onAttributed(_ id: Int32, _ req: Request, callStart: Double, now: Double) {
+        guard req.measured else { return }
+        metrics.attribution?.completed(id, req, callStart: callStart, overhead: requestOverhead, now: now)
     }
 
     /// Records a completion; returns its time to first token.

@@ -58,6 +58,9 @@ package struct ServingMetrics: Sendable {
     package var byArrival: [ArrivalIntervalLatency] = []
     /// What the prefix caches did (all zero without prefix caching).
     package var prefixCache = PrefixCacheCounts()
+    /// Where completions spent their time and why others failed, when
+    /// ``ServingConfiguration/attribution`` is set.
+    package var attribution: Attribution?
     /// Per load stage of a `constant` arrival process (empty otherwise).
     package var stages: [StageLatency] = []
     /// User-request and gateway metrics (nil without a client layer or gateway).

@@ -214,6 +214,7 @@ extension ReplicaPool {
         states[r].waiting.prepend(id)
         states[r].liveWaiting += 1
         recorder.onPreempted(now: now)
+        recorder.metrics.attribution?.preempted(id, now: now)
     }
 
     /// Admits waiting requests first-come first-served while sequences, the
@@ -331,6 +332,9 @@ extension ReplicaPool {
                 // The last prefill chunk samples the next token.
                 req.prefilled = req.generated > 0 ? req.prompt + req.generated : req.prompt
                 req.generated += 1
+                if recorder.metrics.attribution != nil {
+                    recorder.metrics.attribution!.prefilled(id, now: now, beforeFirst: req.firstToken < 0)
+                }
                 if req.firstToken < 0 { req.firstToken = now }
             }
         } else {

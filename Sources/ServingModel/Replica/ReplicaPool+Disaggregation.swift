@@ -17,6 +17,7 @@ extension ReplicaPool {
         }
         let seconds = start - now + busy + d.latency
         recorder.onKVTransfer(requests[id], seconds: seconds, wait: start - now)
+        recorder.metrics.attribution?.kvTransfer(id, seconds: seconds)
         scheduler.schedule(.kvTransferDone(request: id, generation: requests[id].generation), after: seconds)
     }
 

@@ -247,6 +247,9 @@ struct ReplicaPool: Sendable {
         let old = states[r].status
         guard old != status else { return }
         states[r].status = status
+        if status == .starting || old == .starting {
+            recorder.metrics.attribution?.startingChanged(status == .starting ? 1 : -1, now: now)
+        }
         func provisioned(_ s: ReplicaStatus) -> Bool { s != .stopped }
         readyCount += (status == .ready ? 1 : 0) - (old == .ready ? 1 : 0)
         provisionedCount += (provisioned(status) ? 1 : 0) - (provisioned(old) ? 1 : 0)

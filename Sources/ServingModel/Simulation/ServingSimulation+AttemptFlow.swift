@@ -54,7 +54,7 @@ extension ServingSimulation {
         let now = scheduler.now
         let call = clients.calls[id]
         let delayed = gateway.drawsFaultDelay()
-        if !delayed, let refusal = gateway.faultAbort() ?? gateway.refusal(call, maxTokens: clients.maxTokens, now: now) {
+        if !delayed, let refusal = faultAbortCounted(measured: call.measured) ?? gateway.refusal(call, maxTokens: clients.maxTokens, now: now) {
             attemptAnswered(id, outcome: refusal, sentAt: now, isRetry: isRetry, scheduler: &scheduler)
             return
         }
@@ -97,12 +97,20 @@ extension ServingSimulation {
             return
         }
         let call = clients.calls[req.call]
-        if let refusal = gateway.faultAbort() ?? gateway.refusal(call, maxTokens: clients.maxTokens, now: scheduler.now) {
+        if let refusal = faultAbortCounted(measured: call.measured) ?? gateway.refusal(call, maxTokens: clients.maxTokens, now: scheduler.now) {
             requests.remove(rid)
             attemptAnswered(req.call, outcome: refusal, sentAt: req.arrival, isRetry: req.isRetry, scheduler: &scheduler)
             return
         }
         route(rid, call: call, scheduler: &scheduler)
+    }
+
+    /// The fault filter's abort draw (``Gateway/faultAbort()``), counted
+    /// for the attribution when it aborts.
+    mutating func faultAbortCounted(measured: Bool) -> AttemptOutcome? {
+        let abort = gateway.faultAbort()
+        if abort != nil && measured { recorder.metrics.attribution?.errors.faultAborts += 1 }
+        return abort
     }
 
     // MARK: Dispatch
@@ -116,6 +124,7 @@ extension ServingSimulation {
     mutating func dispatchArrival(_ id: Int32, scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
         recorder.onOffered(requests[id], now: now)
+        recorder.metrics.attribution?.dispatched(id, now: now)
         if let limit = configuration.replicas.hardware?.maxModelLength,
            Int(requests[id].prompt) + (layered ? clients.maxTokens ?? Int(requests[id].output) : Int(requests[id].output)) > limit {
             reject(id, now: now, status: 400, scheduler: &scheduler)
@@ -181,7 +190,11 @@ extension ServingSimulation {
 
     /// Queues request `id` at replica `r`; an injected error fails it there.
     mutating func enqueue(_ id: Int32, replica r: Int, scheduler: inout Scheduler<Event>) {
+        recorder.metrics.attribution?.enqueued(id, now: scheduler.now)
         if let status = replicas.enqueue(id, replica: r, requests: &requests, scheduler: &scheduler, recorder: &recorder) {
+            if requests[id].measured, recorder.metrics.attribution != nil {
+                AttributionErrors.bump(&recorder.metrics.attribution!.errors.injectedByReplica, r)
+            }
             fail(id, outcome: .response(status: status), now: scheduler.now, scheduler: &scheduler)
         }
     }
@@ -239,7 +252,12 @@ extension ServingSimulation {
         if layered {
             // An answer from a replica cut off from the gateway is lost.
             let lost = req.replica >= 0 && replicas.states[Int(req.replica)].cutOff
+            if recorder.metrics.attribution != nil, !lost, !req.orphan, !req.resetByGateway, clients.isLive(req) {
+                recorder.onAttributed(id, req, callStart: clients.calls[req.call].arrival, now: now)
+            }
             attemptEnded(id, outcome: lost ? .connectionError : .response(status: 200), now: now, scheduler: &scheduler)
+        } else if recorder.metrics.attribution != nil {
+            recorder.onAttributed(id, req, callStart: req.arrival, now: now)
         }
         requests.remove(id)
     }
@@ -395,6 +413,9 @@ extension ServingSimulation {
     mutating func attemptTimedOut(_ id: Int32, generation: UInt32, scheduler: inout Scheduler<Event>) {
         let req = requests[id]
         guard req.generation == generation, req.phase != .done, !req.orphan, clients.isLive(req) else { return }
+        if req.measured, recorder.metrics.attribution != nil {
+            AttributionErrors.bump(&recorder.metrics.attribution!.errors.attemptTimeoutsByReplica, Int(req.replica))
+        }
         orphan(id, scheduler: &scheduler)
         react(req.call, outcome: .timeout, duration: scheduler.now - req.arrival, scheduler: &scheduler)
     }
@@ -426,6 +447,9 @@ extension ServingSimulation {
         guard req.generation == generation, req.phase != .done, !req.orphan, clients.isLive(req) else { return }
         if req.firstToken >= 0 && req.firstToken <= scheduler.now { return }
         if req.measured { recorder.clientMetrics.gatewayPerTryTimeouts += 1 }
+        if req.measured, recorder.metrics.attribution != nil {
+            AttributionErrors.bump(&recorder.metrics.attribution!.errors.perTryTimeoutsByReplica, Int(req.replica))
+        }
         tryEnded(id, outcome: .response(status: 504), closing: true, retryable: gateway.retry?.retriesPerTryTimeouts == true,
                  now: scheduler.now, scheduler: &scheduler)
         requests.slots[Int(id)].orphan = true
@@ -487,7 +511,12 @@ extension ServingSimulation {
     /// The call's deadline or the user's patience runs out.
     mutating func deadlinePassed(_ id: Int32, generation: UInt32, scheduler: inout Scheduler<Event>) {
         guard clients.calls.isLive(id, generation) else { return }
-        if let rid = clients.attemptAwaited(by: id, requests: requests) { orphan(rid, scheduler: &scheduler) }
+        if let rid = clients.attemptAwaited(by: id, requests: requests) {
+            if requests[rid].measured, recorder.metrics.attribution != nil {
+                AttributionErrors.bump(&recorder.metrics.attribution!.errors.abandonedByReplica, Int(requests[rid].replica))
+            }
+            orphan(rid, scheduler: &scheduler)
+        }
         endCall(id, .abandoned, scheduler: &scheduler)
     }
 
