@@ -52,9 +52,9 @@ package struct GPUEfficiency: Sendable, Equatable {
     }
 
     /// Hopper: fitted on the 12 vLLM runs on H100 SXM (data/ground-truth/vllm-h100).
-    package static let hopper = GPUEfficiency(bandwidth: 0.85, kvBandwidth: 0.5, compute: 0.60, attention: 0.45, overhead: 0.0015, perSequence: 0.00001,
-                                              allReduceLatency: 0.000015, link: 0.7, requestOverhead: 0.006, fitted: true,
-                                              basis: "fitted on 12 vLLM runs on H100 SXM (data/ground-truth/vllm-h100)")
+    package static let hopper = GPUEfficiency(bandwidth: 0.8633, kvBandwidth: 0.8623, compute: 0.58, attention: 0.20, overhead: 0.00139,
+                                              perSequence: 0.0000008, allReduceLatency: 0.0000246, link: 0.7, requestOverhead: 0.006849,
+                                              fitted: true, basis: "fitted on 12 vLLM runs on H100 SXM (data/ground-truth/vllm-h100)")
 
     /// The coefficients of `family`, and whether they were fitted on it.
     package static func of(_ family: GPUSpec.Family) -> GPUEfficiency {

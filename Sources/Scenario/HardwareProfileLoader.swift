@@ -40,14 +40,16 @@ package enum HardwareProfileLoader {
 
     /// Refuses a profile faster than its model can run on its GPU (see
     /// ``RooflineFloor``), when its `gpu` is a bundled GPU and its `model`
-    /// has a bundled config (`models/configs/`); others cannot be checked.
-    static func checkFloor(_ profile: HardwareProfile, path: String) throws {
+    /// has a bundled config (`models/configs/`); returns false when it
+    /// cannot be checked.
+    @discardableResult
+    package static func checkFloor(_ profile: HardwareProfile, path: String) throws -> Bool {
         guard let gpu = GPUCatalog.find(profile.gpu), let config = BundledProfiles.modelConfig(named: profile.model),
-              let model = try? ModelConfigReader.read(path: config) else { return }
+              let model = try? ModelConfigReader.read(path: config) else { return false }
         let floor = RooflineFloor.floor(model: model, gpu: gpu, tensorParallel: profile.tensorParallel, pipelineParallel: profile.pipelineParallel,
                                         weightPrecision: profile.weightPrecision)
         let problems = RooflineFloor.violations(of: profile, floor: floor, gpu: gpu)
-        guard !problems.isEmpty else { return }
+        guard !problems.isEmpty else { return true }
         throw ScenarioError(issues: problems.map {
             ScenarioIssue(file: path, line: nil, key: "iteration", message: "\($0) (\(profile.model), tensor_parallel \(profile.tensorParallel), pipeline_parallel \(profile.pipelineParallel)): "
                           + "the profile is faster than the hardware can be; refit it (headroom calibrate) or generate one (headroom profile)")

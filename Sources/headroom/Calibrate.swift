@@ -73,6 +73,20 @@ struct Calibrate: ParsableCommand {
         }
     }
 
+    /// Refuses a fitted profile faster than its model can run on its GPU
+    /// (nothing written, exit 65), or says it could not be checked.
+    func checkFloor(_ profile: HardwareProfile) throws {
+        do {
+            if try !HardwareProfileLoader.checkFloor(profile, path: out) {
+                FileHandle.standardError.write(Data("headroom: note: not checked against the roofline floor: gpu '\(profile.gpu)' or model '\(profile.model)' is not bundled (headroom profile --list; models/configs/NAME.json)\n".utf8))
+            }
+        } catch let e as ScenarioError {
+            for issue in e.issues { FileHandle.standardError.write(Data("headroom: error: \(issue.message)\n".utf8)) }
+            FileHandle.standardError.write(Data("headroom: nothing written to \(out)\n".utf8))
+            throw ExitCode(65)
+        }
+    }
+
     /// The profile's name: `--name`, else the output file's stem.
     var profileName: String {
         fields.name ?? URL(fileURLWithPath: out).deletingPathExtension().lastPathComponent
@@ -88,6 +102,7 @@ struct Calibrate: ParsableCommand {
         iteration.pipelineStages = pp
         let profile = fields.profile(name: profileName, base: base, tensorParallel: tp, pipelineParallel: pp, iteration: iteration)
         let summary = CalibrationSummary.iterations(fit, out: out, name: profile.name, input: path)
+        try checkFloor(profile)
         let warning = try accept(mape: fit.errors.mape, maxAPE: fit.errors.maxAPE, summary: summary)
         let text = HardwareProfileWriter.yaml(profile, source: "calibrated by headroom calibrate from \(path)",
                                               fit: .init(rows: fit.errors.rows, mape: fit.errors.mape,
@@ -125,6 +140,7 @@ struct Calibrate: ParsableCommand {
                                           pipelineParallel: pp, iteration: iteration)
         let fit = try ServingCalibration.fit(configuration: config, base: startProfile, observations: observations, mode: searchMode)
         let summary = CalibrationSummary.observations(fit, mode: searchMode, out: out, base: basePath, observations: observations.count)
+        try checkFloor(fit.profile)
         let warning = try accept(mape: fit.mape, maxAPE: fit.maxAPE, summary: summary)
         let text = HardwareProfileWriter.yaml(
             fit.profile, source: "calibrated by headroom calibrate from \(measured.format.title) \(path) with scenario \(scenario) on base \(basePath)",

@@ -118,4 +118,28 @@ import Testing
             }
         }
     }
+
+    /// The issue's case: a fitted Llama-3-8B profile on H100 whose decode step
+    /// (3.4 ms) beats reading 16 GB of weights at 3.35 TB/s (4.8 ms).
+    @Test func aProfileFasterThanTheRooflineIsRefused() throws {
+        let fast = HardwareProfile(
+            name: "too-fast", gpu: "H100-80GB", model: "llama-3.1-8b-instruct", tensorParallel: 1, pipelineParallel: 1, gpusPerReplica: 1,
+            pricePerGPUHour: 3, kvCacheTokens: 100_000, kvBlockSize: 16, maxModelLength: 8192,
+            iteration: IterationTimeModel(fixed: 0.0014, linearFloor: 0.002, perToken: 3e-5, perKVToken: 1e-7, perPrefillPair: 1e-9, perTokenComm: 0))
+        do {
+            try HardwareProfileLoader.checkFloor(fast, path: "fast.yaml")
+            Issue.record("accepted")
+        } catch let e as ScenarioError {
+            #expect(e.issues.first?.message.contains("3.40 ms") == true, "\(e.issues)")
+            // 7.5 G parameters read per step (the input embedding's rows only): 4.48 ms.
+            #expect(e.issues.first?.message.contains("below the 4.48 ms it takes to read the weights") == true, "\(e.issues)")
+        }
+        var honest = fast
+        honest.iteration.fixed = 0.0015
+        honest.iteration.linearFloor = 0.0035
+        #expect(try HardwareProfileLoader.checkFloor(honest, path: "ok.yaml"))
+        var unknown = fast
+        unknown.model = "some-private-model"
+        #expect(try !HardwareProfileLoader.checkFloor(unknown, path: "x.yaml"))
+    }
 }
