@@ -32,13 +32,15 @@ build: deps
 ## with the default SLA (availability >= 99.95%, p99 TTFT <= 500 ms, error
 ## rate <= 0.1%) and 3x headroom: static, schedule and HPA
 ## plans, each verified by simulating the day; summary on stdout, the
-## report and its data in out/plan-m-large/.
+## report and its data in out/plan-m-large/, the Kubernetes manifests that
+## apply the plans in out/plan-m-large/k8s/.
 run: build
 	@mkdir -p out
 	$(BIN) plan --scenario examples/servegen-plan.yaml \
 		--history data/traces/servegen_m-large_per_hour.csv \
 		--forecast models/forecasters/servegen-hourly.json --quantile 0.5 \
-		--load-scale 0.05 --headroom 3x --sla default --output out/plan-m-large
+		--load-scale 0.05 --headroom 3x --sla default --output out/plan-m-large \
+		--emit kubernetes out/plan-m-large/k8s
 
 test: deps
 	$(SWIFT) build --build-tests
