@@ -23,6 +23,14 @@ package struct HorizonPlanner: Sendable {
     package var maxCorrections: Int
     /// Which plans to build and verify.
     package var plans: Set<Kind>
+    /// Shortest schedule step (s; `--min-step`).
+    package var minStep: Double = HorizonPlanner.defaultMinStep
+    /// Told the name of each stage as it starts (for progress on a terminal).
+    package var progress: (@Sendable (String) -> Void)?
+
+    /// The shortest schedule step unless given: 15 minutes, a step a cron
+    /// job or a person applies comfortably, and at most 96 steps a day.
+    package static let defaultMinStep = 900.0
 
     /// The three plans.
     package enum Kind: String, Sendable, CaseIterable {
@@ -72,6 +80,11 @@ package struct HorizonPlanner: Sendable {
         package var schedule: Verified<[ScheduleEntry]>?
         /// Autoscaler settings, verified.
         package var autoscaler: Verified<AutoscalerPlan>?
+        /// Every autoscaler candidate and its first verification, in the
+        /// order tried (the recommendation is the cheapest that met the SLA).
+        package var autoscalerCandidates: [Verified<AutoscalerPlan>] = []
+        /// The metric of the HPA the scenario declares, if it declares one.
+        package var declaredMetric: ScalingMetric?
 
         /// Each plan built and its verification, in the order static,
         /// schedule, autoscaler.
@@ -106,6 +119,7 @@ package struct HorizonPlanner: Sendable {
                                 + "(\(rates.count) intervals of \(StaticPlanner.rate(interval, unit: " s")), headroom included), above the limit of "
                                 + "50 million per simulated run; lower --load-scale, --headroom or --horizon")
         }
+        progress?("measuring the capacity curve")
         let curve = try given ?? CapacityCurve.measure(base: base, sla: sla, covering: rates.max()!, confidence: confidence,
                                                        replications: replications)
         let needs = rates.map { curve.replicas(for: $0) }
@@ -113,24 +127,25 @@ package struct HorizonPlanner: Sendable {
         let verifier = try HorizonVerifier(base: base, sla: sla, interval: interval)
         let kinds = Kind.allCases.filter { plans.contains($0) }
         let limit = maxCorrections
+        let minStep = minStep
         // Autoscaler targets of 90%, 80% and 70% of the in-flight count per
-        // replica at capacity (the HPA's metric, and the KPA's concurrency):
-        // the cheapest that verifies wins; if none does, the 70% one is corrected.
+        // replica at capacity (the HPA's metric, and the KPA's concurrency),
+        // and, when the scenario declares an HPA, its own metric at 100%, 75%
+        // and 50% of its own target: each a whole number in the metric's
+        // unit. The cheapest that verifies wins; if none does, the last
+        // in-flight one is corrected.
         let peak = needs.max()!
-        let atCapacity = curve.inFlightPerReplica(replicas: peak)
-        let template = AutoscalerPlan.template(for: base)
-        let autoscalerCandidates = Self.autoscalerTargetShares.map {
-            template.with(target: $0 * atCapacity, minReplicas: needs.min()!, maxReplicas: peak)
-        }
+        let autoscalerCandidates = Self.autoscalerCandidates(base: base, curve: curve, needs: needs)
         // Every plan's first verification is independent of the others, so
         // they share one pool (the autoscaler's three candidates beside the
         // static and schedule plans); only a plan that misses is corrected,
         // one round after another, afterwards.
         let firstSchedule = plans.contains(.schedule)
-            ? try ScheduleBuilder.schedule(needs: needs, rates: rates, interval: interval, lead: lead) : []
+            ? try ScheduleBuilder.schedule(needs: needs, rates: rates, interval: interval, lead: lead, minStep: minStep) : []
         let first: [Provisioning] = (plans.contains(.static) ? [.fixed(peak)] : [])
             + (plans.contains(.schedule) ? [.schedule(firstSchedule)] : [])
             + (plans.contains(.autoscaler) ? autoscalerCandidates.map { .autoscaler($0, initial: needs[0]) } : [])
+        progress?("simulating the horizon with \(first.count) plans")
         let firstChecks = try Replications.run(count: first.count) { try verifier.verify(first[$0], rates: rates) }
         @Sendable func firstCheck(_ p: Provisioning) -> HorizonVerification { firstChecks[first.firstIndex(of: p)!] }
         let outcomes = try Replications.run(count: kinds.count) { i -> Outcome in
@@ -141,13 +156,13 @@ package struct HorizonPlanner: Sendable {
                                                bump: { n, _ in n + max(1, n / 10) }))
             case .schedule:
                 let corrected = try Self.correct(start: needs, verified: firstCheck(.schedule(firstSchedule)), limit: limit, verify: { n in
-                    try verifier.verify(.schedule(try ScheduleBuilder.schedule(needs: n, rates: rates, interval: interval, lead: lead)), rates: rates)
+                    try verifier.verify(.schedule(try ScheduleBuilder.schedule(needs: n, rates: rates, interval: interval, lead: lead, minStep: minStep)), rates: rates)
                 }, bump: { n, v in
                     var n = n
                     for j in v.failing { n[j] += max(1, n[j] / 10) }
                     return n
                 })
-                let entries = try ScheduleBuilder.schedule(needs: corrected.plan, rates: rates, interval: interval, lead: lead)
+                let entries = try ScheduleBuilder.schedule(needs: corrected.plan, rates: rates, interval: interval, lead: lead, minStep: minStep)
                 return .schedule(.init(plan: entries, verification: corrected.verification, corrections: corrected.corrections))
             case .autoscaler:
                 var best: Verified<AutoscalerPlan>?
@@ -158,17 +173,22 @@ package struct HorizonPlanner: Sendable {
                     }
                 }
                 if let best { return .autoscaled(best) }
-                let last = autoscalerCandidates.last!
+                let last = autoscalerCandidates.last { $0.metric == .inFlight || $0.metric == nil } ?? autoscalerCandidates.last!
                 return .autoscaled(try Self.correct(start: last, verified: firstCheck(.autoscaler(last, initial: needs[0])), limit: limit, verify: {
                     try verifier.verify(.autoscaler($0, initial: needs[0]), rates: rates)
                 }, bump: { s, _ in
                     let low = s.minReplicas + max(1, s.minReplicas / 10)
-                    return s.with(target: s.target * 0.8, minReplicas: low,
+                    return s.with(target: AutoscalerPlan.wholeTarget(s.target * 0.8, metric: s.metric), minReplicas: low,
                                   maxReplicas: max(s.maxReplicas, low) + max(1, s.maxReplicas / 10))
                 }))
             }
         }
+        progress?("writing the plans")
         var result = Result(rates: rates, interval: interval, curve: curve, lead: lead, needs: needs)
+        result.declaredMetric = AutoscalerPlan.declared(by: base)?.metric
+        result.autoscalerCandidates = !plans.contains(.autoscaler) ? [] : autoscalerCandidates.map {
+            Verified(plan: $0, verification: firstCheck(.autoscaler($0, initial: needs[0])), corrections: 0)
+        }
         for o in outcomes {
             switch o {
             case .fixed(let v): result.staticPlan = v
@@ -182,6 +202,32 @@ package struct HorizonPlanner: Sendable {
     /// Autoscaler targets tried, as shares of the in-flight count per
     /// replica at the capacity point, highest (cheapest) first.
     static let autoscalerTargetShares = [0.9, 0.8, 0.7]
+
+    /// Shares of the scenario's own HPA target tried, highest first.
+    static let declaredTargetShares = [1.0, 0.75, 0.5]
+
+    /// The autoscalers verified: the in-flight HPA (or the scenario's KPA)
+    /// at ``autoscalerTargetShares`` of the in-flight count per replica at
+    /// the peak's capacity point, then the scenario's declared HPA at
+    /// ``declaredTargetShares`` of its target; every target whole in its
+    /// metric's unit, bounds from the fewest to the most replicas needed,
+    /// duplicates dropped.
+    static func autoscalerCandidates(base: ServingConfiguration, curve: CapacityCurve, needs: [Int]) -> [AutoscalerPlan] {
+        let (low, peak) = (needs.min()!, needs.max()!)
+        let atCapacity = curve.inFlightPerReplica(replicas: peak)
+        let template = AutoscalerPlan.template(for: base)
+        var out: [AutoscalerPlan] = []
+        func add(_ a: AutoscalerPlan) { if !out.contains(a) { out.append(a) } }
+        for share in autoscalerTargetShares {
+            add(template.with(target: AutoscalerPlan.wholeTarget(share * atCapacity, metric: template.metric), minReplicas: low, maxReplicas: peak))
+        }
+        if let declared = AutoscalerPlan.declared(by: base) {
+            for share in declaredTargetShares {
+                add(declared.with(target: AutoscalerPlan.wholeTarget(share * declared.target, metric: declared.metric), minReplicas: low, maxReplicas: peak))
+            }
+        }
+        return out
+    }
 
     /// One plan's verified outcome, whichever its kind.
     enum Outcome: Sendable {

@@ -110,7 +110,8 @@ package struct HorizonVerifier: Sendable {
                 readyReplicas: ready, provisionedReplicas: ready + starting,
                 e2e: [0.5, 0.9, 0.99].map { latency[i].e2e.percentile($0) },
                 ttft: [0.5, 0.9, 0.99].map { latency[i].ttft.percentile($0) },
-                values: values, met: met))
+                values: values, met: met, completed: Int(sum(s.completed.value(inBin:), i)),
+                outputTokens: sum(s.outputTokens.value(inBin:), i)))
         }
         let samples = s.ready.indices.map { b in
             HorizonVerification.ReplicaSample(time: Double(b + 1) * s.interval, ready: s.ready[b],

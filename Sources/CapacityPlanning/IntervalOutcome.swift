@@ -21,6 +21,11 @@ package struct IntervalOutcome: Sendable, Encodable, Equatable {
     /// Whether each target held.
     package var met: [Bool]
 
+    /// Requests completed in the interval.
+    package var completed: Int = 0
+    /// Output tokens of the requests completed in the interval.
+    package var outputTokens: Double = 0
+
     /// Whether every target held.
     package var slaMet: Bool { met.allSatisfy { $0 } }
 }

@@ -57,16 +57,18 @@ package enum PlanFiles {
 
     static func num(_ x: Double) -> String { String(format: "%.6g", x) }
 
-    /// `start,end,replicas,expected_rate`, one row per schedule step.
+    /// `start,end,replicas,design_rate`, one row per schedule step:
+    /// `design_rate` is the step's highest design rate (req/s, headroom
+    /// included), the same meaning as in `timeseries.csv` and `plan.json`.
     package static func scheduleCSV(_ d: PlanDocument) -> String {
-        "start,end,replicas,expected_rate\n" + d.schedule.map { "\($0.start),\($0.end),\($0.replicas),\(num($0.expectedRate))\n" }.joined()
+        "start,end,replicas,design_rate\n" + d.schedule.map { "\($0.start),\($0.end),\($0.replicas),\(num($0.designRate))\n" }.joined()
     }
 
     /// One row per interval: the load, each plan's replicas, its latency
     /// percentiles and whether it met the SLA.
     package static func timeSeriesCSV(_ r: HorizonPlanner.Result, load: PlanLoad) -> String {
         let plans = r.verifications
-        var header = ["start", "end", "expected_rate", "planned_rate", "band_low", "band_high", "design_rate", "needed_replicas"]
+        var header = ["start", "end", "point_rate", "planned_rate", "band_low", "band_high", "design_rate", "needed_replicas"]
         for (n, _) in plans {
             header += ["\(n)_replicas", "\(n)_ttft_p50", "\(n)_ttft_p99", "\(n)_e2e_p50", "\(n)_e2e_p90", "\(n)_e2e_p99", "\(n)_sla_met"]
         }

@@ -72,11 +72,33 @@ extension PlanSummary {
                       att("schedule"), c.map { f($0.scheduleGpuHours) } ?? "", money(c?.scheduleGpuHours), saving(c?.scheduleGpuHours)])
         }
         if let a = d.autoscaler, let v = r.autoscaler {
-            t.append(["autoscaler", "\(a.kind.uppercased()) \(a.minReplicas)–\(a.maxReplicas), \(a.kind == "kpa" ? "concurrency" : "in-flight") target \(f(a.target))"
-                        + (v.corrections > 0 ? ", \(v.corrections) correction round\(v.corrections == 1 ? "" : "s")" : ""),
+            t.append(["autoscaler", "\(a.kind.uppercased()) \(a.minReplicas)–\(a.maxReplicas), \(a.metric) target \(f(a.target))"
+                        + (v.corrections > 0 ? ", \(v.corrections) correction round\(v.corrections == 1 ? "" : "s")" : "")
+                        + (a.costsMoreThanStatic ? ", COSTS MORE THAN STATIC" : ""),
                       att("autoscaler"), c.map { f($0.autoscaledGpuHours) } ?? "", money(c?.autoscaledGpuHours), saving(c?.autoscaledGpuHours)])
         }
         var text = head.render() + "\n\n" + t.render()
+        if let a = d.autoscaler, a.candidates.count > 1 {
+            text += "\nautoscalers tried: " + a.candidates.map {
+                "\($0.metric) \(f($0.target))\($0.declared ? " (the scenario's)" : "") " + ($0.slaMet ? "\(f($0.gpuHours)) GPU-h" : "missed")
+            }.joined(separator: ", ")
+        }
+        if let c = d.cost, let per = c.perMillionTokens, !per.isEmpty {
+            let parts = ["static", "schedule", "autoscaler"].compactMap { k in
+                per[k].map { t in
+                    "\(k) \(t.perMillionInput.map { f($0) } ?? "–") in / \(t.perMillionOutput.map { f($0) } ?? "–") out"
+                }
+            }
+            text += "\n\(c.currency) per million tokens served within the SLA: " + parts.joined(separator: "; ")
+        }
+        if let c = d.cost, let p = c.pricePerGpuHour {
+            text += "\nprice: \(c.currency) \(f(p))/GPU-hour from \(c.priceSource ?? "the hardware profile")"
+        }
+        if let rec = d.recommended {
+            text += "\nrecommended: \(rec.plan), \(rec.reason)"
+        } else if d.autoscaler != nil || !d.schedule.isEmpty {
+            text += "\nrecommended: none: no plan met the SLA"
+        }
         if let w = d.verification.worstInterval {
             text += "\n\nclosest call: \(w.plan), \(w.start)–\(w.end.suffix(9)): \(w.target) = \(f(w.value))\(w.met ? " (held)" : " (MISSED)")"
         }

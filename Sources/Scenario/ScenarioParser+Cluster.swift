@@ -70,7 +70,7 @@ extension ScenarioParser {
         var starts: [Double] = [], counts: [Int] = []
         var origin: Double?
         do {
-            try CSVTable.read(path: path, required: ["start", "replicas"], optional: ["end", "expected_rate"]) { row in
+            try CSVTable.read(path: path, required: ["start", "replicas"], optional: ["end", "design_rate", "expected_rate"]) { row in
                 let t = row.value("start", "a time in seconds or ISO 8601") { LoadSeriesCSV.parseTimestamp($0) }
                 let k = row.value("replicas", "a replica count within min_replicas…max_replicas (\(min)…\(max))") {
                     Int($0).flatMap { (min...max).contains($0) ? $0 : nil }

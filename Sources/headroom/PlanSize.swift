@@ -51,6 +51,10 @@ struct PlanSize: ParsableCommand {
     var outputDirectory: String?
     @Option(help: "Simulated time per replication, with a unit, e.g. 30m (default: the scenario's duration).")
     var duration: String?
+    @Option(name: .customLong("min-step"), help: "Shortest schedule step, with a unit (shorter steps merge into a neighbour at the larger count; 0s: one step per change).")
+    var minStep: String = "15m"
+    @Option(name: .customLong("gpu-price"), help: "Price of one GPU-hour in USD, instead of the hardware profile's price_per_gpu_hour.")
+    var gpuPrice: Double?
     @Option(name: .customLong("emit"), parsing: .upToNextOption,
             help: ArgumentHelp("Also write the Kubernetes manifests of the verified plans (Deployment patch, HPA, KEDA, Knative) into DIR.",
                                valueName: "kubernetes DIR"))
@@ -73,6 +77,12 @@ struct PlanSize: ParsableCommand {
             }
         }
         if let duration { try ServingRunOptions.checkDuration(duration) }
+        guard let step = Units.duration(minStep), step >= 0, step <= 86_400 else {
+            throw ValidationError("--min-step: expected a duration from 0s to 24h such as 15m, got '\(minStep)'")
+        }
+        if let gpuPrice, !(gpuPrice >= 0 && gpuPrice <= 1e6) {
+            throw ValidationError("--gpu-price: expected USD per GPU-hour from 0 to 1000000, got \(gpuPrice)")
+        }
         if forecast != nil && history == nil { throw ValidationError("--forecast needs --history (the series the model forecasts from)") }
         guard quantile > 0 && quantile < 1 else { throw ValidationError("--quantile: expected a level in (0, 1), got \(quantile)") }
         if let horizon, !(1...1_000_000).contains(horizon) {
@@ -112,7 +122,7 @@ struct PlanSize: ParsableCommand {
                                         confidence: confidence, replications: replications)
         let plan = try planner.plan()
         let report = StaticPlanReport(plan, scenario: config.name, sla: targets, peakRate: peak, headroom: factor, confidence: confidence,
-                                      replications: replications, pricePerGPUHour: config.replicas.hardware?.pricePerGPUHour)
+                                      replications: replications, pricePerGPUHour: gpuPrice ?? config.replicas.hardware?.pricePerGPUHour)
         switch output.format {
         case .json: print(try JSONOutput.encode(report.document))
         case .table: print(PlanSummary.staticPlan(report))
@@ -162,10 +172,15 @@ struct PlanSize: ParsableCommand {
                                     headroom: factor, file: file)
         }
         FileHandle.standardError.write(Data("headroom: planning \(load.source)\n".utf8))
-        let planner = try HorizonPlanner(base: config, sla: targets, interval: series.interval, confidence: confidence, replications: replications)
+        var planner = try HorizonPlanner(base: config, sla: targets, interval: series.interval, confidence: confidence, replications: replications)
+        planner.minStep = Units.duration(minStep)!
+        let progress = PlanProgress(stages: 3)
+        planner.progress = { progress.stage($0) }
         let result = try planner.plan(rates: load.designRates)
+        progress.finish()
         let gpus = config.replicas.hardware?.gpusPerReplica ?? 1
-        var doc = PlanDocument(result, sla: targets, origin: load.origin, gpusPerReplica: gpus, pricePerGPUHour: config.replicas.hardware?.pricePerGPUHour)
+        var doc = PlanDocument(result, sla: targets, origin: load.origin, gpusPerReplica: gpus, pricePerGPUHour: gpuPrice ?? config.replicas.hardware?.pricePerGPUHour,
+                               priceSource: gpuPrice == nil ? PlanDocument.profilePriceSource : "--gpu-price", meanPromptTokens: config.sizes.meanSize.prompt)
         doc.period = period.document
         let manifests = try manifestDirectory.map { _ in
             try KubernetesManifests(result, base: config, sla: targets, period: period,

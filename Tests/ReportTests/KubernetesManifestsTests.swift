@@ -78,7 +78,7 @@ import Yams
     @Test func theHPAReadBackIntoAScenarioVerifiesTheSameTrajectory() throws {
         let (r, m) = try Self.plan()
         let a = try #require(r.autoscaler)
-        guard case .hpa(let planned) = a.plan else { Issue.record("expected an HPA plan"); return }
+        guard case .hpa(let planned, _, _) = a.plan else { Issue.record("expected an HPA plan"); return }
         let hpa = try Self.yaml(m, "hpa.yaml")
         #expect(hpa["apiVersion"] as? String == "autoscaling/v2")
         let spec = try #require(hpa["spec"] as? [String: Any])

@@ -24,14 +24,16 @@ import Workload
         let r = try planner.plan(rates: [20, 40], curve: curve)
         let doc = PlanDocument(r, sla: Self.sla, origin: 1_704_067_200, gpusPerReplica: 1, pricePerGPUHour: 2)
         let json = try JSONSerialization.jsonObject(with: Data(try JSONOutput.encode(doc).utf8)) as! [String: Any]
-        #expect(Set(json.keys) == ["design_rate", "static", "schedule", "autoscaler", "verification", "cost"])
+        #expect(Set(json.keys).subtracting(["recommended"]) == ["design_rate", "static", "schedule", "autoscaler", "verification", "cost"])
+        #expect((json["recommended"] != nil) == r.verifications.contains { $0.verification.slaMet })
         #expect(Set((json["static"] as! [String: Any]).keys) == ["replicas", "gpus"])
         let entry = (json["schedule"] as! [[String: Any]])[0]
-        #expect(Set(entry.keys) == ["start", "end", "replicas", "expected_rate"])
+        #expect(Set(entry.keys) == ["start", "end", "replicas", "design_rate"])
         #expect(entry["start"] as? String == "2024-01-01T00:00:00Z")
         #expect(Set((json["verification"] as! [String: Any]).keys) == ["sla_met", "attainment", "worst_interval"])
         #expect(Set((json["cost"] as! [String: Any]).keys)
-                == ["static_gpu_hours", "schedule_gpu_hours", "autoscaled_gpu_hours", "currency", "static_cost", "schedule_cost"])
+                == ["static_gpu_hours", "schedule_gpu_hours", "autoscaled_gpu_hours", "currency", "static_cost", "schedule_cost",
+                    "autoscaled_cost", "price_per_gpu_hour", "price_source"])
         #expect(json["autoscaler"] is [String: Any])
     }
 
@@ -52,7 +54,7 @@ import Workload
         #expect(html.contains("<svg"))
         // No network: the only URL is the SVG namespace, which is never fetched.
         #expect(!html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"))
-        #expect(try String(contentsOfFile: dir + "/schedule.csv", encoding: .utf8).hasPrefix("start,end,replicas,expected_rate\n"))
+        #expect(try String(contentsOfFile: dir + "/schedule.csv", encoding: .utf8).hasPrefix("start,end,replicas,design_rate\n"))
         // A file where the directory should be is a precise error.
         let file = dir + "/plan.json"
         let error = #expect(throws: PlanningError.self) {

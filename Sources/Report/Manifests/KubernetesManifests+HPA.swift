@@ -53,7 +53,8 @@ extension KubernetesManifests {
     /// The label matchers of the deployment's pods in PromQL.
     var podSelector: String { "namespace=\"\(options.namespace)\",pod=~\"\(options.deployment)-.*\"" }
 
-    mutating func addHPA(_ planned: HorizontalPodAutoscaler.Settings, metric: ScalingMetric, verification: HorizonVerification,
+    mutating func addHPA(_ planned: HorizontalPodAutoscaler.Settings, metric: ScalingMetric, scrape: MetricScrape = AutoscalerPlan.defaultScrape,
+                         verification: HorizonVerification,
                          result: HorizonPlanner.Result, verifier: HorizonVerifier, keda: KEDAActivation?) throws {
         guard let vllm = VLLMMetric.of(metric) else {
             return skip("autoscaler", "its metric `\(metric.rawValue)` has no vLLM Prometheus series to scale on")
@@ -70,7 +71,7 @@ extension KubernetesManifests {
         let target = Self.quantity(planned.target)
         h.target = target.value
         if h.target != planned.target {
-            let v = try verifier.verify(.autoscaler(.hpa(h), initial: result.needs[0]), rates: result.rates)
+            let v = try verifier.verify(.autoscaler(.hpa(h, metric: metric, scrape: scrape), initial: result.needs[0]), rates: result.rates)
             reverified.append(Reverified(plan: "autoscaler", change: "target \(planned.target) written as \(target.text) (Kubernetes reads targets in thousandths)",
                                          verification: v))
             if !v.slaMet { return skip("autoscaler", "its target written in thousandths (\(target.text)) missed the SLA when simulated") }

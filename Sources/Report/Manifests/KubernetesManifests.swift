@@ -105,8 +105,8 @@ package struct KubernetesManifests: Sendable {
                 skip("autoscaler", "it missed the SLA when simulated")
             } else {
                 switch a.plan {
-                case .hpa(let h):
-                    try addHPA(h, metric: .inFlight, verification: a.verification, result: result, verifier: verifier,
+                case .hpa(let h, let metric, let scrape):
+                    try addHPA(h, metric: metric, scrape: scrape, verification: a.verification, result: result, verifier: verifier,
                                keda: base.replicas.dynamics?.keda)
                 case .kpa(let k, let scrape):
                     addKPA(k, scrape: scrape)
