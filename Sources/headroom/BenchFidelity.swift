@@ -37,12 +37,21 @@ struct BenchFidelity: ParsableCommand {
     @Flag(help: "Refit the GPU family's efficiencies: compute from --iteration-tables, memory and overheads from the runs (tools/fit_gpu_efficiency.sh).")
     var fit = false
 
+    @Option(name: .customLong("fit-on"), parsing: .upToNextOption,
+            help: "With --fit: fit on these experiment folders (or folders of them) and compare on the arguments: a held-out check.")
+    var fitOn: [String] = []
+
     @Option(name: .customLong("iteration-tables"), parsing: .upToNextOption,
             help: "With --fit: hardware profiles (YAML) whose NAME_iterations.csv holds measured iterations on --gpu.")
     var iterationTables: [String] = []
 
     @Option(name: .customLong("write-scenarios"), help: "Also write each stage's replay scenario (YAML) into this folder.")
     var writeScenarios: String?
+
+    func validate() throws {
+        if !fitOn.isEmpty && !fit { throw ValidationError("--fit-on needs --fit") }
+        if !iterationTables.isEmpty && !fit { throw ValidationError("--iteration-tables needs --fit") }
+    }
 
     func run() throws {
         var options = FidelityBenchmark.Options(modelConfigs: modelConfigs, gpu: gpu)
@@ -63,7 +72,7 @@ struct BenchFidelity: ParsableCommand {
         }
         let report: FidelityBenchmark.Report
         do {
-            if fit { options.efficiency = try refit(folders: folders, options: options) }
+            if fit { options.efficiency = try refit(folders: fitOn.isEmpty ? folders : try Self.expand(fitOn), options: options) }
             report = try FidelityBenchmark.run(experiments: folders, options: options)
         } catch let e as ModelProfileError {
             throw ValidationError(e.description)
@@ -100,7 +109,8 @@ struct BenchFidelity: ParsableCommand {
             start = e
             log(String(format: "compute %.2f, attention %.2f from %d prefill rows, MAPE %.1f%%", e.compute, e.attention, rows, mape * 100))
         }
-        let (e, before, after, n) = try EfficiencyFit.fitRuns(experiments: folders, options: options, start: start, progress: log)
+        var (e, before, after, n) = try EfficiencyFit.fitRuns(experiments: folders, options: options, start: start, progress: log)
+        e.basis = "refit by --fit on " + folders.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
         log(String(format: "objective (mean APE of TTFT p50, p90, E2E mean, step over calm stages) %.4f -> %.4f in %d replays", before, after, n))
         print("fitted \(gpuSpec.family.rawValue) efficiencies: " + String(format: "bandwidth %.4f, kv_bandwidth %.4f, compute %.4f, attention %.4f, overhead %.6f s, per_sequence %.7f s, all_reduce_latency %.7f s, link %.2f, request_overhead %.6f s",
                      e.bandwidth, e.kvBandwidth, e.compute, e.attention, e.overhead, e.perSequence, e.allReduceLatency, e.link, e.requestOverhead))
