@@ -177,8 +177,11 @@ package struct HorizonPlanner: Sendable {
                 return .autoscaled(try Self.correct(start: last, verified: firstCheck(.autoscaler(last, initial: needs[0])), limit: limit, verify: {
                     try verifier.verify(.autoscaler($0, initial: needs[0]), rates: rates)
                 }, bump: { s, _ in
-                    let low = s.minReplicas + max(1, s.minReplicas / 10)
-                    return s.with(target: AutoscalerPlan.wholeTarget(s.target * 0.8, metric: s.metric), minReplicas: low,
+                    // A whole target that can go no lower (1 request) leaves
+                    // the floor to do the work: it rises halfway to the top.
+                    let target = AutoscalerPlan.wholeTarget(s.target * 0.8, metric: s.metric)
+                    let low = s.minReplicas + max(1, target < s.target ? s.minReplicas / 10 : (s.maxReplicas - s.minReplicas + 1) / 2)
+                    return s.with(target: target, minReplicas: low,
                                   maxReplicas: max(s.maxReplicas, low) + max(1, s.maxReplicas / 10))
                 }))
             }

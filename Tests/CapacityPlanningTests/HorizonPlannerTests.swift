@@ -101,7 +101,8 @@ import Workload
     /// count at capacity, 1 request, all rounded to the whole request 1)
     /// holds when the curve claims 8 replicas carry 155/s, so the last is
     /// corrected: each round lowers the target by a fifth (whole, at least
-    /// 1) and raises the bounds, until the plan verifies.
+    /// 1; when it can go no lower the floor rises halfway to the top) and
+    /// raises the bounds, until the plan verifies.
     @Test func whenNoAutoscalerCandidateHoldsTheLowestTargetIsCorrected() throws {
         let rates = [40.0, 155, 40]
         let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 21, inFlightPerReplica: 1)])
