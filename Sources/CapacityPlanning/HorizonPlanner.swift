@@ -124,7 +124,7 @@ package struct HorizonPlanner: Sendable {
                                                        replications: replications)
         let needs = rates.map { curve.replicas(for: $0) }
         let lead = preLaunchLead()
-        let verifier = try HorizonVerifier(base: base, sla: sla, interval: interval)
+        let verifier = try HorizonVerifier(base: base, sla: sla, interval: interval, explain: true)
         let kinds = Kind.allCases.filter { plans.contains($0) }
         let limit = maxCorrections
         let minStep = minStep

@@ -10,6 +10,14 @@ package struct HorizonVerification: Sendable, Encodable {
     package var simulatedGPUHours: Double
     /// Replicas (ready, starting, desired) per time-series bin, for charts.
     package var replicaSeries: [ReplicaSample]
+    /// Per interval, its p99 time to first token cut into the parts of
+    /// ``AttributionPart`` (in its order) by the shares of the requests at
+    /// or above it; they add up to ``IntervalOutcome/ttft``[2]. Empty unless
+    /// verified with ``HorizonVerifier/explain``.
+    package var p99TtftParts: [[Double]] = []
+    /// Why the worst interval (``worstInterval(sla:)``) came out as it did
+    /// (nil unless verified with ``HorizonVerifier/explain``).
+    package var worstExplanation: WorstIntervalExplanation?
 
     /// Replica counts at the end of one time-series bin.
     package struct ReplicaSample: Sendable, Encodable, Equatable {

@@ -21,13 +21,19 @@ package struct HorizonVerifier: Sendable {
     package var sla: SLA
     /// Interval width (s).
     package var interval: Double
+    /// Whether runs record where each request spent its time
+    /// (``ServingConfiguration/attribution``, per arrival interval), so the
+    /// verification carries each interval's p99 TTFT in parts and the
+    /// worst interval's ``WorstIntervalExplanation``.
+    package var explain = false
 
-    /// A verifier.
-    package init(base: ServingConfiguration, sla: SLA, interval: Double) throws {
+    /// A verifier; `explain` sets ``explain``.
+    package init(base: ServingConfiguration, sla: SLA, interval: Double, explain: Bool = false) throws {
         guard interval > 0, interval.isFinite else { throw PlanningError("--interval", "expected a duration > 0, got \(interval) s") }
         self.base = base
         self.sla = sla
         self.interval = interval
+        self.explain = explain
     }
 
     /// Bins per interval in the replica time series (about 10 minutes each).
@@ -41,6 +47,7 @@ package struct HorizonVerifier: Sendable {
         c.warmup = 0
         c.drain = false
         c.latencyByArrivalInterval = interval
+        if explain { c.attribution = true }
         c.timeSeriesInterval = interval / Double(binsPerInterval)
         c.arrivals = .processes([.rateCurve(try RateCurve(starts: rates.indices.map { Double($0) * interval }, rates: rates))])
         let coldStart = base.replicas.dynamics?.coldStart ?? .deterministic(0)
@@ -118,8 +125,24 @@ package struct HorizonVerifier: Sendable {
                                               starting: b < s.starting.count ? s.starting[b] : 0,
                                               desired: b < s.desired.count ? s.desired[b] : s.ready[b])
         }
-        return HorizonVerification(targets: sla.targets.map { SLA(targets: [$0]).description }, intervals: outcomes,
-                                   simulatedGPUHours: gpuHours, replicaSeries: samples)
+        var v = HorizonVerification(targets: sla.targets.map { SLA(targets: [$0]).description }, intervals: outcomes,
+                                    simulatedGPUHours: gpuHours, replicaSeries: samples)
+        if let a = m.attribution {
+            v.p99TtftParts = outcomes.indices.map { i in
+                let g = a.group(quantile: 0.99, ttft: true, interval: i)
+                let mean = g.mean
+                return AttributionPart.allCases.map { mean > 0 ? (g.parts[$0] ?? 0) / mean * outcomes[i].ttft[2] : 0 }
+            }
+            if let w = v.worstInterval(sla: sla) {
+                let i = w.index
+                v.worstExplanation = WorstIntervalExplanation.explain(
+                    a, interval: i, outcome: outcomes[i], target: v.targets[w.target], value: outcomes[i].values[w.target],
+                    met: outcomes[i].met[w.target], rejected: Int(sum(s.rejected.value(inBin:), i)),
+                    timedOut: Int(sum(s.timedOut.value(inBin:), i)), lost: Int(sum(s.failed.value(inBin:), i)),
+                    continuous: { if case .continuous = base.replicas.batching { true } else { false } }())
+            }
+        }
+        return v
     }
 
     /// A latency statistic of a histogram (0 when empty).

@@ -134,6 +134,9 @@ package struct PlanDocument: Sendable, Encodable, Equatable {
         package var attainment: [String: Double]
         /// The interval that came closest to (or furthest past) a limit.
         package var worstInterval: Worst?
+        /// Per plan (`static`, `schedule`, `autoscaler`): why its worst
+        /// interval came out as it did (key `worst_by_plan`).
+        package var worstByPlan: [String: WorstIntervalExplanation] = [:]
         /// A verification summary.
         package init(slaMet: Bool, attainment: [String: Double], worstInterval: Worst?) {
             self.slaMet = slaMet
@@ -274,6 +277,12 @@ package struct PlanDocument: Sendable, Encodable, Equatable {
         verification = Verification(slaMet: !verified.isEmpty && verified.allSatisfy { $0.1.slaMet },
                                     attainment: Dictionary(uniqueKeysWithValues: verified.map { ($0.0, $0.1.attainment) }),
                                     worstInterval: worst?.1)
+        for (name, v) in verified {
+            guard var e = v.worstExplanation else { continue }
+            e.startTime = time(e.start)
+            e.endTime = time(e.end)
+            verification.worstByPlan[name] = e
+        }
         cost = pricePerGPUHour.map { price in
             let s = Double(r.staticPlan?.plan ?? 0) * Double(gpusPerReplica) * hours
             let sch = ScheduleBuilder.gpuHours(r.schedule?.plan ?? [], gpusPerReplica: gpusPerReplica)

@@ -167,19 +167,7 @@ package enum ExplainReport {
     }
 
     static func lever(for p: AttributionPart, kvFull: Bool, continuous: Bool) -> String {
-        switch p {
-        case .replicaQueue, .gatewayQueue, .preemption:
-            if kvFull && continuous { return "Raise `gpu_memory_utilization`, add replicas, or cap `max_num_seqs`" }
-            return "Add replicas (or scale up sooner); a queue limit trades this wait for fast refusals"
-        case .coldStart: return "Scale up before the load: a lower autoscaler target, a warm pool, or predictive scaling"
-        case .prefill: return "Long prompts: chunked prefill, prefix caching, a larger `max_num_batched_tokens`, or prefill/decode disaggregation"
-        case .decode: return "Decode-bound: smaller batches (`max_num_seqs`), a faster GPU, or more replicas"
-        case .clientRetries: return "Client backoff and retries: shorter backoff, fewer attempts, or fix what they retry"
-        case .gatewayRetries: return "Gateway retries: fix what fails, or retry on other hosts (`previous_hosts`)"
-        case .faultDelay: return "An injected delay (`gateway.faults.delay`) dominates"
-        case .overhead: return "The front end's `request_overhead` dominates: it is outside the engine"
-        case .kvTransfer: return "KV transfer: a faster interconnect or fewer, larger transfers"
-        }
+        p.lever(kvFull: kvFull, continuous: continuous)
     }
 
     // MARK: Text

@@ -32,6 +32,11 @@ package struct HTMLReport: Sendable {
         body.append("<figure>" + c.render() + "</figure>")
     }
 
+    /// Appends a stacked bar chart of latency parts.
+    package mutating func chart(_ c: AttributionChart) {
+        body.append("<figure>" + c.render() + "</figure>")
+    }
+
     /// The page.
     package func render() -> String {
         """

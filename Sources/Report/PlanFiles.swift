@@ -137,6 +137,17 @@ package enum PlanFiles {
         }
         page.chart(SVGChart(title: "End-to-end p99 per interval", xLabel: "hours", yLabel: "seconds", x: hours,
                             series: plans.map { n, v in .init(name: n, color: colors[n]!, values: v.intervals.map { $0.e2e[2] }) }))
+        if plans.contains(where: { !$0.1.p99TtftParts.isEmpty }) {
+            page.heading("Where the p99 TTFT went")
+            for (n, v) in plans where !v.p99TtftParts.isEmpty {
+                page.chart(AttributionChart(title: "\(n): p99 TTFT per interval, by part", hours: hours, width: load.interval / 3600,
+                                            parts: v.p99TtftParts))
+                if let e = v.worstExplanation {
+                    page.paragraph("\(n), worst interval (\(NumberFormatting.short(e.start / 3600))–\(NumberFormatting.short(e.end / 3600)) h, "
+                                   + "\(e.target) = \(NumberFormatting.short(e.value))): \(e.diagnosis). Lever: \(e.lever).")
+                }
+            }
+        }
         page.heading("SLA attainment per interval")
         page.chart(SVGChart(title: "Every target met (1) per interval", xLabel: "hours", yLabel: "met",
                             x: hours, series: plans.enumerated().map { k, p in

@@ -78,6 +78,7 @@ extension PlanSummary {
                       att("autoscaler"), c.map { f($0.autoscaledGpuHours) } ?? "", money(c?.autoscaledGpuHours), saving(c?.autoscaledGpuHours)])
         }
         var text = head.render() + "\n\n" + t.render()
+        text += WorstIntervalLines.text(d)
         if let a = d.autoscaler, a.candidates.count > 1 {
             text += "\nautoscalers tried: " + a.candidates.map {
                 "\($0.metric) \(f($0.target))\($0.declared ? " (the scenario's)" : "") " + ($0.slaMet ? "\(f($0.gpuHours)) GPU-h" : "missed")

@@ -30,7 +30,7 @@ import Workload
         let entry = (json["schedule"] as! [[String: Any]])[0]
         #expect(Set(entry.keys) == ["start", "end", "replicas", "design_rate"])
         #expect(entry["start"] as? String == "2024-01-01T00:00:00Z")
-        #expect(Set((json["verification"] as! [String: Any]).keys) == ["sla_met", "attainment", "worst_interval"])
+        #expect(Set((json["verification"] as! [String: Any]).keys) == ["sla_met", "attainment", "worst_interval", "worst_by_plan"])
         #expect(Set((json["cost"] as! [String: Any]).keys)
                 == ["static_gpu_hours", "schedule_gpu_hours", "autoscaled_gpu_hours", "currency", "static_cost", "schedule_cost",
                     "autoscaled_cost", "price_per_gpu_hour", "price_source"])

@@ -52,6 +52,12 @@ package struct Attribution: Sendable {
     /// (``ServingConfiguration/recordRequests``).
     package private(set) var records: [AttributedRequest] = []
     let keepRecords: Bool
+    /// Width of the arrival intervals whose requests are also binned apart
+    /// (s; nil: none): ``ServingConfiguration/latencyByArrivalInterval``.
+    let intervalWidth: Double?
+    /// Per arrival interval (a request's arrival ÷ ``intervalWidth``): its
+    /// requests' bins, read with ``group(quantile:ttft:interval:)``.
+    package private(set) var byInterval: [IntervalAttribution] = []
 
     /// Replicas cold-starting now, and the cold-start clock: seconds so
     /// far during which at least one replica was starting.
@@ -62,9 +68,11 @@ package struct Attribution: Sendable {
     /// Refusals and losses counted where they happen.
     package var errors = AttributionErrors()
 
-    /// Empty; `keepRecords` keeps one record per attributed completion.
-    package init(keepRecords: Bool) {
+    /// Empty; `keepRecords` keeps one record per attributed completion;
+    /// `intervalWidth` (s) also bins requests by their arrival interval.
+    package init(keepRecords: Bool, intervalWidth: Double? = nil) {
         self.keepRecords = keepRecords
+        self.intervalWidth = intervalWidth.flatMap { $0 > 0 ? $0 : nil }
         ttftBins = ContiguousArray(repeating: 0, count: Self.binCount * Self.stride)
         e2eBins = ttftBins
     }
@@ -169,6 +177,12 @@ package struct Attribution: Sendable {
         e.10 = after - kv - lostAfter
         let e2e = ttft + e.9 + lostAfter + e.10
         add(&e2eBins, latency: e2e, e)
+        if let w = intervalWidth {
+            let k = Int(req.arrival / w)
+            if k >= byInterval.count { byInterval.append(contentsOf: repeatElement(IntervalAttribution(), count: k + 1 - byInterval.count)) }
+            byInterval[k].ttft.add(bin: Self.bin(of: ttft), p)
+            byInterval[k].e2e.add(bin: Self.bin(of: e2e), e)
+        }
         if keepRecords {
             records.append(AttributedRequest(ttft: ttft, e2e: e2e, ttftParts: [p.0, p.1, p.2, p.3, p.4, p.5, p.6, p.7, p.8, 0, 0],
                                              e2eParts: [e.0, e.1, e.2, e.3, e.4, e.5, e.6, e.7, e.8, e.9, e.10],
@@ -189,29 +203,41 @@ package struct Attribution: Sendable {
     // MARK: Reading
 
     /// The group of requests whose latency is at or above its `quantile`
-    /// (0 for all of them), from the TTFT bins (`ttft`) or the end-to-end ones.
-    package func group(quantile: Double, ttft: Bool) -> AttributionGroup {
-        let bins = ttft ? ttftBins : e2eBins
+    /// (0 for all of them), from the TTFT bins (`ttft`) or the end-to-end
+    /// ones; of the requests that arrived in arrival interval `interval`
+    /// when given (an empty group beyond the last).
+    package func group(quantile: Double, ttft: Bool, interval: Int? = nil) -> AttributionGroup {
+        if let k = interval {
+            guard k >= 0, k < byInterval.count else { return Self.group(quantile: quantile, bins: [], lo: 0) }
+            let w = ttft ? byInterval[k].ttft : byInterval[k].e2e
+            return Self.group(quantile: quantile, bins: w.data, lo: w.lo)
+        }
+        return Self.group(quantile: quantile, bins: ttft ? ttftBins : e2eBins, lo: 0)
+    }
+
+    /// The group from `bins` (``stride`` doubles per bin) whose first bin is `lo`.
+    static func group(quantile: Double, bins: ContiguousArray<Double>, lo: Int) -> AttributionGroup {
+        let n = bins.count / Self.stride
         var total = 0.0
-        for b in 0..<Self.binCount { total += bins[b * Self.stride] }
+        for b in 0..<n { total += bins[b * Self.stride] }
         guard total > 0 else { return AttributionGroup(quantile: quantile, threshold: 0, count: 0, parts: [:]) }
         // The bin holding the value of rank ceil(q·N).
         let rank = max(1, (quantile * total).rounded(.up))
         var first = 0, below = 0.0
-        while first < Self.binCount - 1, below + bins[first * Self.stride] < rank {
+        while first < n - 1, below + bins[first * Self.stride] < rank {
             below += bins[first * Self.stride]
             first += 1
         }
         if quantile == 0 { first = 0 }
         var count = 0.0
         var sums = [Double](repeating: 0, count: AttributionPart.allCases.count)
-        for b in first..<Self.binCount {
+        for b in first..<n {
             let o = b * Self.stride
             count += bins[o]
             for k in sums.indices { sums[k] += bins[o + 1 + k] }
         }
         var parts: [AttributionPart: Double] = [:]
         for part in AttributionPart.allCases { parts[part] = sums[part.rawValue] / count }
-        return AttributionGroup(quantile: quantile, threshold: Self.lowerEdge(of: first), count: Int(count), parts: parts)
+        return AttributionGroup(quantile: quantile, threshold: Self.lowerEdge(of: lo + first), count: Int(count), parts: parts)
     }
 }

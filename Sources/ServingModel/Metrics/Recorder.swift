@@ -34,7 +34,7 @@ struct Recorder: Sendable {
         latencyBinWidth = c.latencyByArrivalInterval
         warmup = c.warmup
         requestOverhead = c.replicas.hardware?.requestOverhead ?? 0
-        if c.attribution { metrics.attribution = Attribution(keepRecords: c.recordRequests) }
+        if c.attribution { metrics.attribution = Attribution(keepRecords: c.recordRequests, intervalWidth: c.latencyByArrivalInterval) }
         if case .processes(let ps) = c.arrivals, ps.count == 1, case .constantStages(let s) = ps[0] {
             stageOrigins = s.origins
             metrics.stages = Array(repeating: StageLatency(), count: s.stages.count)
