@@ -80,7 +80,7 @@ package enum HardwareProfileWriter {
     }
 
     /// A YAML double-quoted scalar.
-    static func quoted(_ text: String) -> String {
+    package static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

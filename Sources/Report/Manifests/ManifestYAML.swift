@@ -1,3 +1,5 @@
+import Scenario
+
 /// A YAML value as the Kubernetes manifests are written: mappings keep their
 /// keys in the order given (so files are byte-identical run to run), every
 /// string is double-quoted (so `"8"`, `"on"` or `"0 6 * * *"` stay strings),
@@ -40,21 +42,9 @@ package indirect enum ManifestYAML: Sendable, Equatable {
         return out
     }
 
-    /// A string as a YAML double-quoted scalar (JSON escapes, valid YAML).
-    package static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += "\\u" + String(u.value, radix: 16).leftPadded(to: 4) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    /// A string as a YAML double-quoted scalar (the escapes of the
+    /// profile writer, so every YAML Headroom writes quotes alike).
+    package static func quote(_ s: String) -> String { HardwareProfileWriter.quoted(s) }
 
     var scalar: String? {
         switch self {
@@ -94,9 +84,4 @@ package indirect enum ManifestYAML: Sendable, Equatable {
             out += pad + (scalar ?? "") + "\n"
         }
     }
-}
-
-extension String {
-    /// Zero-padded on the left to `n` characters.
-    fileprivate func leftPadded(to n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
 }
