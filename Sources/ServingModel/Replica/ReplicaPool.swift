@@ -62,7 +62,13 @@ struct ReplicaPool: Sendable {
         batching = c.replicas.batching
         service = c.replicas.service
         iteration = c.replicas.hardware?.iteration
-        if case .continuous(let cb) = c.replicas.batching { asyncScheduling = cb.asyncScheduling } else { asyncScheduling = false }
+        // Modelled for chunked prefill on one pipeline stage (the scenario
+        // loader refuses other combinations with the key's name).
+        if case .continuous(let cb) = c.replicas.batching {
+            asyncScheduling = cb.asyncScheduling && cb.chunkedPrefill && (c.replicas.hardware?.pipelineParallel ?? 1) == 1
+        } else {
+            asyncScheduling = false
+        }
         serviceStream = root.stream("service")
         injectedErrors = c.replicas.dynamics?.faults?.errors ?? []
         injectedErrorStream = root.stream("injected-errors")
