@@ -100,11 +100,18 @@ package enum FidelityBenchmark {
     /// The config file of the experiment's model: the part of its name after
     /// the `/`, lower-cased, as `NAME.json`.
     package static func modelConfig(for e: InferencePerfExperiment, in folder: String) throws -> String {
-        let name = (e.model.split(separator: "/").last.map(String.init) ?? e.model).lowercased()
+        try modelConfig(named: e.model, in: folder, file: e.folder + "/exp-config.yaml")
+    }
+
+    /// The config file of model `model` (a Hugging Face name such as
+    /// `meta-llama/Llama-2-7b-hf`, or its last part) in `folder`: the part
+    /// after the `/`, lower-cased, as `NAME.json`; `file` names where the
+    /// model was named, in the error.
+    package static func modelConfig(named model: String, in folder: String, file: String) throws -> String {
+        let name = (model.split(separator: "/").last.map(String.init) ?? model).lowercased()
         let path = URL(fileURLWithPath: folder).appendingPathComponent(name + ".json").standardizedFileURL.path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ModelProfileError(file: e.folder + "/exp-config.yaml", key: "model",
-                                    "'\(e.model)' has no config in \(folder) (looked for \(name).json)")
+            throw ModelProfileError(file: file, key: "model", "'\(model)' has no config in \(folder) (looked for \(name).json)")
         }
         return path
     }

@@ -95,11 +95,7 @@ struct BenchFidelity: ParsableCommand {
         for path in iterationTables {
             let profile = try HardwareProfileLoader.load(path: path)
             let csv = String(path.dropLast(5)) + "_iterations.csv"
-            let name = profile.model.lowercased()
-            let config = URL(fileURLWithPath: modelConfigs).appendingPathComponent(name + ".json").path
-            guard FileManager.default.fileExists(atPath: config) else {
-                throw ValidationError("\(path): its model '\(profile.model)' has no config in \(modelConfigs) (looked for \(name).json)")
-            }
+            let config = try FidelityBenchmark.modelConfig(named: profile.model, in: modelConfigs, file: path)
             tables.append(.init(modelConfig: config, tensorParallel: profile.tensorParallel, pipelineParallel: profile.pipelineParallel,
                                 samples: try CalibrationCSV.iterations(path: csv)))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Fidelity
+import ModelProfiles
 
 /// The error arithmetic and the summary of the fidelity benchmark.
 @Suite struct FidelityFiguresTests {
@@ -37,5 +38,23 @@ import Testing
         let text = String(decoding: try encoder.encode(FidelityFigures(ttftMean: 1)), as: UTF8.self)
         for key in FidelityFigures.keys { #expect(text.contains("\"\(key)\":")) }
         #expect(text.contains("\"ttft_p50\":null"))
+    }
+}
+
+/// How the benchmark finds a model's config by its name.
+@Suite struct ModelConfigLookupTests {
+    @Test func theNameAfterTheSlashLowerCasedNamesTheFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hr-configs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "{}".write(to: dir.appendingPathComponent("llama-2-7b-hf.json"), atomically: true, encoding: .utf8)
+        let found = try FidelityBenchmark.modelConfig(named: "meta-llama/Llama-2-7b-hf", in: dir.path, file: "exp-config.yaml")
+        #expect(found.hasSuffix("/llama-2-7b-hf.json"))
+        #expect(try FidelityBenchmark.modelConfig(named: "Llama-2-7b-hf", in: dir.path, file: "p.yaml") == found)
+        do {
+            _ = try FidelityBenchmark.modelConfig(named: "mistralai/Mixtral-8x7B-v0.1", in: dir.path, file: "exp-config.yaml")
+            Issue.record("found a config that is not there")
+        } catch let e as ModelProfileError {
+            #expect(e.file == "exp-config.yaml" && e.key == "model" && e.message.contains("mixtral-8x7b-v0.1.json"))
+        }
     }
 }
