@@ -15,8 +15,8 @@ import Workload
 package struct Backtest: Sendable {
     /// One test interval.
     package struct Row: Sendable, Encodable, Equatable {
-        /// Start (s since 1970).
-        package var start: Double
+        /// Start, ISO 8601 on the back-test's zone clock (``Backtest/zone``).
+        package var start: String
         /// Actual load × scale (requests/s), as replayed.
         package var actualRate: Double
         /// Forecast quantile × scale × headroom (requests/s).
@@ -67,6 +67,12 @@ package struct Backtest: Sendable {
     package var confidence: Double
     /// See ``confidence``.
     package var replications: Int
+    /// The zone the rows' times are written in and the days are named in.
+    package var zone: HistoryTimeZone = .utc
+    /// Told the name of each stage as it starts (for progress on a terminal).
+    package var progress: (@Sendable (String) -> Void)?
+    /// Told, within a stage, how many of its simulations have finished and how many there are.
+    package var finished: (@Sendable (Int, Int) -> Void)?
 
     /// A back-test.
     package init(base: ServingConfiguration, sla: SLA, headroom: Double, scale: Double, confidence: Double = 0.95, replications: Int = 4) throws {
@@ -93,18 +99,23 @@ package struct Backtest: Sendable {
         }
         let train = series.prefix(trainDays * perDay)
         let n = testDays * perDay
+        progress?("forecasting \(testDays) test day\(testDays == 1 ? "" : "s") from \(trainDays) training day\(trainDays == 1 ? "" : "s")")
         let forecast = try LoadForecast(model: model, history: train, horizon: n, level: quantile, method: method)
         let factor = scale * headroom / series.interval
         let actualCounts = series.imputed(season: perDay)[train.count..<(train.count + n)]
         let actual = actualCounts.map { max(0, $0) * scale / series.interval }
         let planned = forecast.planned.map { $0 * factor }
-        let planner = try HorizonPlanner(base: base, sla: sla, interval: series.interval, confidence: confidence,
+        var planner = try HorizonPlanner(base: base, sla: sla, interval: series.interval, confidence: confidence,
                                          replications: replications, plans: [.schedule])
+        planner.progress = progress
+        planner.finished = finished
+        progress?("measuring the capacity curve")
         let curve = try CapacityCurve.measure(base: base, sla: sla, covering: max(planned.max()!, actual.max()! * headroom),
                                               confidence: confidence, replications: replications)
         let plan = try planner.plan(rates: planned, curve: curve)
         let schedule = plan.schedule!
         let verifier = try HorizonVerifier(base: base, sla: sla, interval: series.interval)
+        progress?("replaying the test days against the schedule")
         let replay = try verifier.verify(.schedule(schedule.plan), rates: actual)
         let gpus = base.replicas.hardware?.gpusPerReplica ?? 1
         let oracle = actual.map { curve.replicas(for: $0 * headroom) }
@@ -112,7 +123,7 @@ package struct Backtest: Sendable {
         for i in 0..<n {
             let s = Double(i) * series.interval, e = s + series.interval
             let held = schedule.plan.filter { $0.start < e && $0.end > s }.map(\.replicas).max() ?? 0
-            rows.append(Row(start: forecast.origin + s, actualRate: actual[i], plannedRate: planned[i], replicas: held,
+            rows.append(Row(start: zone.format(forecast.origin + s), actualRate: actual[i], plannedRate: planned[i], replicas: held,
                             oracleReplicas: oracle[i], slaMet: replay.intervals[i].slaMet))
         }
         let scheduleHours = ScheduleBuilder.gpuHours(schedule.plan, gpusPerReplica: gpus)

@@ -27,6 +27,9 @@ package struct HorizonPlanner: Sendable {
     package var minStep: Double = HorizonPlanner.defaultMinStep
     /// Told the name of each stage as it starts (for progress on a terminal).
     package var progress: (@Sendable (String) -> Void)?
+    /// Told, within a stage, how many of its simulations have finished and
+    /// how many there are.
+    package var finished: (@Sendable (Int, Int) -> Void)?
 
     /// The shortest schedule step unless given: 15 minutes, a step a cron
     /// job or a person applies comfortably, and at most 96 steps a day.
@@ -119,7 +122,7 @@ package struct HorizonPlanner: Sendable {
                                 + "(\(rates.count) intervals of \(StaticPlanner.rate(interval, unit: " s")), headroom included), above the limit of "
                                 + "50 million per simulated run; lower --load-scale, --headroom or --horizon")
         }
-        progress?("measuring the capacity curve")
+        if given == nil { progress?("measuring the capacity curve") }
         let curve = try given ?? CapacityCurve.measure(base: base, sla: sla, covering: rates.max()!, confidence: confidence,
                                                        replications: replications)
         let needs = rates.map { curve.replicas(for: $0) }
@@ -145,8 +148,10 @@ package struct HorizonPlanner: Sendable {
         let first: [Provisioning] = (plans.contains(.static) ? [.fixed(peak)] : [])
             + (plans.contains(.schedule) ? [.schedule(firstSchedule)] : [])
             + (plans.contains(.autoscaler) ? autoscalerCandidates.map { .autoscaler($0, initial: needs[0]) } : [])
-        progress?("simulating the horizon with \(first.count) plans")
-        let firstChecks = try Replications.run(count: first.count) { try verifier.verify(first[$0], rates: rates) }
+        progress?("simulating the horizon with \(first.count) plan\(first.count == 1 ? "" : "s")")
+        let told = finished, total = first.count
+        let tell: (@Sendable (Int) -> Void)? = told.map { f in { @Sendable n in f(n, total) } }
+        let firstChecks = try Replications.run(count: first.count, finished: tell) { try verifier.verify(first[$0], rates: rates) }
         @Sendable func firstCheck(_ p: Provisioning) -> HorizonVerification { firstChecks[first.firstIndex(of: p)!] }
         let outcomes = try Replications.run(count: kinds.count) { i -> Outcome in
             switch kinds[i] {

@@ -68,9 +68,9 @@ package struct PlanDocument: Sendable, Encodable, Equatable {
 
     /// One schedule step.
     package struct Entry: Sendable, Encodable, Equatable {
-        /// Start, ISO 8601 UTC.
+        /// Start, ISO 8601 with the plan's zone offset (as ``Period``).
         package var start: String
-        /// End (exclusive), ISO 8601 UTC.
+        /// End (exclusive), ISO 8601 with the plan's zone offset.
         package var end: String
         /// Replicas in force.
         package var replicas: Int
@@ -149,7 +149,7 @@ package struct PlanDocument: Sendable, Encodable, Equatable {
     package struct Worst: Sendable, Encodable, Equatable {
         /// Which plan.
         package var plan: String
-        /// Interval start and end, ISO 8601 UTC.
+        /// Interval start and end, ISO 8601 with the plan's zone offset.
         package var start: String
         /// See ``start``.
         package var end: String
@@ -219,10 +219,11 @@ package struct PlanDocument: Sendable, Encodable, Equatable {
     package static let profilePriceSource = "the hardware profile's price_per_gpu_hour (on-demand GPU-cloud list prices of early 2026; "
         + "models/hardware/README.md, Price)"
 
-    /// The document of a horizon plan starting at `origin` (s since 1970).
-    package init(_ r: HorizonPlanner.Result, sla: SLA, origin: Double, gpusPerReplica: Int, pricePerGPUHour: Double?,
+    /// The document of a horizon plan starting at `origin` (s since 1970),
+    /// its times written on `zone`'s clock.
+    package init(_ r: HorizonPlanner.Result, sla: SLA, origin: Double, zone: HistoryTimeZone = .utc, gpusPerReplica: Int, pricePerGPUHour: Double?,
                  priceSource: String = PlanDocument.profilePriceSource, meanPromptTokens: Double? = nil) {
-        func time(_ s: Double) -> String { LoadSeriesCSV.formatISO8601(origin + s) }
+        func time(_ s: Double) -> String { zone.format(origin + s) }
         designRate = r.rates.max() ?? 0
         `static` = r.staticPlan.map { Static(replicas: $0.plan, gpus: $0.plan * gpusPerReplica) }
         schedule = (r.schedule?.plan ?? []).map {

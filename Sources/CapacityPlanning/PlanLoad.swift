@@ -17,10 +17,13 @@ package struct PlanLoad: Sendable, Equatable {
     package var band: (low: [Double], high: [Double])?
     /// Factor applied to `planned` for the design load.
     package var headroom: Double
+    /// The zone every time of the plan is printed and written in (the
+    /// history's, or `--timezone`).
+    package var zone: HistoryTimeZone
 
     /// A load.
     package init(interval: Double, origin: Double, source: String, expected: [Double], planned: [Double],
-                band: (low: [Double], high: [Double])? = nil, headroom: Double) {
+                band: (low: [Double], high: [Double])? = nil, headroom: Double, zone: HistoryTimeZone = .utc) {
         self.interval = interval
         self.origin = origin
         self.source = source
@@ -28,6 +31,7 @@ package struct PlanLoad: Sendable, Equatable {
         self.planned = planned
         self.band = band
         self.headroom = headroom
+        self.zone = zone
     }
 
     /// The design load per interval: planned × headroom.
@@ -36,6 +40,7 @@ package struct PlanLoad: Sendable, Equatable {
     package static func == (a: PlanLoad, b: PlanLoad) -> Bool {
         a.interval == b.interval && a.origin == b.origin && a.source == b.source && a.expected == b.expected
             && a.planned == b.planned && a.band?.low == b.band?.low && a.band?.high == b.band?.high && a.headroom == b.headroom
+            && a.zone == b.zone
     }
 }
 
@@ -56,7 +61,7 @@ extension PlanLoad {
         case .forecast: what = "\(file), \(period.label)"
         }
         return PlanLoad(interval: series.interval, origin: period.origin,
-                        source: "\(what) × \(scaleLabel)", expected: values, planned: values, headroom: headroom)
+                        source: "\(what) × \(scaleLabel)", expected: values, planned: values, headroom: headroom, zone: period.zone)
     }
 
 }

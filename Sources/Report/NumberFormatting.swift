@@ -1,3 +1,5 @@
+import ServingModel
+
 /// Compact, locale-independent number formatting for tables.
 package enum NumberFormatting {
     /// An integer with thousands separators: `1234567` → `1,234,567`.
@@ -28,6 +30,22 @@ package enum NumberFormatting {
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.removeLast() }
         return s
+    }
+
+    /// A target's value with its unit: a latency in seconds (`0.4673 s`),
+    /// a rate or share as a percentage (`99.97%`).
+    package static func targetValue(_ value: Double, of target: SLA.Target) -> String {
+        switch target {
+        case .latency: return short(value) + " s"
+        case .errorRate, .availability, .goodput: return short(value * 100) + "%"
+        }
+    }
+
+    /// ``targetValue(_:of:)`` for the target of `sla` written `name`
+    /// (`p99_ttft<=0.5s`); the bare number when `sla` has none such.
+    package static func targetValue(_ value: Double, named name: String, in sla: SLA) -> String {
+        guard let t = sla.targets.first(where: { SLA(targets: [$0]).description == name }) else { return short(value) }
+        return targetValue(value, of: t)
     }
 
     /// The shortest text that reads back as the same value, integral values

@@ -25,7 +25,7 @@ package enum PlanSummary {
         for d in 0..<testDays {
             let rows = r.rows[(d * perDay)..<min(r.rows.count, (d + 1) * perDay)]
             guard let first = rows.first else { continue }
-            t.append([String(LoadSeriesCSV.formatISO8601(first.start).prefix(10)), "\(rows.filter(\.slaMet).count)/\(rows.count)",
+            t.append([String(first.start.prefix(10)), "\(rows.filter(\.slaMet).count)/\(rows.count)",
                       f(rows.reduce(0) { $0 + $1.actualRate } / Double(rows.count)),
                       f(rows.reduce(0) { $0 + $1.plannedRate } / Double(rows.count)),
                       String(rows.reduce(0) { $0 + $1.replicas }), String(rows.reduce(0) { $0 + $1.oracleReplicas })])
@@ -46,7 +46,7 @@ extension PlanSummary {
         }
         var head = TextTable(header: ["plan", scenario], alignNumbers: false)
         head.append(["load", load.source])
-        head.append(["horizon", "\(r.rates.count) intervals of \(NumberFormatting.duration(r.interval)) from \(LoadSeriesCSV.formatISO8601(load.origin))"])
+        head.append(["horizon", "\(r.rates.count) intervals of \(NumberFormatting.duration(r.interval)) from \(load.zone.format(load.origin))"])
         head.append(["design load", "peak \(f(d.designRate)) req/s (planned × \(f(load.headroom)) headroom)"])
         head.append(["SLA", sla.description])
         head.append(["capacity", r.curve.points.map { "\($0.replicas)→\(f($0.maxRate))/s" }.joined(separator: ", ") + " (simulated)"])
@@ -78,7 +78,7 @@ extension PlanSummary {
                       att("autoscaler"), c.map { f($0.autoscaledGpuHours) } ?? "", money(c?.autoscaledGpuHours), saving(c?.autoscaledGpuHours)])
         }
         var text = head.render() + "\n\n" + t.render()
-        text += WorstIntervalLines.text(d)
+        text += WorstIntervalLines.text(d, sla: sla)
         if let a = d.autoscaler, a.candidates.count > 1 {
             text += "\nautoscalers tried: " + a.candidates.map {
                 "\($0.metric) \(f($0.target))\($0.declared ? " (the scenario's)" : "") " + ($0.slaMet ? "\(f($0.gpuHours)) GPU-h" : "missed")
@@ -101,7 +101,7 @@ extension PlanSummary {
             text += "\nrecommended: none: no plan met the SLA"
         }
         if let w = d.verification.worstInterval {
-            text += "\n\nclosest call: \(w.plan), \(w.start)–\(w.end.suffix(9)): \(w.target) = \(f(w.value))\(w.met ? " (held)" : " (MISSED)")"
+            text += "\n\nclosest call: \(w.plan), \(w.start)–\(w.end.dropFirst(11)): \(w.target) = \(NumberFormatting.targetValue(w.value, named: w.target, in: sla))\(w.met ? " (held)" : " (MISSED)")"
         }
         text += "\nover \(f(hours)) h" + (output.map { "; files in \($0)/ (report.html opens offline)" } ?? "")
         return text

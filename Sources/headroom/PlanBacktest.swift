@@ -24,10 +24,10 @@ struct PlanBacktest: ParsableCommand {
     var scenario: String
     @Option(help: "Forecaster model file (models/forecasters/*.json).")
     var forecast: String
-    @Option(help: "Forecast quantile planned for, in (0, 1) (a level the model produces).")
-    var quantile: Double = 0.5
-    @Option(help: "Forecasting method (default SeasonalRegression, fitted on the training days only).")
-    var method: String = "SeasonalRegression"
+    @Option(help: "Forecast quantile planned for, in (0, 1) (a level the model produces); the default is plan's.")
+    var quantile: Double = 0.9
+    @Option(help: "Forecasting method instead of the model's selected one (the one plan uses), fitted on the training days only.")
+    var method: String?
     @Option(name: .customLong("train-days"), help: "Days of history planned from (count).")
     var trainDays: Int = 11
     @Option(name: .customLong("test-days"), help: "Days replayed after them (count).")
@@ -47,10 +47,15 @@ struct PlanBacktest: ParsableCommand {
         let start = Date()
         let config = try ServingCommandSupport.loadScenario(scenario)
         let model = try ForecasterModel.load(path: forecast)
-        let series = try historyOptions.load(history, interval: model.intervalSeconds).series
-        let test = try Backtest(base: config, sla: try SLA(parsing: judgement.sla), headroom: judgement.factor, scale: judgement.loadScale,
+        let loaded = try historyOptions.load(history, interval: model.intervalSeconds)
+        var test = try Backtest(base: config, sla: try SLA(parsing: judgement.sla), headroom: judgement.factor, scale: judgement.loadScale,
                                 confidence: judgement.confidence, replications: judgement.replications)
-        let r = try test.run(series: series, model: model, trainDays: trainDays, testDays: testDays, quantile: quantile, method: method)
+        test.zone = loaded.zone
+        let progress = PlanProgress(stages: 5)
+        test.progress = { progress.stage($0) }
+        test.finished = { progress.finished($0, of: $1) }
+        let r = try test.run(series: loaded.series, model: model, trainDays: trainDays, testDays: testDays, quantile: quantile, method: method)
+        progress.finish()
         let seconds = Date().timeIntervalSince(start)
         switch output.format {
         case .json: print(try JSONOutput.encode(BacktestReport(history: history, result: r)))

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Progress of a long command on stderr — the stage, its number of the
-/// stages expected and the time elapsed — written only when stderr is a
+/// stages expected, the time elapsed and, within a stage whose work is
+/// counted, an estimate of the time left — written only when stderr is a
 /// terminal, so piped and redirected output stays byte-identical.
 /// Each line replaces the previous one (carriage return); ``finish()``
 /// clears it.
@@ -10,6 +11,8 @@ final class PlanProgress: @unchecked Sendable {
     private let enabled: Bool
     private let total: Int
     private var done = 0
+    private var stageName = ""
+    private var stageStart = Date()
     private let lock = NSLock()
 
     /// Progress over about `stages` stages; silent unless stderr is a terminal.
@@ -24,8 +27,27 @@ final class PlanProgress: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         done += 1
-        let elapsed = Date().timeIntervalSince(start)
-        let line = String(format: "headroom: [%d/%d] %@ (%.0f s elapsed)", min(done, total), total, name, elapsed)
+        stageName = name
+        stageStart = Date()
+        show(String(format: "(%.0f s elapsed)", Date().timeIntervalSince(start)))
+    }
+
+    /// Within the current stage, `finished` of its `count` pieces of work
+    /// are done: the line adds them and the time left at the stage's pace so
+    /// far (pieces run side by side, so it is an estimate).
+    func finished(_ finished: Int, of count: Int) {
+        guard enabled, finished > 0, count > 0 else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        let inStage = now.timeIntervalSince(stageStart)
+        let left = inStage / Double(finished) * Double(max(0, count - finished))
+        show(String(format: "%d/%d done (%.0f s elapsed, about %.0f s left in this stage)",
+                    finished, count, now.timeIntervalSince(start), left))
+    }
+
+    private func show(_ detail: String) {
+        let line = "headroom: [\(min(done, total))/\(total)] \(stageName) \(detail)"
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
     }
 

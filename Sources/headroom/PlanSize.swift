@@ -149,7 +149,7 @@ struct PlanSize: ParsableCommand {
             load = PlanLoad(interval: series.interval, origin: f.origin,
                             source: forecastSource,
                             expected: f.point.map { $0 * perSecond }, planned: f.planned.map { $0 * perSecond },
-                            band: (f.bandLow.map { $0 * perSecond }, f.bandHigh.map { $0 * perSecond }), headroom: factor)
+                            band: (f.bandLow.map { $0 * perSecond }, f.bandHigh.map { $0 * perSecond }), headroom: factor, zone: loaded.zone)
         } else {
             if let from {
                 guard let start = PlanPeriod.parseTime(from, zone: loaded.zone) else {
@@ -176,10 +176,11 @@ struct PlanSize: ParsableCommand {
         planner.minStep = Units.duration(minStep)!
         let progress = PlanProgress(stages: 3)
         planner.progress = { progress.stage($0) }
+        planner.finished = { progress.finished($0, of: $1) }
         let result = try planner.plan(rates: load.designRates)
         progress.finish()
         let gpus = config.replicas.hardware?.gpusPerReplica ?? 1
-        var doc = PlanDocument(result, sla: targets, origin: load.origin, gpusPerReplica: gpus, pricePerGPUHour: gpuPrice ?? config.replicas.hardware?.pricePerGPUHour,
+        var doc = PlanDocument(result, sla: targets, origin: load.origin, zone: load.zone, gpusPerReplica: gpus, pricePerGPUHour: gpuPrice ?? config.replicas.hardware?.pricePerGPUHour,
                                priceSource: gpuPrice == nil ? PlanDocument.profilePriceSource : "--gpu-price", meanPromptTokens: config.sizes.meanSize.prompt)
         doc.period = period.document
         let manifests = try manifestDirectory.map { _ in

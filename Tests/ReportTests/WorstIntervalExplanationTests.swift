@@ -59,10 +59,12 @@ import Testing
             #expect(abs(sum - p99) <= 1e-9 * max(1, p99))
             #expect((e["start_time"] as? String)?.hasPrefix("2024-01-01T") == true)
         }
-        let lines = WorstIntervalLines.text(doc).split(separator: "\n")
+        let lines = WorstIntervalLines.text(doc, sla: PlanFilesTests.sla).split(separator: "\n")
         #expect(lines.count == 3)
         for (line, name) in zip(lines, ["static", "schedule", "autoscaler"]) {
             #expect(line.hasPrefix("\(name) worst interval 2024-01-01T"))
+            // The value carries its unit (the target is a latency, in seconds).
+            #expect(line.contains("(p99_queue_wait<=0.05s = ") && line.contains(" s"))
             #expect(line.contains(doc.verification.worstByPlan[name]!.diagnosis))
         }
     }
