@@ -18,13 +18,16 @@ package struct AttributionChart: Sendable {
     package var width: Double
     /// Per interval, seconds per ``AttributionPart`` (in its order).
     package var parts: [[Double]]
+    /// x-axis label (`hours from 2024-01-15T00:00:00+02:00`).
+    package var xLabel: String
 
     /// A chart of `parts` per interval starting at `hours`, each `width` hours wide.
-    package init(title: String, hours: [Double], width: Double, parts: [[Double]]) {
+    package init(title: String, hours: [Double], width: Double, parts: [[Double]], xLabel: String = "hours") {
         self.title = title
         self.hours = hours
         self.width = width
         self.parts = parts
+        self.xLabel = xLabel
     }
 
     /// One colour per part, in ``AttributionPart`` order.
@@ -40,8 +43,10 @@ package struct AttributionChart: Sendable {
     package func render() -> String {
         let w = 800.0, h = 280.0, left = 56.0, right = 12.0, top = 28.0, bottom = 34.0 + 14 * Double((shown.count + 2) / 3)
         let totals = parts.map { $0.reduce(0) { $0 + max(0, $1) } }
-        let yTicks = SVGChart.ticks(0, max(totals.max() ?? 0, 1e-3))
-        let y1 = yTicks.last ?? 1
+        // The axis reaches past the tallest bar: ticks stop at or below it.
+        let tallest = max(totals.max() ?? 0, 1e-3)
+        let yTicks = SVGChart.ticks(0, tallest * 1.05)
+        let y1 = max(yTicks.last ?? 1, tallest * 1.05)
         let x0 = hours.first ?? 0, x1 = max((hours.last ?? 0) + width, x0 + 1e-9)
         let plotH = h - top - bottom, plotW = w - left - right
         let scale = plotH / y1
@@ -57,7 +62,7 @@ package struct AttributionChart: Sendable {
         for t in SVGChart.ticks(x0, x1, count: 8) where t >= x0 && t <= x1 {
             s += "<text x=\"\(SVGChart.n(x(t)))\" y=\"\(SVGChart.n(top + plotH + 14))\" text-anchor=\"middle\">\(NumberFormatting.short(t))</text>"
         }
-        s += "\n<text x=\"\(SVGChart.n(left + plotW / 2))\" y=\"\(SVGChart.n(top + plotH + 28))\" text-anchor=\"middle\">hours</text>"
+        s += "\n<text x=\"\(SVGChart.n(left + plotW / 2))\" y=\"\(SVGChart.n(top + plotH + 28))\" text-anchor=\"middle\">\(SVGChart.escape(xLabel))</text>"
         s += "<text transform=\"translate(14,\(SVGChart.n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">p99 TTFT (s)</text>\n"
         let barW = max(0.5, width / (x1 - x0) * plotW - (width / (x1 - x0) * plotW > 3 ? 1 : 0))
         var base = [Double](repeating: 0, count: parts.count)

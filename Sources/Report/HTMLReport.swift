@@ -23,12 +23,18 @@ package struct HTMLReport: Sendable {
     /// Appends a table.
     package mutating func table(header: [String], rows: [[String]]) {
         var s = "<table><tr>" + header.map { "<th>\(SVGChart.escape($0))</th>" }.joined() + "</tr>"
-        for r in rows { s += "<tr>" + r.map { "<td>\(SVGChart.escape($0))</td>" }.joined() + "</tr>" }
+        // Short cells (numbers, money, times) never wrap; prose may.
+        for r in rows { s += "<tr>" + r.map { "<td\($0.count <= 28 ? " class=\"short\"" : "")>\(SVGChart.escape($0))</td>" }.joined() + "</tr>" }
         body.append(s + "</table>")
     }
 
     /// Appends a chart.
     package mutating func chart(_ c: SVGChart) {
+        body.append("<figure>" + c.render() + "</figure>")
+    }
+
+    /// Appends a strip chart of intervals that met the SLA.
+    package mutating func chart(_ c: AttainmentStrip) {
         body.append("<figure>" + c.render() + "</figure>")
     }
 
@@ -42,7 +48,7 @@ package struct HTMLReport: Sendable {
         """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(SVGChart.escape(title))</title>
-        <style>body{font-family:sans-serif;max-width:840px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}figure{margin:1em 0}</style>
+        <style>body{font-family:sans-serif;max-width:840px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child{text-align:left}td.short{white-space:nowrap}th{background:#f3f3f3}figure{margin:1em 0}</style>
         </head><body><h1>\(SVGChart.escape(title))</h1>
         \(body.joined(separator: "\n"))
         </body></html>
