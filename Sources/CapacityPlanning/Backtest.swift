@@ -53,6 +53,8 @@ package struct Backtest: Sendable {
         package var schedule: [ScheduleEntry]
         /// The replay's per-interval outcomes.
         package var replay: HorizonVerification
+        /// What the reader must know to trust it (a model that has seen the test days).
+        package var notes: [String] = []
     }
 
     /// The scenario.
@@ -128,8 +130,14 @@ package struct Backtest: Sendable {
         }
         let scheduleHours = ScheduleBuilder.gpuHours(schedule.plan, gpusPerReplica: gpus)
         let oracleHours = oracle.reduce(0) { $0 + Double($1) } * Double(gpus) * series.interval / 3600
-        return Result(rows: rows, intervalsMet: rows.filter(\.slaMet).count, scheduleGpuHours: scheduleHours,
-                      oracleGpuHours: oracleHours, gpuHoursRatio: scheduleHours / oracleHours, corrections: schedule.corrections,
-                      curve: curve, method: forecast.method, quantile: quantile, schedule: schedule.plan, replay: replay)
+        var result = Result(rows: rows, intervalsMet: rows.filter(\.slaMet).count, scheduleGpuHours: scheduleHours,
+                            oracleGpuHours: oracleHours, gpuHoursRatio: scheduleHours / oracleHours, corrections: schedule.corrections,
+                            curve: curve, method: forecast.method, quantile: quantile, schedule: schedule.plan, replay: replay)
+        if model.trainedOn.contains(where: { $0.name == series.name || $0.name.hasPrefix(series.name + "@") }) {
+            result.notes.append("the model was trained on \(series.name), test days included: what it learned (LSTM weights, quantile "
+                                + "calibration) has seen them, so this back-test of \(forecast.method) is optimistic; "
+                                + "--method SeasonalRegression refits on the training days only")
+        }
+        return result
     }
 }

@@ -56,6 +56,7 @@ struct PlanBacktest: ParsableCommand {
         test.finished = { progress.finished($0, of: $1) }
         let r = try test.run(series: loaded.series, model: model, trainDays: trainDays, testDays: testDays, quantile: quantile, method: method)
         progress.finish()
+        for note in r.notes { FileHandle.standardError.write(Data("headroom: note: \(note)\n".utf8)) }
         let seconds = Date().timeIntervalSince(start)
         switch output.format {
         case .json: print(try JSONOutput.encode(BacktestReport(history: history, result: r)))

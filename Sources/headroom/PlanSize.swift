@@ -45,7 +45,7 @@ struct PlanSize: ParsableCommand {
     var quantile: Double = 0.9
     @Option(help: "Forecasting method instead of the model's selected one.")
     var method: String?
-    @Option(help: "How much to plan, in intervals of the history (default: the model's horizon with --forecast, else one day from the start of the busiest day or --from).")
+    @Option(help: "How much to plan, in intervals of the history (default: one day: the day after the history with --forecast, else from the start of the busiest day or --from).")
     var horizon: Int?
     @Option(name: .customLong("output"), help: "Directory for plan.json, schedule.csv, timeseries.csv and report.html.")
     var outputDirectory: String?
@@ -142,7 +142,7 @@ struct PlanSize: ParsableCommand {
         let load: PlanLoad
         let period: PlanPeriod
         if let model {
-            let f = try LoadForecast(model: model, history: series, horizon: horizon ?? model.horizon, level: quantile, method: method)
+            let f = try LoadForecast(model: model, history: series, horizon: horizon ?? series.intervalsPerDay, level: quantile, method: method)
             period = PlanPeriod.forecast(after: series, count: f.point.count, origin: f.origin, zone: loaded.zone)
             let level = NumberFormatting.short(quantile * 100), scale = NumberFormatting.short(loadScale)
             let forecastSource = "forecast \(f.method) p\(level) of \(file) for \(period.label) × \(scale)"

@@ -55,5 +55,7 @@ import Workload
         #expect(stages.names == ["forecasting 1 test day from 14 training days", "measuring the capacity curve",
                                  "simulating the horizon with 1 plan", "writing the plans", "replaying the test days against the schedule"])
         #expect(stages.finished == [1])
+        // A synthetic series the model never saw: no warning.
+        #expect(r.notes.isEmpty)
     }
 }
