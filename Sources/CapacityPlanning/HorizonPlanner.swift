@@ -83,8 +83,10 @@ package struct HorizonPlanner: Sendable {
         package var schedule: Verified<[ScheduleEntry]>?
         /// Autoscaler settings, verified.
         package var autoscaler: Verified<AutoscalerPlan>?
-        /// Every autoscaler candidate and its first verification, in the
-        /// order tried (the recommendation is the cheapest that met the SLA).
+        /// Every autoscaler candidate tried and its first verification, in
+        /// the order tried: each metric's targets from the highest down to
+        /// the first that met the SLA (the recommendation is the cheapest of
+        /// those that met it).
         package var autoscalerCandidates: [Verified<AutoscalerPlan>] = []
         /// The metric of the HPA the scenario declares, if it declares one.
         package var declaredMetric: ScalingMetric?
@@ -128,39 +130,42 @@ package struct HorizonPlanner: Sendable {
         let needs = rates.map { curve.replicas(for: $0) }
         let lead = preLaunchLead()
         let verifier = try HorizonVerifier(base: base, sla: sla, interval: interval, explain: true)
-        let kinds = Kind.allCases.filter { plans.contains($0) }
         let limit = maxCorrections
         let minStep = minStep
         // Autoscaler targets of 90%, 80% and 70% of the in-flight count per
         // replica at capacity (the HPA's metric, and the KPA's concurrency),
         // and, when the scenario declares an HPA, its own metric at 100%, 75%
         // and 50% of its own target: each a whole number in the metric's
-        // unit. The cheapest that verifies wins; if none does, the last
-        // in-flight one is corrected.
+        // unit. Within a metric a lower target scales out sooner and holds
+        // more replicas, so the targets are tried from the highest down and
+        // the first that verifies ends its metric's search (decision 0034);
+        // the cheapest of the metrics' winners wins. If none verifies, the
+        // lowest in-flight one is corrected.
         let peak = needs.max()!
-        let autoscalerCandidates = Self.autoscalerCandidates(base: base, curve: curve, needs: needs)
-        // Every plan's first verification is independent of the others, so
-        // they share one pool (the autoscaler's three candidates beside the
-        // static and schedule plans); only a plan that misses is corrected,
-        // one round after another, afterwards.
+        let families = plans.contains(.autoscaler) ? Self.candidateFamilies(base: base, curve: curve, needs: needs) : []
         let firstSchedule = plans.contains(.schedule)
             ? try ScheduleBuilder.schedule(needs: needs, rates: rates, interval: interval, lead: lead, minStep: minStep) : []
-        let first: [Provisioning] = (plans.contains(.static) ? [.fixed(peak)] : [])
-            + (plans.contains(.schedule) ? [.schedule(firstSchedule)] : [])
-            + (plans.contains(.autoscaler) ? autoscalerCandidates.map { .autoscaler($0, initial: needs[0]) } : [])
-        progress?("simulating the horizon with \(first.count) plan\(first.count == 1 ? "" : "s")")
-        let told = finished, total = first.count
-        let tell: (@Sendable (Int) -> Void)? = told.map { f in { @Sendable n in f(n, total) } }
-        let firstChecks = try Replications.run(count: first.count, finished: tell) { try verifier.verify(first[$0], rates: rates) }
-        @Sendable func firstCheck(_ p: Provisioning) -> HorizonVerification { firstChecks[first.firstIndex(of: p)!] }
-        let outcomes = try Replications.run(count: kinds.count) { i -> Outcome in
-            switch kinds[i] {
-            case .static:
-                return .fixed(try Self.correct(start: peak, verified: firstCheck(.fixed(peak)), limit: limit,
+        // One track per plan and per autoscaler metric, all independent: a
+        // track verifies its plan and, if it misses, corrects it (or tries
+        // its metric's next target) at once, while the other tracks run on
+        // the other cores. The schedule goes first (it is the likeliest to
+        // need a correction), static last.
+        let tracks: [Track] = (plans.contains(.schedule) ? [.schedule] : []) + families.indices.map { .autoscaler($0) }
+            + (plans.contains(.static) ? [.fixed] : [])
+        progress?("simulating the horizon with \(tracks.count) plan\(tracks.count == 1 ? "" : "s")")
+        let counter = FirstChecks(total: tracks.count, told: finished)
+        let outcomes = try Replications.run(count: tracks.count) { i -> Outcome in
+            switch tracks[i] {
+            case .fixed:
+                let first = try verifier.verify(.fixed(peak), rates: rates)
+                counter.done()
+                return .fixed(try Self.correct(start: peak, verified: first, limit: limit,
                                                verify: { try verifier.verify(.fixed($0), rates: rates) },
                                                bump: { n, _ in n + max(1, n / 10) }))
             case .schedule:
-                let corrected = try Self.correct(start: needs, verified: firstCheck(.schedule(firstSchedule)), limit: limit, verify: { n in
+                let first = try verifier.verify(.schedule(firstSchedule), rates: rates)
+                counter.done()
+                let corrected = try Self.correct(start: needs, verified: first, limit: limit, verify: { n in
                     try verifier.verify(.schedule(try ScheduleBuilder.schedule(needs: n, rates: rates, interval: interval, lead: lead, minStep: minStep)), rates: rates)
                 }, bump: { n, v in
                     var n = n
@@ -169,17 +174,32 @@ package struct HorizonPlanner: Sendable {
                 })
                 let entries = try ScheduleBuilder.schedule(needs: corrected.plan, rates: rates, interval: interval, lead: lead, minStep: minStep)
                 return .schedule(.init(plan: entries, verification: corrected.verification, corrections: corrected.corrections))
-            case .autoscaler:
-                var best: Verified<AutoscalerPlan>?
-                for s in autoscalerCandidates {
-                    let v = firstCheck(.autoscaler(s, initial: needs[0]))
-                    if v.slaMet, best.map({ v.simulatedGPUHours < $0.verification.simulatedGPUHours }) ?? true {
-                        best = Verified(plan: s, verification: v, corrections: 0)
-                    }
+            case .autoscaler(let f):
+                var tried: [Verified<AutoscalerPlan>] = []
+                for s in families[f] {
+                    let v = try verifier.verify(.autoscaler(s, initial: needs[0]), rates: rates)
+                    if tried.isEmpty { counter.done() }
+                    tried.append(Verified(plan: s, verification: v, corrections: 0))
+                    if v.slaMet { break }
                 }
-                if let best { return .autoscaled(best) }
-                let last = autoscalerCandidates.last { $0.metric == .inFlight || $0.metric == nil } ?? autoscalerCandidates.last!
-                return .autoscaled(try Self.correct(start: last, verified: firstCheck(.autoscaler(last, initial: needs[0])), limit: limit, verify: {
+                return .tried(tried)
+            }
+        }
+        var tried: [Verified<AutoscalerPlan>] = []
+        var result = Result(rates: rates, interval: interval, curve: curve, lead: lead, needs: needs)
+        for o in outcomes {
+            switch o {
+            case .fixed(let v): result.staticPlan = v
+            case .schedule(let v): result.schedule = v
+            case .tried(let t): tried += t
+            }
+        }
+        if !tried.isEmpty {
+            if let best = tried.filter(\.verification.slaMet).min(by: { $0.verification.simulatedGPUHours < $1.verification.simulatedGPUHours }) {
+                result.autoscaler = best
+            } else {
+                let last = tried.last { $0.plan.metric == .inFlight || $0.plan.metric == nil } ?? tried.last!
+                result.autoscaler = try Self.correct(start: last.plan, verified: last.verification, limit: limit, verify: {
                     try verifier.verify(.autoscaler($0, initial: needs[0]), rates: rates)
                 }, bump: { s, _ in
                     // A whole target that can go no lower (1 request) leaves
@@ -188,22 +208,12 @@ package struct HorizonPlanner: Sendable {
                     let low = s.minReplicas + max(1, target < s.target ? s.minReplicas / 10 : (s.maxReplicas - s.minReplicas + 1) / 2)
                     return s.with(target: target, minReplicas: low,
                                   maxReplicas: max(s.maxReplicas, low) + max(1, s.maxReplicas / 10))
-                }))
+                })
             }
+            result.autoscalerCandidates = tried
         }
         progress?("writing the plans")
-        var result = Result(rates: rates, interval: interval, curve: curve, lead: lead, needs: needs)
         result.declaredMetric = AutoscalerPlan.declared(by: base)?.metric
-        result.autoscalerCandidates = !plans.contains(.autoscaler) ? [] : autoscalerCandidates.map {
-            Verified(plan: $0, verification: firstCheck(.autoscaler($0, initial: needs[0])), corrections: 0)
-        }
-        for o in outcomes {
-            switch o {
-            case .fixed(let v): result.staticPlan = v
-            case .schedule(let v): result.schedule = v
-            case .autoscaled(let v): result.autoscaler = v
-            }
-        }
         return result
     }
 
@@ -221,27 +231,67 @@ package struct HorizonPlanner: Sendable {
     /// metric's unit, bounds from the fewest to the most replicas needed,
     /// duplicates dropped.
     static func autoscalerCandidates(base: ServingConfiguration, curve: CapacityCurve, needs: [Int]) -> [AutoscalerPlan] {
+        candidateFamilies(base: base, curve: curve, needs: needs).flatMap { $0 }
+    }
+
+    /// ``autoscalerCandidates(base:curve:needs:)`` in families that differ
+    /// only in their target, each from the highest target down: the
+    /// in-flight (or KPA) template's, then the declared HPA's.
+    static func candidateFamilies(base: ServingConfiguration, curve: CapacityCurve, needs: [Int]) -> [[AutoscalerPlan]] {
         let (low, peak) = (needs.min()!, needs.max()!)
         let atCapacity = curve.inFlightPerReplica(replicas: peak)
         let template = AutoscalerPlan.template(for: base)
-        var out: [AutoscalerPlan] = []
-        func add(_ a: AutoscalerPlan) { if !out.contains(a) { out.append(a) } }
-        for share in autoscalerTargetShares {
-            add(template.with(target: AutoscalerPlan.wholeTarget(share * atCapacity, metric: template.metric), minReplicas: low, maxReplicas: peak))
+        var seen: [AutoscalerPlan] = []
+        func family(_ plans: [AutoscalerPlan]) -> [AutoscalerPlan] {
+            let fresh = plans.reduce(into: [AutoscalerPlan]()) { out, a in if !seen.contains(a) && !out.contains(a) { out.append(a) } }
+            seen += fresh
+            return fresh
         }
+        var out = [family(autoscalerTargetShares.map {
+            template.with(target: AutoscalerPlan.wholeTarget($0 * atCapacity, metric: template.metric), minReplicas: low, maxReplicas: peak)
+        })]
         if let declared = AutoscalerPlan.declared(by: base) {
-            for share in declaredTargetShares {
-                add(declared.with(target: AutoscalerPlan.wholeTarget(share * declared.target, metric: declared.metric), minReplicas: low, maxReplicas: peak))
-            }
+            out.append(family(declaredTargetShares.map {
+                declared.with(target: AutoscalerPlan.wholeTarget($0 * declared.target, metric: declared.metric), minReplicas: low, maxReplicas: peak)
+            }))
         }
-        return out
+        return out.filter { !$0.isEmpty }
     }
 
-    /// One plan's verified outcome, whichever its kind.
+    /// One independent line of verification: a plan, or one autoscaler
+    /// metric's targets (by index into the candidate families).
+    enum Track: Sendable {
+        case fixed, schedule, autoscaler(Int)
+    }
+
+    /// What a track ends with.
     enum Outcome: Sendable {
         case fixed(Verified<Int>)
         case schedule(Verified<[ScheduleEntry]>)
-        case autoscaled(Verified<AutoscalerPlan>)
+        /// The targets tried, from the highest down to the first that met the SLA.
+        case tried([Verified<AutoscalerPlan>])
+    }
+
+    /// Counts the tracks' first verifications for progress.
+    final class FirstChecks: @unchecked Sendable {
+        let total: Int
+        let told: (@Sendable (Int, Int) -> Void)?
+        private var count = 0
+        private let lock = NSLock()
+
+        init(total: Int, told: (@Sendable (Int, Int) -> Void)?) {
+            self.total = total
+            self.told = told
+        }
+
+        /// One more first verification finished.
+        func done() {
+            lock.lock()
+            count += 1
+            let n = count
+            lock.unlock()
+            told?(n, total)
+        }
     }
 
     /// Starting from `start` and its verification `verified`: while some

@@ -162,6 +162,30 @@ import Workload
         #expect(PlanDocument(hpa, sla: Self.sla, origin: 0, gpusPerReplica: 1, pricePerGPUHour: nil).autoscaler?.kind == "hpa")
     }
 
+    /// Each metric's targets are tried from the highest down and the first
+    /// that verifies ends the search (decision 0034): the targets tried
+    /// are the family's prefix up to it, and the plan chosen is the one an
+    /// exhaustive search over every target would choose.
+    @Test func theFirstTargetThatVerifiesEndsItsMetricsSearch() throws {
+        // A looser bound than the suite's, which no target meets here
+        // before correction.
+        let sla = SLA(targets: [.latency(statistic: .p99, metric: .queueWait, seconds: 5)])
+        let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 15, inFlightPerReplica: 3)])
+        let rates = [20.0, 40, 20]
+        let r = try HorizonPlanner(base: Self.base(), sla: sla, interval: 600, plans: [.autoscaler]).plan(rates: rates, curve: curve)
+        let family = try #require(HorizonPlanner.candidateFamilies(base: Self.base(), curve: curve, needs: r.needs).first)
+        // 90, 80 and 70 % of 3 requests, whole: 3, 2 and 2 (a duplicate, dropped).
+        #expect(family.map(\.target) == [3, 2])
+        let tried = r.autoscalerCandidates.map(\.plan)
+        let firstMet = try #require(r.autoscalerCandidates.firstIndex { $0.verification.slaMet })
+        #expect(tried == Array(family.prefix(firstMet + 1)))
+        let verifier = try HorizonVerifier(base: Self.base(), sla: sla, interval: 600, explain: true)
+        let all = try family.map { ($0, try verifier.verify(.autoscaler($0, initial: r.needs[0]), rates: rates)) }
+        let cheapest = try #require(all.filter { $0.1.slaMet }.min { $0.1.simulatedGPUHours < $1.1.simulatedGPUHours })
+        #expect(r.autoscaler?.plan == cheapest.0)
+        #expect(r.autoscaler?.verification.simulatedGPUHours == cheapest.1.simulatedGPUHours)
+    }
+
     @Test func costArithmetic() throws {
         let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 15, inFlightPerReplica: 1)])
         var planner = try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 600, plans: [.static, .schedule])
