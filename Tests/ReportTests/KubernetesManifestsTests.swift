@@ -152,6 +152,17 @@ import Yams
         return Double(f[1]! * 3600 + f[0]! * 60)
     }
 
+    /// The README states the controller and scrape timing the HPA plan was
+    /// verified with: the plan's own, not a fixed text.
+    @Test func theReadmeNamesTheTimingTheHPAWasVerifiedWith() throws {
+        let (r, m) = try Self.plan()
+        guard case .hpa(let h, _, let scrape)? = r.autoscaler?.plan else { Issue.record("expected an HPA plan"); return }
+        let readme = try #require(m.files.first { $0.name == "README.md" }?.text)
+        func f(_ x: Double) -> String { NumberFormatting.short(x) }
+        #expect(readme.contains("verified with a \(f(h.syncPeriod)) s HPA sync and tolerance \(f(h.tolerance)), and the metric "
+                                + "sampled every \(f(scrape.interval)) s and seen \(f(scrape.lag)) s late"))
+    }
+
     @Test func theCronScheduleReadBackVerifiesTheSameTrajectory() throws {
         let (r, m) = try Self.plan()
         let s = try #require(r.schedule)

@@ -30,9 +30,7 @@ extension KubernetesManifests {
             + "count per ready replica is vLLM's `vllm:num_requests_running + vllm:num_requests_waiting` (requests queued at a gateway in "
             + "front of vLLM are counted by the simulation, not by vLLM); queue depth is `vllm:num_requests_waiting`; KV-cache use is "
             + "`vllm:kv_cache_usage_perc` (`vllm:gpu_cache_usage_perc` before vLLM 0.10). The HPA reads the metric through "
-            + "prometheus-adapter as a Pods metric averaged over the ready pods, as the simulation does. The plan was verified with "
-            + "Kubernetes' controller defaults (a 15 s sync, tolerance 0.1) and the metric sampled every 15 s and seen 8 s late "
-            + "(a 15 s Prometheus scrape).\n"
+            + "prometheus-adapter as a Pods metric averaged over the ready pods, as the simulation does. " + Self.verifiedWith(r.autoscaler?.plan) + "\n"
         t += "- **autoscaler (KEDA)**: the same HPA, run by KEDA with the metric queried from Prometheus (`threshold` = the target; "
             + "`metricType: AverageValue` divides the deployment's total by its replicas, starting ones included, so it scales a little "
             + "later than the HPA's ready-pod average while replicas start). With `minReplicaCount` of 1 or more, `activationThreshold`, "
@@ -65,6 +63,20 @@ extension KubernetesManifests {
         t += "## Checking\n\n`tools/validate_manifests.sh DIR` validates the core manifests against the Kubernetes 1.30 API schema "
             + "(kubernetes-validate) and the ScaledObjects against the rules of KEDA's CRD.\n"
         return t
+    }
+
+    /// The controller and scrape timing the HPA plan was verified with, as
+    /// a sentence: the scenario's own when it declares them, else
+    /// Kubernetes' and Prometheus' usual ones.
+    static func verifiedWith(_ plan: AutoscalerPlan?) -> String {
+        guard case .hpa(let h, _, let scrape)? = plan else {
+            return "Without a verified HPA plan, no controller timing was simulated."
+        }
+        func f(_ x: Double) -> String { NumberFormatting.short(x) }
+        return "The plan was verified with a \(f(h.syncPeriod)) s HPA sync and tolerance \(f(h.tolerance)), and the metric "
+            + "sampled every \(f(scrape.interval)) s and seen \(f(scrape.lag)) s late: set the controller's "
+            + "`--horizontal-pod-autoscaler-sync-period` and the Prometheus scrape interval to match, or plan again with the "
+            + "scenario's `cluster.autoscaler` timing set to yours."
     }
 
     /// Whether `directory` is, or can be created as, a writable directory
