@@ -209,6 +209,8 @@ package struct SweepDefinition: Sendable {
         var configurations: [ServingConfiguration] = []
         configurations.reserveCapacity(cellCount)
         let counts = axes.map(\.values.count)
+        // One line per distinct problem, at its first cell: the same bad value or key breaks every cell it is in.
+        var reported = Set<String>()
         for index in 0..<cellCount {
             let choices = choices(of: index, counts: counts)
             var doc = base
@@ -228,17 +230,16 @@ package struct SweepDefinition: Sendable {
                     // A problem under an axis's key is that axis's value: name it where the sweep file writes it.
                     if let axis = axes.first(where: { issue.key == $0.key.description || issue.key.hasPrefix($0.key.description + ".") || issue.key.hasPrefix($0.key.description + "[") }) {
                         let value = axis.values[choices[axes.firstIndex { $0.key == axis.key }!]]
+                        guard reported.insert("\(axis.key)|\(issue.key)|\(issue.message)").inserted else { continue }
                         issues.append(InputIssue(file: file, line: value.mark?.line ?? axis.keyNode.mark?.line, key: "axes.\(axis.key)",
                                                  message: "value \(label(value)) (cell \(index): \(cell)): \(issue.key): \(issue.message)"))
                     } else {
+                        guard reported.insert("|\(issue.key)|\(issue.message)").inserted else { continue }
                         issues.append(InputIssue(file: issue.file, line: issue.line, key: issue.key, message: "\(issue.message) (sweep cell \(index): \(cell))"))
                     }
                 }
             }
         }
-        // One line per distinct problem: the same bad value breaks every cell it is in.
-        var seen = Set<String>()
-        issues = issues.filter { seen.insert("\($0.file)|\($0.line ?? 0)|\($0.key)|\($0.message.replacingOccurrences(of: #"cell \d+: .*\)"#, with: "", options: .regularExpression))").inserted }
         guard issues.isEmpty else { throw InputError(issues: issues) }
         return SweepDefinition(name: name, file: file, scenario: scenarioPath, scenarioAsWritten: scenarioAsWritten, seeds: seeds, sla: sla, slaText: slaText, confidence: confidence,
                                axes: axes.map { Axis(key: $0.key, labels: $0.values.map(label)) },

@@ -17,13 +17,16 @@ package enum SweepReport {
         if let sla = o.sla { lines.append("SLA: \(sla) (each target's one-sided \(level) bound)") }
         let priced = o.rankedBy == SweepMetric.costPerHour.rawValue
         let columns = tableColumns.filter { priced || $0.metric != .costPerHour }
-        var table = TextTable(header: ["cell"] + o.axes + columns.map(\.heading) + (o.sla == nil ? [] : ["SLA"]), alignNumbers: false)
+        let targets = o.cells.first?.sla.map(\.target) ?? []
+        var table = TextTable(header: ["cell"] + o.axes + columns.map(\.heading) + targets.map { "\($0) (bound)" } + (o.sla == nil ? [] : ["SLA"]),
+                              alignNumbers: false)
         for c in o.cells {
             var row = [String(c.index)] + c.axes.map(\.value)
             for (metric, _) in columns {
                 let i = c.metrics[metric.rawValue]!
                 row.append(format(i.mean, metric) + " ± " + format(i.halfWidth, metric))
             }
+            row += c.sla.map { j in j.target.contains("<=") && !j.target.hasPrefix("error_rate") ? format(j.bound, .ttftP99) : number(j.bound * 100) + "%" }
             if let meets = c.meetsSla {
                 row.append(meets ? "met" : "missed: " + c.sla.filter { !$0.met }.map(\.target).joined(separator: ", "))
             }

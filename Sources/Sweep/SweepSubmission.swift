@@ -94,7 +94,7 @@ package struct SweepSubmission: Sendable {
             set -euo pipefail
             cd \(work)
             export OPENBLAS_NUM_THREADS=1
-            exec \(exe) sweep \(sweep) --shard env/\(shards) --jobs 1 --part \(dir)/parts
+            exec \(exe) sweep \(sweep) --shard env/\(shards) --jobs 1 --part \(dir)/parts/
 
             """
         let merge = """
@@ -188,7 +188,7 @@ package struct SweepSubmission: Sendable {
               parallelism: \(parallelism ?? shards)
               backoffLimitPerIndex: 2
               maxFailedIndexes: 0
-            \(pod("shard", ["sweep", sweepPath, "--shard", "env/\(shards)", "--jobs", "1", "--part", "/work/parts"], cpu: "1"))
+            \(pod("shard", ["sweep", sweepPath, "--shard", "env/\(shards)", "--jobs", "1", "--part", "/work/parts/"], cpu: "1"))
 
             """
         let merge = """

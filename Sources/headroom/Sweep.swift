@@ -21,7 +21,7 @@ struct SweepCommand: ParsableCommand {
     var output: String?
     @Option(help: "Run shard K of N (0 <= K < N) and write a part file; 'env' or 'env/N' reads K (and N) from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID/_COUNT or AWS_BATCH_JOB_ARRAY_INDEX.")
     var shard: String?
-    @Option(help: "With --shard: the part file, or a directory to write part-K-of-N.json in.")
+    @Option(help: "With --shard: the part file, or a directory to write part-K-of-N.json in (created when written with a trailing /).")
     var part: String?
     @Option(help: "Simulations run at once (default: one per core).")
     var jobs: Int?
@@ -79,10 +79,15 @@ struct SweepCommand: ParsableCommand {
         try MergeCommand.write(outcome, format: format, to: output)
     }
 
-    /// `--part`: the file, or `DIR/part-K-of-N.json` when it names a directory.
+    /// `--part`: the file, or `DIR/part-K-of-N.json` when it names a
+    /// directory (one written with a trailing `/` is created if missing).
     static func partPath(_ part: String, shard: SweepShard) throws -> String {
         var isDirectory: ObjCBool = false
-        if part.hasSuffix("/") || (FileManager.default.fileExists(atPath: part, isDirectory: &isDirectory) && isDirectory.boolValue) {
+        if part.hasSuffix("/") {
+            try AtomicFile.checkDirectory(part, option: "--part")
+            try FileManager.default.createDirectory(atPath: part, withIntermediateDirectories: true)
+        }
+        if FileManager.default.fileExists(atPath: part, isDirectory: &isDirectory) && isDirectory.boolValue {
             return URL(fileURLWithPath: part).appendingPathComponent("part-\(shard.index)-of-\(shard.count).json").path
         }
         return part

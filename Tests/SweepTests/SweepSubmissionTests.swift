@@ -14,7 +14,7 @@ import Yams
     @Test func slurmRunsAnArrayAndMergesAfterEveryTaskSucceeded() throws {
         let array = try file("sweep.sbatch", .slurm)
         #expect(array.contains("#SBATCH --array=0-3\n"))
-        #expect(array.contains("exec /opt/headroom sweep /shared/sweep.yaml --shard env/4 --jobs 1 --part /shared/jobs/parts"))
+        #expect(array.contains("exec /opt/headroom sweep /shared/sweep.yaml --shard env/4 --jobs 1 --part /shared/jobs/parts/"))
         #expect(try file("merge.sbatch", .slurm).contains("exec /opt/headroom merge /shared/jobs/parts --format json --output /shared/jobs/result.json"))
         #expect(try file("submit.sh", .slurm).contains("sbatch --parsable --dependency=afterok:\"$array\" merge.sbatch"))
     }
@@ -28,7 +28,7 @@ import Yams
         #expect(spec["parallelism"] as? Int == 4)
         let pod = try #require((spec["template"] as? [String: Any])?["spec"] as? [String: Any])
         let container = try #require((pod["containers"] as? [[String: Any]])?.first)
-        #expect(container["args"] as? [String] == ["sweep", "/shared/sweep.yaml", "--shard", "env/4", "--jobs", "1", "--part", "/work/parts"])
+        #expect(container["args"] as? [String] == ["sweep", "/shared/sweep.yaml", "--shard", "env/4", "--jobs", "1", "--part", "/work/parts/"])
         let volume = try #require((pod["volumes"] as? [[String: Any]])?.first?["persistentVolumeClaim"] as? [String: Any])
         #expect(volume["claimName"] as? String == "sweep-data")
         #expect((job["metadata"] as? [String: Any])?["name"] as? String == "headroom-chat-at-3x")

@@ -2,13 +2,13 @@ import Foundation
 import TestSupport
 
 /// A small sweep for the tests: an M/M/c service (10 ms exponential
-/// service, 150 requests/s, 2 simulated minutes) over 1, 2 and 4 replicas
+/// service, 150 requests/s, 1 simulated minute) over 1, 2 and 4 replicas
 /// and two queue limits, 3 seeds each: 18 runs of a few milliseconds.
 enum SweepTestFiles {
     static let scenario = """
         name: sweep-test
         seed: 11
-        duration: 2m
+        duration: 1m
         warmup: 10s
         workload:
           arrivals: {process: poisson, rate: 150/s}
