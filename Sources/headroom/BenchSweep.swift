@@ -7,8 +7,11 @@ import Workload
 /// `headroom bench sweep`: what sharding a sweep costs and gains on this
 /// machine. Runs the sweep as one process (`--jobs 1`), then as N shard
 /// processes side by side for each N, merges their parts, and reports wall
-/// time, total CPU time (the children's user + system time), the merge's
-/// time, the CPU overhead against the one process, whether the merge
+/// time and total CPU time (the children's user + system time), then runs
+/// the same N shards one after another for their CPU time alone (side by
+/// side, two processes on one core's hyperthreads or a busy machine bill
+/// each other's stalls), the merge's time, the CPU overhead of the serial
+/// shards and the merge against the one process, whether the merge
 /// equals the one process's output byte for byte, and the fixed cost of a
 /// shard (a shard that owns no run: start-up, reading and checking every
 /// cell, writing its part).
@@ -29,10 +32,13 @@ struct BenchSweep: ParsableCommand {
         /// Shard processes (0: the unsharded process).
         var shards: Int
         var wallSeconds: Double
+        /// The shards' CPU summed, side by side.
         var cpuSeconds: Double
+        /// The shards' CPU summed, one after another.
+        var serialCpuSeconds: Double
         var mergeWallSeconds: Double
         var mergeCpuSeconds: Double
-        /// (shards' CPU + merge CPU) / the unsharded process's CPU − 1.
+        /// (serial shards' CPU + merge CPU) / the unsharded process's CPU − 1.
         var cpuOverhead: Double
         /// The unsharded wall time over this one's (merge included).
         var speedup: Double
@@ -69,15 +75,17 @@ struct BenchSweep: ParsableCommand {
         let expected = try Data(contentsOf: URL(fileURLWithPath: "\(work)/whole.json"))
         let n = definition.runCount + 1
         let empty = try Self.measure([[executable, "sweep", sweep, "--shard", "\(n - 1)/\(n)", "--jobs", "1", "--part", "\(work)/empty.json"]])
-        var rows = [Row(shards: 0, wallSeconds: whole.wall, cpuSeconds: whole.cpu, mergeWallSeconds: 0, mergeCpuSeconds: 0,
+        var rows = [Row(shards: 0, wallSeconds: whole.wall, cpuSeconds: whole.cpu, serialCpuSeconds: whole.cpu, mergeWallSeconds: 0, mergeCpuSeconds: 0,
                         cpuOverhead: 0, speedup: 1, identical: true)]
         for count in shards.split(separator: ",").compactMap({ Int($0) }) {
             let dir = "\(work)/\(count)"
-            let run = try Self.measure((0..<count).map { [executable, "sweep", sweep, "--shard", "\($0)/\(count)", "--jobs", "1", "--part", dir + "/"] })
+            let commands = (0..<count).map { [executable, "sweep", sweep, "--shard", "\($0)/\(count)", "--jobs", "1", "--part", dir + "/"] }
+            let serial = try commands.reduce(0.0) { $0 + (try Self.measure([$1])).cpu }
+            let run = try Self.measure(commands)
             let merge = try Self.measure([[executable, "merge", dir, "--format", "json", "--output", "\(dir).json"]])
             let merged = try Data(contentsOf: URL(fileURLWithPath: "\(dir).json"))
-            rows.append(Row(shards: count, wallSeconds: run.wall, cpuSeconds: run.cpu, mergeWallSeconds: merge.wall, mergeCpuSeconds: merge.cpu,
-                            cpuOverhead: (run.cpu + merge.cpu) / whole.cpu - 1, speedup: whole.wall / (run.wall + merge.wall),
+            rows.append(Row(shards: count, wallSeconds: run.wall, cpuSeconds: run.cpu, serialCpuSeconds: serial, mergeWallSeconds: merge.wall,
+                            mergeCpuSeconds: merge.cpu, cpuOverhead: (serial + merge.cpu) / whole.cpu - 1, speedup: whole.wall / (run.wall + merge.wall),
                             identical: merged == expected))
         }
         let out = Output(sweep: definition.name, runs: definition.runCount, cores: ProcessInfo.processInfo.activeProcessorCount,
@@ -86,10 +94,11 @@ struct BenchSweep: ParsableCommand {
         case .json: print(try JSONOutput.encode(out))
         case .table:
             print("sweep \(out.sweep): \(out.runs) runs on \(out.cores) cores; a shard with no run costs \(NumberFormatting.fixed(empty.wall, decimals: 3)) s wall, \(NumberFormatting.fixed(empty.cpu, decimals: 3)) s CPU")
-            var t = TextTable(header: ["shards", "wall s", "CPU s", "merge wall s", "merge CPU s", "CPU overhead", "speed-up", "same bytes"])
+            var t = TextTable(header: ["shards", "wall s", "CPU s", "CPU s one by one", "merge wall s", "merge CPU s", "CPU overhead", "speed-up", "same bytes"])
             for r in rows {
                 t.append([r.shards == 0 ? "whole" : String(r.shards), NumberFormatting.fixed(r.wallSeconds, decimals: 2),
-                          NumberFormatting.fixed(r.cpuSeconds, decimals: 2), NumberFormatting.fixed(r.mergeWallSeconds, decimals: 3),
+                          NumberFormatting.fixed(r.cpuSeconds, decimals: 2), NumberFormatting.fixed(r.serialCpuSeconds, decimals: 2),
+                          NumberFormatting.fixed(r.mergeWallSeconds, decimals: 3),
                           NumberFormatting.fixed(r.mergeCpuSeconds, decimals: 3), NumberFormatting.fixed(r.cpuOverhead * 100, decimals: 1) + "%",
                           NumberFormatting.fixed(r.speedup, decimals: 2) + "x", r.identical ? "yes" : "NO"])
             }
