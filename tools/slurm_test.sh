@@ -10,11 +10,11 @@
 #   3. waits for both, and checks that the merged result.json equals the
 #      local unsharded `headroom sweep --format json`, byte for byte;
 #   4. shuts the cluster down (also on failure).
-# Usage: tools/slurm_test.sh [SWEEP.yaml]   (default examples/sweep/smoke.yaml)
+# Usage: tools/slurm_test.sh [SWEEP.yaml]   (default examples/sweep/smoke.sweep.yaml)
 # HEADROOM=path picks the binary (default .build/release/headroom).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-sweep="$(cd "$(dirname "${1:-$root/examples/sweep/smoke.yaml}")" && pwd)/$(basename "${1:-smoke.yaml}")"
+sweep="$(cd "$(dirname "${1:-$root/examples/sweep/smoke.sweep.yaml}")" && pwd)/$(basename "${1:-smoke.sweep.yaml}")"
 headroom="$(realpath "${HEADROOM:-$root/.build/release/headroom}")"
 shards=4
 [ "$(id -u)" = 0 ] || { echo "slurm_test: FAILED: needs root (it starts slurmctld, slurmd and munged)" >&2; exit 1; }

@@ -41,7 +41,7 @@ package struct SweepDefinition: Sendable {
         package var choices: [Int]
     }
 
-    /// Name (the file's `name`, else its file name without extension).
+    /// Name (the file's `name`, else its file name without `.yaml` or `.sweep.yaml`).
     package var name: String
     /// The sweep file's path.
     package var file: String
@@ -89,6 +89,8 @@ package struct SweepDefinition: Sendable {
     package static let maxCells = 100_000
     /// Most seeds per cell.
     package static let maxSeeds = 10_000
+    /// Most runs (cells × seeds).
+    package static let maxRuns = 1_000_000
 
     /// Loads the sweep at `path` and parses every cell's scenario;
     /// `forecasters` builds a predictive scaler's forecaster. Throws an
@@ -130,7 +132,8 @@ package struct SweepDefinition: Sendable {
             return (s.string, node)
         }
 
-        let name = scalar("name")?.0 ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let name = scalar("name")?.0 ?? (stem.hasSuffix(".sweep") ? String(stem.dropLast(".sweep".count)) : stem)
         var scenarioPath: String?
         var scenarioAsWritten = ""
         if let (s, node) = scalar("scenario") {
@@ -190,6 +193,7 @@ package struct SweepDefinition: Sendable {
         }
         let cellCount = axes.reduce(1) { $0.multipliedReportingOverflow(by: max($1.values.count, 1)).overflow ? Int.max : $0 * max($1.values.count, 1) }
         if cellCount > maxCells { fail(top["axes"], "axes", "\(cellCount) cells; at most \(maxCells)") }
+        else if seeds > 0, cellCount * seeds > maxRuns { fail(top["seeds"], "seeds", "\(cellCount) cells x \(seeds) seeds = \(cellCount * seeds) runs; at most \(maxRuns)") }
         guard issues.isEmpty, let scenarioPath else { throw InputError(issues: issues) }
 
         // Every cell's scenario, parsed now so nothing runs before all are valid.

@@ -22,7 +22,7 @@ struct BenchSweep: ParsableCommand {
     )
 
     @Argument(help: "The sweep file.")
-    var sweep = "examples/sweep/bench.yaml"
+    var sweep = "examples/sweep/bench.sweep.yaml"
     @Option(help: "Shard counts to measure, comma-separated.")
     var shards = "1,2,4,8"
     @OptionGroup var output: ReportFormatOptions
