@@ -103,6 +103,12 @@ let package = Package(
         ),
         .testTarget(name: "CapacityPlanningTests", dependencies: ["CapacityPlanning", "Scenario"]),
 
+        // Sweeps: a scenario's keys varied over axes and seeds, run whole or
+        // in shards whose part files merge to the same bytes, and the batch
+        // jobs (Slurm, Kubernetes) that run the shards.
+        .target(name: "Sweep", dependencies: ["Scenario", "ServingModel", "Report", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Scenario", "ServingModel", "SimulationCore", "Workload", "TestSupport"]),
+
         // What the test targets share, and only they: the repository root and
         // its data (TestData), and one scenario runner (ScenarioRunner).
         .target(name: "TestSupport", dependencies: ["Scenario", "ServingModel", "Workload"], path: "Tests/TestSupport"),
@@ -130,6 +136,7 @@ let package = Package(
                 "Report",
                 "Forecasting",
                 "CapacityPlanning",
+                "Sweep",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]

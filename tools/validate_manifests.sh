@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Validates the manifests `headroom plan --emit kubernetes DIR` wrote:
+# Validates the manifests `headroom plan --emit kubernetes DIR` or
+# `headroom sweep --emit kubernetes DIR` wrote:
 #   - every core manifest (the Deployment patch, merged onto a minimal
 #     Deployment; the autoscaling/v2 HorizontalPodAutoscaler) against the
 #     Kubernetes API schema of KUBE_VERSION (default 1.30.0), strict (no
@@ -8,13 +9,15 @@
 #     (kedacore/keda config/crd/bases/keda.sh_scaledobjects.yaml, keda.sh/v1alpha1)
 #     and the metadata its prometheus and cron triggers need;
 #   - the Knative Service patch's annotations against Knative's bounds;
-#   - the prometheus-adapter rules' shape.
+#   - the prometheus-adapter rules' shape;
+#   - a sweep's Indexed Job, merge Job and PersistentVolumeClaim against the
+#     Kubernetes API schema, strict.
 # kubernetes-validate is installed once into .build-venv/manifests (ignored
 # by git). Without PyPI the install fails and so does this script: it never
 # passes without having validated.
 # Usage: tools/validate_manifests.sh DIR
 set -euo pipefail
-dir=${1:?usage: tools/validate_manifests.sh DIR (the directory of plan --emit kubernetes)}
+dir=${1:?usage: tools/validate_manifests.sh DIR (the directory of plan or sweep --emit kubernetes)}
 [ -d "$dir" ] || { echo "validate_manifests: no directory '$dir'" >&2; exit 2; }
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="$root/.build-venv/manifests"
@@ -167,6 +170,8 @@ for path in files:
         report(name, knative(obj))
     elif name == "prometheus-adapter-rules.yaml":
         report(name, adapter(obj))
+    elif obj.get("kind") in ("Job", "PersistentVolumeClaim"):  # headroom sweep --emit kubernetes
+        report(name, kube(obj))
     else:
         report(name, [f"unknown manifest (kind {obj.get('kind')!r})"])
 print(f"Kubernetes API schema {version}, KEDA ScaledObject CRD rules (keda.sh/v1alpha1)")

@@ -38,13 +38,20 @@ package enum ScenarioLoader {
     /// Parses scenario text; `file` names it in errors and anchors relative
     /// paths; `forecasters` as for ``load(path:forecasters:)``.
     package static func parse(text: String, file: String, forecasters: LoadForecasterFactory? = nil) throws -> ServingConfiguration {
-        let reader = NodeReader(file: file)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             throw ScenarioError(issues: [ScenarioIssue(file: file, line: nil, key: "", message: "not valid YAML/JSON: \(error)")])
         }
+        return try parse(document: root, file: file, forecasters: forecasters)
+    }
+
+    /// Parses a composed scenario document (nil: an empty file), e.g. one
+    /// whose keys ``ScenarioKeyPath`` has set; `file` as for
+    /// ``parse(text:file:forecasters:)``.
+    package static func parse(document root: Node?, file: String, forecasters: LoadForecasterFactory? = nil) throws -> ServingConfiguration {
+        let reader = NodeReader(file: file)
         guard let root, let f = reader.mapping(root, "") else {
             throw ScenarioError(issues: reader.issues.isEmpty ? [ScenarioIssue(file: file, line: nil, key: "", message: "the scenario is empty")] : reader.issues)
         }

@@ -4,6 +4,6 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the speed of Headroom's engine and models.",
-        subcommands: [BenchEngine.self, BenchServing.self, BenchToolbox.self, BenchForecast.self, BenchFidelity.self]
+        subcommands: [BenchEngine.self, BenchServing.self, BenchToolbox.self, BenchForecast.self, BenchFidelity.self, BenchSweep.self]
     )
 }

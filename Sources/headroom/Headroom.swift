@@ -11,7 +11,7 @@ struct Headroom: ParsableCommand {
         abstract: "Simulate, forecast and plan capacity for LLM inference services.",
         discussion: "Documentation: README.md and docs/ in the source tree. Shell completions: headroom --generate-completion-script bash|zsh|fish.",
         version: "0.2.0",
-        subcommands: [Simulate.self, Explain.self, Replay.self, Validate.self, Calibrate.self, Profile.self, Forecast.self, Plan.self, Bench.self, CaseStudies.self]
+        subcommands: [Simulate.self, Explain.self, Replay.self, Validate.self, Calibrate.self, Profile.self, Forecast.self, Plan.self, Bench.self, CaseStudies.self, SweepCommand.self, MergeCommand.self]
     )
 
     /// `plan --help` and `help plan` show the options of `plan size`, the

@@ -25,7 +25,7 @@ import Testing
         let walker = FileManager.default.enumerator(atPath: base.path)
         var out: [String] = []
         while let relative = walker?.nextObject() as? String {
-            if relative.hasSuffix(".yaml") && !relative.hasSuffix("claims.yaml") { out.append("examples/" + relative) }
+            if relative.hasSuffix(".yaml") && !relative.hasSuffix("claims.yaml") && !relative.hasSuffix(".sweep.yaml") { out.append("examples/" + relative) }
         }
         return out.sorted()
     }()

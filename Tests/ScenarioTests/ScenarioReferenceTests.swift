@@ -15,7 +15,7 @@ import Testing
 @Suite struct ScenarioReferenceTests {
     static let root = TestData.root
     static let reference = root.appendingPathComponent("docs/scenario-reference.md")
-    /// YAML files under `examples/` that are not scenarios.
+    /// YAML files under `examples/` that are not scenarios (and sweeps, `*.sweep.yaml`).
     static let notScenarios: Set<String> = ["examples/case-studies/claims.yaml"]
     /// The heading of the reference's section on hardware profiles; the
     /// key tables below it document profile keys, not scenario keys.
@@ -86,7 +86,7 @@ import Testing
     static func bundledScenarios() -> [String] {
         let dir = root.appendingPathComponent("examples")
         let all = FileManager.default.enumerator(atPath: dir.path)?.compactMap { $0 as? String } ?? []
-        return all.filter { $0.hasSuffix(".yaml") && !notScenarios.contains("examples/" + $0) }.sorted()
+        return all.filter { $0.hasSuffix(".yaml") && !$0.hasSuffix(".sweep.yaml") && !notScenarios.contains("examples/" + $0) }.sorted()
             .map { dir.appendingPathComponent($0).path }
     }
 

@@ -30,17 +30,17 @@ public struct LogHistogram: Sendable, Equatable {
 
     var counts: [UInt64]
     /// Values below ``lowestTrackable`` (including zeros and negatives).
-    public private(set) var zeroCount: UInt64 = 0
+    public internal(set) var zeroCount: UInt64 = 0
     /// Values above the top of the range (clamped into the last bucket).
-    public private(set) var overflowCount: UInt64 = 0
+    public internal(set) var overflowCount: UInt64 = 0
     /// Number of recorded values.
-    public private(set) var count: UInt64 = 0
+    public internal(set) var count: UInt64 = 0
     /// Exact sum of recorded values.
-    public private(set) var sum: Double = 0
+    public internal(set) var sum: Double = 0
     /// Exact smallest value (`+inf` when empty).
-    public private(set) var min: Double = .infinity
+    public internal(set) var min: Double = .infinity
     /// Exact largest value (`-inf` when empty).
-    public private(set) var max: Double = -.infinity
+    public internal(set) var max: Double = -.infinity
 
     /// An empty histogram (about 128 KiB of buckets).
     public init() {

@@ -1,0 +1,81 @@
+import Scenario
+import ServingModel
+import SimulationCore
+import Workload
+
+/// Merges a sweep's parts into its outcome. Every part must come from the
+/// same sweep (fingerprint), the same Headroom version and the same shard
+/// count, every shard must be there exactly once and hold exactly its
+/// runs; anything else is refused, naming the part, so nothing is dropped
+/// or counted twice. The runs are then taken in run order (cell, then
+/// seed) whatever the order of the parts, so any split merges to the same
+/// bytes as the unsharded run, which is itself the merge of one part.
+package enum SweepMerge {
+    /// The outcome of `parts` (each with the path it was read from, for
+    /// messages); `version` is this Headroom's.
+    package static func outcome(of parts: [(path: String, part: SweepPart)], version: String) throws -> SweepOutcome {
+        guard let (firstPath, first) = parts.first else { throw SweepError("merge: no parts given") }
+        let header = first.header
+        for (path, part) in parts {
+            if part.header.fingerprint != header.fingerprint || part.header.sweep != header.sweep {
+                throw SweepError("merge: \(path) is a part of another sweep ('\(part.header.sweep)', fingerprint \(part.header.fingerprint)) than \(firstPath) ('\(header.sweep)', fingerprint \(header.fingerprint))")
+            }
+            if part.header.headroomVersion != version {
+                throw SweepError("merge: \(path) was written by headroom \(part.header.headroomVersion), this is \(version); rerun its shard with this version")
+            }
+            if part.header != header {
+                throw SweepError("merge: \(path)'s header differs from \(firstPath)'s although their fingerprints agree (a damaged or edited part)")
+            }
+            if part.shards != first.shards {
+                throw SweepError("merge: \(path) is shard \(part.shard) of \(part.shards), \(firstPath) of \(first.shards): the parts come from different splits")
+            }
+        }
+        let shards = first.shards
+        var byShard: [Int: String] = [:]
+        for (path, part) in parts {
+            guard part.shard >= 0, part.shard < shards else { throw SweepError("merge: \(path): shard \(part.shard) outside 0...\(shards - 1)") }
+            if let other = byShard[part.shard] { throw SweepError("merge: shard \(part.shard) of \(shards) given twice: \(other) and \(path)") }
+            byShard[part.shard] = path
+        }
+        let missing = (0..<shards).filter { byShard[$0] == nil }
+        if !missing.isEmpty {
+            let list = missing.prefix(10).map(String.init).joined(separator: ", ") + (missing.count > 10 ? ", ..." : "")
+            throw SweepError("merge: \(missing.count) of \(shards) parts missing: shard\(missing.count == 1 ? "" : "s") \(list)")
+        }
+
+        // Every shard holds exactly its runs, in run order; every run lands in its slot.
+        let cells = header.cells, seeds = header.seeds
+        let valueCount = header.metrics.count + (try header.slaTargets().count)
+        var runs = [SweepRun?](repeating: nil, count: cells * seeds)
+        var pools = [SweepPool?](repeating: nil, count: cells)
+        for (path, part) in parts.sorted(by: { $0.part.shard < $1.part.shard }) {
+            let shard = SweepShard(index: part.shard, count: shards)
+            let expected = stride(from: part.shard, to: cells * seeds, by: shards)
+            guard part.runs.count == expected.underestimatedCount else {
+                throw SweepError("merge: \(path) holds \(part.runs.count) runs; shard \(part.shard) of \(shards) has \(expected.underestimatedCount)")
+            }
+            for (run, r) in zip(part.runs, expected) {
+                guard run.cell * seeds + run.seed == r, run.seed >= 0, run.seed < seeds, shard.owns(run: r) else {
+                    throw SweepError("merge: \(path) holds run (cell \(run.cell), seed \(run.seed)) where shard \(part.shard) of \(shards) has (cell \(r / seeds), seed \(r % seeds))")
+                }
+                guard run.values.count == valueCount else { throw SweepError("merge: \(path): run (cell \(run.cell), seed \(run.seed)) has \(run.values.count) values, expected \(valueCount)") }
+                runs[r] = run
+            }
+            for pool in part.pools {
+                guard pool.cell >= 0, pool.cell < cells else { throw SweepError("merge: \(path): pooled histograms of cell \(pool.cell), outside 0...\(cells - 1)") }
+                guard [pool.ttft, pool.tpot, pool.e2e].allSatisfy({ LogHistogram(state: $0) != nil }) else {
+                    throw SweepError("merge: \(path): the pooled histograms of cell \(pool.cell) are damaged (counts do not add up)")
+                }
+                if pools[pool.cell] == nil { pools[pool.cell] = pool } else { pools[pool.cell]!.merge(pool) }
+            }
+        }
+        return try SweepOutcome(header: header, runs: runs.map { $0! }, pools: pools)
+    }
+}
+
+extension SweepHeader {
+    /// The SLA's targets (none without an SLA).
+    func slaTargets() throws -> [SLA.Target] {
+        try sla.map { try SLA(parsing: $0).targets } ?? []
+    }
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# A sharded sweep on a real Slurm cluster, checked against the local run:
+#   1. brings up a single-node Slurm cluster on this machine (Debian's
+#      slurm-wlm and munge, installed with apt-get when missing; needs root),
+#      configured for a plain VM or container without cgroups
+#      (ProctrackType=proctrack/linuxproc, TaskPlugin=task/none,
+#      SelectType=select/cons_tres), its files and state in a temporary folder;
+#   2. writes the sweep's jobs with `headroom sweep --emit slurm` (4 shards)
+#      and submits them: a 4-task array, then the merge job (afterok);
+#   3. waits for both, and checks that the merged result.json equals the
+#      local unsharded `headroom sweep --format json`, byte for byte;
+#   4. shuts the cluster down (also on failure).
+# Usage: tools/slurm_test.sh [SWEEP.yaml]   (default examples/sweep/smoke.sweep.yaml)
+# HEADROOM=path picks the binary (default .build/release/headroom).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+sweep="$(cd "$(dirname "${1:-$root/examples/sweep/smoke.sweep.yaml}")" && pwd)/$(basename "${1:-smoke.sweep.yaml}")"
+headroom="$(realpath "${HEADROOM:-$root/.build/release/headroom}")"
+shards=4
+[ "$(id -u)" = 0 ] || { echo "slurm_test: FAILED: needs root (it starts slurmctld, slurmd and munged)" >&2; exit 1; }
+[ -x "$headroom" ] || { echo "slurm_test: FAILED: no headroom binary at $headroom (make build)" >&2; exit 1; }
+if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v munged >/dev/null; then
+    echo "slurm_test: installing slurm-wlm and munge"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null
+fi
+
+work="$(mktemp -d /tmp/headroom-slurm.XXXXXX)"
+chmod 755 "$work"
+conf="$work/slurm.conf"
+export SLURM_CONF="$conf"
+munge_socket="$work/munge.socket"
+cleanup() {
+    status=$?
+    scontrol shutdown >/dev/null 2>&1 || true
+    # The daemons save their state as they stop: wait for them, then stop munged.
+    for f in "$work/slurmd.pid" "$work/slurmctld.pid" "$work/munged.pid"; do
+        [ -s "$f" ] || continue
+        pid="$(cat "$f")"
+        [ "$f" = "$work/munged.pid" ] && kill "$pid" 2>/dev/null
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill "$pid" 2>/dev/null || true
+    done
+    if [ $status -ne 0 ]; then
+        echo "slurm_test: logs in $work" >&2
+        tail -n 20 "$work"/*.log "$work"/jobs/logs/* 2>/dev/null >&2 || true
+    else
+        rm -rf "$work" || true
+    fi
+    exit $status
+}
+trap cleanup EXIT
+
+# munge: a private key and daemon, so nothing of the machine's is touched.
+mkdir -p "$work/munge"
+dd if=/dev/urandom of="$work/munge/munge.key" bs=1024 count=1 status=none
+chown -R munge:munge "$work/munge" 2>/dev/null || true
+chmod 700 "$work/munge"; chmod 400 "$work/munge/munge.key"
+munged --force --key-file="$work/munge/munge.key" --socket="$munge_socket" \
+       --pid-file="$work/munged.pid" --log-file="$work/munged.log" --seed-file="$work/munge/seed"
+
+host="$(hostname -s)"
+cpus="$(nproc)"
+memory="$(awk '/MemTotal/ {print int($2 / 1024 * 0.8)}' /proc/meminfo)"
+mkdir -p "$work/state" "$work/spool"
+cat > "$conf" <<CONF
+ClusterName=headroom-test
+SlurmctldHost=$host(127.0.0.1)
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+AuthInfo=socket=$munge_socket
+CredType=cred/munge
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+SchedulerType=sched/backfill
+ReturnToService=2
+MpiDefault=none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/none
+StateSaveLocation=$work/state
+SlurmdSpoolDir=$work/spool
+SlurmctldPidFile=$work/slurmctld.pid
+SlurmdPidFile=$work/slurmd.pid
+SlurmctldLogFile=$work/slurmctld.log
+SlurmdLogFile=$work/slurmd.log
+SlurmctldPort=16817
+SlurmdPort=16818
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
+PartitionName=headroom Nodes=$host Default=YES MaxTime=INFINITE State=UP
+CONF
+slurmctld -f "$conf"
+slurmd -f "$conf"
+for _ in $(seq 60); do
+    state="$(sinfo -h -o %T 2>/dev/null || true)"
+    [ "$state" = idle ] && break
+    sleep 1
+done
+[ "$state" = idle ] || { echo "slurm_test: FAILED: the node did not come up (state '$state')" >&2; exit 1; }
+echo "slurm_test: single-node cluster up ($host, $cpus CPUs, slurm $(sinfo -V | awk '{print $2}'))"
+
+# The local, unsharded result first.
+started=$(date +%s)
+"$headroom" sweep "$sweep" --format json --output "$work/local.json"
+echo "slurm_test: local unsharded run: $(( $(date +%s) - started )) s"
+
+jobs="$work/jobs"
+"$headroom" sweep "$sweep" --emit slurm "$jobs" --shards "$shards" --executable "$headroom" >/dev/null
+started=$(date +%s)
+"$jobs/submit.sh"
+for _ in $(seq 600); do
+    [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break
+    sleep 1
+done
+[ -z "$(squeue -h -o %i)" ] || { echo "slurm_test: FAILED: jobs still queued after 10 minutes" >&2; squeue >&2; exit 1; }
+echo "slurm_test: array of $shards shards and merge job done in $(( $(date +%s) - started )) s"
+[ -s "$jobs/result.json" ] || { echo "slurm_test: FAILED: the merge job wrote no result.json" >&2; exit 1; }
+ls "$jobs/parts" | sed 's/^/slurm_test: part /'
+if cmp "$work/local.json" "$jobs/result.json"; then
+    echo "slurm_test: passed: the merge of $shards Slurm shards equals the local run byte for byte ($(wc -c < "$jobs/result.json") bytes)"
+else
+    echo "slurm_test: FAILED: the merged result differs from the local run" >&2
+    diff "$work/local.json" "$jobs/result.json" | head -20 >&2
+    exit 1
+fi
