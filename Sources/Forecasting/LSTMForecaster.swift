@@ -59,8 +59,10 @@ package struct LSTMForecaster: Sendable, Equatable {
     ///   - season: season length used to impute missing inputs.
     ///   - epochLog: called after each epoch with (epoch, training loss, validation loss).
     /// - Throws: ``ForecastingError`` when the series are too short or the settings invalid.
+    ///   - memberStart: called before each member network is trained, with its index.
     package static func train(series: [LoadSeries], season: Int, settings: LSTMSettings,
-                             epochLog: ((Int, Double, Double) -> Void)? = nil) throws -> (LSTMForecaster, Summary) {
+                             epochLog: ((Int, Double, Double) -> Void)? = nil,
+                             memberStart: ((Int) -> Void)? = nil) throws -> (LSTMForecaster, Summary) {
         try settings.validate()
         Matrix.useOneThread()
         guard let first = series.first else {
@@ -79,6 +81,11 @@ package struct LSTMForecaster: Sendable, Equatable {
             training += ends.dropLast(nVal).map { (k, $0) }
             validation += ends.suffix(nVal).map { (k, $0) }
         }
+        if let cap = settings.maxTrainingWindows, training.count > cap {
+            let share = Double(cap) / Double(training.count)
+            training = evenSubsample(training, count: cap)
+            validation = evenSubsample(validation, count: max(1, Int((Double(validation.count) * share).rounded())))
+        }
         guard training.count >= 2 && !validation.isEmpty else {
             let longest = series.map(\.count).max() ?? 0
             throw ForecastingError.tooFewPoints(
@@ -90,6 +97,7 @@ package struct LSTMForecaster: Sendable, Equatable {
         let start = Clock.seconds()
         var networks: [LSTMNetwork] = [], epochs: [Int] = [], bestEpochs: [Int] = [], losses: [Double] = []
         for member in 0..<settings.members {
+            memberStart?(member)
             let (net, ran, bestEpoch, loss) = trainMember(root.stream(member), prepared: prepared, encoder: encoder,
                                                           training: training, validation: validation, settings: settings,
                                                           epochLog: epochLog)
@@ -173,6 +181,12 @@ package struct LSTMForecaster: Sendable, Equatable {
         }
         net.parameters = best
         return (net, epochs, bestEpoch, bestLoss)
+    }
+
+    /// `count` elements of `items` spread evenly (the first, then every `items.count / count`-th), in order.
+    static func evenSubsample<T>(_ items: [T], count: Int) -> [T] {
+        guard count < items.count else { return items }
+        return (0..<count).map { items[$0 * items.count / count] }
     }
 
     /// Window ends `e` (targets `e ..< e + horizon`) with a full input window and no missing target.
