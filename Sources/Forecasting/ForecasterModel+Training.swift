@@ -98,6 +98,7 @@ extension ForecasterModel {
         settings.scaling = options.scaling
         settings.seed = options.seed
         settings.members = options.members
+        settings.seasonalProfile = options.seasonalProfile
         settings.maxTrainingWindows = options.maxTrainingWindows ?? LSTMSettings.defaultMaxTrainingWindows(window: settings.window)
         try settings.validate()
 

@@ -24,6 +24,8 @@ package struct ForecasterOptions: Sendable, Equatable {
     package var scaling: LSTMSettings.Scaling = .logLast
     /// LSTM member networks (seeds) averaged.
     package var members = 5
+    /// Give the LSTM the series' own seasonal profile as a feature (``LSTMSettings/seasonalProfile``).
+    package var seasonalProfile = true
     /// LSTM training windows at most (an even subsample); `nil` = ``LSTMSettings/defaultMaxTrainingWindows(window:)``.
     package var maxTrainingWindows: Int?
     /// Ensembles `Ensemble2 … EnsembleK` average the 2 … K methods with the best validation MASE.

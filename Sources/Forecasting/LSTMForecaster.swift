@@ -48,7 +48,7 @@ package struct LSTMForecaster: Sendable, Equatable {
         self.networks = networks
     }
 
-    var encoder: FeatureEncoder { FeatureEncoder(scaling: settings.scaling, exogenousCount: exogenousNames.count) }
+    var encoder: FeatureEncoder { FeatureEncoder(settings: settings, exogenousCount: exogenousNames.count) }
 
     /// Trains `settings.members` networks on every window of every series
     /// whose targets hold no missing interval; the latest
@@ -71,7 +71,7 @@ package struct LSTMForecaster: Sendable, Equatable {
         for s in series where s.exogenousNames != first.exogenousNames {
             throw ForecastingError.exogenousMismatch(series: s.name, expected: first.exogenousNames, got: s.exogenousNames)
         }
-        let encoder = FeatureEncoder(scaling: settings.scaling, exogenousCount: first.exogenousNames.count)
+        let encoder = FeatureEncoder(settings: settings, exogenousCount: first.exogenousNames.count)
         let prepared = series.map { encoder.prepare($0, season: season) }
         var training: [(Int, Int)] = [], validation: [(Int, Int)] = []
         for (k, p) in prepared.enumerated() {

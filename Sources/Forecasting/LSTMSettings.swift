@@ -42,6 +42,9 @@ package struct LSTMSettings: Codable, Sendable, Equatable {
     /// hold thousands of nearly identical neighbouring windows: an even subsample keeps every
     /// part of the history and bounds an epoch's time.
     package var maxTrainingWindows: Int?
+    /// Adds the series' own seasonal profile `horizon` steps ahead as an input feature (see
+    /// `FeatureEncoder`); `nil` (model files written before it existed) = no.
+    package var seasonalProfile: Bool?
 
     /// Settings for a window and horizon, other fields at their defaults.
     package init(window: Int, horizon: Int) {

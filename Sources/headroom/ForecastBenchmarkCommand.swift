@@ -41,6 +41,8 @@ struct ForecastBenchmarkCommand: ParsableCommand {
     var maxWindows: Int?
     @Option(help: "Seed of the LSTM's initialisation and shuffling.")
     var seed: UInt64 = 0
+    @Flag(help: "Leave the series' seasonal profile out of the LSTM's inputs.")
+    var noSeasonalProfile = false
     @Flag(help: "Leave the LSTM out.")
     var noLstm = false
     @OptionGroup var output: OutputFormatOptions
@@ -85,6 +87,7 @@ struct ForecastBenchmarkCommand: ParsableCommand {
         options.maxTrainingWindows = maxWindows
         options.seed = seed
         options.useLSTM = !noLstm
+        options.seasonalProfile = !noSeasonalProfile
         let anchorFiles = try anchors.map { try AnchorForecasts.read(path: $0) }
         let wanted = methods.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let progress = PlanProgress(stages: (wanted?.count ?? 14) + 2)

@@ -29,6 +29,8 @@ struct ForecastOptions: ParsableArguments {
     var selection: ForecasterOptions.Selection = .validation
     @Option(name: .customLong("max-windows"), help: "LSTM training windows at most, an even subsample (default: 1,024 windows of 168 steps, or as many window-steps).")
     var maxWindows: Int?
+    @Flag(help: "Leave the series' seasonal profile out of the LSTM's inputs.")
+    var noSeasonalProfile = false
     @Flag(help: "Leave the LSTM out (baselines only).")
     var noLstm = false
 
@@ -51,6 +53,7 @@ struct ForecastOptions: ParsableArguments {
         o.scaling = scaling
         o.members = members
         o.maxTrainingWindows = maxWindows
+        o.seasonalProfile = !noSeasonalProfile
         o.selection = selection
         return o
     }

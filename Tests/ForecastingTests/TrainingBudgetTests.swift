@@ -59,3 +59,27 @@ import Workload
         }
     }
 }
+
+/// The global model's series-level input: each series' own seasonal profile ahead of each step.
+@Suite struct SeasonalProfileFeatureTests {
+    /// The profile at step t is the mean of the same phase `lead` steps ahead over the last 7 seasons,
+    /// from values at or before t only, and it is scaled like the count.
+    @Test func theProfileIsTheCausalSeasonalMeanAhead() {
+        let season = 4, lead = 2
+        let values = (0..<40).map { Double(($0 % season) * 10 + $0) }
+        let s = LoadSeries(name: "p", timestamps: (0..<40).map { Double($0) * 21_600 }, interval: 21_600, values: values)
+        var settings = LSTMSettings(window: 8, horizon: lead)
+        settings.seasonalProfile = true
+        let encoder = FeatureEncoder(settings: settings, exogenousCount: 0)
+        #expect(encoder.width == 1 + FeatureEncoder.calendarWidth + 1)
+        let p = encoder.prepare(s, season: season)
+        for t in [5, 20, 39] {
+            let back = (1...7).map { t + lead - $0 * season }.filter { $0 >= 0 }
+            #expect(back.allSatisfy { $0 <= t })
+            let expected = back.map { values[$0] }.reduce(0, +) / Double(back.count)
+            #expect(abs(p.profile[t] - expected) < 1e-9)
+        }
+        settings.seasonalProfile = nil
+        #expect(FeatureEncoder(settings: settings, exogenousCount: 0).width == 1 + FeatureEncoder.calendarWidth)
+    }
+}
