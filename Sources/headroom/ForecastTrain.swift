@@ -66,8 +66,10 @@ struct ForecastTrain: ParsableCommand {
         let progress = PlanProgress(stages: 14 + (options.useLSTM ? 2 * options.members : 0))
         let trained: (ForecasterModel, ForecasterTrainingReport)
         do {
+            // On a terminal a log line first clears the progress line it would otherwise run into.
+            let clear = isatty(STDERR_FILENO) == 1 ? "\r\u{1B}[K" : ""
             trained = try ForecasterModel.train(histories: series, auxiliary: auxiliary, options: options, log: { line in
-                FileHandle.standardError.write(Data(("headroom: " + line + "\n").utf8))
+                FileHandle.standardError.write(Data((clear + "headroom: " + line + "\n").utf8))
             }, progress: { progress.stage($0) })
         } catch {
             progress.finish()
