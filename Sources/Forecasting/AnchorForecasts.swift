@@ -29,10 +29,10 @@ package struct AnchorForecasts: Sendable {
 
     /// Reads an anchors file.
     ///
-    /// - Throws: ``ForecastingError/invalidSetting(name:value:expected:)`` naming the file, line and column.
+    /// - Throws: ``ForecastingError/invalidAnchors(location:reason:)`` naming the file, line and column.
     package static func read(path: String) throws -> AnchorForecasts {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ForecastingError.invalidSetting(name: "--anchors", value: path, expected: "a readable anchors CSV")
+            throw ForecastingError.invalidAnchors(location: path, reason: "no such file or not readable")
         }
         return try parse(String(decoding: data, as: UTF8.self), file: path)
     }
@@ -40,7 +40,7 @@ package struct AnchorForecasts: Sendable {
     /// Parses the text of an anchors file called `file`.
     package static func parse(_ text: String, file: String) throws -> AnchorForecasts {
         func fail(_ line: Int, _ what: String) -> ForecastingError {
-            .invalidSetting(name: "--anchors", value: "\(file):\(line)", expected: what)
+            .invalidAnchors(location: "\(file):\(line)", reason: "expected " + what)
         }
         var lineNumber = 0
         var index: [String: Int] = [:]
@@ -110,22 +110,22 @@ package struct AnchorForecasts: Sendable {
             var f = ForecastBenchmark.Forecasts(point: [], quantiles: [[], [], []])
             for o in split.origins {
                 guard let w = windows[method]?[split.name]?[o] else {
-                    throw ForecastingError.invalidSetting(
-                        name: "--anchors", value: "\(file): \(method) has no forecast for \(split.name) at origin \(o)",
-                        expected: "every window the benchmark scores (run tools/forecast_anchors.py with the same --horizon, --test-days and --origin-step on the same folder)")
+                    throw ForecastingError.invalidAnchors(
+                        location: file, reason: "\(method) has no forecast for \(split.name) at origin \(o), a window the benchmark scores "
+                            + "(run tools/forecast_anchors.py with the same --horizon, --test-days and --origin-step on the same folder)")
                 }
                 let line = lines[method]![split.name]![o]!
                 guard w.point.count >= horizon, w.point.prefix(horizon).allSatisfy({ $0 != nil }),
                       w.quantiles.allSatisfy({ $0.count >= horizon && $0.prefix(horizon).allSatisfy { $0 != nil } }) else {
-                    throw ForecastingError.invalidSetting(name: "--anchors", value: "\(file):\(line): \(method), \(split.name), origin \(o)",
-                                                          expected: "rows h = 1 … \(horizon)")
+                    throw ForecastingError.invalidAnchors(location: "\(file):\(line)",
+                                                          reason: "\(method), \(split.name), origin \(o): expected rows h = 1 … \(horizon)")
                 }
                 for h in 0..<horizon {
                     let actual = history.values[o + h]
                     if let y = w.y[h], abs(y - actual) > 1e-6 * max(1, abs(actual)) {
-                        throw ForecastingError.invalidSetting(
-                            name: "--anchors", value: "\(file):\(line): \(split.name) origin \(o) h \(h + 1): y = \(y)",
-                            expected: "the series' value \(actual) (the anchors were run on other data)")
+                        throw ForecastingError.invalidAnchors(
+                            location: "\(file):\(line)",
+                            reason: "\(split.name) origin \(o) h \(h + 1): y = \(y), but the series holds \(actual) (the anchors were run on other data)")
                     }
                 }
                 fit += w.fitSeconds
