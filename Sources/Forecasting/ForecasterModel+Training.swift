@@ -28,8 +28,10 @@ extension ForecasterModel {
     ///
     /// - Throws: ``ForecastingError`` for too short histories, mismatched
     ///   intervals or exogenous columns, or invalid options.
+    /// `progress` is called at the start of each stage (a method's validation, an LSTM member's training run).
     package static func train(histories: [LoadSeries], auxiliary finerOrEqual: [LoadSeries] = [], options: ForecasterOptions,
-                             log: ((String) -> Void)? = nil) throws -> (ForecasterModel, ForecasterTrainingReport) {
+                             log: ((String) -> Void)? = nil,
+                             progress: ((String) -> Void)? = nil) throws -> (ForecasterModel, ForecasterTrainingReport) {
         let start = Clock.seconds()
         try options.validate()
         guard let first = histories.first else {
@@ -96,6 +98,8 @@ extension ForecasterModel {
         settings.scaling = options.scaling
         settings.seed = options.seed
         settings.members = options.members
+        settings.seasonalProfile = options.seasonalProfile
+        settings.maxTrainingWindows = options.maxTrainingWindows ?? LSTMSettings.defaultMaxTrainingWindows(window: settings.window)
         try settings.validate()
 
         var model = ForecasterModel(
@@ -111,7 +115,8 @@ extension ForecasterModel {
         if options.useLSTM {
             do {
                 let (lstm, summary) = try LSTMForecaster.train(
-                    series: zip(histories, cuts).map { $0.prefix($1) } + auxiliaryBeforeValidation, season: season, settings: settings)
+                    series: zip(histories, cuts).map { $0.prefix($1) } + auxiliaryBeforeValidation, season: season, settings: settings,
+                    memberStart: { progress?("LSTM validation run, member \($0 + 1) of \(settings.members)") })
                 lstmSeconds += summary.seconds
                 log?("LSTM (validation run): epochs \(summary.epochs), best \(summary.bestEpochs), "
                      + "\(summary.trainingWindows) windows, \(String(format: "%.2f", summary.seconds)) s")
@@ -132,6 +137,7 @@ extension ForecasterModel {
                 skipped.append("\(method.name): needs \(needed) intervals before the first validation origin")
                 continue
             }
+            progress?("validating \(method.name)")
             var v = Validation()
             for (k, h) in histories.enumerated() {
                 let f = model.baseForecasts(method, history: h, origins: origins[k]).forecasts
@@ -211,12 +217,13 @@ extension ForecasterModel {
         } else {
             model.selected = model.methods.min { $0.validationMase < $1.validationMase }!.name
         }
-        log?("selected \(model.selected) (validation MASE "
-             + String(format: "%.3f", model.method(named: model.selected)!.validationMase) + ")")
+        log?(model.selectionReason)
 
         // The LSTM used for forecasting learns from the full histories.
         if let record = model.lstm {
-            let (lstm, summary) = try LSTMForecaster.train(series: histories + auxiliary, season: season, settings: record.settings)
+            let (lstm, summary) = try LSTMForecaster.train(
+                series: histories + auxiliary, season: season, settings: record.settings,
+                memberStart: { progress?("LSTM final run, member \($0 + 1) of \(record.settings.members)") })
             lstmSeconds += summary.seconds
             log?("LSTM (final run): epochs \(summary.epochs), best \(summary.bestEpochs), "
                  + "\(summary.trainingWindows) windows, \(String(format: "%.2f", summary.seconds)) s")

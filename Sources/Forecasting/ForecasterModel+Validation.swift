@@ -116,9 +116,10 @@ extension ForecasterModel {
             guard lstm.settings.quantiles == levels else {
                 throw fail("lstm.settings.quantiles", "expected the model's levels \(levels), got \(lstm.settings.quantiles)")
             }
-            let width = 1 + FeatureEncoder.calendarWidth + exogenousNames.count
+            let profile = lstm.settings.seasonalProfile == true ? 1 : 0
+            let width = 1 + FeatureEncoder.calendarWidth + exogenousNames.count + profile
             guard lstm.inputSize == width else {
-                throw fail("lstm.input_size", "expected \(width) (1 count + \(FeatureEncoder.calendarWidth) calendar + \(exogenousNames.count) exogenous features), got \(lstm.inputSize)")
+                throw fail("lstm.input_size", "expected \(width) (1 count + \(FeatureEncoder.calendarWidth) calendar + \(exogenousNames.count) exogenous + \(profile) profile features), got \(lstm.inputSize)")
             }
             guard !lstm.parameters.isEmpty, lstm.parameters.count <= ModelLimits.maxMembers else {
                 throw fail("lstm.parameters", "expected 1 to \(ModelLimits.maxMembers) networks, got \(lstm.parameters.count)")

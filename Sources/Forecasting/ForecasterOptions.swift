@@ -24,10 +24,14 @@ package struct ForecasterOptions: Sendable, Equatable {
     package var scaling: LSTMSettings.Scaling = .logLast
     /// LSTM member networks (seeds) averaged.
     package var members = 5
+    /// Give the LSTM the series' own seasonal profile as a feature (``LSTMSettings/seasonalProfile``).
+    package var seasonalProfile = true
+    /// LSTM training windows at most (an even subsample); `nil` = ``LSTMSettings/defaultMaxTrainingWindows(window:)``.
+    package var maxTrainingWindows: Int?
     /// Ensembles `Ensemble2 … EnsembleK` average the 2 … K methods with the best validation MASE.
     package var ensembleSize = 3
     /// How `selected` is chosen.
-    package var selection: Selection = .combination
+    package var selection: Selection = .validation
     /// Seed of the LSTM's initialisation and shuffling.
     package var seed: UInt64 = 0
 
@@ -36,7 +40,7 @@ package struct ForecasterOptions: Sendable, Equatable {
         /// `Combination` (the fixed rule of ``ForecastMethod/combinationRule(horizon:season:)``)
         /// when at least one of its members was trained, else the lowest validation MASE.
         case combination
-        /// The lowest validation MASE among all methods and ensembles.
+        /// The lowest validation MASE among all methods and ensembles, on the user's own series (the default).
         case validation
     }
 
@@ -70,6 +74,7 @@ package struct ForecasterOptions: Sendable, Equatable {
         if let window { try check((1...ModelLimits.maxWindow).contains(window), "--window", window, "an integer from 1 to \(ModelLimits.maxWindow)") }
         try check(maxEpochs >= 1, "--epochs", maxEpochs, "an integer >= 1")
         try check(learningRate.isFinite && learningRate > 0, "--learning-rate", learningRate, "a finite number > 0")
+        if let maxTrainingWindows { try check(maxTrainingWindows >= 2, "--max-windows", maxTrainingWindows, "an integer >= 2") }
         try check((1...ModelLimits.maxMembers).contains(members), "--members", members, "an integer from 1 to \(ModelLimits.maxMembers)")
     }
 }

@@ -17,6 +17,8 @@ package enum ForecastingError: Error, Equatable, LocalizedError, CustomStringCon
     case intervalMismatch(series: String, interval: Double, expected: Double)
     /// A history on another interval than the model was trained on.
     case modelIntervalMismatch(series: String, interval: Double, model: Double)
+    /// An anchors file (`tools/forecast_anchors.py --out`) that cannot be used: `file:line` and why.
+    case invalidAnchors(location: String, reason: String)
 
     /// The message the CLI prints: `file:line: column 'x': expected ..., got '...'` and the like.
     package var description: String {
@@ -28,6 +30,8 @@ package enum ForecastingError: Error, Equatable, LocalizedError, CustomStringCon
                 + "train with --horizon \(requested) for more)"
         case let .invalidSetting(name, value, expected):
             return "\(name): expected \(expected), got '\(value)'"
+        case let .invalidAnchors(location, reason):
+            return "\(location): not usable as anchors: \(reason)"
         case let .invalidModelFile(file, reason):
             return "\(file): not a usable forecaster model: \(reason)"
         case let .exogenousMismatch(series, expected, got):

@@ -48,7 +48,7 @@ package struct LSTMForecaster: Sendable, Equatable {
         self.networks = networks
     }
 
-    var encoder: FeatureEncoder { FeatureEncoder(scaling: settings.scaling, exogenousCount: exogenousNames.count) }
+    var encoder: FeatureEncoder { FeatureEncoder(settings: settings, exogenousCount: exogenousNames.count) }
 
     /// Trains `settings.members` networks on every window of every series
     /// whose targets hold no missing interval; the latest
@@ -59,8 +59,10 @@ package struct LSTMForecaster: Sendable, Equatable {
     ///   - season: season length used to impute missing inputs.
     ///   - epochLog: called after each epoch with (epoch, training loss, validation loss).
     /// - Throws: ``ForecastingError`` when the series are too short or the settings invalid.
+    ///   - memberStart: called before each member network is trained, with its index.
     package static func train(series: [LoadSeries], season: Int, settings: LSTMSettings,
-                             epochLog: ((Int, Double, Double) -> Void)? = nil) throws -> (LSTMForecaster, Summary) {
+                             epochLog: ((Int, Double, Double) -> Void)? = nil,
+                             memberStart: ((Int) -> Void)? = nil) throws -> (LSTMForecaster, Summary) {
         try settings.validate()
         Matrix.useOneThread()
         guard let first = series.first else {
@@ -69,7 +71,7 @@ package struct LSTMForecaster: Sendable, Equatable {
         for s in series where s.exogenousNames != first.exogenousNames {
             throw ForecastingError.exogenousMismatch(series: s.name, expected: first.exogenousNames, got: s.exogenousNames)
         }
-        let encoder = FeatureEncoder(scaling: settings.scaling, exogenousCount: first.exogenousNames.count)
+        let encoder = FeatureEncoder(settings: settings, exogenousCount: first.exogenousNames.count)
         let prepared = series.map { encoder.prepare($0, season: season) }
         var training: [(Int, Int)] = [], validation: [(Int, Int)] = []
         for (k, p) in prepared.enumerated() {
@@ -78,6 +80,11 @@ package struct LSTMForecaster: Sendable, Equatable {
             let nVal = ends.count >= 2 ? max(1, Int((Double(ends.count) * settings.validationFraction).rounded())) : 0
             training += ends.dropLast(nVal).map { (k, $0) }
             validation += ends.suffix(nVal).map { (k, $0) }
+        }
+        if let cap = settings.maxTrainingWindows, training.count > cap {
+            let share = Double(cap) / Double(training.count)
+            training = evenSubsample(training, count: cap)
+            validation = evenSubsample(validation, count: max(1, Int((Double(validation.count) * share).rounded())))
         }
         guard training.count >= 2 && !validation.isEmpty else {
             let longest = series.map(\.count).max() ?? 0
@@ -90,6 +97,7 @@ package struct LSTMForecaster: Sendable, Equatable {
         let start = Clock.seconds()
         var networks: [LSTMNetwork] = [], epochs: [Int] = [], bestEpochs: [Int] = [], losses: [Double] = []
         for member in 0..<settings.members {
+            memberStart?(member)
             let (net, ran, bestEpoch, loss) = trainMember(root.stream(member), prepared: prepared, encoder: encoder,
                                                           training: training, validation: validation, settings: settings,
                                                           epochLog: epochLog)
@@ -173,6 +181,12 @@ package struct LSTMForecaster: Sendable, Equatable {
         }
         net.parameters = best
         return (net, epochs, bestEpoch, bestLoss)
+    }
+
+    /// `count` elements of `items` spread evenly (the first, then every `items.count / count`-th), in order.
+    static func evenSubsample<T>(_ items: [T], count: Int) -> [T] {
+        guard count < items.count else { return items }
+        return (0..<count).map { items[$0 * items.count / count] }
     }
 
     /// Window ends `e` (targets `e ..< e + horizon`) with a full input window and no missing target.

@@ -37,6 +37,14 @@ package struct LSTMSettings: Codable, Sendable, Equatable {
     package var seed: UInt64 = 0
     /// Count scaling.
     package var scaling: Scaling = .logLast
+    /// At most this many training windows, taken evenly from all of them (and validation windows
+    /// in the same proportion); `nil` = every window. Dense histories (5-minute counts over weeks)
+    /// hold thousands of nearly identical neighbouring windows: an even subsample keeps every
+    /// part of the history and bounds an epoch's time.
+    package var maxTrainingWindows: Int?
+    /// Adds the series' own seasonal profile `horizon` steps ahead as an input feature (see
+    /// `FeatureEncoder`); `nil` (model files written before it existed) = no.
+    package var seasonalProfile: Bool?
 
     /// Settings for a window and horizon, other fields at their defaults.
     package init(window: Int, horizon: Int) {
@@ -47,6 +55,12 @@ package struct LSTMSettings: Codable, Sendable, Equatable {
     /// The default input window for a season length `m`: one season, at least 8 and at most 168 intervals.
     package static func defaultWindow(season: Int) -> Int {
         max(8, min(season, 168))
+    }
+
+    /// The default cap on training windows: 1,024 windows of 168 steps, or as many window-steps
+    /// for shorter windows (7,168 windows of 24 hourly steps).
+    package static func defaultMaxTrainingWindows(window: Int) -> Int {
+        max(1024, 172_032 / max(window, 1))
     }
 
     /// Checks ranges; throws ``ForecastingError/invalidSetting(name:value:expected:)``.
@@ -79,6 +93,7 @@ package struct LSTMSettings: Codable, Sendable, Equatable {
             (maxEpochs >= 1, "epochs", "max_epochs", maxEpochs, "an integer >= 1"),
             ((1...ModelLimits.maxMembers).contains(members), "members", "members", members, "an integer from 1 to \(ModelLimits.maxMembers)"),
             (patience >= 1, "patience", "patience", patience, "an integer >= 1"),
+            ((maxTrainingWindows ?? 2) >= 2, "max training windows", "max_training_windows", maxTrainingWindows ?? 2, "an integer >= 2"),
             (validationFraction > 0 && validationFraction < 1, "validation fraction", "validation_fraction", validationFraction,
              "a number in (0, 1)"),
         ]

@@ -25,8 +25,12 @@ struct ForecastOptions: ParsableArguments {
     var scaling: LSTMSettings.Scaling = .logLast
     @Option(help: "LSTM member networks (count; each with its own seed) whose outputs are averaged.")
     var members = 5
-    @Option(help: "How the method that predict uses is chosen: validation (lowest validation MASE) or combination (a fixed combination rule).")
-    var selection: ForecasterOptions.Selection = .combination
+    @Option(help: "How the method that predict uses is chosen: validation (lowest validation MASE on your series) or combination (a fixed combination rule).")
+    var selection: ForecasterOptions.Selection = .validation
+    @Option(name: .customLong("max-windows"), help: "LSTM training windows at most, an even subsample (default: 1,024 windows of 168 steps, or as many window-steps).")
+    var maxWindows: Int?
+    @Flag(help: "Leave the series' seasonal profile out of the LSTM's inputs.")
+    var noSeasonalProfile = false
     @Flag(help: "Leave the LSTM out (baselines only).")
     var noLstm = false
 
@@ -48,6 +52,8 @@ struct ForecastOptions: ParsableArguments {
         o.useLSTM = !noLstm
         o.scaling = scaling
         o.members = members
+        o.maxTrainingWindows = maxWindows
+        o.seasonalProfile = !noSeasonalProfile
         o.selection = selection
         return o
     }

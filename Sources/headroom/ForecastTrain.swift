@@ -13,7 +13,7 @@ struct ForecastTrain: ParsableCommand {
         abstract: "Train a forecaster on one or more history CSVs and write the model file."
     )
 
-    @Argument(help: "History CSV files (all on the same interval).")
+    @Argument(help: "History CSV files or folders of them (every *.csv; all on the same interval): several make one global LSTM.")
     var histories: [String]
     @Option(name: .customLong("also"), help: "An extra history that only adds LSTM training windows (repeatable); on a finer interval that divides the model's, its sums at every phase.")
     var auxiliaryPaths: [String] = []
@@ -35,6 +35,7 @@ struct ForecastTrain: ParsableCommand {
         var season: Int
         var methods: [Method]
         var skipped: [String]
+        var selectionReason: String
         var seconds: Double
         var lstmSeconds: Double
         struct Method: Encodable {
@@ -45,21 +46,43 @@ struct ForecastTrain: ParsableCommand {
         }
     }
 
+    /// The history files: each path, or every `*.csv` of a folder (sorted by name).
+    static func expand(_ paths: [String]) throws -> [String] {
+        try paths.flatMap { path -> [String] in
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return [path] }
+            let files = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".csv") }.sorted()
+            guard !files.isEmpty else { throw ValidationError("\(path): a folder without *.csv files") }
+            return files.map { (path as NSString).appendingPathComponent($0) }
+        }
+    }
+
     func run() throws {
         try AtomicFile.checkFile(out, option: "--out")
-        let series = try histories.map { try history.read($0) }
+        let series = try Self.expand(histories).map { try history.read($0) }
         let perDay = series[0].intervalsPerDay
         let options = try forecast.options(defaultHorizon: perDay)
         let auxiliary = try auxiliaryPaths.map { try history.read($0) }
-        let (model, report) = try ForecasterModel.train(histories: series, auxiliary: auxiliary, options: options) { line in
-            FileHandle.standardError.write(Data(("headroom: " + line + "\n").utf8))
+        let progress = PlanProgress(stages: 14 + (options.useLSTM ? 2 * options.members : 0))
+        let trained: (ForecasterModel, ForecasterTrainingReport)
+        do {
+            // On a terminal a log line first clears the progress line it would otherwise run into.
+            let clear = isatty(STDERR_FILENO) == 1 ? "\r\u{1B}[K" : ""
+            trained = try ForecasterModel.train(histories: series, auxiliary: auxiliary, options: options, log: { line in
+                FileHandle.standardError.write(Data((clear + "headroom: " + line + "\n").utf8))
+            }, progress: { progress.stage($0) })
+        } catch {
+            progress.finish()
+            throw error
         }
+        progress.finish()
+        let (model, report) = trained
         try model.save(path: out)
         let result = Result(
             model: out, selected: model.selected, horizon: model.horizon, season: model.season,
             methods: model.methods.map { .init(name: $0.name, validationMase: $0.validationMase, validationSmape: $0.validation.smape,
                                                validationPeakCoveredP90: $0.validation.peakCoveredP90) },
-            skipped: report.skipped, seconds: report.seconds, lstmSeconds: report.lstmSeconds)
+            skipped: report.skipped, selectionReason: model.selectionReason, seconds: report.seconds, lstmSeconds: report.lstmSeconds)
         switch output.format {
         case .json:
             print(try JSONOutput.encode(result))
@@ -78,6 +101,7 @@ struct ForecastTrain: ParsableCommand {
             } else {
                 print(t.render())
                 for s in report.skipped { print("skipped " + s) }
+                print(model.selectionReason)
                 print("wrote \(out) (\(NumberFormatting.fixed(report.seconds, decimals: 1)) s)")
             }
         }

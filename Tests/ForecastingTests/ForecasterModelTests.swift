@@ -152,10 +152,12 @@ import Testing
 
     /// Day-ahead (horizon 2 of a 4-interval season): `Combination` is the mean of SeasonalRegression,
     /// the LSTM and SeasonalMean7, its upper quantiles at least each member's, and it is selected
-    /// whatever validation says, unless selection is by validation.
+    /// whatever validation says with `--selection combination`; by default selection is by validation.
     @Test func theCombinationIsSelectedAndAveragesItsMembers() throws {
         let s = series(days: 40, seed: 6)
-        let (model, _) = try ForecasterModel.train(histories: [s], options: tinyOptions())
+        var byRule = tinyOptions()
+        byRule.selection = .combination
+        let (model, _) = try ForecasterModel.train(histories: [s], options: byRule)
         #expect(model.selected == "Combination")
         let record = try #require(model.method(named: "Combination"))
         let third: Double = 1.0 / 3
@@ -176,9 +178,7 @@ import Testing
         // Its validation MASE is that of its own validation forecasts, not a copy of a member's.
         #expect(record.validationMase != model.method(named: "LSTM")!.validationMase)
 
-        var byValidation = tinyOptions()
-        byValidation.selection = .validation
-        let (other, _) = try ForecasterModel.train(histories: [s], options: byValidation)
+        let (other, _) = try ForecasterModel.train(histories: [s], options: tinyOptions())
         let best = other.methods.min { $0.validationMase < $1.validationMase }!
         #expect(other.selected == best.name)
     }
@@ -190,6 +190,7 @@ import Testing
         options.horizon = 1
         options.season = 8
         options.useLSTM = false
+        options.selection = .combination
         let (model, _) = try ForecasterModel.train(histories: [s], options: options)
         guard case let .combination(members, weights)? = model.method(named: "Combination")?.method else {
             Issue.record("no Combination")
