@@ -39,7 +39,12 @@ struct ForecastHistoryOptions: ParsableArguments {
     /// Reads one history file; Prometheus and Grafana steps are summed into
     /// `--interval`, else `interval` (a model's), else 1 h.
     func read(_ path: String, interval: Double? = nil) throws -> LoadSeries {
-        try source.load(path, csv: readOptions, interval: readOptions.interval ?? interval, intervalOption: "--interval").series
+        try load(path, interval: interval).series
+    }
+
+    /// ``read(_:interval:)`` with the zone its times are printed in.
+    func load(_ path: String, interval: Double? = nil) throws -> HistoryFile.Loaded {
+        try source.load(path, csv: readOptions, interval: readOptions.interval ?? interval, intervalOption: "--interval")
     }
 
     /// Seconds in a positive duration (`Units.duration`: `600s`, `10m`, `1h`).

@@ -49,7 +49,8 @@ struct ForecastPredict: ParsableCommand {
     func run() throws {
         if let out { try AtomicFile.checkFile(out, option: "--out") }
         let loaded = try ForecasterModel.load(path: model)
-        let series = try history.read(historyPath, interval: loaded.intervalSeconds)
+        let read = try history.load(historyPath, interval: loaded.intervalSeconds)
+        let series = read.series
         let levels = try quantiles.split(separator: ",").map { text -> Double in
             guard let v = Double(text.trimmingCharacters(in: .whitespaces)), loaded.levels.contains(where: { abs($0 - v) < 1e-9 }) else {
                 throw ForecastingError.invalidSetting(name: "--quantiles", value: String(text),
@@ -59,7 +60,7 @@ struct ForecastPredict: ParsableCommand {
         }
         let f = try loaded.forecast(series, horizon: horizon, method: method)
         let steps = (0..<horizon).map { h in
-            Result.Step(step: h + 1, timestamp: LoadSeriesCSV.formatISO8601(series.timestamp(series.count + h)), forecast: f.point[h],
+            Result.Step(step: h + 1, timestamp: read.zone.format(series.timestamp(series.count + h)), forecast: f.point[h],
                         quantiles: Dictionary(uniqueKeysWithValues: levels.map { (label($0), f.quantile($0)![h]) }))
         }
         let result = Result(model: model, method: method ?? loaded.selected, history: historyPath, horizon: horizon, steps: steps)
