@@ -28,10 +28,13 @@ extension ForecasterModel {
     ///
     /// - Throws: ``ForecastingError`` for too short histories, mismatched
     ///   intervals or exogenous columns, or invalid options.
-    /// `progress` is called at the start of each stage (a method's validation, an LSTM member's training run).
+    /// `progress` is called at the start of each stage (a method's validation, an LSTM member's training run);
+    /// `epochs` after each of an LSTM member's epochs, with the epochs run and the most it may run
+    /// (early stopping may end it sooner).
     package static func train(histories: [LoadSeries], auxiliary finerOrEqual: [LoadSeries] = [], options: ForecasterOptions,
                              log: ((String) -> Void)? = nil,
-                             progress: ((String) -> Void)? = nil) throws -> (ForecasterModel, ForecasterTrainingReport) {
+                             progress: ((String) -> Void)? = nil,
+                             epochs: ((Int, Int) -> Void)? = nil) throws -> (ForecasterModel, ForecasterTrainingReport) {
         let start = Clock.seconds()
         try options.validate()
         guard let first = histories.first else {
@@ -116,6 +119,7 @@ extension ForecasterModel {
             do {
                 let (lstm, summary) = try LSTMForecaster.train(
                     series: zip(histories, cuts).map { $0.prefix($1) } + auxiliaryBeforeValidation, season: season, settings: settings,
+                    epochLog: { e, _, _ in epochs?(e, settings.maxEpochs) },
                     memberStart: { progress?("LSTM validation run, member \($0 + 1) of \(settings.members)") })
                 lstmSeconds += summary.seconds
                 log?("LSTM (validation run): epochs \(summary.epochs), best \(summary.bestEpochs), "
@@ -223,6 +227,7 @@ extension ForecasterModel {
         if let record = model.lstm {
             let (lstm, summary) = try LSTMForecaster.train(
                 series: histories + auxiliary, season: season, settings: record.settings,
+                epochLog: { e, _, _ in epochs?(e, record.settings.maxEpochs) },
                 memberStart: { progress?("LSTM final run, member \($0 + 1) of \(record.settings.members)") })
             lstmSeconds += summary.seconds
             log?("LSTM (final run): epochs \(summary.epochs), best \(summary.bestEpochs), "

@@ -70,7 +70,7 @@ struct ForecastTrain: ParsableCommand {
             let clear = isatty(STDERR_FILENO) == 1 ? "\r\u{1B}[K" : ""
             trained = try ForecasterModel.train(histories: series, auxiliary: auxiliary, options: options, log: { line in
                 FileHandle.standardError.write(Data((clear + "headroom: " + line + "\n").utf8))
-            }, progress: { progress.stage($0) })
+            }, progress: { progress.stage($0) }, epochs: { progress.finished($0, of: $1) })
         } catch {
             progress.finish()
             throw error
