@@ -52,4 +52,20 @@ package struct LoadForecast: Sendable, Equatable {
         self.level = level
         self.method = method ?? model.selected
     }
+
+    /// A note for the summary when the level planned for adds more than half
+    /// again to the point forecast over the horizon (a wide or badly
+    /// calibrated quantile that the headroom then multiplies); `nil` otherwise.
+    package var spreadNote: String? { Self.spreadNote(level: level, point: point, planned: planned) }
+
+    /// ``spreadNote`` of a forecast at `level` whose point and planned
+    /// quantile are `point` and `planned`.
+    static func spreadNote(level: Double, point: [Double], planned: [Double]) -> String? {
+        let p = point.reduce(0, +)
+        let spread = p > 0 ? planned.reduce(0, +) / p : 1
+        guard level > 0.5, spread > 1.5 else { return nil }
+        let pct = Int((level * 100).rounded())
+        return "the forecast's p\(pct) is \(String(format: "%.2g", spread))x its point forecast over the horizon, before the headroom "
+            + "multiplies it: check the model's p\(pct) on your series (headroom forecast evaluate), or plan --quantile 0.5 with the headroom alone"
+    }
 }

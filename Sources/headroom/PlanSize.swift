@@ -143,6 +143,7 @@ struct PlanSize: ParsableCommand {
         let period: PlanPeriod
         if let model {
             let f = try LoadForecast(model: model, history: series, horizon: horizon ?? series.intervalsPerDay, level: quantile, method: method)
+            if let note = f.spreadNote { FileHandle.standardError.write(Data("headroom: note: \(note)\n".utf8)) }
             period = PlanPeriod.forecast(after: series, count: f.point.count, origin: f.origin, zone: loaded.zone)
             let level = NumberFormatting.short(quantile * 100), scale = NumberFormatting.short(loadScale)
             let forecastSource = "forecast \(f.method) p\(level) of \(file) for \(period.label) × \(scale)"

@@ -58,4 +58,16 @@ import Workload
         // A synthetic series the model never saw: no warning.
         #expect(r.notes.isEmpty)
     }
+
+    /// A level that adds more than half again to the point forecast is
+    /// named on stderr; the p50, or a narrow p90, is not.
+    @Test func aWideQuantileIsNamed() {
+        func note(level: Double, planned: Double) -> String? {
+            LoadForecast.spreadNote(level: level, point: [100, 200], planned: [planned, planned * 2])
+        }
+        #expect(note(level: 0.9, planned: 120) == nil)
+        #expect(note(level: 0.5, planned: 300) == nil)
+        let wide = note(level: 0.9, planned: 225)
+        #expect(wide?.hasPrefix("the forecast's p90 is 2.2x its point forecast") == true)
+    }
 }
