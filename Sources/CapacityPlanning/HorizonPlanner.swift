@@ -224,19 +224,13 @@ package struct HorizonPlanner: Sendable {
     /// Shares of the scenario's own HPA target tried, highest first.
     static let declaredTargetShares = [1.0, 0.75, 0.5]
 
-    /// The autoscalers verified: the in-flight HPA (or the scenario's KPA)
-    /// at ``autoscalerTargetShares`` of the in-flight count per replica at
-    /// the peak's capacity point, then the scenario's declared HPA at
-    /// ``declaredTargetShares`` of its target; every target whole in its
-    /// metric's unit, bounds from the fewest to the most replicas needed,
-    /// duplicates dropped.
-    static func autoscalerCandidates(base: ServingConfiguration, curve: CapacityCurve, needs: [Int]) -> [AutoscalerPlan] {
-        candidateFamilies(base: base, curve: curve, needs: needs).flatMap { $0 }
-    }
-
-    /// ``autoscalerCandidates(base:curve:needs:)`` in families that differ
-    /// only in their target, each from the highest target down: the
-    /// in-flight (or KPA) template's, then the declared HPA's.
+    /// The autoscalers verified, in families that differ only in their
+    /// target, each from the highest target down: the in-flight HPA (or
+    /// the scenario's KPA) at ``autoscalerTargetShares`` of the in-flight
+    /// count per replica at the peak's capacity point, then the scenario's
+    /// declared HPA at ``declaredTargetShares`` of its target; every target
+    /// whole in its metric's unit, bounds from the fewest to the most
+    /// replicas needed, duplicates dropped.
     static func candidateFamilies(base: ServingConfiguration, curve: CapacityCurve, needs: [Int]) -> [[AutoscalerPlan]] {
         let (low, peak) = (needs.min()!, needs.max()!)
         let atCapacity = curve.inFlightPerReplica(replicas: peak)

@@ -32,6 +32,11 @@ package enum NumberFormatting {
         return s
     }
 
+    /// A replica range, `6–9`, or `9` when both ends are equal.
+    package static func range(_ low: Int, _ high: Int) -> String {
+        low == high ? "\(low)" : "\(low)–\(high)"
+    }
+
     /// A target's value with its unit: a latency in seconds (`0.4673 s`),
     /// a rate or share as a percentage (`99.97%`).
     package static func targetValue(_ value: Double, of target: SLA.Target) -> String {

@@ -109,8 +109,8 @@ package enum PlanFiles {
                          d.cost.map { f($0.staticGpuHours) } ?? "", money(d.cost?.staticGpuHours)])
         }
         if !d.schedule.isEmpty {
-            let (low, high) = (d.schedule.map(\.replicas).min()!, d.schedule.map(\.replicas).max()!)
-            rows.append(["schedule" + mark("schedule"), (low == high ? "\(low)" : "\(low)–\(high)") + " replicas, \(d.schedule.count) step\(d.schedule.count == 1 ? "" : "s")",
+            let counts = d.schedule.map(\.replicas)
+            rows.append(["schedule" + mark("schedule"), NumberFormatting.range(counts.min()!, counts.max()!) + " replicas, \(d.schedule.count) step\(d.schedule.count == 1 ? "" : "s")",
                          f((d.verification.attainment["schedule"] ?? 0) * 100) + "%", d.cost.map { f($0.scheduleGpuHours) } ?? "", money(d.cost?.scheduleGpuHours)])
         }
         if let a = d.autoscaler {

@@ -67,8 +67,7 @@ extension PlanSummary {
         }
         if let v = r.schedule {
             let counts = v.plan.map(\.replicas)
-            let range = counts.min()! == counts.max()! ? "\(counts.min()!)" : "\(counts.min()!)–\(counts.max()!)"
-            t.append(["schedule", "\(range), \(v.plan.count) step\(v.plan.count == 1 ? "" : "s"), rises \(NumberFormatting.duration(r.lead)) early"
+            t.append(["schedule", "\(NumberFormatting.range(counts.min()!, counts.max()!)), \(v.plan.count) step\(v.plan.count == 1 ? "" : "s"), rises \(NumberFormatting.duration(r.lead)) early"
                         + (v.corrections > 0 ? ", \(v.corrections) correction round\(v.corrections == 1 ? "" : "s")" : ""),
                       att("schedule"), c.map { f($0.scheduleGpuHours) } ?? "", money(c?.scheduleGpuHours), saving(c?.scheduleGpuHours)])
         }

@@ -85,7 +85,7 @@ import Testing
         h.scaleDownStabilization = 120
         base.replicas.dynamics?.scaler = .hpa(h, metric: .queueDepth, scrape: MetricScrape(interval: 10, lag: 5))
         let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 15, inFlightPerReplica: 2.6)])
-        let candidates = HorizonPlanner.autoscalerCandidates(base: base, curve: curve, needs: [2, 3, 2])
+        let candidates = HorizonPlanner.candidateFamilies(base: base, curve: curve, needs: [2, 3, 2]).flatMap { $0 }
         // In flight: 90/80/70% of 2.6 → 2.34, 2.08, 1.82 → 2 (once); queue depth 30, 22.5, 15 → 30, 23, 15.
         #expect(candidates.map(\.metricName) == ["in_flight", "queue_depth", "queue_depth", "queue_depth"])
         #expect(candidates.map(\.target) == [2, 30, 23, 15])
