@@ -90,7 +90,7 @@ struct ForecastBenchmarkCommand: ParsableCommand {
         options.seasonalProfile = !noSeasonalProfile
         let anchorFiles = try anchors.map { try AnchorForecasts.read(path: $0) }
         let wanted = methods.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let progress = PlanProgress(stages: (wanted?.count ?? 14) + 2)
+        let progress = CommandProgress(stages: (wanted?.count ?? 14) + 2)
         progress.stage("training on the data before the test days")
         let b: ForecastBenchmark
         do {

@@ -63,7 +63,7 @@ struct ForecastTrain: ParsableCommand {
         let perDay = series[0].intervalsPerDay
         let options = try forecast.options(defaultHorizon: perDay)
         let auxiliary = try auxiliaryPaths.map { try history.read($0) }
-        let progress = PlanProgress(stages: 14 + (options.useLSTM ? 2 * options.members : 0))
+        let progress = CommandProgress(stages: 14 + (options.useLSTM ? 2 * options.members : 0))
         let trained: (ForecasterModel, ForecasterTrainingReport)
         do {
             // On a terminal a log line first clears the progress line it would otherwise run into.

@@ -51,7 +51,7 @@ struct PlanBacktest: ParsableCommand {
         var test = try Backtest(base: config, sla: try SLA(parsing: judgement.sla), headroom: judgement.factor, scale: judgement.loadScale,
                                 confidence: judgement.confidence, replications: judgement.replications)
         test.zone = loaded.zone
-        let progress = PlanProgress(stages: 5)
+        let progress = CommandProgress(stages: 5)
         test.progress = { progress.stage($0) }
         test.finished = { progress.finished($0, of: $1) }
         let r = try test.run(series: loaded.series, model: model, trainDays: trainDays, testDays: testDays, quantile: quantile, method: method)

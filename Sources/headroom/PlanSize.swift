@@ -175,7 +175,7 @@ struct PlanSize: ParsableCommand {
         FileHandle.standardError.write(Data("headroom: planning \(load.source)\n".utf8))
         var planner = try HorizonPlanner(base: config, sla: targets, interval: series.interval, confidence: confidence, replications: replications)
         planner.minStep = Units.duration(minStep)!
-        let progress = PlanProgress(stages: 3)
+        let progress = CommandProgress(stages: 3)
         planner.progress = { progress.stage($0) }
         planner.finished = { progress.finished($0, of: $1) }
         let result = try planner.plan(rates: load.designRates)

@@ -6,7 +6,7 @@ import Foundation
 /// terminal, so piped and redirected output stays byte-identical.
 /// Each line replaces the previous one (carriage return); ``finish()``
 /// clears it.
-final class PlanProgress: @unchecked Sendable {
+final class CommandProgress: @unchecked Sendable {
     private let start = Date()
     private let enabled: Bool
     private let total: Int
