@@ -106,8 +106,8 @@ let package = Package(
         // Sweeps: a scenario's keys varied over axes and seeds, run whole or
         // in shards whose part files merge to the same bytes, and the batch
         // jobs (Slurm, Kubernetes) that run the shards.
-        .target(name: "Sweep", dependencies: ["Scenario", "ServingModel", "Report", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Scenario", "ServingModel", "SimulationCore", "Workload", "TestSupport"]),
+        .target(name: "Sweep", dependencies: ["CapacityPlanning", "Scenario", "ServingModel", "Report", "Workload", "SimulationCore", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "CapacityPlanning", "Scenario", "ServingModel", "SimulationCore", "Workload", "TestSupport"]),
 
         // What the test targets share, and only they: the repository root and
         // its data (TestData), and one scenario runner (ScenarioRunner).

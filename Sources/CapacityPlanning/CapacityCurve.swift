@@ -10,9 +10,9 @@ import ServingModel
 /// beyond the last it is held (per-replica capacity grows with pooling, so
 /// both err on the side of more replicas). Verification by simulation
 /// catches what interpolation misses.
-package struct CapacityCurve: Sendable, Encodable {
+package struct CapacityCurve: Sendable, Codable, Equatable {
     /// One measured count.
-    package struct Point: Sendable, Encodable, Equatable {
+    package struct Point: Sendable, Codable, Equatable {
         /// Replicas.
         package var replicas: Int
         /// Largest rate (requests/s) at which every target held.

@@ -108,8 +108,42 @@ package struct HorizonPlanner: Sendable {
         return xs[Int((0.99 * Double(xs.count)).rounded(.up)) - 1]
     }
 
-    /// Plans and verifies against `rates` (requests/s per interval, headroom included).
+    /// Plans and verifies against `rates` (requests/s per interval, headroom
+    /// included): ``prepare(rates:curve:)``, every track's
+    /// ``outcomes(of:tracks:)`` on all cores, then ``assemble(_:outcomes:)``.
     package func plan(rates: [Double], curve given: CapacityCurve? = nil) throws -> Result {
+        let prepared = try prepare(rates: rates, curve: given)
+        return try assemble(prepared, outcomes: try outcomes(of: prepared, tracks: Array(prepared.tracks.indices)))
+    }
+
+    /// What every track of a plan starts from: the design load, the
+    /// capacity curve and what follows from it. Deterministic: the same
+    /// scenario, targets and rates give the same value in any process, so
+    /// shards of a plan (`headroom plan --shard`) each prepare it and run
+    /// their share of ``tracks``.
+    package struct Prepared: Sendable {
+        /// The design load per interval (requests/s).
+        package var rates: [Double]
+        /// The capacity curve every plan is sized from.
+        package var curve: CapacityCurve
+        /// Replicas each interval needs by the curve alone.
+        package var needs: [Int]
+        /// Seconds replicas are launched ahead of each rise.
+        var lead: Double
+        /// The autoscaler candidates, by metric, highest target first.
+        var families: [[AutoscalerPlan]]
+        /// The schedule verified first.
+        var firstSchedule: [ScheduleEntry]
+        /// The independent lines of verification, in the order they start.
+        var tracks: [Track]
+
+        /// The number of tracks.
+        package var trackCount: Int { tracks.count }
+    }
+
+    /// Checks `rates`, measures the capacity curve (unless `given`) and
+    /// derives the plans' starting points and tracks.
+    package func prepare(rates: [Double], curve given: CapacityCurve? = nil) throws -> Prepared {
         guard !rates.isEmpty else { throw PlanningError("load", "the horizon has no interval") }
         if let bad = rates.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
             throw PlanningError("load", "interval \(bad) has rate \(rates[bad]); expected a finite rate >= 0")
@@ -129,9 +163,6 @@ package struct HorizonPlanner: Sendable {
                                                        replications: replications)
         let needs = rates.map { curve.replicas(for: $0) }
         let lead = preLaunchLead()
-        let verifier = try HorizonVerifier(base: base, sla: sla, interval: interval, explain: true)
-        let limit = maxCorrections
-        let minStep = minStep
         // Autoscaler targets of 90%, 80% and 70% of the in-flight count per
         // replica at capacity (the HPA's metric, and the KPA's concurrency),
         // and, when the scenario declares an HPA, its own metric at 100%, 75%
@@ -141,7 +172,6 @@ package struct HorizonPlanner: Sendable {
         // the first that verifies ends its metric's search (decision 0034);
         // the cheapest of the metrics' winners wins. If none verifies, the
         // lowest in-flight one is corrected.
-        let peak = needs.max()!
         let families = plans.contains(.autoscaler) ? Self.candidateFamilies(base: base, curve: curve, needs: needs) : []
         let firstSchedule = plans.contains(.schedule)
             ? try ScheduleBuilder.schedule(needs: needs, rates: rates, interval: interval, lead: lead, minStep: minStep) : []
@@ -152,54 +182,96 @@ package struct HorizonPlanner: Sendable {
         // need a correction), static last.
         let tracks: [Track] = (plans.contains(.schedule) ? [.schedule] : []) + families.indices.map { .autoscaler($0) }
             + (plans.contains(.static) ? [.fixed] : [])
-        progress?("simulating the horizon with \(tracks.count) plan\(tracks.count == 1 ? "" : "s")")
-        let counter = FirstChecks(total: tracks.count, told: finished)
-        let outcomes = try Replications.run(count: tracks.count) { i -> Outcome in
-            switch tracks[i] {
+        return Prepared(rates: rates, curve: curve, needs: needs, lead: lead, families: families, firstSchedule: firstSchedule, tracks: tracks)
+    }
+
+    /// Runs the tracks numbered `indices` (into ``Prepared/tracks``) on all
+    /// cores and returns their outcomes in that order.
+    package func outcomes(of prepared: Prepared, tracks indices: [Int]) throws -> [TrackOutcome] {
+        let (rates, needs, lead, families) = (prepared.rates, prepared.needs, prepared.lead, prepared.families)
+        let verifier = try HorizonVerifier(base: base, sla: sla, interval: interval, explain: true)
+        let limit = maxCorrections
+        let minStep = minStep
+        let interval = interval
+        let peak = needs.max()!
+        progress?("simulating the horizon with \(indices.count) plan\(indices.count == 1 ? "" : "s")")
+        let counter = FirstChecks(total: indices.count, told: finished)
+        return try Replications.run(count: indices.count) { k -> TrackOutcome in
+            let i = indices[k]
+            switch prepared.tracks[i] {
             case .fixed:
                 let first = try verifier.verify(.fixed(peak), rates: rates)
                 counter.done()
-                return .fixed(try Self.correct(start: peak, verified: first, limit: limit,
-                                               verify: { try verifier.verify(.fixed($0), rates: rates) },
-                                               bump: { n, _ in n + max(1, n / 10) }))
+                let v = try Self.correct(start: peak, verified: first, limit: limit,
+                                         verify: { try verifier.verify(.fixed($0), rates: rates) },
+                                         bump: { n, _ in n + max(1, n / 10) })
+                return TrackOutcome(track: i, replicas: [v.plan], verifications: [v.verification], corrections: v.corrections)
             case .schedule:
-                let first = try verifier.verify(.schedule(firstSchedule), rates: rates)
+                let first = try verifier.verify(.schedule(prepared.firstSchedule), rates: rates)
                 counter.done()
-                let corrected = try Self.correct(start: needs, verified: first, limit: limit, verify: { n in
+                let v = try Self.correct(start: needs, verified: first, limit: limit, verify: { n in
                     try verifier.verify(.schedule(try ScheduleBuilder.schedule(needs: n, rates: rates, interval: interval, lead: lead, minStep: minStep)), rates: rates)
                 }, bump: { n, v in
                     var n = n
                     for j in v.failing { n[j] += max(1, n[j] / 10) }
                     return n
                 })
-                let entries = try ScheduleBuilder.schedule(needs: corrected.plan, rates: rates, interval: interval, lead: lead, minStep: minStep)
-                return .schedule(.init(plan: entries, verification: corrected.verification, corrections: corrected.corrections))
+                return TrackOutcome(track: i, replicas: v.plan, verifications: [v.verification], corrections: v.corrections)
             case .autoscaler(let f):
-                var tried: [Verified<AutoscalerPlan>] = []
+                var tried: [HorizonVerification] = []
                 for s in families[f] {
                     let v = try verifier.verify(.autoscaler(s, initial: needs[0]), rates: rates)
                     if tried.isEmpty { counter.done() }
-                    tried.append(Verified(plan: s, verification: v, corrections: 0))
+                    tried.append(v)
                     if v.slaMet { break }
                 }
-                return .tried(tried)
+                return TrackOutcome(track: i, replicas: [], verifications: tried, corrections: 0)
             }
         }
-        var tried: [Verified<AutoscalerPlan>] = []
-        var result = Result(rates: rates, interval: interval, curve: curve, lead: lead, needs: needs)
+    }
+
+    /// The plans from every track's outcome (one per track of `prepared`,
+    /// in any order). When no autoscaler candidate met the SLA, the
+    /// in-flight one is corrected here, by simulation.
+    package func assemble(_ prepared: Prepared, outcomes: [TrackOutcome]) throws -> Result {
+        let (rates, needs, lead, families) = (prepared.rates, prepared.needs, prepared.lead, prepared.families)
+        var byTrack = [TrackOutcome?](repeating: nil, count: prepared.tracks.count)
         for o in outcomes {
-            switch o {
-            case .fixed(let v): result.staticPlan = v
-            case .schedule(let v): result.schedule = v
-            case .tried(let t): tried += t
+            guard byTrack.indices.contains(o.track), byTrack[o.track] == nil else {
+                throw PlanningError("plan", "track \(o.track) is outside 0..<\(prepared.tracks.count) or given twice")
+            }
+            byTrack[o.track] = o
+        }
+        var tried: [Verified<AutoscalerPlan>] = []
+        var result = Result(rates: rates, interval: interval, curve: prepared.curve, lead: lead, needs: needs)
+        for (i, track) in prepared.tracks.enumerated() {
+            guard let o = byTrack[i] else { throw PlanningError("plan", "no outcome for track \(i)") }
+            func one() throws -> HorizonVerification {
+                guard o.verifications.count == 1 else { throw PlanningError("plan", "track \(i) needs one verification, has \(o.verifications.count)") }
+                return o.verifications[0]
+            }
+            switch track {
+            case .fixed:
+                guard o.replicas.count == 1 else { throw PlanningError("plan", "the static track needs one replica count") }
+                result.staticPlan = Verified(plan: o.replicas[0], verification: try one(), corrections: o.corrections)
+            case .schedule:
+                guard o.replicas.count == rates.count else { throw PlanningError("plan", "the schedule track needs \(rates.count) replica counts, has \(o.replicas.count)") }
+                let entries = try ScheduleBuilder.schedule(needs: o.replicas, rates: rates, interval: interval, lead: lead, minStep: minStep)
+                result.schedule = Verified(plan: entries, verification: try one(), corrections: o.corrections)
+            case .autoscaler(let f):
+                guard (1...families[f].count).contains(o.verifications.count) else {
+                    throw PlanningError("plan", "autoscaler track \(i) has \(o.verifications.count) verifications for \(families[f].count) candidates")
+                }
+                tried += zip(families[f], o.verifications).map { Verified(plan: $0, verification: $1, corrections: 0) }
             }
         }
         if !tried.isEmpty {
             if let best = tried.filter(\.verification.slaMet).min(by: { $0.verification.simulatedGPUHours < $1.verification.simulatedGPUHours }) {
                 result.autoscaler = best
             } else {
+                let verifier = try HorizonVerifier(base: base, sla: sla, interval: interval, explain: true)
                 let last = tried.last { $0.plan.metric == .inFlight || $0.plan.metric == nil } ?? tried.last!
-                result.autoscaler = try Self.correct(start: last.plan, verified: last.verification, limit: limit, verify: {
+                result.autoscaler = try Self.correct(start: last.plan, verified: last.verification, limit: maxCorrections, verify: {
                     try verifier.verify(.autoscaler($0, initial: needs[0]), rates: rates)
                 }, bump: { s, _ in
                     // A whole target that can go no lower (1 request) leaves
@@ -215,6 +287,20 @@ package struct HorizonPlanner: Sendable {
         progress?("writing the plans")
         result.declaredMetric = AutoscalerPlan.declared(by: base)?.metric
         return result
+    }
+
+    /// What one track ended with, in a form a plan's part file carries.
+    package struct TrackOutcome: Sendable, Codable {
+        /// The track's index in ``Prepared/tracks``.
+        package var track: Int
+        /// The static size (one count) or the schedule's replicas per
+        /// interval as finally verified; empty for an autoscaler track.
+        package var replicas: [Int]
+        /// The final verification (static, schedule), or one per
+        /// autoscaler target tried, highest first.
+        package var verifications: [HorizonVerification]
+        /// Correction rounds (static, schedule).
+        package var corrections: Int
     }
 
     /// Autoscaler targets tried, as shares of the in-flight count per
@@ -256,14 +342,6 @@ package struct HorizonPlanner: Sendable {
     /// metric's targets (by index into the candidate families).
     enum Track: Sendable {
         case fixed, schedule, autoscaler(Int)
-    }
-
-    /// What a track ends with.
-    enum Outcome: Sendable {
-        case fixed(Verified<Int>)
-        case schedule(Verified<[ScheduleEntry]>)
-        /// The targets tried, from the highest down to the first that met the SLA.
-        case tried([Verified<AutoscalerPlan>])
     }
 
     /// Counts the tracks' first verifications for progress.

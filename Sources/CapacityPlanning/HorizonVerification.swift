@@ -1,7 +1,7 @@
 import ServingModel
 
 /// A plan simulated over its whole horizon: per-interval SLA outcomes.
-package struct HorizonVerification: Sendable, Encodable {
+package struct HorizonVerification: Sendable, Codable {
     /// The SLA's targets, as written (the order of ``IntervalOutcome/values``).
     package var targets: [String]
     /// One outcome per interval.
@@ -20,7 +20,7 @@ package struct HorizonVerification: Sendable, Encodable {
     package var worstExplanation: WorstIntervalExplanation?
 
     /// Replica counts at the end of one time-series bin.
-    package struct ReplicaSample: Sendable, Encodable, Equatable {
+    package struct ReplicaSample: Sendable, Codable, Equatable {
         /// Bin end (s).
         package var time: Double
         /// Ready replicas.

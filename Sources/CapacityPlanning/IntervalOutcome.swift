@@ -1,5 +1,5 @@
 /// How one interval of a verified horizon fared against the SLA.
-package struct IntervalOutcome: Sendable, Encodable, Equatable {
+package struct IntervalOutcome: Sendable, Codable, Equatable {
     /// Start (s from the horizon's start).
     package var start: Double
     /// End (s).

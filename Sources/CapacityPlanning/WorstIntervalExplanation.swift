@@ -6,7 +6,7 @@ import ServingModel
 /// by cause, and a one-line diagnosis with the lever that moves it — the
 /// decomposition `headroom explain` gives a whole run, for the one interval
 /// of a verified horizon that came closest to (or furthest past) a limit.
-package struct WorstIntervalExplanation: Sendable, Encodable, Equatable {
+package struct WorstIntervalExplanation: Sendable, Codable, Equatable {
     /// The interval's index in the horizon.
     package var interval: Int
     /// Its start and end (s from the horizon's start).
@@ -45,7 +45,7 @@ package struct WorstIntervalExplanation: Sendable, Encodable, Equatable {
     package var offered: Int
 
     /// One part of a latency.
-    package struct Part: Sendable, Encodable, Equatable {
+    package struct Part: Sendable, Codable, Equatable {
         /// The part's key (``AttributionPart/key``).
         package var part: String
         /// Seconds.
@@ -55,7 +55,7 @@ package struct WorstIntervalExplanation: Sendable, Encodable, Equatable {
     }
 
     /// The requests at or above one percentile of one latency.
-    package struct Group: Sendable, Encodable, Equatable {
+    package struct Group: Sendable, Codable, Equatable {
         /// `ttft` or `e2e`.
         package var latency: String
         /// `p50` or `p99`.
@@ -69,7 +69,7 @@ package struct WorstIntervalExplanation: Sendable, Encodable, Equatable {
     }
 
     /// One cause of error in the interval.
-    package struct Cause: Sendable, Encodable, Equatable {
+    package struct Cause: Sendable, Codable, Equatable {
         /// Its key: `admission_refusal`, `queue_timeout` or `crash`.
         package var cause: String
         /// Words for it.

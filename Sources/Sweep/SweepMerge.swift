@@ -31,17 +31,7 @@ package enum SweepMerge {
             }
         }
         let shards = first.shards
-        var byShard: [Int: String] = [:]
-        for (path, part) in parts {
-            guard part.shard >= 0, part.shard < shards else { throw SweepError("merge: \(path): shard \(part.shard) outside 0...\(shards - 1)") }
-            if let other = byShard[part.shard] { throw SweepError("merge: shard \(part.shard) of \(shards) given twice: \(other) and \(path)") }
-            byShard[part.shard] = path
-        }
-        let missing = (0..<shards).filter { byShard[$0] == nil }
-        if !missing.isEmpty {
-            let list = missing.prefix(10).map(String.init).joined(separator: ", ") + (missing.count > 10 ? ", ..." : "")
-            throw SweepError("merge: \(missing.count) of \(shards) parts missing: shard\(missing.count == 1 ? "" : "s") \(list)")
-        }
+        try SweepShard.checkComplete(parts.map { ($0.path, $0.part.shard) }, count: shards)
 
         // Every shard holds exactly its runs, in run order; every run lands in its slot.
         let cells = header.cells, seeds = header.seeds

@@ -43,20 +43,7 @@ package struct SweepPart: Sendable, Equatable, Codable {
     /// Reads the part file at `path`; throws an ``InputError`` naming the
     /// file and what is wrong with it.
     package static func read(path: String) throws -> SweepPart {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw InputError(issues: [InputIssue(file: path, key: "", message: "cannot read the part: \(FileProblem.reading(path, error))")])
-        }
-        // The format first, so a part of another version says so instead of failing on a field.
-        struct Format: Decodable { var format: String? }
-        guard let format = try? JSONDecoder().decode(Format.self, from: data) else {
-            throw InputError(issues: [InputIssue(file: path, key: "", message: "not a sweep part file (expected JSON written by headroom sweep --shard)")])
-        }
-        guard format.format == currentFormat else {
-            throw InputError(issues: [InputIssue(file: path, key: "format", message: "'\(format.format ?? "none")': this headroom reads \(currentFormat)")])
-        }
+        let data = try PartCoding.read(path: path, kind: "sweep", writer: "headroom sweep --shard", format: currentFormat)
         do {
             return try decoder.decode(SweepPart.self, from: data)
         } catch {
@@ -64,19 +51,58 @@ package struct SweepPart: Sendable, Equatable, Codable {
         }
     }
 
+    static var encoder: JSONEncoder { PartCoding.encoder }
+    static var decoder: JSONDecoder { PartCoding.decoder }
+}
+
+/// The JSON form of every part file (sweeps' and plans'): sorted keys,
+/// numbers in Swift's shortest round-trip form (reading gives back the same
+/// bits), `inf`, `-inf` and `nan` as strings. Sweep parts' keys are in snake
+/// case; plan parts keep the planner's own key names (snake case would not
+/// read back acronyms such as `simulatedGPUHours`).
+enum PartCoding {
     private static let strings = (inf: "inf", minusInf: "-inf", nan: "nan")
-    private static var encoder: JSONEncoder {
+    static var encoder: JSONEncoder { encoder(snakeCase: true) }
+    static var decoder: JSONDecoder { decoder(snakeCase: true) }
+
+    static func encoder(snakeCase: Bool) -> JSONEncoder {
         let e = JSONEncoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
+        if snakeCase { e.keyEncodingStrategy = .convertToSnakeCase }
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: strings.inf, negativeInfinity: strings.minusInf, nan: strings.nan)
         return e
     }
-    private static var decoder: JSONDecoder {
+    static func decoder(snakeCase: Bool) -> JSONDecoder {
         let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
+        if snakeCase { d.keyDecodingStrategy = .convertFromSnakeCase }
         d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: strings.inf, negativeInfinity: strings.minusInf, nan: strings.nan)
         return d
+    }
+
+    /// The `format` field of a part file's JSON, nil when the data is not
+    /// a JSON object with one.
+    static func format(of data: Data) -> String? {
+        struct Format: Decodable { var format: String? }
+        return (try? JSONDecoder().decode(Format.self, from: data))?.format
+    }
+
+    /// The bytes of the part file at `path` after checking its `format`
+    /// first, so a part of another version says so instead of failing on
+    /// a field; `kind` and `writer` name it in messages.
+    static func read(path: String, kind: String, writer: String, format: String) throws -> Data {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw InputError(issues: [InputIssue(file: path, key: "", message: "cannot read the part: \(FileProblem.reading(path, error))")])
+        }
+        guard let found = Self.format(of: data) else {
+            throw InputError(issues: [InputIssue(file: path, key: "", message: "not a \(kind) part file (expected JSON written by \(writer))")])
+        }
+        guard found == format else {
+            throw InputError(issues: [InputIssue(file: path, key: "format", message: "'\(found)': this headroom reads \(format)")])
+        }
+        return data
     }
 }
 

@@ -71,6 +71,22 @@ package struct SweepShard: Sendable, Equatable {
         self.init(index: index, count: count)
     }
 
+    /// Checks that `parts` (each part's path and shard index) hold every
+    /// shard of `count` exactly once, naming the duplicate or the missing.
+    package static func checkComplete(_ parts: [(path: String, shard: Int)], count shards: Int) throws(SweepError) {
+        var byShard: [Int: String] = [:]
+        for (path, shard) in parts {
+            guard shard >= 0, shard < shards else { throw SweepError("merge: \(path): shard \(shard) outside 0...\(shards - 1)") }
+            if let other = byShard[shard] { throw SweepError("merge: shard \(shard) of \(shards) given twice: \(other) and \(path)") }
+            byShard[shard] = path
+        }
+        let missing = (0..<shards).filter { byShard[$0] == nil }
+        if !missing.isEmpty {
+            let list = missing.prefix(10).map(String.init).joined(separator: ", ") + (missing.count > 10 ? ", ..." : "")
+            throw SweepError("merge: \(missing.count) of \(shards) parts missing: shard\(missing.count == 1 ? "" : "s") \(list)")
+        }
+    }
+
     /// Whether run `run` (cell × seeds + seed) is this shard's.
     package func owns(run: Int) -> Bool { run % count == index }
 }

@@ -4,12 +4,14 @@ import Sweep
 import Workload
 
 /// `headroom merge`: a sweep's part files into its result, byte for byte
-/// what the unsharded `headroom sweep` prints.
+/// what the unsharded `headroom sweep` prints; or a horizon plan's parts
+/// (`headroom plan --shard`) into the plan, printed and written as the
+/// unsharded `headroom plan` does.
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Merge the part files of a sharded sweep into its result (the same bytes as the unsharded run).",
-        discussion: "Refuses a missing, duplicate or mismatched part (another sweep, another headroom version, another split)."
+        abstract: "Merge the part files of a sharded sweep or plan into its result (the same bytes as the unsharded run).",
+        discussion: "Refuses a missing, duplicate or mismatched part (another sweep or plan, another headroom version, another split). A plan's parts are merged by running the plan again where its shards ran, every verification taken from the parts: its own --format and --output apply."
     )
 
     @Argument(help: "The part files, or directories whose *.json files are the parts.")
@@ -35,6 +37,17 @@ struct MergeCommand: ParsableCommand {
             } else {
                 files.append(path)
             }
+        }
+        let plans = files.filter { PlanPart.declared(at: $0) }
+        if !plans.isEmpty {
+            if plans.count != files.count {
+                let other = files.first { !plans.contains($0) }!
+                throw ValidationError("merge: \(plans[0]) is a plan's part and \(other) is not; merge one plan's or one sweep's parts")
+            }
+            if output != nil || format != .table {
+                throw ValidationError("merge: a plan's parts print and write as the plan's own arguments say (--format, --output); drop merge's --format and --output")
+            }
+            return try PlanSize.merge(try files.map { ($0, try PlanPart.read(path: $0)) })
         }
         let loaded = try files.map { ($0, try SweepPart.read(path: $0)) }
         let outcome = try SweepMerge.outcome(of: loaded, version: Headroom.configuration.version)

@@ -5,6 +5,7 @@ import Foundation
 import Report
 import Scenario
 import ServingModel
+import Sweep
 import Workload
 
 /// `headroom plan` (`plan size`, the default subcommand): static, scheduled
@@ -63,6 +64,10 @@ struct PlanSize: ParsableCommand {
     var deployment: String = ManifestOptions.defaultDeployment
     @Option(help: "Its namespace.")
     var namespace: String = ManifestOptions.defaultNamespace
+    @Option(help: "Run shard K of N of a horizon plan's verification (0 <= K < N) and write a part file instead of the plan; 'env' or 'env/N' reads K (and N) from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID/_COUNT or AWS_BATCH_JOB_ARRAY_INDEX. headroom merge PARTS then prints and writes the plan.")
+    var shard: String?
+    @Option(help: "With --shard: the part file, or a directory to write plan-part-K-of-N.json in (created when written with a trailing /).")
+    var part: String?
     /// Headroom, SLA, confidence, replications and load scale.
     @OptionGroup var judgement: PlanJudgementOptions
     @OptionGroup var output: ReportFormatOptions
@@ -99,6 +104,10 @@ struct PlanSize: ParsableCommand {
             }
             if history == nil { throw ValidationError("--emit needs --history: the manifests apply a horizon's plans") }
         }
+        if shard != nil && part == nil { throw ValidationError("--shard needs --part (the part file, or a directory for it)") }
+        if part != nil && shard == nil { throw ValidationError("--part needs --shard K/N") }
+        if shard != nil && history == nil { throw ValidationError("--shard splits a horizon plan's verification; it needs --history (a --peak-rate plan is one search)") }
+        if let shard { _ = try Self.shardSpec(shard) }
         if let p = ManifestOptions.problem(name: deployment, limit: 54) { throw ValidationError("--deployment: \(p)") }
         if let p = ManifestOptions.problem(name: namespace, limit: 63) ?? (namespace.contains(".") ? "expected no '.' in a namespace" : nil) {
             throw ValidationError("--namespace: \(p)")
@@ -108,7 +117,62 @@ struct PlanSize: ParsableCommand {
     /// `--emit kubernetes DIR`'s directory.
     var manifestDirectory: String? { emit.count == 2 ? emit[1] : nil }
 
+    /// How a horizon plan's tracks are run: all here, this shard's share
+    /// into a part file, or none (their outcomes come from merged parts).
+    enum Tracks {
+        case all
+        case shard(SweepShard, part: String)
+        case merged(PlanPart, [HorizonPlanner.TrackOutcome])
+    }
+
+    /// `--shard`'s value as a shard, from the environment for `env`.
+    static func shardSpec(_ text: String) throws -> SweepShard {
+        do {
+            return try SweepShard(parsing: text, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     func run() throws {
+        guard let shard, let part else { return try run(tracks: .all) }
+        let spec = try Self.shardSpec(shard)
+        let path = try SweepCommand.partPath(part, shard: spec, prefix: "plan-part")
+        try AtomicFile.checkFile(path, option: "--part")
+        try run(tracks: .shard(spec, part: path))
+    }
+
+    /// `headroom merge` of a plan's parts: the plan run again where its
+    /// shards ran, with every track's outcome from the parts, printing and
+    /// writing what the unsharded plan does.
+    static func merge(_ parts: [(path: String, part: PlanPart)]) throws {
+        let (first, outcomes) = try PlanPart.merged(parts, version: Headroom.configuration.version)
+        guard FileManager.default.changeCurrentDirectoryPath(first.workingDirectory) else {
+            throw ValidationError("merge: the plan's shards ran in \(first.workingDirectory), which is not a directory here; merge where their relative paths resolve")
+        }
+        let command = try PlanSize.parse(first.arguments)
+        try command.validate()
+        guard try command.fingerprint(arguments: first.arguments) == first.fingerprint else {
+            throw ValidationError("merge: the plan's inputs (\(command.inputFiles.joined(separator: ", "))) changed since its shards ran; rerun the shards")
+        }
+        try command.run(tracks: .merged(first, outcomes))
+    }
+
+    /// The files the plan reads directly, whose bytes its parts' fingerprint covers.
+    var inputFiles: [String] { [scenario] + [history, forecast].compactMap { $0 } }
+
+    /// ``PlanPart/fingerprint(arguments:files:)`` of this plan, run with
+    /// `arguments` (as ``PlanPart/recordedArguments(_:)`` gives them).
+    func fingerprint(arguments: [String]) throws -> String {
+        let files = try inputFiles.map { path -> [UInt8] in
+            do { return Array(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+                throw ValidationError("\(path): \(FileProblem.reading(path, error))")
+            }
+        }
+        return PlanPart.fingerprint(arguments: arguments, files: files)
+    }
+
+    func run(tracks: Tracks) throws {
         if let outputDirectory { try PlanFiles.checkDirectory(outputDirectory) }
         if let manifestDirectory { try KubernetesManifests.checkDirectory(manifestDirectory) }
         var config = try ServingCommandSupport.loadScenario(scenario)
@@ -116,7 +180,7 @@ struct PlanSize: ParsableCommand {
         let targets = try SLA(parsing: judgement.sla)
         let factor = judgement.factor
         let (confidence, replications) = (judgement.confidence, judgement.replications)
-        guard let peakRate else { return try planHorizon(config, targets: targets, headroom: factor) }
+        guard let peakRate else { return try planHorizon(config, targets: targets, headroom: factor, tracks: tracks) }
         let peak = Units.rate(peakRate)!
         let planner = try StaticPlanner(base: config, designRate: peak * factor, sla: targets,
                                         confidence: confidence, replications: replications)
@@ -132,7 +196,7 @@ struct PlanSize: ParsableCommand {
 
     /// Plans the horizon of a history or its forecast: static, schedule and
     /// HPA (or the scenario's Knative KPA), each verified over the horizon.
-    func planHorizon(_ config: ServingConfiguration, targets: SLA, headroom factor: Double) throws {
+    func planHorizon(_ config: ServingConfiguration, targets: SLA, headroom factor: Double, tracks: Tracks) throws {
         let (confidence, replications, loadScale) = (judgement.confidence, judgement.replications, judgement.loadScale)
         let model = try forecast.map { try ForecasterModel.load(path: $0) }
         let loaded = try historyOptions.load(history!, interval: model?.intervalSeconds)
@@ -172,14 +236,47 @@ struct PlanSize: ParsableCommand {
             load = PlanLoad.history(series, period: period, scale: loadScale, scaleLabel: NumberFormatting.short(loadScale),
                                     headroom: factor, file: file)
         }
-        FileHandle.standardError.write(Data("headroom: planning \(load.source)\n".utf8))
         var planner = try HorizonPlanner(base: config, sla: targets, interval: series.interval, confidence: confidence, replications: replications)
         planner.minStep = Units.duration(minStep)!
-        let progress = CommandProgress(stages: 3)
-        planner.progress = { progress.stage($0) }
-        planner.finished = { progress.finished($0, of: $1) }
-        let result = try planner.plan(rates: load.designRates)
-        progress.finish()
+        let result: HorizonPlanner.Result
+        switch tracks {
+        case .all:
+            FileHandle.standardError.write(Data("headroom: planning \(load.source)\n".utf8))
+            let progress = CommandProgress(stages: 3)
+            planner.progress = { progress.stage($0) }
+            planner.finished = { progress.finished($0, of: $1) }
+            result = try planner.plan(rates: load.designRates)
+            progress.finish()
+        case .shard(let spec, let path):
+            let arguments = PlanPart.recordedArguments(CommandLine.arguments)
+            let fingerprint = try fingerprint(arguments: arguments)
+            FileHandle.standardError.write(Data("headroom: planning \(load.source), shard \(spec.index) of \(spec.count)\n".utf8))
+            let progress = CommandProgress(stages: 2)
+            planner.progress = { progress.stage($0) }
+            planner.finished = { progress.finished($0, of: $1) }
+            let prepared = try planner.prepare(rates: load.designRates)
+            let owned = PlanPart.owned(tracks: prepared.trackCount, by: spec)
+            let outcomes = try planner.outcomes(of: prepared, tracks: owned)
+            progress.finish()
+            let part = PlanPart(headroomVersion: Headroom.configuration.version, fingerprint: fingerprint,
+                                arguments: arguments,
+                                workingDirectory: FileManager.default.currentDirectoryPath, shard: spec,
+                                rates: load.designRates, curve: prepared.curve, tracks: prepared.trackCount, outcomes: outcomes)
+            try AtomicFile.write(try part.encoded(), to: path)
+            let note = owned.isEmpty ? " (none: the plan has \(prepared.trackCount) tracks; this shard only measured the capacity curve)" : ""
+            FileHandle.standardError.write(Data("headroom: shard \(spec.index) of \(spec.count): \(owned.count) of \(prepared.trackCount) tracks\(note) written to \(path); headroom merge the parts for the plan\n".utf8))
+            return
+        case .merged(let part, let outcomes):
+            guard part.rates == load.designRates else {
+                throw ValidationError("merge: the design load differs from the one the shards verified (\(part.rates.count) intervals in the parts, \(load.designRates.count) now); rerun the shards")
+            }
+            FileHandle.standardError.write(Data("headroom: planning \(load.source), merged from \(part.shards) shard\(part.shards == 1 ? "" : "s")\n".utf8))
+            let prepared = try planner.prepare(rates: load.designRates, curve: part.curve)
+            guard prepared.trackCount == part.tracks else {
+                throw ValidationError("merge: the parts hold \(part.tracks) tracks; this plan has \(prepared.trackCount); rerun the shards")
+            }
+            result = try planner.assemble(prepared, outcomes: outcomes)
+        }
         let gpus = config.replicas.hardware?.gpusPerReplica ?? 1
         var doc = PlanDocument(result, sla: targets, origin: load.origin, zone: load.zone, gpusPerReplica: gpus, pricePerGPUHour: gpuPrice ?? config.replicas.hardware?.pricePerGPUHour,
                                priceSource: gpuPrice == nil ? PlanDocument.profilePriceSource : "--gpu-price", meanPromptTokens: config.sizes.meanSize.prompt)

@@ -51,10 +51,11 @@ struct SweepCommand: ParsableCommand {
         }
         if let shards, shards < 1 || shards > SweepShard.maxCount { throw ValidationError("--shards: expected an integer from 1 to \(SweepShard.maxCount), got \(shards)") }
         if let parallelism, parallelism < 1 { throw ValidationError("--parallelism: expected an integer >= 1, got \(parallelism)") }
+        if let shard { _ = try PlanSize.shardSpec(shard) }
     }
 
     func run() throws {
-        let shardSpec = try shard.map { try SweepShard(parsing: $0, environment: ProcessInfo.processInfo.environment) }
+        let shardSpec = try shard.map { try PlanSize.shardSpec($0) }
         let partPath = try shardSpec.map { try Self.partPath(self.part!, shard: $0) }
         if let partPath { try AtomicFile.checkFile(partPath, option: "--part") }
         if let output { try AtomicFile.checkFile(output, option: "--output") }
@@ -81,14 +82,14 @@ struct SweepCommand: ParsableCommand {
 
     /// `--part`: the file, or `DIR/part-K-of-N.json` when it names a
     /// directory (one written with a trailing `/` is created if missing).
-    static func partPath(_ part: String, shard: SweepShard) throws -> String {
+    static func partPath(_ part: String, shard: SweepShard, prefix: String = "part") throws -> String {
         var isDirectory: ObjCBool = false
         if part.hasSuffix("/") {
             try AtomicFile.checkDirectory(part, option: "--part")
             try FileManager.default.createDirectory(atPath: part, withIntermediateDirectories: true)
         }
         if FileManager.default.fileExists(atPath: part, isDirectory: &isDirectory) && isDirectory.boolValue {
-            return URL(fileURLWithPath: part).appendingPathComponent("part-\(shard.index)-of-\(shard.count).json").path
+            return URL(fileURLWithPath: part).appendingPathComponent("\(prefix)-\(shard.index)-of-\(shard.count).json").path
         }
         return part
     }

@@ -1,0 +1,108 @@
+import CapacityPlanning
+import Foundation
+import ServingModel
+import Sweep
+import Testing
+import TestSupport
+import Workload
+
+/// A horizon plan's tracks split over shards merge to the plan the whole
+/// run gives, byte for byte, for every split and order of its parts; parts
+/// that do not make one complete split of one plan are refused by name.
+@Suite struct PlanPartTests {
+    static let version = "test-version"
+    /// M/D/c replicas of 0.5 s, an HPA declared (so two autoscaler metrics
+    /// and four tracks), and a curve that claims 8 replicas carry 15.5/s
+    /// (ρ = 0.97) so the schedule and static plans need corrections.
+    static func planner() throws -> HorizonPlanner {
+        var b = ServingConfiguration(name: "md", seed: 11, duration: 300, warmup: 30, arrivals: .processes([.poisson(rate: 1)]),
+                                     sizes: RequestSizes(.fixed(RequestSize(prompt: 1, output: 1))),
+                                     replicas: ReplicaConfiguration(count: 1, batching: .unbatched, service: .deterministic(0.5)))
+        b.replicas.dynamics = ClusterDynamics(minReplicas: 1, maxReplicas: 1, coldStart: .deterministic(120),
+                                              scaler: .hpa(HorizontalPodAutoscaler.Settings(minReplicas: 1, maxReplicas: 1, target: 4), metric: .queueDepth,
+                                                           scrape: MetricScrape(interval: 15, lag: 8)))
+        var p = try HorizonPlanner(base: b, sla: SLA(targets: [.latency(statistic: .p99, metric: .queueWait, seconds: 0.5)]), interval: 600)
+        p.minStep = 0
+        return p
+    }
+    static let rates = [4.0, 15.5, 4]
+    static let curve = try! CapacityCurve(points: [.init(replicas: 1, maxRate: 2.1, inFlightPerReplica: 1)])
+    static let prepared = try! planner().prepare(rates: rates, curve: curve)
+    /// Every track run once; shards take their tracks from here (a track's
+    /// outcome does not depend on the process that runs it).
+    static let all = try! planner().outcomes(of: prepared, tracks: Array(0..<prepared.trackCount))
+
+    /// The plan's document as JSON bytes.
+    static func bytes(_ r: HorizonPlanner.Result) throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return try e.encode(PlanDocument(r, sla: try planner().sla, origin: 0, gpusPerReplica: 1, pricePerGPUHour: 2))
+    }
+
+    /// Shard `k` of `n`'s part, written and read back.
+    static func part(_ k: Int, of n: Int, fingerprint: String = "f", version: String = version,
+                     outcomes: [HorizonPlanner.TrackOutcome]? = nil) throws -> (path: String, part: PlanPart) {
+        let shard = SweepShard(index: k, count: n)
+        let owned = PlanPart.owned(tracks: prepared.trackCount, by: shard)
+        let p = PlanPart(headroomVersion: version, fingerprint: fingerprint, arguments: ["--scenario", "s.yaml"], workingDirectory: "/",
+                         shard: shard, rates: rates, curve: curve, tracks: prepared.trackCount,
+                         outcomes: outcomes ?? owned.map { all[$0] })
+        let path = try TestData.write(try p.encoded(), suffix: ".json")
+        return (path, try PlanPart.read(path: path))
+    }
+
+    @Test func everySplitInAnyOrderMergesToTheWholePlan() throws {
+        #expect(Self.prepared.trackCount == 4)
+        let r = try Self.planner().plan(rates: Self.rates, curve: Self.curve)
+        let whole = try Self.bytes(r)
+        #expect(r.schedule!.corrections >= 1 && r.staticPlan!.corrections >= 1)
+        for n in [1, 2, 3, 5] {
+            let parts = try (0..<n).map { try Self.part($0, of: n) }
+            for order in [parts, parts.reversed()] {
+                let (first, outcomes) = try PlanPart.merged(Array(order), version: Self.version)
+                #expect(first.shards == n)
+                let merged = try Self.planner().assemble(Self.prepared, outcomes: outcomes)
+                #expect(try Self.bytes(merged) == whole, "\(n) shards")
+            }
+        }
+    }
+
+    @Test func aPartReadsBackToTheSameBytes() throws {
+        let (path, p) = try Self.part(0, of: 1)
+        #expect(try p.encoded() == String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self))
+        #expect(PlanPart.declared(at: path))
+    }
+
+    @Test func incompleteOrForeignPartsAreRefusedByName() throws {
+        func refusal(_ parts: [(path: String, part: PlanPart)]) -> String {
+            do {
+                _ = try PlanPart.merged(parts, version: Self.version)
+                return ""
+            } catch {
+                return "\(error)"
+            }
+        }
+        let a = try Self.part(0, of: 2), b = try Self.part(1, of: 2)
+        #expect(refusal([a]).contains("1 of 2 parts missing: shard 1"))
+        #expect(refusal([a, b, a]).contains("shard 0 of 2 given twice"))
+        #expect(refusal([a, try Self.part(1, of: 2, fingerprint: "g")]).contains("part of another plan"))
+        #expect(refusal([a, try Self.part(1, of: 2, version: "other")]).contains("written by headroom other"))
+        #expect(refusal([a, try Self.part(1, of: 3)]).contains("different splits"))
+        #expect(refusal([a, try Self.part(1, of: 2, outcomes: [Self.all[0]])]).contains("holds the tracks [0]; shard 1 of 2 runs [1, 3]"))
+        var edited = b
+        edited.part.curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 2.2, inFlightPerReplica: 1)])
+        #expect(refusal([a, edited]).contains("capacity curve, load or tracks differ"))
+    }
+
+    @Test func aSweepPartIsNotReadAsAPlanPart() throws {
+        let path = try TestData.write("{\"format\": \"headroom-sweep-part/1\"}\n", suffix: ".json")
+        #expect(!PlanPart.declared(at: path))
+        #expect(throws: InputError.self) { try PlanPart.read(path: path) }
+    }
+
+    @Test func thePartRecordsThePlansArgumentsWithoutItsShard() {
+        #expect(PlanPart.recordedArguments(["headroom", "plan", "--scenario", "s.yaml", "--shard", "env/4", "--part", "p/", "--history", "h.csv"])
+                == ["--scenario", "s.yaml", "--history", "h.csv"])
+        #expect(PlanPart.recordedArguments(["headroom", "plan", "size", "--shard=0/2", "--part=x.json", "--peak-rate", "3/s"]) == ["--peak-rate", "3/s"])
+    }
+}
