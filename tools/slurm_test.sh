@@ -9,7 +9,10 @@
 #      and submits them: a 4-task array, then the merge job (afterok);
 #   3. waits for both, and checks that the merged result.json equals the
 #      local unsharded `headroom sweep --format json`, byte for byte;
-#   4. shuts the cluster down (also on failure).
+#   4. does the same for a horizon plan (`headroom plan --shard env --part`
+#      as a 2-task array, then `headroom merge` afterok): its stdout and
+#      every file of its --output directory must equal the local plan's;
+#   5. shuts the cluster down (also on failure).
 # Usage: tools/slurm_test.sh [SWEEP.yaml]   (default examples/sweep/smoke.sweep.yaml)
 # HEADROOM=path picks the binary (default .build/release/headroom).
 set -euo pipefail
@@ -124,5 +127,35 @@ if cmp "$work/local.json" "$jobs/result.json"; then
 else
     echo "slurm_test: FAILED: the merged result differs from the local run" >&2
     diff "$work/local.json" "$jobs/result.json" | head -20 >&2
+    exit 1
+fi
+# A horizon plan split over a 2-task array (each shard verifies its share
+# of the plan's tracks), merged by a job that depends on it.
+plan_args=(--scenario "$root/examples/servegen-plan.yaml" --history "$root/data/traces/servegen_m-large_per_hour.csv"
+           --load-scale 0.02 --headroom 3x --sla default --horizon 4 --format json --output "$work/plan")
+started=$(date +%s)
+"$headroom" plan "${plan_args[@]}" > "$work/plan-local.json" 2>/dev/null
+mv "$work/plan" "$work/plan-local"
+echo "slurm_test: local unsharded plan: $(( $(date +%s) - started )) s"
+mkdir -p "$work/plan-logs"
+started=$(date +%s)
+array="$(sbatch --parsable --array=0-1 --job-name=headroom-plan --output="$work/plan-logs/shard-%a.log" \
+    --wrap "$(printf '%q ' "$headroom" plan "${plan_args[@]}" --shard env --part "$work/plan-parts/")")"
+sbatch --parsable --dependency="afterok:$array" --job-name=headroom-plan-merge --output="$work/plan-logs/merge.log" \
+    --wrap "$(printf '%q ' "$headroom" merge "$work/plan-parts") > $(printf '%q' "$work/plan-merged.json")" >/dev/null
+for _ in $(seq 600); do
+    [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break
+    sleep 1
+done
+[ -z "$(squeue -h -o %i)" ] || { echo "slurm_test: FAILED: plan jobs still queued after 10 minutes" >&2; squeue >&2; exit 1; }
+echo "slurm_test: plan array of 2 shards and merge job done in $(( $(date +%s) - started )) s"
+ls "$work/plan-parts" | sed 's/^/slurm_test: plan part /'
+if [ -s "$work/plan-merged.json" ] && cmp "$work/plan-local.json" "$work/plan-merged.json" && diff -r "$work/plan-local" "$work/plan" >/dev/null; then
+    echo "slurm_test: passed: the merge of 2 Slurm plan shards equals the local plan byte for byte (stdout and $(ls "$work/plan" | wc -l) files)"
+else
+    echo "slurm_test: FAILED: the merged plan differs from the local one" >&2
+    cat "$work/plan-logs/"*.log >&2 || true
+    diff "$work/plan-local.json" "$work/plan-merged.json" | head -20 >&2 || true
+    diff -r "$work/plan-local" "$work/plan" | head -20 >&2 || true
     exit 1
 fi
