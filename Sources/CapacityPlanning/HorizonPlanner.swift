@@ -121,6 +121,13 @@ package struct HorizonPlanner: Sendable {
     /// scenario, targets and rates give the same value in any process, so
     /// shards of a plan (`headroom plan --shard`) each prepare it and run
     /// their share of ``tracks``.
+    ///
+    /// Prepared for shards (`splitTargets`), each autoscaler target is a
+    /// track of its own, verified whether or not a higher target of its
+    /// metric held: more CPU in all, but a shard's wall time is one
+    /// target's, not a metric's. ``assemble(_:outcomes:)`` keeps each
+    /// metric's targets down to the first that held, as the unsplit run
+    /// tries them, so both give the same plans.
     package struct Prepared: Sendable {
         /// The design load per interval (requests/s).
         package var rates: [Double]
@@ -143,7 +150,7 @@ package struct HorizonPlanner: Sendable {
 
     /// Checks `rates`, measures the capacity curve (unless `given`) and
     /// derives the plans' starting points and tracks.
-    package func prepare(rates: [Double], curve given: CapacityCurve? = nil) throws -> Prepared {
+    package func prepare(rates: [Double], curve given: CapacityCurve? = nil, splitTargets: Bool = false) throws -> Prepared {
         guard !rates.isEmpty else { throw PlanningError("load", "the horizon has no interval") }
         if let bad = rates.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
             throw PlanningError("load", "interval \(bad) has rate \(rates[bad]); expected a finite rate >= 0")
@@ -180,8 +187,10 @@ package struct HorizonPlanner: Sendable {
         // its metric's next target) at once, while the other tracks run on
         // the other cores. The schedule goes first (it is the likeliest to
         // need a correction), static last.
-        let tracks: [Track] = (plans.contains(.schedule) ? [.schedule] : []) + families.indices.map { .autoscaler($0) }
-            + (plans.contains(.static) ? [.fixed] : [])
+        let autoscalers: [Track] = families.indices.flatMap { f -> [Track] in
+            splitTargets ? families[f].indices.map { .autoscaler(f, targets: $0..<($0 + 1)) } : [.autoscaler(f, targets: families[f].indices)]
+        }
+        let tracks: [Track] = (plans.contains(.schedule) ? [.schedule] : []) + autoscalers + (plans.contains(.static) ? [.fixed] : [])
         return Prepared(rates: rates, curve: curve, needs: needs, lead: lead, families: families, firstSchedule: firstSchedule, tracks: tracks)
     }
 
@@ -217,9 +226,9 @@ package struct HorizonPlanner: Sendable {
                     return n
                 })
                 return TrackOutcome(track: i, replicas: v.plan, verifications: [v.verification], corrections: v.corrections)
-            case .autoscaler(let f):
+            case .autoscaler(let f, let targets):
                 var tried: [HorizonVerification] = []
-                for s in families[f] {
+                for s in families[f][targets] {
                     let v = try verifier.verify(.autoscaler(s, initial: needs[0]), rates: rates)
                     if tried.isEmpty { counter.done() }
                     tried.append(v)
@@ -242,7 +251,7 @@ package struct HorizonPlanner: Sendable {
             }
             byTrack[o.track] = o
         }
-        var tried: [Verified<AutoscalerPlan>] = []
+        var pieces = [[(first: Int, count: Int, verifications: [HorizonVerification])]](repeating: [], count: families.count)
         var result = Result(rates: rates, interval: interval, curve: prepared.curve, lead: lead, needs: needs)
         for (i, track) in prepared.tracks.enumerated() {
             guard let o = byTrack[i] else { throw PlanningError("plan", "no outcome for track \(i)") }
@@ -258,12 +267,28 @@ package struct HorizonPlanner: Sendable {
                 guard o.replicas.count == rates.count else { throw PlanningError("plan", "the schedule track needs \(rates.count) replica counts, has \(o.replicas.count)") }
                 let entries = try ScheduleBuilder.schedule(needs: o.replicas, rates: rates, interval: interval, lead: lead, minStep: minStep)
                 result.schedule = Verified(plan: entries, verification: try one(), corrections: o.corrections)
-            case .autoscaler(let f):
-                guard (1...families[f].count).contains(o.verifications.count) else {
-                    throw PlanningError("plan", "autoscaler track \(i) has \(o.verifications.count) verifications for \(families[f].count) candidates")
+            case .autoscaler(let f, let targets):
+                guard (1...targets.count).contains(o.verifications.count) else {
+                    throw PlanningError("plan", "autoscaler track \(i) has \(o.verifications.count) verifications for \(targets.count) targets")
                 }
-                tried += zip(families[f], o.verifications).map { Verified(plan: $0, verification: $1, corrections: 0) }
+                pieces[f].append((targets.lowerBound, targets.count, o.verifications))
             }
+        }
+        // Each metric's targets from the highest down to the first that held,
+        // from one track or from one track per target.
+        var tried: [Verified<AutoscalerPlan>] = []
+        for (f, family) in pieces.enumerated() {
+            var verified: [HorizonVerification] = []
+            for piece in family.sorted(by: { $0.first < $1.first }) where !verified.contains(where: \.slaMet) {
+                guard piece.first == verified.count, piece.verifications.count == piece.count || piece.verifications.last!.slaMet else {
+                    throw PlanningError("plan", "autoscaler metric \(f): target \(verified.count) has no verification")
+                }
+                verified += piece.verifications.prefix { !$0.slaMet } + piece.verifications.filter(\.slaMet).prefix(1)
+            }
+            guard verified.contains(where: \.slaMet) || verified.count == families[f].count else {
+                throw PlanningError("plan", "autoscaler metric \(f): \(verified.count) of \(families[f].count) targets verified")
+            }
+            tried += zip(families[f], verified).map { Verified(plan: $0, verification: $1, corrections: 0) }
         }
         if !tried.isEmpty {
             if let best = tried.filter(\.verification.slaMet).min(by: { $0.verification.simulatedGPUHours < $1.verification.simulatedGPUHours }) {
@@ -338,10 +363,11 @@ package struct HorizonPlanner: Sendable {
         return out.filter { !$0.isEmpty }
     }
 
-    /// One independent line of verification: a plan, or one autoscaler
-    /// metric's targets (by index into the candidate families).
+    /// One independent line of verification: a plan, or some of one
+    /// autoscaler metric's targets (by index into the candidate families),
+    /// tried from the highest down until one holds.
     enum Track: Sendable {
-        case fixed, schedule, autoscaler(Int)
+        case fixed, schedule, autoscaler(Int, targets: Range<Int>)
     }
 
     /// Counts the tracks' first verifications for progress.

@@ -254,7 +254,7 @@ struct PlanSize: ParsableCommand {
             let progress = CommandProgress(stages: 2)
             planner.progress = { progress.stage($0) }
             planner.finished = { progress.finished($0, of: $1) }
-            let prepared = try planner.prepare(rates: load.designRates)
+            let prepared = try planner.prepare(rates: load.designRates, splitTargets: true)
             let owned = PlanPart.owned(tracks: prepared.trackCount, by: spec)
             let outcomes = try planner.outcomes(of: prepared, tracks: owned)
             progress.finish()
@@ -271,7 +271,7 @@ struct PlanSize: ParsableCommand {
                 throw ValidationError("merge: the design load differs from the one the shards verified (\(part.rates.count) intervals in the parts, \(load.designRates.count) now); rerun the shards")
             }
             FileHandle.standardError.write(Data("headroom: planning \(load.source), merged from \(part.shards) shard\(part.shards == 1 ? "" : "s")\n".utf8))
-            let prepared = try planner.prepare(rates: load.designRates, curve: part.curve)
+            let prepared = try planner.prepare(rates: load.designRates, curve: part.curve, splitTargets: true)
             guard prepared.trackCount == part.tracks else {
                 throw ValidationError("merge: the parts hold \(part.tracks) tracks; this plan has \(prepared.trackCount); rerun the shards")
             }

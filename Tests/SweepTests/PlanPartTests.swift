@@ -11,8 +11,9 @@ import Workload
 /// that do not make one complete split of one plan are refused by name.
 @Suite struct PlanPartTests {
     static let version = "test-version"
-    /// M/D/c replicas of 0.5 s, an HPA declared (so two autoscaler metrics
-    /// and four tracks), and a curve that claims 8 replicas carry 15.5/s
+    /// M/D/c replicas of 0.5 s, an HPA declared (so two autoscaler metrics,
+    /// and with each target a track of its own, six tracks: targets that round
+    /// to the same whole number count once), and a curve that claims 8 replicas carry 15.5/s
     /// (ρ = 0.97) so the schedule and static plans need corrections.
     static func planner() throws -> HorizonPlanner {
         var b = ServingConfiguration(name: "md", seed: 11, duration: 300, warmup: 30, arrivals: .processes([.poisson(rate: 1)]),
@@ -27,7 +28,7 @@ import Workload
     }
     static let rates = [4.0, 15.5, 4]
     static let curve = try! CapacityCurve(points: [.init(replicas: 1, maxRate: 2.1, inFlightPerReplica: 1)])
-    static let prepared = try! planner().prepare(rates: rates, curve: curve)
+    static let prepared = try! planner().prepare(rates: rates, curve: curve, splitTargets: true)
     /// Every track run once; shards take their tracks from here (a track's
     /// outcome does not depend on the process that runs it).
     static let all = try! planner().outcomes(of: prepared, tracks: Array(0..<prepared.trackCount))
@@ -52,11 +53,11 @@ import Workload
     }
 
     @Test func everySplitInAnyOrderMergesToTheWholePlan() throws {
-        #expect(Self.prepared.trackCount == 4)
+        #expect(Self.prepared.trackCount == 6)
         let r = try Self.planner().plan(rates: Self.rates, curve: Self.curve)
         let whole = try Self.bytes(r)
         #expect(r.schedule!.corrections >= 1 && r.staticPlan!.corrections >= 1)
-        for n in [1, 2, 3, 5] {
+        for n in [1, 2, 3, 9] {
             let parts = try (0..<n).map { try Self.part($0, of: n) }
             for order in [parts, parts.reversed()] {
                 let (first, outcomes) = try PlanPart.merged(Array(order), version: Self.version)
@@ -65,6 +66,26 @@ import Workload
                 #expect(try Self.bytes(merged) == whole, "\(n) shards")
             }
         }
+    }
+
+    /// Split for shards, each target of a metric is verified; the plan
+    /// keeps them down to the first that held, as the unsplit run tries them.
+    @Test func aSplitMetricKeepsItsTargetsDownToTheFirstThatHeld() throws {
+        var held = Self.all[2].verifications[0]
+        for i in held.intervals.indices { held.intervals[i].met = held.intervals[i].met.map { _ in true } }
+        var missed = held
+        missed.intervals[0].met[0] = false
+        var outcomes = Self.all
+        // The declared HPA's three targets (tracks 2, 3, 4): missed, held, held.
+        (outcomes[2].verifications, outcomes[3].verifications, outcomes[4].verifications) = ([missed], [held], [held])
+        let r = try Self.planner().assemble(Self.prepared, outcomes: outcomes)
+        #expect(r.autoscalerCandidates.count == 3)
+        #expect(r.autoscalerCandidates.dropFirst().map(\.verification.slaMet) == [false, true])
+        #expect(r.autoscaler?.verification.slaMet == true)
+        // A missing higher target cannot be passed over.
+        var gap = outcomes
+        gap[2].verifications = []
+        #expect(throws: PlanningError.self) { try Self.planner().assemble(Self.prepared, outcomes: gap) }
     }
 
     @Test func aPartReadsBackToTheSameBytes() throws {
@@ -88,7 +109,7 @@ import Workload
         #expect(refusal([a, try Self.part(1, of: 2, fingerprint: "g")]).contains("part of another plan"))
         #expect(refusal([a, try Self.part(1, of: 2, version: "other")]).contains("written by headroom other"))
         #expect(refusal([a, try Self.part(1, of: 3)]).contains("different splits"))
-        #expect(refusal([a, try Self.part(1, of: 2, outcomes: [Self.all[0]])]).contains("holds the tracks [0]; shard 1 of 2 runs [1, 3]"))
+        #expect(refusal([a, try Self.part(1, of: 2, outcomes: [Self.all[0]])]).contains("holds the tracks [0]; shard 1 of 2 runs [1, 3, 5]"))
         var edited = b
         edited.part.curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 2.2, inFlightPerReplica: 1)])
         #expect(refusal([a, edited]).contains("capacity curve, load or tracks differ"))
