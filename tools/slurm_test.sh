@@ -105,6 +105,16 @@ done
 [ "$state" = idle ] || { echo "slurm_test: FAILED: the node did not come up (state '$state')" >&2; exit 1; }
 echo "slurm_test: single-node cluster up ($host, $cpus CPUs, slurm $(sinfo -V | awk '{print $2}'))"
 
+# Waits until the queue is empty (at most 10 minutes); $1 names the jobs.
+wait_for_queue() {
+    for _ in $(seq 600); do
+        [ -z "$(squeue -h -o %i 2>/dev/null)" ] && return 0
+        sleep 1
+    done
+    echo "slurm_test: FAILED: $1 still queued after 10 minutes" >&2
+    squeue >&2
+    exit 1
+}
 # The local, unsharded result first.
 started=$(date +%s)
 "$headroom" sweep "$sweep" --format json --output "$work/local.json"
@@ -114,11 +124,7 @@ jobs="$work/jobs"
 "$headroom" sweep "$sweep" --emit slurm "$jobs" --shards "$shards" --executable "$headroom" >/dev/null
 started=$(date +%s)
 "$jobs/submit.sh"
-for _ in $(seq 600); do
-    [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break
-    sleep 1
-done
-[ -z "$(squeue -h -o %i)" ] || { echo "slurm_test: FAILED: jobs still queued after 10 minutes" >&2; squeue >&2; exit 1; }
+wait_for_queue jobs
 echo "slurm_test: array of $shards shards and merge job done in $(( $(date +%s) - started )) s"
 [ -s "$jobs/result.json" ] || { echo "slurm_test: FAILED: the merge job wrote no result.json" >&2; exit 1; }
 ls "$jobs/parts" | sed 's/^/slurm_test: part /'
@@ -143,11 +149,7 @@ array="$(sbatch --parsable --array=0-1 --job-name=headroom-plan --output="$work/
     --wrap "$(printf '%q ' "$headroom" plan "${plan_args[@]}" --shard env --part "$work/plan-parts/")")"
 sbatch --parsable --dependency="afterok:$array" --job-name=headroom-plan-merge --output="$work/plan-logs/merge.log" \
     --wrap "$(printf '%q ' "$headroom" merge "$work/plan-parts") > $(printf '%q' "$work/plan-merged.json")" >/dev/null
-for _ in $(seq 600); do
-    [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break
-    sleep 1
-done
-[ -z "$(squeue -h -o %i)" ] || { echo "slurm_test: FAILED: plan jobs still queued after 10 minutes" >&2; squeue >&2; exit 1; }
+wait_for_queue "plan jobs"
 echo "slurm_test: plan array of 2 shards and merge job done in $(( $(date +%s) - started )) s"
 ls "$work/plan-parts" | sed 's/^/slurm_test: plan part /'
 if [ -s "$work/plan-merged.json" ] && cmp "$work/plan-local.json" "$work/plan-merged.json" && diff -r "$work/plan-local" "$work/plan" >/dev/null; then
