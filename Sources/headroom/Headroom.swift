@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Scenario
+import Sweep
 
 /// The `headroom` command: capacity planning and overload simulation for LLM
 /// inference services. Each subcommand lives in its own file.
@@ -38,6 +39,11 @@ struct Headroom: ParsableCommand {
             if let scenario = error as? ScenarioError {
                 // Every problem of the file, one per line.
                 FileHandle.standardError.write(Data((scenario.issues.map { "headroom: \($0)" }.joined(separator: "\n") + "\n").utf8))
+                Foundation.exit(65)
+            }
+            if let parts = error as? SweepError {
+                // Part files that do not merge (missing, duplicate, foreign) are bad input data.
+                FileHandle.standardError.write(Data("headroom: \(parts.description)\n".utf8))
                 Foundation.exit(65)
             }
             let message = self.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
