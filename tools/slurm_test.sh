@@ -9,9 +9,11 @@
 #      and submits them: a 4-task array, then the merge job (afterok);
 #   3. waits for both, and checks that the merged result.json equals the
 #      local unsharded `headroom sweep --format json`, byte for byte;
-#   4. does the same for a horizon plan (`headroom plan --shard env --part`
-#      as a 2-task array, then `headroom merge` afterok): its stdout and
-#      every file of its --output directory must equal the local plan's;
+#   4. does the same for a horizon plan: a job measures its capacity curve
+#      (`headroom plan --curve-only`), a 2-task array verifies its tracks
+#      (`--shard env --curve`) after it, and `headroom merge` runs afterok:
+#      its stdout and every file of its --output directory must equal the
+#      local plan's;
 #   5. shuts the cluster down (also on failure).
 # Usage: tools/slurm_test.sh [SWEEP.yaml]   (default examples/sweep/smoke.sweep.yaml)
 # HEADROOM=path picks the binary (default .build/release/headroom).
@@ -135,8 +137,8 @@ else
     diff "$work/local.json" "$jobs/result.json" | head -20 >&2
     exit 1
 fi
-# A horizon plan split over a 2-task array (each shard verifies its share
-# of the plan's tracks), merged by a job that depends on it.
+# A horizon plan: one job measures the capacity curve, a 2-task array
+# verifies the plan's tracks with it, and a job merges the parts.
 plan_args=(--scenario "$root/examples/servegen-plan.yaml" --history "$root/data/traces/servegen_m-large_per_hour.csv"
            --load-scale 0.02 --headroom 3x --sla default --horizon 4 --format json --output "$work/plan")
 started=$(date +%s)
@@ -145,15 +147,18 @@ mv "$work/plan" "$work/plan-local"
 echo "slurm_test: local unsharded plan: $(( $(date +%s) - started )) s"
 mkdir -p "$work/plan-logs"
 started=$(date +%s)
-array="$(sbatch --parsable --array=0-1 --job-name=headroom-plan --output="$work/plan-logs/shard-%a.log" \
-    --wrap "$(printf '%q ' "$headroom" plan "${plan_args[@]}" --shard env --part "$work/plan-parts/")")"
+curve="$(sbatch --parsable --job-name=headroom-plan-curve --output="$work/plan-logs/curve.log" \
+    --wrap "$(printf '%q ' "$headroom" plan "${plan_args[@]}" --curve-only --part "$work/plan-parts/")")"
+array="$(sbatch --parsable --array=0-1 --dependency="afterok:$curve" --job-name=headroom-plan --output="$work/plan-logs/shard-%a.log" \
+    --wrap "$(printf '%q ' "$headroom" plan "${plan_args[@]}" --shard env --curve "$work/plan-parts/plan-curve.json" --part "$work/plan-parts/")")"
 sbatch --parsable --dependency="afterok:$array" --job-name=headroom-plan-merge --output="$work/plan-logs/merge.log" \
     --wrap "$(printf '%q ' "$headroom" merge "$work/plan-parts") > $(printf '%q' "$work/plan-merged.json")" >/dev/null
 wait_for_queue "plan jobs"
-echo "slurm_test: plan array of 2 shards and merge job done in $(( $(date +%s) - started )) s"
+echo "slurm_test: plan curve job, array of 2 shards and merge job done in $(( $(date +%s) - started )) s"
 ls "$work/plan-parts" | sed 's/^/slurm_test: plan part /'
 if [ -s "$work/plan-merged.json" ] && cmp "$work/plan-local.json" "$work/plan-merged.json" && diff -r "$work/plan-local" "$work/plan" >/dev/null; then
-    echo "slurm_test: passed: the merge of 2 Slurm plan shards equals the local plan byte for byte (stdout and $(ls "$work/plan" | wc -l) files)"
+    grep -q 'the capacity curve from' "$work/plan-logs/shard-0.log" || { echo "slurm_test: FAILED: the shards did not read the measured curve" >&2; exit 1; }
+    echo "slurm_test: passed: the merge of 2 Slurm plan shards (one curve) equals the local plan byte for byte (stdout and $(ls "$work/plan" | wc -l) files)"
 else
     echo "slurm_test: FAILED: the merged plan differs from the local one" >&2
     cat "$work/plan-logs/"*.log >&2 || true

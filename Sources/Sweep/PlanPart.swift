@@ -61,7 +61,9 @@ package struct PlanPart: Sendable, Codable {
     }
 
     /// A plan's arguments as a part records them, from the process's
-    /// `argv`: after `plan` (and `size`), without `--shard` and `--part`.
+    /// `argv`: after `plan` (and `size`), without the options that say how
+    /// it is split (`--shard`, `--part`, `--curve`, `--curve-only`), so the
+    /// shards, the curve's job and the merge agree on them.
     package static func recordedArguments(_ argv: [String]) -> [String] {
         var a = Array(argv.dropFirst())
         if a.first == "plan" { a.removeFirst() }
@@ -69,8 +71,8 @@ package struct PlanPart: Sendable, Codable {
         var out: [String] = []
         var i = 0
         while i < a.count {
-            if a[i] == "--shard" || a[i] == "--part" { i += 2; continue }
-            if a[i].hasPrefix("--shard=") || a[i].hasPrefix("--part=") { i += 1; continue }
+            if ["--shard", "--part", "--curve"].contains(a[i]) { i += 2; continue }
+            if a[i] == "--curve-only" || ["--shard=", "--part=", "--curve="].contains(where: { a[i].hasPrefix($0) }) { i += 1; continue }
             out.append(a[i])
             i += 1
         }
@@ -136,5 +138,63 @@ package struct PlanPart: Sendable, Codable {
             outcomes += part.outcomes
         }
         return (first, outcomes.sorted { $0.track < $1.track })
+    }
+}
+
+/// A plan's capacity curve measured once for all its shards (`headroom plan
+/// --curve-only --part FILE|DIR/`), read by each shard with `--curve FILE`
+/// instead of measuring it again: the same curve, so the same bytes after
+/// the merge, for a single measurement's CPU.
+package struct PlanCurvePart: Sendable, Codable {
+    /// The format this Headroom writes and reads.
+    package static let currentFormat = "headroom-plan-curve/1"
+    /// The file name in a `--part` directory.
+    package static let fileName = "plan-curve.json"
+
+    /// ``currentFormat`` when written.
+    package var format = PlanCurvePart.currentFormat
+    /// The Headroom version that wrote it.
+    package var headroomVersion: String
+    /// ``PlanPart/fingerprint(arguments:files:)`` of the plan's inputs.
+    package var fingerprint: String
+    /// The design load per interval (requests/s) it covers.
+    package var rates: [Double]
+    /// The curve.
+    package var curve: CapacityCurve
+
+    /// A curve part.
+    package init(headroomVersion: String, fingerprint: String, rates: [Double], curve: CapacityCurve) {
+        self.headroomVersion = headroomVersion
+        self.fingerprint = fingerprint
+        self.rates = rates
+        self.curve = curve
+    }
+
+    /// The part's JSON text.
+    package func encoded() throws -> String {
+        String(decoding: try PartCoding.encoder(snakeCase: false).encode(self), as: UTF8.self) + "\n"
+    }
+
+    /// Reads the curve at `path` for the plan whose inputs have `fingerprint`
+    /// and whose design load is `rates`, run by Headroom `version`; refuses
+    /// another plan's, another version's or a changed load's, naming the file.
+    package static func read(path: String, fingerprint: String, rates: [Double], version: String) throws -> CapacityCurve {
+        let data = try PartCoding.read(path: path, kind: "plan curve", writer: "headroom plan --curve-only", format: currentFormat)
+        let part: PlanCurvePart
+        do {
+            part = try PartCoding.decoder(snakeCase: false).decode(PlanCurvePart.self, from: data)
+        } catch {
+            throw InputError(issues: [InputIssue(file: path, key: "", message: "a damaged \(currentFormat) file: \(error)")])
+        }
+        if part.headroomVersion != version {
+            throw SweepError("--curve: \(path) was written by headroom \(part.headroomVersion), this is \(version); measure it again with this version")
+        }
+        if part.fingerprint != fingerprint {
+            throw SweepError("--curve: \(path) is the curve of another plan (other arguments or input files); measure it with this plan's arguments")
+        }
+        if part.rates != rates {
+            throw SweepError("--curve: \(path) was measured for another design load; measure it again")
+        }
+        return part.curve
     }
 }

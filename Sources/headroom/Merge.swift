@@ -31,7 +31,7 @@ struct MergeCommand: ParsableCommand {
         for path in parts {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
+                let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") && $0 != PlanCurvePart.fileName }.sorted()
                 if names.isEmpty { throw ValidationError("merge: no part files (*.json) in \(path)") }
                 files += names.map { URL(fileURLWithPath: path).appendingPathComponent($0).path }
             } else {

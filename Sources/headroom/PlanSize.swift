@@ -66,8 +66,12 @@ struct PlanSize: ParsableCommand {
     var namespace: String = ManifestOptions.defaultNamespace
     @Option(help: "Run shard K of N of a horizon plan's verification (0 <= K < N) and write a part file instead of the plan; 'env' or 'env/N' reads K (and N) from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID/_COUNT or AWS_BATCH_JOB_ARRAY_INDEX. headroom merge PARTS then prints and writes the plan.")
     var shard: String?
-    @Option(help: "With --shard: the part file, or a directory to write plan-part-K-of-N.json in (created when written with a trailing /).")
+    @Option(help: "With --shard: the part file, or a directory to write plan-part-K-of-N.json in (created when written with a trailing /); with --curve-only, the curve's file or a directory for plan-curve.json.")
     var part: String?
+    @Flag(name: .customLong("curve-only"), help: "Measure the capacity curve once and write it (--part) for the shards' --curve, instead of every shard measuring it.")
+    var curveOnly = false
+    @Option(help: "With --shard: read the capacity curve from this file (written by --curve-only with the same arguments) instead of measuring it.")
+    var curve: String?
     /// Headroom, SLA, confidence, replications and load scale.
     @OptionGroup var judgement: PlanJudgementOptions
     @OptionGroup var output: ReportFormatOptions
@@ -104,9 +108,11 @@ struct PlanSize: ParsableCommand {
             }
             if history == nil { throw ValidationError("--emit needs --history: the manifests apply a horizon's plans") }
         }
-        if shard != nil && part == nil { throw ValidationError("--shard needs --part (the part file, or a directory for it)") }
-        if part != nil && shard == nil { throw ValidationError("--part needs --shard K/N") }
-        if shard != nil && history == nil { throw ValidationError("--shard splits a horizon plan's verification; it needs --history (a --peak-rate plan is one search)") }
+        if (shard != nil || curveOnly) && part == nil { throw ValidationError("--shard and --curve-only need --part (the file to write, or a directory for it)") }
+        if part != nil && shard == nil && !curveOnly { throw ValidationError("--part needs --shard K/N or --curve-only") }
+        if shard != nil && curveOnly { throw ValidationError("--curve-only measures the curve for the shards; give it without --shard") }
+        if curve != nil && shard == nil { throw ValidationError("--curve gives the shards a measured curve; it needs --shard K/N") }
+        if (shard != nil || curveOnly) && history == nil { throw ValidationError("--shard and --curve-only split a horizon plan's verification; they need --history (a --peak-rate plan is one search)") }
         if let shard { _ = try Self.shardSpec(shard) }
         if let p = ManifestOptions.problem(name: deployment, limit: 54) { throw ValidationError("--deployment: \(p)") }
         if let p = ManifestOptions.problem(name: namespace, limit: 63) ?? (namespace.contains(".") ? "expected no '.' in a namespace" : nil) {
@@ -121,7 +127,8 @@ struct PlanSize: ParsableCommand {
     /// into a part file, or none (their outcomes come from merged parts).
     enum Tracks {
         case all
-        case shard(SweepShard, part: String)
+        case shard(SweepShard, part: String, curve: String?)
+        case curveOnly(part: String)
         case merged(PlanPart, [HorizonPlanner.TrackOutcome])
     }
 
@@ -135,11 +142,16 @@ struct PlanSize: ParsableCommand {
     }
 
     func run() throws {
-        guard let shard, let part else { return try run(tracks: .all) }
+        guard let part else { return try run(tracks: .all) }
+        guard let shard else {
+            let path = try SweepCommand.partPath(part, fileName: PlanCurvePart.fileName)
+            try AtomicFile.checkFile(path, option: "--part")
+            return try run(tracks: .curveOnly(part: path))
+        }
         let spec = try Self.shardSpec(shard)
-        let path = try SweepCommand.partPath(part, shard: spec, prefix: "plan-part")
+        let path = try SweepCommand.partPath(part, fileName: "plan-part-\(spec.index)-of-\(spec.count).json")
         try AtomicFile.checkFile(path, option: "--part")
-        try run(tracks: .shard(spec, part: path))
+        try run(tracks: .shard(spec, part: path, curve: curve))
     }
 
     /// `headroom merge` of a plan's parts: the plan run again where its
@@ -247,14 +259,28 @@ struct PlanSize: ParsableCommand {
             planner.finished = { progress.finished($0, of: $1) }
             result = try planner.plan(rates: load.designRates)
             progress.finish()
-        case .shard(let spec, let path):
+        case .curveOnly(let path):
+            let fingerprint = try fingerprint(arguments: PlanPart.recordedArguments(CommandLine.arguments))
+            FileHandle.standardError.write(Data("headroom: planning \(load.source), its capacity curve only\n".utf8))
+            let progress = CommandProgress(stages: 1)
+            planner.progress = { progress.stage($0) }
+            let prepared = try planner.prepare(rates: load.designRates, splitTargets: true)
+            progress.finish()
+            let part = PlanCurvePart(headroomVersion: Headroom.configuration.version, fingerprint: fingerprint, rates: load.designRates, curve: prepared.curve)
+            try AtomicFile.write(try part.encoded(), to: path)
+            FileHandle.standardError.write(Data("headroom: capacity curve written to \(path); give it to every shard with --curve\n".utf8))
+            return
+        case .shard(let spec, let path, let curvePath):
             let arguments = PlanPart.recordedArguments(CommandLine.arguments)
             let fingerprint = try fingerprint(arguments: arguments)
-            FileHandle.standardError.write(Data("headroom: planning \(load.source), shard \(spec.index) of \(spec.count)\n".utf8))
-            let progress = CommandProgress(stages: 2)
+            let given = try curvePath.map {
+                try PlanCurvePart.read(path: $0, fingerprint: fingerprint, rates: load.designRates, version: Headroom.configuration.version)
+            }
+            FileHandle.standardError.write(Data("headroom: planning \(load.source), shard \(spec.index) of \(spec.count)\((curvePath.map { ", the capacity curve from \($0)" }) ?? "")\n".utf8))
+            let progress = CommandProgress(stages: given == nil ? 2 : 1)
             planner.progress = { progress.stage($0) }
             planner.finished = { progress.finished($0, of: $1) }
-            let prepared = try planner.prepare(rates: load.designRates, splitTargets: true)
+            let prepared = try planner.prepare(rates: load.designRates, curve: given, splitTargets: true)
             let owned = PlanPart.owned(tracks: prepared.trackCount, by: spec)
             let outcomes = try planner.outcomes(of: prepared, tracks: owned)
             progress.finish()
@@ -263,7 +289,7 @@ struct PlanSize: ParsableCommand {
                                 workingDirectory: FileManager.default.currentDirectoryPath, shard: spec,
                                 rates: load.designRates, curve: prepared.curve, tracks: prepared.trackCount, outcomes: outcomes)
             try AtomicFile.write(try part.encoded(), to: path)
-            let note = owned.isEmpty ? " (none: the plan has \(prepared.trackCount) tracks; this shard only measured the capacity curve)" : ""
+            let note = owned.isEmpty ? " (none: the plan has \(prepared.trackCount) tracks)" : ""
             FileHandle.standardError.write(Data("headroom: shard \(spec.index) of \(spec.count): \(owned.count) of \(prepared.trackCount) tracks\(note) written to \(path); headroom merge the parts for the plan\n".utf8))
             return
         case .merged(let part, let outcomes):

@@ -82,14 +82,19 @@ struct SweepCommand: ParsableCommand {
 
     /// `--part`: the file, or `DIR/part-K-of-N.json` when it names a
     /// directory (one written with a trailing `/` is created if missing).
-    static func partPath(_ part: String, shard: SweepShard, prefix: String = "part") throws -> String {
+    static func partPath(_ part: String, shard: SweepShard) throws -> String {
+        try partPath(part, fileName: "part-\(shard.index)-of-\(shard.count).json")
+    }
+
+    /// `--part`: the file, or `DIR/fileName` when it names a directory.
+    static func partPath(_ part: String, fileName: String) throws -> String {
         var isDirectory: ObjCBool = false
         if part.hasSuffix("/") {
             try AtomicFile.checkDirectory(part, option: "--part")
             try FileManager.default.createDirectory(atPath: part, withIntermediateDirectories: true)
         }
         if FileManager.default.fileExists(atPath: part, isDirectory: &isDirectory) && isDirectory.boolValue {
-            return URL(fileURLWithPath: part).appendingPathComponent("\(prefix)-\(shard.index)-of-\(shard.count).json").path
+            return URL(fileURLWithPath: part).appendingPathComponent(fileName).path
         }
         return part
     }

@@ -125,5 +125,29 @@ import Workload
         #expect(PlanPart.recordedArguments(["headroom", "plan", "--scenario", "s.yaml", "--shard", "env/4", "--part", "p/", "--history", "h.csv"])
                 == ["--scenario", "s.yaml", "--history", "h.csv"])
         #expect(PlanPart.recordedArguments(["headroom", "plan", "size", "--shard=0/2", "--part=x.json", "--peak-rate", "3/s"]) == ["--peak-rate", "3/s"])
+        // The curve's job and the shards that read its curve record the same arguments.
+        #expect(PlanPart.recordedArguments(["headroom", "plan", "--history", "h.csv", "--curve-only", "--part", "p/"])
+                == PlanPart.recordedArguments(["headroom", "plan", "--history", "h.csv", "--shard", "1/3", "--curve", "p/plan-curve.json", "--part", "p/"]))
+    }
+
+    @Test func aMeasuredCurveIsReadBackOnlyForItsOwnPlan() throws {
+        let part = PlanCurvePart(headroomVersion: Self.version, fingerprint: "f", rates: Self.rates, curve: Self.curve)
+        let path = try TestData.write(try part.encoded(), suffix: ".json")
+        #expect(try PlanCurvePart.read(path: path, fingerprint: "f", rates: Self.rates, version: Self.version) == Self.curve)
+        func refusal(fingerprint: String = "f", rates: [Double] = PlanPartTests.rates, version: String = PlanPartTests.version) -> String {
+            do {
+                _ = try PlanCurvePart.read(path: path, fingerprint: fingerprint, rates: rates, version: version)
+                return ""
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(refusal(fingerprint: "g").contains("the curve of another plan"))
+        #expect(refusal(rates: [4, 15, 4]).contains("another design load"))
+        #expect(refusal(version: "other").contains("written by headroom test-version"))
+        // A plan's part is not a curve.
+        #expect(throws: InputError.self) {
+            try PlanCurvePart.read(path: try Self.part(0, of: 1).path, fingerprint: "f", rates: Self.rates, version: Self.version)
+        }
     }
 }
