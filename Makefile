@@ -57,7 +57,7 @@ bench: build
 ## fails, and the input is kept in fuzz/findings/.
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?= 1
-FUZZ_TARGETS := scenario profile history prometheus grafana trace-azure trace-mooncake trace-csv model sla iterations observations
+FUZZ_TARGETS := scenario profile history prometheus grafana trace-azure trace-mooncake trace-csv model sla iterations observations part
 fuzz: deps
 	$(SWIFT) build -c release --product headroom-fuzz $(RELEASE_FLAGS)
 	@status=0; for t in $(FUZZ_TARGETS); do \

@@ -117,7 +117,7 @@ let package = Package(
         // parser's corpus (fuzz/corpus), findings kept in fuzz/findings.
         .executableTarget(
             name: "headroom-fuzz",
-            dependencies: ["Scenario", "Workload", "ServingModel", "Forecasting", "Calibration", "CapacityPlanning",
+            dependencies: ["Scenario", "Workload", "ServingModel", "Forecasting", "Calibration", "CapacityPlanning", "Sweep",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/HeadroomFuzz"
         ),

@@ -46,6 +46,18 @@ package struct CapacityCurve: Sendable, Codable, Equatable {
         self.points = points
     }
 
+    enum CodingKeys: String, CodingKey { case points }
+
+    /// A curve read from a part file, checked as ``init(points:)`` checks
+    /// one, and every rate and in-flight count finite.
+    package init(from decoder: Decoder) throws {
+        let points = try decoder.container(keyedBy: CodingKeys.self).decode([Point].self, forKey: .points)
+        guard points.allSatisfy({ $0.maxRate.isFinite && $0.inFlightPerReplica.isFinite && $0.inFlightPerReplica >= 0 }) else {
+            throw PlanningError("capacity curve", "every point needs a finite rate and in-flight count >= 0")
+        }
+        try self.init(points: points)
+    }
+
     /// Sustainable rate per replica at `n` replicas.
     func perReplica(_ n: Int) -> Double {
         let first = points[0], last = points[points.count - 1]

@@ -255,13 +255,14 @@ package struct HorizonPlanner: Sendable {
         var result = Result(rates: rates, interval: interval, curve: prepared.curve, lead: lead, needs: needs)
         for (i, track) in prepared.tracks.enumerated() {
             guard let o = byTrack[i] else { throw PlanningError("plan", "no outcome for track \(i)") }
+            for v in o.verifications { try v.check(intervals: rates.count, targets: sla.targets.count) }
             func one() throws -> HorizonVerification {
                 guard o.verifications.count == 1 else { throw PlanningError("plan", "track \(i) needs one verification, has \(o.verifications.count)") }
                 return o.verifications[0]
             }
             switch track {
             case .fixed:
-                guard o.replicas.count == 1 else { throw PlanningError("plan", "the static track needs one replica count") }
+                guard o.replicas.count == 1, o.replicas[0] >= 1 else { throw PlanningError("plan", "the static track needs one replica count >= 1") }
                 result.staticPlan = Verified(plan: o.replicas[0], verification: try one(), corrections: o.corrections)
             case .schedule:
                 guard o.replicas.count == rates.count else { throw PlanningError("plan", "the schedule track needs \(rates.count) replica counts, has \(o.replicas.count)") }

@@ -31,6 +31,19 @@ package struct HorizonVerification: Sendable, Codable {
         package var desired: Double
     }
 
+    /// Checks that a verification read from a part file fits a horizon of
+    /// `count` intervals judged against `targets` targets, so nothing that
+    /// renders it reads past an array.
+    package func check(intervals count: Int, targets: Int) throws {
+        let fits = intervals.count == count && self.targets.count == targets
+            && intervals.allSatisfy { $0.values.count == targets && $0.met.count == targets && $0.e2e.count == 3 && $0.ttft.count == 3 }
+            && (p99TtftParts.isEmpty || (p99TtftParts.count == count && p99TtftParts.allSatisfy { $0.count == AttributionPart.allCases.count }))
+            && (worstExplanation.map { (0..<count).contains($0.interval) } ?? true)
+        guard fits else {
+            throw PlanningError("plan", "a verification holds \(intervals.count) intervals of \(self.targets.count) targets; the plan has \(count) of \(targets) (a damaged part)")
+        }
+    }
+
     /// Whether every target held in every interval.
     package var slaMet: Bool { intervals.allSatisfy(\.slaMet) }
 

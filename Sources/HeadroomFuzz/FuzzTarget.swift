@@ -4,6 +4,7 @@ import Forecasting
 import Foundation
 import Scenario
 import ServingModel
+import Sweep
 import Workload
 
 /// One parser under fuzzing: where its seeds are, the file name extension
@@ -13,7 +14,7 @@ import Workload
 /// runaway allocation is a finding.
 enum FuzzTarget: String, CaseIterable {
     case scenario, profile, history, traceAzure = "trace-azure", traceMooncake = "trace-mooncake", traceCSV = "trace-csv"
-    case model, sla, iterations, observations, prometheus, grafana
+    case model, sla, iterations, observations, prometheus, grafana, part
 
     /// Folders of seeds, relative to the repository root.
     var seedFolders: [String] {
@@ -29,7 +30,7 @@ enum FuzzTarget: String, CaseIterable {
         switch self {
         case .scenario, .profile: return "yaml"
         case .traceMooncake: return "jsonl"
-        case .model, .prometheus: return "json"
+        case .model, .prometheus, .part: return "json"
         case .sla: return "txt"
         default: return "csv"
         }
@@ -84,6 +85,21 @@ enum FuzzTarget: String, CaseIterable {
                 }
             }
             _ = try HistoryFile.read(path: path)
+        case .part:
+            // What `headroom merge` does with one part (a whole split), and
+            // what a shard does with a measured curve.
+            switch PartCoding.format(at: path) {
+            case PlanPart.currentFormat:
+                let part = try PlanPart.read(path: path)
+                let (first, outcomes) = try PlanPart.merged([(path, part)], version: part.headroomVersion)
+                for o in outcomes { for v in o.verifications { try v.check(intervals: first.rates.count, targets: v.targets.count) } }
+            case PlanCurvePart.currentFormat:
+                _ = try PlanCurvePart.read(path: path, fingerprint: "", rates: [], version: "")
+            default:
+                let part = try SweepPart.read(path: path)
+                let outcome = try SweepMerge.outcome(of: [(path, part)], version: part.header.headroomVersion)
+                _ = (SweepReport.table(outcome), try SweepReport.json(outcome), SweepReport.csv(outcome))
+            }
         }
     }
 

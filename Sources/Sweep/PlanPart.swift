@@ -93,8 +93,7 @@ package struct PlanPart: Sendable, Codable {
     /// Whether the file at `path` declares this format (false when it
     /// cannot be read or is not JSON: reading it as a sweep part says why).
     package static func declared(at path: String) -> Bool {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return false }
-        return PartCoding.format(of: data) == currentFormat
+        PartCoding.format(at: path) == currentFormat
     }
 
     /// Reads the part file at `path`; throws an ``InputError`` naming the
@@ -131,6 +130,11 @@ package struct PlanPart: Sendable, Codable {
         try SweepShard.checkComplete(parts.map { ($0.path, $0.part.shard) }, count: first.shards)
         var outcomes: [HorizonPlanner.TrackOutcome] = []
         for (path, part) in parts.sorted(by: { $0.part.shard < $1.part.shard }) {
+            // The count first: a damaged part's track count must not size an array.
+            let count = part.tracks > part.shard ? (part.tracks - part.shard - 1) / part.shards + 1 : 0
+            guard part.outcomes.count == count else {
+                throw SweepError("merge: \(path) holds \(part.outcomes.count) tracks' outcomes; shard \(part.shard) of \(part.shards) runs \(count) of the plan's \(part.tracks)")
+            }
             let expected = owned(tracks: part.tracks, by: SweepShard(index: part.shard, count: part.shards))
             guard part.outcomes.map(\.track) == expected else {
                 throw SweepError("merge: \(path) holds the tracks \(part.outcomes.map(\.track)); shard \(part.shard) of \(part.shards) runs \(expected)")

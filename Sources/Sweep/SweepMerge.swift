@@ -33,19 +33,41 @@ package enum SweepMerge {
         let shards = first.shards
         try SweepShard.checkComplete(parts.map { ($0.path, $0.part.shard) }, count: shards)
 
+        // The header's size, checked against the runs the parts hold before
+        // anything is allocated for it (a damaged part must not ask for more).
+        guard header.metrics == SweepMetric.allCases.map(\.rawValue) else {
+            throw SweepError("merge: \(firstPath): its metrics \(header.metrics) are not the ones this headroom records (a damaged part)")
+        }
+        let seeds = header.seeds
+        guard (2...SweepDefinition.maxSeeds).contains(seeds) else {
+            throw SweepError("merge: \(firstPath): \(seeds) seeds per cell; a sweep has 2 to \(SweepDefinition.maxSeeds)")
+        }
+        var cells = 1
+        for axis in header.axes {
+            let (product, overflow) = cells.multipliedReportingOverflow(by: axis.values.count)
+            guard !axis.values.isEmpty, !overflow else { throw SweepError("merge: \(firstPath): the axis \(axis.key) has \(axis.values.count) values, or the axes too many cells") }
+            cells = product
+        }
+        let (total, overflow) = cells.multipliedReportingOverflow(by: seeds)
+        guard !overflow else { throw SweepError("merge: \(firstPath): \(cells) cells × \(seeds) seeds is too many runs") }
+        // Each part holds its shard's count of runs, so the slots below are
+        // as many as the runs read.
+        for (path, part) in parts {
+            let count = total > part.shard ? (total - part.shard - 1) / shards + 1 : 0
+            guard part.runs.count == count else {
+                throw SweepError("merge: \(path) holds \(part.runs.count) runs; shard \(part.shard) of \(shards) has \(count)")
+            }
+        }
+
         // Every shard holds exactly its runs, in run order; every run lands in its slot.
-        let cells = header.cells, seeds = header.seeds
         let valueCount = header.metrics.count + (try header.slaTargets().count)
-        var runs = [SweepRun?](repeating: nil, count: cells * seeds)
+        var runs = [SweepRun?](repeating: nil, count: total)
         var pools = [SweepPool?](repeating: nil, count: cells)
         for (path, part) in parts.sorted(by: { $0.part.shard < $1.part.shard }) {
             let shard = SweepShard(index: part.shard, count: shards)
-            let expected = stride(from: part.shard, to: cells * seeds, by: shards)
-            guard part.runs.count == expected.underestimatedCount else {
-                throw SweepError("merge: \(path) holds \(part.runs.count) runs; shard \(part.shard) of \(shards) has \(expected.underestimatedCount)")
-            }
+            let expected = stride(from: part.shard, to: total, by: shards)
             for (run, r) in zip(part.runs, expected) {
-                guard run.cell * seeds + run.seed == r, run.seed >= 0, run.seed < seeds, shard.owns(run: r) else {
+                guard run.cell >= 0, run.cell < cells, run.seed >= 0, run.seed < seeds, run.cell * seeds + run.seed == r, shard.owns(run: r) else {
                     throw SweepError("merge: \(path) holds run (cell \(run.cell), seed \(run.seed)) where shard \(part.shard) of \(shards) has (cell \(r / seeds), seed \(r % seeds))")
                 }
                 guard run.values.count == valueCount else { throw SweepError("merge: \(path): run (cell \(run.cell), seed \(run.seed)) has \(run.values.count) values, expected \(valueCount)") }

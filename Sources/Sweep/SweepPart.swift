@@ -60,7 +60,7 @@ package struct SweepPart: Sendable, Equatable, Codable {
 /// bits), `inf`, `-inf` and `nan` as strings. Sweep parts' keys are in snake
 /// case; plan parts keep the planner's own key names (snake case would not
 /// read back acronyms such as `simulatedGPUHours`).
-enum PartCoding {
+package enum PartCoding {
     private static let strings = (inf: "inf", minusInf: "-inf", nan: "nan")
     static var encoder: JSONEncoder { encoder(snakeCase: true) }
     static var decoder: JSONDecoder { decoder(snakeCase: true) }
@@ -77,6 +77,12 @@ enum PartCoding {
         if snakeCase { d.keyDecodingStrategy = .convertFromSnakeCase }
         d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: strings.inf, negativeInfinity: strings.minusInf, nan: strings.nan)
         return d
+    }
+
+    /// The `format` field of the part file at `path`, nil when it cannot
+    /// be read or is not a JSON object with one.
+    package static func format(at path: String) -> String? {
+        (try? Data(contentsOf: URL(fileURLWithPath: path))).flatMap { format(of: $0) }
     }
 
     /// The `format` field of a part file's JSON, nil when the data is not

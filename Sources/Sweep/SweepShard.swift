@@ -74,6 +74,7 @@ package struct SweepShard: Sendable, Equatable {
     /// Checks that `parts` (each part's path and shard index) hold every
     /// shard of `count` exactly once, naming the duplicate or the missing.
     package static func checkComplete(_ parts: [(path: String, shard: Int)], count shards: Int) throws(SweepError) {
+        guard (1...maxCount).contains(shards) else { throw SweepError("merge: \(parts.first?.path ?? "a part") is a shard of \(shards); expected 1 to \(maxCount) shards") }
         var byShard: [Int: String] = [:]
         for (path, shard) in parts {
             guard shard >= 0, shard < shards else { throw SweepError("merge: \(path): shard \(shard) outside 0...\(shards - 1)") }

@@ -109,10 +109,35 @@ import Workload
         #expect(refusal([a, try Self.part(1, of: 2, fingerprint: "g")]).contains("part of another plan"))
         #expect(refusal([a, try Self.part(1, of: 2, version: "other")]).contains("written by headroom other"))
         #expect(refusal([a, try Self.part(1, of: 3)]).contains("different splits"))
-        #expect(refusal([a, try Self.part(1, of: 2, outcomes: [Self.all[0]])]).contains("holds the tracks [0]; shard 1 of 2 runs [1, 3, 5]"))
+        #expect(refusal([a, try Self.part(1, of: 2, outcomes: [Self.all[0]])]).contains("holds 1 tracks' outcomes; shard 1 of 2 runs 3 of the plan's 6"))
+        #expect(refusal([a, try Self.part(1, of: 2, outcomes: [Self.all[0], Self.all[3], Self.all[5]])]).contains("holds the tracks [0, 3, 5]; shard 1 of 2 runs [1, 3, 5]"))
+        // A damaged part cannot make the merge allocate or loop for its numbers.
+        var huge = b
+        huge.part.tracks = Int.max
+        #expect(refusal([a, huge]).contains("differ"))
+        var many = a
+        many.part.shards = Int.max
+        #expect(refusal([many]).contains("expected 1 to 100000 shards"))
+        var one = try Self.part(0, of: 1)
+        one.part.tracks = Int.max
+        #expect(refusal([one]).contains("holds 6 tracks' outcomes; shard 0 of 1 runs 9223372036854775807"))
         var edited = b
         edited.part.curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 2.2, inFlightPerReplica: 1)])
         #expect(refusal([a, edited]).contains("capacity curve, load or tracks differ"))
+    }
+
+    /// What a damaged part could make the merge do, refused before it does it.
+    @Test func aDamagedCurveOrVerificationIsRefused() throws {
+        let empty = try TestData.write(#"{"format": "headroom-plan-curve/1", "headroomVersion": "v", "fingerprint": "f", "rates": [1], "curve": {"points": []}}"#, suffix: ".json")
+        #expect(throws: InputError.self) { try PlanCurvePart.read(path: empty, fingerprint: "f", rates: [1], version: "v") }
+        let zero = try TestData.write(#"{"format": "headroom-plan-curve/1", "headroomVersion": "v", "fingerprint": "f", "rates": [1], "curve": {"points": [{"replicas": 1, "maxRate": 0, "inFlightPerReplica": 1}]}}"#, suffix: ".json")
+        #expect(throws: InputError.self) { try PlanCurvePart.read(path: zero, fingerprint: "f", rates: [1], version: "v") }
+        var outcomes = Self.all
+        outcomes[0].verifications[0].intervals.removeLast()
+        #expect(throws: PlanningError.self) { try Self.planner().assemble(Self.prepared, outcomes: outcomes) }
+        outcomes = Self.all
+        outcomes[5].replicas = [0]
+        #expect(throws: PlanningError.self) { try Self.planner().assemble(Self.prepared, outcomes: outcomes) }
     }
 
     @Test func aSweepPartIsNotReadAsAPlanPart() throws {

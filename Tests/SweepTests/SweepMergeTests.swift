@@ -102,6 +102,28 @@ import Workload
         #expect(throws: SweepError.self) { try SweepMerge.outcome(of: split, version: Self.version) }
     }
 
+    /// A damaged header cannot make the merge allocate, loop or crash on its numbers or names.
+    @Test func aPartAskingForHugeCountsIsRefused() throws {
+        var one = parts(1)
+        one[0].part.header.seeds = Int.max
+        #expect(throws: SweepError.self) { try SweepMerge.outcome(of: one, version: Self.version) }
+        one = parts(1)
+        // Five axes of 100,000 values: 10^25 cells, past Int.
+        var axis = one[0].part.header.axes[0]
+        axis.values = Array(repeating: "x", count: 100_000)
+        one[0].part.header.axes = Array(repeating: axis, count: 5)
+        #expect(throws: SweepError.self) { try SweepMerge.outcome(of: one, version: Self.version) }
+        one = parts(1)
+        one[0].part.shards = Int.max
+        #expect(throws: SweepError.self) { try SweepMerge.outcome(of: one, version: Self.version) }
+        one = parts(1)
+        one[0].part.header.metrics[0] = "e2a_p99"  // found by make fuzz (target part): the CSV read a metric by name
+        #expect(throws: SweepError.self) { try SweepMerge.outcome(of: one, version: Self.version) }
+        one = parts(1)
+        one[0].part.runs[0].cell = Int.max
+        #expect(throws: SweepError.self) { try SweepMerge.outcome(of: one, version: Self.version) }
+    }
+
     @Test func aPartOfAnotherFormatIsRefusedByItsFormat() throws {
         let path = try TestData.write(#"{"format": "headroom-sweep-part/0", "runs": []}"#, suffix: ".json")
         let error = try #require(throws: InputError.self) { try SweepPart.read(path: path) }
