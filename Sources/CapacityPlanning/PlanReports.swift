@@ -41,7 +41,7 @@ package struct StaticPlanReport: Sendable, Encodable {
         /// Replications simulated.
         package var replications: Int
         /// Each target's value and bound.
-        package var attainment: [StaticPlanner.TargetValue]
+        package var attainment: [SLA.Judgement]
     }
 
     /// The static size's daily cost.

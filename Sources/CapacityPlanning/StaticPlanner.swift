@@ -55,19 +55,7 @@ package struct StaticPlanner: Sendable {
         /// Whether every target held at the confidence level.
         package var met: Bool
         /// Per target: the mean over replications and its one-sided bound.
-        package var targets: [TargetValue]
-    }
-
-    /// A target's value over the replications of one candidate.
-    package struct TargetValue: Sendable, Encodable {
-        /// The target, as written.
-        package var target: String
-        /// Mean over replications.
-        package var mean: Double
-        /// The confidence bound on the side that matters (upper for `<=`).
-        package var bound: Double
-        /// Whether the bound meets the target.
-        package var met: Bool
+        package var targets: [SLA.Judgement]
     }
 
     /// The plan.
@@ -85,7 +73,7 @@ package struct StaticPlanner: Sendable {
         /// Every candidate simulated, in the order tried.
         package var evaluations: [Evaluation]
         /// When unreachable: the targets that never held and the best value seen.
-        package var unreachable: [TargetValue]
+        package var unreachable: [SLA.Judgement]
     }
 
     /// Runs the search.
@@ -254,19 +242,10 @@ package struct StaticPlanner: Sendable {
     /// Each target's mean and one-sided bound over `results`.
     package func judge(_ results: [ServingResult], replicas: Int) -> Evaluation {
         let t = Quantiles.studentT(confidence, degreesOfFreedom: Double(replications - 1))
-        var values: [TargetValue] = []
-        for target in sla.targets {
+        let values = sla.targets.map { target in
             var w = Welford()
             for r in results { w.record(SLA.value(of: target, in: r)) }
-            let half = t * w.standardDeviation / Double(replications).squareRoot()
-            let upper: Bool
-            switch target {
-            case .latency, .errorRate: upper = true
-            case .availability, .goodput: upper = false
-            }
-            let bound = upper ? w.mean + half : w.mean - half
-            values.append(TargetValue(target: SLA(targets: [target]).description, mean: w.mean, bound: bound,
-                                      met: SLA.meets(target, bound)))
+            return SLA.judge(target, values: w, t: t)
         }
         return Evaluation(replicas: replicas, met: values.allSatisfy(\.met), targets: values)
     }

@@ -43,7 +43,7 @@ package struct SweepOutcome: Sendable, Encodable {
         /// The pooled histograms' percentiles and the summed counts.
         package var pooled: Pooled
         /// Each SLA target's judgement (empty without an SLA).
-        package var sla: [TargetJudgement]
+        package var sla: [SLA.Judgement]
         /// Whether every target holds (nil without an SLA).
         package var meetsSla: Bool?
     }
@@ -83,21 +83,6 @@ package struct SweepOutcome: Sendable, Encodable {
         package var requests: SweepRequests
     }
 
-    /// One SLA target in one cell, judged as `headroom plan` judges a
-    /// candidate: the one-sided confidence bound on its mean across seeds
-    /// (upper for latencies and the error rate, lower for availability and
-    /// goodput) must meet the target.
-    package struct TargetJudgement: Sendable, Encodable {
-        /// The target, as the SLA string writes it.
-        package var target: String
-        /// Mean across seeds.
-        package var mean: Double
-        /// The one-sided bound.
-        package var bound: Double
-        /// Whether the bound meets the target.
-        package var met: Bool
-    }
-
     /// Folds `runs` (run order: cell, then seed) and each cell's pooled
     /// histograms into the outcome.
     init(header: SweepHeader, runs: [SweepRun], pools: [SweepPool?]) throws {
@@ -120,16 +105,8 @@ package struct SweepOutcome: Sendable, Encodable {
                 let w = stats[i]
                 metrics[name] = Interval(mean: w.mean, halfWidth: twoSided * w.standardDeviation / Double(n).squareRoot(), min: w.min, max: w.max)
             }
-            let judgements = targets.enumerated().map { k, target -> TargetJudgement in
-                let w = stats[header.metrics.count + k]
-                let half = oneSided * w.standardDeviation / Double(n).squareRoot()
-                let bound: Double
-                switch target {
-                case .latency, .errorRate: bound = w.mean + half
-                case .availability, .goodput: bound = w.mean - half
-                }
-                return TargetJudgement(target: SLA(targets: [target]).description, mean: w.mean, bound: bound, met: SLA.meets(target, bound))
-            }
+            // Each target judged as `headroom plan` judges a candidate size.
+            let judgements = targets.enumerated().map { k, target in SLA.judge(target, values: stats[header.metrics.count + k], t: oneSided) }
             let pool = pools[cell]
             func histogram(_ s: LogHistogram.State?) -> LogHistogram { s.flatMap { LogHistogram(state: $0) } ?? LogHistogram() }
             let ttft = histogram(pool?.ttft), tpot = histogram(pool?.tpot), e2e = histogram(pool?.e2e)
