@@ -1,5 +1,6 @@
 import Foundation
 import ServingModel
+import SimulationCore
 
 /// Runs a shard of a sweep's runs and returns its part: the runs in run
 /// order and each cell's pooled histograms. The whole sweep is shard 0 of
@@ -11,36 +12,23 @@ package enum SweepExecutor {
     package static func run(_ sweep: SweepDefinition, shard: SweepShard, jobs: Int, version: String) throws -> SweepPart {
         let runs = (0..<sweep.runCount).filter(shard.owns)
         let targets = sweep.sla?.targets ?? []
-        let slots = Slots(count: runs.count)
-        let work: @Sendable (Int) -> Void = { i in
+        let outcomes = try Replications.run(count: runs.count, jobs: jobs) { i -> (SweepRun, SweepPool) in
             let r = runs[i]
             let cell = r / sweep.seeds, seed = r % sweep.seeds
             var config = sweep.configurations[cell]
             config.seed = config.seed &+ UInt64(seed)
-            slots.store(i, Result {
-                let (result, metrics) = try ServingRun(configuration: config).execute()
-                let price = config.replicas.hardware?.pricePerGPUHour
-                let values = SweepMetric.allCases.map { $0.value(in: result, price: price) } + targets.map { SLA.value(of: $0, in: result) }
-                let q = result.requests
-                let requests = SweepRequests(offered: q.offered, completed: q.completed, rejected: q.rejected, timedOut: q.timedOut,
-                                             failed: q.failed, unfinished: q.unfinished)
-                return (SweepRun(cell: cell, seed: seed, values: values, requests: requests),
-                        SweepPool(cell: cell, ttft: metrics.ttft.state, tpot: metrics.tpot.state, e2e: metrics.e2e.state))
-            })
-        }
-        let threads = max(1, min(jobs, runs.count))
-        if threads == 1 {
-            for i in runs.indices { work(i) }
-        } else {
-            // Each thread takes the next run in order; a slot per run keeps the order.
-            let next = Counter()
-            DispatchQueue.concurrentPerform(iterations: threads) { _ in
-                while let i = next.take(below: runs.count) { work(i) }
-            }
+            let (result, metrics) = try ServingRun(configuration: config).execute()
+            let price = config.replicas.hardware?.pricePerGPUHour
+            let values = SweepMetric.allCases.map { $0.value(in: result, price: price) } + targets.map { SLA.value(of: $0, in: result) }
+            let q = result.requests
+            let requests = SweepRequests(offered: q.offered, completed: q.completed, rejected: q.rejected, timedOut: q.timedOut,
+                                         failed: q.failed, unfinished: q.unfinished)
+            return (SweepRun(cell: cell, seed: seed, values: values, requests: requests),
+                    SweepPool(cell: cell, ttft: metrics.ttft.state, tpot: metrics.tpot.state, e2e: metrics.e2e.state))
         }
         var done: [SweepRun] = []
         var pools: [Int: SweepPool] = [:]
-        for outcome in try slots.values() {
+        for outcome in outcomes {
             done.append(outcome.0)
             pools[outcome.1.cell, default: SweepPool(cell: outcome.1.cell, ttft: .empty, tpot: .empty, e2e: .empty)].merge(outcome.1)
         }
@@ -54,36 +42,5 @@ package enum SweepExecutor {
                     seeds: sweep.seeds, confidence: sweep.confidence, sla: sweep.slaText,
                     axes: sweep.axes.map { SweepAxisHeader(key: $0.key.description, values: $0.labels) },
                     metrics: SweepMetric.allCases.map(\.rawValue))
-    }
-}
-
-/// One result slot per run, filled from several threads.
-private final class Slots: @unchecked Sendable {
-    private var slots: [Result<(SweepRun, SweepPool), Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ i: Int, _ r: Result<(SweepRun, SweepPool), Error>) {
-        lock.lock()
-        slots[i] = r
-        lock.unlock()
-    }
-
-    /// The results in run order; the first run's error, in run order, if any failed.
-    func values() throws -> [(SweepRun, SweepPool)] { try slots.map { try $0!.get() } }
-}
-
-/// The next index to take, shared by threads.
-private final class Counter: @unchecked Sendable {
-    private var next = 0
-    private let lock = NSLock()
-
-    func take(below limit: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < limit else { return nil }
-        next += 1
-        return next - 1
     }
 }
