@@ -47,17 +47,14 @@ final class NodeReader {
     func locate(_ key: String) -> Node? {
         guard var node = root else { return nil }
         var written = node
-        for part in key.split(separator: ".") {
-            var name = Substring(part)
-            var indices: [Int] = []
-            while let open = name.lastIndex(of: "["), name.hasSuffix("]"), let i = Int(name[name.index(after: open)..<name.index(before: name.endIndex)]) {
-                indices.insert(i, at: 0)
-                name = name[..<open]
-            }
-            guard case .mapping(let m) = node, let (k, child) = m.first(where: { $0.key.string == String(name) }) else { return written }
-            node = child
-            written = k
-            for i in indices {
+        guard let path = try? ScenarioKeyPath(key) else { return written }
+        for step in path.steps {
+            switch step {
+            case .key(let name):
+                guard case .mapping(let m) = node, let (k, child) = m.first(where: { $0.key.string == name }) else { return written }
+                node = child
+                written = k
+            case .index(let i):
                 guard case .sequence(let s) = node, i < s.count else { return written }
                 node = Array(s)[i]
                 written = node
