@@ -13,13 +13,7 @@ extension ScenarioParser {
         let groups = s.int("groups", 1...1_000_000) ?? 10
         let perGroup = s.int("prompts_per_group", 1...1_000_000) ?? 10
         let inflation = s.number("token_inflation", min: 0.5, max: 4) ?? 1
-        if s.bool("multi_turn") == true {
-            // The inference-perf that made the ground truth (between b81afa4
-            // and ad40050) has no multi-turn chat; later versions' sessions
-            // are not modelled.
-            reader.fail(s.node("multi_turn"), s.child("multi_turn"),
-                        "multi-turn chat is not modelled (the inference-perf version replayed here has none); expected false")
-        }
+        let multiTurn = s.bool("multi_turn") ?? false
         guard let system, let question, let output else { return nil }
         if system + question < 1 { reader.fail(node, path, "expected system_prompt_len + question_len >= 1") }
         if groups * perGroup > 10_000_000 {
@@ -27,6 +21,6 @@ extension ScenarioParser {
             return nil
         }
         return SharedPrefixPrompts(systemPromptLength: system, questionLength: question, outputLength: output, groups: groups,
-                                   promptsPerGroup: perGroup, tokenInflation: inflation)
+                                   promptsPerGroup: perGroup, tokenInflation: inflation, multiTurn: multiTurn)
     }
 }

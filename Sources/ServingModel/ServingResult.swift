@@ -170,6 +170,26 @@ package struct ServingResult: Sendable, Encodable {
     package var prefixCache: PrefixCache? = nil
     /// Per load stage, with `workload.arrivals.process: constant`.
     package var stages: [Stage]? = nil
+    /// The multi-turn chat sessions, with `workload.shared_prefix.multi_turn`.
+    package var conversations: ConversationSummary? = nil
+
+    /// What the multi-turn conversations did (rounds that arrived after the
+    /// warm-up).
+    package struct ConversationSummary: Sendable, Encodable {
+        /// Conversations (one per shared-prefix prompt).
+        package var count: Int
+        /// Rounds sent.
+        package var rounds: Int
+        /// Of those, rounds that waited for their conversation's previous
+        /// round to end (the client's latency starts at the send).
+        package var heldRounds: Int
+        /// Their mean and longest wait (s; 0 when none waited).
+        package var meanHoldSeconds: Double
+        package var maxHoldSeconds: Double
+        /// The longest prompt sent (tokens): the system prompt, the answered
+        /// rounds carried, the question.
+        package var longestPrompt: Int
+    }
 
     /// vLLM automatic prefix caching's effect (from the end of the warm-up).
     package struct PrefixCache: Sendable, Encodable {

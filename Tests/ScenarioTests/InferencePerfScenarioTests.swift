@@ -55,6 +55,23 @@ import Workload
         #expect(json?["prefix_cache"] != nil && json?["stages"] != nil)
     }
 
+    @Test func multiTurnChatCarriesEachConversationsRoundsAndReportsThem() throws {
+        let yaml = Self.scenario.replacingOccurrences(of: "groups: 10,", with: "multi_turn: true, groups: 10,")
+        let config = try ScenarioLoader.parse(text: yaml, file: ScenarioRunner.file)
+        #expect(config.sharedPrefix?.multiTurn == true)
+        let (r, _) = try ServingRun(configuration: config).execute()
+        // 100 conversations: 280 rounds (each stage numbers its requests from
+        // 0), so conversations 0–19 have 4 rounds; round k sends
+        // 547 + k × (447 + 24) tokens when the earlier ones were answered.
+        let c = try #require(r.conversations)
+        #expect(c.count == 100 && c.rounds == 280)
+        #expect(c.longestPrompt == 547 + 3 * 471)
+        #expect(r.clients != nil)
+        let single = try ScenarioLoader.parse(text: Self.scenario, file: ScenarioRunner.file)
+        #expect(single.sharedPrefix?.multiTurn == false)
+        #expect(try ServingRun(configuration: single).execute().result.conversations == nil)
+    }
+
     @Test func withoutPrefixCachingTheResultHasNoPrefixCacheSection() throws {
         let yaml = Self.scenario.replacingOccurrences(of: ", prefix_caching: true", with: "")
         let (r, _) = try ScenarioRunner.run(yaml)
@@ -65,7 +82,7 @@ import Workload
     @Test func badKeysAreRefusedByName() {
         let renamed = Self.scenario.replacingOccurrences(of: "groups: 10, prompts_per_group: 10", with: "num_unique_system_prompts: 9")
         #expect(Self.issues(renamed).contains("workload.shared_prefix.num_unique_system_prompts"))
-        let multi = Self.scenario.replacingOccurrences(of: "groups: 10,", with: "multi_turn: true, groups: 10,")
+        let multi = Self.scenario.replacingOccurrences(of: "groups: 10,", with: "multi_turn: perhaps, groups: 10,")
         #expect(Self.issues(multi).contains("workload.shared_prefix.multi_turn"))
         let flag = Self.scenario.replacingOccurrences(of: "prefix_caching: true", with: "prefix_caching: maybe")
         #expect(Self.issues(flag).contains("replicas.batching.prefix_caching"))

@@ -363,7 +363,7 @@ import Testing
         "workload.arrivals.scale": "scales the processes' rates; 1 leaves them as given",
         "workload.arrivals.time_scale": "a trace replay's; 1 keeps its timeline",
         "workload.arrivals.ties": "a trace replay's",
-        "workload.shared_prefix.multi_turn": "only false is accepted",
+        "workload.shared_prefix.multi_turn": "false keeps single-turn prompts; InferencePerfScenarioTests and ConversationTests run true",
         "cluster.predictive.history_scale": "scales the history's values; 1 leaves them as given",
         "gateway.balancer.cache_threshold": "prefix_affinity needs a Mooncake trace",
         "gateway.balancer.balance_abs_threshold": "prefix_affinity needs a Mooncake trace",

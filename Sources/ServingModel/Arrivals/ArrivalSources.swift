@@ -36,6 +36,8 @@ struct ArrivalSources {
     var promptOrder: [Int32] = []
     var promptNumber = 0
     var promptStage = -1
+    /// The multi-turn chat sessions (`shared_prefix.multi_turn`), else nil.
+    var conversations: Conversations?
 
     init(configuration c: ServingConfiguration, root: RandomStream) throws {
         sizes = c.sizes
@@ -49,6 +51,10 @@ struct ArrivalSources {
         if let sp = c.sharedPrefix {
             var s = root.stream("prompts")
             promptOrder = sp.order(&s)
+            if sp.multiTurn {
+                let answer = c.client?.maxTokens.map { min(sp.outputLength, $0) } ?? sp.outputLength
+                conversations = Conversations(sp, answerTokens: answer, warmup: c.warmup)
+            }
         }
         switch c.arrivals {
         case .processes(let ps):
@@ -96,6 +102,11 @@ struct ArrivalSources {
     /// block ids `prefix` is made of, for the prefix cache.
     func content(prompt: Int32, prefix: [Int]) -> PromptContent {
         if prompt >= 0, let sp = sharedPrefix {
+            if let conversations {
+                return .conversation(group: sp.group(of: prompt), prompt: prompt, systemTokens: sp.systemTokens,
+                                     questionTokens: sp.questionTokens, turns: conversations.turns[Int(prompt)],
+                                     answerTokens: conversations.answerTokens)
+            }
             return .sharedPrefix(group: sp.group(of: prompt), prompt: prompt, systemTokens: sp.systemTokens,
                                  questionTokens: sp.questionTokens)
         }

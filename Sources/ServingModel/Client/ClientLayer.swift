@@ -6,7 +6,8 @@ import Workload
 /// the concurrency limit, circuit breaker, response cache, retry throttle
 /// and budget, retries, hedges, deadlines and fallbacks, and the closed
 /// loop's users. Active when a scenario has a `client` or `gateway`
-/// section; otherwise arrivals go straight to the dispatcher.
+/// section or multi-turn chat; otherwise arrivals go straight to the
+/// dispatcher.
 ///
 /// It decides and returns what happens to a call (``Reaction``); the
 /// router sends attempts and closes them at the gateway and replicas.
@@ -75,14 +76,15 @@ struct ClientLayer: Sendable {
 
     /// A user asks: answered from the cache or by the smaller-model
     /// fallback (nil), or a call whose first attempt the caller sends.
-    mutating func newCall(size: RequestSize, tenant: Int16, user: Int32, prefix: [Int], scheduler: inout Scheduler<Event>,
-                          recorder: inout Recorder) -> Int32? {
+    mutating func newCall(size: RequestSize, tenant: Int16, user: Int32, prefix: [Int], prompt: Int32 = -1,
+                          scheduler: inout Scheduler<Event>, recorder: inout Recorder) -> Int32? {
         let now = scheduler.now
         let output = settings.maxTokens.map { min(size.output, $0) } ?? size.output
         var call = Call(arrival: now, prompt: Int32(size.prompt), output: Int32(output), tenant: tenant,
                         apiKey: Int32(apiKeyCount > 1 ? keys.nextInt(below: apiKeyCount) : 0),
                         user: user, measured: now >= warmup)
         call.prefix = prefix
+        call.promptIndex = prompt
         if let o = settings.overallTimeout { call.deadline = now + o }
         if let p = settings.patience { call.deadline = min(call.deadline, now + p.sample(&patience)) }
         recorder.clientMetrics.series.userRequests.add(at: now)

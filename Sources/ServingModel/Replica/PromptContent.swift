@@ -1,7 +1,9 @@
 /// What a request's tokens are made of, for the prefix cache: a compact
 /// description as segments, from which the hash of every full KV block is
 /// derived (``BlockHashes``). In order: a shared system prompt (`system`,
-/// `systemTokens`; id 0: none), a question (`question`, `questionTokens`),
+/// `systemTokens`; id 0: none), a conversation's earlier rounds (`turns`
+/// of the question then that round's answer, `turnOutputTokens` each),
+/// a question (`question`, `questionTokens`),
 /// Mooncake `hash_ids` (512 tokens each, each standing for the prefix up to
 /// its block), the rest of the prompt (unique to the request), then its
 /// output (unique to the request). Kept in a side table by request slot,
@@ -15,6 +17,14 @@ struct PromptContent: Sendable {
     var question: UInt64 = 0
     /// Its tokens.
     var questionTokens: Int32 = 0
+    /// Multi-turn chat: the conversation's id (0: none). Its earlier rounds'
+    /// answers, and this request's own, are named by it and their round, so
+    /// a later round's prompt hits the blocks an earlier answer left.
+    var conversation: UInt64 = 0
+    /// Earlier rounds carried in the prompt (question, then answer).
+    var turns: Int32 = 0
+    /// Tokens of each earlier answer.
+    var turnOutputTokens: Int32 = 0
     /// Mooncake block ids (512 tokens each), else empty.
     var hashIDs: [Int] = []
     /// Unique per request: names the rest of its prompt and its output.
@@ -37,6 +47,23 @@ struct PromptContent: Sendable {
         c.questionTokens = Int32(questionTokens)
         return c
     }
+
+    /// Round `turns` of conversation `p` (group `g`) of the multi-turn
+    /// shared-prefix workload: the system prompt, `turns` earlier rounds of
+    /// the question and a `answerTokens`-token answer, the question.
+    static func conversation(group g: Int32, prompt p: Int32, systemTokens: Int, questionTokens: Int, turns: Int32,
+                             answerTokens: Int) -> PromptContent {
+        var c = sharedPrefix(group: g, prompt: p, systemTokens: systemTokens, questionTokens: questionTokens)
+        c.conversation = BlockHashes.mix(0x434F_4E56_0000_0000 &+ UInt64(UInt32(bitPattern: p)))
+        c.turns = turns
+        c.turnOutputTokens = Int32(clamping: answerTokens)
+        return c
+    }
+
+    /// The id of the answer of round `turn` (its output tokens).
+    @inline(__always) func answer(_ turn: Int32) -> UInt64 {
+        BlockHashes.mix(conversation ^ (0x414E_5357_0000_0000 &+ UInt64(UInt32(bitPattern: turn))))
+    }
 }
 
 /// The hashes of a request's full KV blocks, in order, as vLLM chains them
@@ -47,8 +74,12 @@ struct BlockHashes {
     let content: PromptContent
     let prompt: Int
     let blockSize: Int
-    /// Current segment: 0 system, 1 question, 2 hash ids, 3 rest of prompt, 4 output.
+    /// Current segment: 0 system, 1 earlier rounds, 2 question, 3 hash ids,
+    /// 4 rest of prompt, 5 output.
     var segment = 0
+    /// Piece of the earlier rounds (segment 1): round `piece / 2`'s
+    /// question (even) or answer (odd).
+    var piece = 0
     /// Index in `hashIDs` (segment 2).
     var hashID = 0
     /// Tokens of the current segment already consumed.
@@ -76,12 +107,18 @@ struct BlockHashes {
         let left = max(0, prompt - start)
         switch segment {
         case 0: return (content.system, content.system == 0 ? 0 : min(Int(content.systemTokens), left))
-        case 1: return (content.question, content.question == 0 ? 0 : min(Int(content.questionTokens), left))
-        case 2:
+        case 1:
+            guard piece < 2 * Int(content.turns) else { return (0, 0) }
+            return piece % 2 == 0 ? (content.question, min(Int(content.questionTokens), left))
+                : (content.answer(Int32(piece / 2)), min(Int(content.turnOutputTokens), left))
+        case 2: return (content.question, content.question == 0 ? 0 : min(Int(content.questionTokens), left))
+        case 3:
             guard hashID < content.hashIDs.count else { return (0, 0) }
             return (Self.mix(UInt64(bitPattern: Int64(content.hashIDs[hashID])) ^ 0x4D4F_4F4E), min(PromptContent.hashIDTokens, left))
-        case 3: return (Self.mix(content.serial ^ 0x5245_5354), left)
-        default: return (Self.mix(content.serial ^ 0x4F55_5450_5554), Int.max)
+        case 4: return (Self.mix(content.serial ^ 0x5245_5354), left)
+        default:
+            let output = content.conversation == 0 ? Self.mix(content.serial ^ 0x4F55_5450_5554) : content.answer(content.turns)
+            return (output, Int.max)
         }
     }
 
@@ -95,7 +132,13 @@ struct BlockHashes {
             if avail <= 0 {
                 start += length
                 offset = 0
-                if segment == 2 && hashID + 1 < content.hashIDs.count && start < prompt { hashID += 1 } else { segment += 1 }
+                if segment == 1 && piece + 1 < 2 * Int(content.turns) && start < prompt {
+                    piece += 1
+                } else if segment == 3 && hashID + 1 < content.hashIDs.count && start < prompt {
+                    hashID += 1
+                } else {
+                    segment += 1
+                }
                 continue
             }
             let take = min(avail, need)

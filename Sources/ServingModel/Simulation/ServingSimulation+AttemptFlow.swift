@@ -14,6 +14,10 @@ extension ServingSimulation {
         let now = scheduler.now
         guard arrivals.count() else { return }
         cluster.observeArrival(now: now)
+        if prompt >= 0, arrivals.conversations != nil {
+            if arrivals.conversations?.arrive(prompt, now: now) == true { startRound(prompt, arrival: now, scheduler: &scheduler) }
+            return
+        }
         if layered {
             newCall(size: size, user: -1, prefix: arrivals.pendingPrefix, prompt: prompt, scheduler: &scheduler)
             return
@@ -27,13 +31,21 @@ extension ServingSimulation {
         dispatchArrival(id, scheduler: &scheduler)
     }
 
+    /// Sends conversation `p`'s next round (multi-turn chat), which arrived
+    /// at `arrival`: its prompt carries the conversation's answered rounds.
+    mutating func startRound(_ p: Int32, arrival: Double, scheduler: inout Scheduler<Event>) {
+        guard let c = arrivals.conversations, let sp = arrivals.sharedPrefix else { return }
+        arrivals.conversations?.sent(p, arrival: arrival, now: scheduler.now)
+        newCall(size: RequestSize(prompt: c.promptTokens(p), output: sp.size.output), user: -1, prefix: [], prompt: p,
+                scheduler: &scheduler)
+    }
+
     /// A user asks: the client answers from its cache or fallback, or sends
     /// the call's first attempt (and arms its hedge).
     mutating func newCall(size: RequestSize, user: Int32, prefix: [Int], prompt: Int32 = -1, scheduler: inout Scheduler<Event>) {
         let tenant = arrivals.sampleTenant()
-        guard let id = clients.newCall(size: size, tenant: tenant, user: user, prefix: prefix, scheduler: &scheduler,
+        guard let id = clients.newCall(size: size, tenant: tenant, user: user, prefix: prefix, prompt: prompt, scheduler: &scheduler,
                                        recorder: &recorder) else { return }
-        clients.calls.slots[Int(id)].promptIndex = prompt
         let generation = clients.calls[id].generation
         send(id, scheduler: &scheduler)
         clients.armHedge(id, generation: generation, scheduler: &scheduler)
@@ -525,11 +537,16 @@ extension ServingSimulation {
     /// user's next request.
     mutating func endCall(_ id: Int32, _ end: ClientLayer.CallEnd, scheduler: inout Scheduler<Event>) {
         let now = scheduler.now
+        let prompt = clients.calls[id].promptIndex
         if clients.recordEnd(id, end, now: now, recorder: &recorder) {
             for rid in clients.attemptsOut(of: id, requests: requests) where !requests[rid].orphan && requests[rid].phase != .done {
                 orphan(rid, scheduler: &scheduler)
             }
         }
         clients.removeCall(id, now: now, limitReached: arrivals.limitReached, scheduler: &scheduler)
+        // A conversation's next round waits for this one's end.
+        if prompt >= 0, let next = arrivals.conversations?.ended(prompt, answered: end == .served || end == .cache) {
+            startRound(prompt, arrival: next, scheduler: &scheduler)
+        }
     }
 }

@@ -23,7 +23,8 @@ package struct ServingSimulation: SimulationModel {
     var replicas: ReplicaPool
     var cluster: ClusterControl
     var recorder: Recorder
-    /// Whether arrivals pass through the client layer and gateway.
+    /// Whether arrivals pass through the client layer and gateway (also
+    /// with multi-turn chat, whose rounds are calls).
     let layered: Bool
 
     /// A model at time 0. Call ``start(_:)`` to schedule the first events.
@@ -31,7 +32,8 @@ package struct ServingSimulation: SimulationModel {
         let slots = max(c.replicas.count, c.replicas.dynamics?.maxReplicas ?? 0)
         try Self.validate(c, slots: slots)
         configuration = c
-        layered = c.client != nil || c.gateway != nil
+        // A conversation's rounds wait for each other's answers: a client's work.
+        layered = c.client != nil || c.gateway != nil || c.sharedPrefix?.multiTurn == true
         let root = RandomStream(seed: c.seed)
         recorder = Recorder(configuration: c)
         replicas = ReplicaPool(configuration: c, slots: slots, warmPool: c.replicas.dynamics?.warmPool?.size ?? 0, root: root)

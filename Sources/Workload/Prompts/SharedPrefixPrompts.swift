@@ -12,6 +12,16 @@ import SimulationCore
 /// token ids to text and the server tokenizes that text again, which
 /// changes the counts: `tokenInflation` multiplies both lengths to say so
 /// (1: the configured counts exactly).
+///
+/// With `multiTurn` (`enable_multi_turn_chat`, inference-perf 4ec6bfd and
+/// later, `inference_perf/apis/user_session.py`) each prompt is one user's
+/// conversation: its first round sends the system prompt and the question,
+/// and every answered round's prompt and answer become the next round's
+/// context (`context + " " + question`), so round k of a conversation whose
+/// earlier rounds were all answered sends `system + k × (question + output)
+/// + question` tokens. A user's rounds go out one at a time: a round that
+/// comes while the previous one is out waits for it (``Conversations`` in
+/// the serving model keeps that state).
 package struct SharedPrefixPrompts: Sendable, Equatable {
     /// Tokens of each group's system prompt.
     package var systemPromptLength: Int
@@ -26,16 +36,20 @@ package struct SharedPrefixPrompts: Sendable, Equatable {
     /// Factor on both lengths for the server's re-tokenization (>= 1 in
     /// the ground truth: about 1.05).
     package var tokenInflation: Double
+    /// Multi-turn chat: each prompt is a conversation whose answered rounds
+    /// are carried in its later rounds' prompts.
+    package var multiTurn: Bool
 
     /// A shared-prefix workload.
     package init(systemPromptLength: Int, questionLength: Int, outputLength: Int, groups: Int = 10, promptsPerGroup: Int = 10,
-                 tokenInflation: Double = 1) {
+                 tokenInflation: Double = 1, multiTurn: Bool = false) {
         self.systemPromptLength = systemPromptLength
         self.questionLength = questionLength
         self.outputLength = outputLength
         self.groups = groups
         self.promptsPerGroup = promptsPerGroup
         self.tokenInflation = tokenInflation
+        self.multiTurn = multiTurn
     }
 
     /// Distinct prompts.
