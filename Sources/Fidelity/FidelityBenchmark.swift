@@ -8,13 +8,14 @@ import ServingModel
 /// on profiles generated from the models' config.json files, and compares
 /// what Headroom predicts with what was measured, stage by stage.
 ///
-/// Each stage is simulated on its own, as one replica with the run's vLLM
+/// Each stage is simulated on its own (with multi-turn chat, after the
+/// stages before it, whose conversations it continues), as one replica with the run's vLLM
 /// settings (`max_num_seqs`, `max_num_batched_tokens`, `max_model_len`,
 /// tensor parallelism), chunked prefill, automatic prefix caching and
 /// async scheduling (vLLM V1's defaults in 2026), the run's shared-prefix prompts at its constant rate
 /// for the stage's duration (inference-perf's spacing: see `constant` in
 /// docs/scenario-reference.md), prompt lengths scaled to the mean the
-/// client measured, and a client that gives up after the run's
+/// client measured (single-turn runs), and a client that gives up after the run's
 /// `request_timeout` (300 s when unset: aiohttp's default total timeout,
 /// which inference-perf's client leaves in place), whereupon vLLM aborts
 /// the request as it does when a streaming client disconnects. The profile always
@@ -128,15 +129,25 @@ package enum FidelityBenchmark {
         }
         let (r, _) = try ServingRun(configuration: config).execute()
         let output = Double(e.sharedPrefix?.outputLength ?? 0)
-        let lat = r.latencySeconds
-        var predicted = FidelityFigures(ttftMean: lat.ttft.mean, ttftP50: lat.ttft.p50, ttftP90: lat.ttft.p90, ttftP99: lat.ttft.p99,
+        var predicted: FidelityFigures
+        var completions: Int
+        if k > 0, e.sharedPrefix?.multiTurnChat == true, let s = r.stages?.last {
+            // The earlier stages ran first (their conversations carry over): this stage's own figures.
+            predicted = FidelityFigures(ttftMean: s.ttft.mean, ttftP50: s.ttft.p50, ttftP90: s.ttft.p90, ttftP99: s.ttft.p99,
+                                        e2eMean: s.e2e.mean, e2eP50: s.e2e.p50, e2eP99: s.e2e.p99, failures: Double(s.failed))
+            completions = s.e2e.count
+        } else {
+            let lat = r.latencySeconds
+            predicted = FidelityFigures(ttftMean: lat.ttft.mean, ttftP50: lat.ttft.p50, ttftP90: lat.ttft.p90, ttftP99: lat.ttft.p99,
                                         e2eMean: lat.e2e.mean, e2eP50: lat.e2e.p50, e2eP99: lat.e2e.p99,
                                         failures: Double(r.clients.map { $0.failed + $0.abandoned }
                                             ?? r.requests.timedOut + r.requests.rejected + r.requests.failed + r.requests.cancelled))
-        if lat.e2e.count == 0 {
+            completions = lat.e2e.count
+        }
+        if completions == 0 {
             predicted = FidelityFigures(failures: predicted.failures)
         } else if output > 1 {
-            predicted.stepTime = (lat.e2e.mean - lat.ttft.mean) / (output - 1)
+            predicted.stepTime = ((predicted.e2eMean ?? 0) - (predicted.ttftMean ?? 0)) / (output - 1)
         }
         let ttft = m.timeToFirstToken, e2e = m.requestLatency
         let measured = FidelityFigures(ttftMean: ttft?.mean, ttftP50: ttft?.p50, ttftP90: ttft?.p90, ttftP99: ttft?.p99,
@@ -156,7 +167,9 @@ package enum FidelityBenchmark {
                                        efficiency: efficiency).profile
     }
 
-    /// The scenario that replays stage `k` of `e`.
+    /// The scenario that replays stage `k` of `e`: that stage alone, or,
+    /// with multi-turn chat, the stages up to it (the conversations carry
+    /// their context from stage to stage).
     package static func scenario(_ e: InferencePerfExperiment, stage k: Int, configPath: String, gpu: String, seed: UInt64) throws -> String {
         guard let sp = e.sharedPrefix else {
             throw ModelProfileError(file: e.folder + "/profile.yaml", key: "data.shared_prefix",
@@ -167,17 +180,22 @@ package enum FidelityBenchmark {
         // The server saw the prompts as the client's tokenizer counted them
         // (random token ids decoded to text and tokenized again): scale both
         // lengths by what was measured.
+        // (Not with multi-turn chat, whose measured prompts carry earlier rounds.)
+        let multiTurn = sp.multiTurnChat == true
         var inflation = 1.0
-        if let measured = stage.measured?.meanPromptLength ?? e.summary?.meanPromptLength, sp.systemPromptLength + sp.questionLength > 0 {
+        if !multiTurn, let measured = stage.measured?.meanPromptLength ?? e.summary?.meanPromptLength, sp.systemPromptLength + sp.questionLength > 0 {
             inflation = min(4, max(0.5, measured / Double(sp.systemPromptLength + sp.questionLength)))
         }
         var lines = [
             "name: fidelity-\((e.folder as NSString).lastPathComponent)-stage-\(k)",
             "seed: \(seed)",
             "workload:",
-            "  arrivals: {process: constant, stages: [{rate: \(number(stage.rate))/s, duration: \(number(stage.duration))s}]}",
+            "  arrivals: {process: constant, stages: ["
+                + e.stages[(multiTurn ? 0 : k)...k].map { "{rate: \(number($0.rate))/s, duration: \(number($0.duration))s}" }.joined(separator: ", ")
+                + "]}",
             "  shared_prefix: {system_prompt_len: \(sp.systemPromptLength), question_len: \(sp.questionLength), output_len: \(sp.outputLength), "
-                + "groups: \(sp.numGroups), prompts_per_group: \(sp.numPromptsPerGroup), token_inflation: \(String(format: "%.4f", inflation))}",
+                + "groups: \(sp.numGroups), prompts_per_group: \(sp.numPromptsPerGroup), token_inflation: \(String(format: "%.4f", inflation))"
+                + (multiTurn ? ", multi_turn: true}" : "}"),
             "client:",
             "  timeout: \(number(e.requestTimeout ?? 300))s",
             "  cancel_on_give_up: running",

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Fidelity
+@testable import Calibration
 import ModelProfiles
 
 /// The error arithmetic and the summary of the fidelity benchmark.
@@ -56,5 +57,36 @@ import ModelProfiles
         } catch let e as ModelProfileError {
             #expect(e.file == "exp-config.yaml" && e.key == "model" && e.message.contains("mixtral-8x7b-v0.1.json"))
         }
+    }
+}
+
+/// The scenario that replays a stage: inference-perf's multi-turn chat
+/// continues its conversations from stage to stage.
+@Suite struct FidelityScenarioTests {
+    static func experiment(multiTurn: Bool?) -> InferencePerfExperiment {
+        let stage = InferencePerfExperiment.Stage.self
+        let measured = StageMeasurement(requestedRate: 5, achievedRate: 5, count: 3000, successes: 3000, failures: 0,
+                                        requestLatency: nil, timeToFirstToken: nil, timePerOutputToken: nil, interTokenLatency: nil,
+                                        stepTime: nil, meanPromptLength: 600)
+        return InferencePerfExperiment(
+            folder: "/x/run", model: "meta-llama/Llama-2-7b-hf", tensorParallel: 1, pipelineParallel: 1, maxModelLength: 4096,
+            maxNumBatchedTokens: 2048, maxNumSeqs: 128, gpuMemoryUtilization: nil,
+            sharedPrefix: SharedPrefixSettings(numGroups: 10, numPromptsPerGroup: 10, systemPromptLength: 100, questionLength: 466,
+                                               outputLength: 247, multiTurnChat: multiTurn),
+            dataType: "shared_prefix", loadType: "constant", ignoreEOS: true, requestTimeout: nil,
+            stages: [stage.init(rate: 5, duration: 600, measured: measured), stage.init(rate: 10, duration: 600, measured: measured)],
+            summary: nil)
+    }
+
+    @Test func aMultiTurnStageIsReplayedAfterTheStagesBeforeIt() throws {
+        let multi = try FidelityBenchmark.scenario(Self.experiment(multiTurn: true), stage: 1, configPath: "c.json", gpu: "h100-sxm", seed: 1)
+        #expect(multi.contains("stages: [{rate: 5/s, duration: 600s}, {rate: 10/s, duration: 600s}]"), "\(multi)")
+        #expect(multi.contains("multi_turn: true"))
+        // Measured prompts carry earlier rounds: no inflation read from them.
+        #expect(multi.contains("token_inflation: 1.0000"))
+        let single = try FidelityBenchmark.scenario(Self.experiment(multiTurn: nil), stage: 1, configPath: "c.json", gpu: "h100-sxm", seed: 1)
+        #expect(single.contains("stages: [{rate: 10/s, duration: 600s}]"), "\(single)")
+        #expect(!single.contains("multi_turn"))
+        #expect(single.contains("token_inflation: 1.0601"))
     }
 }
