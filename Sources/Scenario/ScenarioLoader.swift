@@ -170,7 +170,7 @@ struct ScenarioParser {
         if replicas.disaggregation != nil && dynamics != nil {
             reader.fail(f.node("cluster"), "replicas.disaggregation", "not with a cluster section (the prefill and decode pools are fixed)")
         }
-        if case .continuous = replicas.batching, replicas.hardware == nil, !reader.issues.contains(where: { $0.key == "replicas.hardware" }) {
+        if case .continuous = replicas.batching, replicas.hardware == nil, !reader.issues.contains(where: { $0.key.hasPrefix("replicas.hardware") }) {
             reader.fail(f.node("replicas"), "replicas.hardware", "continuous batching needs a hardware profile (e.g. hardware: models/hardware/a100-llama2-7b.yaml)")
         }
         var config = ServingConfiguration(name: name, seed: seed, duration: duration, warmup: warmup, arrivals: arrivals,

@@ -115,6 +115,8 @@ import Testing
                 Issue.record("accepted \(hardware)")
             } catch let e as ScenarioError {
                 #expect(e.issues.contains { $0.key.hasPrefix(key) }, "\(e.issues)")
+                // The reason alone: no follow-on "needs a hardware profile".
+                #expect(e.issues.count == 1, "\(e.issues)")
             }
         }
     }

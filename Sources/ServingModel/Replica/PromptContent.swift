@@ -87,11 +87,15 @@ struct BlockHashes {
     /// Token position where the current segment starts.
     var start = 0
     var parent: UInt64 = 0x6A09_E667_F3BC_C908
+    /// The current segment's (or piece's) id and length, set when it begins.
+    var id: UInt64 = 0
+    var length = 0
 
     init(content: PromptContent, prompt: Int, blockSize: Int) {
         self.content = content
         self.prompt = prompt
         self.blockSize = blockSize
+        (id, length) = current()
     }
 
     /// SplitMix64's finaliser.
@@ -102,7 +106,8 @@ struct BlockHashes {
         return z ^ (z >> 31)
     }
 
-    /// The current segment's id and length (tokens).
+    /// The current segment's id and length (tokens), capped by the prompt
+    /// left after `start`.
     @inline(__always) func current() -> (id: UInt64, length: Int) {
         let left = max(0, prompt - start)
         switch segment {
@@ -127,7 +132,6 @@ struct BlockHashes {
         var h = parent
         var need = blockSize
         while need > 0 {
-            let (id, length) = current()
             let avail = length - offset
             if avail <= 0 {
                 start += length
@@ -139,6 +143,7 @@ struct BlockHashes {
                 } else {
                     segment += 1
                 }
+                (id, length) = current()
                 continue
             }
             let take = min(avail, need)
