@@ -95,6 +95,11 @@ import Workload
         #expect(o.offeredRate == 6)
         #expect(o.targets.map(\.name) == ["ttft_p50", "ttft_p90", "ttft_p99", "tpot_mean"])
         #expect(abs(o.targets[3].seconds - (2.071120309134724 - 0.02712883728152974) / 250) < 1e-15)
+        #expect(m.notes.isEmpty, "\(m.notes)")
+        // Without results/config.yaml, profile.yaml's enable_multi_turn_chat
+        // stands: the note says what the scenario must then say.
+        let multi = try MeasuredObservations.read(paths: [InferencePerfExperimentTests.brokenCopy("results/config.yaml", nil)])
+        #expect(multi.notes.contains { $0.contains("workload.shared_prefix.multi_turn: true") }, "\(multi.notes)")
     }
 
     /// An overloaded run (the bundled Llama-2-7B reasoning run: most

@@ -70,6 +70,10 @@ extension MeasuredObservations {
     /// An inference-perf experiment: one row per measured stage.
     static func inferencePerf(_ e: InferencePerfExperiment) -> MeasuredObservations {
         var rows: [ServingCalibration.Observation] = [], notes: [String] = []
+        if e.sharedPrefix?.multiTurnChat == true {
+            notes.append("\(e.folder) ran multi-turn chat (enable_multi_turn_chat): its prompts grew round by round; "
+                         + "the --scenario should say so (workload.shared_prefix.multi_turn: true) for its rates to mean the same load")
+        }
         for (k, stage) in e.stages.enumerated() {
             guard let m = stage.measured else {
                 notes.append("\(e.folder) stage \(k): no metrics file, left out")
