@@ -3,6 +3,7 @@ import Testing
 @testable import Fidelity
 @testable import Calibration
 import ModelProfiles
+import TestSupport
 
 /// The error arithmetic and the summary of the fidelity benchmark.
 @Suite struct FidelityFiguresTests {
@@ -88,5 +89,31 @@ import ModelProfiles
         #expect(single.contains("stages: [{rate: 10/s, duration: 600s}]"), "\(single)")
         #expect(!single.contains("multi_turn"))
         #expect(single.contains("token_inflation: 1.0601"))
+    }
+}
+
+/// The whole comparison on a measured run marked multi-turn: its
+/// conversations outgrow the 4,096-token context, and the second stage
+/// continues the first stage's conversations.
+@Suite struct FidelityMultiTurnTests {
+    @Test func aMultiTurnRunsConversationsCarryIntoItsSecondStage() throws {
+        let source = TestData.data("ground-truth/vllm-h100/20260217-155451-llama-2-7b-tp1-codegen")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hr-fid-\(UUID().uuidString)").path
+        try FileManager.default.copyItem(atPath: source, toPath: dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = dir + "/results/config.yaml"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(text.contains("    output_len: 247\n"))
+        try text.replacingOccurrences(of: "    output_len: 247\n", with: "    output_len: 247\n    enable_multi_turn_chat: true\n")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let options = FidelityBenchmark.Options(modelConfigs: TestData.root.appendingPathComponent("models/configs").path, gpu: "h100-sxm")
+        let report = try FidelityBenchmark.run(experiments: [dir], options: options)
+        #expect(report.stages.count == 2)
+        // 100 conversations of 566 + 713 k prompt tokens and 247 answer
+        // tokens: 5 rounds each fit in 4,096; stage 0's other 2,500 rounds
+        // and all 6,000 of stage 1 are refused with 400.
+        #expect(report.stages[0].predicted.failures == 2500)
+        #expect(report.stages[1].predicted.failures == 6000)
+        #expect(report.stages[1].predicted.e2eMean == nil)
     }
 }
