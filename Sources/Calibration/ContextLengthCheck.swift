@@ -62,6 +62,35 @@ package enum ContextLengthCheck {
         return "\(what) exceed\(over == total ? "s" : "") max_model_len \(limit) of profile \(profile.name) (\(asking) up to \(largest) tokens): vLLM refuses them with 400, counted as rejected_too_long, and the profile was not fitted beyond its context"
     }
 
+    /// With multi-turn chat (`shared_prefix.multi_turn`), the warning that
+    /// conversations will outgrow the profile's `max_model_len` during the
+    /// run: after k answered rounds a round sends `system + k × (question +
+    /// answer) + question` tokens, and inference-perf never truncates it,
+    /// so from the first round past the context every round of that
+    /// conversation is refused with 400. Nil when the expected rounds per
+    /// conversation (expected arrivals over conversations) all fit, or the
+    /// scenario is not multi-turn.
+    package static func conversationWarning(_ configuration: ServingConfiguration) -> String? {
+        guard let sp = configuration.sharedPrefix, sp.multiTurn, let profile = configuration.replicas.hardware,
+              case .processes(let ps) = configuration.arrivals else { return nil }
+        let limit = profile.maxModelLength
+        let maxTokens = configuration.client?.maxTokens
+        let answer = maxTokens.map { min(sp.outputLength, $0) } ?? sp.outputLength
+        let ask = maxTokens ?? sp.outputLength
+        let base = sp.systemTokens + sp.questionTokens, turn = max(1, sp.questionTokens + answer)
+        // The first round already too long is the size check's warning.
+        guard base + ask <= limit else { return nil }
+        let fitting = (limit - base - ask) / turn + 1
+        let arrivals = ps.reduce(0) { $0 + ServingLimits.expectedArrivals($1, duration: configuration.duration) }
+        let perConversation = arrivals / Double(sp.count)
+        guard perConversation.isFinite, perConversation > Double(fitting) else { return nil }
+        let refused = 1 - Double(fitting) / perConversation
+        return "multi-turn conversations pass max_model_len \(limit) of profile \(profile.name) after \(fitting) rounds "
+            + "(\(base) + k × \(turn) prompt tokens after k answered rounds, + \(ask) asked): of about "
+            + String(format: "%.0f", perConversation) + " rounds per conversation expected, about \(percent(refused)) will be refused with 400 "
+            + "(inference-perf never truncates a conversation)"
+    }
+
     static func percent(_ v: Double) -> String {
         v >= 0.001 ? String(format: "%.1f%%", v * 100) : String(format: "%.3f%%", v * 100)
     }

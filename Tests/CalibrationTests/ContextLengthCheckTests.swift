@@ -54,4 +54,28 @@ import Testing
         let w = try #require(ContextLengthCheck.warning(try Self.config("{trace: \(TestData.data("traces/AzureLLMInferenceTrace_code.csv"))}")))
         #expect(w.hasPrefix("1257 of 8819 request sizes (14.3%) exceed max_model_len 4096"), "\(w)")
     }
+
+    /// A multi-turn workload whose conversations outgrow 4,096 tokens:
+    /// 300 + 300 k prompt tokens + 100 asked fit for k ≤ 12 (13 rounds);
+    /// 1/s for 10 minutes over 10 conversations is 60 rounds each.
+    @Test func conversationsThatOutgrowTheContextAreNamed() throws {
+        func config(_ rate: String) throws -> ServingConfiguration {
+            try ScenarioLoader.parse(text: """
+                name: ctx
+                workload:
+                  arrivals: {process: constant, stages: [{rate: \(rate), duration: 10m}]}
+                  shared_prefix: {system_prompt_len: 100, question_len: 200, output_len: 100, groups: 2, prompts_per_group: 5, multi_turn: true}
+                replicas:
+                  count: 1
+                  hardware: \(TestData.path("models/hardware/h100-llama2-7b.yaml"))
+                  batching: {policy: continuous, max_num_seqs: 64, max_num_batched_tokens: 2048, chunked_prefill: true}
+                """, file: ScenarioRunner.file)
+        }
+        let w = try #require(ContextLengthCheck.conversationWarning(try config("1/s")))
+        #expect(w.hasPrefix("multi-turn conversations pass max_model_len 4096 of profile h100-llama2-7b after 13 rounds (300 + k × 300"), "\(w)")
+        #expect(w.contains("of about 60 rounds per conversation expected, about 78.3% will be refused with 400"), "\(w)")
+        // 0.2/s: 12 rounds each, all fit.
+        #expect(ContextLengthCheck.conversationWarning(try config("0.2/s")) == nil)
+        #expect(ContextLengthCheck.warning(try config("1/s")) == nil)
+    }
 }
