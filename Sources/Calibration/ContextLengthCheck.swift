@@ -85,7 +85,7 @@ package enum ContextLengthCheck {
         let perConversation = arrivals / Double(sp.count)
         guard perConversation.isFinite, perConversation > Double(fitting) else { return nil }
         let refused = 1 - Double(fitting) / perConversation
-        return "multi-turn conversations pass max_model_len \(limit) of profile \(profile.name) after \(fitting) rounds "
+        return "multi-turn conversations pass max_model_len \(limit) of profile \(profile.name) after \(fitting) round\(fitting == 1 ? "" : "s") "
             + "(\(base) + k × \(turn) prompt tokens after k answered rounds, + \(ask) asked): of about "
             + String(format: "%.0f", perConversation) + " rounds per conversation expected, about \(percent(refused)) will be refused with 400 "
             + "(inference-perf never truncates a conversation)"

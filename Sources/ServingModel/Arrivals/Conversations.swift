@@ -89,15 +89,21 @@ struct Conversations: Sendable {
         }
     }
 
-    /// Conversation `p`'s round out ended, `answered` or not: the arrival
-    /// time of its next waiting round, which goes out now (the caller
-    /// sends it), else nil.
-    mutating func ended(_ p: Int32, answered: Bool) -> Double? {
+    /// Conversation `p`'s round out ended, `answered` or not: true when a
+    /// round is waiting, which the caller sends next (``nextWaiting(_:)``;
+    /// the conversation stays busy until then), false when none is.
+    mutating func ended(_ p: Int32, answered: Bool) -> Bool {
         if answered && turns[Int(p)] < Int32.max { turns[Int(p)] += 1 }
-        guard var queue = waiting[p], let next = queue.popFirst() else {
+        guard waiting[p] != nil else {
             busy[Int(p)] = false
-            return nil
+            return false
         }
+        return true
+    }
+
+    /// Takes conversation `p`'s first waiting round: its arrival time.
+    mutating func nextWaiting(_ p: Int32) -> Double? {
+        guard var queue = waiting[p], let next = queue.popFirst() else { return nil }
         waiting[p] = queue.isEmpty ? nil : queue
         return next
     }

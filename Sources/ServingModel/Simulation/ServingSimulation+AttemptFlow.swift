@@ -544,9 +544,11 @@ extension ServingSimulation {
             }
         }
         clients.removeCall(id, now: now, limitReached: arrivals.limitReached, scheduler: &scheduler)
-        // A conversation's next round waits for this one's end.
-        if prompt >= 0, let next = arrivals.conversations?.ended(prompt, answered: end == .served || end == .cache) {
-            startRound(prompt, arrival: next, scheduler: &scheduler)
+        // A conversation's next round waits for this one's end. It goes out
+        // from its own event: a round refused at once ends inside its send,
+        // and a chain of them must not nest.
+        if prompt >= 0, arrivals.conversations?.ended(prompt, answered: end == .served || end == .cache) == true {
+            scheduler.schedule(.conversationRound(prompt: prompt), at: now)
         }
     }
 }

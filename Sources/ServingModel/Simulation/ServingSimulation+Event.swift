@@ -52,6 +52,9 @@ extension ServingSimulation {
         case warmPoolRefill
         /// A closed-loop user's think time is over: the next user request.
         case userArrival(user: Int32)
+        /// Conversation `prompt`'s previous round has ended: its next
+        /// waiting round goes out (multi-turn chat).
+        case conversationRound(prompt: Int32)
         /// A call's backoff is over: its next attempt.
         case retry(call: Int32, generation: UInt32)
         /// A call handed a concurrency permit sends its attempt.

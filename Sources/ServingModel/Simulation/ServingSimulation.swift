@@ -78,6 +78,8 @@ package struct ServingSimulation: SimulationModel {
                 for _ in 0..<copies { admit(size: size, scheduler: &scheduler) }
             }
             arrivals.readNextRecord(&scheduler)
+        case .conversationRound(let prompt):
+            if let arrival = arrivals.conversations?.nextWaiting(prompt) { startRound(prompt, arrival: arrival, scheduler: &scheduler) }
         case .userArrival(let user):
             if arrivals.count() {
                 // A closed-loop user's request is load the forecast must see, as an open-loop arrival is.

@@ -72,4 +72,18 @@ import Workload
         #expect(a.result.conversations?.rounds == 180 && a.result.conversations?.count == 8)
         #expect(a.result.conversations?.heldRounds == b.result.conversations?.heldRounds)
     }
+
+    @Test func aLongChainOfRefusedRoundsDoesNotNest() throws {
+        // The first round (1,000 + 1,000 prompt tokens, 1,500 answer) takes
+        // about 18 s; 10,000 rounds of the one conversation arrive within
+        // 10 s and wait; the second round (4,500 + 1,500 > 4,096) and every
+        // one after it are refused at once, one after another.
+        let stages = ConstantStages(stages: [.init(rate: 1000, duration: 10)])
+        let c = Self.config(arrivals: .constantStages(stages), duration: 12, system: 1000, question: 1000, output: 1500)
+        let (result, _) = try ServingRun(configuration: c).execute()
+        #expect(result.requests.completed == 1)
+        #expect(result.requests.rejectedTooLong == 9999)
+        #expect(result.conversations?.heldRounds == 9999)
+    }
 }
+
