@@ -88,15 +88,16 @@ enum FuzzTarget: String, CaseIterable {
         case .part:
             // What `headroom merge` does with one part (a whole split), and
             // what a shard does with a measured curve.
-            switch PartCoding.format(at: path) {
+            let file = try PartFile.read(path)
+            switch file.format {
             case PlanPart.currentFormat:
-                let part = try PlanPart.read(path: path)
+                let part = try PlanPart.read(file)
                 let (first, outcomes) = try PlanPart.merged([(path, part)], version: part.headroomVersion)
                 for o in outcomes { for v in o.verifications { try v.check(intervals: first.rates.count, targets: v.targets.count) } }
             case PlanCurvePart.currentFormat:
                 _ = try PlanCurvePart.read(path: path, fingerprint: "", rates: [], version: "")
             default:
-                let part = try SweepPart.read(path: path)
+                let part = try SweepPart.read(file)
                 let outcome = try SweepMerge.outcome(of: [(path, part)], version: part.header.headroomVersion)
                 _ = (SweepReport.table(outcome), try SweepReport.json(outcome), SweepReport.csv(outcome))
             }

@@ -8,8 +8,11 @@ import Workload
 /// read back acronyms such as `simulatedGPUHours`).
 package enum PartCoding {
     private static let strings = (inf: "inf", minusInf: "-inf", nan: "nan")
-    static var encoder: JSONEncoder { encoder(snakeCase: true) }
-    static var decoder: JSONDecoder { decoder(snakeCase: true) }
+
+    /// `value`'s part file text (one line of JSON and a newline).
+    static func text<T: Encodable>(_ value: T, snakeCase: Bool) throws -> String {
+        String(decoding: try encoder(snakeCase: snakeCase).encode(value), as: UTF8.self) + "\n"
+    }
 
     static func encoder(snakeCase: Bool) -> JSONEncoder {
         let e = JSONEncoder()
@@ -25,12 +28,6 @@ package enum PartCoding {
         return d
     }
 
-    /// The `format` field of the part file at `path`, nil when it cannot
-    /// be read or is not a JSON object with one.
-    package static func format(at path: String) -> String? {
-        (try? Data(contentsOf: URL(fileURLWithPath: path))).flatMap { format(of: $0) }
-    }
-
     /// The `format` field of a part file's JSON, nil when the data is not
     /// a JSON object with one.
     static func format(of data: Data) -> String? {
@@ -38,22 +35,42 @@ package enum PartCoding {
         return (try? JSONDecoder().decode(Format.self, from: data))?.format
     }
 
-    /// The bytes of the part file at `path` after checking its `format`
-    /// first, so a part of another version says so instead of failing on
-    /// a field; `kind` and `writer` name it in messages.
-    static func read(path: String, kind: String, writer: String, format: String) throws -> Data {
-        let data: Data
+    /// The part file `file` decoded as `T`, after checking its `format`
+    /// first, so a part of another version says so instead of failing on a
+    /// field; `kind` and `writer` name it in messages.
+    static func decode<T: Decodable>(_ type: T.Type, from file: PartFile, kind: String, writer: String, format: String,
+                                     snakeCase: Bool) throws -> T {
+        guard let found = file.format else {
+            throw InputError(issues: [InputIssue(file: file.path, key: "", message: "not a \(kind) part file (expected JSON written by \(writer))")])
+        }
+        guard found == format else {
+            throw InputError(issues: [InputIssue(file: file.path, key: "format", message: "'\(found)': this headroom reads \(format)")])
+        }
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return try decoder(snakeCase: snakeCase).decode(T.self, from: file.data)
+        } catch {
+            throw InputError(issues: [InputIssue(file: file.path, key: "", message: "a damaged \(format) file: \(error)")])
+        }
+    }
+}
+
+/// A part file's bytes, read once, and the format it declares: `merge`
+/// tells plan parts from sweep parts by it and then decodes the same bytes.
+package struct PartFile: Sendable {
+    /// Where it was read.
+    package let path: String
+    /// Its bytes.
+    let data: Data
+    /// Its `format` field, nil when it is not a JSON object with one.
+    package let format: String?
+
+    /// Reads the file at `path`; throws an ``InputError`` naming it when it cannot be read.
+    package static func read(_ path: String) throws -> PartFile {
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return PartFile(path: path, data: data, format: PartCoding.format(of: data))
         } catch {
             throw InputError(issues: [InputIssue(file: path, key: "", message: "cannot read the part: \(FileProblem.reading(path, error))")])
         }
-        guard let found = Self.format(of: data) else {
-            throw InputError(issues: [InputIssue(file: path, key: "", message: "not a \(kind) part file (expected JSON written by \(writer))")])
-        }
-        guard found == format else {
-            throw InputError(issues: [InputIssue(file: path, key: "format", message: "'\(found)': this headroom reads \(format)")])
-        }
-        return data
     }
 }

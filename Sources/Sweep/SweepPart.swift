@@ -37,22 +37,18 @@ package struct SweepPart: Sendable, Equatable, Codable {
 
     /// The part's JSON text.
     package func encoded() throws -> String {
-        String(decoding: try Self.encoder.encode(self), as: UTF8.self) + "\n"
+        try PartCoding.text(self, snakeCase: true)
     }
 
     /// Reads the part file at `path`; throws an ``InputError`` naming the
     /// file and what is wrong with it.
-    package static func read(path: String) throws -> SweepPart {
-        let data = try PartCoding.read(path: path, kind: "sweep", writer: "headroom sweep --shard", format: currentFormat)
-        do {
-            return try decoder.decode(SweepPart.self, from: data)
-        } catch {
-            throw InputError(issues: [InputIssue(file: path, key: "", message: "a damaged \(currentFormat) file: \(error)")])
-        }
-    }
+    package static func read(path: String) throws -> SweepPart { try read(PartFile.read(path)) }
 
-    static var encoder: JSONEncoder { PartCoding.encoder }
-    static var decoder: JSONDecoder { PartCoding.decoder }
+    /// The part in `file` (see ``read(path:)``).
+    package static func read(_ file: PartFile) throws -> SweepPart {
+        try PartCoding.decode(SweepPart.self, from: file, kind: "sweep", writer: "headroom sweep --shard", format: currentFormat,
+                              snakeCase: true)
+    }
 }
 
 /// What identifies a sweep in its parts, and what its output shows.

@@ -38,18 +38,18 @@ struct MergeCommand: ParsableCommand {
                 files.append(path)
             }
         }
-        let plans = files.filter { PlanPart.declared(at: $0) }
-        if !plans.isEmpty {
-            if plans.count != files.count {
-                let other = files.first { !plans.contains($0) }!
-                throw ValidationError("merge: \(plans[0]) is a plan's part and \(other) is not; merge one plan's or one sweep's parts")
+        // Each file is read once: its declared format says which kind it is.
+        let contents = try files.map(PartFile.read)
+        if let plan = contents.first(where: { $0.format == PlanPart.currentFormat }) {
+            if let other = contents.first(where: { $0.format != PlanPart.currentFormat }) {
+                throw ValidationError("merge: \(plan.path) is a plan's part and \(other.path) is not; merge one plan's or one sweep's parts")
             }
             if output != nil || format != .table {
                 throw ValidationError("merge: a plan's parts print and write as the plan's own arguments say (--format, --output); drop merge's --format and --output")
             }
-            return try PlanSize.merge(try files.map { ($0, try PlanPart.read(path: $0)) })
+            return try PlanSize.merge(try contents.map { ($0.path, try PlanPart.read($0)) })
         }
-        let loaded = try files.map { ($0, try SweepPart.read(path: $0)) }
+        let loaded = try contents.map { ($0.path, try SweepPart.read($0)) }
         let outcome = try SweepMerge.outcome(of: loaded, version: Headroom.configuration.version)
         try Self.write(outcome, format: format, to: output)
     }

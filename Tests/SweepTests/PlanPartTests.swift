@@ -91,7 +91,7 @@ import Workload
     @Test func aPartReadsBackToTheSameBytes() throws {
         let (path, p) = try Self.part(0, of: 1)
         #expect(try p.encoded() == String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self))
-        #expect(PlanPart.declared(at: path))
+        #expect(try PartFile.read(path).format == PlanPart.currentFormat)
     }
 
     @Test func incompleteOrForeignPartsAreRefusedByName() throws {
@@ -142,7 +142,7 @@ import Workload
 
     @Test func aSweepPartIsNotReadAsAPlanPart() throws {
         let path = try TestData.write("{\"format\": \"headroom-sweep-part/1\"}\n", suffix: ".json")
-        #expect(!PlanPart.declared(at: path))
+        #expect(try PartFile.read(path).format != PlanPart.currentFormat)
         #expect(throws: InputError.self) { try PlanPart.read(path: path) }
     }
 
