@@ -75,11 +75,11 @@ package enum ContextLengthCheck {
               case .processes(let ps) = configuration.arrivals else { return nil }
         let limit = profile.maxModelLength
         let maxTokens = configuration.client?.maxTokens
-        let answer = maxTokens.map { min(sp.outputLength, $0) } ?? sp.outputLength
-        let ask = maxTokens ?? sp.outputLength
-        let base = sp.systemTokens + sp.questionTokens, turn = max(1, sp.questionTokens + answer)
+        let answer = sp.answerTokens(maxTokens: maxTokens), ask = maxTokens ?? sp.outputLength
+        let base = sp.conversationPrompt(turns: 0, answerTokens: answer)
+        let turn = sp.conversationPrompt(turns: 1, answerTokens: answer) - base
         // The first round already too long is the size check's warning.
-        guard base + ask <= limit else { return nil }
+        guard base + ask <= limit, turn > 0 else { return nil }
         let fitting = (limit - base - ask) / turn + 1
         let arrivals = ps.reduce(0) { $0 + ServingLimits.expectedArrivals($1, duration: configuration.duration) }
         let perConversation = arrivals / Double(sp.count)

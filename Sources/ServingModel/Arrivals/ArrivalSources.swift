@@ -52,8 +52,7 @@ struct ArrivalSources {
             var s = root.stream("prompts")
             promptOrder = sp.order(&s)
             if sp.multiTurn {
-                let answer = c.client?.maxTokens.map { min(sp.outputLength, $0) } ?? sp.outputLength
-                conversations = Conversations(sp, answerTokens: answer, warmup: c.warmup)
+                conversations = Conversations(sp, answerTokens: sp.answerTokens(maxTokens: c.client?.maxTokens), warmup: c.warmup)
             }
         }
         switch c.arrivals {
@@ -102,10 +101,9 @@ struct ArrivalSources {
     /// block ids `prefix` is made of, for the prefix cache.
     func content(prompt: Int32, prefix: [Int]) -> PromptContent {
         if prompt >= 0, let sp = sharedPrefix {
-            if let conversations {
+            if let turns = conversations?.turns[Int(prompt)], let answer = conversations?.answerTokens {
                 return .conversation(group: sp.group(of: prompt), prompt: prompt, systemTokens: sp.systemTokens,
-                                     questionTokens: sp.questionTokens, turns: conversations.turns[Int(prompt)],
-                                     answerTokens: conversations.answerTokens)
+                                     questionTokens: sp.questionTokens, turns: turns, answerTokens: answer)
             }
             return .sharedPrefix(group: sp.group(of: prompt), prompt: prompt, systemTokens: sp.systemTokens,
                                  questionTokens: sp.questionTokens)

@@ -19,9 +19,8 @@ import Workload
 ///   or 413 when no KV cache holds it), and then every later round of it
 ///   is refused too.
 struct Conversations: Sendable {
-    /// System prompt and question tokens as the server sees them.
-    let systemTokens: Int
-    let questionTokens: Int
+    /// The workload's prompts.
+    let prompts: SharedPrefixPrompts
     /// Answered rounds in each conversation's context, by prompt index.
     private(set) var turns: [Int32]
     /// Output tokens of each answered round (every round asks for the same
@@ -46,8 +45,7 @@ struct Conversations: Sendable {
 
     /// The conversations of `prompts`; answers of `answerTokens` tokens.
     init(_ prompts: SharedPrefixPrompts, answerTokens: Int, warmup: Double) {
-        systemTokens = prompts.systemTokens
-        questionTokens = prompts.questionTokens
+        self.prompts = prompts
         self.answerTokens = max(1, answerTokens)
         turns = Array(repeating: 0, count: prompts.count)
         busy = Array(repeating: false, count: prompts.count)
@@ -68,12 +66,7 @@ struct Conversations: Sendable {
     /// The prompt of conversation `p`'s next round (tokens): the system
     /// prompt, each answered round's question and answer, the question.
     func promptTokens(_ p: Int32) -> Int {
-        let turn = questionTokens + answerTokens
-        let limit = RequestSize.maxTokens
-        let history = Int(turns[Int(p)])
-        // Past the largest request size the prompt is refused anyway: cap it.
-        guard history < (limit - systemTokens - questionTokens) / max(1, turn) else { return limit }
-        return max(1, systemTokens + history * turn + questionTokens)
+        prompts.conversationPrompt(turns: Int(turns[Int(p)]), answerTokens: answerTokens)
     }
 
     /// Conversation `p`'s round goes out at `now`, having arrived at

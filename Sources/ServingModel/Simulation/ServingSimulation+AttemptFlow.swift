@@ -34,10 +34,9 @@ extension ServingSimulation {
     /// Sends conversation `p`'s next round (multi-turn chat), which arrived
     /// at `arrival`: its prompt carries the conversation's answered rounds.
     mutating func startRound(_ p: Int32, arrival: Double, scheduler: inout Scheduler<Event>) {
-        guard let c = arrivals.conversations, let sp = arrivals.sharedPrefix else { return }
+        guard let prompt = arrivals.conversations?.promptTokens(p), let output = arrivals.sharedPrefix?.size.output else { return }
         arrivals.conversations?.sent(p, arrival: arrival, now: scheduler.now)
-        newCall(size: RequestSize(prompt: c.promptTokens(p), output: sp.size.output), user: -1, prefix: [], prompt: p,
-                scheduler: &scheduler)
+        newCall(size: RequestSize(prompt: prompt, output: output), user: -1, prefix: [], prompt: p, scheduler: &scheduler)
     }
 
     /// A user asks: the client answers from its cache or fallback, or sends

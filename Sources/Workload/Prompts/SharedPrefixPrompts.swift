@@ -61,6 +61,22 @@ package struct SharedPrefixPrompts: Sendable, Equatable {
     /// Every request's size.
     package var size: RequestSize { RequestSize(prompt: max(1, systemTokens + questionTokens), output: max(1, outputLength)) }
 
+    /// Output tokens of each answer under a client's `max_tokens` cap (nil: none).
+    package func answerTokens(maxTokens: Int?) -> Int {
+        maxTokens.map { min(outputLength, $0) } ?? outputLength
+    }
+
+    /// Multi-turn chat: the prompt of a conversation's round after `turns`
+    /// answered rounds of `answerTokens` tokens each, `system + turns ×
+    /// (question + answer) + question` tokens, at most
+    /// ``RequestSize/maxTokens`` (past it the round is refused anyway).
+    package func conversationPrompt(turns: Int, answerTokens: Int) -> Int {
+        let turn = questionTokens + answerTokens
+        let limit = RequestSize.maxTokens
+        guard turns < (limit - systemTokens - questionTokens) / max(1, turn) else { return limit }
+        return max(1, systemTokens + turns * turn + questionTokens)
+    }
+
     /// The order requests pick prompts in: prompt `p` is question
     /// `p mod promptsPerGroup` of group `p / promptsPerGroup`, generated
     /// group by group, then shuffled (Fisher–Yates, as Python's
