@@ -129,25 +129,15 @@ package enum FidelityBenchmark {
         }
         let (r, _) = try ServingRun(configuration: config).execute()
         let output = Double(e.sharedPrefix?.outputLength ?? 0)
-        var predicted: FidelityFigures
-        var completions: Int
+        let predicted: FidelityFigures
         if k > 0, e.sharedPrefix?.multiTurnChat == true, let s = r.stages?.last {
             // The earlier stages ran first (their conversations carry over): this stage's own figures.
-            predicted = FidelityFigures(ttftMean: s.ttft.mean, ttftP50: s.ttft.p50, ttftP90: s.ttft.p90, ttftP99: s.ttft.p99,
-                                        e2eMean: s.e2e.mean, e2eP50: s.e2e.p50, e2eP99: s.e2e.p99, failures: Double(s.failed))
-            completions = s.e2e.count
+            predicted = Self.predicted(ttft: s.ttft, e2e: s.e2e, failures: s.failed, outputTokens: output)
         } else {
-            let lat = r.latencySeconds
-            predicted = FidelityFigures(ttftMean: lat.ttft.mean, ttftP50: lat.ttft.p50, ttftP90: lat.ttft.p90, ttftP99: lat.ttft.p99,
-                                        e2eMean: lat.e2e.mean, e2eP50: lat.e2e.p50, e2eP99: lat.e2e.p99,
-                                        failures: Double(r.clients.map { $0.failed + $0.abandoned }
-                                            ?? r.requests.timedOut + r.requests.rejected + r.requests.failed + r.requests.cancelled))
-            completions = lat.e2e.count
-        }
-        if completions == 0 {
-            predicted = FidelityFigures(failures: predicted.failures)
-        } else if output > 1 {
-            predicted.stepTime = ((predicted.e2eMean ?? 0) - (predicted.ttftMean ?? 0)) / (output - 1)
+            predicted = Self.predicted(ttft: r.latencySeconds.ttft, e2e: r.latencySeconds.e2e,
+                                       failures: r.clients.map { $0.failed + $0.abandoned }
+                                           ?? r.requests.timedOut + r.requests.rejected + r.requests.failed + r.requests.cancelled,
+                                       outputTokens: output)
         }
         let ttft = m.timeToFirstToken, e2e = m.requestLatency
         let measured = FidelityFigures(ttftMean: ttft?.mean, ttftP50: ttft?.p50, ttftP90: ttft?.p90, ttftP99: ttft?.p99,
@@ -156,6 +146,17 @@ package enum FidelityBenchmark {
         return Stage(experiment: (e.folder as NSString).lastPathComponent, model: e.model, stage: k, rate: stage.rate,
                      overloaded: m.failures > 0, measured: measured, predicted: predicted,
                      ape: FidelityFigures.ape(measured: measured, predicted: predicted))
+    }
+
+    /// The predicted figures from a run's (or a stage's) latency summaries:
+    /// only the failures when nothing completed; the decode step from the
+    /// means when answers have `outputTokens` > 1 tokens.
+    static func predicted(ttft: LatencySummary, e2e: LatencySummary, failures: Int, outputTokens: Double) -> FidelityFigures {
+        guard e2e.count > 0 else { return FidelityFigures(failures: Double(failures)) }
+        return FidelityFigures(ttftMean: ttft.mean, ttftP50: ttft.p50, ttftP90: ttft.p90, ttftP99: ttft.p99,
+                               e2eMean: e2e.mean, e2eP50: e2e.p50, e2eP99: e2e.p99,
+                               stepTime: outputTokens > 1 ? (e2e.mean - ttft.mean) / (outputTokens - 1) : nil,
+                               failures: Double(failures))
     }
 
     /// The profile of the experiment's server on `gpu`.
