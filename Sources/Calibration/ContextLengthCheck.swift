@@ -16,6 +16,11 @@ import Workload
 /// exactly; distributions on ``sampleCount`` draws with a fixed seed; a
 /// trace replay carries its sizes in its file and is not checked here (the
 /// run's `rejected_too_long` counts them).
+///
+/// A generated profile's coefficients were fitted on served requests of a
+/// known length (`fitted_sequence_tokens`), far below its model's context:
+/// ``fittedRangeWarning(_:)`` says when a workload's requests are longer,
+/// so an extrapolated step time is never used without a word.
 package enum ContextLengthCheck {
     /// Draws checked for size distributions.
     package static let sampleCount = 20_000
@@ -26,30 +31,67 @@ package enum ContextLengthCheck {
         guard let profile = configuration.replicas.hardware else { return nil }
         let limit = profile.maxModelLength
         let maxTokens = configuration.client?.maxTokens
+        guard let count = longer(than: limit, configuration), count.over > 0 else { return nil }
+        let asking = maxTokens.map { "prompt + max_tokens \($0)" } ?? "prompt + output"
+        return "\(count.what) exceed\(count.over == count.total ? "s" : "") max_model_len \(limit) of profile \(profile.name) (\(asking) up to \(count.largest) tokens): vLLM refuses them with 400, counted as rejected_too_long, and the profile was not fitted beyond its context"
+    }
+
+    /// The warning that requests are longer than the sequences the
+    /// profile's coefficients were fitted on (its `fitted_sequence_tokens`,
+    /// which a generated profile takes from its GPU family's runs), so
+    /// their step times are extrapolated: single requests by their sizes as
+    /// ``warning(_:)`` counts them, multi-turn conversations by the round
+    /// they are expected to reach. Requests past `max_model_len` are that
+    /// warning's, not this one's. Nil when every request is within the
+    /// range or the profile states none.
+    package static func fittedRangeWarning(_ configuration: ServingConfiguration) -> String? {
+        guard let profile = configuration.replicas.hardware, let fitted = profile.fittedSequenceTokens,
+              fitted < profile.maxModelLength else { return nil }
+        let tail = ": its step times for them are extrapolated from shorter sequences "
+            + "(docs/profiles.md, \"Fitted range\", shows how far off that was on real vLLM runs)"
+        if let growth = conversationGrowth(configuration), growth.base + growth.ask <= fitted {
+            let rounds = max(1, Int(growth.perConversation.rounded(.up)))
+            let longest = min(profile.maxModelLength, growth.base + (rounds - 1) * growth.turn + growth.ask)
+            guard longest > fitted else { return nil }
+            let within = (fitted - growth.base - growth.ask) / growth.turn + 1
+            return "multi-turn conversations grow past the \(fitted) tokens (prompt + output) profile \(profile.name) was fitted on "
+                + "after \(within) round\(within == 1 ? "" : "s") (to about \(longest) tokens by their last expected round)" + tail
+        }
+        guard let count = longer(than: fitted, configuration, atMost: profile.maxModelLength), count.over > 0 else { return nil }
+        return "\(count.what) \(count.over == count.total ? "is" : "are") longer than the \(fitted) tokens (prompt + output) profile \(profile.name) "
+            + "was fitted on (up to \(count.largest) tokens)" + tail
+    }
+
+    /// How many request sizes ask for more than `limit` tokens (prompt + the
+    /// client's max_tokens, else the output), leaving out those above
+    /// `atMost`; `what` says it in words. Nil for a trace replay.
+    static func longer(than limit: Int, _ configuration: ServingConfiguration, atMost: Int = .max)
+        -> (over: Int, total: Int, largest: Int, what: String)? {
+        let maxTokens = configuration.client?.maxTokens
         let sizes = configuration.sizes
         func asked(_ s: RequestSize) -> Int {
             let c = sizes.cap(s)
             return c.prompt + (maxTokens ?? c.output)
         }
+        func counted(_ a: Int) -> Bool { a > limit && a <= atMost }
         let (over, total, largest): (Int, Int, Int)
         switch sizes.source {
         case .fixed(let s):
             let a = asked(s)
-            (over, total, largest) = (a > limit ? 1 : 0, 1, a)
+            (over, total, largest) = (counted(a) ? 1 : 0, 1, a)
         case .empirical(let rows):
-            let asks = rows.map(asked)
-            (over, total, largest) = (asks.filter { $0 > limit }.count, asks.count, asks.max() ?? 0)
+            let asks = rows.map(asked).filter { $0 <= atMost }
+            (over, total, largest) = (asks.filter(counted).count, rows.count, asks.max() ?? 0)
         case .distributions:
             var rng = RandomStream(seed: 0x5EED)
             var n = 0, big = 0
             for _ in 0..<sampleCount {
                 let a = asked(sizes.sample(&rng))
-                if a > limit { n += 1 }
-                big = max(big, a)
+                if counted(a) { n += 1 }
+                if a <= atMost { big = max(big, a) }
             }
             (over, total, largest) = (n, sampleCount, big)
         }
-        guard over > 0 else { return nil }
         let share = Double(over) / Double(total)
         let what: String
         switch sizes.source {
@@ -58,8 +100,7 @@ package enum ContextLengthCheck {
         case .empirical: what = "\(over) of \(total) request sizes (\(percent(share)))"
         case .distributions: what = "about \(percent(share)) of requests (\(over) of \(total) draws)"
         }
-        let asking = maxTokens.map { "prompt + max_tokens \($0)" } ?? "prompt + output"
-        return "\(what) exceed\(over == total ? "s" : "") max_model_len \(limit) of profile \(profile.name) (\(asking) up to \(largest) tokens): vLLM refuses them with 400, counted as rejected_too_long, and the profile was not fitted beyond its context"
+        return (over, total, largest, what)
     }
 
     /// With multi-turn chat (`shared_prefix.multi_turn`), the warning that
@@ -71,24 +112,35 @@ package enum ContextLengthCheck {
     /// conversation (expected arrivals over conversations) all fit, or the
     /// scenario is not multi-turn.
     package static func conversationWarning(_ configuration: ServingConfiguration) -> String? {
-        guard let sp = configuration.sharedPrefix, sp.multiTurn, let profile = configuration.replicas.hardware,
-              case .processes(let ps) = configuration.arrivals else { return nil }
+        guard let profile = configuration.replicas.hardware, let growth = conversationGrowth(configuration) else { return nil }
         let limit = profile.maxModelLength
-        let maxTokens = configuration.client?.maxTokens
-        let answer = sp.answerTokens(maxTokens: maxTokens), ask = maxTokens ?? sp.outputLength
-        let base = sp.conversationPrompt(turns: 0, answerTokens: answer)
-        let turn = sp.conversationPrompt(turns: 1, answerTokens: answer) - base
+        let (base, turn, ask, perConversation) = growth
         // The first round already too long is the size check's warning.
-        guard base + ask <= limit, turn > 0 else { return nil }
+        guard base + ask <= limit else { return nil }
         let fitting = (limit - base - ask) / turn + 1
-        let arrivals = ps.reduce(0) { $0 + ServingLimits.expectedArrivals($1, duration: configuration.duration) }
-        let perConversation = arrivals / Double(sp.count)
-        guard perConversation.isFinite, perConversation > Double(fitting) else { return nil }
+        guard perConversation > Double(fitting) else { return nil }
         let refused = 1 - Double(fitting) / perConversation
         return "multi-turn conversations pass max_model_len \(limit) of profile \(profile.name) after \(fitting) round\(fitting == 1 ? "" : "s") "
             + "(\(base) + k × \(turn) prompt tokens after k answered rounds, + \(ask) asked): of about "
             + String(format: "%.0f", perConversation) + " rounds per conversation expected, about \(percent(refused)) will be refused with 400 "
             + "(inference-perf never truncates a conversation)"
+    }
+
+    /// A multi-turn scenario's conversation sizes: the first round's prompt
+    /// (`base`), what each answered round adds (`turn`), the tokens asked
+    /// per round, and the rounds expected per conversation. Nil when the
+    /// scenario is not multi-turn or the rounds do not grow.
+    static func conversationGrowth(_ configuration: ServingConfiguration)
+        -> (base: Int, turn: Int, ask: Int, perConversation: Double)? {
+        guard let sp = configuration.sharedPrefix, sp.multiTurn, case .processes(let ps) = configuration.arrivals else { return nil }
+        let maxTokens = configuration.client?.maxTokens
+        let answer = sp.answerTokens(maxTokens: maxTokens), ask = maxTokens ?? sp.outputLength
+        let base = sp.conversationPrompt(turns: 0, answerTokens: answer)
+        let turn = sp.conversationPrompt(turns: 1, answerTokens: answer) - base
+        let arrivals = ps.reduce(0) { $0 + ServingLimits.expectedArrivals($1, duration: configuration.duration) }
+        let perConversation = arrivals / Double(sp.count)
+        guard turn > 0, perConversation.isFinite else { return nil }
+        return (base, turn, ask, perConversation)
     }
 
     static func percent(_ v: Double) -> String {

@@ -107,6 +107,7 @@ package enum EfficiencyFit {
     package static func fitRuns(experiments: [String], options: FidelityBenchmark.Options, start: GPUEfficiency,
                                 rounds: Int = 5, progress: (String) -> Void = { _ in }) throws -> (GPUEfficiency, start: Double, objective: Double, evaluations: Int) {
         let loaded = try experiments.map { try InferencePerfExperiment.read(folder: $0) }
+        let longest = fittedSequenceTokens(loaded)
         var evaluations = 0
         func objective(_ e: GPUEfficiency) throws -> Double {
             evaluations += 1
@@ -161,6 +162,23 @@ package enum EfficiencyFit {
                             best.allReduceLatency * 1e6, best.requestOverhead * 1000))
             step /= 2
         }
+        best.fittedSequenceTokens = longest
         return (best, first, bestValue, evaluations)
+    }
+
+    /// The longest sequence the fit replays: over the stages not in
+    /// overload, the prompt as measured (the replay's length) plus the
+    /// output asked for. Nil when no stage qualifies.
+    package static func fittedSequenceTokens(_ experiments: [InferencePerfExperiment]) -> Int? {
+        var longest: Int?
+        for x in experiments {
+            guard let sp = x.sharedPrefix else { continue }
+            for stage in x.stages {
+                guard let m = stage.measured, m.failures == 0 else { continue }
+                let prompt = (m.meanPromptLength ?? x.summary?.meanPromptLength).map { Int($0.rounded(.up)) } ?? sp.systemPromptLength + sp.questionLength
+                longest = max(longest ?? 0, prompt + sp.outputLength)
+            }
+        }
+        return longest
     }
 }

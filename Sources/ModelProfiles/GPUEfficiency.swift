@@ -34,10 +34,14 @@ package struct GPUEfficiency: Sendable, Equatable {
     package var fitted: Bool
     /// What they were fitted on.
     package var basis: String
+    /// Longest sequence (prompt + output tokens) of the served requests the
+    /// memory and overhead terms were fitted on: what a generated profile
+    /// states as its fitted range (nil: not fitted on served requests).
+    package var fittedSequenceTokens: Int?
 
     /// Coefficients.
     package init(bandwidth: Double, kvBandwidth: Double, compute: Double, attention: Double, overhead: Double, perSequence: Double, allReduceLatency: Double, link: Double,
-                 requestOverhead: Double, fitted: Bool, basis: String) {
+                 requestOverhead: Double, fitted: Bool, basis: String, fittedSequenceTokens: Int? = nil) {
         self.bandwidth = bandwidth
         self.kvBandwidth = kvBandwidth
         self.compute = compute
@@ -49,12 +53,18 @@ package struct GPUEfficiency: Sendable, Equatable {
         self.requestOverhead = requestOverhead
         self.fitted = fitted
         self.basis = basis
+        self.fittedSequenceTokens = fittedSequenceTokens
     }
 
     /// Hopper: fitted on the 12 vLLM runs on H100 SXM (data/ground-truth/vllm-h100).
+    /// Their 15 stages not in overload served sequences of at most 1,039
+    /// tokens (`roleplay`: prompts of 788 tokens as measured + 251-token
+    /// outputs); the 2,500-token `reasoning` runs were in overload and left
+    /// out of the fit.
     package static let hopper = GPUEfficiency(bandwidth: 0.8633, kvBandwidth: 0.8623, compute: 0.58, attention: 0.20, overhead: 0.00139,
                                               perSequence: 0.0000008, allReduceLatency: 0.0000246, link: 0.7, requestOverhead: 0.006849,
-                                              fitted: true, basis: "fitted on 12 vLLM runs on H100 SXM (data/ground-truth/vllm-h100)")
+                                              fitted: true, basis: "fitted on 12 vLLM runs on H100 SXM (data/ground-truth/vllm-h100)",
+                                              fittedSequenceTokens: 1039)
 
     /// The coefficients of `family`, and whether they were fitted on it.
     package static func of(_ family: GPUSpec.Family) -> GPUEfficiency {

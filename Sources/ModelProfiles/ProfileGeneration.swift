@@ -59,6 +59,10 @@ package enum ProfileGeneration {
             String(format: "  decode step %.2f ms (1 sequence, 1k context), %.2f ms (64 sequences, 1k context); 2,048-token prefill %.1f ms",
                    step1 * 1000, step64 * 1000, prefill * 1000),
         ]
+        if let fitted = p.fittedSequenceTokens {
+            lines.append("  fitted range: sequences of at most \(fitted) tokens (prompt + output) in the runs its efficiencies were fitted on; "
+                         + "longer ones are extrapolated (docs/profiles.md, \"Fitted range\")")
+        }
         for note in r.notes { lines.append("  assumption: \(note)") }
         return lines.joined(separator: "\n") + "\n"
     }

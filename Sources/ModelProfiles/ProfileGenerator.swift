@@ -175,6 +175,7 @@ package enum ProfileGenerator {
                                       kvCacheTokens: kvTokens, kvBlockSize: s.blockSize, maxModelLength: maxLen, iteration: iteration)
         profile.requestOverhead = eff.requestOverhead
         profile.weightPrecision = precision.rawValue
+        profile.fittedSequenceTokens = eff.fittedSequenceTokens
         return Result(profile: profile, weightBytesPerGPU: weightsPerGPU, kvBytesPerGPU: available, kvBytesPerToken: kvPerTokenPerGPU,
                       reserveBytesPerGPU: reserve, notes: notes)
     }

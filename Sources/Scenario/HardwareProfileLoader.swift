@@ -73,6 +73,7 @@ package enum HardwareProfileLoader {
         let kvTokens = f.int("kv_cache_tokens", 1...Self.maxKVCacheTokens, required: true)
         let block = f.int("kv_block_size", 1...4096, required: true)
         let maxLen = f.int("max_model_len", 1...RequestSize.maxTokens, required: true)
+        let fittedSequence = f.int("fitted_sequence_tokens", 1...RequestSize.maxTokens)
         let requestOverhead = f.number("request_overhead", min: 0, max: 60) ?? 0
         let weightDType = f.value("weight_dtype", "bf16, fp16, fp8, int8 or int4") { ["bf16", "fp16", "fp8", "int8", "int4"].contains($0) ? $0 : nil }
         var iteration: IterationTimeModel?
@@ -158,6 +159,7 @@ package enum HardwareProfileLoader {
                                maxModelLength: maxLen, iteration: iteration)
         profile.requestOverhead = requestOverhead
         profile.weightPrecision = quantization ?? weightDType
+        profile.fittedSequenceTokens = fittedSequence
         return profile
     }
 }

@@ -52,7 +52,8 @@ package enum HardwareProfileWriter {
             "kv_cache_tokens: \(profile.kvCacheTokens)",
             "kv_block_size: \(profile.kvBlockSize)",
             "max_model_len: \(profile.maxModelLength)",
-        ] + (profile.weightPrecision.map { ["weight_dtype: \($0)"] } ?? []) + (profile.requestOverhead > 0 ? ["request_overhead: \(number(profile.requestOverhead))    # seconds per request outside the engine"] : []) + [
+        ] + (profile.fittedSequenceTokens.map { ["fitted_sequence_tokens: \($0)    # longest prompt + output the coefficients were fitted on; longer is extrapolated"] } ?? [])
+          + (profile.weightPrecision.map { ["weight_dtype: \($0)"] } ?? []) + (profile.requestOverhead > 0 ? ["request_overhead: \(number(profile.requestOverhead))    # seconds per request outside the engine"] : []) + [
             "iteration:                      # seconds, one pipeline stage",
             "  fixed: \(number(it.fixed * factor))",
             "  linear_floor: \(number(it.linearFloor * factor))",

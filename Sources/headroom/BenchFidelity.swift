@@ -109,7 +109,8 @@ struct BenchFidelity: ParsableCommand {
         e.basis = "refit by --fit on " + folders.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
         log(String(format: "objective (mean APE of TTFT p50, p90, E2E mean, step over calm stages) %.4f -> %.4f in %d replays", before, after, n))
         print("fitted \(gpuSpec.family.rawValue) efficiencies: " + String(format: "bandwidth %.4f, kv_bandwidth %.4f, compute %.4f, attention %.4f, overhead %.6f s, per_sequence %.7f s, all_reduce_latency %.7f s, link %.2f, request_overhead %.6f s",
-                     e.bandwidth, e.kvBandwidth, e.compute, e.attention, e.overhead, e.perSequence, e.allReduceLatency, e.link, e.requestOverhead))
+                     e.bandwidth, e.kvBandwidth, e.compute, e.attention, e.overhead, e.perSequence, e.allReduceLatency, e.link, e.requestOverhead)
+              + (e.fittedSequenceTokens.map { "; fitted on sequences of at most \($0) tokens (prompt + output)" } ?? ""))
         return e
     }
 

@@ -12,7 +12,7 @@ enum ServingCommandSupport {
     /// model file.
     static func loadScenario(_ path: String) throws -> ServingConfiguration {
         let config = try ScenarioLoader.load(path: path, forecasters: ModelLoadForecaster.factory)
-        for warning in [ContextLengthCheck.warning(config), ContextLengthCheck.conversationWarning(config)].compactMap({ $0 }) {
+        for warning in [ContextLengthCheck.warning(config), ContextLengthCheck.conversationWarning(config), ContextLengthCheck.fittedRangeWarning(config)].compactMap({ $0 }) {
             FileHandle.standardError.write(Data("headroom: warning: \(path): \(warning)\n".utf8))
         }
         return config

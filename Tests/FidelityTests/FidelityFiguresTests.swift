@@ -116,4 +116,19 @@ import TestSupport
         #expect(report.stages[1].predicted.failures == 6000)
         #expect(report.stages[1].predicted.e2eMean == nil)
     }
+
+    /// The fitted range Hopper's generated profiles state is what its fit
+    /// replays: over the 12 runs' stages not in overload, the longest prompt
+    /// as measured plus its output (`roleplay`: 788 + 251).
+    @Test func hoppersFittedRangeIsTheLongestSequenceItsFitReplays() throws {
+        let root = TestData.data("ground-truth/vllm-h100")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: root).sorted()
+            .map { (root as NSString).appendingPathComponent($0) }.filter { InferencePerfExperiment.recognises(folder: $0) }
+        #expect(folders.count == 12)
+        let runs = try folders.map { try InferencePerfExperiment.read(folder: $0) }
+        #expect(EfficiencyFit.fittedSequenceTokens(runs) == 1039)
+        #expect(GPUEfficiency.hopper.fittedSequenceTokens == EfficiencyFit.fittedSequenceTokens(runs))
+        // The overloaded reasoning runs alone serve 2,500-token sequences and give none.
+        #expect(EfficiencyFit.fittedSequenceTokens(runs.filter { $0.folder.hasSuffix("reasoning") }) == nil)
+    }
 }

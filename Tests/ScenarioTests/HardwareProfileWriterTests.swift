@@ -52,9 +52,11 @@ import Testing
         profile.iteration.expertsPerToken = 2
         profile.iteration.expertRead = 0.001979682028446005
         profile.requestOverhead = 0.006
+        profile.fittedSequenceTokens = 1039
         let text = HardwareProfileWriter.yaml(profile, source: "generated", notes: ["MoE: uniform routing"])
         let loaded = try HardwareProfileLoader.load(path: try TestData.write(text, name: "moe.yaml"))
         #expect(loaded == profile)
+        #expect(text.contains("\nfitted_sequence_tokens: 1039 "))
         #expect(text.contains("# Assumptions:\n#   MoE: uniform routing\n"))
     }
 

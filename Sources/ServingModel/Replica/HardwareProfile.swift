@@ -33,6 +33,12 @@ package struct HardwareProfile: Sendable, Equatable {
     /// The weights' precision the coefficients describe (`bf16`, `fp16`,
     /// `fp8`, `int8`, `int4`; nil: the model checkpoint's).
     package var weightPrecision: String?
+    /// Longest sequence (prompt + output tokens) in the measured runs the
+    /// coefficients were fitted on, when they were fitted on served
+    /// requests (a generated profile: its GPU family's runs); step times
+    /// of longer sequences are extrapolated. Nil: the profile states no
+    /// such range (its `max_model_len` is the edge of its data).
+    package var fittedSequenceTokens: Int?
 
     /// A profile.
     package init(name: String, gpu: String, model: String, tensorParallel: Int, pipelineParallel: Int,
