@@ -20,7 +20,7 @@ package enum PlanFiles {
     /// - Throws: ``PlanningError`` naming `--output` when the directory
     ///   cannot be created or is a file, or a file cannot be written.
     package static func write(to directory: String, document: PlanDocument, result: HorizonPlanner.Result, load: PlanLoad,
-                             sla: SLA, scenario: String) throws {
+                             sla: SLA, scenario: String, warnings: [String] = []) throws {
         try checkDirectory(directory)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -28,7 +28,7 @@ package enum PlanFiles {
             throw PlanningError("--output", "cannot create directory \(directory): \(FileProblem.reason(error))")
         }
         let texts = [try JSONOutput.encode(document) + "\n", scheduleCSV(document), timeSeriesCSV(result, load: load),
-                     html(document, result: result, load: load, sla: sla, scenario: scenario)]
+                     html(document, result: result, load: load, sla: sla, scenario: scenario, warnings: warnings)]
         do {
             try AtomicFile.write(zip(texts, names).map { ($0, (directory as NSString).appendingPathComponent($1)) })
         } catch let error as LoadSeriesError {
@@ -90,7 +90,8 @@ package enum PlanFiles {
     /// schedule, replicas, latency, where the p99 TTFT went and which
     /// intervals met the SLA; every time on the plan's zone clock, every
     /// figure with its unit.
-    package static func html(_ d: PlanDocument, result r: HorizonPlanner.Result, load: PlanLoad, sla: SLA, scenario: String) -> String {
+    package static func html(_ d: PlanDocument, result r: HorizonPlanner.Result, load: PlanLoad, sla: SLA, scenario: String,
+                             warnings: [String] = []) -> String {
         func f(_ x: Double) -> String { NumberFormatting.short(x) }
         let zone = load.zone
         let from = "hours from \(zone.format(load.origin))"
@@ -99,6 +100,7 @@ package enum PlanFiles {
                        + "Times are on the \(zone.name) clock. "
                        + (d.verification.slaMet ? "Every plan met every target in every interval when simulated."
                                                 : "NOT every plan met the SLA in every interval: see the attainment below."))
+        for warning in warnings { page.paragraph("Warning: \(warning).") }
         let currency = d.cost?.currency ?? ""
         let price = d.cost.flatMap { c in c.pricePerGpuHour ?? (c.staticGpuHours > 0 ? c.staticCost / c.staticGpuHours : nil) }
         func money(_ hours: Double?) -> String { guard let hours, let price else { return "" }; return "\(currency) \(NumberFormatting.fixed(hours * price, decimals: 2))" }

@@ -38,7 +38,8 @@ extension PlanSummary {
     /// The ten-second summary of a horizon plan: its load, capacity curve,
     /// and each plan (static, schedule, autoscaler) with its verification,
     /// GPU-hours and cost; `output` is the directory of its files, if written.
-    package static func horizon(_ d: PlanDocument, result r: HorizonPlanner.Result, load: PlanLoad, sla: SLA, scenario: String, output: String?) -> String {
+    package static func horizon(_ d: PlanDocument, result r: HorizonPlanner.Result, load: PlanLoad, sla: SLA, scenario: String, output: String?,
+                                warnings: [String] = []) -> String {
         let hours = Double(r.rates.count) * r.interval / 3600
         func att(_ k: String) -> String {
             guard let a = d.verification.attainment[k] else { return "" }
@@ -78,6 +79,7 @@ extension PlanSummary {
                       att("autoscaler"), c.map { f($0.autoscaledGpuHours) } ?? "", money(c?.autoscaledGpuHours), saving(c?.autoscaledGpuHours)])
         }
         var text = head.render() + "\n\n" + t.render()
+        for warning in warnings { text += "\nwarning: \(warning)" }
         text += WorstIntervalLines.text(d, sla: sla)
         if let a = d.autoscaler, a.candidates.count > 1 {
             text += "\nautoscalers tried: " + a.candidates.map {

@@ -313,7 +313,8 @@ struct PlanSize: ParsableCommand {
                                     version: Headroom.configuration.version)
         }
         if let outputDirectory {
-            try PlanFiles.write(to: outputDirectory, document: doc, result: result, load: load, sla: targets, scenario: config.name)
+            try PlanFiles.write(to: outputDirectory, document: doc, result: result, load: load, sla: targets, scenario: config.name,
+                                warnings: ServingCommandSupport.warnings(config))
         }
         if let manifestDirectory, let manifests {
             try manifests.write(to: manifestDirectory)
@@ -321,7 +322,8 @@ struct PlanSize: ParsableCommand {
         }
         switch output.format {
         case .json: print(try JSONOutput.encode(doc))
-        case .table: print(PlanSummary.horizon(doc, result: result, load: load, sla: targets, scenario: config.name, output: outputDirectory))
+        case .table: print(PlanSummary.horizon(doc, result: result, load: load, sla: targets, scenario: config.name, output: outputDirectory,
+                                               warnings: ServingCommandSupport.warnings(config)))
         }
         if !doc.verification.slaMet { throw ExitCode(3) }
     }

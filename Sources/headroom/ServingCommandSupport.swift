@@ -12,10 +12,18 @@ enum ServingCommandSupport {
     /// model file.
     static func loadScenario(_ path: String) throws -> ServingConfiguration {
         let config = try ScenarioLoader.load(path: path, forecasters: ModelLoadForecaster.factory)
-        for warning in [ContextLengthCheck.warning(config), ContextLengthCheck.conversationWarning(config), ContextLengthCheck.fittedRangeWarning(config)].compactMap({ $0 }) {
+        for warning in warnings(config) {
             FileHandle.standardError.write(Data("headroom: warning: \(path): \(warning)\n".utf8))
         }
         return config
+    }
+
+    /// What a result of `config` rests on that its profile does not cover:
+    /// requests past `max_model_len`, conversations that outgrow it, and
+    /// requests longer than the profile was fitted on.
+    static func warnings(_ config: ServingConfiguration) -> [String] {
+        [ContextLengthCheck.warning(config), ContextLengthCheck.conversationWarning(config),
+         ContextLengthCheck.fittedRangeWarning(config)].compactMap { $0 }
     }
 
     /// Runs a configuration, with a progress bar on stderr when it is a terminal.

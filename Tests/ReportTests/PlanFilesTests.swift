@@ -108,4 +108,19 @@ import Workload
         // are one line with one legend entry.
         #expect(html.contains(">history = planned = design (planned × 1 headroom)</text>"))
     }
+
+    /// What the scenario's profile does not cover (a fitted range, a
+    /// context) is in the report and the summary, not only on stderr.
+    @Test func theScenariosWarningsAreInTheReportAndTheSummary() throws {
+        let curve = try CapacityCurve(points: [.init(replicas: 1, maxRate: 15, inFlightPerReplica: 2)])
+        let r = try HorizonPlanner(base: Self.base(), sla: Self.sla, interval: 600).plan(rates: [20, 40], curve: curve)
+        let doc = PlanDocument(r, sla: Self.sla, origin: 0, gpusPerReplica: 1, pricePerGPUHour: 2, meanPromptTokens: 1)
+        let load = PlanLoad(interval: 600, origin: 0, source: "t", expected: [20, 40], planned: [20, 40], headroom: 1)
+        let warning = "every request is longer than the 1039 tokens (prompt + output) profile p was fitted on (up to 2500 tokens)"
+        #expect(PlanFiles.html(doc, result: r, load: load, sla: Self.sla, scenario: "t", warnings: [warning])
+            .contains("<p>Warning: \(warning).</p>"))
+        #expect(!PlanFiles.html(doc, result: r, load: load, sla: Self.sla, scenario: "t").contains("Warning:"))
+        let text = PlanSummary.horizon(doc, result: r, load: load, sla: Self.sla, scenario: "t", output: nil, warnings: [warning])
+        #expect(text.contains("\nwarning: \(warning)\n"))
+    }
 }
