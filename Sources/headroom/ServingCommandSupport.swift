@@ -1,4 +1,3 @@
-import Calibration
 import Forecasting
 import Foundation
 import Report
@@ -22,8 +21,8 @@ enum ServingCommandSupport {
     /// requests past `max_model_len`, conversations that outgrow it, and
     /// requests longer than the profile was fitted on.
     static func warnings(_ config: ServingConfiguration) -> [String] {
-        [ContextLengthCheck.warning(config), ContextLengthCheck.conversationWarning(config),
-         ContextLengthCheck.fittedRangeWarning(config)].compactMap { $0 }
+        [ProfileCoverage.warning(config), ProfileCoverage.conversationWarning(config),
+         ProfileCoverage.fittedRangeWarning(config)].compactMap { $0 }
     }
 
     /// Runs a configuration, with a progress bar on stderr when it is a terminal.

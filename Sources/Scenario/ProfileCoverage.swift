@@ -3,9 +3,10 @@ import ServingModel
 import SimulationCore
 import Workload
 
-/// Whether a scenario's requests fit its hardware profile's context: the
-/// share of request sizes whose prompt + max_tokens exceed the profile's
-/// `max_model_len`, which the simulation refuses with 400 as vLLM does.
+/// What a scenario's requests ask of its hardware profile that the profile
+/// does not cover. First, its context: the share of request sizes whose
+/// prompt + max_tokens exceed the profile's `max_model_len`, which the
+/// simulation refuses with 400 as vLLM does.
 /// The bundled profiles were fitted on iterations within that context, so
 /// it is also the edge of their fitted range. `simulate`, `plan` and the
 /// other commands that load a scenario print the warning on stderr before
@@ -21,7 +22,7 @@ import Workload
 /// known length (`fitted_sequence_tokens`), far below its model's context:
 /// ``fittedRangeWarning(_:)`` says when a workload's requests are longer,
 /// so an extrapolated step time is never used without a word.
-package enum ContextLengthCheck {
+package enum ProfileCoverage {
     /// Draws checked for size distributions.
     package static let sampleCount = 20_000
 

@@ -1,12 +1,12 @@
-import Calibration
 import Foundation
 import Scenario
 import ServingModel
 import TestSupport
 import Testing
 
-/// The pre-run warning for requests longer than the profile's context.
-@Suite struct ContextLengthCheckTests {
+/// The pre-run warnings for requests longer than the profile's context or
+/// than the sequences it was fitted on.
+@Suite struct ProfileCoverageTests {
     static func config(_ sizes: String, client: String = "",
                        hardware: String = TestData.path("models/hardware/h100-llama2-7b.yaml")) throws -> ServingConfiguration {
         try ScenarioLoader.parse(text: """
@@ -28,19 +28,19 @@ import Testing
     static let generated = "{model: \(TestData.path("models/configs/llama-2-7b-hf.json")), gpu: h100-sxm}"
 
     @Test func fittingSizesGiveNoWarning() throws {
-        #expect(ContextLengthCheck.warning(try Self.config("{prompt: {distribution: deterministic, value: 3000}, output: {distribution: deterministic, value: 1000}}")) == nil)
+        #expect(ProfileCoverage.warning(try Self.config("{prompt: {distribution: deterministic, value: 3000}, output: {distribution: deterministic, value: 1000}}")) == nil)
     }
 
     /// 7,000-token prompts on a 4,096-token model: the issue's example.
     @Test func sevenThousandTokenPromptsAreNamed() throws {
-        let w = try #require(ContextLengthCheck.warning(try Self.config("{prompt: {distribution: deterministic, value: 7000}, output: {distribution: deterministic, value: 200}}")))
+        let w = try #require(ProfileCoverage.warning(try Self.config("{prompt: {distribution: deterministic, value: 7000}, output: {distribution: deterministic, value: 200}}")))
         #expect(w.hasPrefix("every request exceeds max_model_len 4096 of profile h100-llama2-7b (prompt + output up to 7200 tokens)"), "\(w)")
     }
 
     /// Uniform prompts on [2000, 6000) + 300: 55.1% over; 20,000 draws give
     /// a standard error of 0.35%, the tolerance is 4 of those.
     @Test func aDistributionIsSampled() throws {
-        let w = try #require(ContextLengthCheck.warning(try Self.config("{prompt: {distribution: uniform, low: 2000, high: 6000}, output: {distribution: deterministic, value: 300}}")))
+        let w = try #require(ProfileCoverage.warning(try Self.config("{prompt: {distribution: uniform, low: 2000, high: 6000}, output: {distribution: deterministic, value: 300}}")))
         let share = try #require(w.split(separator: " ").dropFirst().first.flatMap { Double($0.dropLast()) })
         #expect(abs(share - 55.1) < 1.4, "\(w)")
     }
@@ -48,15 +48,15 @@ import Testing
     /// The client's max_tokens is what vLLM adds to the prompt.
     @Test func theClientsMaxTokensCounts() throws {
         let sizes = "{prompt: {distribution: deterministic, value: 3500}, output: {distribution: deterministic, value: 100}}"
-        #expect(ContextLengthCheck.warning(try Self.config(sizes)) == nil)
-        let w = try #require(ContextLengthCheck.warning(try Self.config(sizes, client: "client: {max_tokens: 1024}")))
+        #expect(ProfileCoverage.warning(try Self.config(sizes)) == nil)
+        let w = try #require(ProfileCoverage.warning(try Self.config(sizes, client: "client: {max_tokens: 1024}")))
         #expect(w.contains("prompt + max_tokens 1024 up to 4524 tokens"), "\(w)")
     }
 
     /// Trace-drawn sizes are checked row by row: the Azure code trace has
     /// 1,257 of 8,819 requests over 4,096 tokens.
     @Test func traceSizesAreCountedExactly() throws {
-        let w = try #require(ContextLengthCheck.warning(try Self.config("{trace: \(TestData.data("traces/AzureLLMInferenceTrace_code.csv"))}")))
+        let w = try #require(ProfileCoverage.warning(try Self.config("{trace: \(TestData.data("traces/AzureLLMInferenceTrace_code.csv"))}")))
         #expect(w.hasPrefix("1257 of 8819 request sizes (14.3%) exceed max_model_len 4096"), "\(w)")
     }
 
@@ -76,12 +76,12 @@ import Testing
                   batching: {policy: continuous, max_num_seqs: 64, max_num_batched_tokens: 2048, chunked_prefill: true}
                 """, file: ScenarioRunner.file)
         }
-        let w = try #require(ContextLengthCheck.conversationWarning(try config("1/s")))
+        let w = try #require(ProfileCoverage.conversationWarning(try config("1/s")))
         #expect(w.hasPrefix("multi-turn conversations pass max_model_len 4096 of profile h100-llama2-7b after 13 rounds (300 + k × 300"), "\(w)")
         #expect(w.contains("of about 60 rounds per conversation expected, about 78.3% will be refused with 400"), "\(w)")
         // 0.2/s: 12 rounds each, all fit.
-        #expect(ContextLengthCheck.conversationWarning(try config("0.2/s")) == nil)
-        #expect(ContextLengthCheck.warning(try config("1/s")) == nil)
+        #expect(ProfileCoverage.conversationWarning(try config("0.2/s")) == nil)
+        #expect(ProfileCoverage.warning(try config("1/s")) == nil)
     }
 
     /// 2,000 + 500 tokens is beyond a generated profile's 1,039; 600 + 200
@@ -89,12 +89,12 @@ import Testing
     /// states no such range.
     @Test func requestsBeyondAGeneratedProfilesFittedRangeAreNamed() throws {
         let long = "{prompt: {distribution: deterministic, value: 2000}, output: {distribution: deterministic, value: 500}}"
-        let w = try #require(ContextLengthCheck.fittedRangeWarning(try Self.config(long, hardware: Self.generated)))
+        let w = try #require(ProfileCoverage.fittedRangeWarning(try Self.config(long, hardware: Self.generated)))
         #expect(w.hasPrefix("every request is longer than the 1039 tokens (prompt + output) profile llama-2-7b-hf-h100-sxm-tp1 was fitted on "
                             + "(up to 2500 tokens): its step times for them are extrapolated"), "\(w)")
         let short = "{prompt: {distribution: deterministic, value: 600}, output: {distribution: deterministic, value: 200}}"
-        #expect(ContextLengthCheck.fittedRangeWarning(try Self.config(short, hardware: Self.generated)) == nil)
-        #expect(ContextLengthCheck.fittedRangeWarning(try Self.config(long)) == nil)
+        #expect(ProfileCoverage.fittedRangeWarning(try Self.config(short, hardware: Self.generated)) == nil)
+        #expect(ProfileCoverage.fittedRangeWarning(try Self.config(long)) == nil)
     }
 
     /// Uniform prompts on [2000, 6000) + 300 on a 4,096-token model: 44.9%
@@ -103,7 +103,7 @@ import Testing
     /// draws; the tolerance is 4 of those.
     @Test func theFittedRangeShareLeavesOutWhatTheContextRefuses() throws {
         let sizes = "{prompt: {distribution: uniform, low: 2000, high: 6000}, output: {distribution: deterministic, value: 300}}"
-        let w = try #require(ContextLengthCheck.fittedRangeWarning(try Self.config(sizes, hardware: Self.generated)))
+        let w = try #require(ProfileCoverage.fittedRangeWarning(try Self.config(sizes, hardware: Self.generated)))
         let share = try #require(w.split(separator: " ").dropFirst().first.flatMap { Double($0.dropLast()) })
         #expect(abs(share - 44.9) < 1.4, "\(w)")
         #expect(w.contains("(up to 4096 tokens)"), "\(w)")
@@ -122,7 +122,7 @@ import Testing
               hardware: \(Self.generated)
               batching: {policy: continuous, max_num_seqs: 64, max_num_batched_tokens: 2048, chunked_prefill: true}
             """, file: ScenarioRunner.file)
-        let w = try #require(ContextLengthCheck.fittedRangeWarning(config))
+        let w = try #require(ProfileCoverage.fittedRangeWarning(config))
         #expect(w.hasPrefix("multi-turn conversations grow past the 1039 tokens (prompt + output) profile llama-2-7b-hf-h100-sxm-tp1 was fitted on "
                             + "after 3 rounds (to about 4096 tokens by their last expected round)"), "\(w)")
     }
