@@ -47,7 +47,7 @@ package enum ProfileCoverage {
     /// range or the profile states none.
     package static func fittedRangeWarning(_ configuration: ServingConfiguration) -> String? {
         guard let profile = configuration.replicas.hardware, let fitted = profile.fittedSequenceTokens,
-              fitted < profile.maxModelLength else { return nil }
+              fitted < profile.maxModelLength, case .processes = configuration.arrivals else { return nil }
         let tail = ": its step times for them are extrapolated from shorter sequences "
             + "(docs/profiles.md, \"Fitted range\", shows how far off that was on real vLLM runs)"
         if let growth = conversationGrowth(configuration), growth.base + growth.ask <= fitted {
@@ -61,6 +61,17 @@ package enum ProfileCoverage {
         guard let count = longer(than: fitted, configuration, atMost: profile.maxModelLength), count.over > 0 else { return nil }
         return "\(count.what) \(count.over == count.total ? "is" : "are") longer than the \(fitted) tokens (prompt + output) profile \(profile.name) "
             + "was fitted on (up to \(count.largest) tokens)" + tail
+    }
+
+    /// The fitted range of a profile calibrated on `configuration`'s
+    /// requests from a base fitted up to `base` tokens: the longer of the
+    /// two. Nil when the base states none (its context is its range) or the
+    /// scenario's sizes are in a trace replay's file.
+    package static func fittedRange(base: Int?, calibratedOn configuration: ServingConfiguration) -> Int? {
+        guard let base, let profile = configuration.replicas.hardware, case .processes = configuration.arrivals,
+              let asked = longer(than: 0, configuration, atMost: profile.maxModelLength) else { return nil }
+        let longest = max(base, asked.largest)
+        return longest < profile.maxModelLength ? longest : nil
     }
 
     /// How many request sizes ask for more than `limit` tokens (prompt + the

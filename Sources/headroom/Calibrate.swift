@@ -142,8 +142,10 @@ struct Calibrate: ParsableCommand {
         let summary = CalibrationSummary.observations(fit, mode: searchMode, out: out, base: basePath, observations: observations.count)
         try checkFloor(fit.profile)
         let warning = try accept(mape: fit.mape, maxAPE: fit.maxAPE, summary: summary)
+        var calibrated = fit.profile
+        calibrated.fittedSequenceTokens = ProfileCoverage.fittedRange(base: base.fittedSequenceTokens, calibratedOn: config)
         let text = HardwareProfileWriter.yaml(
-            fit.profile, source: "calibrated by headroom calibrate from \(measured.format.title) \(path) with scenario \(scenario) on base \(basePath)",
+            calibrated, source: "calibrated by headroom calibrate from \(measured.format.title) \(path) with scenario \(scenario) on base \(basePath)",
             fit: .init(rows: observations.count, mape: fit.mape, maxAPE: fit.maxAPE))
         try AtomicFile.write(Self.marked(text, warning: warning), to: out)
         if fit.atBound {

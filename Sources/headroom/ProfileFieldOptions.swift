@@ -49,10 +49,13 @@ struct ProfileFieldOptions: ParsableArguments {
     }
 
     /// The profile: each field from its flag, else from `base`, else its
-    /// default (`validate` made sure the fields without one are given).
+    /// default (`validate` made sure the fields without one are given). The
+    /// base's front-end time per request and weight precision carry over
+    /// (no flag sets them); its fitted range does not (the caller knows
+    /// what the new fit covers).
     func profile(name: String, base: HardwareProfile?, tensorParallel tp: Int, pipelineParallel pp: Int,
                  iteration: IterationTimeModel) -> HardwareProfile {
-        HardwareProfile(
+        var profile = HardwareProfile(
             name: name, gpu: gpu ?? base?.gpu ?? "", model: model ?? base?.model ?? "",
             tensorParallel: tp, pipelineParallel: pp,
             gpusPerReplica: gpusPerReplica ?? base?.gpusPerReplica ?? tp * pp,
@@ -61,5 +64,8 @@ struct ProfileFieldOptions: ParsableArguments {
             kvBlockSize: kvBlockSize ?? base?.kvBlockSize ?? 16,
             maxModelLength: maxModelLength ?? base?.maxModelLength ?? 4096,
             iteration: iteration)
+        profile.requestOverhead = base?.requestOverhead ?? 0
+        profile.weightPrecision = base?.weightPrecision
+        return profile
     }
 }

@@ -126,4 +126,21 @@ import Testing
         #expect(w.hasPrefix("multi-turn conversations grow past the 1039 tokens (prompt + output) profile llama-2-7b-hf-h100-sxm-tp1 was fitted on "
                             + "after 3 rounds (to about 4096 tokens by their last expected round)"), "\(w)")
     }
+
+    /// A profile calibrated on a scenario's requests covers the longer of
+    /// its base's range and those requests, up to the context.
+    @Test func aCalibratedProfileCoversTheRequestsItWasFittedOn() throws {
+        let long = try Self.config("{prompt: {distribution: deterministic, value: 2000}, output: {distribution: deterministic, value: 500}}",
+                                   hardware: Self.generated)
+        #expect(ProfileCoverage.fittedRange(base: 1039, calibratedOn: long) == 2500)
+        let short = try Self.config("{prompt: {distribution: deterministic, value: 600}, output: {distribution: deterministic, value: 200}}",
+                                    hardware: Self.generated)
+        #expect(ProfileCoverage.fittedRange(base: 1039, calibratedOn: short) == 1039)
+        // A base that states no range covers its context already.
+        #expect(ProfileCoverage.fittedRange(base: nil, calibratedOn: long) == nil)
+        // Requests as long as the 4,096-token context: the whole context is covered.
+        let full = try Self.config("{prompt: {distribution: deterministic, value: 3796}, output: {distribution: deterministic, value: 300}}",
+                                   hardware: Self.generated)
+        #expect(ProfileCoverage.fittedRange(base: 1039, calibratedOn: full) == nil)
+    }
 }
