@@ -8,13 +8,13 @@ package enum GPUCatalog {
 
     /// Every bundled GPU.
     package static let all: [GPUSpec] = [
-        GPUSpec(name: "a100-40gb", aliases: ["a100-sxm-40gb", "a100-40"], displayName: "NVIDIA A100 SXM 40GB", family: .ampere,
+        GPUSpec(name: "a100-40gb", aliases: ["a100-sxm-40gb", "a100-40", "a100-sxm4-40gb"], displayName: "NVIDIA A100 SXM 40GB", family: .ampere,
                 memoryGiB: 40, memoryBandwidth: 1555 * giga, bf16FLOPS: 312 * tera, fp8FLOPS: nil, linkBandwidth: 300 * giga,
                 pricePerHour: 1.50, source: "NVIDIA A100 Tensor Core GPU datasheet (nvidia.com/content/dam/en-zz/Solutions/Data-Center/a100/pdf/nvidia-a100-datasheet-nvidia-us-2188504-web.pdf): 312 TFLOPS BF16 dense, 1,555 GB/s, NVLink 600 GB/s"),
-        GPUSpec(name: "a100-80gb", aliases: ["a100", "a100-sxm", "a100-80", "a100-80gb-sxm"], displayName: "NVIDIA A100 SXM 80GB", family: .ampere,
+        GPUSpec(name: "a100-80gb", aliases: ["a100", "a100-sxm", "a100-80", "a100-80gb-sxm", "a100-sxm4-80gb"], displayName: "NVIDIA A100 SXM 80GB", family: .ampere,
                 memoryGiB: 80, memoryBandwidth: 2039 * giga, bf16FLOPS: 312 * tera, fp8FLOPS: nil, linkBandwidth: 300 * giga,
                 pricePerHour: 2.00, source: "NVIDIA A100 datasheet (as above): 312 TFLOPS BF16 dense, 2,039 GB/s HBM2e, NVLink 600 GB/s"),
-        GPUSpec(name: "h100-sxm", aliases: ["h100", "h100-80gb", "h100-sxm5"], displayName: "NVIDIA H100 SXM 80GB", family: .hopper,
+        GPUSpec(name: "h100-sxm", aliases: ["h100", "h100-80gb", "h100-sxm5", "h100-80gb-hbm3"], displayName: "NVIDIA H100 SXM 80GB", family: .hopper,
                 memoryGiB: 80, memoryBandwidth: 3350 * giga, bf16FLOPS: 989.5 * tera, fp8FLOPS: 1979 * tera, linkBandwidth: 450 * giga,
                 pricePerHour: 3.00, source: "NVIDIA H100 Tensor Core GPU datasheet 2430615: BF16 1,979 TFLOPS with sparsity, FP8 3,958; 3.35 TB/s HBM3; NVLink 900 GB/s"),
         GPUSpec(name: "h100-pcie", aliases: ["h100-pcie-80gb"], displayName: "NVIDIA H100 PCIe 80GB", family: .hopper,
@@ -35,7 +35,7 @@ package enum GPUCatalog {
         GPUSpec(name: "l4", aliases: ["l4-24gb"], displayName: "NVIDIA L4 24GB", family: .ada,
                 memoryGiB: 24, memoryBandwidth: 300 * giga, bf16FLOPS: 121 * tera, fp8FLOPS: 242.5 * tera, linkBandwidth: 32 * giga,
                 pricePerHour: 0.70, source: "NVIDIA L4 Tensor Core GPU datasheet: BF16 242 TFLOPS with sparsity, FP8 485; 24 GB GDDR6 at 300 GB/s; PCIe Gen4 x16 64 GB/s"),
-        GPUSpec(name: "mi300x", aliases: ["mi300x-192gb", "amd-mi300x"], displayName: "AMD Instinct MI300X 192GB", family: .cdna3,
+        GPUSpec(name: "mi300x", aliases: ["mi300x-192gb", "amd-mi300x", "instinct-mi300x"], displayName: "AMD Instinct MI300X 192GB", family: .cdna3,
                 memoryGiB: 192, memoryBandwidth: 5300 * giga, bf16FLOPS: 1307.4 * tera, fp8FLOPS: 2614.9 * tera, linkBandwidth: 448 * giga,
                 pricePerHour: 2.50, source: "AMD Instinct MI300X data sheet: BF16 1,307.4 TFLOPS dense, FP8 2,614.9; 192 GB HBM3 at 5.3 TB/s; Infinity Fabric 896 GB/s aggregate"),
     ]
@@ -47,9 +47,18 @@ package enum GPUCatalog {
     }
 
     /// The GPU a profile's `gpu:` names (canonical name, alias or display
-    /// name, any case), nil when none matches.
+    /// name, any case), nil when none matches. The names `nvidia-smi` and
+    /// `rocm-smi` print (`NVIDIA H100 80GB HBM3`, `NVIDIA A100-SXM4-80GB`,
+    /// `AMD Instinct MI300X`) and Kubernetes' `nvidia.com/gpu.product` label
+    /// (`NVIDIA-H100-80GB-HBM3`) match too: the vendor prefix is dropped.
+    /// Names of variants not bundled (an A100 PCIe 80GB, an H200 NVL) match
+    /// nothing rather than a near neighbour with other figures.
     package static func find(_ name: String) -> GPUSpec? {
         let key = name.lowercased().replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: " ", with: "-")
-        return all.first { $0.name == key || $0.aliases.contains(key) || $0.displayName.lowercased() == name.lowercased() }
+        let bare = ["nvidia-", "amd-"].first { key.hasPrefix($0) }.map { String(key.dropFirst($0.count)) } ?? key
+        return all.first {
+            $0.name == key || $0.aliases.contains(key) || $0.name == bare || $0.aliases.contains(bare)
+                || $0.displayName.lowercased() == name.lowercased()
+        }
     }
 }

@@ -96,6 +96,16 @@ import ServingModel
             #expect(e.key == "--max-model-len")
         }
         #expect(throws: ModelProfileError.self) { try GPUCatalog.named("tpu-v5") }
+        // What nvidia-smi, rocm-smi and the gpu.product label print.
+        for (printed, bundled) in [("NVIDIA H100 80GB HBM3", "h100-sxm"), ("NVIDIA-H100-80GB-HBM3", "h100-sxm"), ("NVIDIA H100 PCIe", "h100-pcie"),
+                                   ("NVIDIA H100 NVL", "h100-nvl"), ("NVIDIA A100-SXM4-80GB", "a100-80gb"), ("NVIDIA A100-SXM4-40GB", "a100-40gb"),
+                                   ("NVIDIA H200", "h200"), ("NVIDIA B200", "b200"), ("NVIDIA L40S", "l40s"), ("NVIDIA L4", "l4"),
+                                   ("AMD Instinct MI300X", "mi300x")] {
+            #expect(GPUCatalog.find(printed)?.name == bundled, "\(printed)")
+        }
+        // Variants with other figures are not matched to a neighbour.
+        #expect(GPUCatalog.find("NVIDIA A100 80GB PCIe") == nil)
+        #expect(GPUCatalog.find("NVIDIA H200 NVL") == nil)
         #expect(try GPUCatalog.named("H100").name == "h100-sxm")
     }
 
