@@ -32,7 +32,8 @@ package enum ProfileCoverage {
         guard let profile = configuration.replicas.hardware else { return nil }
         let limit = profile.maxModelLength
         let maxTokens = configuration.client?.maxTokens
-        guard let count = longer(than: limit, configuration), count.over > 0 else { return nil }
+        let count = longer(than: limit, configuration)
+        guard count.over > 0 else { return nil }
         let asking = maxTokens.map { "prompt + max_tokens \($0)" } ?? "prompt + output"
         return "\(count.what) exceed\(count.over == count.total ? "s" : "") max_model_len \(limit) of profile \(profile.name) (\(asking) up to \(count.largest) tokens): vLLM refuses them with 400, counted as rejected_too_long, and the profile was not fitted beyond its context"
     }
@@ -58,7 +59,8 @@ package enum ProfileCoverage {
             return "multi-turn conversations grow past the \(fitted) tokens (prompt + output) profile \(profile.name) was fitted on "
                 + "after \(within) round\(within == 1 ? "" : "s") (to about \(longest) tokens by their last expected round)" + tail
         }
-        guard let count = longer(than: fitted, configuration, atMost: profile.maxModelLength), count.over > 0 else { return nil }
+        let count = longer(than: fitted, configuration, atMost: profile.maxModelLength)
+        guard count.over > 0 else { return nil }
         return "\(count.what) \(count.over == count.total ? "is" : "are") longer than the \(fitted) tokens (prompt + output) profile \(profile.name) "
             + "was fitted on (up to \(count.largest) tokens)" + tail
     }
@@ -68,17 +70,17 @@ package enum ProfileCoverage {
     /// two. Nil when the base states none (its context is its range) or the
     /// scenario's sizes are in a trace replay's file.
     package static func fittedRange(base: Int?, calibratedOn configuration: ServingConfiguration) -> Int? {
-        guard let base, let profile = configuration.replicas.hardware, case .processes = configuration.arrivals,
-              let asked = longer(than: 0, configuration, atMost: profile.maxModelLength) else { return nil }
-        let longest = max(base, asked.largest)
+        guard let base, let profile = configuration.replicas.hardware, case .processes = configuration.arrivals else { return nil }
+        let longest = max(base, longer(than: 0, configuration, atMost: profile.maxModelLength).largest)
         return longest < profile.maxModelLength ? longest : nil
     }
 
     /// How many request sizes ask for more than `limit` tokens (prompt + the
     /// client's max_tokens, else the output), leaving out those above
-    /// `atMost`; `what` says it in words. Nil for a trace replay.
+    /// `atMost`, and the largest size asked of those not left out; `what`
+    /// says the count in words.
     static func longer(than limit: Int, _ configuration: ServingConfiguration, atMost: Int = .max)
-        -> (over: Int, total: Int, largest: Int, what: String)? {
+        -> (over: Int, total: Int, largest: Int, what: String) {
         let maxTokens = configuration.client?.maxTokens
         let sizes = configuration.sizes
         func asked(_ s: RequestSize) -> Int {
@@ -90,7 +92,7 @@ package enum ProfileCoverage {
         switch sizes.source {
         case .fixed(let s):
             let a = asked(s)
-            (over, total, largest) = (counted(a) ? 1 : 0, 1, a)
+            (over, total, largest) = (counted(a) ? 1 : 0, 1, a <= atMost ? a : 0)
         case .empirical(let rows):
             let asks = rows.map(asked).filter { $0 <= atMost }
             (over, total, largest) = (asks.filter(counted).count, rows.count, asks.max() ?? 0)
