@@ -34,6 +34,24 @@ package enum FidelityTable {
         out += "\nOver \(s.stages) stages not in overload: median APE "
         out += "TTFT p50 \(pct(s.medianAPE.ttftP50)), p90 \(pct(s.medianAPE.ttftP90)), E2E mean \(pct(s.medianAPE.e2eMean)), step \(pct(s.medianAPE.stepTime)); "
         out += "max APE E2E mean \(pct(s.maxAPE.e2eMean)), TTFT p90 \(pct(s.maxAPE.ttftP90))\n"
+        out += overloadLine(r.stages)
         return out
+    }
+
+    /// Whether the stages in overload (requests failed in the run) failed
+    /// in the replay too, naming those that did not: the one regime the
+    /// summary's medians leave out, and where a generated profile is
+    /// optimistic. Empty when no stage was in overload.
+    static func overloadLine(_ stages: [FidelityBenchmark.Stage]) -> String {
+        let overloaded = stages.filter(\.overloaded)
+        guard !overloaded.isEmpty else { return "" }
+        let missed = overloaded.filter { ($0.predicted.failures ?? 0) == 0 }
+        var line = "Over \(overloaded.count) stage\(overloaded.count == 1 ? "" : "s") in overload: \(overloaded.count - missed.count) predicted failures as the run had them"
+        if !missed.isEmpty {
+            line += "; NOT reproduced (measured failures → none predicted): "
+                + missed.map { "\($0.experiment) stage \($0.stage) (\(Int($0.measured.failures ?? 0)) → 0)" }.joined(separator: ", ")
+                + ". Near saturation, treat the predicted capacity as optimistic (docs/profiles.md, \"Overload\")"
+        }
+        return line + "\n"
     }
 }

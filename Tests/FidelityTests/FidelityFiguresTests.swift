@@ -131,4 +131,18 @@ import TestSupport
         // The overloaded reasoning runs alone serve 2,500-token sequences and give none.
         #expect(EfficiencyFit.fittedSequenceTokens(runs.filter { $0.folder.hasSuffix("reasoning") }) == nil)
     }
+
+    /// The table says which overload stages the replay did not reproduce.
+    @Test func theTableNamesTheOverloadStagesNotReproduced() {
+        func stage(_ name: String, measured: Double, predicted: Double) -> FidelityBenchmark.Stage {
+            FidelityBenchmark.Stage(experiment: name, model: "m", stage: 0, rate: 4, overloaded: measured > 0,
+                                    measured: FidelityFigures(failures: measured), predicted: FidelityFigures(failures: predicted),
+                                    ape: FidelityFigures())
+        }
+        let line = FidelityTable.overloadLine([stage("a", measured: 4068, predicted: 4124), stage("b", measured: 1600, predicted: 0),
+                                               stage("c", measured: 0, predicted: 0)])
+        #expect(line == "Over 2 stages in overload: 1 predicted failures as the run had them; NOT reproduced (measured failures → none predicted): "
+                + "b stage 0 (1600 → 0). Near saturation, treat the predicted capacity as optimistic (docs/profiles.md, \"Overload\")\n")
+        #expect(FidelityTable.overloadLine([stage("c", measured: 0, predicted: 0)]).isEmpty)
+    }
 }
