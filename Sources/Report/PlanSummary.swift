@@ -112,8 +112,9 @@ extension PlanSummary {
 
 extension PlanSummary {
     /// A static plan at one peak rate: design load, replicas, verdict and
-    /// cost, then each target's value and the replica counts tried.
-    package static func staticPlan(_ o: StaticPlanReport) -> String {
+    /// cost, then each target's value and the replica counts tried, then
+    /// the scenario's `warnings` (what its profile does not cover).
+    package static func staticPlan(_ o: StaticPlanReport, warnings: [String] = []) -> String {
         func f(_ x: Double) -> String { NumberFormatting.significant(x, digits: 4) }
         var head = TextTable(header: ["plan", o.scenario], alignNumbers: false)
         head.append(["design load", "\(f(o.designRate)) req/s = peak \(f(o.peakRate)) req/s × \(f(o.headroom))"])
@@ -136,6 +137,6 @@ extension PlanSummary {
         }
         var tried = TextTable(header: ["replicas tried", "met"])
         for e in o.evaluations { tried.append([String(e.replicas), e.met ? "yes" : "no"]) }
-        return head.render() + "\n\n" + t.render() + "\n\n" + tried.render()
+        return head.render() + "\n\n" + t.render() + "\n\n" + tried.render() + warnings.map { "\nwarning: \($0)" }.joined()
     }
 }

@@ -201,7 +201,7 @@ struct PlanSize: ParsableCommand {
                                       replications: replications, pricePerGPUHour: gpuPrice ?? config.replicas.hardware?.pricePerGPUHour)
         switch output.format {
         case .json: print(try JSONOutput.encode(report.document))
-        case .table: print(PlanSummary.staticPlan(report))
+        case .table: print(PlanSummary.staticPlan(report, warnings: ServingCommandSupport.warnings(config)))
         }
         if plan.replicas == nil { throw ExitCode(3) }
     }

@@ -39,5 +39,7 @@ import Workload
         #expect(text.contains("p99_queue_wait"))
         #expect(text.contains("replicas tried"))
         #expect(text.contains("GPU-hours/day, USD"))
+        #expect(!text.contains("warning:"))
+        #expect(PlanSummary.staticPlan(r, warnings: ["every request is longer than ..."]).hasSuffix("\nwarning: every request is longer than ..."))
     }
 }
