@@ -52,8 +52,10 @@ package enum ProfileCoverage {
         let tail = ": its step times for them are extrapolated from shorter sequences "
             + "(docs/profiles.md, \"Fitted range\", shows how far off that was on real vLLM runs)"
         if let growth = conversationGrowth(configuration), growth.base + growth.ask <= fitted {
-            let rounds = max(1, Int(growth.perConversation.rounded(.up)))
-            let longest = min(profile.maxModelLength, growth.base + (rounds - 1) * growth.turn + growth.ask)
+            // In floating point: a billion rounds per conversation must not overflow.
+            let rounds = max(1, growth.perConversation.rounded(.up))
+            let reached = Double(growth.base) + (rounds - 1) * Double(growth.turn) + Double(growth.ask)
+            let longest = Int(min(Double(profile.maxModelLength), reached))
             guard longest > fitted else { return nil }
             let within = (fitted - growth.base - growth.ask) / growth.turn + 1
             return "multi-turn conversations grow past the \(fitted) tokens (prompt + output) profile \(profile.name) was fitted on "

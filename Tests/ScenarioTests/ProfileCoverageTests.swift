@@ -110,12 +110,14 @@ import Testing
     }
 
     /// Conversations of 300 + 300 k prompt tokens + 100 asked stay within
-    /// 1,039 tokens for k ≤ 2 (3 rounds), then grow to the context.
-    @Test func conversationsThatOutgrowTheFittedRangeAreNamed() throws {
+    /// 1,039 tokens for k ≤ 2 (3 rounds), then grow to the context; at
+    /// 50,000 rounds a second (3 million per conversation) too.
+    @Test(arguments: ["1/s", "50000/s"])
+    func conversationsThatOutgrowTheFittedRangeAreNamed(rate: String) throws {
         let config = try ScenarioLoader.parse(text: """
             name: ctx
             workload:
-              arrivals: {process: constant, stages: [{rate: 1/s, duration: 10m}]}
+              arrivals: {process: constant, stages: [{rate: \(rate), duration: 10m}]}
               shared_prefix: {system_prompt_len: 100, question_len: 200, output_len: 100, groups: 2, prompts_per_group: 5, multi_turn: true}
             replicas:
               count: 1
