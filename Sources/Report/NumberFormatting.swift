@@ -32,6 +32,11 @@ package enum NumberFormatting {
         return s
     }
 
+    /// A count with its noun, singular for one: `1 GPU`, `8 GPUs`.
+    package static func count(_ n: Int, _ noun: String) -> String {
+        "\(n) \(noun)\(n == 1 ? "" : "s")"
+    }
+
     /// A replica range, `6–9`, or `9` when both ends are equal.
     package static func range(_ low: Int, _ high: Int) -> String {
         low == high ? "\(low)" : "\(low)–\(high)"

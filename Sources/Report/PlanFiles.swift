@@ -107,12 +107,12 @@ package enum PlanFiles {
         func mark(_ plan: String) -> String { d.recommended?.plan == plan ? " (recommended)" : "" }
         var rows: [[String]] = []
         if let s = d.static {
-            rows.append(["static" + mark("static"), "\(s.replicas) replicas (\(s.gpus) GPUs)", f((d.verification.attainment["static"] ?? 0) * 100) + "%",
+            rows.append(["static" + mark("static"), "\(NumberFormatting.count(s.replicas, "replica")) (\(NumberFormatting.count(s.gpus, "GPU")))", f((d.verification.attainment["static"] ?? 0) * 100) + "%",
                          d.cost.map { f($0.staticGpuHours) } ?? "", money(d.cost?.staticGpuHours)])
         }
         if !d.schedule.isEmpty {
             let counts = d.schedule.map(\.replicas)
-            rows.append(["schedule" + mark("schedule"), NumberFormatting.range(counts.min()!, counts.max()!) + " replicas, \(d.schedule.count) step\(d.schedule.count == 1 ? "" : "s")",
+            rows.append(["schedule" + mark("schedule"), NumberFormatting.range(counts.min()!, counts.max()!) + (counts.max()! == 1 ? " replica, " : " replicas, ") + "\(d.schedule.count) step\(d.schedule.count == 1 ? "" : "s")",
                          f((d.verification.attainment["schedule"] ?? 0) * 100) + "%", d.cost.map { f($0.scheduleGpuHours) } ?? "", money(d.cost?.scheduleGpuHours)])
         }
         if let a = d.autoscaler {

@@ -63,7 +63,7 @@ extension PlanSummary {
             return pct >= 0 ? text : text + " more"
         }
         if let s = d.static, let v = r.staticPlan {
-            t.append(["static", "\(s.replicas) (\(s.gpus) GPUs)" + (v.corrections > 0 ? ", +\(v.corrections) corrections" : ""), att("static"),
+            t.append(["static", "\(s.replicas) (\(NumberFormatting.count(s.gpus, "GPU")))" + (v.corrections > 0 ? ", +\(NumberFormatting.count(v.corrections, "correction"))" : ""), att("static"),
                       c.map { f($0.staticGpuHours) } ?? "", money(c?.staticGpuHours), "—"])
         }
         if let v = r.schedule {
@@ -120,7 +120,7 @@ extension PlanSummary {
         head.append(["design load", "\(f(o.designRate)) req/s = peak \(f(o.peakRate)) req/s × \(f(o.headroom))"])
         head.append(["SLA", o.sla])
         if let s = o.static {
-            head.append(["replicas", "\(s.replicas) (\(s.gpus) GPUs), by \(o.method == "erlang_c" ? "Erlang C, verified by simulation" : "simulation")"])
+            head.append(["replicas", "\(s.replicas) (\(NumberFormatting.count(s.gpus, "GPU"))), by \(o.method == "erlang_c" ? "Erlang C, verified by simulation" : "simulation")"])
             head.append(["verified", o.verification.slaMet
                 ? "every target holds at \(f(o.verification.confidence * 100))% confidence over \(o.verification.replications) replications"
                 : "NOT met by simulation at this size (see the targets below)"])

@@ -17,6 +17,7 @@ import Testing
     @Test func groupsThousandsAndFormatsDurations() {
         #expect(NumberFormatting.grouped(1_234_567) == "1,234,567")
         #expect(NumberFormatting.grouped(-999) == "-999")
+        #expect(NumberFormatting.count(1, "GPU") == "1 GPU" && NumberFormatting.count(8, "GPU") == "8 GPUs" && NumberFormatting.count(0, "GPU") == "0 GPUs")
         #expect(NumberFormatting.fixed(2.0049, decimals: 2) == "2.00")
         #expect(NumberFormatting.fixed(-0.5, decimals: 1) == "-0.5")
         #expect(NumberFormatting.duration(0.00042) == "420µs")
