@@ -63,19 +63,23 @@ import Testing
     /// A multi-turn workload whose conversations outgrow 4,096 tokens:
     /// 300 + 300 k prompt tokens + 100 asked fit for k ≤ 12 (13 rounds);
     /// 1/s for 10 minutes over 10 conversations is 60 rounds each.
+    /// Ten conversations of 100 + 200 prompt tokens and 100-token answers at
+    /// `rate` for 10 minutes.
+    static func conversations(_ rate: String, hardware: String = TestData.path("models/hardware/h100-llama2-7b.yaml")) throws -> ServingConfiguration {
+        try ScenarioLoader.parse(text: """
+            name: ctx
+            workload:
+              arrivals: {process: constant, stages: [{rate: \(rate), duration: 10m}]}
+              shared_prefix: {system_prompt_len: 100, question_len: 200, output_len: 100, groups: 2, prompts_per_group: 5, multi_turn: true}
+            replicas:
+              count: 1
+              hardware: \(hardware)
+              batching: {policy: continuous, max_num_seqs: 64, max_num_batched_tokens: 2048, chunked_prefill: true}
+            """, file: ScenarioRunner.file)
+    }
+
     @Test func conversationsThatOutgrowTheContextAreNamed() throws {
-        func config(_ rate: String) throws -> ServingConfiguration {
-            try ScenarioLoader.parse(text: """
-                name: ctx
-                workload:
-                  arrivals: {process: constant, stages: [{rate: \(rate), duration: 10m}]}
-                  shared_prefix: {system_prompt_len: 100, question_len: 200, output_len: 100, groups: 2, prompts_per_group: 5, multi_turn: true}
-                replicas:
-                  count: 1
-                  hardware: \(TestData.path("models/hardware/h100-llama2-7b.yaml"))
-                  batching: {policy: continuous, max_num_seqs: 64, max_num_batched_tokens: 2048, chunked_prefill: true}
-                """, file: ScenarioRunner.file)
-        }
+        func config(_ rate: String) throws -> ServingConfiguration { try Self.conversations(rate) }
         let w = try #require(ProfileCoverage.conversationWarning(try config("1/s")))
         #expect(w.hasPrefix("multi-turn conversations pass max_model_len 4096 of profile h100-llama2-7b after 13 rounds (300 + k × 300"), "\(w)")
         #expect(w.contains("of about 60 rounds per conversation expected, about 78.3% will be refused with 400"), "\(w)")
@@ -114,17 +118,7 @@ import Testing
     /// 50,000 rounds a second (3 million per conversation) too.
     @Test(arguments: ["1/s", "50000/s"])
     func conversationsThatOutgrowTheFittedRangeAreNamed(rate: String) throws {
-        let config = try ScenarioLoader.parse(text: """
-            name: ctx
-            workload:
-              arrivals: {process: constant, stages: [{rate: \(rate), duration: 10m}]}
-              shared_prefix: {system_prompt_len: 100, question_len: 200, output_len: 100, groups: 2, prompts_per_group: 5, multi_turn: true}
-            replicas:
-              count: 1
-              hardware: \(Self.generated)
-              batching: {policy: continuous, max_num_seqs: 64, max_num_batched_tokens: 2048, chunked_prefill: true}
-            """, file: ScenarioRunner.file)
-        let w = try #require(ProfileCoverage.fittedRangeWarning(config))
+        let w = try #require(ProfileCoverage.fittedRangeWarning(try Self.conversations(rate, hardware: Self.generated)))
         #expect(w.hasPrefix("multi-turn conversations grow past the 1039 tokens (prompt + output) profile llama-2-7b-hf-h100-sxm-tp1 was fitted on "
                             + "after 3 rounds (to about 4096 tokens by their last expected round)"), "\(w)")
     }
