@@ -46,7 +46,7 @@ package enum FidelityTable {
         let overloaded = stages.filter(\.overloaded)
         guard !overloaded.isEmpty else { return "" }
         let missed = overloaded.filter { ($0.predicted.failures ?? 0) == 0 }
-        var line = "Over \(overloaded.count) stage\(overloaded.count == 1 ? "" : "s") in overload: \(overloaded.count - missed.count) predicted failures as the run had them"
+        var line = "Over \(overloaded.count) stage\(overloaded.count == 1 ? "" : "s") in overload: the replay failed requests in \(overloaded.count - missed.count) of them, as the run did"
         if !missed.isEmpty {
             line += "; NOT reproduced (measured failures → none predicted): "
                 + missed.map { "\($0.experiment) stage \($0.stage) (\(Int($0.measured.failures ?? 0)) → 0)" }.joined(separator: ", ")

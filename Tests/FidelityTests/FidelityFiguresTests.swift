@@ -141,7 +141,7 @@ import TestSupport
         }
         let line = FidelityTable.overloadLine([stage("a", measured: 4068, predicted: 4124), stage("b", measured: 1600, predicted: 0),
                                                stage("c", measured: 0, predicted: 0)])
-        #expect(line == "Over 2 stages in overload: 1 predicted failures as the run had them; NOT reproduced (measured failures → none predicted): "
+        #expect(line == "Over 2 stages in overload: the replay failed requests in 1 of them, as the run did; NOT reproduced (measured failures → none predicted): "
                 + "b stage 0 (1600 → 0). Near saturation, treat the predicted capacity as optimistic (docs/profiles.md, \"Overload\")\n")
         #expect(FidelityTable.overloadLine([stage("c", measured: 0, predicted: 0)]).isEmpty)
     }
