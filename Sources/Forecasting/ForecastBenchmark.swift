@@ -126,6 +126,8 @@ package struct ForecastBenchmark: Sendable {
     package var selectionReason: String
     /// Every method, Headroom's in report order, then the anchors.
     package var methods: [MethodResult]
+    /// Every method's forecasts, in the order of ``methods``: `[method][series]`.
+    package var forecasts: [[Forecasts]] = []
 
     /// Scored origins over all series.
     package var originCount: Int { series.reduce(0) { $0 + $1.origins.count } }
@@ -265,7 +267,30 @@ package struct ForecastBenchmark: Sendable {
         }
         return ForecastBenchmark(series: splits, horizon: horizon, testDays: testDays, originStep: originStep, season: season,
                                  reference: referenceName, selected: model.selected, selectionReason: model.selectionReason,
-                                 methods: results)
+                                 methods: results, forecasts: forecasts)
+    }
+
+    /// Every method's forecast of every scored window of `histories` (the
+    /// histories benchmarked), in the anchors' CSV format
+    /// (``AnchorForecasts/columns``): `--anchors` reads it back, and any
+    /// tool can score other rules on exactly these windows. A method's fit
+    /// seconds are spread evenly over its windows.
+    package func forecastsCSV(histories: [LoadSeries]) -> String {
+        var out = AnchorForecasts.columns.joined(separator: ",") + "\n"
+        let windows = max(1, originCount)
+        for (m, method) in methods.enumerated() where m < forecasts.count {
+            let fit = method.fitSeconds / Double(windows)
+            for ((history, split), f) in zip(zip(histories, series), forecasts[m]) {
+                for (w, origin) in split.origins.enumerated() {
+                    for h in 0..<horizon {
+                        let cells = [f.point[w][h], f.quantiles[0][w][h], f.quantiles[1][w][h], f.quantiles[2][w][h]].map { "\($0)" }
+                        out += "\(split.name),\(method.name),\(origin),\(h + 1),\(history.values[origin + h]),"
+                            + cells.joined(separator: ",") + ",\(fit)\n"
+                    }
+                }
+            }
+        }
+        return out
     }
 
     static func members(_ method: ForecastMethod) -> [String] {

@@ -29,6 +29,8 @@ struct ForecastBenchmarkCommand: ParsableCommand {
     var reference: String?
     @Option(help: "Also write every method's per-series scores to this CSV.")
     var perSeriesOut: String?
+    @Option(help: "Also write every method's forecast of every scored window to this CSV, in the anchors' format (--anchors reads it).")
+    var forecastsOut: String?
     @Option(help: "Season length in intervals (default: one day of intervals).")
     var season: Int?
     @Option(help: "LSTM hidden units (a multiple of 8).")
@@ -68,6 +70,10 @@ struct ForecastBenchmarkCommand: ParsableCommand {
 
     func run() throws {
         if let perSeriesOut { try AtomicFile.checkFile(perSeriesOut, option: "--per-series-out") }
+        if let forecastsOut { try AtomicFile.checkFile(forecastsOut, option: "--forecasts-out") }
+        if let perSeriesOut, let forecastsOut, perSeriesOut == forecastsOut {
+            throw ValidationError("--per-series-out and --forecasts-out name the same file, \(forecastsOut)")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("\(directory): expected a folder of history CSVs")
@@ -105,6 +111,7 @@ struct ForecastBenchmarkCommand: ParsableCommand {
             throw error
         }
         progress.finish()
+        var outputs: [(text: String, path: String)] = []
         if let perSeriesOut {
             var text = "series,method,mae,mase,pinball50,pinball90,pinball99,p90_coverage,peak_coverage\n"
             for m in b.methods {
@@ -113,8 +120,11 @@ struct ForecastBenchmarkCommand: ParsableCommand {
                         + "\(s.p90Coverage),\(s.peakCoverage)\n"
                 }
             }
-            try AtomicFile.write(text, to: perSeriesOut)
+            outputs.append((text, perSeriesOut))
         }
+        if let forecastsOut { outputs.append((b.forecastsCSV(histories: histories), forecastsOut)) }
+        // Both or neither.
+        if !outputs.isEmpty { try AtomicFile.write(outputs) }
         switch output.format {
         case .json:
             let result = Result(

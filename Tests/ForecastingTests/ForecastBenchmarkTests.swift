@@ -128,6 +128,31 @@ import Workload
         #expect(worse.relativeMAE > 1 && worse.relativeMAECI[0] > 1)
     }
 
+    /// The benchmark's own forecasts, written in the anchors' format and read
+    /// back as anchors (renamed), score exactly as the methods they came from.
+    @Test func writtenForecastsReadBackAsAnchorsWindowForWindow() throws {
+        let histories = [hourly("a", days: 8, seed: 3), hourly("b", days: 8, seed: 4, level: 1000, missing: [150]),
+                         hourly("c", days: 8, seed: 5, level: 10)]
+        let b = try ForecastBenchmark.run(histories, testDays: 2, originStep: 6, options: options(horizon: 3),
+                                          methods: ["SeasonalNaive24", "DampedHolt", "Ensemble2"])
+        let csv = b.forecastsCSV(histories: histories)
+        #expect(csv.hasPrefix(AnchorForecasts.columns.joined(separator: ",") + "\n"))
+        #expect(csv.split(separator: "\n").count == 1 + 3 * b.originCount * 3)
+        let renamed = csv.replacingOccurrences(of: ",DampedHolt,", with: ",own-DampedHolt,")
+            .replacingOccurrences(of: ",Ensemble2,", with: ",own-Ensemble2,").replacingOccurrences(of: ",SeasonalNaive24,", with: ",own-naive,")
+        let again = try ForecastBenchmark.run(histories, testDays: 2, originStep: 6, options: options(horizon: 3),
+                                              methods: ["SeasonalNaive24", "DampedHolt", "Ensemble2", "own-naive", "own-DampedHolt", "own-Ensemble2"],
+                                              anchors: [try AnchorForecasts.parse(renamed, file: "own.csv")], reference: "SeasonalNaive24")
+        for (name, copy) in [("DampedHolt", "own-DampedHolt"), ("Ensemble2", "own-Ensemble2"), ("SeasonalNaive24", "own-naive")] {
+            let m = try #require(again.methods.first { $0.name == name }), c = try #require(again.methods.first { $0.name == copy })
+            #expect(abs(m.relativeMAE - c.relativeMAE) < 1e-9 && abs(m.relativePinball90 - c.relativePinball90) < 1e-9, "\(name)")
+            #expect(m.p90Coverage == c.p90Coverage && m.peakCoverage == c.peakCoverage, "\(name)")
+            // The copy's fit seconds are the first run's (timings differ from run to run).
+            let first = try #require(b.methods.first { $0.name == name })
+            #expect(abs(first.fitSeconds - c.fitSeconds) < 1e-6 * max(1, first.fitSeconds), "\(name)")
+        }
+    }
+
     /// Anchors run on another protocol (a scored window absent) or other data (a different y) are refused, naming the window.
     @Test func anchorsThatDoNotMatchAreRefused() throws {
         let histories = [hourly("a", days: 8, seed: 3)]
