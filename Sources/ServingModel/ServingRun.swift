@@ -86,11 +86,7 @@ package struct ServingRun {
         if case .continuous(let cb) = configuration.replicas.batching, cb.prefixCaching {
             result.prefixCache = .init(metrics.prefixCache)
         }
-        if let c = sim.model.arrivals.conversations {
-            result.conversations = .init(count: c.turns.count, rounds: c.rounds, heldRounds: c.held,
-                                         meanHoldSeconds: c.held > 0 ? c.holdSeconds / Double(c.held) : 0,
-                                         maxHoldSeconds: c.longestHold, longestPrompt: c.longestPrompt)
-        }
+        result.conversations = sim.model.arrivals.conversations?.summary
         if case .processes(let ps) = configuration.arrivals, ps.count == 1, case .constantStages(let c) = ps[0] {
             let origins = c.origins
             result.stages = metrics.stages.enumerated().map { k, s in

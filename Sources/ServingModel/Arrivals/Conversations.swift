@@ -32,14 +32,14 @@ struct Conversations: Sendable {
     /// with a round waiting have an entry).
     private var waiting: [Int32: Deque<Double>] = [:]
     /// Rounds sent, measured ones only.
-    private(set) var rounds = 0
+    private var rounds = 0
     /// Of those, rounds that waited for the conversation's previous round.
-    private(set) var held = 0
+    private var held = 0
     /// Their total and longest wait (s).
-    private(set) var holdSeconds = 0.0
-    private(set) var longestHold = 0.0
+    private var holdSeconds = 0.0
+    private var longestHold = 0.0
     /// The longest prompt sent (tokens).
-    private(set) var longestPrompt = 0
+    private var longestPrompt = 0
     /// Measurement starts here (s).
     let warmup: Double
 
@@ -50,6 +50,12 @@ struct Conversations: Sendable {
         turns = Array(repeating: 0, count: prompts.count)
         busy = Array(repeating: false, count: prompts.count)
         self.warmup = warmup
+    }
+
+    /// What the conversations did, for the run's result.
+    var summary: ServingResult.ConversationSummary {
+        .init(count: turns.count, rounds: rounds, heldRounds: held, meanHoldSeconds: held > 0 ? holdSeconds / Double(held) : 0,
+              maxHoldSeconds: longestHold, longestPrompt: longestPrompt)
     }
 
     /// A round of conversation `p` arrives at `now`: true when it goes out
