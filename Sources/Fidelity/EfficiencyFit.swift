@@ -167,16 +167,17 @@ package enum EfficiencyFit {
     }
 
     /// The longest sequence the fit replays: over the stages not in
-    /// overload, the prompt as measured (the replay's length) plus the
-    /// output asked for. Nil when no stage qualifies.
+    /// overload, the replay's prompt (``FidelityBenchmark/tokenInflation(_:stage:)``
+    /// times the configured length) plus the output asked for. Nil when no
+    /// stage qualifies.
     package static func fittedSequenceTokens(_ experiments: [InferencePerfExperiment]) -> Int? {
         var longest: Int?
         for x in experiments {
             guard let sp = x.sharedPrefix else { continue }
-            for stage in x.stages {
+            for (k, stage) in x.stages.enumerated() {
                 guard let m = stage.measured, m.failures == 0 else { continue }
-                let prompt = (m.meanPromptLength ?? x.summary?.meanPromptLength).map { Int($0.rounded(.up)) } ?? sp.systemPromptLength + sp.questionLength
-                longest = max(longest ?? 0, prompt + sp.outputLength)
+                let prompt = Double(sp.systemPromptLength + sp.questionLength) * FidelityBenchmark.tokenInflation(x, stage: k)
+                longest = max(longest ?? 0, Int(prompt.rounded(.up)) + sp.outputLength)
             }
         }
         return longest

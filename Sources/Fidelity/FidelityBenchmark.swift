@@ -159,6 +159,17 @@ package enum FidelityBenchmark {
                                failures: Double(failures))
     }
 
+    /// The factor on stage `k`'s prompt lengths in its replay. The server saw
+    /// the prompts as the client's tokenizer counted them (random token ids
+    /// decoded to text and tokenized again): both lengths are scaled to the
+    /// mean measured, within [0.5, 4]. 1 with multi-turn chat, whose
+    /// measured prompts carry earlier rounds, or without a measurement.
+    package static func tokenInflation(_ e: InferencePerfExperiment, stage k: Int) -> Double {
+        guard let sp = e.sharedPrefix, sp.multiTurnChat != true, sp.systemPromptLength + sp.questionLength > 0,
+              let measured = e.stages[k].measured?.meanPromptLength ?? e.summary?.meanPromptLength else { return 1 }
+        return min(4, max(0.5, measured / Double(sp.systemPromptLength + sp.questionLength)))
+    }
+
     /// The profile of the experiment's server on `gpu`.
     package static func generateProfile(_ e: InferencePerfExperiment, configPath: String, gpu: String,
                                         efficiency: GPUEfficiency? = nil) throws -> HardwareProfile {
@@ -176,17 +187,9 @@ package enum FidelityBenchmark {
             throw ModelProfileError(file: e.folder + "/profile.yaml", key: "data.shared_prefix",
                                     "missing; the fidelity benchmark replays shared_prefix workloads")
         }
-        let stage = e.stages[k]
         let seqs = e.maxNumSeqs ?? 256, batched = e.maxNumBatchedTokens ?? 8192
-        // The server saw the prompts as the client's tokenizer counted them
-        // (random token ids decoded to text and tokenized again): scale both
-        // lengths by what was measured.
-        // (Not with multi-turn chat, whose measured prompts carry earlier rounds.)
         let multiTurn = sp.multiTurnChat == true
-        var inflation = 1.0
-        if !multiTurn, let measured = stage.measured?.meanPromptLength ?? e.summary?.meanPromptLength, sp.systemPromptLength + sp.questionLength > 0 {
-            inflation = min(4, max(0.5, measured / Double(sp.systemPromptLength + sp.questionLength)))
-        }
+        let inflation = tokenInflation(e, stage: k)
         var lines = [
             "name: fidelity-\((e.folder as NSString).lastPathComponent)-stage-\(k)",
             "seed: \(seed)",
