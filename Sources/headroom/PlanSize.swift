@@ -187,12 +187,12 @@ struct PlanSize: ParsableCommand {
     func run(tracks: Tracks) throws {
         if let outputDirectory { try PlanFiles.checkDirectory(outputDirectory) }
         if let manifestDirectory { try KubernetesManifests.checkDirectory(manifestDirectory) }
-        var config = try ServingCommandSupport.loadScenario(scenario)
+        var (config, warnings) = try ServingCommandSupport.loadScenarioWarned(scenario)
         if let duration { config.duration = Units.duration(duration)!; config.warmup = min(config.warmup, config.duration / 5) }
         let targets = try SLA(parsing: judgement.sla)
         let factor = judgement.factor
         let (confidence, replications) = (judgement.confidence, judgement.replications)
-        guard let peakRate else { return try planHorizon(config, targets: targets, headroom: factor, tracks: tracks) }
+        guard let peakRate else { return try planHorizon(config, warnings: warnings, targets: targets, headroom: factor, tracks: tracks) }
         let peak = Units.rate(peakRate)!
         let planner = try StaticPlanner(base: config, designRate: peak * factor, sla: targets,
                                         confidence: confidence, replications: replications)
@@ -201,14 +201,14 @@ struct PlanSize: ParsableCommand {
                                       replications: replications, pricePerGPUHour: gpuPrice ?? config.replicas.hardware?.pricePerGPUHour)
         switch output.format {
         case .json: print(try JSONOutput.encode(report.document))
-        case .table: print(PlanSummary.staticPlan(report, warnings: ServingCommandSupport.warnings(config)))
+        case .table: print(PlanSummary.staticPlan(report, warnings: warnings))
         }
         if plan.replicas == nil { throw ExitCode(3) }
     }
 
     /// Plans the horizon of a history or its forecast: static, schedule and
     /// HPA (or the scenario's Knative KPA), each verified over the horizon.
-    func planHorizon(_ config: ServingConfiguration, targets: SLA, headroom factor: Double, tracks: Tracks) throws {
+    func planHorizon(_ config: ServingConfiguration, warnings: [String], targets: SLA, headroom factor: Double, tracks: Tracks) throws {
         let (confidence, replications, loadScale) = (judgement.confidence, judgement.replications, judgement.loadScale)
         let model = try forecast.map { try ForecasterModel.load(path: $0) }
         let loaded = try historyOptions.load(history!, interval: model?.intervalSeconds)
@@ -314,7 +314,7 @@ struct PlanSize: ParsableCommand {
         }
         if let outputDirectory {
             try PlanFiles.write(to: outputDirectory, document: doc, result: result, load: load, sla: targets, scenario: config.name,
-                                warnings: ServingCommandSupport.warnings(config))
+                                warnings: warnings)
         }
         if let manifestDirectory, let manifests {
             try manifests.write(to: manifestDirectory)
@@ -323,7 +323,7 @@ struct PlanSize: ParsableCommand {
         switch output.format {
         case .json: print(try JSONOutput.encode(doc))
         case .table: print(PlanSummary.horizon(doc, result: result, load: load, sla: targets, scenario: config.name, output: outputDirectory,
-                                               warnings: ServingCommandSupport.warnings(config)))
+                                               warnings: warnings))
         }
         if !doc.verification.slaMet { throw ExitCode(3) }
     }

@@ -10,11 +10,18 @@ enum ServingCommandSupport {
     /// Loads a scenario, building a predictive scaler's forecaster from its
     /// model file.
     static func loadScenario(_ path: String) throws -> ServingConfiguration {
+        try loadScenarioWarned(path).config
+    }
+
+    /// ``loadScenario(_:)``, also returning the warnings it printed, for a
+    /// command that repeats them in its output.
+    static func loadScenarioWarned(_ path: String) throws -> (config: ServingConfiguration, warnings: [String]) {
         let config = try ScenarioLoader.load(path: path, forecasters: ModelLoadForecaster.factory)
-        for warning in warnings(config) {
+        let found = warnings(config)
+        for warning in found {
             FileHandle.standardError.write(Data("headroom: warning: \(path): \(warning)\n".utf8))
         }
-        return config
+        return (config, found)
     }
 
     /// What a result of `config` rests on that its profile does not cover:
