@@ -11,7 +11,7 @@ extension ForecasterModel {
         let others = ranked.filter { $0.name != selected }.prefix(3)
             .map { "\($0.name) " + String(format: "%.3f", $0.validationMase) }.joined(separator: ", ")
         let histories = trainedOn.filter { !$0.auxiliary }.count
-        let over = histories == 1 ? "" : " (mean over \(histories) series)"
+        let over = histories == 1 ? "" : " (geometric mean over \(histories) series)"
         let windows = "\(chosen.validation.windows) validation windows"
         let mase = String(format: "%.3f", chosen.validationMase)
         if ranked.first?.name == selected {

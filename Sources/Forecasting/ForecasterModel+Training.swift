@@ -152,7 +152,13 @@ extension ForecasterModel {
             }
             results[method] = v
         }
-        let ranked = candidates.filter { results[$0] != nil }.sorted { mean(results[$0]!.mase) < mean(results[$1]!.mase) }
+        // Validation MASE pooled over histories as the benchmark pools them: the geometric mean over the
+        // histories every candidate scores (a MASE finite and above 0), so ranks do not hang on the few
+        // histories with the largest MASE, and the ratio of two methods' pooled MASE is the geometric mean
+        // of their per-history MAE ratios.
+        let comparable = histories.indices.filter { k in candidates.allSatisfy { m in results[m].map { $0.mase[k].isFinite && $0.mase[k] > 0 } ?? true } }
+        func pooled(_ v: Validation) -> Double { Self.pooledMase(v.mase, comparable: comparable) }
+        let ranked = candidates.filter { results[$0] != nil }.sorted { pooled(results[$0]!) < pooled(results[$1]!) }
         var ensembles: [ForecastMethod] = []
 
         /// The validation record of a weighted average of members' forecasts.
@@ -188,7 +194,7 @@ extension ForecasterModel {
         let rule = ForecastMethod.combinationRule(horizon: horizon, season: season)
         let combined = rule.members.compactMap { name in candidates.first { $0.name == name && results[$0] != nil } }
         if !combined.isEmpty {
-            let weights = ForecastMethod.combinationWeights(validationMase: combined.map { mean(results[$0]!.mase) },
+            let weights = ForecastMethod.combinationWeights(validationMase: combined.map { pooled(results[$0]!) },
                                                             inverseSquared: rule.inverseSquaredWeights)
             let combination = ForecastMethod.combination(members: combined.map(\.name), weights: weights)
             results[combination] = averagedValidation(combined, weights: weights)
@@ -212,8 +218,8 @@ extension ForecasterModel {
             }
             let p90 = calibrated.map { $0[options.levels.firstIndex { abs($0 - 0.9) < 1e-9 } ?? ($0.count - 1)] }
             var metrics = ForecastMetrics(actual: v.actual, point: v.base.map(\.point), p90: p90, scale: 1)
-            metrics.mase = mean(v.mase)
-            model.methods.append(MethodRecord(name: method.name, method: method, validationMase: mean(v.mase),
+            metrics.mase = pooled(v)
+            model.methods.append(MethodRecord(name: method.name, method: method, validationMase: pooled(v),
                                               validation: metrics, calibration: calibration))
         }
         if options.selection == .combination, model.method(named: "Combination") != nil {
@@ -236,6 +242,19 @@ extension ForecasterModel {
                                     parameters: lstm.networks.map(\.parameters), summary: summary)
         }
         return (model, ForecasterTrainingReport(seconds: Clock.seconds() - start, lstmSeconds: lstmSeconds, skipped: skipped))
+    }
+}
+
+extension ForecasterModel {
+    /// Per-history validation MASE pooled into one figure: the geometric mean over the `comparable`
+    /// histories (those where every candidate's MASE is finite and above 0); the arithmetic mean when
+    /// there are none (one history whose in-sample scale is 0, say), which is infinite when any is.
+    /// On one history both are its MASE.
+    package static func pooledMase(_ perHistory: [Double], comparable: [Int]) -> Double {
+        if comparable.count == 1, comparable[0] < perHistory.count { return perHistory[comparable[0]] }
+        let logs = comparable.map { perHistory[$0] }.filter { $0.isFinite && $0 > 0 }.map { log($0) }
+        guard !logs.isEmpty, logs.count == comparable.count else { return mean(perHistory) }
+        return exp(logs.reduce(0, +) / Double(logs.count))
     }
 }
 

@@ -23,7 +23,8 @@ package struct ForecasterModel: Codable, Sendable, Equatable {
         package var name: String
         /// The method.
         package var method: ForecastMethod
-        /// Mean of the per-history validation MASE (lower is better).
+        /// The per-history validation MASE pooled over histories (lower is better): their geometric
+        /// mean over the histories every candidate scores (``ForecasterModel/pooledMase(_:comparable:)``).
         package var validationMase: Double
         /// Validation metrics pooled over all histories' validation windows.
         package var validation: ForecastMetrics

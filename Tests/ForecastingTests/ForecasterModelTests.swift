@@ -203,4 +203,35 @@ import Testing
         for (w, e) in zip(weights, expected) { #expect(abs(w - e / total) < 1e-12) }
         #expect(model.selected == "Combination")
     }
+
+    /// Over several histories a method's validation MASE is the geometric mean of its per-history
+    /// MASE (each history scored alone gives its own), as the benchmark pools paired ratios; the
+    /// arithmetic mean would let the history with the largest errors rank the methods.
+    @Test func validationMasePoolsHistoriesGeometrically() throws {
+        var options = tinyOptions()
+        options.useLSTM = false
+        let a = series(days: 40, seed: 11)
+        // A second history whose level rises by half in its last 6 days (the validation part): its
+        // MASE differs from the first's.
+        var b = series(days: 40, seed: 12)
+        b.name = "toy-shifted"
+        b.values = b.values.enumerated().map { $0.offset >= 34 * 4 ? 1.5 * $0.element : $0.element }
+        let (both, _) = try ForecasterModel.train(histories: [a, b], options: options)
+        let (alone, _) = try ForecasterModel.train(histories: [a], options: options)
+        let (other, _) = try ForecasterModel.train(histories: [b], options: options)
+        for name in ["SeasonalNaive1", "SeasonalNaive4", "SeasonalMean7", "DampedHolt", "HoltWintersAdditive"] {
+            let m1 = alone.method(named: name)!.validationMase, m2 = other.method(named: name)!.validationMase
+            #expect(abs(m1 - m2) > 0.2 * max(m1, m2))
+            #expect(abs(both.method(named: name)!.validationMase - (m1 * m2).squareRoot()) < 1e-9 * m1)
+        }
+        #expect(both.selectionReason.contains("geometric mean over 2 series"))
+    }
+
+    @Test func pooledMaseLeavesOutHistoriesNoMethodCanCompare() {
+        #expect(ForecasterModel.pooledMase([0.5, 2], comparable: [0, 1]) == 1)
+        #expect(ForecasterModel.pooledMase([0.5, .infinity, 2], comparable: [0, 2]) == 1)
+        #expect(ForecasterModel.pooledMase([0.7], comparable: [0]) == 0.7)
+        // No history every method scores (one constant in-sample history): the plain mean, infinite here.
+        #expect(ForecasterModel.pooledMase([.infinity], comparable: []) == .infinity)
+    }
 }
