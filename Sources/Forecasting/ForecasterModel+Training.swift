@@ -201,26 +201,50 @@ extension ForecasterModel {
             ensembles.append(combination)
         }
 
-        // Calibrate, score, and select.
-        for method in candidates + ensembles {
-            guard let v = results[method] else { continue }
-            // Windows that do not overlap: one per `horizon` intervals of origins, at most one per origin.
-            let independent = origins.reduce(0) { $0 + max(1, ($1.count * min(step, horizon) + horizon - 1) / horizon) }
+        // Calibrate, score, and select. Each method's quantiles are calibrated on the log scale and
+        // additively in units of each history's recent seasonal scale; the one whose p90 has the lower
+        // validation pinball loss (pooled over histories as the MASE is) is kept.
+        let windowHistory = histories.indices.flatMap { k in origins[k].map { _ in k } }
+        let windowScales = histories.indices.flatMap { k -> [Double] in
+            let values = histories[k].imputed(season: season)
+            return origins[k].map { QuantileCalibration.recentScale(values, season: season, end: $0) }
+        }
+        let k90 = options.levels.firstIndex { abs($0 - 0.9) < 1e-9 } ?? (options.levels.count - 1)
+        // Windows that do not overlap: one per `horizon` intervals of origins, at most one per origin.
+        let independent = origins.reduce(0) { $0 + max(1, ($1.count * min(step, horizon) + horizon - 1) / horizon) }
+        func calibrated(_ method: ForecastMethod, _ v: Validation, scales: [Double]?)
+            -> (calibration: QuantileCalibration, p90: [[Double]], pinball: [Double]) {
             let calibration = QuantileCalibration.fit(levels: options.levels, actual: v.actual, base: v.base.map(\.values),
-                                                      independentWindows: independent)
-            var calibrated = v.base.map { calibration.apply(base: $0.values) }
+                                                      coverPeaks: options.coverPeaks, independentWindows: independent,
+                                                      scales: scales)
+            var out = v.base.indices.map { calibration.apply(base: v.base[$0].values, scale: windowScales[$0]) }
             if case let .combination(members, _) = method, rule.coverMembers {
                 let memberCalibrated = members.compactMap { name -> [[[Double]]]? in
                     guard let m = candidates.first(where: { $0.name == name }), let record = model.method(named: name) else { return nil }
-                    return results[m]!.base.map { record.calibration.apply(base: $0.values) }
+                    return results[m]!.base.indices.map { record.calibration.apply(base: results[m]!.base[$0].values, scale: windowScales[$0]) }
                 }
-                calibrated = calibrated.indices.map { w in model.coverMembers(calibrated[w], members: memberCalibrated.map { $0[w] }) }
+                out = out.indices.map { w in model.coverMembers(out[w], members: memberCalibrated.map { $0[w] }) }
             }
-            let p90 = calibrated.map { $0[options.levels.firstIndex { abs($0 - 0.9) < 1e-9 } ?? ($0.count - 1)] }
-            var metrics = ForecastMetrics(actual: v.actual, point: v.base.map(\.point), p90: p90, scale: 1)
+            let p90 = out.map { $0[k90] }
+            var pinball = [Double](repeating: 0, count: histories.count)
+            for w in v.actual.indices {
+                for h in 0..<horizon {
+                    let d = v.actual[w][h] - p90[w][h]
+                    pinball[windowHistory[w]] += d >= 0 ? 0.9 * d : -0.1 * d
+                }
+            }
+            return (calibration, p90, pinball)
+        }
+        for method in candidates + ensembles {
+            guard let v = results[method] else { continue }
+            let onLog = calibrated(method, v, scales: nil), additive = calibrated(method, v, scales: windowScales)
+            let both = histories.indices.filter { k in [onLog.pinball[k], additive.pinball[k]].allSatisfy { $0.isFinite && $0 > 0 } }
+            let chosen = Self.pooledMase(additive.pinball, comparable: both) < Self.pooledMase(onLog.pinball, comparable: both)
+                ? additive : onLog
+            var metrics = ForecastMetrics(actual: v.actual, point: v.base.map(\.point), p90: chosen.p90, scale: 1)
             metrics.mase = pooled(v)
             model.methods.append(MethodRecord(name: method.name, method: method, validationMase: pooled(v),
-                                              validation: metrics, calibration: calibration))
+                                              validation: metrics, calibration: chosen.calibration))
         }
         if options.selection == .combination, model.method(named: "Combination") != nil {
             model.selected = "Combination"

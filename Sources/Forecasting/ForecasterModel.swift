@@ -152,12 +152,13 @@ package struct ForecasterModel: Codable, Sendable, Equatable {
     /// ``ForecastMethod/combinationRule(horizon:season:)`` and ``coverMembers(_:members:)``).
     func forecasts(_ record: MethodRecord, history: LoadSeries, origins: [Int])
         -> (forecasts: [QuantileForecast], fitSeconds: Double, predictSeconds: Double) {
+        let scales = originScales(record.calibration, history: history, origins: origins)
         if case let .combination(members, weights) = record.method {
             let parts = members.compactMap { method(named: $0) }.map { forecasts($0, history: history, origins: origins) }
             let cover = ForecastMethod.combinationRule(horizon: horizon, season: season).coverMembers
             let out = origins.indices.map { i -> QuantileForecast in
                 let point = Self.weightedPoint(parts.map { $0.forecasts[i].point }, weights: weights, horizon: horizon)
-                let own = record.calibration.apply(base: levels.map { _ in point })
+                let own = record.calibration.apply(base: levels.map { _ in point }, scale: scales[i])
                 guard cover else { return QuantileForecast(point: point, levels: levels, values: own) }
                 return QuantileForecast(point: point, levels: levels,
                                         values: coverMembers(own, members: parts.map { $0.forecasts[i].values }))
@@ -165,10 +166,18 @@ package struct ForecasterModel: Codable, Sendable, Equatable {
             return (out, parts.reduce(0) { $0 + $1.fitSeconds }, parts.reduce(0) { $0 + $1.predictSeconds })
         }
         let base = baseForecasts(record.method, history: history, origins: origins)
-        let out = base.forecasts.map { b in
-            QuantileForecast(point: b.point, levels: levels, values: record.calibration.apply(base: b.values))
+        let out = zip(base.forecasts, scales).map { b, scale in
+            QuantileForecast(point: b.point, levels: levels, values: record.calibration.apply(base: b.values, scale: scale))
         }
         return (out, base.fitSeconds, base.predictSeconds)
+    }
+
+    /// The history's ``QuantileCalibration/recentScale(_:season:end:)`` at each origin (missing
+    /// intervals imputed), which additive calibrations need; zeros for a log-scale one.
+    func originScales(_ calibration: QuantileCalibration, history: LoadSeries, origins: [Int]) -> [Double] {
+        guard calibration.errorScale != .log else { return origins.map { _ in 0 } }
+        let values = history.imputed(season: season)
+        return origins.map { QuantileCalibration.recentScale(values, season: season, end: $0) }
     }
 
     /// The combination's quantiles `own[k][h]` with every level above the median raised to at least

@@ -30,6 +30,9 @@ package struct ForecasterOptions: Sendable, Equatable {
     package var maxTrainingWindows: Int?
     /// Ensembles `Ensemble2 … EnsembleK` average the 2 … K methods with the best validation MASE.
     package var ensembleSize = 3
+    /// Raise each method's p90 until it covers the window's busiest interval in 90% of validation
+    /// windows (``QuantileCalibration/peakCorrection``) instead of 90% of validation intervals.
+    package var coverPeaks = false
     /// How `selected` is chosen.
     package var selection: Selection = .validation
     /// Seed of the LSTM's initialisation and shuffling.

@@ -47,6 +47,8 @@ struct ForecastBenchmarkCommand: ParsableCommand {
     var noSeasonalProfile = false
     @Flag(help: "Leave the LSTM out.")
     var noLstm = false
+    @Flag(help: "Raise each p90 until it covers the forecast window's busiest interval in 90% of validation windows.")
+    var coverPeaks = false
     @OptionGroup var output: OutputFormatOptions
 
     /// The JSON document (keys as issue 24 specifies them).
@@ -94,6 +96,7 @@ struct ForecastBenchmarkCommand: ParsableCommand {
         options.seed = seed
         options.useLSTM = !noLstm
         options.seasonalProfile = !noSeasonalProfile
+        options.coverPeaks = coverPeaks
         let anchorFiles = try anchors.map { try AnchorForecasts.read(path: $0) }
         let wanted = methods.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let progress = CommandProgress(stages: (wanted?.count ?? 14) + 2)

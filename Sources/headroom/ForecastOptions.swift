@@ -33,6 +33,8 @@ struct ForecastOptions: ParsableArguments {
     var noSeasonalProfile = false
     @Flag(help: "Leave the LSTM out (baselines only).")
     var noLstm = false
+    @Flag(help: "Raise each p90 until it covers the forecast window's busiest interval in 90% of validation windows (a bound for the peak, no longer a per-interval p90).")
+    var coverPeaks = false
 
     /// The library options these flags describe.
     func options(defaultHorizon: Int) throws -> ForecasterOptions {
@@ -55,6 +57,7 @@ struct ForecastOptions: ParsableArguments {
         o.maxTrainingWindows = maxWindows
         o.seasonalProfile = !noSeasonalProfile
         o.selection = selection
+        o.coverPeaks = coverPeaks
         return o
     }
 }

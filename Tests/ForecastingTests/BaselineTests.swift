@@ -83,14 +83,14 @@ import Testing
         // Base forecast 99 (so base + 1 = 100); actuals spread 50...149 + 1.
         let actual = (0..<101).map { [Double(49 + $0)] }
         let base = actual.map { _ in [[99.0], [99.0]] }
-        let c = QuantileCalibration.fit(levels: [0.5, 0.9], actual: actual, base: base)
+        let c = QuantileCalibration.fit(levels: [0.5, 0.9], actual: actual, base: base, coverPeaks: true)
         #expect(abs(c.corrections[0][0] - log(100.0 / 100)) < 1e-12)   // median of 50...150 (y + 1)
         #expect(abs(c.corrections[1][0] - log(140.0 / 100)) < 1e-12)   // 90th percentile
         // One step per window: the peak correction only adds split conformal's finite-sample margin,
         // the level ⌈0.9 · 102⌉ / 101 quantile of log((y + 1) / 140), between 141 and 142.
         let peak = log(141.0 / 140) + (9_200.0 / 101 - 91) * log(142.0 / 141)
         #expect(abs(c.peakCorrection - peak) < 1e-12)
-        let q = c.apply(base: [[99], [99]])
+        let q = c.apply(base: [[99], [99]], scale: 0)
         #expect(abs(q[0][0] - 99) < 1e-9)
         #expect(abs(q[1][0] - (140 * exp(peak) - 1)) < 1e-9)
     }
@@ -102,19 +102,54 @@ import Testing
         var actual: [[Double]] = []
         for w in 0..<30 { actual.append((0..<3).map { s in w < 9 && w % 3 == s ? 199 : 89 }) }
         let base = actual.map { _ in [[99.0, 99, 99], [99.0, 99, 99]] }
-        let c = QuantileCalibration.fit(levels: [0.5, 0.9], actual: actual, base: base)
+        let c = QuantileCalibration.fit(levels: [0.5, 0.9], actual: actual, base: base, coverPeaks: true)
         let perStep = QuantileCalibration(levels: c.levels, corrections: c.corrections)
         func peaksCovered(_ cal: QuantileCalibration) -> Int {
-            actual.indices.filter { w in (cal.apply(base: base[w])[1].max() ?? 0) >= (actual[w].max() ?? 0) }.count
+            actual.indices.filter { w in (cal.apply(base: base[w], scale: 0)[1].max() ?? 0) >= (actual[w].max() ?? 0) }.count
         }
         #expect(peaksCovered(perStep) < 27)                 // each step is covered in 27 of 30 windows, peaks in only 21
+        // Without coverPeaks (the default) the p90 stays the per-step one.
+        #expect(QuantileCalibration.fit(levels: [0.5, 0.9], actual: actual, base: base) == perStep)
         #expect(c.peakCorrection > 0)
         #expect(peaksCovered(c) >= 27)
-        #expect(c.apply(base: base[0])[0] == perStep.apply(base: base[0])[0])   // the median is left alone
+        #expect(c.apply(base: base[0], scale: 0)[0] == perStep.apply(base: base[0], scale: 0)[0])   // the median is left alone
         // With 3 independent windows the level is 1: the largest shortfall, every validation peak covered.
-        let strict = QuantileCalibration.fit(levels: [0.5, 0.9], actual: actual, base: base, independentWindows: 3)
+        let strict = QuantileCalibration.fit(levels: [0.5, 0.9], actual: actual, base: base, coverPeaks: true, independentWindows: 3)
         #expect(strict.peakCorrection >= c.peakCorrection)
         #expect(peaksCovered(strict) == 30)
+    }
+
+    /// Additive calibration in units of each history's recent seasonal scale: one pooled correction
+    /// per step serves quiet and noisy histories alike, where one log-scale correction cannot.
+    @Test func additiveCalibrationScalesWithEachHistorysNoise() {
+        // Two histories with the same base forecast 50 and errors e · scale, scale 1 and 20, e spread
+        // evenly over -1.0 ... 1.0 (101 windows each).
+        var actual: [[Double]] = [], base: [[[Double]]] = [], scales: [Double] = []
+        for scale in [1.0, 20.0] {
+            for i in 0...100 {
+                actual.append([50 + (-1 + Double(i) / 50) * scale])
+                base.append([[50], [50]])
+                scales.append(scale)
+            }
+        }
+        func covered(_ c: QuantileCalibration, scale: Double) -> Int {
+            let p90 = c.apply(base: [[50], [50]], scale: scale)[1][0]
+            return actual.indices.filter { scales[$0] == scale && actual[$0][0] <= p90 }.count
+        }
+        let c = QuantileCalibration.fit(levels: [0.5, 0.9], actual: actual, base: base, scales: scales)
+        #expect(c.errorScale == .recentSeasonalScale)
+        #expect(abs(c.corrections[1][0] - 0.8) < 1e-12)   // the 90th percentile of e
+        #expect(abs(c.apply(base: [[50], [50]], scale: 20)[1][0] - 66) < 1e-9)
+        #expect(covered(c, scale: 1) == 91 && covered(c, scale: 20) == 91)
+        #expect(c.apply(base: [[50], [50]], scale: 0)[1][0] == 50)   // no scale: the base as it is
+        // On the log scale one correction serves both: far too wide for the quiet history, too narrow for the noisy one.
+        let onLog = QuantileCalibration.fit(levels: [0.5, 0.9], actual: actual, base: base)
+        #expect(onLog.errorScale == .log)
+        #expect(covered(onLog, scale: 1) == 101 && covered(onLog, scale: 20) < 85)
+        // The recent scale: mean |y(t) − y(t − season)| over the last 7 seasons.
+        let values = (0..<40).map { Double($0 % 4 == 0 ? 10 + $0 : 0) }
+        #expect(QuantileCalibration.recentScale(values, season: 4, end: 40) == 1)
+        #expect(QuantileCalibration.recentScale(values, season: 4, end: 4) == 0)
     }
 
     /// Split conformal on exchangeable data: with log-normal errors around a base forecast, corrections
@@ -138,7 +173,7 @@ import Testing
         let c = QuantileCalibration.fit(levels: levels, actual: fit.actual, base: fit.base)
         let test = windows(5_000, steps: 1)
         for (k, level) in levels.enumerated() {
-            let covered = test.actual.indices.filter { w in test.actual[w][0] <= c.apply(base: test.base[w])[k][0] }.count
+            let covered = test.actual.indices.filter { w in test.actual[w][0] <= c.apply(base: test.base[w], scale: 0)[k][0] }.count
             let share = Double(covered) / 5_000
             let variance = level * (1 - level)
             let sd: Double = (variance / 500).squareRoot() + (variance / 5_000).squareRoot()
@@ -147,10 +182,10 @@ import Testing
         }
         // Windows of 4 steps: the peak correction makes the p90 cover the window's peak at the nominal 90 %.
         let fit4 = windows(500, steps: 4)
-        let c4 = QuantileCalibration.fit(levels: levels, actual: fit4.actual, base: fit4.base)
+        let c4 = QuantileCalibration.fit(levels: levels, actual: fit4.actual, base: fit4.base, coverPeaks: true)
         let test4 = windows(5_000, steps: 4)
         let peaks = test4.actual.indices.filter { w in
-            (c4.apply(base: test4.base[w])[1].max() ?? 0) >= (test4.actual[w].max() ?? 0)
+            (c4.apply(base: test4.base[w], scale: 0)[1].max() ?? 0) >= (test4.actual[w].max() ?? 0)
         }.count
         let share = Double(peaks) / 5_000
         let sd: Double = (0.09 / 500).squareRoot() + (0.09 / 5_000).squareRoot()

@@ -173,7 +173,7 @@ import Testing
             }
         }
         // Without the members' bounds its p90 is its own calibration of the mean; with them it is at least that.
-        let own = record.calibration.apply(base: c.levels.map { _ in c.point })
+        let own = record.calibration.apply(base: c.levels.map { _ in c.point }, scale: 0)
         for h in 0..<2 { #expect(c.quantile(0.9)![h] >= own[1][h]) }
         // Its validation MASE is that of its own validation forecasts, not a copy of a member's.
         #expect(record.validationMase != model.method(named: "LSTM")!.validationMase)
@@ -225,6 +225,29 @@ import Testing
             #expect(abs(both.method(named: name)!.validationMase - (m1 * m2).squareRoot()) < 1e-9 * m1)
         }
         #expect(both.selectionReason.contains("geometric mean over 2 series"))
+    }
+
+    /// A quiet and a noisy history: one log-scale p90 cannot fit both, so validation keeps the
+    /// additive calibration (in units of each history's recent noise) for at least one method; the
+    /// choice is written to the model file and read back.
+    @Test func calibrationInUnitsOfEachHistorysNoiseIsChosenAndSaved() throws {
+        var options = tinyOptions()
+        options.useLSTM = false
+        var rng = RandomStream(seed: 21)
+        let pattern: [Double] = [40, 90, 120, 70]
+        func history(_ name: String, noise: Double) -> LoadSeries {
+            LoadSeries(name: name, timestamps: (0..<160).map { 1_704_067_200 + Double($0) * 21_600 }, interval: 21_600,
+                       values: (0..<160).map { pattern[$0 % 4] * (1 + noise * (2 * rng.nextUniform() - 1)) })
+        }
+        let (model, _) = try ForecasterModel.train(histories: [history("quiet", noise: 0.01), history("noisy", noise: 0.6)],
+                                                   options: options)
+        let additive = model.methods.filter { $0.calibration.errorScale == .recentSeasonalScale }
+        #expect(!additive.isEmpty)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fc-additive-\(getpid()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try model.save(path: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("recent_seasonal_scale"))
+        #expect(try ForecasterModel.load(path: path) == model)
     }
 
     @Test func pooledMaseLeavesOutHistoriesNoMethodCanCompare() {
