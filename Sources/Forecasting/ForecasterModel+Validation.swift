@@ -93,11 +93,11 @@ extension ForecasterModel {
                     throw fail("\(key).calibration.corrections[\(k)]", "expected one value per step (\(horizon)), got \(row.count)")
                 }
                 if let h = row.firstIndex(where: { !$0.isFinite || abs($0) > 700 }) {
-                    throw fail("\(key).calibration.corrections[\(k)][\(h)]", "expected a finite log-scale correction within ±700, got \(row[h])")
+                    throw fail("\(key).calibration.corrections[\(k)][\(h)]", "expected a finite correction within ±700, got \(row[h])")
                 }
             }
             guard c.peakCorrection.isFinite, abs(c.peakCorrection) <= 700 else {
-                throw fail("\(key).calibration.peak_correction", "expected a finite log-scale correction within ±700, got \(c.peakCorrection)")
+                throw fail("\(key).calibration.peak_correction", "expected a finite correction within ±700, got \(c.peakCorrection)")
             }
         }
         if let cycle = methodCycle() {
