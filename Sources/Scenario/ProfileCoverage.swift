@@ -26,6 +26,13 @@ package enum ProfileCoverage {
     /// Draws checked for size distributions.
     package static let sampleCount = 20_000
 
+    /// Every warning for `configuration`, in the order a user reads them:
+    /// requests past `max_model_len`, conversations that outgrow it, and
+    /// requests longer than the profile was fitted on.
+    package static func warnings(_ configuration: ServingConfiguration) -> [String] {
+        [warning(configuration), conversationWarning(configuration), fittedRangeWarning(configuration)].compactMap { $0 }
+    }
+
     /// The warning for `configuration`, or nil when every request fits
     /// (or the scenario has no hardware profile).
     package static func warning(_ configuration: ServingConfiguration) -> String? {

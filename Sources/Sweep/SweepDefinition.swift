@@ -71,6 +71,30 @@ package struct SweepDefinition: Sendable {
         configurations.indices.map { Cell(index: $0, choices: Self.choices(of: $0, counts: axes.map(\.labels.count))) }
     }
 
+    /// What the cells' results rest on that their profiles do not cover
+    /// (``Scenario/ProfileCoverage/warnings(_:)``), each distinct warning
+    /// once with the cells it holds for: `every cell: …`, or `2 of 6 cells
+    /// (first: replicas.hardware=big.yaml, …): …`. Cells are checked in
+    /// order; a warning text that differs from cell to cell (a share of
+    /// requests) is one line per text.
+    package func profileWarnings() -> [String] {
+        var texts: [String] = [], cellsOf: [String: [Int]] = [:]
+        for (index, configuration) in configurations.enumerated() {
+            for warning in ProfileCoverage.warnings(configuration) {
+                if cellsOf[warning] == nil { texts.append(warning) }
+                cellsOf[warning, default: []].append(index)
+            }
+        }
+        return texts.map { text in
+            let cells = cellsOf[text]!
+            if cells.count == configurations.count { return "every cell: \(text)" }
+            let choices = Self.choices(of: cells[0], counts: axes.map(\.labels.count))
+            let first = zip(axes, choices).map { "\($0.key)=\($0.labels[$1])" }.joined(separator: ", ")
+            let count = cells.count == 1 ? "cell \(cells[0])" : "\(cells.count) of \(configurations.count) cells"
+            return "\(count) (\(cells.count == 1 ? "" : "first: ")\(first)): \(text)"
+        }
+    }
+
     /// Total runs: cells × seeds.
     package var runCount: Int { configurations.count * seeds }
 

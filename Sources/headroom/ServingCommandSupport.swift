@@ -17,19 +17,11 @@ enum ServingCommandSupport {
     /// command that repeats them in its output.
     static func loadScenarioWarned(_ path: String) throws -> (config: ServingConfiguration, warnings: [String]) {
         let config = try ScenarioLoader.load(path: path, forecasters: ModelLoadForecaster.factory)
-        let found = warnings(config)
+        let found = ProfileCoverage.warnings(config)
         for warning in found {
             FileHandle.standardError.write(Data("headroom: warning: \(path): \(warning)\n".utf8))
         }
         return (config, found)
-    }
-
-    /// What a result of `config` rests on that its profile does not cover:
-    /// requests past `max_model_len`, conversations that outgrow it, and
-    /// requests longer than the profile was fitted on.
-    static func warnings(_ config: ServingConfiguration) -> [String] {
-        [ProfileCoverage.warning(config), ProfileCoverage.conversationWarning(config),
-         ProfileCoverage.fittedRangeWarning(config)].compactMap { $0 }
     }
 
     /// Runs a configuration, with a progress bar on stderr when it is a terminal.

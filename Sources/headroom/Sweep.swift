@@ -62,6 +62,9 @@ struct SweepCommand: ParsableCommand {
         if emit.count == 2 { try AtomicFile.checkDirectory(emit[1], option: "--emit \(emit[0])") }
 
         let definition = try SweepDefinition.load(path: sweep, forecasters: ModelLoadForecaster.factory)
+        for warning in definition.profileWarnings() {
+            FileHandle.standardError.write(Data("headroom: warning: \(sweep): \(warning)\n".utf8))
+        }
         let version = Headroom.configuration.version
         if emit.count == 2 {
             try emitJobs(definition, engine: SweepSubmission.Engine(rawValue: emit[0])!, directory: emit[1], version: version)
