@@ -30,16 +30,75 @@ package enum ProfileCoverage {
     /// requests past `max_model_len`, conversations that outgrow it, and
     /// requests longer than the profile was fitted on.
     package static func warnings(_ configuration: ServingConfiguration) -> [String] {
-        [warning(configuration), conversationWarning(configuration), fittedRangeWarning(configuration)].compactMap { $0 }
+        warnings([configuration])[0]
+    }
+
+    /// ``warnings(_:)-(ServingConfiguration)`` of each configuration; the request sizes of
+    /// configurations that share their sizes and `max_tokens` (a sweep's cells) are drawn once.
+    package static func warnings(_ configurations: [ServingConfiguration]) -> [[String]] {
+        var drawn: [(sizes: RequestSizes, maxTokens: Int?, asks: Asks)] = []
+        return configurations.map { configuration in
+            let maxTokens = configuration.client?.maxTokens
+            let asks: Asks
+            if let known = drawn.first(where: { $0.maxTokens == maxTokens && $0.sizes == configuration.sizes }) {
+                asks = known.asks
+            } else {
+                asks = Asks(configuration)
+                drawn.append((configuration.sizes, maxTokens, asks))
+            }
+            return [warning(configuration, asks: asks), conversationWarning(configuration),
+                    fittedRangeWarning(configuration, asks: asks)].compactMap { $0 }
+        }
+    }
+
+    /// The token counts a configuration's requests ask for (prompt + the client's `max_tokens`,
+    /// else the output; sizes capped as the workload caps them), ascending: the one fixed size,
+    /// every row of a size trace, or ``sampleCount`` seeded draws of size distributions.
+    struct Asks {
+        /// Ascending.
+        var sorted: [Int]
+        /// How the sizes are given.
+        var source: RequestSizes.Source
+
+        init(_ configuration: ServingConfiguration) {
+            let maxTokens = configuration.client?.maxTokens
+            let sizes = configuration.sizes
+            func asked(_ s: RequestSize) -> Int {
+                let c = sizes.cap(s)
+                return c.prompt + (maxTokens ?? c.output)
+            }
+            source = sizes.source
+            switch sizes.source {
+            case .fixed(let s): sorted = [asked(s)]
+            case .empirical(let rows): sorted = rows.map(asked).sorted()
+            case .distributions:
+                var rng = RandomStream(seed: 0x5EED)
+                sorted = (0..<sampleCount).map { _ in asked(sizes.sample(&rng)) }.sorted()
+            }
+        }
+
+        /// How many of the sorted values are at most `value`.
+        func countAtMost(_ value: Int) -> Int {
+            var lo = 0, hi = sorted.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if sorted[mid] <= value { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
     }
 
     /// The warning for `configuration`, or nil when every request fits
     /// (or the scenario has no hardware profile).
     package static func warning(_ configuration: ServingConfiguration) -> String? {
+        warning(configuration, asks: nil)
+    }
+
+    static func warning(_ configuration: ServingConfiguration, asks: Asks?) -> String? {
         guard let profile = configuration.replicas.hardware else { return nil }
         let limit = profile.maxModelLength
         let maxTokens = configuration.client?.maxTokens
-        let count = longer(than: limit, configuration)
+        let count = longer(than: limit, asks ?? Asks(configuration))
         guard count.over > 0 else { return nil }
         let asking = maxTokens.map { "prompt + max_tokens \($0)" } ?? "prompt + output"
         return "\(count.what) exceed\(count.over == count.total ? "s" : "") max_model_len \(limit) of profile \(profile.name) (\(asking) up to \(count.largest) tokens): vLLM refuses them with 400, counted as rejected_too_long, and the profile was not fitted beyond its context"
@@ -54,6 +113,10 @@ package enum ProfileCoverage {
     /// warning's, not this one's. Nil when every request is within the
     /// range or the profile states none.
     package static func fittedRangeWarning(_ configuration: ServingConfiguration) -> String? {
+        fittedRangeWarning(configuration, asks: nil)
+    }
+
+    static func fittedRangeWarning(_ configuration: ServingConfiguration, asks: Asks?) -> String? {
         guard let profile = configuration.replicas.hardware, let fitted = profile.fittedSequenceTokens,
               fitted < profile.maxModelLength, case .processes = configuration.arrivals else { return nil }
         let tail = ": its step times for them are extrapolated from shorter sequences "
@@ -68,7 +131,7 @@ package enum ProfileCoverage {
             return "multi-turn conversations grow past the \(fitted) tokens (prompt + output) profile \(profile.name) was fitted on "
                 + "after \(within) round\(within == 1 ? "" : "s") (to about \(longest) tokens by their last expected round)" + tail
         }
-        let count = longer(than: fitted, configuration, atMost: profile.maxModelLength)
+        let count = longer(than: fitted, asks ?? Asks(configuration), atMost: profile.maxModelLength)
         guard count.over > 0 else { return nil }
         return "\(count.what) \(count.over == count.total ? "is" : "are") longer than the \(fitted) tokens (prompt + output) profile \(profile.name) "
             + "was fitted on (up to \(count.largest) tokens)" + tail
@@ -80,7 +143,7 @@ package enum ProfileCoverage {
     /// scenario's sizes are in a trace replay's file.
     package static func fittedRange(base: Int?, calibratedOn configuration: ServingConfiguration) -> Int? {
         guard let base, let profile = configuration.replicas.hardware, case .processes = configuration.arrivals else { return nil }
-        let longest = max(base, longer(than: 0, configuration, atMost: profile.maxModelLength).largest)
+        let longest = max(base, longer(than: 0, Asks(configuration), atMost: profile.maxModelLength).largest)
         return longest < profile.maxModelLength ? longest : nil
     }
 
@@ -88,36 +151,15 @@ package enum ProfileCoverage {
     /// client's max_tokens, else the output), leaving out those above
     /// `atMost`, and the largest size asked of those not left out; `what`
     /// says the count in words.
-    static func longer(than limit: Int, _ configuration: ServingConfiguration, atMost: Int = .max)
+    static func longer(than limit: Int, _ asks: Asks, atMost: Int = .max)
         -> (over: Int, total: Int, largest: Int, what: String) {
-        let maxTokens = configuration.client?.maxTokens
-        let sizes = configuration.sizes
-        func asked(_ s: RequestSize) -> Int {
-            let c = sizes.cap(s)
-            return c.prompt + (maxTokens ?? c.output)
-        }
-        func counted(_ a: Int) -> Bool { a > limit && a <= atMost }
-        let (over, total, largest): (Int, Int, Int)
-        switch sizes.source {
-        case .fixed(let s):
-            let a = asked(s)
-            (over, total, largest) = (counted(a) ? 1 : 0, 1, a <= atMost ? a : 0)
-        case .empirical(let rows):
-            let asks = rows.map(asked).filter { $0 <= atMost }
-            (over, total, largest) = (asks.filter(counted).count, rows.count, asks.max() ?? 0)
-        case .distributions:
-            var rng = RandomStream(seed: 0x5EED)
-            var n = 0, big = 0
-            for _ in 0..<sampleCount {
-                let a = asked(sizes.sample(&rng))
-                if counted(a) { n += 1 }
-                if a <= atMost { big = max(big, a) }
-            }
-            (over, total, largest) = (n, sampleCount, big)
-        }
+        let total = asks.sorted.count
+        let withinCap = asks.countAtMost(atMost)
+        let over = max(0, withinCap - asks.countAtMost(limit))
+        let largest = withinCap > 0 ? asks.sorted[withinCap - 1] : 0
         let share = Double(over) / Double(total)
         let what: String
-        switch sizes.source {
+        switch asks.source {
         case _ where over == total: what = "every request"
         case .fixed: what = "every request"
         case .empirical: what = "\(over) of \(total) request sizes (\(percent(share)))"

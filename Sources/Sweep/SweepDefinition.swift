@@ -79,8 +79,8 @@ package struct SweepDefinition: Sendable {
     /// requests) is one line per text.
     package func profileWarnings() -> [String] {
         var texts: [String] = [], cellsOf: [String: [Int]] = [:]
-        for (index, configuration) in configurations.enumerated() {
-            for warning in ProfileCoverage.warnings(configuration) {
+        for (index, found) in ProfileCoverage.warnings(configurations).enumerated() {
+            for warning in found {
                 if cellsOf[warning] == nil { texts.append(warning) }
                 cellsOf[warning, default: []].append(index)
             }
