@@ -157,7 +157,7 @@ extension ForecasterModel {
         // histories with the largest MASE, and the ratio of two methods' pooled MASE is the geometric mean
         // of their per-history MAE ratios.
         let comparable = histories.indices.filter { k in candidates.allSatisfy { m in results[m].map { $0.mase[k].isFinite && $0.mase[k] > 0 } ?? true } }
-        func pooled(_ v: Validation) -> Double { Self.pooledMase(v.mase, comparable: comparable) }
+        func pooled(_ v: Validation) -> Double { Self.geometricPool(v.mase, comparable: comparable) }
         let ranked = candidates.filter { results[$0] != nil }.sorted { pooled(results[$0]!) < pooled(results[$1]!) }
         var ensembles: [ForecastMethod] = []
 
@@ -239,7 +239,7 @@ extension ForecasterModel {
             guard let v = results[method] else { continue }
             let onLog = calibrated(method, v, scales: nil), additive = calibrated(method, v, scales: windowScales)
             let both = histories.indices.filter { k in [onLog.pinball[k], additive.pinball[k]].allSatisfy { $0.isFinite && $0 > 0 } }
-            let chosen = Self.pooledMase(additive.pinball, comparable: both) < Self.pooledMase(onLog.pinball, comparable: both)
+            let chosen = Self.geometricPool(additive.pinball, comparable: both) < Self.geometricPool(onLog.pinball, comparable: both)
                 ? additive : onLog
             var metrics = ForecastMetrics(actual: v.actual, point: v.base.map(\.point), p90: chosen.p90, scale: 1)
             metrics.mase = pooled(v)
@@ -270,11 +270,11 @@ extension ForecasterModel {
 }
 
 extension ForecasterModel {
-    /// Per-history validation MASE pooled into one figure: the geometric mean over the `comparable`
-    /// histories (those where every candidate's MASE is finite and above 0); the arithmetic mean when
-    /// there are none (one history whose in-sample scale is 0, say), which is infinite when any is.
-    /// On one history both are its MASE.
-    package static func pooledMase(_ perHistory: [Double], comparable: [Int]) -> Double {
+    /// A per-history validation score (MASE, pinball loss) pooled into one figure: the geometric
+    /// mean over the `comparable` histories (those every compared method scores finite and above 0);
+    /// the arithmetic mean when there are none (one history whose in-sample scale is 0, say), which
+    /// is infinite when any score is. On one history both are its score.
+    package static func geometricPool(_ perHistory: [Double], comparable: [Int]) -> Double {
         if comparable.count == 1, comparable[0] < perHistory.count { return perHistory[comparable[0]] }
         let logs = comparable.map { perHistory[$0] }.filter { $0.isFinite && $0 > 0 }.map { log($0) }
         guard !logs.isEmpty, logs.count == comparable.count else { return mean(perHistory) }

@@ -24,7 +24,7 @@ package struct ForecasterModel: Codable, Sendable, Equatable {
         /// The method.
         package var method: ForecastMethod
         /// The per-history validation MASE pooled over histories (lower is better): their geometric
-        /// mean over the histories every candidate scores (``ForecasterModel/pooledMase(_:comparable:)``).
+        /// mean over the histories every candidate scores (``ForecasterModel/geometricPool(_:comparable:)``).
         package var validationMase: Double
         /// Validation metrics pooled over all histories' validation windows.
         package var validation: ForecastMetrics

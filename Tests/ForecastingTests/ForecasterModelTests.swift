@@ -250,11 +250,11 @@ import Testing
         #expect(try ForecasterModel.load(path: path) == model)
     }
 
-    @Test func pooledMaseLeavesOutHistoriesNoMethodCanCompare() {
-        #expect(ForecasterModel.pooledMase([0.5, 2], comparable: [0, 1]) == 1)
-        #expect(ForecasterModel.pooledMase([0.5, .infinity, 2], comparable: [0, 2]) == 1)
-        #expect(ForecasterModel.pooledMase([0.7], comparable: [0]) == 0.7)
+    @Test func geometricPoolLeavesOutHistoriesNoMethodCanCompare() {
+        #expect(ForecasterModel.geometricPool([0.5, 2], comparable: [0, 1]) == 1)
+        #expect(ForecasterModel.geometricPool([0.5, .infinity, 2], comparable: [0, 2]) == 1)
+        #expect(ForecasterModel.geometricPool([0.7], comparable: [0]) == 0.7)
         // No history every method scores (one constant in-sample history): the plain mean, infinite here.
-        #expect(ForecasterModel.pooledMase([.infinity], comparable: []) == .infinity)
+        #expect(ForecasterModel.geometricPool([.infinity], comparable: []) == .infinity)
     }
 }
