@@ -4,20 +4,22 @@ import Foundation
 /// validation errors only (split conformal prediction on the log scale).
 ///
 /// For level `τ` and step `h`, the correction `c[τ][h]` is the empirical
-/// `τ`-quantile of `log((y + 1) / (base + 1))` over validation windows,
-/// where `base` is the method's own `τ` output when it has one (the LSTM) or
-/// its point forecast (baselines). The quantile forecast is then
-/// `(base + 1) · e^c − 1`, made monotone across levels.
+/// quantile of `log((y + 1) / (base + 1))` over validation windows, where
+/// `base` is the method's own `τ` output when it has one (the LSTM) or its
+/// point forecast (baselines), at split conformal's finite-sample level for
+/// `n` independent (non-overlapping) windows, ``conformalLevel(_:windows:)``:
+/// `⌈τ·(n + 1)⌉ / n` above the median, so that a p90 learned from few
+/// windows (three days of day-ahead windows from one history) is the largest
+/// validation error rather than an interpolation between the two largest.
+/// The quantile forecast is then `(base + 1) · e^c − 1`, made monotone
+/// across levels.
 ///
-/// The p90 is then raised so that it also covers the peak of the window:
-/// `peakCorrection` is a quantile over validation windows of
-/// `log((max_h y + 1) / (max_h p90 + 1))` (0 when already covered), added to
-/// the 0.9 level's corrections. A capacity plan sized on the p90 then
-/// covers the window's busiest interval in 90 % of validation windows
-/// (per-step coverage of the p90 rises above 90 %). The quantile's level is
-/// split conformal's finite-sample one, `min(1, ⌈0.9·(n + 1)⌉ / n)` for
-/// `n` independent (non-overlapping) windows: with few of them (three days
-/// of day-ahead windows) it is the largest validation shortfall.
+/// With `coverPeaks` the p90 is then raised so that it also covers the peak
+/// of the window: `peakCorrection` is a quantile over validation windows of
+/// `log((max_h y + 1) / (max_h p90 + 1))` (0 when already covered), at the
+/// same finite-sample level, added to the 0.9 level's corrections. A
+/// capacity plan sized on the p90 then covers the window's busiest interval
+/// in 90 % of validation windows (per-step coverage rises above 90 %).
 ///
 /// With ``ErrorScale/recentSeasonalScale`` the same empirical quantiles are
 /// taken of `(y − base) / s` instead, `s` the history's own recent scale at
@@ -95,10 +97,11 @@ package struct QuantileCalibration: Codable, Sendable, Equatable {
             if let scales { return (y - q) / scales[w] }
             return log((y + 1) / (q + 1))
         }
+        let n = max(1, independentWindows ?? actual.count)
         for (k, level) in levels.enumerated() {
             for h in 0..<horizon {
                 let r = used.map { w in error(actual[w][h], base[w][k][h], w) }.sorted()
-                corrections[k][h] = empiricalQuantile(r, level)
+                corrections[k][h] = empiricalQuantile(r, conformalLevel(level, windows: n))
             }
         }
         var calibration = QuantileCalibration(levels: levels, corrections: corrections, errorScale: errorScale)
@@ -107,8 +110,7 @@ package struct QuantileCalibration: Codable, Sendable, Equatable {
                 let p90 = calibration.apply(base: base[w], scale: scales?[w] ?? 0)[k90]
                 return error(actual[w].max() ?? 0, p90.max() ?? 0, w)
             }.sorted()
-            let n = Double(max(1, independentWindows ?? actual.count))
-            calibration.peakCorrection = max(0, empiricalQuantile(r, min(1, (0.9 * (n + 1)).rounded(.up) / n)))
+            calibration.peakCorrection = max(0, empiricalQuantile(r, conformalLevel(0.9, windows: n)))
         }
         return calibration
     }
@@ -144,6 +146,17 @@ package struct QuantileCalibration: Codable, Sendable, Equatable {
         var total = 0.0
         for t in start..<end { total += abs(values[t] - values[t - season]) }
         return total / Double(end - start)
+    }
+
+    /// Split conformal's finite-sample level for a `level` quantile learned from `windows`
+    /// independent windows: `min(1, ⌈level·(n + 1)⌉ / n)` above the median, `max(0, ⌊level·(n + 1)⌋ / n)`
+    /// below it, the median itself unchanged. With many windows it is the level; with three
+    /// (three days of day-ahead windows from one history) a p90 is the largest validation error.
+    static func conformalLevel(_ level: Double, windows: Int) -> Double {
+        let n = Double(max(1, windows))
+        if level > 0.5 { return min(1, (level * (n + 1)).rounded(.up) / n) }
+        if level < 0.5 { return max(0, (level * (n + 1)).rounded(.down) / n) }
+        return level
     }
 
     /// The `level` quantile of sorted values, by linear interpolation (type 7).
