@@ -43,6 +43,8 @@ struct ForecastTrain: ParsableCommand {
             var validationMase: Double
             var validationSmape: Double
             var validationPeakCoveredP90: Double
+            var validationP90Coverage: Double
+            var calibration: String
         }
     }
 
@@ -81,22 +83,28 @@ struct ForecastTrain: ParsableCommand {
         let result = Result(
             model: out, selected: model.selected, horizon: model.horizon, season: model.season,
             methods: model.methods.map { .init(name: $0.name, validationMase: $0.validationMase, validationSmape: $0.validation.smape,
-                                               validationPeakCoveredP90: $0.validation.peakCoveredP90) },
+                                               validationPeakCoveredP90: $0.validation.peakCoveredP90,
+                                               validationP90Coverage: $0.validation.quantileCoverageP90,
+                                               calibration: $0.calibration.errorScale.rawValue) },
             skipped: report.skipped, selectionReason: model.selectionReason, seconds: report.seconds, lstmSeconds: report.lstmSeconds)
         switch output.format {
         case .json:
             print(try JSONOutput.encode(result))
         case .table, .csv:
-            var t = TextTable(header: ["method", "validation MASE", "validation sMAPE %", "p90 peak covered %", ""])
+            var t = TextTable(header: ["method", "validation MASE", "validation sMAPE %", "p90 covered %", "p90 peak covered %",
+                                       "p90 calibration", ""])
             for m in result.methods {
                 t.append([m.name, NumberFormatting.fixed(m.validationMase, decimals: 3), NumberFormatting.fixed(m.validationSmape, decimals: 1),
+                          NumberFormatting.fixed(100 * m.validationP90Coverage, decimals: 0),
                           NumberFormatting.fixed(100 * m.validationPeakCoveredP90, decimals: 0),
+                          m.calibration == "log" ? "log scale" : "series noise",
                           m.name == model.selected ? "selected" : ""])
             }
             if output.format == .csv {
-                print("method,validation_mase,validation_smape,validation_peak_covered_p90,selected")
+                print("method,validation_mase,validation_smape,validation_p90_coverage,validation_peak_covered_p90,calibration,selected")
                 for m in result.methods {
-                    print("\(m.name),\(m.validationMase),\(m.validationSmape),\(m.validationPeakCoveredP90),\(m.name == model.selected)")
+                    print("\(m.name),\(m.validationMase),\(m.validationSmape),\(m.validationP90Coverage),\(m.validationPeakCoveredP90),"
+                          + "\(m.calibration),\(m.name == model.selected)")
                 }
             } else {
                 print(t.render())
