@@ -83,11 +83,13 @@ package struct ForecastMetrics: Codable, Sendable, Equatable {
         windows = try c.decode(Int.self, forKey: .windows)
     }
 
-    /// The MASE scale: mean |y(t) − y(t − m)| for `t` in `m ..< end`, on imputed values.
-    package static func seasonalScale(_ values: [Double], season m: Int, end: Int) -> Double {
-        guard end > m else { return 0 }
+    /// The MASE scale: mean |y(t) − y(t − m)| for `t` in `start ..< end` (`start` at least `m`;
+    /// default `m`: every step with a season before it), on imputed values; 0 for an empty range.
+    package static func seasonalScale(_ values: [Double], season m: Int, start: Int = 0, end: Int) -> Double {
+        let first = max(m, start)
+        guard end > first else { return 0 }
         var total = 0.0
-        for t in m..<end { total += abs(values[t] - values[t - m]) }
-        return total / Double(end - m)
+        for t in first..<end { total += abs(values[t] - values[t - m]) }
+        return total / Double(end - first)
     }
 }

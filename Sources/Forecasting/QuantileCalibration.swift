@@ -141,11 +141,7 @@ package struct QuantileCalibration: Codable, Sendable, Equatable {
     /// the next, `|y(t) − y(t − season)|`, over the last ``scaleSeasons`` seasons before `end` (fewer
     /// when the history is shorter; 0 when it holds less than one season and a step).
     package static func recentScale(_ values: [Double], season: Int, end: Int) -> Double {
-        let start = max(season, end - scaleSeasons * season)
-        guard end > start else { return 0 }
-        var total = 0.0
-        for t in start..<end { total += abs(values[t] - values[t - season]) }
-        return total / Double(end - start)
+        ForecastMetrics.seasonalScale(values, season: season, start: end - scaleSeasons * season, end: end)
     }
 
     /// Split conformal's finite-sample level for a `level` quantile learned from `windows`
