@@ -312,8 +312,7 @@ package struct ForecastBenchmark: Sendable {
                 let y = history.values[o + h]
                 s.absError += abs(y - f.point[i][h])
                 for k in levels.indices {
-                    let diff = y - f.quantiles[k][i][h], tau = levels[k]
-                    s.pinball[k] += diff >= 0 ? tau * diff : (tau - 1) * diff
+                    s.pinball[k] += PinballLoss.loss(actual: y, quantile: f.quantiles[k][i][h], level: levels[k])
                 }
                 if y <= f.quantiles[1][i][h] { s.p90Covered += 1 }
                 peak = max(peak, y)

@@ -11,6 +11,13 @@
 ///                                 quantiles: [0.5, 0.9, 0.99], gradient: dOut)
 /// ```
 package enum PinballLoss {
+    /// The pinball loss of one `quantile` forecast of `actual` at `level` τ:
+    /// `τ (y − q)` when the actual is at or above it, `(τ − 1)(y − q)` below.
+    package static func loss(actual y: Double, quantile q: Double, level tau: Double) -> Double {
+        let diff = y - q
+        return diff >= 0 ? tau * diff : (tau - 1) * diff
+    }
+
     /// Mean pinball loss; when `gradient` is given, writes ∂loss/∂output there.
     ///
     /// - Complexity: O(batch · horizon · quantiles).
