@@ -212,32 +212,36 @@ extension ForecasterModel {
         let k90 = options.levels.firstIndex { abs($0 - 0.9) < 1e-9 } ?? (options.levels.count - 1)
         // Windows that do not overlap: one per `horizon` intervals of origins, at most one per origin.
         let independent = origins.reduce(0) { $0 + max(1, ($1.count * min(step, horizon) + horizon - 1) / horizon) }
-        func calibrated(_ method: ForecastMethod, _ v: Validation, scales: [Double]?)
+        /// `memberCalibrated`: for a day-ahead `Combination`, its members' calibrated validation quantiles, which its own cover.
+        func calibrated(_ v: Validation, scales: [Double]?, memberCalibrated: [[[[Double]]]])
             -> (calibration: QuantileCalibration, p90: [[Double]], pinball: [Double]) {
             let calibration = QuantileCalibration.fit(levels: options.levels, actual: v.actual, base: v.base.map(\.values),
                                                       coverPeaks: options.coverPeaks, independentWindows: independent,
                                                       scales: scales)
             var out = v.base.indices.map { calibration.apply(base: v.base[$0].values, scale: windowScales[$0]) }
-            if case let .combination(members, _) = method, rule.coverMembers {
-                let memberCalibrated = members.compactMap { name -> [[[Double]]]? in
-                    guard let m = candidates.first(where: { $0.name == name }), let record = model.method(named: name) else { return nil }
-                    return results[m]!.base.indices.map { record.calibration.apply(base: results[m]!.base[$0].values, scale: windowScales[$0]) }
-                }
+            if !memberCalibrated.isEmpty {
                 out = out.indices.map { w in model.coverMembers(out[w], members: memberCalibrated.map { $0[w] }) }
             }
             let p90 = out.map { $0[k90] }
             var pinball = [Double](repeating: 0, count: histories.count)
             for w in v.actual.indices {
                 for h in 0..<horizon {
-                    let d = v.actual[w][h] - p90[w][h]
-                    pinball[windowHistory[w]] += d >= 0 ? 0.9 * d : -0.1 * d
+                    pinball[windowHistory[w]] += PinballLoss.loss(actual: v.actual[w][h], quantile: p90[w][h], level: 0.9)
                 }
             }
             return (calibration, p90, pinball)
         }
         for method in candidates + ensembles {
             guard let v = results[method] else { continue }
-            let onLog = calibrated(method, v, scales: nil), additive = calibrated(method, v, scales: windowScales)
+            var memberCalibrated: [[[[Double]]]] = []
+            if case let .combination(members, _) = method, rule.coverMembers {
+                memberCalibrated = members.compactMap { name -> [[[Double]]]? in
+                    guard let m = candidates.first(where: { $0.name == name }), let record = model.method(named: name) else { return nil }
+                    return results[m]!.base.indices.map { record.calibration.apply(base: results[m]!.base[$0].values, scale: windowScales[$0]) }
+                }
+            }
+            let onLog = calibrated(v, scales: nil, memberCalibrated: memberCalibrated)
+            let additive = calibrated(v, scales: windowScales, memberCalibrated: memberCalibrated)
             let both = histories.indices.filter { k in [onLog.pinball[k], additive.pinball[k]].allSatisfy { $0.isFinite && $0 > 0 } }
             let chosen = Self.geometricPool(additive.pinball, comparable: both) < Self.geometricPool(onLog.pinball, comparable: both)
                 ? additive : onLog
