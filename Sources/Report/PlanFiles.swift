@@ -112,7 +112,7 @@ package enum PlanFiles {
         }
         if !d.schedule.isEmpty {
             let counts = d.schedule.map(\.replicas)
-            rows.append(["schedule" + mark("schedule"), NumberFormatting.range(counts.min()!, counts.max()!) + (counts.max()! == 1 ? " replica, " : " replicas, ") + "\(d.schedule.count) step\(d.schedule.count == 1 ? "" : "s")",
+            rows.append(["schedule" + mark("schedule"), NumberFormatting.range(counts.min()!, counts.max()!) + (counts.max()! == 1 ? " replica, " : " replicas, ") + NumberFormatting.count(d.schedule.count, "step"),
                          f((d.verification.attainment["schedule"] ?? 0) * 100) + "%", d.cost.map { f($0.scheduleGpuHours) } ?? "", money(d.cost?.scheduleGpuHours)])
         }
         if let a = d.autoscaler {

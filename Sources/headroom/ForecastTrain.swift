@@ -44,7 +44,7 @@ struct ForecastTrain: ParsableCommand {
             var validationSmape: Double
             var validationPeakCoveredP90: Double
             var validationP90Coverage: Double
-            var calibration: String
+            var calibration: QuantileCalibration.ErrorScale
         }
     }
 
@@ -85,7 +85,7 @@ struct ForecastTrain: ParsableCommand {
             methods: model.methods.map { .init(name: $0.name, validationMase: $0.validationMase, validationSmape: $0.validation.smape,
                                                validationPeakCoveredP90: $0.validation.peakCoveredP90,
                                                validationP90Coverage: $0.validation.quantileCoverageP90,
-                                               calibration: $0.calibration.errorScale.rawValue) },
+                                               calibration: $0.calibration.errorScale) },
             skipped: report.skipped, selectionReason: model.selectionReason, seconds: report.seconds, lstmSeconds: report.lstmSeconds)
         switch output.format {
         case .json:
@@ -97,14 +97,14 @@ struct ForecastTrain: ParsableCommand {
                 t.append([m.name, NumberFormatting.fixed(m.validationMase, decimals: 3), NumberFormatting.fixed(m.validationSmape, decimals: 1),
                           NumberFormatting.fixed(100 * m.validationP90Coverage, decimals: 0),
                           NumberFormatting.fixed(100 * m.validationPeakCoveredP90, decimals: 0),
-                          m.calibration == "log" ? "log scale" : "series noise",
+                          m.calibration == .log ? "log scale" : "series noise",
                           m.name == model.selected ? "selected" : ""])
             }
             if output.format == .csv {
                 print("method,validation_mase,validation_smape,validation_p90_coverage,validation_peak_covered_p90,calibration,selected")
                 for m in result.methods {
                     print("\(m.name),\(m.validationMase),\(m.validationSmape),\(m.validationP90Coverage),\(m.validationPeakCoveredP90),"
-                          + "\(m.calibration),\(m.name == model.selected)")
+                          + "\(m.calibration.rawValue),\(m.name == model.selected)")
                 }
             } else {
                 print(t.render())
